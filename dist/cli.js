@@ -1,0 +1,1407 @@
+#!/usr/bin/env node
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 69:
+/***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(987);
+
+process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 987:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./lib/engine/errors.js
+/**
+ * Every failure the engine reports carries the exit code the CLI and the action use, so that
+ * callers never have to guess from a message what kind of failure they are looking at.
+ */
+class AtomicLinkError extends Error {
+    exitCode;
+    constructor(message, exitCode) {
+        super(message);
+        this.exitCode = exitCode;
+        this.name = new.target.name;
+    }
+}
+/** Bad usage or input, found before anything on disk was touched (exit 2). */
+class UsageError extends AtomicLinkError {
+    constructor(message) {
+        super(message, 2);
+    }
+}
+/** The update failed; every link is as it was, or was switched back (exit 1). */
+class UpdateError extends AtomicLinkError {
+    constructor(message) {
+        super(message, 1);
+    }
+}
+/** A link was seen missing by the guard or the probe (exit 3). */
+class MissingLinkError extends AtomicLinkError {
+    constructor(message) {
+        super(message, 3);
+    }
+}
+/** The errno code of a Node system error, or undefined for anything else. */
+function errnoCode(error) {
+    const code = error?.code;
+    return typeof code === 'string' ? code : undefined;
+}
+/** A one-line reason for a failed system call, without Node's stack or syscall noise. */
+function describeError(error) {
+    const code = errnoCode(error);
+    if (code) {
+        const text = error.message.split(',')[1]?.split(/[,']/)[0]?.trim();
+        return text ? `${code}: ${text}` : code;
+    }
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./lib/engine/staging-dir.js
+
+
+
+
+/**
+ * Leftovers are recognised by this prefix, followed by the host and pid of the run that made
+ * them, so that a later run can tell a dead run's staging directory from a live one.
+ */
+const PREFIX = '.atomic-link-tmp-';
+const HOST = external_node_os_namespaceObject.hostname().replace(/[^A-Za-z0-9]/g, '') || 'host';
+const LEFTOVER = /^\.atomic-link-tmp-([A-Za-z0-9]+)-(\d+)-/;
+/**
+ * A private directory (mode 0700, from mkdtemp) inside the links' own directory. New links are
+ * made in it and renamed out over their destination: the rename stays on one filesystem, and
+ * no other user can replace a temporary link between its creation and the rename, the race
+ * raised against the naive "symlink to a temp name, then rename" recipe.
+ */
+class StagingDir {
+    path;
+    count = 0;
+    constructor(dir) {
+        this.path = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(dir, `${PREFIX}${HOST}-${process.pid}-`));
+    }
+    /** A fresh name inside the directory; names are never reused, so no create can collide. */
+    nextName() {
+        return external_node_path_namespaceObject.join(this.path, String(this.count++));
+    }
+    remove() {
+        external_node_fs_namespaceObject.rmSync(this.path, { recursive: true, force: true });
+    }
+}
+/**
+ * Removes staging directories that runs killed mid-batch left in `dir`: those of a process that
+ * no longer exists on this host, or older than `maxAgeMs` (they may come from another host
+ * sharing the directory). Call it while holding the directory's lock, so no live locked run's
+ * directory can be taken.
+ */
+function sweepLeftovers(dir, maxAgeMs) {
+    const swept = [];
+    for (const name of external_node_fs_namespaceObject.readdirSync(dir)) {
+        const match = LEFTOVER.exec(name);
+        if (!match)
+            continue;
+        const leftover = external_node_path_namespaceObject.join(dir, name);
+        const deadHere = match[1] === HOST && !processExists(Number(match[2]));
+        if (deadHere || isOlderThan(leftover, maxAgeMs)) {
+            external_node_fs_namespaceObject.rmSync(leftover, { recursive: true, force: true });
+            swept.push(leftover);
+        }
+    }
+    return swept;
+}
+function isOlderThan(file, ageMs) {
+    const stats = external_node_fs_namespaceObject.lstatSync(file, { throwIfNoEntry: false });
+    return stats !== undefined && Date.now() - stats.mtimeMs > ageMs;
+}
+function processExists(pid) {
+    if (pid === process.pid)
+        return true;
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        // EPERM: it exists but belongs to someone else.
+        return errnoCode(error) === 'EPERM';
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/engine/dir-lock.js
+
+
+
+
+
+const LOCK_NAME = '.atomic-link.lock';
+const POLL_MS = 50;
+/**
+ * An exclusive lock on one directory, so that two runs never interleave their batches there.
+ * It is a file created with O_EXCL next to the links: that works on every filesystem the
+ * engine supports, sshfs included, where flock() does not reach the server.
+ */
+class DirLock {
+    file;
+    constructor(file) {
+        this.file = file;
+    }
+    /**
+     * Waits for the lock. A lock is stale, and is broken, when its holder is gone from this host
+     * or it has not been refreshed for `timeoutMs`; a holder refreshes it during long batches.
+     */
+    static acquire(dir, timeoutMs) {
+        const file = external_node_path_namespaceObject.join(dir, LOCK_NAME);
+        const me = { pid: process.pid, host: external_node_os_namespaceObject.hostname(), since: new Date().toISOString() };
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+            try {
+                external_node_fs_namespaceObject.writeFileSync(file, JSON.stringify(me) + '\n', { flag: 'wx', mode: 0o644 });
+                return new DirLock(file);
+            }
+            catch (error) {
+                if (errnoCode(error) !== 'EEXIST') {
+                    throw new UpdateError(`cannot create lock ${file}: ${describeError(error)}`);
+                }
+            }
+            const holder = readHolder(file);
+            if (holder === undefined)
+                continue; // released between our create and read
+            if (isStale(file, holder, timeoutMs)) {
+                breakLock(file, holder);
+                continue;
+            }
+            if (Date.now() >= deadline) {
+                throw new UpdateError(`${dir} is locked by pid ${holder.pid} on ${holder.host} since ${holder.since} ` +
+                    `(${file}); waited ${Math.round(timeoutMs / 1000)} s`);
+            }
+            sleep(POLL_MS);
+        }
+    }
+    /** Tells waiting runs that this holder is alive, during batches longer than the timeout. */
+    refresh() {
+        const now = new Date();
+        external_node_fs_namespaceObject.utimesSync(this.file, now, now);
+    }
+    release() {
+        external_node_fs_namespaceObject.rmSync(this.file, { force: true });
+    }
+}
+function readHolder(file) {
+    try {
+        return JSON.parse(external_node_fs_namespaceObject.readFileSync(file, 'utf8'));
+    }
+    catch (error) {
+        if (errnoCode(error) === 'ENOENT')
+            return undefined;
+        // A holder killed between create and write leaves an empty file: treat as unknown holder.
+        return { pid: 0, host: '', since: 'unknown' };
+    }
+}
+function isStale(file, holder, timeoutMs) {
+    if (holder.host === external_node_os_namespaceObject.hostname() && holder.pid > 0 && !processExists(holder.pid))
+        return true;
+    const stats = external_node_fs_namespaceObject.statSync(file, { throwIfNoEntry: false });
+    return stats !== undefined && Date.now() - stats.mtimeMs > timeoutMs;
+}
+/**
+ * Moves the stale lock to a name of our own before looking at it again: of two runs breaking
+ * the same stale lock, the second either fails the rename (ENOENT) or finds that it moved a
+ * fresh lock, which it puts back with link(), an exclusive create that never clobbers.
+ */
+function breakLock(file, stale) {
+    const aside = `${file}.stale-${process.pid}-${Date.now()}`;
+    try {
+        external_node_fs_namespaceObject.renameSync(file, aside);
+    }
+    catch (error) {
+        if (errnoCode(error) === 'ENOENT')
+            return;
+        throw error;
+    }
+    const moved = readHolder(aside);
+    if (moved && (moved.pid !== stale.pid || moved.since !== stale.since)) {
+        try {
+            external_node_fs_namespaceObject.linkSync(aside, file);
+        }
+        catch (error) {
+            if (errnoCode(error) !== 'EEXIST')
+                throw error;
+        }
+    }
+    external_node_fs_namespaceObject.rmSync(aside, { force: true });
+}
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+function sleep(ms) {
+    Atomics.wait(sleeper, 0, 0, ms);
+}
+
+;// CONCATENATED MODULE: external "node:worker_threads"
+const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+;// CONCATENATED MODULE: ./lib/engine/guard-protocol.js
+const STOP = 0;
+const PASSES = 1;
+
+;// CONCATENATED MODULE: ./lib/engine/guard.js
+
+
+/**
+ * Watches links from a worker thread while the main thread switches them. It has to run in
+ * parallel: lookups made between two synchronous renames on the same thread could never see
+ * a gap. Every lookup that finds a name missing is counted.
+ */
+class Guard {
+    paths;
+    flags;
+    worker;
+    result;
+    constructor(paths) {
+        this.paths = paths;
+        const control = new SharedArrayBuffer(8);
+        this.flags = new Int32Array(control);
+        const data = { paths, control };
+        this.worker = new external_node_worker_threads_namespaceObject.Worker(__nccwpck_require__.ab + "guard-worker.js", { workerData: data });
+        this.result = new Promise((resolve, reject) => {
+            this.worker.once('message', resolve);
+            this.worker.once('error', reject);
+            this.worker.once('exit', (code) => reject(new Error(`the guard stopped early (${code})`)));
+        });
+        // A failed guard must fail the run, but only when it is awaited in stop().
+        this.result.catch(() => undefined);
+    }
+    /** Starts watching and resolves once every path has been looked at once. */
+    static async start(paths) {
+        const guard = new Guard(paths);
+        const firstPass = Atomics.waitAsync(guard.flags, PASSES, 0);
+        // Racing the result rethrows a worker that died before it began watching.
+        if (firstPass.async)
+            await Promise.race([firstPass.value, guard.result]);
+        return guard;
+    }
+    /** Stops after one more full pass and reports what was seen, in the paths' own terms. */
+    async stop() {
+        Atomics.store(this.flags, STOP, 1);
+        const result = await this.result;
+        await this.worker.terminate();
+        return {
+            lookups: result.lookups,
+            missing: result.misses.reduce((sum, miss) => sum + miss.count, 0),
+            sightings: result.misses.map(({ index, count, firstMs, lastMs }) => ({
+                link: this.paths[index],
+                count,
+                firstMs: Math.round(firstMs),
+                lastMs: Math.round(lastMs),
+            })),
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/engine/specs.js
+
+
+const ARROWS = { '->': 'symbolic', '=>': 'hard' };
+const ARROW_PATTERN = /\s(->|=>)\s/g;
+/** Parses one `LINK -> TARGET` (symbolic) or `LINK => TARGET` (hard) spec. */
+function parseSpec(text, origin) {
+    const arrows = [...text.matchAll(ARROW_PATTERN)];
+    if (arrows.length !== 1) {
+        throw new UsageError(`${origin}: ${quote(text)} must be 'LINK -> TARGET' (symbolic) or 'LINK => TARGET' (hard)` +
+            (arrows.length > 1 ? ', with one arrow' : ''));
+    }
+    const arrow = arrows[0];
+    const link = text.slice(0, arrow.index).trim();
+    const target = text.slice(arrow.index + arrow[0].length).trim();
+    return checkSpec({ link, target, type: ARROWS[arrow[1]], origin });
+}
+/** True when the text looks like a spec rather than an ln-style path. */
+function isSpecText(text) {
+    return new RegExp(ARROW_PATTERN.source).test(text);
+}
+/**
+ * Parses a spec file's text: a JSON array when it starts with `[`, otherwise one spec per line
+ * with blank lines and `#` comments. `source` names the file or input in messages.
+ */
+function parseSpecText(text, source) {
+    if (text.trimStart().startsWith('['))
+        return parseSpecJson(text, source);
+    const specs = [];
+    text.split(/\r?\n/).forEach((line, index) => {
+        const trimmed = line.trim();
+        if (trimmed === '' || trimmed.startsWith('#'))
+            return;
+        specs.push(parseSpec(trimmed, `${source} line ${index + 1}`));
+    });
+    return specs;
+}
+const SPEC_KEYS = new Set(['link', 'target', 'type', 'relative', 'expect', 'backup']);
+const INTO_KEYS = new Set(['into', 'targets', 'type', 'relative']);
+function parseSpecJson(text, source) {
+    let items;
+    try {
+        items = JSON.parse(text);
+    }
+    catch (error) {
+        throw new UsageError(`${source}: not valid JSON: ${error.message}`);
+    }
+    if (!Array.isArray(items))
+        throw new UsageError(`${source}: the JSON must be an array`);
+    return items.flatMap((item, index) => {
+        const origin = `${source} item ${index + 1}`;
+        if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+            throw new UsageError(`${origin}: must be an object with "link" and "target", or "into"`);
+        }
+        const record = item;
+        return 'into' in record ? intoSpecs(record, origin) : [objectSpec(record, origin)];
+    });
+}
+function objectSpec(record, origin) {
+    checkKeys(record, SPEC_KEYS, origin);
+    return checkSpec({
+        link: stringField(record, 'link', origin, true),
+        target: stringField(record, 'target', origin, true),
+        type: typeField(record, origin),
+        relative: booleanField(record, 'relative', origin),
+        expect: stringField(record, 'expect', origin, false),
+        backup: stringField(record, 'backup', origin, false),
+        origin,
+    });
+}
+/** `{"into": DIR, "targets": [...]}`: one link per target inside DIR, as `ln TARGET... DIR`. */
+function intoSpecs(record, origin) {
+    checkKeys(record, INTO_KEYS, origin);
+    const into = stringField(record, 'into', origin, true);
+    const targets = record.targets;
+    if (!Array.isArray(targets) || targets.length === 0) {
+        throw new UsageError(`${origin}: "targets" must be a non-empty array of paths`);
+    }
+    const type = typeField(record, origin);
+    const relative = booleanField(record, 'relative', origin);
+    return targets.map((target, index) => {
+        const where = `${origin} target ${index + 1}`;
+        if (typeof target !== 'string')
+            throw new UsageError(`${where}: must be a string`);
+        return checkSpec({ link: linkInto(into, target), target, type, relative, origin: where });
+    });
+}
+/** The link `ln TARGET DIR` makes: DIR/basename(TARGET). */
+function linkInto(dir, target) {
+    return external_node_path_namespaceObject.join(dir, external_node_path_namespaceObject.basename(target));
+}
+/** Rejects names no filesystem call should ever see. */
+function checkSpec(spec) {
+    checkName(spec.link, 'LINK', spec.origin);
+    checkName(spec.target, 'TARGET', spec.origin);
+    if (spec.expect !== undefined)
+        checkName(spec.expect, 'expect', spec.origin);
+    if (spec.backup !== undefined) {
+        checkName(spec.backup, 'backup suffix', spec.origin);
+        if (spec.backup.includes('/')) {
+            throw new UsageError(`${spec.origin}: backup suffix ${quote(spec.backup)} contains '/'`);
+        }
+    }
+    if (spec.link.endsWith('/')) {
+        throw new UsageError(`${spec.origin}: LINK ${quote(spec.link)} ends with '/', which would follow the link into its target`);
+    }
+    return spec;
+}
+function checkName(value, what, origin) {
+    if (value === '')
+        throw new UsageError(`${origin}: ${what} is empty`);
+    if (value.includes('\0'))
+        throw new UsageError(`${origin}: ${what} contains a NUL byte`);
+    if (/[\r\n]/.test(value)) {
+        throw new UsageError(`${origin}: ${what} ${quote(value)} contains a line break`);
+    }
+}
+function checkKeys(record, allowed, origin) {
+    const unknown = Object.keys(record).filter((key) => !allowed.has(key));
+    if (unknown.length > 0) {
+        throw new UsageError(`${origin}: unknown field ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
+    }
+}
+function stringField(record, key, origin, required) {
+    const value = record[key];
+    if (value === undefined && !required)
+        return undefined;
+    if (typeof value !== 'string') {
+        throw new UsageError(`${origin}: "${key}" must be a string`);
+    }
+    return value;
+}
+function booleanField(record, key, origin) {
+    const value = record[key] ?? false;
+    if (typeof value !== 'boolean')
+        throw new UsageError(`${origin}: "${key}" must be true or false`);
+    return value;
+}
+function typeField(record, origin) {
+    const value = record.type ?? 'symbolic';
+    if (value !== 'symbolic' && value !== 'hard') {
+        throw new UsageError(`${origin}: "type" must be "symbolic" or "hard"`);
+    }
+    return value;
+}
+/** Quotes a name for a message so that spaces and control characters stay visible. */
+function quote(text) {
+    return JSON.stringify(text);
+}
+
+;// CONCATENATED MODULE: ./lib/engine/plan.js
+
+
+
+
+/**
+ * Resolves every link path, reading nothing but the links' parent directories, so that locks
+ * can be taken on the real directories before the links' state is read.
+ */
+function placeSpecs(specs, options) {
+    const realDirs = new Map();
+    const root = options.root === undefined ? undefined : realRoot(options.root);
+    return specs.map((spec) => {
+        const absolute = external_node_path_namespaceObject.resolve(options.cwd, spec.link);
+        const dir = external_node_path_namespaceObject.dirname(absolute);
+        const name = external_node_path_namespaceObject.basename(absolute);
+        if (name === '..' || name === '.' || absolute === dir) {
+            throw new UsageError(`${spec.origin}: LINK ${quote(spec.link)} does not name a link`);
+        }
+        let realDir = realDirs.get(dir);
+        if (realDir === undefined) {
+            realDir = realDirectory(dir, spec);
+            realDirs.set(dir, realDir);
+        }
+        if (root !== undefined)
+            checkInside(root, absolute, external_node_path_namespaceObject.join(realDir, name), spec);
+        return { spec, dir, realDir, path: external_node_path_namespaceObject.join(realDir, name) };
+    });
+}
+function realDirectory(dir, spec) {
+    try {
+        const real = external_node_fs_namespaceObject.realpathSync(dir);
+        if (!external_node_fs_namespaceObject.statSync(real).isDirectory())
+            throw Object.assign(new Error(), { code: 'ENOTDIR' });
+        return real;
+    }
+    catch (error) {
+        throw new UsageError(`${spec.origin}: the directory of LINK ${quote(spec.link)}, ${dir}, is not usable: ` +
+            describeError(error));
+    }
+}
+function realRoot(root) {
+    try {
+        return external_node_fs_namespaceObject.realpathSync(root);
+    }
+    catch (error) {
+        throw new UsageError(`working directory ${root}: ${describeError(error)}`);
+    }
+}
+/** Refuses a link that leaves `root` by `..`, by an absolute path, or through a symlinked parent. */
+function checkInside(root, lexical, real, spec) {
+    const lexicalRoot = external_node_path_namespaceObject.resolve(root);
+    for (const [base, candidate] of [
+        [lexicalRoot, lexical],
+        [root, real],
+    ]) {
+        const relative = external_node_path_namespaceObject.relative(base, candidate);
+        if (relative === '' || relative.startsWith('..') || external_node_path_namespaceObject.isAbsolute(relative)) {
+            throw new UsageError(`${spec.origin}: LINK ${quote(spec.link)} is outside the working directory ${lexicalRoot}`);
+        }
+    }
+}
+/**
+ * Reads each link's current state and checks the spec against it, refusing anything that
+ * would lose data. Call it under the directories' locks: --expect is a compare-and-swap.
+ * Backups come out as operations of their own, placed before the link they keep.
+ */
+function inspect(placed, options) {
+    const operations = [];
+    for (const item of placed) {
+        const operation = inspectOne(item, options);
+        const backup = item.spec.backup;
+        if (backup !== undefined && operation.changed && operation.prior.kind !== 'none') {
+            operations.push(backupOperation(operation, backup, options));
+        }
+        operations.push(operation);
+    }
+    refuseDuplicates(operations);
+    return operations;
+}
+function inspectOne(item, options) {
+    const { spec } = item;
+    const prior = readPrior(item.path, spec.link, spec.origin);
+    const operation = {
+        origin: spec.origin,
+        link: spec.link,
+        path: item.path,
+        realDir: item.realDir,
+        type: spec.type,
+        content: '',
+        target: spec.target,
+        prior,
+        changed: true,
+    };
+    if (spec.type === 'symbolic') {
+        operation.content = spec.relative ? relativeTarget(item.dir, spec.target) : spec.target;
+        operation.target = operation.content;
+        checkSymlinkTarget(operation, options);
+        operation.changed = !(prior.kind === 'symlink' && prior.text === operation.content);
+    }
+    else {
+        operation.content = external_node_path_namespaceObject.resolve(item.realDir, spec.target);
+        const target = checkHardTarget(operation);
+        operation.changed = !(prior.kind === 'file' && sameInode(prior, target));
+    }
+    if (operation.changed)
+        checkReplaceable(operation, options);
+    if (spec.expect !== undefined)
+        checkExpected(operation, spec.expect);
+    return operation;
+}
+function readPrior(file, link, origin) {
+    // readlink first: for the common case, an existing symlink, it is the only call needed.
+    try {
+        return { kind: 'symlink', text: external_node_fs_namespaceObject.readlinkSync(file) };
+    }
+    catch (error) {
+        const code = errnoCode(error);
+        if (code === 'ENOENT')
+            return { kind: 'none' };
+        if (code !== 'EINVAL') {
+            throw new UsageError(`${origin}: cannot read LINK ${quote(link)}: ${describeError(error)}`);
+        }
+    }
+    const stats = external_node_fs_namespaceObject.lstatSync(file);
+    if (stats.isDirectory()) {
+        throw new UsageError(`${origin}: LINK ${quote(link)} is a real directory; rename cannot replace a directory ` +
+            `and its contents would be lost. Move it away first (this is never done for you)`);
+    }
+    if (!stats.isFile()) {
+        throw new UsageError(`${origin}: LINK ${quote(link)} is not a link or regular file`);
+    }
+    return { kind: 'file', dev: stats.dev, ino: stats.ino };
+}
+/**
+ * A regular file at the destination is data unless it is a hard link whose inode has another
+ * name, which survives the switch. sshfs reports st_nlink 1 for everything, so hard links
+ * there need --replace-files.
+ */
+function checkReplaceable(operation, options) {
+    if (operation.prior.kind !== 'file' || options.replaceFiles)
+        return;
+    const stats = external_node_fs_namespaceObject.lstatSync(operation.path);
+    if (operation.type === 'hard' && stats.nlink > 1)
+        return;
+    throw new UsageError(`${operation.origin}: LINK ${quote(operation.link)} is a regular file` +
+        (operation.type === 'hard' ? ' with no other name' : '') +
+        `; pass --replace-files to replace it`);
+}
+function relativeTarget(dir, target) {
+    return external_node_path_namespaceObject.relative(dir, external_node_path_namespaceObject.resolve(dir, target)) || '.';
+}
+/** Where the link's target is visible from here, as the kernel would resolve its text. */
+function targetHere(operation, options) {
+    const text = operation.content;
+    if (!external_node_path_namespaceObject.isAbsolute(text))
+        return `${operation.realDir}/${text}`;
+    const map = options.targetMap;
+    if (map === undefined)
+        return text;
+    const rest = external_node_path_namespaceObject.relative(map.from, text);
+    if (rest.startsWith('..') || external_node_path_namespaceObject.isAbsolute(rest))
+        return undefined;
+    return external_node_path_namespaceObject.join(map.to, rest);
+}
+function checkSymlinkTarget(operation, options) {
+    if (options.allowDangling)
+        return;
+    const here = targetHere(operation, options);
+    if (here === undefined) {
+        throw new UsageError(`${operation.origin}: TARGET ${quote(operation.content)} is outside the remote path, ` +
+            `so it cannot be checked; pass --allow-dangling to link it unchecked`);
+    }
+    try {
+        external_node_fs_namespaceObject.statSync(here);
+    }
+    catch (error) {
+        const code = errnoCode(error);
+        const reason = code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : describeError(error);
+        throw new UsageError(`${operation.origin}: TARGET ${quote(operation.content)} of LINK ${quote(operation.link)} ` +
+            `${reason} (resolved from ${operation.realDir}); pass --allow-dangling to link it anyway`);
+    }
+}
+function checkHardTarget(operation) {
+    let stats;
+    try {
+        stats = external_node_fs_namespaceObject.lstatSync(operation.content);
+    }
+    catch (error) {
+        throw new UsageError(`${operation.origin}: hard link TARGET ${quote(operation.target)} cannot be used: ` +
+            describeError(error));
+    }
+    if (stats.isDirectory()) {
+        throw new UsageError(`${operation.origin}: hard link TARGET ${quote(operation.target)} is a directory`);
+    }
+    return stats;
+}
+function sameInode(prior, stats) {
+    return prior.dev === stats.dev && prior.ino === stats.ino;
+}
+/** --expect: the link must point at `expected` now, or nothing is switched (exit 1). */
+function checkExpected(operation, expected) {
+    const { prior, realDir } = operation;
+    let matches = false;
+    if (operation.type === 'symbolic' && prior.kind === 'symlink') {
+        matches = external_node_path_namespaceObject.resolve(realDir, prior.text) === external_node_path_namespaceObject.resolve(realDir, expected);
+    }
+    else if (operation.type === 'hard' && prior.kind === 'file') {
+        const stats = external_node_fs_namespaceObject.statSync(external_node_path_namespaceObject.resolve(realDir, expected), { throwIfNoEntry: false });
+        matches = stats !== undefined && sameInode(prior, stats);
+    }
+    if (!matches) {
+        const now = prior.kind === 'symlink' ? `points at ${quote(prior.text)}` : describePrior(prior);
+        throw new UpdateError(`${operation.origin}: LINK ${quote(operation.link)} ${now}, not at the expected ` +
+            `${quote(expected)}; nothing was changed`);
+    }
+}
+function describePrior(prior) {
+    return prior.kind === 'none' ? 'does not exist' : 'is a hard link or file';
+}
+/**
+ * LINK+SUFFIX made to point at what LINK points at now: a symlink with the same text, or a new
+ * name for the same inode. It is switched in like any link, so it is never missing either.
+ */
+function backupOperation(operation, suffix, options) {
+    const prior = operation.prior;
+    const link = operation.link + suffix;
+    const file = operation.path + suffix;
+    const backup = {
+        origin: `${operation.origin} (backup)`,
+        link,
+        path: file,
+        realDir: operation.realDir,
+        type: prior.kind === 'symlink' ? 'symbolic' : 'hard',
+        content: prior.kind === 'symlink' ? prior.text : operation.path,
+        target: prior.kind === 'symlink' ? prior.text : operation.link,
+        prior: readPrior(file, link, operation.origin),
+        changed: true,
+    };
+    if (backup.type === 'symbolic' && backup.prior.kind === 'symlink') {
+        backup.changed = backup.prior.text !== backup.content;
+    }
+    if (backup.changed)
+        checkReplaceable(backup, options);
+    return backup;
+}
+function refuseDuplicates(operations) {
+    const seen = new Map();
+    for (const operation of operations) {
+        const earlier = seen.get(operation.path);
+        if (earlier) {
+            throw new UsageError(`${operation.origin}: LINK ${quote(operation.link)} is also named by ${earlier.origin}`);
+        }
+        seen.set(operation.path, operation);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/engine/replace-link.js
+
+
+/**
+ * Makes `dest` a link to `content` (a symlink's text, or the path to hard-link) with a single
+ * rename(2), so that no lookup of `dest` ever finds it missing: rename replaces the name in one
+ * step and never follows a symlink at `dest`. `dest` is never unlinked.
+ *
+ * On failure the error of the failing call is thrown, `dest` is as it was (a rename happens
+ * whole or not at all) and the temporary name is gone.
+ */
+function replaceLink(staging, type, content, dest) {
+    const temp = staging.nextName();
+    if (type === 'symbolic')
+        external_node_fs_namespaceObject.symlinkSync(content, temp);
+    else
+        external_node_fs_namespaceObject.linkSync(content, temp);
+    try {
+        external_node_fs_namespaceObject.renameSync(temp, dest);
+    }
+    catch (error) {
+        removeIfPresent(temp);
+        throw error;
+    }
+    // When temp and dest already name the same inode, POSIX rename succeeds without doing
+    // anything and leaves temp behind; only hard links can get here (as coreutils' force-link).
+    if (type === 'hard')
+        removeIfPresent(temp);
+}
+function removeIfPresent(file) {
+    try {
+        external_node_fs_namespaceObject.unlinkSync(file);
+    }
+    catch (error) {
+        if (errnoCode(error) !== 'ENOENT')
+            throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/engine/probe.js
+
+
+
+
+
+/**
+ * statfs magic numbers of filesystems whose rename may not be a single atomic replace: FUSE
+ * (sshfs may emulate it, workaround=rename), and network filesystems that may retry or emulate.
+ */
+const SUSPECT_FILESYSTEMS = new Map([
+    [0x65735546, 'FUSE'],
+    [0x6969, 'NFS'],
+    [0xff534d42, 'CIFS'],
+    [0xfe534d42, 'SMB2'],
+    [0x517b, 'SMB'],
+    [0x01021997, '9P'],
+    [0x00c36400, 'Ceph'],
+    [0x786f4256, 'VirtualBox shared folder'],
+    [0x47504653, 'GPFS'],
+    [0x0bd00bd0, 'Lustre'],
+]);
+const TRIAL_SWAPS = 20;
+/** The kind of filesystem `dir` is on when it is one to probe, else undefined. */
+function suspectFilesystem(dir) {
+    return SUSPECT_FILESYSTEMS.get(external_node_fs_namespaceObject.statfsSync(dir).type);
+}
+function shouldProbe(dir, mode) {
+    return mode === 'always' || (mode === 'auto' && suspectFilesystem(dir) !== undefined);
+}
+/**
+ * Trial swaps of a scratch link in `dir`, done exactly as the real switch will be and watched
+ * by a guard, before any real link is touched. A rename that will not replace an existing name
+ * fails the run (exit 1); a scratch link seen missing fails it as a missing moment (exit 3).
+ */
+async function probeDirectory(dir, staging) {
+    const scratch = external_node_path_namespaceObject.join(dir, `${external_node_path_namespaceObject.basename(staging.path)}.probe`);
+    replaceLink(staging, 'symbolic', 'probe-0', scratch);
+    try {
+        const guard = await Guard.start([scratch]);
+        const refused = trialSwaps(staging, scratch);
+        const report = await guard.stop();
+        if (report.missing > 0) {
+            throw new MissingLinkError(`probe: a scratch link in ${dir} was seen missing ${report.missing} times in ` +
+                `${TRIAL_SWAPS} trial swaps (${report.lookups} lookups): rename on this filesystem ` +
+                `is not atomic (sshfs -o workaround=rename does this); no real link was touched`);
+        }
+        if (refused !== undefined)
+            throw renameRefused(dir, refused);
+    }
+    finally {
+        removeIfPresent(scratch);
+    }
+}
+/** Swaps the scratch link; returns the error of the first swap that fails, if any. */
+function trialSwaps(staging, scratch) {
+    for (let swap = 1; swap <= TRIAL_SWAPS; swap++) {
+        try {
+            replaceLink(staging, 'symbolic', `probe-${swap}`, scratch);
+        }
+        catch (error) {
+            return error;
+        }
+    }
+    return undefined;
+}
+function renameRefused(dir, error) {
+    const code = errnoCode(error);
+    const cause = code === 'EPERM' || code === 'EEXIST' || code === 'ENOTSUP' || code === 'EACCES'
+        ? 'rename there will not replace an existing link; over SFTP this means the server ' +
+            'lacks the posix-rename@openssh.com extension (OpenSSH has it), and replacing a link ' +
+            'without it always leaves a moment with no link'
+        : 'the trial rename failed';
+    return new UpdateError(`probe: ${cause} (${describeError(error)} in ${dir}); no real link was touched`);
+}
+
+;// CONCATENATED MODULE: ./lib/engine/switch-links.js
+
+
+
+
+
+
+
+
+const PROGRESS_EVERY_MS = 1000;
+/**
+ * Switches every link of the batch, or none: all specs are checked before anything is touched,
+ * and a switch that fails midway switches back the links already switched. Each switch is one
+ * rename, watched by the guard; a link seen missing fails the run after the switch.
+ */
+async function switchLinks(specs, options) {
+    const placed = placeSpecs(specs, options);
+    if (options.dryRun) {
+        return { results: inspect(placed, options).map(toResult), probed: [], dryRun: true };
+    }
+    const dirs = [...new Set(placed.map((item) => item.realDir))].sort();
+    const timeoutMs = (options.lockTimeoutSeconds ?? 60) * 1000;
+    // Sorted, so two runs over overlapping directories cannot deadlock.
+    const locks = options.lock === false ? [] : dirs.map((dir) => DirLock.acquire(dir, timeoutMs));
+    const staging = new Map();
+    try {
+        for (const dir of dirs)
+            sweepLeftovers(dir, timeoutMs);
+        const operations = inspect(placed, options);
+        const pending = operations.filter((operation) => operation.changed);
+        for (const operation of pending) {
+            if (!staging.has(operation.realDir)) {
+                staging.set(operation.realDir, new StagingDir(operation.realDir));
+            }
+        }
+        const probed = [...staging.keys()].filter((dir) => shouldProbe(dir, options.probe ?? 'auto'));
+        for (const dir of probed)
+            await probeDirectory(dir, staging.get(dir));
+        const watched = pending.filter((operation) => operation.prior.kind !== 'none');
+        const guard = options.guard === false || watched.length === 0
+            ? undefined
+            : await Guard.start(watched.map((operation) => operation.path));
+        let failure;
+        try {
+            runBatch(pending, staging, locks, options);
+        }
+        catch (error) {
+            failure = error;
+        }
+        const report = await guard?.stop();
+        if (report && report.missing > 0)
+            throw missingError(report, watched, failure);
+        if (failure !== undefined)
+            throw failure;
+        if (options.fsync !== false)
+            for (const dir of staging.keys())
+                fsyncDirectory(dir);
+        return { results: operations.map(toResult), guard: report, probed, dryRun: false };
+    }
+    finally {
+        for (const dir of staging.values())
+            dir.remove();
+        for (const lock of locks)
+            lock.release();
+    }
+}
+/** Switches each link; on a failure, switches back those already done and throws. */
+function runBatch(pending, staging, locks, options) {
+    const done = [];
+    // Files (hard links, or regular files with --replace-files) keep a second name in the
+    // staging directory until the batch is over, so a rollback can rename them back.
+    const kept = new Map();
+    let lastReport = Date.now();
+    for (const operation of pending) {
+        const dir = staging.get(operation.realDir);
+        try {
+            if (operation.prior.kind === 'file') {
+                const keep = dir.nextName();
+                external_node_fs_namespaceObject.linkSync(operation.path, keep);
+                kept.set(operation, keep);
+            }
+            replaceLink(dir, operation.type, operation.content, operation.path);
+        }
+        catch (error) {
+            const undone = rollback(done, staging, kept);
+            throw new UpdateError(`${operation.origin}: could not switch LINK ${JSON.stringify(operation.link)}: ` +
+                `${describeError(error)}; ${undone}`);
+        }
+        done.push(operation);
+        if (done.length % 256 === 0 && Date.now() - lastReport >= PROGRESS_EVERY_MS) {
+            lastReport = Date.now();
+            for (const lock of locks)
+                lock.refresh();
+            options.onProgress?.(done.length, pending.length);
+        }
+    }
+}
+/** Puts each switched link back as it was, newest first, each again in one rename. */
+function rollback(done, staging, kept) {
+    const failed = [];
+    for (const operation of [...done].reverse()) {
+        const prior = operation.prior;
+        try {
+            if (prior.kind === 'symlink') {
+                replaceLink(staging.get(operation.realDir), 'symbolic', prior.text, operation.path);
+            }
+            else if (prior.kind === 'file') {
+                external_node_fs_namespaceObject.renameSync(kept.get(operation), operation.path);
+            }
+            else {
+                // There was no link before this run: back to no link.
+                removeIfPresent(operation.path);
+            }
+        }
+        catch (error) {
+            failed.push(`${JSON.stringify(operation.link)} (${describeError(error)})`);
+        }
+    }
+    if (failed.length === 0)
+        return `switched back the ${done.length} links already switched`;
+    return `switched back ${done.length - failed.length} of ${done.length}; could not switch back ${failed.join(', ')}`;
+}
+function missingError(report, watched, failure) {
+    const names = new Map(watched.map((operation) => [operation.path, operation.link]));
+    const shown = report.sightings.slice(0, 10).map((sighting) => {
+        const when = sighting.firstMs === sighting.lastMs
+            ? `at ${sighting.firstMs} ms`
+            : `between ${sighting.firstMs} and ${sighting.lastMs} ms`;
+        return `${JSON.stringify(names.get(sighting.link))} missing ${sighting.count} times ${when}`;
+    });
+    const more = report.sightings.length > 10 ? `, and ${report.sightings.length - 10} more links` : '';
+    const also = failure === undefined ? '' : `; the update also failed: ${describeError(failure)}`;
+    return new MissingLinkError(`the guard saw links missing during the update (${report.missing} of ${report.lookups} ` +
+        `lookups; times from when the guard started): ${shown.join('; ')}${more}${also}`);
+}
+function toResult(operation) {
+    return {
+        link: operation.link,
+        type: operation.type,
+        target: operation.target,
+        previous: operation.prior.kind === 'symlink' ? operation.prior.text : null,
+        changed: operation.changed,
+    };
+}
+/**
+ * rename is atomic at once but durable only once the directory is on disk. Filesystems that
+ * cannot fsync a directory (some FUSE and network ones) say so with these codes.
+ */
+function fsyncDirectory(dir) {
+    const fd = external_node_fs_namespaceObject.openSync(dir, 'r');
+    try {
+        external_node_fs_namespaceObject.fsyncSync(fd);
+    }
+    catch (error) {
+        const code = error.code ?? '';
+        if (!['EINVAL', 'ENOTSUP', 'ENOSYS', 'EPERM', 'EBADF'].includes(code))
+            throw error;
+    }
+    finally {
+        external_node_fs_namespaceObject.closeSync(fd);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/engine/report-text.js
+/** What happened to one link, in the words every front end uses. */
+function resultStatus(result, dryRun) {
+    if (!result.changed)
+        return 'unchanged';
+    return dryRun ? 'would switch' : 'switched';
+}
+/** `switched: "current" -> "releases/v2" (was "releases/v1")`, one line per link. */
+function describeResult(result, dryRun) {
+    const arrow = result.type === 'symbolic' ? '->' : '=>';
+    const was = result.previous === null ? '' : ` (was ${JSON.stringify(result.previous)})`;
+    return (`${resultStatus(result, dryRun)}: ${JSON.stringify(result.link)} ${arrow} ` +
+        `${JSON.stringify(result.target)}${was}`);
+}
+
+;// CONCATENATED MODULE: ./lib/engine/index.js
+/** The engine's public API: everything the CLI and the action need, and nothing more. */
+
+
+
+
+
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./lib/cli/args.js
+
+
+
+
+const OPTIONS = {
+    directory: { type: 'string', short: 'C' },
+    'spec-file': { type: 'string', short: 'f' },
+    symbolic: { type: 'boolean', short: 's' },
+    relative: { type: 'boolean', short: 'r' },
+    'target-directory': { type: 'string', short: 't' },
+    'no-target-directory': { type: 'boolean', short: 'T' },
+    'allow-dangling': { type: 'boolean' },
+    'replace-files': { type: 'boolean' },
+    backup: { type: 'string' },
+    expect: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    json: { type: 'boolean' },
+    verbose: { type: 'boolean', short: 'v' },
+    'no-guard': { type: 'boolean' },
+    probe: { type: 'boolean' },
+    'no-probe': { type: 'boolean' },
+    'no-lock': { type: 'boolean' },
+    'lock-timeout': { type: 'string' },
+    'no-fsync': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
+};
+function parse(argv) {
+    return (0,external_node_util_namespaceObject.parseArgs)({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+}
+/** Turns the command line into settings, or throws a UsageError that says what is wrong. */
+function parseCommandLine(argv, cwd) {
+    let parsed;
+    try {
+        parsed = parse(argv);
+    }
+    catch (error) {
+        throw new UsageError(`${error.message.split('\n')[0]}; see --help`);
+    }
+    const { values, positionals } = parsed;
+    const base = external_node_path_namespaceObject.resolve(cwd, values.directory ?? '.');
+    const settings = {
+        command: values.help ? 'help' : values.version ? 'version' : 'switch',
+        specs: [],
+        options: switchOptions(values, base),
+        json: values.json ?? false,
+        verbose: values.verbose ?? false,
+    };
+    if (settings.command !== 'switch')
+        return settings;
+    settings.specs = readSpecs(values, positionals, base).map((spec) => ({
+        ...spec,
+        relative: spec.relative || values.relative,
+        backup: spec.backup ?? values.backup,
+    }));
+    if (settings.specs.length === 0)
+        throw new UsageError('no links given; see --help');
+    if (values.expect !== undefined) {
+        if (settings.specs.length !== 1)
+            throw new UsageError('--expect takes exactly one link');
+        settings.specs[0] = checkSpec({ ...settings.specs[0], expect: values.expect });
+    }
+    settings.specs.forEach(checkSpec);
+    return settings;
+}
+function switchOptions(values, cwd) {
+    if (values.probe && values['no-probe'])
+        throw new UsageError('--probe and --no-probe conflict');
+    const probe = values.probe ? 'always' : values['no-probe'] ? 'never' : 'auto';
+    return {
+        cwd,
+        allowDangling: values['allow-dangling'] ?? false,
+        replaceFiles: values['replace-files'] ?? false,
+        dryRun: values['dry-run'] ?? false,
+        guard: !values['no-guard'],
+        probe,
+        lock: !values['no-lock'],
+        lockTimeoutSeconds: lockTimeout(values['lock-timeout']),
+        fsync: !values['no-fsync'],
+    };
+}
+function lockTimeout(text) {
+    if (text === undefined)
+        return 60;
+    const seconds = Number(text);
+    if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+        throw new UsageError(`--lock-timeout ${JSON.stringify(text)} must be a positive number of seconds`);
+    }
+    return seconds;
+}
+function readSpecs(values, positionals, cwd) {
+    const fromFile = values['spec-file'] === undefined ? [] : readSpecFile(values['spec-file'], cwd);
+    const specArgs = positionals.filter((arg) => isSpecText(arg));
+    if (specArgs.length > 0 || fromFile.length > 0 || values['spec-file'] !== undefined) {
+        if (specArgs.length !== positionals.length) {
+            const odd = positionals.find((arg) => !isSpecText(arg));
+            throw new UsageError(`argument ${JSON.stringify(odd)} is not a SPEC ('LINK -> TARGET'); ` +
+                'SPECs and ln-style arguments cannot be mixed');
+        }
+        if (values['target-directory'] !== undefined || values['no-target-directory']) {
+            throw new UsageError('-t and -T go with ln-style arguments, not with SPECs');
+        }
+        return [...fromFile, ...specArgs.map((arg, index) => parseSpec(arg, `argument ${index + 1}`))];
+    }
+    return lnStyleSpecs(values, positionals, cwd);
+}
+function readSpecFile(file, cwd) {
+    let text;
+    try {
+        text = external_node_fs_namespaceObject.readFileSync(file === '-' ? 0 : external_node_path_namespaceObject.resolve(cwd, file), 'utf8');
+    }
+    catch (error) {
+        throw new UsageError(`spec file ${file}: ${error.message}`);
+    }
+    return parseSpecText(text, file === '-' ? 'stdin' : file);
+}
+/**
+ * ln's argument forms. ln reads TARGET from the current directory for hard links and for -r,
+ * so those become absolute here; a plain symlink TARGET is stored as given, as ln does.
+ */
+function lnStyleSpecs(values, positionals, cwd) {
+    const type = values.symbolic ? 'symbolic' : 'hard';
+    const spec = (target, link) => ({
+        link,
+        target: type === 'hard' || values.relative ? external_node_path_namespaceObject.resolve(cwd, target) : target,
+        type,
+        origin: `argument ${JSON.stringify(target)}`,
+    });
+    const into = (dir, targets) => targets.map((target) => spec(target, linkInto(dir, target)));
+    if (positionals.length === 0)
+        return [];
+    const dir = values['target-directory'];
+    if (dir !== undefined) {
+        if (values['no-target-directory'])
+            throw new UsageError('-t and -T conflict');
+        if (!isRealDirectory(cwd, dir))
+            throw new UsageError(`-t ${JSON.stringify(dir)} is not a directory`);
+        return into(dir, positionals);
+    }
+    if (values['no-target-directory']) {
+        if (positionals.length !== 2)
+            throw new UsageError('-T takes exactly TARGET and LINK');
+        return [spec(positionals[0], positionals[1])];
+    }
+    if (positionals.length === 1)
+        return into('.', positionals);
+    const last = positionals.at(-1);
+    // A symlink to a directory is a link to replace, never a directory to link into (ln -n).
+    if (isRealDirectory(cwd, last))
+        return into(last, positionals.slice(0, -1));
+    if (positionals.length > 2) {
+        throw new UsageError(`the last argument ${JSON.stringify(last)} is not a directory`);
+    }
+    return [spec(positionals[0], last)];
+}
+function isRealDirectory(cwd, dir) {
+    return external_node_fs_namespaceObject.lstatSync(external_node_path_namespaceObject.resolve(cwd, dir), { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+;// CONCATENATED MODULE: ./lib/cli/usage.js
+const USAGE = `Usage:
+  atomic-link [OPTIONS] SPEC...            SPEC is 'LINK -> TARGET' (symbolic) or 'LINK => TARGET' (hard)
+  atomic-link [OPTIONS] [-s] TARGET LINK   like ln: a hard link unless -s
+  atomic-link [OPTIONS] [-s] TARGET... DIR like ln: one link per TARGET inside DIR (a real directory)
+
+Switches each LINK to its TARGET with a single rename, so that nothing looking the link up
+ever finds it missing, and fails (exit 3) if a link was seen missing anyway. A symlink to a
+directory at LINK is replaced, never entered (as ln -n). SPEC targets are read from the link's
+own directory, as the kernel reads a symlink's text.
+
+Options:
+  -C, --directory DIR        resolve LINK paths (and ln-style TARGETs) from DIR
+  -f, --spec-file FILE       read SPECs from FILE ('-' = stdin): one per line, or a JSON array
+  -s, --symbolic             ln-style arguments make symbolic links
+  -r, --relative             store targets relative to each link's directory
+  -t, --target-directory DIR make the links inside DIR
+  -T, --no-target-directory  treat LINK as the link even if it is a directory
+      --allow-dangling       allow symlink targets that do not exist
+      --replace-files        allow replacing a regular file at LINK
+      --backup SUFFIX        keep LINK+SUFFIX pointing at the previous target
+      --expect TARGET        switch only if the link now points at TARGET (one SPEC only)
+      --dry-run              check everything and print the plan; change nothing
+      --json                 print the results as JSON on stdout
+  -v, --verbose              print each link switched
+      --no-guard             do not watch the links for a missing moment
+      --probe, --no-probe    trial swaps before the switch: forced, or skipped
+                             (default: on for network and FUSE filesystems)
+      --no-lock              do not lock the links' directories
+      --lock-timeout SECONDS wait this long for a lock; older locks are stale (default 60)
+      --no-fsync             do not fsync the directories after the switch
+  -h, --help                 print this help
+      --version              print the version
+
+Exit codes: 0 done; 1 the update failed (links as before, or switched back);
+2 bad usage or input (nothing touched); 3 a link was seen missing (guard or probe).
+`;
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./lib/cli/main.js
+
+
+
+
+/** Runs the CLI and returns its exit code; never throws. */
+async function run(argv) {
+    try {
+        const settings = parseCommandLine(argv, process.cwd());
+        if (settings.command === 'help') {
+            process.stdout.write(USAGE);
+            return 0;
+        }
+        if (settings.command === 'version') {
+            process.stdout.write(`atomic-link ${package_namespaceObject.rE}\n`);
+            return 0;
+        }
+        const report = await switchLinks(settings.specs, {
+            ...settings.options,
+            onProgress: (done, total) => process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`),
+        });
+        if (settings.json)
+            process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+        else
+            printReport(report, settings.verbose);
+        return 0;
+    }
+    catch (error) {
+        if (error instanceof AtomicLinkError) {
+            process.stderr.write(`atomic-link: ${error.message}\n`);
+            return error.exitCode;
+        }
+        process.stderr.write(`atomic-link: unexpected error: ${error?.message ?? error}\n`);
+        return 1;
+    }
+}
+/** Quiet like ln unless asked; a dry run always shows its plan. */
+function printReport(report, verbose) {
+    if (!verbose && !report.dryRun)
+        return;
+    for (const result of report.results) {
+        process.stdout.write(describeResult(result, report.dryRun) + '\n');
+    }
+    if (verbose && report.guard) {
+        const { lookups, missing } = report.guard;
+        process.stderr.write(`atomic-link: guard made ${lookups} lookups, saw ${missing} missing\n`);
+    }
+}
+
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/async module */
+/******/ (() => {
+/******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
+/******/ 	var webpackExports = typeof Symbol === "function" ? Symbol("webpack exports") : "__webpack_exports__";
+/******/ 	var webpackError = typeof Symbol === "function" ? Symbol("webpack error") : "__webpack_error__";
+/******/ 	var resolveQueue = (queue) => {
+/******/ 		if(queue && queue.d < 1) {
+/******/ 			queue.d = 1;
+/******/ 			queue.forEach((fn) => (fn.r--));
+/******/ 			queue.forEach((fn) => (fn.r-- ? fn.r++ : fn()));
+/******/ 		}
+/******/ 	}
+/******/ 	var wrapDeps = (deps) => (deps.map((dep) => {
+/******/ 		if(dep !== null && typeof dep === "object") {
+/******/ 			if(dep[webpackQueues]) return dep;
+/******/ 			if(dep.then) {
+/******/ 				var queue = [];
+/******/ 				queue.d = 0;
+/******/ 				dep.then((r) => {
+/******/ 					obj[webpackExports] = r;
+/******/ 					resolveQueue(queue);
+/******/ 				}, (e) => {
+/******/ 					obj[webpackError] = e;
+/******/ 					resolveQueue(queue);
+/******/ 				});
+/******/ 				var obj = {};
+/******/ 				obj[webpackQueues] = (fn) => (fn(queue));
+/******/ 				return obj;
+/******/ 			}
+/******/ 		}
+/******/ 		var ret = {};
+/******/ 		ret[webpackQueues] = x => {};
+/******/ 		ret[webpackExports] = dep;
+/******/ 		return ret;
+/******/ 	}));
+/******/ 	__nccwpck_require__.a = (module, body, hasAwait) => {
+/******/ 		var queue;
+/******/ 		hasAwait && ((queue = []).d = -1);
+/******/ 		var depQueues = new Set();
+/******/ 		var exports = module.exports;
+/******/ 		var currentDeps;
+/******/ 		var outerResolve;
+/******/ 		var reject;
+/******/ 		var promise = new Promise((resolve, rej) => {
+/******/ 			reject = rej;
+/******/ 			outerResolve = resolve;
+/******/ 		});
+/******/ 		promise[webpackExports] = exports;
+/******/ 		promise[webpackQueues] = (fn) => (queue && fn(queue), depQueues.forEach(fn), promise["catch"](x => {}));
+/******/ 		module.exports = promise;
+/******/ 		body((deps) => {
+/******/ 			currentDeps = wrapDeps(deps);
+/******/ 			var fn;
+/******/ 			var getResult = () => (currentDeps.map((d) => {
+/******/ 				if(d[webpackError]) throw d[webpackError];
+/******/ 				return d[webpackExports];
+/******/ 			}))
+/******/ 			var promise = new Promise((resolve) => {
+/******/ 				fn = () => (resolve(getResult));
+/******/ 				fn.r = 0;
+/******/ 				var fnQueue = (q) => (q !== queue && !depQueues.has(q) && (depQueues.add(q), q && !q.d && (fn.r++, q.push(fn))));
+/******/ 				currentDeps.map((dep) => (dep[webpackQueues](fnQueue)));
+/******/ 			});
+/******/ 			return fn.r ? promise : getResult();
+/******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
+/******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/************************************************************************/
+/******/ 
+/******/ // startup
+/******/ // Load entry module and return exports
+/******/ // This entry module used 'module' so it can't be inlined
+/******/ var __webpack_exports__ = __nccwpck_require__(69);
+/******/ __webpack_exports__ = await __webpack_exports__;
+/******/ 

@@ -1,0 +1,36 @@
+import * as core from '@actions/core';
+import { resultStatus } from '../engine/index.js';
+import type { SwitchReport } from '../engine/index.js';
+
+/** Sets the outputs a later step needs, rollback included, and writes the job summary. */
+export async function publishReport(report: SwitchReport): Promise<void> {
+  const results = report.results;
+  core.setOutput('result', JSON.stringify(results));
+  core.setOutput('changed', String(results.filter((result) => result.changed).length));
+  core.setOutput(
+    'previous',
+    JSON.stringify(Object.fromEntries(results.map((result) => [result.link, result.previous]))),
+  );
+
+  const header = ['Link', 'Previous', 'New', 'Type', 'Status'].map((data) => ({
+    data,
+    header: true,
+  }));
+  const rows = results.map((result) => [
+    result.link,
+    result.previous ?? '(none)',
+    result.target,
+    result.type,
+    resultStatus(result, report.dryRun),
+  ]);
+  const guard = report.guard
+    ? `Guard: ${report.guard.lookups} lookups, ${report.guard.missing} missing.`
+    : report.dryRun
+      ? 'Dry run: nothing was changed.'
+      : 'Guard: off, or no existing link to watch.';
+  await core.summary
+    .addHeading('atomic-link', 3)
+    .addTable([header, ...rows])
+    .addRaw(guard, true)
+    .write();
+}

@@ -1,0 +1,179 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  UsageError,
+  checkSpec,
+  isSpecText,
+  linkInto,
+  parseSpec,
+  parseSpecText,
+} from '../engine/index.js';
+import type { LinkSpec, ProbeMode, SwitchOptions } from '../engine/index.js';
+
+export interface CliSettings {
+  command: 'help' | 'version' | 'switch';
+  specs: LinkSpec[];
+  options: SwitchOptions;
+  json: boolean;
+  verbose: boolean;
+}
+
+const OPTIONS = {
+  directory: { type: 'string', short: 'C' },
+  'spec-file': { type: 'string', short: 'f' },
+  symbolic: { type: 'boolean', short: 's' },
+  relative: { type: 'boolean', short: 'r' },
+  'target-directory': { type: 'string', short: 't' },
+  'no-target-directory': { type: 'boolean', short: 'T' },
+  'allow-dangling': { type: 'boolean' },
+  'replace-files': { type: 'boolean' },
+  backup: { type: 'string' },
+  expect: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
+  'no-guard': { type: 'boolean' },
+  probe: { type: 'boolean' },
+  'no-probe': { type: 'boolean' },
+  'no-lock': { type: 'boolean' },
+  'lock-timeout': { type: 'string' },
+  'no-fsync': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+type Values = ReturnType<typeof parse>['values'];
+
+function parse(argv: string[]) {
+  return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+}
+
+/** Turns the command line into settings, or throws a UsageError that says what is wrong. */
+export function parseCommandLine(argv: string[], cwd: string): CliSettings {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0]}; see --help`);
+  }
+  const { values, positionals } = parsed;
+  const base = path.resolve(cwd, values.directory ?? '.');
+  const settings: CliSettings = {
+    command: values.help ? 'help' : values.version ? 'version' : 'switch',
+    specs: [],
+    options: switchOptions(values, base),
+    json: values.json ?? false,
+    verbose: values.verbose ?? false,
+  };
+  if (settings.command !== 'switch') return settings;
+  settings.specs = readSpecs(values, positionals, base).map((spec) => ({
+    ...spec,
+    relative: spec.relative || values.relative,
+    backup: spec.backup ?? values.backup,
+  }));
+  if (settings.specs.length === 0) throw new UsageError('no links given; see --help');
+  if (values.expect !== undefined) {
+    if (settings.specs.length !== 1) throw new UsageError('--expect takes exactly one link');
+    settings.specs[0] = checkSpec({ ...settings.specs[0], expect: values.expect });
+  }
+  settings.specs.forEach(checkSpec);
+  return settings;
+}
+
+function switchOptions(values: Values, cwd: string): SwitchOptions {
+  if (values.probe && values['no-probe']) throw new UsageError('--probe and --no-probe conflict');
+  const probe: ProbeMode = values.probe ? 'always' : values['no-probe'] ? 'never' : 'auto';
+  return {
+    cwd,
+    allowDangling: values['allow-dangling'] ?? false,
+    replaceFiles: values['replace-files'] ?? false,
+    dryRun: values['dry-run'] ?? false,
+    guard: !values['no-guard'],
+    probe,
+    lock: !values['no-lock'],
+    lockTimeoutSeconds: lockTimeout(values['lock-timeout']),
+    fsync: !values['no-fsync'],
+  };
+}
+
+function lockTimeout(text: string | undefined): number {
+  if (text === undefined) return 60;
+  const seconds = Number(text);
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new UsageError(
+      `--lock-timeout ${JSON.stringify(text)} must be a positive number of seconds`,
+    );
+  }
+  return seconds;
+}
+
+function readSpecs(values: Values, positionals: string[], cwd: string): LinkSpec[] {
+  const fromFile = values['spec-file'] === undefined ? [] : readSpecFile(values['spec-file'], cwd);
+  const specArgs = positionals.filter((arg) => isSpecText(arg));
+  if (specArgs.length > 0 || fromFile.length > 0 || values['spec-file'] !== undefined) {
+    if (specArgs.length !== positionals.length) {
+      const odd = positionals.find((arg) => !isSpecText(arg));
+      throw new UsageError(
+        `argument ${JSON.stringify(odd)} is not a SPEC ('LINK -> TARGET'); ` +
+          'SPECs and ln-style arguments cannot be mixed',
+      );
+    }
+    if (values['target-directory'] !== undefined || values['no-target-directory']) {
+      throw new UsageError('-t and -T go with ln-style arguments, not with SPECs');
+    }
+    return [...fromFile, ...specArgs.map((arg, index) => parseSpec(arg, `argument ${index + 1}`))];
+  }
+  return lnStyleSpecs(values, positionals, cwd);
+}
+
+function readSpecFile(file: string, cwd: string): LinkSpec[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file === '-' ? 0 : path.resolve(cwd, file), 'utf8');
+  } catch (error) {
+    throw new UsageError(`spec file ${file}: ${(error as Error).message}`);
+  }
+  return parseSpecText(text, file === '-' ? 'stdin' : file);
+}
+
+/**
+ * ln's argument forms. ln reads TARGET from the current directory for hard links and for -r,
+ * so those become absolute here; a plain symlink TARGET is stored as given, as ln does.
+ */
+function lnStyleSpecs(values: Values, positionals: string[], cwd: string): LinkSpec[] {
+  const type = values.symbolic ? 'symbolic' : 'hard';
+  const spec = (target: string, link: string): LinkSpec => ({
+    link,
+    target: type === 'hard' || values.relative ? path.resolve(cwd, target) : target,
+    type,
+    origin: `argument ${JSON.stringify(target)}`,
+  });
+  const into = (dir: string, targets: string[]) =>
+    targets.map((target) => spec(target, linkInto(dir, target)));
+
+  if (positionals.length === 0) return [];
+  const dir = values['target-directory'];
+  if (dir !== undefined) {
+    if (values['no-target-directory']) throw new UsageError('-t and -T conflict');
+    if (!isRealDirectory(cwd, dir))
+      throw new UsageError(`-t ${JSON.stringify(dir)} is not a directory`);
+    return into(dir, positionals);
+  }
+  if (values['no-target-directory']) {
+    if (positionals.length !== 2) throw new UsageError('-T takes exactly TARGET and LINK');
+    return [spec(positionals[0], positionals[1])];
+  }
+  if (positionals.length === 1) return into('.', positionals);
+  const last = positionals.at(-1) as string;
+  // A symlink to a directory is a link to replace, never a directory to link into (ln -n).
+  if (isRealDirectory(cwd, last)) return into(last, positionals.slice(0, -1));
+  if (positionals.length > 2) {
+    throw new UsageError(`the last argument ${JSON.stringify(last)} is not a directory`);
+  }
+  return [spec(positionals[0], last)];
+}
+
+function isRealDirectory(cwd: string, dir: string): boolean {
+  return fs.lstatSync(path.resolve(cwd, dir), { throwIfNoEntry: false })?.isDirectory() ?? false;
+}

@@ -1,0 +1,50 @@
+/**
+ * Every failure the engine reports carries the exit code the CLI and the action use, so that
+ * callers never have to guess from a message what kind of failure they are looking at.
+ */
+export class AtomicLinkError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad usage or input, found before anything on disk was touched (exit 2). */
+export class UsageError extends AtomicLinkError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}
+
+/** The update failed; every link is as it was, or was switched back (exit 1). */
+export class UpdateError extends AtomicLinkError {
+  constructor(message: string) {
+    super(message, 1);
+  }
+}
+
+/** A link was seen missing by the guard or the probe (exit 3). */
+export class MissingLinkError extends AtomicLinkError {
+  constructor(message: string) {
+    super(message, 3);
+  }
+}
+
+/** The errno code of a Node system error, or undefined for anything else. */
+export function errnoCode(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** A one-line reason for a failed system call, without Node's stack or syscall noise. */
+export function describeError(error: unknown): string {
+  const code = errnoCode(error);
+  if (code) {
+    const text = (error as Error).message.split(',')[1]?.split(/[,']/)[0]?.trim();
+    return text ? `${code}: ${text}` : code;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

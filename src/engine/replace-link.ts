@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import { errnoCode } from './errors.js';
+import type { StagingDir } from './staging-dir.js';
+import type { LinkType } from './types.js';
+
+/**
+ * Makes `dest` a link to `content` (a symlink's text, or the path to hard-link) with a single
+ * rename(2), so that no lookup of `dest` ever finds it missing: rename replaces the name in one
+ * step and never follows a symlink at `dest`. `dest` is never unlinked.
+ *
+ * On failure the error of the failing call is thrown, `dest` is as it was (a rename happens
+ * whole or not at all) and the temporary name is gone.
+ */
+export function replaceLink(staging: StagingDir, type: LinkType, content: string, dest: string) {
+  const temp = staging.nextName();
+  if (type === 'symbolic') fs.symlinkSync(content, temp);
+  else fs.linkSync(content, temp);
+  try {
+    fs.renameSync(temp, dest);
+  } catch (error) {
+    removeIfPresent(temp);
+    throw error;
+  }
+  // When temp and dest already name the same inode, POSIX rename succeeds without doing
+  // anything and leaves temp behind; only hard links can get here (as coreutils' force-link).
+  if (type === 'hard') removeIfPresent(temp);
+}
+
+export function removeIfPresent(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch (error) {
+    if (errnoCode(error) !== 'ENOENT') throw error;
+  }
+}

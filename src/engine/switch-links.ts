@@ -1,0 +1,180 @@
+import fs from 'node:fs';
+import { DirLock } from './dir-lock.js';
+import { MissingLinkError, UpdateError, describeError } from './errors.js';
+import { Guard } from './guard.js';
+import { inspect, placeSpecs } from './plan.js';
+import type { Operation } from './plan.js';
+import { probeDirectory, shouldProbe } from './probe.js';
+import { removeIfPresent, replaceLink } from './replace-link.js';
+import { StagingDir, sweepLeftovers } from './staging-dir.js';
+import type { GuardReport, LinkResult, LinkSpec, SwitchOptions, SwitchReport } from './types.js';
+
+const PROGRESS_EVERY_MS = 1000;
+
+/**
+ * Switches every link of the batch, or none: all specs are checked before anything is touched,
+ * and a switch that fails midway switches back the links already switched. Each switch is one
+ * rename, watched by the guard; a link seen missing fails the run after the switch.
+ */
+export async function switchLinks(
+  specs: LinkSpec[],
+  options: SwitchOptions,
+): Promise<SwitchReport> {
+  const placed = placeSpecs(specs, options);
+  if (options.dryRun) {
+    return { results: inspect(placed, options).map(toResult), probed: [], dryRun: true };
+  }
+  const dirs = [...new Set(placed.map((item) => item.realDir))].sort();
+  const timeoutMs = (options.lockTimeoutSeconds ?? 60) * 1000;
+  // Sorted, so two runs over overlapping directories cannot deadlock.
+  const locks = options.lock === false ? [] : dirs.map((dir) => DirLock.acquire(dir, timeoutMs));
+  const staging = new Map<string, StagingDir>();
+  try {
+    for (const dir of dirs) sweepLeftovers(dir, timeoutMs);
+    const operations = inspect(placed, options);
+    const pending = operations.filter((operation) => operation.changed);
+    for (const operation of pending) {
+      if (!staging.has(operation.realDir)) {
+        staging.set(operation.realDir, new StagingDir(operation.realDir));
+      }
+    }
+    const probed = [...staging.keys()].filter((dir) => shouldProbe(dir, options.probe ?? 'auto'));
+    for (const dir of probed) await probeDirectory(dir, staging.get(dir) as StagingDir);
+
+    const watched = pending.filter((operation) => operation.prior.kind !== 'none');
+    const guard =
+      options.guard === false || watched.length === 0
+        ? undefined
+        : await Guard.start(watched.map((operation) => operation.path));
+    let failure: unknown;
+    try {
+      runBatch(pending, staging, locks, options);
+    } catch (error) {
+      failure = error;
+    }
+    const report = await guard?.stop();
+    if (report && report.missing > 0) throw missingError(report, watched, failure);
+    if (failure !== undefined) throw failure;
+    if (options.fsync !== false) for (const dir of staging.keys()) fsyncDirectory(dir);
+    return { results: operations.map(toResult), guard: report, probed, dryRun: false };
+  } finally {
+    for (const dir of staging.values()) dir.remove();
+    for (const lock of locks) lock.release();
+  }
+}
+
+/** Switches each link; on a failure, switches back those already done and throws. */
+function runBatch(
+  pending: Operation[],
+  staging: Map<string, StagingDir>,
+  locks: DirLock[],
+  options: SwitchOptions,
+): void {
+  const done: Operation[] = [];
+  // Files (hard links, or regular files with --replace-files) keep a second name in the
+  // staging directory until the batch is over, so a rollback can rename them back.
+  const kept = new Map<Operation, string>();
+  let lastReport = Date.now();
+  for (const operation of pending) {
+    const dir = staging.get(operation.realDir) as StagingDir;
+    try {
+      if (operation.prior.kind === 'file') {
+        const keep = dir.nextName();
+        fs.linkSync(operation.path, keep);
+        kept.set(operation, keep);
+      }
+      replaceLink(dir, operation.type, operation.content, operation.path);
+    } catch (error) {
+      const undone = rollback(done, staging, kept);
+      throw new UpdateError(
+        `${operation.origin}: could not switch LINK ${JSON.stringify(operation.link)}: ` +
+          `${describeError(error)}; ${undone}`,
+      );
+    }
+    done.push(operation);
+    if (done.length % 256 === 0 && Date.now() - lastReport >= PROGRESS_EVERY_MS) {
+      lastReport = Date.now();
+      for (const lock of locks) lock.refresh();
+      options.onProgress?.(done.length, pending.length);
+    }
+  }
+}
+
+/** Puts each switched link back as it was, newest first, each again in one rename. */
+function rollback(
+  done: Operation[],
+  staging: Map<string, StagingDir>,
+  kept: Map<Operation, string>,
+): string {
+  const failed: string[] = [];
+  for (const operation of [...done].reverse()) {
+    const prior = operation.prior;
+    try {
+      if (prior.kind === 'symlink') {
+        replaceLink(
+          staging.get(operation.realDir) as StagingDir,
+          'symbolic',
+          prior.text,
+          operation.path,
+        );
+      } else if (prior.kind === 'file') {
+        fs.renameSync(kept.get(operation) as string, operation.path);
+      } else {
+        // There was no link before this run: back to no link.
+        removeIfPresent(operation.path);
+      }
+    } catch (error) {
+      failed.push(`${JSON.stringify(operation.link)} (${describeError(error)})`);
+    }
+  }
+  if (failed.length === 0) return `switched back the ${done.length} links already switched`;
+  return `switched back ${done.length - failed.length} of ${done.length}; could not switch back ${failed.join(', ')}`;
+}
+
+function missingError(
+  report: GuardReport,
+  watched: Operation[],
+  failure: unknown,
+): MissingLinkError {
+  const names = new Map(watched.map((operation) => [operation.path, operation.link]));
+  const shown = report.sightings.slice(0, 10).map((sighting) => {
+    const when =
+      sighting.firstMs === sighting.lastMs
+        ? `at ${sighting.firstMs} ms`
+        : `between ${sighting.firstMs} and ${sighting.lastMs} ms`;
+    return `${JSON.stringify(names.get(sighting.link))} missing ${sighting.count} times ${when}`;
+  });
+  const more =
+    report.sightings.length > 10 ? `, and ${report.sightings.length - 10} more links` : '';
+  const also = failure === undefined ? '' : `; the update also failed: ${describeError(failure)}`;
+  return new MissingLinkError(
+    `the guard saw links missing during the update (${report.missing} of ${report.lookups} ` +
+      `lookups; times from when the guard started): ${shown.join('; ')}${more}${also}`,
+  );
+}
+
+function toResult(operation: Operation): LinkResult {
+  return {
+    link: operation.link,
+    type: operation.type,
+    target: operation.target,
+    previous: operation.prior.kind === 'symlink' ? operation.prior.text : null,
+    changed: operation.changed,
+  };
+}
+
+/**
+ * rename is atomic at once but durable only once the directory is on disk. Filesystems that
+ * cannot fsync a directory (some FUSE and network ones) say so with these codes.
+ */
+function fsyncDirectory(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (!['EINVAL', 'ENOTSUP', 'ENOSYS', 'EPERM', 'EBADF'].includes(code)) throw error;
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,80 @@
+export type LinkType = 'symbolic' | 'hard';
+
+/**
+ * One requested link. `target` is interpreted from the link's own directory, as the kernel
+ * does for a symbolic link's text; front ends that take ln-style, cwd-relative targets turn
+ * them into absolute paths before they get here.
+ */
+export interface LinkSpec {
+  link: string;
+  target: string;
+  type: LinkType;
+  /** Store the target relative to the link's directory. */
+  relative?: boolean;
+  /** Switch only if the link currently points at this target (compare-and-swap). */
+  expect?: string;
+  /** Keep LINK+SUFFIX pointing at the previous target. */
+  backup?: string;
+  /** Where the spec came from ("spec 2", "links line 4"), for error messages. */
+  origin: string;
+}
+
+export type ProbeMode = 'auto' | 'always' | 'never';
+
+export interface SwitchOptions {
+  /** Base directory for relative link paths. */
+  cwd: string;
+  /** When set, every link must resolve inside this directory (the action's working-directory). */
+  root?: string;
+  allowDangling?: boolean;
+  replaceFiles?: boolean;
+  dryRun?: boolean;
+  guard?: boolean;
+  probe?: ProbeMode;
+  lock?: boolean;
+  lockTimeoutSeconds?: number;
+  fsync?: boolean;
+  /**
+   * How absolute symlink targets are checked: the prefix the target names on the host that
+   * will read the link, and where that prefix is visible here (a remote directory mounted
+   * with sshfs). Absent: absolute targets are checked as they are.
+   */
+  targetMap?: { from: string; to: string };
+  /** Called now and then during long batches, for progress reports. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface LinkResult {
+  link: string;
+  type: LinkType;
+  /** The target as stored (symbolic) or linked (hard). */
+  target: string;
+  /** The previous symlink text, or null when there was no link or it was a hard link/file. */
+  previous: string | null;
+  changed: boolean;
+}
+
+export interface GuardReport {
+  /** How many times the guard looked a link up. */
+  lookups: number;
+  /** How many lookups found a link missing. */
+  missing: number;
+  sightings: MissingSighting[];
+}
+
+export interface MissingSighting {
+  link: string;
+  count: number;
+  /** Milliseconds after the switch began, of the first and last miss. */
+  firstMs: number;
+  lastMs: number;
+}
+
+export interface SwitchReport {
+  results: LinkResult[];
+  /** Absent when the guard was off or there was nothing to watch. */
+  guard?: GuardReport;
+  /** Directories where trial swaps ran before the switch. */
+  probed: string[];
+  dryRun: boolean;
+}

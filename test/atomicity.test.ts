@@ -1,0 +1,170 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Guard } from '../lib/engine/guard.js';
+import {
+  leftovers,
+  makeDeployTree,
+  makeManyLinks,
+  runCli,
+  startCli,
+  startReader,
+  writeSpecs,
+} from './helpers/tree.js';
+
+/** The naive switch that deploy tools do today: the name is gone between the two calls. */
+function unlinkThenSymlink(link: string, target: string): void {
+  fs.unlinkSync(link);
+  fs.symlinkSync(target, link);
+}
+
+describe('no lookup ever finds a link missing', () => {
+  test('the guard sees an unlink-then-symlink switch, and nothing during atomic ones', async () => {
+    const dir = makeDeployTree();
+    const link = path.join(dir, 'current');
+
+    const naive = await Guard.start([link]);
+    for (let i = 0; i < 2000; i++) unlinkThenSymlink(link, `releases/v${(i % 2) + 1}`);
+    const caught = await naive.stop();
+    expect(caught.missing).toBeGreaterThan(0);
+    expect(caught.sightings[0].link).toBe(link);
+
+    const atomic = await Guard.start([link]);
+    for (let i = 0; i < 2000; i++) {
+      fs.symlinkSync(`releases/v${(i % 2) + 1}`, `${link}.tmp`);
+      fs.renameSync(`${link}.tmp`, link);
+    }
+    const clean = await atomic.stop();
+    expect(clean.missing).toBe(0);
+    expect(clean.lookups).toBeGreaterThan(0);
+  });
+
+  test('a reader through current/ sees no gap while the CLI switches, and does see ln-style gaps', async () => {
+    const dir = makeDeployTree();
+    const file = path.join(dir, 'current', 'index.html');
+
+    const reader = startReader(file);
+    for (let i = 0; i < 30; i++) {
+      expect(runCli([`current -> releases/v${(i % 2) + 2}`], dir).status).toBe(0);
+    }
+    const calm = await reader.stop();
+    expect(calm.reads).toBeGreaterThan(1000);
+    expect(calm.missing).toBe(0);
+
+    const naiveReader = startReader(file);
+    // What `rm current && ln -s` (or BusyBox and BSD ln -sf) does.
+    const shell =
+      'for i in $(seq 1 300); do rm current; ln -s releases/v$((i % 2 + 1)) current; done';
+    execFileSync('sh', ['-c', shell], { cwd: dir });
+    const naive = await naiveReader.stop();
+    expect(naive.missing).toBeGreaterThan(0);
+  });
+
+  test('a syscall trace shows a rename onto each link and no unlink of it', () => {
+    const dir = makeDeployTree();
+    fs.linkSync(path.join(dir, 'releases/v1/index.html'), path.join(dir, 'page'));
+    const trace = path.join(dir, 'trace.txt');
+    const result = spawnSync(
+      'strace',
+      [
+        '-f',
+        '-o',
+        trace,
+        '-e',
+        'trace=unlink,unlinkat,rename,renameat,renameat2,symlink,symlinkat,link,linkat',
+        process.execPath,
+        path.resolve('dist/cli.js'),
+        'current -> releases/v2',
+        'page => releases/v2/index.html',
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(result.error).toBeUndefined();
+    expect(result.status).toBe(0);
+    const calls = fs.readFileSync(trace, 'utf8');
+    const current = path.join(fs.realpathSync(dir), 'current');
+    const page = path.join(fs.realpathSync(dir), 'page');
+    for (const link of [current, page]) {
+      expect(calls).toMatch(new RegExp(`rename(at2?)?\\(.*, "${link}"`));
+      expect(calls).not.toMatch(new RegExp(`unlink(at)?\\([^)]*"${link}"`));
+    }
+    expect(calls).toMatch(/symlink(at)?\("releases\/v2", .*\.atomic-link-tmp-/);
+    expect(fs.readlinkSync(current)).toBe('releases/v2');
+  });
+
+  test('a switch that fails midway switches the earlier links back', () => {
+    const dir = makeDeployTree();
+    const data = path.join(dir, 'data');
+    fs.writeFileSync(data, 'old');
+    execFileSync('chattr', ['+i', data]); // rename over it now fails with EPERM, even for root
+    try {
+      const run = runCli(['--replace-files', 'current -> releases/v2', 'data -> releases/v3'], dir);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('could not switch LINK "data"');
+      expect(run.stderr).toContain('switched back the 1 links already switched');
+      expect(fs.readlinkSync(path.join(dir, 'current'))).toBe('releases/v1');
+      expect(leftovers(dir)).toEqual([]);
+    } finally {
+      execFileSync('chattr', ['-i', data]);
+    }
+  });
+
+  test('kill -9 mid-batch leaves every link old or new, and the next run sweeps the leftovers', async () => {
+    const count = 20000;
+    const dir = makeManyLinks(count);
+    const specs = writeSpecs(dir, count, 'v2');
+    const links = path.join(dir, 'links');
+    const run = startCli(['-f', specs], dir);
+    await switchingStarted(path.join(links, 'l0'), '../releases/v2/f0');
+    process.kill(run.pid, 'SIGKILL');
+    await run;
+    let switched = 0;
+    for (let i = 0; i < count; i++) {
+      const text = fs.readlinkSync(path.join(links, `l${i}`)); // throws if missing
+      expect([`../releases/v1/f${i}`, `../releases/v2/f${i}`]).toContain(text);
+      if (text.includes('v2')) switched++;
+    }
+    expect(switched).toBeGreaterThan(0);
+    expect(switched).toBeLessThan(count);
+    expect(leftovers(links).some((name) => name.startsWith('.atomic-link-tmp-'))).toBe(true);
+
+    const again = runCli(['-f', specs], dir);
+    expect(again.status).toBe(0);
+    expect(leftovers(links)).toEqual([]);
+    expect(fs.readlinkSync(path.join(links, `l${count - 1}`))).toBe(`../releases/v2/f${count - 1}`);
+  });
+
+  test('two runs on one directory at once never interleave their batches', async () => {
+    const count = 3000;
+    const dir = makeManyLinks(count);
+    // strace slows the first run's renames down, so its batch is surely under way when the
+    // second starts; without the lock (--no-lock) the two then end in a mix of v2 and v3.
+    const first = startCli(['-f', writeSpecs(dir, count, 'v2')], dir, [
+      'strace',
+      '-f',
+      '-o',
+      '/dev/null',
+      '-e',
+      'trace=rename,renameat,renameat2',
+    ]);
+    await switchingStarted(path.join(dir, 'links', 'l0'), '../releases/v2/f0');
+    const second = await startCli(['-f', writeSpecs(dir, count, 'v3')], dir);
+    expect((await first).status).toBe(0);
+    expect(second.status).toBe(0);
+    const versions = new Set<string>();
+    for (let i = 0; i < count; i++) {
+      versions.add(fs.readlinkSync(path.join(dir, 'links', `l${i}`)).split('/')[2]);
+    }
+    expect([...versions]).toEqual(['v3']);
+    expect(leftovers(path.join(dir, 'links'))).toEqual([]);
+  });
+});
+
+/** Waits until a run has switched `link` to `text`, that is, until its batch is under way. */
+async function switchingStarted(link: string, text: string): Promise<void> {
+  const deadline = Date.now() + 30000;
+  while (fs.readlinkSync(link) !== text) {
+    if (Date.now() > deadline) throw new Error(`${link} never became ${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}

@@ -1,0 +1,195 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { leftovers, makeDeployTree, runCli, snapshot } from './helpers/tree.js';
+
+const readLink = (dir: string, name: string) => fs.readlinkSync(path.join(dir, name));
+
+describe('the CLI switches links', () => {
+  test('a SPEC switches a symlink in one go and reports the previous target', () => {
+    const dir = makeDeployTree();
+    const run = runCli(['--json', 'current -> releases/v2'], dir);
+    expect(run.status).toBe(0);
+    expect(readLink(dir, 'current')).toBe('releases/v2');
+    const report = JSON.parse(run.stdout);
+    expect(report.results).toEqual([
+      {
+        link: 'current',
+        type: 'symbolic',
+        target: 'releases/v2',
+        previous: 'releases/v1',
+        changed: true,
+      },
+    ]);
+    expect(report.guard.missing).toBe(0);
+    expect(report.guard.lookups).toBeGreaterThan(0);
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  test('a link already pointing at its target is left alone and reported unchanged', () => {
+    const dir = makeDeployTree();
+    const before = fs.lstatSync(path.join(dir, 'current')).ino;
+    const run = runCli(['--json', 'current -> releases/v1'], dir);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).results[0].changed).toBe(false);
+    expect(fs.lstatSync(path.join(dir, 'current')).ino).toBe(before);
+  });
+
+  test('ln -s TARGET LINK replaces a symlink to a directory instead of linking inside it', () => {
+    const dir = makeDeployTree();
+    const run = runCli(['-s', 'releases/v2', 'current'], dir);
+    expect(run.status).toBe(0);
+    expect(readLink(dir, 'current')).toBe('releases/v2');
+    // The pitfall of `ln -sf` without -n: a link named v2 inside the old release.
+    expect(fs.existsSync(path.join(dir, 'releases', 'v1', 'v2'))).toBe(false);
+  });
+
+  test('ln -s TARGET... DIR makes one link per target inside a real directory', () => {
+    const dir = makeDeployTree();
+    fs.mkdirSync(path.join(dir, 'bin'));
+    const run = runCli(['-s', '../releases/v1/index.html', '../releases/v2', 'bin'], dir);
+    expect(run.status).toBe(0);
+    expect(readLink(dir, 'bin/index.html')).toBe('../releases/v1/index.html');
+    expect(readLink(dir, 'bin/v2')).toBe('../releases/v2');
+  });
+
+  test('-t DIR and -T name the directory or the link explicitly', () => {
+    const dir = makeDeployTree();
+    fs.mkdirSync(path.join(dir, 'bin'));
+    expect(runCli(['-s', '-t', 'bin', '../releases/v3'], dir).status).toBe(0);
+    expect(readLink(dir, 'bin/v3')).toBe('../releases/v3');
+    expect(runCli(['-s', '-T', 'releases/v3', 'current'], dir).status).toBe(0);
+    expect(readLink(dir, 'current')).toBe('releases/v3');
+  });
+
+  test('without -s ln-style arguments make a hard link, as ln does', () => {
+    const dir = makeDeployTree();
+    const run = runCli(['releases/v2/index.html', 'page.html'], dir);
+    expect(run.status).toBe(0);
+    const page = fs.statSync(path.join(dir, 'page.html'));
+    expect(page.ino).toBe(fs.statSync(path.join(dir, 'releases/v2/index.html')).ino);
+  });
+
+  test('--relative stores the target relative to the link, without resolving the link path', () => {
+    const dir = makeDeployTree();
+    fs.mkdirSync(path.join(dir, 'www'));
+    fs.symlinkSync('www', path.join(dir, 'alias'));
+    const run = runCli(['-s', '-r', path.join(dir, 'releases/v2'), 'alias/current'], dir);
+    expect(run.status).toBe(0);
+    // From alias/ as written, not from the real www/ (the same here, but computed lexically).
+    expect(readLink(dir, 'www/current')).toBe('../releases/v2');
+  });
+
+  test('-C resolves links from another directory', () => {
+    const dir = makeDeployTree();
+    const run = runCli(['-C', dir, 'current -> releases/v3'], '/');
+    expect(run.status).toBe(0);
+    expect(readLink(dir, 'current')).toBe('releases/v3');
+  });
+
+  test('a spec file holds specs, comments and blank lines; - reads stdin', () => {
+    const dir = makeDeployTree();
+    fs.writeFileSync(
+      path.join(dir, 'links.txt'),
+      '# the site\n\ncurrent -> releases/v2\n  previous -> releases/v1  \npage => releases/v2/index.html\n',
+    );
+    expect(runCli(['-f', 'links.txt'], dir).status).toBe(0);
+    expect(readLink(dir, 'current')).toBe('releases/v2');
+    expect(readLink(dir, 'previous')).toBe('releases/v1');
+    expect(fs.statSync(path.join(dir, 'page')).ino).toBe(
+      fs.statSync(path.join(dir, 'releases/v2/index.html')).ino,
+    );
+    expect(runCli(['-f', '-'], dir, 'current -> releases/v3\n').status).toBe(0);
+    expect(readLink(dir, 'current')).toBe('releases/v3');
+  });
+
+  test('a JSON spec file takes links, hard links, backups and "into" groups', () => {
+    const dir = makeDeployTree();
+    fs.mkdirSync(path.join(dir, 'bin'));
+    const specs = [
+      { link: 'current', target: 'releases/v2', backup: '.old' },
+      { link: 'page', target: 'releases/v2/index.html', type: 'hard' },
+      { into: 'bin', targets: ['../releases/v2', '../releases/v3'] },
+    ];
+    fs.writeFileSync(path.join(dir, 'links.json'), JSON.stringify(specs));
+    const run = runCli(['-f', 'links.json', '--json'], dir);
+    expect(run.status).toBe(0);
+    expect(readLink(dir, 'current')).toBe('releases/v2');
+    expect(readLink(dir, 'current.old')).toBe('releases/v1');
+    expect(readLink(dir, 'bin/v3')).toBe('../releases/v3');
+    expect(JSON.parse(run.stdout).results.map((r: { link: string }) => r.link)).toEqual([
+      'current.old',
+      'current',
+      'page',
+      'bin/v2',
+      'bin/v3',
+    ]);
+  });
+
+  test('--backup keeps the previous target under LINK+SUFFIX, for symbolic and hard links', () => {
+    const dir = makeDeployTree();
+    fs.linkSync(path.join(dir, 'releases/v1/index.html'), path.join(dir, 'page'));
+    const v1 = fs.statSync(path.join(dir, 'page')).ino;
+    const run = runCli(
+      ['--backup', '~', 'current -> releases/v2', 'page => releases/v2/index.html'],
+      dir,
+    );
+    expect(run.status).toBe(0);
+    expect(readLink(dir, 'current~')).toBe('releases/v1');
+    expect(fs.statSync(path.join(dir, 'page~')).ino).toBe(v1);
+    expect(fs.readFileSync(path.join(dir, 'page'), 'utf8')).toBe('v2\n');
+  });
+
+  test('--expect switches only when the link points where expected (exit 1 otherwise)', () => {
+    const dir = makeDeployTree();
+    const wrong = runCli(['--expect', 'releases/v3', 'current -> releases/v2'], dir);
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toContain('not at the expected "releases/v3"');
+    expect(readLink(dir, 'current')).toBe('releases/v1');
+    expect(runCli(['--expect', 'releases/v1', 'current -> releases/v2'], dir).status).toBe(0);
+    expect(readLink(dir, 'current')).toBe('releases/v2');
+  });
+
+  test('a hard link onto the inode it already names changes nothing and leaves no temp', () => {
+    const dir = makeDeployTree();
+    fs.linkSync(path.join(dir, 'releases/v1/index.html'), path.join(dir, 'page'));
+    const before = snapshot(dir);
+    const run = runCli(['--json', 'page => releases/v1/index.html'], dir);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).results[0].changed).toBe(false);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  test('a hard link replaces another hard link, whose inode lives on elsewhere', () => {
+    const dir = makeDeployTree();
+    fs.linkSync(path.join(dir, 'releases/v1/index.html'), path.join(dir, 'page'));
+    expect(runCli(['page => releases/v2/index.html'], dir).status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'page'), 'utf8')).toBe('v2\n');
+    expect(fs.readFileSync(path.join(dir, 'releases/v1/index.html'), 'utf8')).toBe('v1\n');
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  test('--dry-run prints the plan and changes nothing', () => {
+    const dir = makeDeployTree();
+    const before = snapshot(dir);
+    const run = runCli(['--dry-run', 'current -> releases/v2', 'new -> releases/v3'], dir);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('would switch: "current" -> "releases/v2" (was "releases/v1")');
+    expect(run.stdout).toContain('would switch: "new" -> "releases/v3"');
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  test('--probe runs trial swaps first, and passes on a local disk', () => {
+    const dir = makeDeployTree();
+    const run = runCli(['--json', '--probe', 'current -> releases/v2'], dir);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).probed).toEqual([fs.realpathSync(dir)]);
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  test('--help and --version', () => {
+    const help = runCli(['--help'], '/');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("'LINK -> TARGET'");
+    expect(runCli(['--version'], '/').stdout).toMatch(/^atomic-link \d+\.\d+\.\d+\n$/);
+  });
+});

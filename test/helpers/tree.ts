@@ -1,0 +1,129 @@
+import { spawn, spawnSync } from 'node:child_process';
+import type { SpawnSyncReturns } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI = path.join(ROOT, 'dist', 'cli.js');
+export const ACTION = path.join(ROOT, 'dist', 'index.js');
+
+/** A fresh directory with releases/v1, releases/v2 (each holding index.html) and current -> releases/v1. */
+export function makeDeployTree(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-test-'));
+  for (const version of ['v1', 'v2', 'v3']) {
+    fs.mkdirSync(path.join(dir, 'releases', version), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'releases', version, 'index.html'), `${version}\n`);
+  }
+  fs.symlinkSync('releases/v1', path.join(dir, 'current'));
+  return dir;
+}
+
+export interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], cwd: string, input?: string): Run {
+  const result: SpawnSyncReturns<string> = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    input,
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Starts the CLI without waiting; resolves with its exit status and output. */
+export function startCli(
+  args: string[],
+  cwd: string,
+  wrapper: string[] = [],
+): Promise<Run> & { pid: number } {
+  const command = [...wrapper, process.execPath, CLI, ...args];
+  const child = spawn(command[0], command.slice(1), { cwd });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const done = new Promise<Run>((resolve) =>
+    child.on('close', (status) => resolve({ status, stdout, stderr })),
+  );
+  return Object.assign(done, { pid: child.pid as number });
+}
+
+/** Every entry of `dir` with what it is: `-> text` for symlinks, `file` or `dir`. */
+export function snapshot(dir: string): Record<string, string> {
+  const entries: Record<string, string> = {};
+  const walk = (sub: string) => {
+    for (const name of fs.readdirSync(path.join(dir, sub)).sort()) {
+      const relative = path.join(sub, name);
+      const stats = fs.lstatSync(path.join(dir, relative));
+      if (stats.isSymbolicLink())
+        entries[relative] = `-> ${fs.readlinkSync(path.join(dir, relative))}`;
+      else if (stats.isDirectory()) {
+        entries[relative] = 'dir';
+        walk(relative);
+      } else entries[relative] = `file ${stats.ino}`;
+    }
+  };
+  walk('');
+  return entries;
+}
+
+/** Names atomic-link may leave only while it runs: staging directories and locks. */
+export function leftovers(dir: string): string[] {
+  return fs.readdirSync(dir).filter((name) => name.startsWith('.atomic-link'));
+}
+
+/** Many links `links/lN -> ../releases/v1/fN`, with real targets in v1, v2 and v3. */
+export function makeManyLinks(count: number): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-many-'));
+  fs.mkdirSync(path.join(dir, 'links'));
+  for (const version of ['v1', 'v2', 'v3']) {
+    fs.mkdirSync(path.join(dir, 'releases', version), { recursive: true });
+    for (let i = 0; i < count; i++)
+      fs.writeFileSync(path.join(dir, 'releases', version, `f${i}`), '');
+  }
+  for (let i = 0; i < count; i++)
+    fs.symlinkSync(`../releases/v1/f${i}`, path.join(dir, 'links', `l${i}`));
+  return dir;
+}
+
+export function writeSpecs(dir: string, count: number, version: string): string {
+  const file = path.join(dir, `specs-${version}`);
+  const lines = Array.from(
+    { length: count },
+    (_, i) => `links/l${i} -> ../releases/${version}/f${i}`,
+  );
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+export function commandExists(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+}
+
+/**
+ * A reader in its own process, reading `file` (through the link under test) until stopped:
+ * what a web server does during a deploy. Resolves with how many reads it made and how many
+ * found the file missing.
+ */
+export function startReader(file: string): {
+  stop: () => Promise<{ reads: number; missing: number }>;
+} {
+  const child = spawn(process.execPath, [path.join(ROOT, 'test', 'helpers', 'reader.js'), file]);
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  const ready = new Promise((resolve) => child.stdout.once('data', resolve));
+  const closed = new Promise((resolve) => child.on('close', resolve));
+  return {
+    stop: async () => {
+      await ready;
+      child.kill('SIGTERM');
+      await closed;
+      return JSON.parse(output.trim().split('\n').at(-1) as string);
+    },
+  };
+}

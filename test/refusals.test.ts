@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { makeDeployTree, runCli, snapshot } from './helpers/tree.js';
+
+/** Runs the CLI expecting a refusal: the exit code, a message naming `mention`, no change. */
+function expectRefused(args: string[], mention: string, code = 2, prepare?: (dir: string) => void) {
+  const dir = makeDeployTree();
+  prepare?.(dir);
+  const before = snapshot(dir);
+  const run = runCli(args, dir);
+  expect(run.stderr).toContain(mention);
+  expect(run.stderr).toMatch(/^atomic-link: /);
+  expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  expect(run.status).toBe(code);
+  expect(snapshot(dir)).toEqual(before);
+  return run;
+}
+
+describe('refusals change nothing and say what is wrong', () => {
+  test('a real directory at the destination', () => {
+    expectRefused(['-T', '-s', 'releases/v2', 'releases/v1'], 'is a real directory');
+  });
+
+  test('a regular file unless --replace-files', () => {
+    const prepare = (dir: string) => fs.writeFileSync(path.join(dir, 'data'), 'precious');
+    expectRefused(['data -> releases/v2'], '"data" is a regular file', 2, prepare);
+    const dir = makeDeployTree();
+    prepare(dir);
+    expect(runCli(['--replace-files', 'data -> releases/v2'], dir).status).toBe(0);
+    expect(fs.readlinkSync(path.join(dir, 'data'))).toBe('releases/v2');
+  });
+
+  test('a dangling target unless --allow-dangling; it resolves from the link directory', () => {
+    expectRefused(
+      ['current -> releases/v9'],
+      'TARGET "releases/v9" of LINK "current" does not exist',
+    );
+    const dir = makeDeployTree();
+    fs.mkdirSync(path.join(dir, 'sub'));
+    // releases/v2 exists from the top, but not from sub/, where the link is.
+    expect(runCli(['sub/current -> releases/v2'], dir).status).toBe(2);
+    expect(runCli(['sub/current -> ../releases/v2'], dir).status).toBe(0);
+    expect(runCli(['--allow-dangling', 'current -> releases/v9'], dir).status).toBe(0);
+    expect(fs.readlinkSync(path.join(dir, 'current'))).toBe('releases/v9');
+  });
+
+  test('a hard link to a directory', () => {
+    expectRefused(['page => releases/v2'], 'hard link TARGET "releases/v2" is a directory');
+  });
+
+  test('one bad spec in a batch: nothing at all is touched', () => {
+    const run = expectRefused(
+      ['current -> releases/v2', 'other -> releases/v3', 'third -> releases/nope'],
+      'argument 3',
+    );
+    expect(run.stderr).toContain('"releases/nope"');
+  });
+
+  test.each([
+    [[' -> releases/v2'], 'argument 1: LINK is empty'],
+    [['current ->  '], 'argument 1: TARGET is empty'],
+    [['current -> releases/v1 -> releases/v2'], 'with one arrow'],
+    [['current/ -> releases/v2'], "ends with '/'"],
+    [['--frobnicate', 'current -> releases/v2'], "Unknown option '--frobnicate'"],
+    [['current -> releases/v2', 'releases/v3'], 'cannot be mixed'],
+    [['--lock-timeout', 'soon', 'current -> releases/v2'], '--lock-timeout "soon"'],
+    [['--expect', 'x', 'a -> releases/v2', 'b -> releases/v2'], '--expect takes exactly one link'],
+    [['current -> releases/v2', './current -> releases/v3'], 'also named by argument 1'],
+    [[], 'no links given'],
+    [['-f', 'missing.txt'], 'spec file missing.txt'],
+  ])('bad usage %j', (args, mention) => {
+    expectRefused(args, mention);
+  });
+
+  test.each([
+    ['current -> \0releases/v2\n', 'contains a NUL byte'],
+    ['[{"link": "current", "target": "releases/v2\\nx"}]', 'contains a line break'],
+    ['[{"link": "", "target": "releases/v2"}]', 'LINK is empty'],
+    ['[{"link": "current", "target": "releases/v2", "typo": 1}]', 'unknown field "typo"'],
+    ['[{"link": "current", "target": "releases/v2", "type": "soft"}]', '"type" must be'],
+    ['[{"link": "current"', 'not valid JSON'],
+    ['current => releases/v2/index.html\nbroken line\n', 'specs.txt line 2'],
+  ])('bad spec file %j', (text, mention) => {
+    expectRefused(['-f', 'specs.txt'], mention, 2, (dir) =>
+      fs.writeFileSync(path.join(dir, 'specs.txt'), text),
+    );
+  });
+
+  test('a lock its live holder keeps fresh makes the run wait, then fail with exit 1', () => {
+    const dir = makeDeployTree();
+    const lock = path.join(dir, '.atomic-link.lock');
+    // A holder that refreshes its lock, as a run in a long batch does.
+    const holder = spawn('sh', ['-c', `while :; do touch '${lock}'; sleep 0.2; done`]);
+    try {
+      fs.writeFileSync(
+        lock,
+        JSON.stringify({ pid: holder.pid, host: os.hostname(), since: 'test' }),
+      );
+      const before = snapshot(dir);
+      const run = runCli(['--lock-timeout', '1', 'current -> releases/v2'], dir);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`is locked by pid ${holder.pid}`);
+      expect(snapshot(dir)).toEqual(before);
+    } finally {
+      holder.kill();
+    }
+  });
+});
