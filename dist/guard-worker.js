@@ -1,23 +1,25 @@
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-// Constants repeated from guard-protocol.ts: this file is shipped as compiled, without a
-// bundler, so it may not import values from other modules of the project.
+// Slots repeated from guard-protocol.ts: this file ships as compiled, without a bundler, so
+// it may not import values from the project's other modules.
 const STOP = 0;
-const PASSES = 1;
-const { paths, control } = workerData;
-const flags = new Int32Array(control);
-const start = performance.now();
-const misses = new Map();
-let lookups = 0;
+const LOOKING = 1;
+const HOT = 2;
+const flags = new Int32Array(workerData);
 /**
- * Looks every watched name up with lstat, which sees the name itself and not what it points
- * to: a dangling link is present, a name in the middle of an unlink-then-create is not.
+ * Looks names up with lstat, which sees the name itself and not what it points to: a dangling
+ * link is present, a name in the middle of an unlink-then-create is not. Each round looks at
+ * the link being switched right now, where a non-atomic switch opens its gap, and at the next
+ * link in turn, so every link is also looked at again and again.
  */
-function pass() {
-    for (let index = 0; index < paths.length; index++) {
+function watch({ paths }) {
+    const start = performance.now();
+    const misses = new Map();
+    let lookups = 0;
+    const look = (index) => {
         lookups++;
         if (fs.lstatSync(paths[index], { throwIfNoEntry: false }) !== undefined)
-            continue;
+            return;
         const now = performance.now() - start;
         const miss = misses.get(index);
         if (miss) {
@@ -27,18 +29,19 @@ function pass() {
         else {
             misses.set(index, { count: 1, firstMs: now, lastMs: now });
         }
-    }
-    Atomics.add(flags, PASSES, 1);
-    Atomics.notify(flags, PASSES);
+    };
+    Atomics.store(flags, LOOKING, 1);
+    Atomics.notify(flags, LOOKING);
+    let next = 0;
+    do {
+        look(Atomics.load(flags, HOT));
+        look(next);
+        next = (next + 1) % paths.length;
+    } while (Atomics.load(flags, STOP) === 0);
+    const result = {
+        lookups,
+        misses: [...misses].map(([index, miss]) => ({ index, ...miss })),
+    };
+    parentPort?.postMessage(result);
 }
-// Keep looking until told to stop, then make one more full pass, so that every link is looked
-// at again after the last switch.
-do
-    pass();
-while (Atomics.load(flags, STOP) === 0);
-pass();
-const result = {
-    lookups,
-    misses: [...misses].map(([index, miss]) => ({ index, ...miss })),
-};
-parentPort?.postMessage(result);
+parentPort?.once('message', watch);

@@ -31753,8 +31753,11 @@ function sleep(ms) {
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
 ;// CONCATENATED MODULE: ./lib/engine/guard-protocol.js
-const STOP = 0;
-const PASSES = 1;
+/** Slots of the Int32Array over the shared control buffer. */
+const STOP = 0; // set to 1 by the main thread: report and exit
+const LOOKING = 1; // set to 1 by the worker once it is looking
+const HOT = 2; // index of the path being switched right now
+const CONTROL_SLOTS = 3;
 
 ;// CONCATENATED MODULE: ./lib/engine/guard.js
 
@@ -31763,36 +31766,42 @@ const PASSES = 1;
  * Watches links from a worker thread while the main thread switches them. It has to run in
  * parallel: lookups made between two synchronous renames on the same thread could never see
  * a gap. Every lookup that finds a name missing is counted.
+ *
+ * The thread is started first and given its links later, so that its start-up overlaps the
+ * checks the main thread makes before any switch.
  */
 class Guard {
-    paths;
-    flags;
+    flags = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
     worker;
     result;
-    constructor(paths) {
-        this.paths = paths;
-        const control = new SharedArrayBuffer(8);
-        this.flags = new Int32Array(control);
-        const data = { paths, control };
-        this.worker = new external_node_worker_threads_.Worker(__nccwpck_require__.ab + "guard-worker.js", { workerData: data });
+    paths = [];
+    constructor() {
+        this.worker = new external_node_worker_threads_.Worker(__nccwpck_require__.ab + "guard-worker.js", {
+            workerData: this.flags.buffer,
+        });
         this.result = new Promise((resolve, reject) => {
             this.worker.once('message', resolve);
             this.worker.once('error', reject);
             this.worker.once('exit', (code) => reject(new Error(`the guard stopped early (${code})`)));
         });
-        // A failed guard must fail the run, but only when it is awaited in stop().
+        // A failed guard fails the run where it is awaited, in watch() or stop().
         this.result.catch(() => undefined);
     }
-    /** Starts watching and resolves once every path has been looked at once. */
-    static async start(paths) {
-        const guard = new Guard(paths);
-        const firstPass = Atomics.waitAsync(guard.flags, PASSES, 0);
-        // Racing the result rethrows a worker that died before it began watching.
-        if (firstPass.async)
-            await Promise.race([firstPass.value, guard.result]);
-        return guard;
+    /** Starts looking at `paths`; resolves once the worker is looking. */
+    async watch(paths) {
+        this.paths = paths;
+        const message = { paths };
+        this.worker.postMessage(message);
+        const looking = Atomics.waitAsync(this.flags, LOOKING, 0);
+        // Racing the result rethrows a worker that died before it began looking.
+        if (looking.async)
+            await Promise.race([looking.value, this.result]);
     }
-    /** Stops after one more full pass and reports what was seen, in the paths' own terms. */
+    /** Tells the guard which path (an index into the watched paths) is being switched now. */
+    switching(index) {
+        Atomics.store(this.flags, HOT, index);
+    }
+    /** Stops looking and reports what was seen, in the paths' own terms. */
     async stop() {
         Atomics.store(this.flags, STOP, 1);
         const result = await this.result;
@@ -31807,6 +31816,10 @@ class Guard {
                 lastMs: Math.round(lastMs),
             })),
         };
+    }
+    /** Ends the thread without a report, when the run ends before any switch. */
+    async dispose() {
+        await this.worker.terminate();
     }
 }
 
@@ -32134,7 +32147,8 @@ function checkSymlinkTarget(operation, options) {
             `so it cannot be checked; pass --allow-dangling to link it unchecked`);
     }
     try {
-        external_node_fs_namespaceObject.statSync(here);
+        // access() resolves the target as stat() would, without building a Stats object per link.
+        external_node_fs_namespaceObject.accessSync(here);
     }
     catch (error) {
         const code = errnoCode(error);
@@ -32295,7 +32309,8 @@ async function probeDirectory(dir, staging) {
     const scratch = external_node_path_namespaceObject.join(dir, `${external_node_path_namespaceObject.basename(staging.path)}.probe`);
     replaceLink(staging, 'symbolic', 'probe-0', scratch);
     try {
-        const guard = await Guard.start([scratch]);
+        const guard = new Guard();
+        await guard.watch([scratch]);
         const refused = trialSwaps(staging, scratch);
         const report = await guard.stop();
         if (report.missing > 0) {
@@ -32352,12 +32367,18 @@ async function switchLinks(specs, options) {
     if (options.dryRun) {
         return { results: inspect(placed, options).map(toResult), probed: [], dryRun: true };
     }
+    // Started first, so that the thread boots while the locks are taken and the links read.
+    const guard = options.guard === false ? undefined : new Guard();
     const dirs = [...new Set(placed.map((item) => item.realDir))].sort();
     const timeoutMs = (options.lockTimeoutSeconds ?? 60) * 1000;
-    // Sorted, so two runs over overlapping directories cannot deadlock.
-    const locks = options.lock === false ? [] : dirs.map((dir) => DirLock.acquire(dir, timeoutMs));
+    const locks = [];
     const staging = new Map();
+    let watching = false;
     try {
+        // Sorted, so two runs over overlapping directories cannot deadlock.
+        if (options.lock !== false)
+            for (const dir of dirs)
+                locks.push(DirLock.acquire(dir, timeoutMs));
         for (const dir of dirs)
             sweepLeftovers(dir, timeoutMs);
         const operations = inspect(placed, options);
@@ -32370,18 +32391,26 @@ async function switchLinks(specs, options) {
         const probed = [...staging.keys()].filter((dir) => shouldProbe(dir, options.probe ?? 'auto'));
         for (const dir of probed)
             await probeDirectory(dir, staging.get(dir));
+        // Links that exist now are the ones that must never be missing.
         const watched = pending.filter((operation) => operation.prior.kind !== 'none');
-        const guard = options.guard === false || watched.length === 0
-            ? undefined
-            : await Guard.start(watched.map((operation) => operation.path));
+        const watchIndex = new Map(watched.map((operation, index) => [operation, index]));
+        if (guard && watched.length > 0) {
+            await guard.watch(watched.map((operation) => operation.path));
+            watching = true;
+        }
         let failure;
         try {
-            runBatch(pending, staging, locks, options);
+            runBatch(pending, staging, locks, options, (operation) => {
+                const index = watchIndex.get(operation);
+                if (index !== undefined)
+                    guard?.switching(index);
+            });
         }
         catch (error) {
             failure = error;
         }
-        const report = await guard?.stop();
+        const report = watching ? await guard.stop() : undefined;
+        watching = false;
         if (report && report.missing > 0)
             throw missingError(report, watched, failure);
         if (failure !== undefined)
@@ -32392,6 +32421,10 @@ async function switchLinks(specs, options) {
         return { results: operations.map(toResult), guard: report, probed, dryRun: false };
     }
     finally {
+        if (watching)
+            await guard?.stop();
+        else
+            await guard?.dispose();
         for (const dir of staging.values())
             dir.remove();
         for (const lock of locks)
@@ -32399,7 +32432,7 @@ async function switchLinks(specs, options) {
     }
 }
 /** Switches each link; on a failure, switches back those already done and throws. */
-function runBatch(pending, staging, locks, options) {
+function runBatch(pending, staging, locks, options, beforeSwitch) {
     const done = [];
     // Files (hard links, or regular files with --replace-files) keep a second name in the
     // staging directory until the batch is over, so a rollback can rename them back.
@@ -32413,6 +32446,7 @@ function runBatch(pending, staging, locks, options) {
                 external_node_fs_namespaceObject.linkSync(operation.path, keep);
                 kept.set(operation, keep);
             }
+            beforeSwitch(operation);
             replaceLink(dir, operation.type, operation.content, operation.path);
         }
         catch (error) {

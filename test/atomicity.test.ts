@@ -23,13 +23,15 @@ describe('no lookup ever finds a link missing', () => {
     const dir = makeDeployTree();
     const link = path.join(dir, 'current');
 
-    const naive = await Guard.start([link]);
+    const naive = new Guard();
+    await naive.watch([link]);
     for (let i = 0; i < 2000; i++) unlinkThenSymlink(link, `releases/v${(i % 2) + 1}`);
     const caught = await naive.stop();
     expect(caught.missing).toBeGreaterThan(0);
     expect(caught.sightings[0].link).toBe(link);
 
-    const atomic = await Guard.start([link]);
+    const atomic = new Guard();
+    await atomic.watch([link]);
     for (let i = 0; i < 2000; i++) {
       fs.symlinkSync(`releases/v${(i % 2) + 1}`, `${link}.tmp`);
       fs.renameSync(`${link}.tmp`, link);

@@ -1,18 +1,19 @@
 /**
  * What the guard and its worker share. The worker file is copied into the bundle as it is
- * compiled (not bundled), so it may import only Node's own modules and types from here.
+ * compiled (not bundled), so it may import only Node's own modules, and types from here.
  */
-export interface GuardWorkerData {
+export interface GuardWatch {
   paths: string[];
-  /** Int32Array over it: [STOP] is set to 1 by the main thread, [PASSES] counts full passes. */
-  control: SharedArrayBuffer;
 }
 
-export const STOP = 0;
-export const PASSES = 1;
+/** Slots of the Int32Array over the shared control buffer. */
+export const STOP = 0; // set to 1 by the main thread: report and exit
+export const LOOKING = 1; // set to 1 by the worker once it is looking
+export const HOT = 2; // index of the path being switched right now
+export const CONTROL_SLOTS = 3;
 
 export interface GuardWorkerResult {
   lookups: number;
-  /** Per watched path index that was ever missing: misses and when (ms since the worker began). */
+  /** Per watched path index that was ever missing: misses and when (ms since it began). */
   misses: { index: number; count: number; firstMs: number; lastMs: number }[];
 }

@@ -1,26 +1,28 @@
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { GuardWorkerData, GuardWorkerResult } from './guard-protocol.js';
+import type { GuardWatch, GuardWorkerResult } from './guard-protocol.js';
 
-// Constants repeated from guard-protocol.ts: this file is shipped as compiled, without a
-// bundler, so it may not import values from other modules of the project.
+// Slots repeated from guard-protocol.ts: this file ships as compiled, without a bundler, so
+// it may not import values from the project's other modules.
 const STOP = 0;
-const PASSES = 1;
+const LOOKING = 1;
+const HOT = 2;
 
-const { paths, control } = workerData as GuardWorkerData;
-const flags = new Int32Array(control);
-const start = performance.now();
-const misses = new Map<number, { count: number; firstMs: number; lastMs: number }>();
-let lookups = 0;
+const flags = new Int32Array(workerData as SharedArrayBuffer);
 
 /**
- * Looks every watched name up with lstat, which sees the name itself and not what it points
- * to: a dangling link is present, a name in the middle of an unlink-then-create is not.
+ * Looks names up with lstat, which sees the name itself and not what it points to: a dangling
+ * link is present, a name in the middle of an unlink-then-create is not. Each round looks at
+ * the link being switched right now, where a non-atomic switch opens its gap, and at the next
+ * link in turn, so every link is also looked at again and again.
  */
-function pass(): void {
-  for (let index = 0; index < paths.length; index++) {
+function watch({ paths }: GuardWatch): void {
+  const start = performance.now();
+  const misses = new Map<number, { count: number; firstMs: number; lastMs: number }>();
+  let lookups = 0;
+  const look = (index: number) => {
     lookups++;
-    if (fs.lstatSync(paths[index], { throwIfNoEntry: false }) !== undefined) continue;
+    if (fs.lstatSync(paths[index], { throwIfNoEntry: false }) !== undefined) return;
     const now = performance.now() - start;
     const miss = misses.get(index);
     if (miss) {
@@ -29,19 +31,22 @@ function pass(): void {
     } else {
       misses.set(index, { count: 1, firstMs: now, lastMs: now });
     }
-  }
-  Atomics.add(flags, PASSES, 1);
-  Atomics.notify(flags, PASSES);
+  };
+
+  Atomics.store(flags, LOOKING, 1);
+  Atomics.notify(flags, LOOKING);
+  let next = 0;
+  do {
+    look(Atomics.load(flags, HOT));
+    look(next);
+    next = (next + 1) % paths.length;
+  } while (Atomics.load(flags, STOP) === 0);
+
+  const result: GuardWorkerResult = {
+    lookups,
+    misses: [...misses].map(([index, miss]) => ({ index, ...miss })),
+  };
+  parentPort?.postMessage(result);
 }
 
-// Keep looking until told to stop, then make one more full pass, so that every link is looked
-// at again after the last switch.
-do pass();
-while (Atomics.load(flags, STOP) === 0);
-pass();
-
-const result: GuardWorkerResult = {
-  lookups,
-  misses: [...misses].map(([index, miss]) => ({ index, ...miss })),
-};
-parentPort?.postMessage(result);
+parentPort?.once('message', watch);

@@ -209,7 +209,8 @@ function checkSymlinkTarget(operation: Operation, options: SwitchOptions): void 
     );
   }
   try {
-    fs.statSync(here);
+    // access() resolves the target as stat() would, without building a Stats object per link.
+    fs.accessSync(here);
   } catch (error) {
     const code = errnoCode(error);
     const reason =

@@ -43,7 +43,8 @@ export async function probeDirectory(dir: string, staging: StagingDir): Promise<
   const scratch = path.join(dir, `${path.basename(staging.path)}.probe`);
   replaceLink(staging, 'symbolic', 'probe-0', scratch);
   try {
-    const guard = await Guard.start([scratch]);
+    const guard = new Guard();
+    await guard.watch([scratch]);
     const refused = trialSwaps(staging, scratch);
     const report = await guard.stop();
     if (report.missing > 0) {

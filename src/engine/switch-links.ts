@@ -24,12 +24,16 @@ export async function switchLinks(
   if (options.dryRun) {
     return { results: inspect(placed, options).map(toResult), probed: [], dryRun: true };
   }
+  // Started first, so that the thread boots while the locks are taken and the links read.
+  const guard = options.guard === false ? undefined : new Guard();
   const dirs = [...new Set(placed.map((item) => item.realDir))].sort();
   const timeoutMs = (options.lockTimeoutSeconds ?? 60) * 1000;
-  // Sorted, so two runs over overlapping directories cannot deadlock.
-  const locks = options.lock === false ? [] : dirs.map((dir) => DirLock.acquire(dir, timeoutMs));
+  const locks: DirLock[] = [];
   const staging = new Map<string, StagingDir>();
+  let watching = false;
   try {
+    // Sorted, so two runs over overlapping directories cannot deadlock.
+    if (options.lock !== false) for (const dir of dirs) locks.push(DirLock.acquire(dir, timeoutMs));
     for (const dir of dirs) sweepLeftovers(dir, timeoutMs);
     const operations = inspect(placed, options);
     const pending = operations.filter((operation) => operation.changed);
@@ -41,23 +45,31 @@ export async function switchLinks(
     const probed = [...staging.keys()].filter((dir) => shouldProbe(dir, options.probe ?? 'auto'));
     for (const dir of probed) await probeDirectory(dir, staging.get(dir) as StagingDir);
 
+    // Links that exist now are the ones that must never be missing.
     const watched = pending.filter((operation) => operation.prior.kind !== 'none');
-    const guard =
-      options.guard === false || watched.length === 0
-        ? undefined
-        : await Guard.start(watched.map((operation) => operation.path));
+    const watchIndex = new Map(watched.map((operation, index) => [operation, index]));
+    if (guard && watched.length > 0) {
+      await guard.watch(watched.map((operation) => operation.path));
+      watching = true;
+    }
     let failure: unknown;
     try {
-      runBatch(pending, staging, locks, options);
+      runBatch(pending, staging, locks, options, (operation) => {
+        const index = watchIndex.get(operation);
+        if (index !== undefined) guard?.switching(index);
+      });
     } catch (error) {
       failure = error;
     }
-    const report = await guard?.stop();
+    const report = watching ? await (guard as Guard).stop() : undefined;
+    watching = false;
     if (report && report.missing > 0) throw missingError(report, watched, failure);
     if (failure !== undefined) throw failure;
     if (options.fsync !== false) for (const dir of staging.keys()) fsyncDirectory(dir);
     return { results: operations.map(toResult), guard: report, probed, dryRun: false };
   } finally {
+    if (watching) await guard?.stop();
+    else await guard?.dispose();
     for (const dir of staging.values()) dir.remove();
     for (const lock of locks) lock.release();
   }
@@ -69,6 +81,7 @@ function runBatch(
   staging: Map<string, StagingDir>,
   locks: DirLock[],
   options: SwitchOptions,
+  beforeSwitch: (operation: Operation) => void,
 ): void {
   const done: Operation[] = [];
   // Files (hard links, or regular files with --replace-files) keep a second name in the
@@ -83,6 +96,7 @@ function runBatch(
         fs.linkSync(operation.path, keep);
         kept.set(operation, keep);
       }
+      beforeSwitch(operation);
       replaceLink(dir, operation.type, operation.content, operation.path);
     } catch (error) {
       const undone = rollback(done, staging, kept);
