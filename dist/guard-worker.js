@@ -16,10 +16,18 @@ function watch({ paths }) {
     const start = performance.now();
     const misses = new Map();
     let lookups = 0;
+    let blind;
     const look = (index) => {
         lookups++;
-        if (fs.lstatSync(paths[index], { throwIfNoEntry: false }) !== undefined)
+        try {
+            if (fs.lstatSync(paths[index], { throwIfNoEntry: false }) !== undefined)
+                return;
+        }
+        catch (error) {
+            // Not "missing" but "cannot see" (a dead connection, say): stop and say so.
+            blind = `${error.code ?? error} looking up ${paths[index]}`;
             return;
+        }
         const now = performance.now() - start;
         const miss = misses.get(index);
         if (miss) {
@@ -37,9 +45,10 @@ function watch({ paths }) {
         look(Atomics.load(flags, HOT));
         look(next);
         next = (next + 1) % paths.length;
-    } while (Atomics.load(flags, STOP) === 0);
+    } while (Atomics.load(flags, STOP) === 0 && blind === undefined);
     const result = {
         lookups,
+        blind,
         misses: [...misses].map(([index, miss]) => ({ index, ...miss })),
     };
     parentPort?.postMessage(result);

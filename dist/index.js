@@ -28566,7 +28566,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 2606:
+/***/ 6290:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31562,12 +31562,12 @@ function errnoCode(error) {
     const code = error?.code;
     return typeof code === 'string' ? code : undefined;
 }
-/** A one-line reason for a failed system call, without Node's stack or syscall noise. */
+/** A one-line reason for a failed system call, without Node's stack or path noise: `EPERM (rename)`. */
 function describeError(error) {
     const code = errnoCode(error);
     if (code) {
-        const text = error.message.split(',')[1]?.split(/[,']/)[0]?.trim();
-        return text ? `${code}: ${text}` : code;
+        const syscall = error.syscall;
+        return syscall ? `${code} (${syscall})` : code;
     }
     return error instanceof Error ? error.message : String(error);
 }
@@ -31808,6 +31808,7 @@ class Guard {
         await this.worker.terminate();
         return {
             lookups: result.lookups,
+            blind: result.blind,
             missing: result.misses.reduce((sum, miss) => sum + miss.count, 0),
             sightings: result.misses.map(({ index, count, firstMs, lastMs }) => ({
                 link: this.paths[index],
@@ -32040,22 +32041,22 @@ function checkInside(root, lexical, real, spec) {
  * would lose data. Call it under the directories' locks: --expect is a compare-and-swap.
  * Backups come out as operations of their own, placed before the link they keep.
  */
-function inspect(placed, options) {
+function inspect(placed, options, views) {
     const operations = [];
     for (const item of placed) {
-        const operation = inspectOne(item, options);
+        const operation = inspectOne(item, options, views);
         const backup = item.spec.backup;
         if (backup !== undefined && operation.changed && operation.prior.kind !== 'none') {
-            operations.push(backupOperation(operation, backup, options));
+            operations.push(backupOperation(operation, backup, options, views));
         }
         operations.push(operation);
     }
     refuseDuplicates(operations);
     return operations;
 }
-function inspectOne(item, options) {
+function inspectOne(item, options, views) {
     const { spec } = item;
-    const prior = readPrior(item.path, spec.link, spec.origin);
+    const prior = readPrior(item.path, spec.link, spec.origin, views);
     const operation = {
         origin: spec.origin,
         link: spec.link,
@@ -32070,7 +32071,7 @@ function inspectOne(item, options) {
     if (spec.type === 'symbolic') {
         operation.content = spec.relative ? relativeTarget(item.dir, spec.target) : spec.target;
         operation.target = operation.content;
-        checkSymlinkTarget(operation, options);
+        checkSymlinkTarget(operation, options, views);
         operation.changed = !(prior.kind === 'symlink' && prior.text === operation.content);
     }
     else {
@@ -32084,7 +32085,7 @@ function inspectOne(item, options) {
         checkExpected(operation, spec.expect);
     return operation;
 }
-function readPrior(file, link, origin) {
+function readPrior(file, link, origin, views) {
     // readlink first: for the common case, an existing symlink, it is the only call needed.
     try {
         return { kind: 'symlink', text: external_node_fs_namespaceObject.readlinkSync(file) };
@@ -32093,6 +32094,10 @@ function readPrior(file, link, origin) {
         const code = errnoCode(error);
         if (code === 'ENOENT')
             return { kind: 'none' };
+        // Debian's sshfs will not read back absolute or `..` texts (contain_symlinks).
+        if (code === 'EPERM' && views.mountOf(file)) {
+            return { kind: 'symlink', text: external_node_fs_namespaceObject.readlinkSync(views.viewOf(file)) };
+        }
         if (code !== 'EINVAL') {
             throw new UsageError(`${origin}: cannot read LINK ${quote(link)}: ${describeError(error)}`);
         }
@@ -32125,23 +32130,36 @@ function checkReplaceable(operation, options) {
 function relativeTarget(dir, target) {
     return external_node_path_namespaceObject.relative(dir, external_node_path_namespaceObject.resolve(dir, target)) || '.';
 }
-/** Where the link's target is visible from here, as the kernel would resolve its text. */
-function targetHere(operation, options) {
+/**
+ * Where the link's target is visible from here. On a local disk the kernel resolves the text
+ * from the link's real directory. On sshfs the text is resolved as the server will, on the
+ * server's paths, and mapped onto the mount; following links through the mount would not
+ * give the server's view (and Debian's sshfs refuses absolute and `..` links there).
+ * Undefined when the target lies outside the mounted directory.
+ */
+function targetHere(operation, views) {
     const text = operation.content;
-    if (!external_node_path_namespaceObject.isAbsolute(text))
-        return `${operation.realDir}/${text}`;
-    const map = options.targetMap;
-    if (map === undefined)
-        return text;
-    const rest = external_node_path_namespaceObject.relative(map.from, text);
-    if (rest.startsWith('..') || external_node_path_namespaceObject.isAbsolute(rest))
-        return undefined;
-    return external_node_path_namespaceObject.join(map.to, rest);
+    const mount = views.mountOf(operation.path);
+    if (mount === undefined)
+        return external_node_path_namespaceObject.isAbsolute(text) ? text : `${operation.realDir}/${text}`;
+    const inMount = external_node_path_namespaceObject.relative(mount.mountPoint, operation.realDir);
+    if (mount.serverPath === undefined) {
+        return external_node_path_namespaceObject.isAbsolute(text)
+            ? undefined
+            : insideOrUndefined(mount.mountPoint, external_node_path_namespaceObject.join(inMount, text));
+    }
+    const serverTarget = external_node_path_namespaceObject.posix.resolve(external_node_path_namespaceObject.posix.join(mount.serverPath, inMount), text);
+    return insideOrUndefined(mount.mountPoint, external_node_path_namespaceObject.posix.relative(mount.serverPath, serverTarget));
 }
-function checkSymlinkTarget(operation, options) {
+function insideOrUndefined(root, relative) {
+    if (relative.startsWith('..') || external_node_path_namespaceObject.isAbsolute(relative))
+        return undefined;
+    return external_node_path_namespaceObject.join(root, relative);
+}
+function checkSymlinkTarget(operation, options, views) {
     if (options.allowDangling)
         return;
-    const here = targetHere(operation, options);
+    const here = targetHere(operation, views);
     if (here === undefined) {
         throw new UsageError(`${operation.origin}: TARGET ${quote(operation.content)} is outside the remote path, ` +
             `so it cannot be checked; pass --allow-dangling to link it unchecked`);
@@ -32198,7 +32216,7 @@ function describePrior(prior) {
  * LINK+SUFFIX made to point at what LINK points at now: a symlink with the same text, or a new
  * name for the same inode. It is switched in like any link, so it is never missing either.
  */
-function backupOperation(operation, suffix, options) {
+function backupOperation(operation, suffix, options, views) {
     const prior = operation.prior;
     const link = operation.link + suffix;
     const file = operation.path + suffix;
@@ -32210,7 +32228,7 @@ function backupOperation(operation, suffix, options) {
         type: prior.kind === 'symlink' ? 'symbolic' : 'hard',
         content: prior.kind === 'symlink' ? prior.text : operation.path,
         target: prior.kind === 'symlink' ? prior.text : operation.link,
-        prior: readPrior(file, link, operation.origin),
+        prior: readPrior(file, link, operation.origin, views),
         changed: true,
     };
     if (backup.type === 'symbolic' && backup.prior.kind === 'symlink') {
@@ -32305,12 +32323,12 @@ function shouldProbe(dir, mode) {
  * by a guard, before any real link is touched. A rename that will not replace an existing name
  * fails the run (exit 1); a scratch link seen missing fails it as a missing moment (exit 3).
  */
-async function probeDirectory(dir, staging) {
+async function probeDirectory(dir, staging, views) {
     const scratch = external_node_path_namespaceObject.join(dir, `${external_node_path_namespaceObject.basename(staging.path)}.probe`);
-    replaceLink(staging, 'symbolic', 'probe-0', scratch);
+    replaceLink(staging, 'symbolic', scratchTarget(0), scratch);
     try {
         const guard = new Guard();
-        await guard.watch([scratch]);
+        await guard.watch([views.viewOf(scratch)]);
         const refused = trialSwaps(staging, scratch);
         const report = await guard.stop();
         if (report.missing > 0) {
@@ -32329,13 +32347,20 @@ async function probeDirectory(dir, staging) {
 function trialSwaps(staging, scratch) {
     for (let swap = 1; swap <= TRIAL_SWAPS; swap++) {
         try {
-            replaceLink(staging, 'symbolic', `probe-${swap}`, scratch);
+            replaceLink(staging, 'symbolic', scratchTarget(swap), scratch);
         }
         catch (error) {
             return error;
         }
     }
     return undefined;
+}
+/**
+ * Texts naming the directory itself, so the scratch link is live like a real one: a plain SFTP
+ * rename overwrites a dangling link but refuses a live one, and the probe must meet the refusal.
+ */
+function scratchTarget(swap) {
+    return swap % 2 === 0 ? '.' : './';
 }
 function renameRefused(dir, error) {
     const code = errnoCode(error);
@@ -32347,7 +32372,154 @@ function renameRefused(dir, error) {
     return new UpdateError(`probe: ${cause} (${describeError(error)} in ${dir}); no real link was touched`);
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./lib/engine/sshfs-view.js
+
+
+
+
+
+/**
+ * Uncached second views of sshfs mounts. Through the mount that makes a switch, nothing can
+ * see a gap in it: the kernel holds the directory's lock for the whole FUSE rename, and the
+ * lookups of the guard wait behind it, even when sshfs emulates the rename with three calls
+ * (`-o workaround=rename`) and other clients of the server see the name missing. A second
+ * connection is another client: the guard looks through it, with every cache off.
+ *
+ * The view is also mounted with `no_contain_symlinks`, so that link texts which Debian's sshfs
+ * will not read back through the main mount (absolute, or with `..`) can be read. Only lstat
+ * and readlink are ever done through it, which follow no link.
+ */
+class SshfsViews {
+    views = new Map();
+    mounts = readMounts();
+    mountOfDir = new Map();
+    /** The sshfs mount holding `file`, or undefined when it is on another filesystem. */
+    mountOf(file) {
+        const dir = external_node_path_namespaceObject.dirname(file);
+        if (!this.mountOfDir.has(dir))
+            this.mountOfDir.set(dir, sshfsMountOf(this.mounts, file));
+        return this.mountOfDir.get(dir);
+    }
+    /** `file` as seen through an uncached second connection, when it is on sshfs; else `file`. */
+    viewOf(file) {
+        const mount = this.mountOf(file);
+        if (mount === undefined)
+            return file;
+        let view = this.views.get(mount.mountPoint);
+        if (view === undefined) {
+            view = openView(mount);
+            this.views.set(mount.mountPoint, view);
+        }
+        return external_node_path_namespaceObject.join(view, external_node_path_namespaceObject.relative(mount.mountPoint, file));
+    }
+    close() {
+        for (const view of this.views.values())
+            unmountFuse(view);
+        this.views.clear();
+    }
+}
+const UNCACHED = 'dir_cache=no,attr_timeout=0,entry_timeout=0,negative_timeout=0';
+/**
+ * Mounts the same server directory again by re-running the serving sshfs with its own
+ * arguments (so the same port, identity and host keys), on a private mount point.
+ */
+function openView(mount) {
+    const args = servingArguments(mount);
+    if (args === undefined) {
+        throw new UpdateError(`cannot watch links on the sshfs mount ${mount.mountPoint}: the sshfs process serving it ` +
+            `is not visible here, so no second connection can be opened, and through the mount ` +
+            `itself no gap can be seen; pass --no-guard --no-probe to switch unwatched`);
+    }
+    const view = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'atomic-link-view-'));
+    const viewArgs = args.map((arg) => (arg === mount.mountPoint ? view : arg));
+    try {
+        (0,external_node_child_process_namespaceObject.execFileSync)('sshfs', [...viewArgs, '-o', `${UNCACHED},no_contain_symlinks`], {
+            stdio: ['ignore', 'ignore', 'pipe'],
+            timeout: 30000,
+        });
+    }
+    catch (error) {
+        external_node_fs_namespaceObject.rmdirSync(view);
+        const stderr = String(error.stderr ?? '').trim();
+        throw new UpdateError(`cannot open a second, uncached view of the sshfs mount ${mount.mountPoint} to watch ` +
+            `the switch: ${stderr || error.message}`);
+    }
+    return view;
+}
+function unmountFuse(mountPoint) {
+    try {
+        (0,external_node_child_process_namespaceObject.execFileSync)('fusermount3', ['-u', '-z', mountPoint], { stdio: 'ignore' });
+    }
+    catch {
+        // Already gone (its connection died) or never mounted: the directory is all that is left.
+    }
+    try {
+        external_node_fs_namespaceObject.rmdirSync(mountPoint);
+    }
+    catch {
+        // Still busy after a lazy unmount: an empty directory in the temp dir is all it leaves.
+    }
+}
+/** The arguments of the sshfs process that serves `mount`, with its own mount point in them. */
+function servingArguments(mount) {
+    for (const pid of external_node_fs_namespaceObject.readdirSync('/proc')) {
+        if (!/^\d+$/.test(pid))
+            continue;
+        let argv;
+        try {
+            argv = external_node_fs_namespaceObject.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
+        }
+        catch {
+            continue; // gone, or not ours to read
+        }
+        if (external_node_path_namespaceObject.basename(argv[0] ?? '') !== 'sshfs')
+            continue;
+        const args = argv.slice(1);
+        if (args.includes(mount.source) && args.includes(mount.mountPoint))
+            return args;
+    }
+    return undefined;
+}
+function readMounts() {
+    return external_node_fs_namespaceObject.readFileSync('/proc/self/mountinfo', 'utf8')
+        .split('\n')
+        .flatMap((line) => {
+        const fields = line.split(' ');
+        const dash = fields.indexOf('-');
+        if (dash < 0)
+            return [];
+        const point = unescapeMountField(fields[4]);
+        return [{ point, type: fields[dash + 1], source: unescapeMountField(fields[dash + 2]) }];
+    });
+}
+/** The innermost mount holding `file`, when it is sshfs. */
+function sshfsMountOf(mounts, file) {
+    let best;
+    for (const mount of mounts) {
+        const prefix = mount.point.endsWith('/') ? mount.point : `${mount.point}/`;
+        if (file !== mount.point && !file.startsWith(prefix))
+            continue;
+        if (best === undefined || mount.point.length >= best.point.length)
+            best = mount;
+    }
+    if (best?.type !== 'fuse.sshfs')
+        return undefined;
+    return { mountPoint: best.point, source: best.source, serverPath: serverPathOf(best.source) };
+}
+function serverPathOf(source) {
+    const rest = source.startsWith('[') ? source.slice(source.indexOf(']') + 1) : source;
+    const dir = rest.slice(rest.indexOf(':') + 1);
+    return dir.startsWith('/') ? external_node_path_namespaceObject.posix.normalize(dir) : undefined;
+}
+/** mountinfo writes space, tab, newline and backslash as octal escapes. */
+function unescapeMountField(field) {
+    return field.replace(/\\([0-7]{3})/g, (_, octal) => String.fromCharCode(parseInt(octal, 8)));
+}
+
 ;// CONCATENATED MODULE: ./lib/engine/switch-links.js
+
 
 
 
@@ -32364,9 +32536,18 @@ const PROGRESS_EVERY_MS = 1000;
  */
 async function switchLinks(specs, options) {
     const placed = placeSpecs(specs, options);
-    if (options.dryRun) {
-        return { results: inspect(placed, options).map(toResult), probed: [], dryRun: true };
+    const views = new SshfsViews();
+    try {
+        if (options.dryRun) {
+            return { results: inspect(placed, options, views).map(toResult), probed: [], dryRun: true };
+        }
+        return await switchPlaced(placed, options, views);
     }
+    finally {
+        views.close();
+    }
+}
+async function switchPlaced(placed, options, views) {
     // Started first, so that the thread boots while the locks are taken and the links read.
     const guard = options.guard === false ? undefined : new Guard();
     const dirs = [...new Set(placed.map((item) => item.realDir))].sort();
@@ -32381,7 +32562,7 @@ async function switchLinks(specs, options) {
                 locks.push(DirLock.acquire(dir, timeoutMs));
         for (const dir of dirs)
             sweepLeftovers(dir, timeoutMs);
-        const operations = inspect(placed, options);
+        const operations = inspect(placed, options, views);
         const pending = operations.filter((operation) => operation.changed);
         for (const operation of pending) {
             if (!staging.has(operation.realDir)) {
@@ -32390,12 +32571,12 @@ async function switchLinks(specs, options) {
         }
         const probed = [...staging.keys()].filter((dir) => shouldProbe(dir, options.probe ?? 'auto'));
         for (const dir of probed)
-            await probeDirectory(dir, staging.get(dir));
+            await probeDirectory(dir, staging.get(dir), views);
         // Links that exist now are the ones that must never be missing.
         const watched = pending.filter((operation) => operation.prior.kind !== 'none');
         const watchIndex = new Map(watched.map((operation, index) => [operation, index]));
         if (guard && watched.length > 0) {
-            await guard.watch(watched.map((operation) => operation.path));
+            await guard.watch(watched.map((operation) => views.viewOf(operation.path)));
             watching = true;
         }
         let failure;
@@ -32415,6 +32596,10 @@ async function switchLinks(specs, options) {
             throw missingError(report, watched, failure);
         if (failure !== undefined)
             throw failure;
+        if (report?.blind) {
+            throw new MissingLinkError(`every link is switched, but the guard lost sight of them (${report.blind}), ` +
+                `so it cannot vouch that none was missing`);
+        }
         if (options.fsync !== false)
             for (const dir of staging.keys())
                 fsyncDirectory(dir);
@@ -32455,7 +32640,7 @@ function runBatch(pending, staging, locks, options, beforeSwitch) {
                 `${describeError(error)}; ${undone}`);
         }
         done.push(operation);
-        if (done.length % 256 === 0 && Date.now() - lastReport >= PROGRESS_EVERY_MS) {
+        if (Date.now() - lastReport >= PROGRESS_EVERY_MS) {
             lastReport = Date.now();
             for (const lock of locks)
                 lock.refresh();
@@ -32546,6 +32731,7 @@ function describeResult(result, dryRun) {
 
 ;// CONCATENATED MODULE: ./lib/engine/index.js
 /** The engine's public API: everything the CLI and the action need, and nothing more. */
+
 
 
 
@@ -32684,7 +32870,7 @@ async function run() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2606);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6290);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

@@ -4,19 +4,24 @@ import { parseArgs } from 'node:util';
 import {
   UsageError,
   checkSpec,
+  describeError,
   isSpecText,
   linkInto,
   parseSpec,
   parseSpecText,
 } from '../engine/index.js';
 import type { LinkSpec, ProbeMode, SwitchOptions } from '../engine/index.js';
+import { parseSshTarget } from '../remote/ssh-mount.js';
+import type { SshTarget } from '../remote/ssh-mount.js';
 
 export interface CliSettings {
   command: 'help' | 'version' | 'switch';
   specs: LinkSpec[];
+  /** With --ssh, `cwd` is relative to the remote directory, and is resolved once it is mounted. */
   options: SwitchOptions;
   json: boolean;
   verbose: boolean;
+  remote?: SshTarget;
 }
 
 const OPTIONS = {
@@ -39,6 +44,11 @@ const OPTIONS = {
   'no-lock': { type: 'boolean' },
   'lock-timeout': { type: 'string' },
   'no-fsync': { type: 'boolean' },
+  ssh: { type: 'string' },
+  'ssh-port': { type: 'string' },
+  identity: { type: 'string' },
+  'known-hosts': { type: 'string' },
+  'sshfs-option': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -58,16 +68,22 @@ export function parseCommandLine(argv: string[], cwd: string): CliSettings {
     throw new UsageError(`${(error as Error).message.split('\n')[0]}; see --help`);
   }
   const { values, positionals } = parsed;
-  const base = path.resolve(cwd, values.directory ?? '.');
+  const remote = remoteTarget(values, cwd);
+  const base = remote ? (values.directory ?? '.') : path.resolve(cwd, values.directory ?? '.');
   const settings: CliSettings = {
     command: values.help ? 'help' : values.version ? 'version' : 'switch',
     specs: [],
     options: switchOptions(values, base),
     json: values.json ?? false,
     verbose: values.verbose ?? false,
+    remote,
   };
   if (settings.command !== 'switch') return settings;
-  settings.specs = readSpecs(values, positionals, base).map((spec) => ({
+  if (remote && positionals.some((arg) => !isSpecText(arg))) {
+    throw new UsageError("--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments");
+  }
+  const specs = readSpecs(values, positionals, remote ? cwd : base);
+  settings.specs = (remote ? specs.map((spec) => remoteLink(spec, remote)) : specs).map((spec) => ({
     ...spec,
     relative: spec.relative || values.relative,
     backup: spec.backup ?? values.backup,
@@ -79,6 +95,49 @@ export function parseCommandLine(argv: string[], cwd: string): CliSettings {
   }
   settings.specs.forEach(checkSpec);
   return settings;
+}
+
+function remoteTarget(values: Values, cwd: string): SshTarget | undefined {
+  const sshOnly = ['ssh-port', 'identity', 'known-hosts', 'sshfs-option'] as const;
+  if (values.ssh === undefined) {
+    const stray = sshOnly.find((name) => values[name] !== undefined);
+    if (stray) throw new UsageError(`--${stray} goes with --ssh`);
+    return undefined;
+  }
+  const port = Number(values['ssh-port'] ?? '22');
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new UsageError(`--ssh-port ${JSON.stringify(values['ssh-port'])} must be a port number`);
+  }
+  return {
+    ...parseSshTarget(values.ssh),
+    port,
+    identity: readableFile(values.identity, '--identity', cwd),
+    knownHosts: readableFile(values['known-hosts'], '--known-hosts', cwd),
+    sshfsOptions: values['sshfs-option'] ?? [],
+  };
+}
+
+function readableFile(file: string | undefined, option: string, cwd: string): string | undefined {
+  if (file === undefined) return undefined;
+  const absolute = path.resolve(cwd, file);
+  try {
+    fs.accessSync(absolute, fs.constants.R_OK);
+  } catch (error) {
+    throw new UsageError(`${option} ${absolute}: ${describeError(error)}`);
+  }
+  return absolute;
+}
+
+/** An absolute LINK names a path on the server: it must lie in the remote directory. */
+function remoteLink(spec: LinkSpec, remote: SshTarget): LinkSpec {
+  if (!path.posix.isAbsolute(spec.link)) return spec;
+  const inside = path.posix.relative(remote.path, spec.link);
+  if (inside === '' || inside.startsWith('..')) {
+    throw new UsageError(
+      `${spec.origin}: LINK ${JSON.stringify(spec.link)} is outside the remote directory ${remote.path}`,
+    );
+  }
+  return { ...spec, link: inside };
 }
 
 function switchOptions(values: Values, cwd: string): SwitchOptions {

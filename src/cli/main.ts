@@ -1,5 +1,7 @@
 import { AtomicLinkError, describeResult, switchLinks } from '../engine/index.js';
 import type { SwitchReport } from '../engine/index.js';
+import path from 'node:path';
+import { withRemoteMount } from '../remote/ssh-mount.js';
 import { parseCommandLine } from './args.js';
 import { USAGE } from './usage.js';
 import pkg from '../../package.json' with { type: 'json' };
@@ -16,11 +18,19 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(`atomic-link ${pkg.version}\n`);
       return 0;
     }
-    const report = await switchLinks(settings.specs, {
-      ...settings.options,
-      onProgress: (done, total) =>
-        process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`),
-    });
+    const onProgress = (done: number, total: number) =>
+      process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`);
+    const { remote, specs, options } = settings;
+    const report = remote
+      ? await withRemoteMount(remote, (mountPoint) =>
+          switchLinks(specs, {
+            ...options,
+            cwd: path.resolve(mountPoint, options.cwd),
+            root: mountPoint,
+            onProgress,
+          }),
+        )
+      : await switchLinks(specs, { ...options, onProgress });
     if (settings.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else printReport(report, settings.verbose);
     return 0;

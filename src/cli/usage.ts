@@ -28,6 +28,14 @@ Options:
       --no-lock              do not lock the links' directories
       --lock-timeout SECONDS wait this long for a lock; older locks are stale (default 60)
       --no-fsync             do not fsync the directories after the switch
+
+Remote directories (mounted with sshfs; LINKs and -C are read from PATH):
+      --ssh USER@HOST:PATH   switch links in PATH on HOST, over SSH
+      --ssh-port N           the SSH port (default 22)
+      --identity FILE        the private key to log in with
+      --known-hosts FILE     the host keys to check HOST against (always checked)
+      --sshfs-option OPT     one more sshfs -o option (repeatable)
+
   -h, --help                 print this help
       --version              print the version
 

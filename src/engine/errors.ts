@@ -39,12 +39,12 @@ export function errnoCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** A one-line reason for a failed system call, without Node's stack or syscall noise. */
+/** A one-line reason for a failed system call, without Node's stack or path noise: `EPERM (rename)`. */
 export function describeError(error: unknown): string {
   const code = errnoCode(error);
   if (code) {
-    const text = (error as Error).message.split(',')[1]?.split(/[,']/)[0]?.trim();
-    return text ? `${code}: ${text}` : code;
+    const syscall = (error as NodeJS.ErrnoException).syscall;
+    return syscall ? `${code} (${syscall})` : code;
   }
   return error instanceof Error ? error.message : String(error);
 }

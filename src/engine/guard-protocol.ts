@@ -14,6 +14,8 @@ export const CONTROL_SLOTS = 3;
 
 export interface GuardWorkerResult {
   lookups: number;
+  /** Why the worker stopped looking before it was told to, if it did. */
+  blind?: string;
   /** Per watched path index that was ever missing: misses and when (ms since it began). */
   misses: { index: number; count: number; firstMs: number; lastMs: number }[];
 }

@@ -20,9 +20,16 @@ function watch({ paths }: GuardWatch): void {
   const start = performance.now();
   const misses = new Map<number, { count: number; firstMs: number; lastMs: number }>();
   let lookups = 0;
+  let blind: string | undefined;
   const look = (index: number) => {
     lookups++;
-    if (fs.lstatSync(paths[index], { throwIfNoEntry: false }) !== undefined) return;
+    try {
+      if (fs.lstatSync(paths[index], { throwIfNoEntry: false }) !== undefined) return;
+    } catch (error) {
+      // Not "missing" but "cannot see" (a dead connection, say): stop and say so.
+      blind = `${(error as NodeJS.ErrnoException).code ?? error} looking up ${paths[index]}`;
+      return;
+    }
     const now = performance.now() - start;
     const miss = misses.get(index);
     if (miss) {
@@ -40,10 +47,11 @@ function watch({ paths }: GuardWatch): void {
     look(Atomics.load(flags, HOT));
     look(next);
     next = (next + 1) % paths.length;
-  } while (Atomics.load(flags, STOP) === 0);
+  } while (Atomics.load(flags, STOP) === 0 && blind === undefined);
 
   const result: GuardWorkerResult = {
     lookups,
+    blind,
     misses: [...misses].map(([index, miss]) => ({ index, ...miss })),
   };
   parentPort?.postMessage(result);

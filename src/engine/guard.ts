@@ -52,6 +52,7 @@ export class Guard {
     await this.worker.terminate();
     return {
       lookups: result.lookups,
+      blind: result.blind,
       missing: result.misses.reduce((sum, miss) => sum + miss.count, 0),
       sightings: result.misses.map(({ index, count, firstMs, lastMs }) => ({
         link: this.paths[index],

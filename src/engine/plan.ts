@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UpdateError, UsageError, describeError, errnoCode } from './errors.js';
 import { quote } from './specs.js';
+import type { SshfsViews } from './sshfs-view.js';
 import type { LinkSpec, LinkType, SwitchOptions } from './types.js';
 
 /** What is at a link's path before the switch. */
@@ -101,13 +102,13 @@ function checkInside(root: string, lexical: string, real: string, spec: LinkSpec
  * would lose data. Call it under the directories' locks: --expect is a compare-and-swap.
  * Backups come out as operations of their own, placed before the link they keep.
  */
-export function inspect(placed: Placed[], options: SwitchOptions): Operation[] {
+export function inspect(placed: Placed[], options: SwitchOptions, views: SshfsViews): Operation[] {
   const operations: Operation[] = [];
   for (const item of placed) {
-    const operation = inspectOne(item, options);
+    const operation = inspectOne(item, options, views);
     const backup = item.spec.backup;
     if (backup !== undefined && operation.changed && operation.prior.kind !== 'none') {
-      operations.push(backupOperation(operation, backup, options));
+      operations.push(backupOperation(operation, backup, options, views));
     }
     operations.push(operation);
   }
@@ -115,9 +116,9 @@ export function inspect(placed: Placed[], options: SwitchOptions): Operation[] {
   return operations;
 }
 
-function inspectOne(item: Placed, options: SwitchOptions): Operation {
+function inspectOne(item: Placed, options: SwitchOptions, views: SshfsViews): Operation {
   const { spec } = item;
-  const prior = readPrior(item.path, spec.link, spec.origin);
+  const prior = readPrior(item.path, spec.link, spec.origin, views);
   const operation: Operation = {
     origin: spec.origin,
     link: spec.link,
@@ -132,7 +133,7 @@ function inspectOne(item: Placed, options: SwitchOptions): Operation {
   if (spec.type === 'symbolic') {
     operation.content = spec.relative ? relativeTarget(item.dir, spec.target) : spec.target;
     operation.target = operation.content;
-    checkSymlinkTarget(operation, options);
+    checkSymlinkTarget(operation, options, views);
     operation.changed = !(prior.kind === 'symlink' && prior.text === operation.content);
   } else {
     operation.content = path.resolve(item.realDir, spec.target);
@@ -144,13 +145,17 @@ function inspectOne(item: Placed, options: SwitchOptions): Operation {
   return operation;
 }
 
-function readPrior(file: string, link: string, origin: string): Prior {
+function readPrior(file: string, link: string, origin: string, views: SshfsViews): Prior {
   // readlink first: for the common case, an existing symlink, it is the only call needed.
   try {
     return { kind: 'symlink', text: fs.readlinkSync(file) };
   } catch (error) {
     const code = errnoCode(error);
     if (code === 'ENOENT') return { kind: 'none' };
+    // Debian's sshfs will not read back absolute or `..` texts (contain_symlinks).
+    if (code === 'EPERM' && views.mountOf(file)) {
+      return { kind: 'symlink', text: fs.readlinkSync(views.viewOf(file)) };
+    }
     if (code !== 'EINVAL') {
       throw new UsageError(`${origin}: cannot read LINK ${quote(link)}: ${describeError(error)}`);
     }
@@ -188,20 +193,35 @@ function relativeTarget(dir: string, target: string): string {
   return path.relative(dir, path.resolve(dir, target)) || '.';
 }
 
-/** Where the link's target is visible from here, as the kernel would resolve its text. */
-function targetHere(operation: Operation, options: SwitchOptions): string | undefined {
+/**
+ * Where the link's target is visible from here. On a local disk the kernel resolves the text
+ * from the link's real directory. On sshfs the text is resolved as the server will, on the
+ * server's paths, and mapped onto the mount; following links through the mount would not
+ * give the server's view (and Debian's sshfs refuses absolute and `..` links there).
+ * Undefined when the target lies outside the mounted directory.
+ */
+function targetHere(operation: Operation, views: SshfsViews): string | undefined {
   const text = operation.content;
-  if (!path.isAbsolute(text)) return `${operation.realDir}/${text}`;
-  const map = options.targetMap;
-  if (map === undefined) return text;
-  const rest = path.relative(map.from, text);
-  if (rest.startsWith('..') || path.isAbsolute(rest)) return undefined;
-  return path.join(map.to, rest);
+  const mount = views.mountOf(operation.path);
+  if (mount === undefined) return path.isAbsolute(text) ? text : `${operation.realDir}/${text}`;
+  const inMount = path.relative(mount.mountPoint, operation.realDir);
+  if (mount.serverPath === undefined) {
+    return path.isAbsolute(text)
+      ? undefined
+      : insideOrUndefined(mount.mountPoint, path.join(inMount, text));
+  }
+  const serverTarget = path.posix.resolve(path.posix.join(mount.serverPath, inMount), text);
+  return insideOrUndefined(mount.mountPoint, path.posix.relative(mount.serverPath, serverTarget));
 }
 
-function checkSymlinkTarget(operation: Operation, options: SwitchOptions): void {
+function insideOrUndefined(root: string, relative: string): string | undefined {
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  return path.join(root, relative);
+}
+
+function checkSymlinkTarget(operation: Operation, options: SwitchOptions, views: SshfsViews): void {
   if (options.allowDangling) return;
-  const here = targetHere(operation, options);
+  const here = targetHere(operation, views);
   if (here === undefined) {
     throw new UsageError(
       `${operation.origin}: TARGET ${quote(operation.content)} is outside the remote path, ` +
@@ -271,7 +291,12 @@ function describePrior(prior: Prior): string {
  * LINK+SUFFIX made to point at what LINK points at now: a symlink with the same text, or a new
  * name for the same inode. It is switched in like any link, so it is never missing either.
  */
-function backupOperation(operation: Operation, suffix: string, options: SwitchOptions): Operation {
+function backupOperation(
+  operation: Operation,
+  suffix: string,
+  options: SwitchOptions,
+  views: SshfsViews,
+): Operation {
   const prior = operation.prior;
   const link = operation.link + suffix;
   const file = operation.path + suffix;
@@ -283,7 +308,7 @@ function backupOperation(operation: Operation, suffix: string, options: SwitchOp
     type: prior.kind === 'symlink' ? 'symbolic' : 'hard',
     content: prior.kind === 'symlink' ? prior.text : operation.path,
     target: prior.kind === 'symlink' ? prior.text : operation.link,
-    prior: readPrior(file, link, operation.origin),
+    prior: readPrior(file, link, operation.origin, views),
     changed: true,
   };
   if (backup.type === 'symbolic' && backup.prior.kind === 'symlink') {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { MissingLinkError, UpdateError, describeError, errnoCode } from './errors.js';
 import { Guard } from './guard.js';
 import { removeIfPresent, replaceLink } from './replace-link.js';
+import type { SshfsViews } from './sshfs-view.js';
 import type { StagingDir } from './staging-dir.js';
 import type { ProbeMode } from './types.js';
 
@@ -39,12 +40,16 @@ export function shouldProbe(dir: string, mode: ProbeMode): boolean {
  * by a guard, before any real link is touched. A rename that will not replace an existing name
  * fails the run (exit 1); a scratch link seen missing fails it as a missing moment (exit 3).
  */
-export async function probeDirectory(dir: string, staging: StagingDir): Promise<void> {
+export async function probeDirectory(
+  dir: string,
+  staging: StagingDir,
+  views: SshfsViews,
+): Promise<void> {
   const scratch = path.join(dir, `${path.basename(staging.path)}.probe`);
-  replaceLink(staging, 'symbolic', 'probe-0', scratch);
+  replaceLink(staging, 'symbolic', scratchTarget(0), scratch);
   try {
     const guard = new Guard();
-    await guard.watch([scratch]);
+    await guard.watch([views.viewOf(scratch)]);
     const refused = trialSwaps(staging, scratch);
     const report = await guard.stop();
     if (report.missing > 0) {
@@ -64,12 +69,20 @@ export async function probeDirectory(dir: string, staging: StagingDir): Promise<
 function trialSwaps(staging: StagingDir, scratch: string): unknown {
   for (let swap = 1; swap <= TRIAL_SWAPS; swap++) {
     try {
-      replaceLink(staging, 'symbolic', `probe-${swap}`, scratch);
+      replaceLink(staging, 'symbolic', scratchTarget(swap), scratch);
     } catch (error) {
       return error;
     }
   }
   return undefined;
+}
+
+/**
+ * Texts naming the directory itself, so the scratch link is live like a real one: a plain SFTP
+ * rename overwrites a dangling link but refuses a live one, and the probe must meet the refusal.
+ */
+function scratchTarget(swap: number): string {
+  return swap % 2 === 0 ? '.' : './';
 }
 
 function renameRefused(dir: string, error: unknown): UpdateError {

@@ -3,9 +3,10 @@ import { DirLock } from './dir-lock.js';
 import { MissingLinkError, UpdateError, describeError } from './errors.js';
 import { Guard } from './guard.js';
 import { inspect, placeSpecs } from './plan.js';
-import type { Operation } from './plan.js';
+import type { Operation, Placed } from './plan.js';
 import { probeDirectory, shouldProbe } from './probe.js';
 import { removeIfPresent, replaceLink } from './replace-link.js';
+import { SshfsViews } from './sshfs-view.js';
 import { StagingDir, sweepLeftovers } from './staging-dir.js';
 import type { GuardReport, LinkResult, LinkSpec, SwitchOptions, SwitchReport } from './types.js';
 
@@ -21,9 +22,22 @@ export async function switchLinks(
   options: SwitchOptions,
 ): Promise<SwitchReport> {
   const placed = placeSpecs(specs, options);
-  if (options.dryRun) {
-    return { results: inspect(placed, options).map(toResult), probed: [], dryRun: true };
+  const views = new SshfsViews();
+  try {
+    if (options.dryRun) {
+      return { results: inspect(placed, options, views).map(toResult), probed: [], dryRun: true };
+    }
+    return await switchPlaced(placed, options, views);
+  } finally {
+    views.close();
   }
+}
+
+async function switchPlaced(
+  placed: Placed[],
+  options: SwitchOptions,
+  views: SshfsViews,
+): Promise<SwitchReport> {
   // Started first, so that the thread boots while the locks are taken and the links read.
   const guard = options.guard === false ? undefined : new Guard();
   const dirs = [...new Set(placed.map((item) => item.realDir))].sort();
@@ -35,7 +49,7 @@ export async function switchLinks(
     // Sorted, so two runs over overlapping directories cannot deadlock.
     if (options.lock !== false) for (const dir of dirs) locks.push(DirLock.acquire(dir, timeoutMs));
     for (const dir of dirs) sweepLeftovers(dir, timeoutMs);
-    const operations = inspect(placed, options);
+    const operations = inspect(placed, options, views);
     const pending = operations.filter((operation) => operation.changed);
     for (const operation of pending) {
       if (!staging.has(operation.realDir)) {
@@ -43,13 +57,13 @@ export async function switchLinks(
       }
     }
     const probed = [...staging.keys()].filter((dir) => shouldProbe(dir, options.probe ?? 'auto'));
-    for (const dir of probed) await probeDirectory(dir, staging.get(dir) as StagingDir);
+    for (const dir of probed) await probeDirectory(dir, staging.get(dir) as StagingDir, views);
 
     // Links that exist now are the ones that must never be missing.
     const watched = pending.filter((operation) => operation.prior.kind !== 'none');
     const watchIndex = new Map(watched.map((operation, index) => [operation, index]));
     if (guard && watched.length > 0) {
-      await guard.watch(watched.map((operation) => operation.path));
+      await guard.watch(watched.map((operation) => views.viewOf(operation.path)));
       watching = true;
     }
     let failure: unknown;
@@ -65,6 +79,12 @@ export async function switchLinks(
     watching = false;
     if (report && report.missing > 0) throw missingError(report, watched, failure);
     if (failure !== undefined) throw failure;
+    if (report?.blind) {
+      throw new MissingLinkError(
+        `every link is switched, but the guard lost sight of them (${report.blind}), ` +
+          `so it cannot vouch that none was missing`,
+      );
+    }
     if (options.fsync !== false) for (const dir of staging.keys()) fsyncDirectory(dir);
     return { results: operations.map(toResult), guard: report, probed, dryRun: false };
   } finally {
@@ -106,7 +126,7 @@ function runBatch(
       );
     }
     done.push(operation);
-    if (done.length % 256 === 0 && Date.now() - lastReport >= PROGRESS_EVERY_MS) {
+    if (Date.now() - lastReport >= PROGRESS_EVERY_MS) {
       lastReport = Date.now();
       for (const lock of locks) lock.refresh();
       options.onProgress?.(done.length, pending.length);

@@ -34,12 +34,6 @@ export interface SwitchOptions {
   lock?: boolean;
   lockTimeoutSeconds?: number;
   fsync?: boolean;
-  /**
-   * How absolute symlink targets are checked: the prefix the target names on the host that
-   * will read the link, and where that prefix is visible here (a remote directory mounted
-   * with sshfs). Absent: absolute targets are checked as they are.
-   */
-  targetMap?: { from: string; to: string };
   /** Called now and then during long batches, for progress reports. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -59,6 +53,8 @@ export interface GuardReport {
   lookups: number;
   /** How many lookups found a link missing. */
   missing: number;
+  /** Set when a lookup failed otherwise (a dead connection): the guard stopped looking. */
+  blind?: string;
   sightings: MissingSighting[];
 }
 

@@ -1,0 +1,162 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { UpdateError } from './errors.js';
+
+/** An sshfs mount, as /proc/self/mountinfo and the process serving it describe it. */
+export interface SshfsMount {
+  mountPoint: string;
+  /** `[user@]host:[dir]`, as given to sshfs. */
+  source: string;
+  /** The mounted directory on the server when it is absolute, else undefined. */
+  serverPath: string | undefined;
+}
+
+/**
+ * Uncached second views of sshfs mounts. Through the mount that makes a switch, nothing can
+ * see a gap in it: the kernel holds the directory's lock for the whole FUSE rename, and the
+ * lookups of the guard wait behind it, even when sshfs emulates the rename with three calls
+ * (`-o workaround=rename`) and other clients of the server see the name missing. A second
+ * connection is another client: the guard looks through it, with every cache off.
+ *
+ * The view is also mounted with `no_contain_symlinks`, so that link texts which Debian's sshfs
+ * will not read back through the main mount (absolute, or with `..`) can be read. Only lstat
+ * and readlink are ever done through it, which follow no link.
+ */
+export class SshfsViews {
+  private readonly views = new Map<string, string>();
+  private readonly mounts = readMounts();
+  private readonly mountOfDir = new Map<string, SshfsMount | undefined>();
+
+  /** The sshfs mount holding `file`, or undefined when it is on another filesystem. */
+  mountOf(file: string): SshfsMount | undefined {
+    const dir = path.dirname(file);
+    if (!this.mountOfDir.has(dir)) this.mountOfDir.set(dir, sshfsMountOf(this.mounts, file));
+    return this.mountOfDir.get(dir);
+  }
+
+  /** `file` as seen through an uncached second connection, when it is on sshfs; else `file`. */
+  viewOf(file: string): string {
+    const mount = this.mountOf(file);
+    if (mount === undefined) return file;
+    let view = this.views.get(mount.mountPoint);
+    if (view === undefined) {
+      view = openView(mount);
+      this.views.set(mount.mountPoint, view);
+    }
+    return path.join(view, path.relative(mount.mountPoint, file));
+  }
+
+  close(): void {
+    for (const view of this.views.values()) unmountFuse(view);
+    this.views.clear();
+  }
+}
+
+const UNCACHED = 'dir_cache=no,attr_timeout=0,entry_timeout=0,negative_timeout=0';
+
+/**
+ * Mounts the same server directory again by re-running the serving sshfs with its own
+ * arguments (so the same port, identity and host keys), on a private mount point.
+ */
+function openView(mount: SshfsMount): string {
+  const args = servingArguments(mount);
+  if (args === undefined) {
+    throw new UpdateError(
+      `cannot watch links on the sshfs mount ${mount.mountPoint}: the sshfs process serving it ` +
+        `is not visible here, so no second connection can be opened, and through the mount ` +
+        `itself no gap can be seen; pass --no-guard --no-probe to switch unwatched`,
+    );
+  }
+  const view = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-view-'));
+  const viewArgs = args.map((arg) => (arg === mount.mountPoint ? view : arg));
+  try {
+    execFileSync('sshfs', [...viewArgs, '-o', `${UNCACHED},no_contain_symlinks`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 30000,
+    });
+  } catch (error) {
+    fs.rmdirSync(view);
+    const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
+    throw new UpdateError(
+      `cannot open a second, uncached view of the sshfs mount ${mount.mountPoint} to watch ` +
+        `the switch: ${stderr || (error as Error).message}`,
+    );
+  }
+  return view;
+}
+
+export function unmountFuse(mountPoint: string): void {
+  try {
+    execFileSync('fusermount3', ['-u', '-z', mountPoint], { stdio: 'ignore' });
+  } catch {
+    // Already gone (its connection died) or never mounted: the directory is all that is left.
+  }
+  try {
+    fs.rmdirSync(mountPoint);
+  } catch {
+    // Still busy after a lazy unmount: an empty directory in the temp dir is all it leaves.
+  }
+}
+
+/** The arguments of the sshfs process that serves `mount`, with its own mount point in them. */
+function servingArguments(mount: SshfsMount): string[] | undefined {
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let argv: string[];
+    try {
+      argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    if (path.basename(argv[0] ?? '') !== 'sshfs') continue;
+    const args = argv.slice(1);
+    if (args.includes(mount.source) && args.includes(mount.mountPoint)) return args;
+  }
+  return undefined;
+}
+
+interface MountEntry {
+  point: string;
+  type: string;
+  source: string;
+}
+
+function readMounts(): MountEntry[] {
+  return fs
+    .readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .flatMap((line) => {
+      const fields = line.split(' ');
+      const dash = fields.indexOf('-');
+      if (dash < 0) return [];
+      const point = unescapeMountField(fields[4]);
+      return [{ point, type: fields[dash + 1], source: unescapeMountField(fields[dash + 2]) }];
+    });
+}
+
+/** The innermost mount holding `file`, when it is sshfs. */
+function sshfsMountOf(mounts: MountEntry[], file: string): SshfsMount | undefined {
+  let best: MountEntry | undefined;
+  for (const mount of mounts) {
+    const prefix = mount.point.endsWith('/') ? mount.point : `${mount.point}/`;
+    if (file !== mount.point && !file.startsWith(prefix)) continue;
+    if (best === undefined || mount.point.length >= best.point.length) best = mount;
+  }
+  if (best?.type !== 'fuse.sshfs') return undefined;
+  return { mountPoint: best.point, source: best.source, serverPath: serverPathOf(best.source) };
+}
+
+function serverPathOf(source: string): string | undefined {
+  const rest = source.startsWith('[') ? source.slice(source.indexOf(']') + 1) : source;
+  const dir = rest.slice(rest.indexOf(':') + 1);
+  return dir.startsWith('/') ? path.posix.normalize(dir) : undefined;
+}
+
+/** mountinfo writes space, tab, newline and backslash as octal escapes. */
+function unescapeMountField(field: string): string {
+  return field.replace(/\\([0-7]{3})/g, (_, octal: string) =>
+    String.fromCharCode(parseInt(octal, 8)),
+  );
+}

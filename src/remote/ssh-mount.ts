@@ -1,0 +1,114 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { UpdateError, UsageError, unmountFuse } from '../engine/index.js';
+
+/** Where and how to reach a remote directory: `--ssh USER@HOST:PATH` and its options. */
+export interface SshTarget {
+  /** `[user@]host`, as ssh takes it. */
+  destination: string;
+  /** The remote directory, absolute. */
+  path: string;
+  port: number;
+  identity?: string;
+  knownHosts?: string;
+  sshfsOptions: string[];
+}
+
+/** Parses `USER@HOST:PATH` (HOST may be `[IPv6]`); PATH must be absolute. */
+export function parseSshTarget(text: string): Pick<SshTarget, 'destination' | 'path'> {
+  const match = /^((?:[^@:/\s]+@)?(?:\[[^\]]+\]|[^:[\]\s/]+)):(.*)$/.exec(text);
+  if (!match) throw new UsageError(`--ssh ${JSON.stringify(text)} must be USER@HOST:PATH`);
+  const [, destination, dir] = match;
+  if (!dir.startsWith('/')) {
+    throw new UsageError(
+      `--ssh ${JSON.stringify(text)}: PATH must be absolute, as the server sees it`,
+    );
+  }
+  return { destination, path: path.posix.normalize(dir) };
+}
+
+/**
+ * Host keys are always checked, and a dead server fails the run within seconds instead of
+ * hanging it: BatchMode never prompts, and keep-alives notice a silent peer.
+ */
+function sshOptions(target: SshTarget): string[] {
+  const options = [
+    'StrictHostKeyChecking=yes',
+    'BatchMode=yes',
+    'ConnectTimeout=10',
+    'ServerAliveInterval=2',
+    'ServerAliveCountMax=3',
+  ];
+  if (target.knownHosts) {
+    options.push(`UserKnownHostsFile=${target.knownHosts}`, 'GlobalKnownHostsFile=/dev/null');
+  }
+  if (target.identity) options.push(`IdentityFile=${target.identity}`, 'IdentitiesOnly=yes');
+  return options;
+}
+
+/** What is looked up through the mount must be the server's truth, not a cached copy. */
+const UNCACHED = ['dir_cache=no', 'attr_timeout=0', 'entry_timeout=0', 'negative_timeout=0'];
+
+/** A comma inside a FUSE `-o` value must be escaped, or it splits the option. */
+const escapeOption = (option: string) => option.replace(/\\/g, '\\\\').replace(/,/g, '\\,');
+
+/** Mounts the remote directory on a private mount point and returns that mount point. */
+export function mountRemote(target: SshTarget): string {
+  const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-ssh-'));
+  const options = [...sshOptions(target), ...UNCACHED, ...target.sshfsOptions].map(escapeOption);
+  const args = [`${target.destination}:${target.path}`, mountPoint, '-p', String(target.port)];
+  try {
+    execFileSync('sshfs', [...args, '-o', options.join(',')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 60000,
+    });
+  } catch (error) {
+    fs.rmdirSync(mountPoint);
+    const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
+    throw new UpdateError(
+      `cannot mount ${target.destination}:${target.path} (port ${target.port}) with sshfs: ` +
+        `${sshDiagnosis(target) || stderr || (error as Error).message}; nothing was changed`,
+    );
+  }
+  return mountPoint;
+}
+
+/**
+ * sshfs swallows ssh's own messages ("Host key verification failed."), so after a failed mount
+ * the same connection is tried once with ssh alone, to say why.
+ */
+function sshDiagnosis(target: SshTarget): string {
+  const options = sshOptions(target).flatMap((option) => ['-o', option]);
+  const result = spawnSync(
+    'ssh',
+    [...options, '-p', String(target.port), target.destination, '-s', 'sftp'],
+    { input: '', encoding: 'utf8', timeout: 20000 },
+  );
+  const lines = (result.stderr ?? '').split('\n').filter((line) => line.trim() !== '');
+  return lines.slice(-2).join(' ').replace(/\.$/, '');
+}
+
+/**
+ * Runs `work` on the mounted remote directory and unmounts it on every way out: return, throw,
+ * or a signal (the signal then ends the process, with the usual 128+N status).
+ */
+export async function withRemoteMount<T>(
+  target: SshTarget,
+  work: (mountPoint: string) => Promise<T>,
+): Promise<T> {
+  const mountPoint = mountRemote(target);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const onSignal = (signal: NodeJS.Signals) => {
+    unmountFuse(mountPoint);
+    process.exit(128 + os.constants.signals[signal]);
+  };
+  for (const signal of signals) process.once(signal, onSignal);
+  try {
+    return await work(mountPoint);
+  } finally {
+    for (const signal of signals) process.off(signal, onSignal);
+    unmountFuse(mountPoint);
+  }
+}
