@@ -774,7 +774,12 @@ function replaceLink(staging, type, content, dest) {
         external_node_fs_namespaceObject.renameSync(temp, dest);
     }
     catch (error) {
-        removeIfPresent(temp);
+        try {
+            removeIfPresent(temp);
+        }
+        catch {
+            // The rename's error is the one to report; the staging directory goes at the end anyway.
+        }
         throw error;
     }
     // When temp and dest already name the same inode, POSIX rename succeeds without doing
@@ -1079,8 +1084,10 @@ async function switchPlaced(placed, options, views) {
         // Links that exist now are the ones that must never be missing.
         const watched = pending.filter((operation) => operation.prior.kind !== 'none');
         const watchIndex = new Map(watched.map((operation, index) => [operation, index]));
+        // The guard looks through an uncached second view where the links are on sshfs.
+        const seenAs = new Map(watched.map((operation) => [views.viewOf(operation.path), operation]));
         if (guard && watched.length > 0) {
-            await guard.watch(watched.map((operation) => views.viewOf(operation.path)));
+            await guard.watch([...seenAs.keys()]);
             watching = true;
         }
         let failure;
@@ -1097,7 +1104,7 @@ async function switchPlaced(placed, options, views) {
         const report = watching ? await guard.stop() : undefined;
         watching = false;
         if (report && report.missing > 0)
-            throw missingError(report, watched, failure);
+            throw missingError(report, seenAs, failure);
         if (failure !== undefined)
             throw failure;
         if (report?.blind) {
@@ -1175,15 +1182,17 @@ function rollback(done, staging, kept) {
     }
     if (failed.length === 0)
         return `switched back the ${done.length} links already switched`;
-    return `switched back ${done.length - failed.length} of ${done.length}; could not switch back ${failed.join(', ')}`;
+    const more = failed.length > 5 ? ` and ${failed.length - 5} more` : '';
+    return (`switched back ${done.length - failed.length} of ${done.length}; ` +
+        `could not switch back ${failed.slice(0, 5).join(', ')}${more}`);
 }
-function missingError(report, watched, failure) {
-    const names = new Map(watched.map((operation) => [operation.path, operation.link]));
+function missingError(report, seenAs, failure) {
     const shown = report.sightings.slice(0, 10).map((sighting) => {
         const when = sighting.firstMs === sighting.lastMs
             ? `at ${sighting.firstMs} ms`
             : `between ${sighting.firstMs} and ${sighting.lastMs} ms`;
-        return `${JSON.stringify(names.get(sighting.link))} missing ${sighting.count} times ${when}`;
+        const link = seenAs.get(sighting.link)?.link ?? sighting.link;
+        return `${JSON.stringify(link)} missing ${sighting.count} times ${when}`;
     });
     const more = report.sightings.length > 10 ? `, and ${report.sightings.length - 10} more links` : '';
     const also = failure === undefined ? '' : `; the update also failed: ${describeError(failure)}`;
@@ -1307,7 +1316,10 @@ function mountRemote(target) {
 function sshDiagnosis(target) {
     const options = sshOptions(target).flatMap((option) => ['-o', option]);
     const result = (0,external_node_child_process_namespaceObject.spawnSync)('ssh', [...options, '-p', String(target.port), target.destination, '-s', 'sftp'], { input: '', encoding: 'utf8', timeout: 20000 });
-    const lines = (result.stderr ?? '').split('\n').filter((line) => line.trim() !== '');
+    const lines = (result.stderr ?? '')
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '');
     return lines.slice(-2).join(' ').replace(/\.$/, '');
 }
 /**

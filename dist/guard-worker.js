@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 // Slots repeated from guard-protocol.ts: this file ships as compiled, without a bundler, so
 // it may not import values from the project's other modules.
@@ -22,9 +23,15 @@ function watch({ paths }) {
         try {
             if (fs.lstatSync(paths[index], { throwIfNoEntry: false }) !== undefined)
                 return;
+            // A link is missing only from a directory that is there: when the directory is gone
+            // too, the guard has lost sight (an sshfs connection died), which it reports instead.
+            const dir = path.dirname(paths[index]);
+            if (fs.lstatSync(dir, { throwIfNoEntry: false }) === undefined) {
+                blind = `${dir} vanished`;
+                return;
+            }
         }
         catch (error) {
-            // Not "missing" but "cannot see" (a dead connection, say): stop and say so.
             blind = `${error.code ?? error} looking up ${paths[index]}`;
             return;
         }

@@ -28566,7 +28566,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 6290:
+/***/ 9341:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31081,14 +31081,14 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  */
 function exec_exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
+        const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
+        const runner = new ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -31280,7 +31280,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -32270,7 +32270,12 @@ function replaceLink(staging, type, content, dest) {
         external_node_fs_namespaceObject.renameSync(temp, dest);
     }
     catch (error) {
-        removeIfPresent(temp);
+        try {
+            removeIfPresent(temp);
+        }
+        catch {
+            // The rename's error is the one to report; the staging directory goes at the end anyway.
+        }
         throw error;
     }
     // When temp and dest already name the same inode, POSIX rename succeeds without doing
@@ -32575,8 +32580,10 @@ async function switchPlaced(placed, options, views) {
         // Links that exist now are the ones that must never be missing.
         const watched = pending.filter((operation) => operation.prior.kind !== 'none');
         const watchIndex = new Map(watched.map((operation, index) => [operation, index]));
+        // The guard looks through an uncached second view where the links are on sshfs.
+        const seenAs = new Map(watched.map((operation) => [views.viewOf(operation.path), operation]));
         if (guard && watched.length > 0) {
-            await guard.watch(watched.map((operation) => views.viewOf(operation.path)));
+            await guard.watch([...seenAs.keys()]);
             watching = true;
         }
         let failure;
@@ -32593,7 +32600,7 @@ async function switchPlaced(placed, options, views) {
         const report = watching ? await guard.stop() : undefined;
         watching = false;
         if (report && report.missing > 0)
-            throw missingError(report, watched, failure);
+            throw missingError(report, seenAs, failure);
         if (failure !== undefined)
             throw failure;
         if (report?.blind) {
@@ -32671,15 +32678,17 @@ function rollback(done, staging, kept) {
     }
     if (failed.length === 0)
         return `switched back the ${done.length} links already switched`;
-    return `switched back ${done.length - failed.length} of ${done.length}; could not switch back ${failed.join(', ')}`;
+    const more = failed.length > 5 ? ` and ${failed.length - 5} more` : '';
+    return (`switched back ${done.length - failed.length} of ${done.length}; ` +
+        `could not switch back ${failed.slice(0, 5).join(', ')}${more}`);
 }
-function missingError(report, watched, failure) {
-    const names = new Map(watched.map((operation) => [operation.path, operation.link]));
+function missingError(report, seenAs, failure) {
     const shown = report.sightings.slice(0, 10).map((sighting) => {
         const when = sighting.firstMs === sighting.lastMs
             ? `at ${sighting.firstMs} ms`
             : `between ${sighting.firstMs} and ${sighting.lastMs} ms`;
-        return `${JSON.stringify(names.get(sighting.link))} missing ${sighting.count} times ${when}`;
+        const link = seenAs.get(sighting.link)?.link ?? sighting.link;
+        return `${JSON.stringify(link)} missing ${sighting.count} times ${when}`;
     });
     const more = report.sightings.length > 10 ? `, and ${report.sightings.length - 10} more links` : '';
     const also = failure === undefined ? '' : `; the update also failed: ${describeError(failure)}`;
@@ -32737,6 +32746,152 @@ function describeResult(result, dryRun) {
 
 
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./lib/action/container.js
+
+
+
+
+
+
+
+/** The files the Dockerfile copies (see .dockerignore): the image tag is a hash of them. */
+const IMAGE_FILES = ['Dockerfile', 'dist/cli.js', 'dist/guard-worker.js', 'dist/package.json'];
+/**
+ * Switches the links on the remote host by running the CLI in the action's image, which mounts
+ * `remote-path` with sshfs. The key lives in a 0600 file under RUNNER_TEMP, mounted read-only,
+ * and is removed on every way out.
+ */
+async function switchInContainer(specs, options, settings) {
+    const image = settings.image || (await ensureOwnImage(settings.network));
+    const keys = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir(), 'atomic-link-'));
+    try {
+        // ssh rejects a key file whose last line has no newline.
+        external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(keys, 'id'), settings.privateKey.trimEnd() + '\n', { mode: 0o600 });
+        external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(keys, 'known_hosts'), settings.knownHosts.trimEnd() + '\n');
+        const args = [
+            'run',
+            '--rm',
+            '-i',
+            '--device',
+            '/dev/fuse',
+            '--cap-add',
+            'SYS_ADMIN',
+            '--security-opt',
+            'apparmor=unconfined',
+            ...(settings.network ? ['--network', settings.network] : []),
+            '-v',
+            `${keys}:/keys:ro`,
+            image,
+            ...cliArguments(options, settings),
+        ];
+        core_debug(`docker ${args.join(' ')}`);
+        const input = JSON.stringify(specs.map(specObject));
+        let stdout = '';
+        let stderr = '';
+        const code = await exec_exec('docker', args, {
+            input: Buffer.from(input),
+            ignoreReturnCode: true,
+            silent: true,
+            listeners: {
+                stdout: (data) => (stdout += data.toString()),
+                stderr: (data) => {
+                    stderr += data.toString();
+                    info(data.toString().trimEnd());
+                },
+            },
+        });
+        if (code !== 0)
+            throw containerFailure(code, stderr, specs);
+        return JSON.parse(stdout);
+    }
+    finally {
+        external_node_fs_namespaceObject.rmSync(keys, { recursive: true, force: true });
+    }
+}
+function cliArguments(options, settings) {
+    const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+    const args = [
+        '--ssh',
+        `${settings.user}@${host}:${settings.remotePath}`,
+        '--ssh-port',
+        String(settings.port),
+        '--identity',
+        '/keys/id',
+        '--known-hosts',
+        '/keys/known_hosts',
+        ...settings.sshfsOptions.flatMap((option) => ['--sshfs-option', option]),
+        '-C',
+        options.cwd,
+        '--json',
+        '--lock-timeout',
+        String(options.lockTimeoutSeconds ?? 60),
+    ];
+    const flags = [
+        [options.allowDangling, '--allow-dangling'],
+        [options.replaceFiles, '--replace-files'],
+        [options.dryRun, '--dry-run'],
+        [options.guard === false, '--no-guard'],
+        [options.probe === 'always', '--probe'],
+        [options.probe === 'never', '--no-probe'],
+        [options.lock === false, '--no-lock'],
+        [options.fsync === false, '--no-fsync'],
+    ];
+    for (const [on, flag] of flags)
+        if (on)
+            args.push(flag);
+    return [...args, '-f', '-'];
+}
+/** The spec as a JSON spec-file object, which is what the CLI reads from stdin. */
+function specObject(spec) {
+    const { link, target, type, relative, expect, backup } = spec;
+    return { link, target, type, relative: relative ?? false, expect, backup };
+}
+/** The CLI's own message and exit code, with "stdin item N" named as the input line it came from. */
+function containerFailure(code, stderr, specs) {
+    const said = stderr
+        .split('\n')
+        .filter((line) => line.startsWith('atomic-link: ') && !/switched \d+ of \d+ links$/.test(line))
+        .at(-1)
+        ?.slice('atomic-link: '.length)
+        .replace(/stdin item (\d+)/g, (text, index) => specs[Number(index) - 1]?.origin ?? text);
+    if (said === undefined) {
+        return new UpdateError(`docker run failed (exit ${code}): ${stderr.trim() || 'no message'}`);
+    }
+    if (code === 2)
+        return new UsageError(said);
+    if (code === 3)
+        return new MissingLinkError(said);
+    return new UpdateError(said);
+}
+/** Builds the action's own image once per content hash; later runs reuse it. */
+async function ensureOwnImage(network) {
+    // The runner starts `node <action>/dist/index.js`.
+    const root = external_node_path_namespaceObject.resolve(external_node_path_namespaceObject.dirname(process.argv[1]), '..');
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const file of IMAGE_FILES)
+        hash.update(file).update(external_node_fs_namespaceObject.readFileSync(external_node_path_namespaceObject.join(root, file)));
+    const tag = `atomic-link:${hash.digest('hex').slice(0, 16)}`;
+    const present = await exec_exec('docker', ['image', 'inspect', tag], {
+        ignoreReturnCode: true,
+        silent: true,
+    });
+    if (present === 0)
+        return tag;
+    const base = process.env.ATOMIC_LINK_BASE_IMAGE;
+    info(`Building the image ${tag} (once; later runs reuse it)`);
+    await exec_exec('docker', [
+        'build',
+        ...(network ? ['--network', network] : []),
+        ...(base ? ['--build-arg', `BASE_IMAGE=${base}`] : []),
+        '-t',
+        tag,
+        root,
+    ]);
+    return tag;
+}
+
 ;// CONCATENATED MODULE: ./lib/action/inputs.js
 
 
@@ -32746,7 +32901,12 @@ function describeResult(result, dryRun) {
  * input, and for `links` the offending line.
  */
 function getSettings() {
-    const workingDirectory = external_node_path_namespaceObject.resolve(getInput('working-directory') || '.');
+    const container = containerSettings();
+    const workingInput = getInput('working-directory') || '.';
+    if (container && external_node_path_namespaceObject.isAbsolute(workingInput)) {
+        throw new UsageError(`input "working-directory" must be relative to "remote-path" when "ssh-host" is set`);
+    }
+    const workingDirectory = container ? workingInput : external_node_path_namespaceObject.resolve(workingInput);
     const backup = getInput('backup-suffix');
     const relative = booleanInput('relative', false);
     const specs = parseSpecText(getInput('links', { required: true }), 'links').map((spec) => ({
@@ -32758,9 +32918,10 @@ function getSettings() {
         throw new UsageError('input "links" holds no link specs');
     return {
         specs,
+        container,
         options: {
             cwd: workingDirectory,
-            root: workingDirectory,
+            root: container ? undefined : workingDirectory,
             allowDangling: booleanInput('allow-dangling', false),
             replaceFiles: booleanInput('replace-files', false),
             dryRun: booleanInput('dry-run', false),
@@ -32770,6 +32931,42 @@ function getSettings() {
             lockTimeoutSeconds: secondsInput('lock-timeout', 60),
             fsync: booleanInput('fsync', true),
         },
+    };
+}
+function containerSettings() {
+    const host = getInput('ssh-host');
+    if (host === '')
+        return undefined;
+    const required = (name) => {
+        const value = getInput(name);
+        if (value === '')
+            throw new UsageError(`input "${name}" is required when "ssh-host" is set`);
+        return value;
+    };
+    const port = Number(getInput('ssh-port') || '22');
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new UsageError(`input "ssh-port" must be a port number, not ${JSON.stringify(getInput('ssh-port'))}`);
+    }
+    const privateKey = required('ssh-private-key');
+    // Masked before anything else can print it; the runner masks each line of a multi-line secret.
+    core_setSecret(privateKey);
+    const remotePath = required('remote-path');
+    if (!remotePath.startsWith('/')) {
+        throw new UsageError(`input "remote-path" must be absolute, not ${JSON.stringify(remotePath)}`);
+    }
+    return {
+        host,
+        port,
+        user: required('ssh-user'),
+        privateKey,
+        knownHosts: required('ssh-known-hosts'),
+        remotePath,
+        image: getInput('image'),
+        network: getInput('docker-network'),
+        sshfsOptions: getInput('sshfs-options')
+            .split(/[\n,]/)
+            .map((option) => option.trim())
+            .filter((option) => option !== ''),
     };
 }
 /** YAML 1.2 core schema booleans, as the runner's own getBooleanInput reads them. */
@@ -32842,16 +33039,21 @@ async function publishReport(report) {
 
 
 
+
 /** The action's entry point: inputs in, links switched, outputs and summary out. */
 async function run() {
     try {
         const settings = getSettings();
         const count = settings.specs.length;
         core_debug(`specs: ${JSON.stringify(settings.specs)}`);
-        const report = await group(`Switching ${count} link${count === 1 ? '' : 's'}`, () => switchLinks(settings.specs, {
-            ...settings.options,
-            onProgress: (done, total) => info(`switched ${done} of ${total} links`),
-        }));
+        const { specs, options, container } = settings;
+        const where = container ? ` on ${container.host}:${container.remotePath}` : '';
+        const report = await group(`Switching ${count} link${count === 1 ? '' : 's'}${where}`, () => container
+            ? switchInContainer(specs, options, container)
+            : switchLinks(specs, {
+                ...options,
+                onProgress: (done, total) => info(`switched ${done} of ${total} links`),
+            }));
         for (const result of report.results)
             info(describeResult(result, report.dryRun));
         if (report.guard)
@@ -32870,7 +33072,7 @@ async function run() {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6290);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9341);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

@@ -27,6 +27,11 @@ fi
 npm install --no-fund --no-audit
 npm run bundle
 npm run lint
+
+# A Docker engine and the image, built from the Dockerfile on a base made without a registry.
+bash scripts/start-docker.sh
+bash scripts/docker-base.sh atomic-link-base:bookworm
+docker build -q --network host --build-arg BASE_IMAGE=atomic-link-base:bookworm -t atomic-link:test . >/dev/null
 results=$(mktemp -t atomic-link-jest.XXXXXX)
 status=0
 npm test -- --json --outputFile="$results" || status=$?

@@ -2,69 +2,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ACTION, ROOT, makeDeployTree, makeManyLinks, snapshot } from './helpers/tree.js';
-
-/** The defaults action.yml declares, read from it as the runner does. */
-function actionDefaults(): Record<string, string> {
-  const defaults: Record<string, string> = {};
-  let input: string | undefined;
-  for (const line of fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8').split('\n')) {
-    const name = /^ {2}([a-z-]+):$/.exec(line);
-    if (name) input = name[1];
-    const value = /^ {4}default: (.*)$/.exec(line);
-    if (input && value) defaults[input] = value[1].replace(/^'(.*)'$/, '$1');
-    if (/^outputs:/.test(line)) break;
-  }
-  return defaults;
-}
-
-interface StepResult {
-  status: number | null;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-/** Runs dist/index.js the way the runner does: node, the workspace as cwd, INPUT_* variables. */
-function runStep(workspace: string, inputs: Record<string, string>): Promise<StepResult> {
-  const files = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-runner-'));
-  const outputFile = path.join(files, 'output');
-  const summaryFile = path.join(files, 'summary');
-  fs.writeFileSync(outputFile, '');
-  fs.writeFileSync(summaryFile, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: files,
-  };
-  for (const [name, value] of Object.entries({ ...actionDefaults(), ...inputs })) {
-    env[`INPUT_${name.toUpperCase()}`] = value;
-  }
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [ACTION], { cwd: workspace, env });
-    let stdout = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stdout += chunk));
-    child.on('close', (status) =>
-      resolve({
-        status,
-        stdout,
-        outputs: parseOutputs(fs.readFileSync(outputFile, 'utf8')),
-        summary: fs.readFileSync(summaryFile, 'utf8'),
-      }),
-    );
-  });
-}
-
-/** Reads GITHUB_OUTPUT's `name<<DELIMITER` blocks. */
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const pattern = /^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  for (const match of text.matchAll(pattern)) outputs[match[1]] = match[3];
-  return outputs;
-}
+import { runStep } from './helpers/runner.js';
+import { makeDeployTree, makeManyLinks, snapshot } from './helpers/tree.js';
 
 describe('the bundled action, run as the runner runs it', () => {
   test('two links in one step, with comments and blank lines; outputs and summary', async () => {

@@ -9,6 +9,7 @@ import {
   runCli,
   startCli,
   startReader,
+  switchingStarted,
   writeSpecs,
 } from './helpers/tree.js';
 
@@ -161,12 +162,3 @@ describe('no lookup ever finds a link missing', () => {
     expect(leftovers(path.join(dir, 'links'))).toEqual([]);
   });
 });
-
-/** Waits until a run has switched `link` to `text`, that is, until its batch is under way. */
-async function switchingStarted(link: string, text: string): Promise<void> {
-  const deadline = Date.now() + 30000;
-  while (fs.readlinkSync(link) !== text) {
-    if (Date.now() > deadline) throw new Error(`${link} never became ${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}

@@ -5,7 +5,23 @@ import type { LinkSpec, ProbeMode, SwitchOptions } from '../engine/index.js';
 
 export interface ActionSettings {
   specs: LinkSpec[];
+  /** In container mode, `cwd` is relative to `container.remotePath`. */
   options: SwitchOptions;
+  /** Set when `ssh-host` is: the links are on that host, switched from the container. */
+  container?: ContainerSettings;
+}
+
+export interface ContainerSettings {
+  host: string;
+  port: number;
+  user: string;
+  privateKey: string;
+  knownHosts: string;
+  remotePath: string;
+  /** Empty: build the action's own Dockerfile. */
+  image: string;
+  network: string;
+  sshfsOptions: string[];
 }
 
 /**
@@ -13,7 +29,14 @@ export interface ActionSettings {
  * input, and for `links` the offending line.
  */
 export function getSettings(): ActionSettings {
-  const workingDirectory = path.resolve(core.getInput('working-directory') || '.');
+  const container = containerSettings();
+  const workingInput = core.getInput('working-directory') || '.';
+  if (container && path.isAbsolute(workingInput)) {
+    throw new UsageError(
+      `input "working-directory" must be relative to "remote-path" when "ssh-host" is set`,
+    );
+  }
+  const workingDirectory = container ? workingInput : path.resolve(workingInput);
   const backup = core.getInput('backup-suffix');
   const relative = booleanInput('relative', false);
   const specs = parseSpecText(core.getInput('links', { required: true }), 'links').map((spec) => ({
@@ -24,9 +47,10 @@ export function getSettings(): ActionSettings {
   if (specs.length === 0) throw new UsageError('input "links" holds no link specs');
   return {
     specs,
+    container,
     options: {
       cwd: workingDirectory,
-      root: workingDirectory,
+      root: container ? undefined : workingDirectory,
       allowDangling: booleanInput('allow-dangling', false),
       replaceFiles: booleanInput('replace-files', false),
       dryRun: booleanInput('dry-run', false),
@@ -36,6 +60,44 @@ export function getSettings(): ActionSettings {
       lockTimeoutSeconds: secondsInput('lock-timeout', 60),
       fsync: booleanInput('fsync', true),
     },
+  };
+}
+
+function containerSettings(): ContainerSettings | undefined {
+  const host = core.getInput('ssh-host');
+  if (host === '') return undefined;
+  const required = (name: string) => {
+    const value = core.getInput(name);
+    if (value === '') throw new UsageError(`input "${name}" is required when "ssh-host" is set`);
+    return value;
+  };
+  const port = Number(core.getInput('ssh-port') || '22');
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new UsageError(
+      `input "ssh-port" must be a port number, not ${JSON.stringify(core.getInput('ssh-port'))}`,
+    );
+  }
+  const privateKey = required('ssh-private-key');
+  // Masked before anything else can print it; the runner masks each line of a multi-line secret.
+  core.setSecret(privateKey);
+  const remotePath = required('remote-path');
+  if (!remotePath.startsWith('/')) {
+    throw new UsageError(`input "remote-path" must be absolute, not ${JSON.stringify(remotePath)}`);
+  }
+  return {
+    host,
+    port,
+    user: required('ssh-user'),
+    privateKey,
+    knownHosts: required('ssh-known-hosts'),
+    remotePath,
+    image: core.getInput('image'),
+    network: core.getInput('docker-network'),
+    sshfsOptions: core
+      .getInput('sshfs-options')
+      .split(/[\n,]/)
+      .map((option) => option.trim())
+      .filter((option) => option !== ''),
   };
 }
 

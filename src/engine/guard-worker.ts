@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { GuardWatch, GuardWorkerResult } from './guard-protocol.js';
 
@@ -25,8 +26,14 @@ function watch({ paths }: GuardWatch): void {
     lookups++;
     try {
       if (fs.lstatSync(paths[index], { throwIfNoEntry: false }) !== undefined) return;
+      // A link is missing only from a directory that is there: when the directory is gone
+      // too, the guard has lost sight (an sshfs connection died), which it reports instead.
+      const dir = path.dirname(paths[index]);
+      if (fs.lstatSync(dir, { throwIfNoEntry: false }) === undefined) {
+        blind = `${dir} vanished`;
+        return;
+      }
     } catch (error) {
-      // Not "missing" but "cannot see" (a dead connection, say): stop and say so.
       blind = `${(error as NodeJS.ErrnoException).code ?? error} looking up ${paths[index]}`;
       return;
     }

@@ -18,7 +18,11 @@ export function replaceLink(staging: StagingDir, type: LinkType, content: string
   try {
     fs.renameSync(temp, dest);
   } catch (error) {
-    removeIfPresent(temp);
+    try {
+      removeIfPresent(temp);
+    } catch {
+      // The rename's error is the one to report; the staging directory goes at the end anyway.
+    }
     throw error;
   }
   // When temp and dest already name the same inode, POSIX rename succeeds without doing

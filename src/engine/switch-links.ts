@@ -62,8 +62,10 @@ async function switchPlaced(
     // Links that exist now are the ones that must never be missing.
     const watched = pending.filter((operation) => operation.prior.kind !== 'none');
     const watchIndex = new Map(watched.map((operation, index) => [operation, index]));
+    // The guard looks through an uncached second view where the links are on sshfs.
+    const seenAs = new Map(watched.map((operation) => [views.viewOf(operation.path), operation]));
     if (guard && watched.length > 0) {
-      await guard.watch(watched.map((operation) => views.viewOf(operation.path)));
+      await guard.watch([...seenAs.keys()]);
       watching = true;
     }
     let failure: unknown;
@@ -77,7 +79,7 @@ async function switchPlaced(
     }
     const report = watching ? await (guard as Guard).stop() : undefined;
     watching = false;
-    if (report && report.missing > 0) throw missingError(report, watched, failure);
+    if (report && report.missing > 0) throw missingError(report, seenAs, failure);
     if (failure !== undefined) throw failure;
     if (report?.blind) {
       throw new MissingLinkError(
@@ -162,21 +164,25 @@ function rollback(
     }
   }
   if (failed.length === 0) return `switched back the ${done.length} links already switched`;
-  return `switched back ${done.length - failed.length} of ${done.length}; could not switch back ${failed.join(', ')}`;
+  const more = failed.length > 5 ? ` and ${failed.length - 5} more` : '';
+  return (
+    `switched back ${done.length - failed.length} of ${done.length}; ` +
+    `could not switch back ${failed.slice(0, 5).join(', ')}${more}`
+  );
 }
 
 function missingError(
   report: GuardReport,
-  watched: Operation[],
+  seenAs: Map<string, Operation>,
   failure: unknown,
 ): MissingLinkError {
-  const names = new Map(watched.map((operation) => [operation.path, operation.link]));
   const shown = report.sightings.slice(0, 10).map((sighting) => {
     const when =
       sighting.firstMs === sighting.lastMs
         ? `at ${sighting.firstMs} ms`
         : `between ${sighting.firstMs} and ${sighting.lastMs} ms`;
-    return `${JSON.stringify(names.get(sighting.link))} missing ${sighting.count} times ${when}`;
+    const link = seenAs.get(sighting.link)?.link ?? sighting.link;
+    return `${JSON.stringify(link)} missing ${sighting.count} times ${when}`;
   });
   const more =
     report.sightings.length > 10 ? `, and ${report.sightings.length - 10} more links` : '';

@@ -86,7 +86,10 @@ function sshDiagnosis(target: SshTarget): string {
     [...options, '-p', String(target.port), target.destination, '-s', 'sftp'],
     { input: '', encoding: 'utf8', timeout: 20000 },
   );
-  const lines = (result.stderr ?? '').split('\n').filter((line) => line.trim() !== '');
+  const lines = (result.stderr ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   return lines.slice(-2).join(' ').replace(/\.$/, '');
 }
 

@@ -40,13 +40,17 @@ export function startCli(
   args: string[],
   cwd: string,
   wrapper: string[] = [],
+  onStderrLine?: (line: string) => void,
 ): Promise<Run> & { pid: number } {
   const command = [...wrapper, process.execPath, CLI, ...args];
   const child = spawn(command[0], command.slice(1), { cwd });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+    if (onStderrLine) for (const line of String(chunk).split('\n')) if (line) onStderrLine(line);
+  });
   const done = new Promise<Run>((resolve) =>
     child.on('close', (status) => resolve({ status, stdout, stderr })),
   );
@@ -126,4 +130,13 @@ export function startReader(file: string): {
       return JSON.parse(output.trim().split('\n').at(-1) as string);
     },
   };
+}
+
+/** Waits until a run has switched `link` to `text`, that is, until its batch is under way. */
+export async function switchingStarted(link: string, text: string): Promise<void> {
+  const deadline = Date.now() + 30000;
+  while (fs.readlinkSync(link) !== text) {
+    if (Date.now() > deadline) throw new Error(`${link} never became ${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
 }

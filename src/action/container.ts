@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as core from '@actions/core';
+import * as exec from '@actions/exec';
+import { MissingLinkError, UpdateError, UsageError } from '../engine/index.js';
+import type { LinkSpec, SwitchOptions, SwitchReport } from '../engine/index.js';
+import type { ContainerSettings } from './inputs.js';
+
+/** The files the Dockerfile copies (see .dockerignore): the image tag is a hash of them. */
+const IMAGE_FILES = ['Dockerfile', 'dist/cli.js', 'dist/guard-worker.js', 'dist/package.json'];
+
+/**
+ * Switches the links on the remote host by running the CLI in the action's image, which mounts
+ * `remote-path` with sshfs. The key lives in a 0600 file under RUNNER_TEMP, mounted read-only,
+ * and is removed on every way out.
+ */
+export async function switchInContainer(
+  specs: LinkSpec[],
+  options: SwitchOptions,
+  settings: ContainerSettings,
+): Promise<SwitchReport> {
+  const image = settings.image || (await ensureOwnImage(settings.network));
+  const keys = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'atomic-link-'));
+  try {
+    // ssh rejects a key file whose last line has no newline.
+    fs.writeFileSync(path.join(keys, 'id'), settings.privateKey.trimEnd() + '\n', { mode: 0o600 });
+    fs.writeFileSync(path.join(keys, 'known_hosts'), settings.knownHosts.trimEnd() + '\n');
+    const args = [
+      'run',
+      '--rm',
+      '-i',
+      '--device',
+      '/dev/fuse',
+      '--cap-add',
+      'SYS_ADMIN',
+      '--security-opt',
+      'apparmor=unconfined',
+      ...(settings.network ? ['--network', settings.network] : []),
+      '-v',
+      `${keys}:/keys:ro`,
+      image,
+      ...cliArguments(options, settings),
+    ];
+    core.debug(`docker ${args.join(' ')}`);
+    const input = JSON.stringify(specs.map(specObject));
+    let stdout = '';
+    let stderr = '';
+    const code = await exec.exec('docker', args, {
+      input: Buffer.from(input),
+      ignoreReturnCode: true,
+      silent: true,
+      listeners: {
+        stdout: (data) => (stdout += data.toString()),
+        stderr: (data) => {
+          stderr += data.toString();
+          core.info(data.toString().trimEnd());
+        },
+      },
+    });
+    if (code !== 0) throw containerFailure(code, stderr, specs);
+    return JSON.parse(stdout) as SwitchReport;
+  } finally {
+    fs.rmSync(keys, { recursive: true, force: true });
+  }
+}
+
+function cliArguments(options: SwitchOptions, settings: ContainerSettings): string[] {
+  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  const args = [
+    '--ssh',
+    `${settings.user}@${host}:${settings.remotePath}`,
+    '--ssh-port',
+    String(settings.port),
+    '--identity',
+    '/keys/id',
+    '--known-hosts',
+    '/keys/known_hosts',
+    ...settings.sshfsOptions.flatMap((option) => ['--sshfs-option', option]),
+    '-C',
+    options.cwd,
+    '--json',
+    '--lock-timeout',
+    String(options.lockTimeoutSeconds ?? 60),
+  ];
+  const flags: [boolean | undefined, string][] = [
+    [options.allowDangling, '--allow-dangling'],
+    [options.replaceFiles, '--replace-files'],
+    [options.dryRun, '--dry-run'],
+    [options.guard === false, '--no-guard'],
+    [options.probe === 'always', '--probe'],
+    [options.probe === 'never', '--no-probe'],
+    [options.lock === false, '--no-lock'],
+    [options.fsync === false, '--no-fsync'],
+  ];
+  for (const [on, flag] of flags) if (on) args.push(flag);
+  return [...args, '-f', '-'];
+}
+
+/** The spec as a JSON spec-file object, which is what the CLI reads from stdin. */
+function specObject(spec: LinkSpec) {
+  const { link, target, type, relative, expect, backup } = spec;
+  return { link, target, type, relative: relative ?? false, expect, backup };
+}
+
+/** The CLI's own message and exit code, with "stdin item N" named as the input line it came from. */
+function containerFailure(code: number, stderr: string, specs: LinkSpec[]): Error {
+  const said = stderr
+    .split('\n')
+    .filter((line) => line.startsWith('atomic-link: ') && !/switched \d+ of \d+ links$/.test(line))
+    .at(-1)
+    ?.slice('atomic-link: '.length)
+    .replace(
+      /stdin item (\d+)/g,
+      (text, index: string) => specs[Number(index) - 1]?.origin ?? text,
+    );
+  if (said === undefined) {
+    return new UpdateError(`docker run failed (exit ${code}): ${stderr.trim() || 'no message'}`);
+  }
+  if (code === 2) return new UsageError(said);
+  if (code === 3) return new MissingLinkError(said);
+  return new UpdateError(said);
+}
+
+/** Builds the action's own image once per content hash; later runs reuse it. */
+async function ensureOwnImage(network: string): Promise<string> {
+  // The runner starts `node <action>/dist/index.js`.
+  const root = path.resolve(path.dirname(process.argv[1]), '..');
+  const hash = createHash('sha256');
+  for (const file of IMAGE_FILES) hash.update(file).update(fs.readFileSync(path.join(root, file)));
+  const tag = `atomic-link:${hash.digest('hex').slice(0, 16)}`;
+  const present = await exec.exec('docker', ['image', 'inspect', tag], {
+    ignoreReturnCode: true,
+    silent: true,
+  });
+  if (present === 0) return tag;
+  const base = process.env.ATOMIC_LINK_BASE_IMAGE;
+  core.info(`Building the image ${tag} (once; later runs reuse it)`);
+  await exec.exec('docker', [
+    'build',
+    ...(network ? ['--network', network] : []),
+    ...(base ? ['--build-arg', `BASE_IMAGE=${base}`] : []),
+    '-t',
+    tag,
+    root,
+  ]);
+  return tag;
+}

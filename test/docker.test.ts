@@ -1,0 +1,167 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { makeServerTree, startSshd } from './helpers/ssh-server.js';
+import type { SshServer } from './helpers/ssh-server.js';
+import { runStep } from './helpers/runner.js';
+
+/** Built by scripts/test.sh from the Dockerfile, on a base image made without a registry. */
+const IMAGE = process.env.ATOMIC_LINK_TEST_IMAGE ?? 'atomic-link:test';
+const BASE_IMAGE = process.env.ATOMIC_LINK_BASE_IMAGE ?? 'atomic-link-base:bookworm';
+const FUSE = [
+  '--device',
+  '/dev/fuse',
+  '--cap-add',
+  'SYS_ADMIN',
+  '--security-opt',
+  'apparmor=unconfined',
+];
+
+let server: SshServer;
+beforeAll(async () => {
+  server = await startSshd();
+});
+afterAll(() => server.stop());
+beforeEach(() => {
+  fs.rmSync(server.root, { recursive: true, force: true });
+  fs.mkdirSync(server.root);
+  makeServerTree(server.root);
+});
+
+describe('the Docker image', () => {
+  test('prints the usage, and is labelled', () => {
+    const help = spawnSync('docker', ['run', '--rm', IMAGE, '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("'LINK -> TARGET'");
+    const labels = spawnSync(
+      'docker',
+      ['image', 'inspect', IMAGE, '--format', '{{json .Config.Labels}}'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(JSON.parse(labels.stdout)['org.opencontainers.image.title']).toBe('atomic-link');
+  });
+
+  test('switches links on a host over SSH, with host networking and the keys mounted read-only', () => {
+    const keys = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-keys-'));
+    fs.copyFileSync(server.identity, path.join(keys, 'id'));
+    fs.copyFileSync(server.knownHosts, path.join(keys, 'known_hosts'));
+    try {
+      const run = spawnSync(
+        'docker',
+        [
+          'run',
+          '--rm',
+          '--network',
+          'host',
+          ...FUSE,
+          '-v',
+          `${keys}:/keys:ro`,
+          IMAGE,
+          '--ssh',
+          `root@127.0.0.1:${server.root}`,
+          '--ssh-port',
+          String(server.port),
+          '--identity',
+          '/keys/id',
+          '--known-hosts',
+          '/keys/known_hosts',
+          '--json',
+          'current -> releases/v2',
+          `abs -> ${server.root}/releases/v3`,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe('releases/v2');
+      expect(fs.readlinkSync(path.join(server.root, 'abs'))).toBe(`${server.root}/releases/v3`);
+      expect(JSON.parse(run.stdout).guard.missing).toBe(0);
+    } finally {
+      fs.rmSync(keys, { recursive: true, force: true });
+    }
+  });
+
+  test('is smaller than its base plus 40 MB', () => {
+    const size = (image: string) =>
+      Number(
+        spawnSync('docker', ['image', 'inspect', image, '--format', '{{.Size}}'], {
+          encoding: 'utf8',
+        }).stdout,
+      );
+    expect(size(IMAGE) - size(BASE_IMAGE)).toBeLessThan(40 * 1024 * 1024);
+  });
+});
+
+describe('the bundled action in container mode, run as the runner runs it', () => {
+  const sshInputs = () => ({
+    'ssh-host': '127.0.0.1',
+    'ssh-port': String(server.port),
+    'ssh-user': 'root',
+    'ssh-private-key': fs.readFileSync(server.identity, 'utf8'),
+    'ssh-known-hosts': fs.readFileSync(server.knownHosts, 'utf8'),
+    'remote-path': server.root,
+    'docker-network': 'host',
+  });
+
+  test('builds its own image, switches the links, and never prints the key', async () => {
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-workspace-'));
+    const step = await runStep(
+      workspace,
+      {
+        ...sshInputs(),
+        links: '# remote\ncurrent -> releases/v2\npage => releases/v2/index.html\n',
+      },
+      { ATOMIC_LINK_BASE_IMAGE: BASE_IMAGE },
+    );
+    expect(step.status).toBe(0);
+    expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe('releases/v2');
+    expect(fs.statSync(path.join(server.root, 'page')).ino).toBe(
+      fs.statSync(path.join(server.root, 'releases/v2/index.html')).ino,
+    );
+    expect(JSON.parse(step.outputs.previous)).toEqual({ current: 'releases/v1', page: null });
+    expect(step.outputs.changed).toBe('2');
+    expect(step.summary).toContain('<td>current</td><td>releases/v1</td><td>releases/v2</td>');
+    expect(step.stdout).toMatch(/Building the image atomic-link:[0-9a-f]{16}|docker run/);
+
+    // The runner hides ::add-mask:: commands; every other line must be free of the key.
+    const printed = step.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::'));
+    const key = fs.readFileSync(server.identity, 'utf8');
+    const keyLines = key.split('\n').filter((line) => line.length > 8);
+    for (const keyLine of keyLines) {
+      expect(printed.filter((line) => line.includes(keyLine))).toEqual([]);
+    }
+    expect(step.stdout).toContain('::add-mask::');
+    // The key file is gone from RUNNER_TEMP.
+    expect(
+      fs.readdirSync(step.runnerTemp).filter((name) => name.startsWith('atomic-link-')),
+    ).toEqual([]);
+  });
+
+  test('a failure in the container fails the job with its message, naming the input line', async () => {
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-workspace-'));
+    const step = await runStep(workspace, {
+      ...sshInputs(),
+      image: IMAGE,
+      links: 'current -> releases/v2\n\nnext -> releases/v9\n',
+    });
+    expect(step.status).toBe(1);
+    expect(step.stdout).toMatch(/::error::links line 3: TARGET "releases\/v9" .*does not exist/);
+    expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe('releases/v1');
+  });
+
+  test('missing ssh-known-hosts is an input error', async () => {
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-workspace-'));
+    const step = await runStep(workspace, {
+      ...sshInputs(),
+      'ssh-known-hosts': '',
+      links: 'current -> releases/v2',
+    });
+    expect(step.status).toBe(1);
+    expect(step.stdout).toContain(
+      '::error::input "ssh-known-hosts" is required when "ssh-host" is set',
+    );
+  });
+});

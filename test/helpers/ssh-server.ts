@@ -1,0 +1,152 @@
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface SshServer {
+  port: number;
+  /** The directory the tests deploy into, on the "server" (this machine). */
+  root: string;
+  identity: string;
+  knownHosts: string;
+  /** The CLI arguments that reach `root` on this server. */
+  args: string[];
+  /** Kills the listener and every session it forked, as a crashed server would. */
+  kill: () => void;
+  stop: () => void;
+}
+
+/**
+ * A real OpenSSH sshd on 127.0.0.1 with its own host key, client key and known_hosts.
+ * `posixRename: false` starts it with `internal-sftp -P posix-rename`, a server on which
+ * rename will not replace an existing link.
+ */
+export async function startSshd({ posixRename = true } = {}): Promise<SshServer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-sshd-'));
+  const root = path.join(dir, 'srv');
+  fs.mkdirSync(root);
+  for (const name of ['host_key', 'client_key']) {
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, name)]);
+  }
+  fs.copyFileSync(path.join(dir, 'client_key.pub'), path.join(dir, 'authorized_keys'));
+  fs.mkdirSync('/run/sshd', { recursive: true });
+  const port = await freePort();
+  const config = path.join(dir, 'sshd_config');
+  fs.writeFileSync(
+    config,
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${dir}/host_key`,
+      `AuthorizedKeysFile ${dir}/authorized_keys`,
+      `PidFile ${dir}/sshd.pid`,
+      'StrictModes no',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      `Subsystem sftp internal-sftp${posixRename ? '' : ' -P posix-rename'}`,
+      '',
+    ].join('\n'),
+  );
+  const hostKey = fs.readFileSync(path.join(dir, 'host_key.pub'), 'utf8').split(' ');
+  const knownHosts = path.join(dir, 'known_hosts');
+  fs.writeFileSync(knownHosts, `[127.0.0.1]:${port} ${hostKey[0]} ${hostKey[1]}\n`);
+  const daemon = spawn('/usr/sbin/sshd', ['-D', '-f', config, '-E', path.join(dir, 'sshd.log')], {
+    stdio: 'ignore',
+  });
+  await waitForPort(port, daemon);
+  const identity = path.join(dir, 'client_key');
+  return {
+    port,
+    root,
+    identity,
+    knownHosts,
+    args: [
+      '--ssh',
+      `root@127.0.0.1:${root}`,
+      '--ssh-port',
+      String(port),
+      '--identity',
+      identity,
+      '--known-hosts',
+      knownHosts,
+    ],
+    kill: () => killTree(daemon.pid as number),
+    stop: () => {
+      killTree(daemon.pid as number);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, daemon: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 10000;
+  while (Date.now() < deadline) {
+    if (daemon.exitCode !== null) throw new Error(`sshd exited with ${daemon.exitCode}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`sshd did not listen on ${port}`);
+}
+
+/** SIGKILL to a process and all its descendants, found through /proc. */
+function killTree(pid: number): void {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const doomed = [pid];
+  for (let i = 0; i < doomed.length; i++) doomed.push(...(children.get(doomed[i]) ?? []));
+  for (const victim of doomed) {
+    try {
+      process.kill(victim, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** The deploy tree of makeDeployTree, made inside a server's root. */
+export function makeServerTree(root: string): void {
+  for (const version of ['v1', 'v2', 'v3']) {
+    fs.mkdirSync(path.join(root, 'releases', version), { recursive: true });
+    fs.writeFileSync(path.join(root, 'releases', version, 'index.html'), `${version}\n`);
+  }
+  fs.symlinkSync('releases/v1', path.join(root, 'current'));
+}
+
+/** Mounts of this machine whose mount point starts with `prefix` (none may be left behind). */
+export function mountsUnder(prefix: string): string[] {
+  return fs
+    .readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4])
+    .filter((point) => point?.startsWith(prefix));
+}
