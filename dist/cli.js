@@ -929,7 +929,32 @@ class SshfsViews {
         this.views.clear();
     }
 }
-const UNCACHED = 'dir_cache=no,attr_timeout=0,entry_timeout=0,negative_timeout=0';
+/** What is looked up through a mount with these options is the server's truth, not a copy. */
+const UNCACHED_OPTIONS = [
+    'dir_cache=no',
+    'attr_timeout=0',
+    'entry_timeout=0',
+    'negative_timeout=0',
+];
+/**
+ * Runs sshfs with `args(mountPoint)` on a new private mount point and returns it. On failure
+ * the mount point is removed and the error carries sshfs's own message.
+ */
+function mountSshfs(args) {
+    const mountPoint = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'atomic-link-mnt-'));
+    try {
+        (0,external_node_child_process_namespaceObject.execFileSync)('sshfs', args(mountPoint), {
+            stdio: ['ignore', 'ignore', 'pipe'],
+            timeout: 60000,
+        });
+    }
+    catch (error) {
+        external_node_fs_namespaceObject.rmdirSync(mountPoint);
+        const stderr = String(error.stderr ?? '').trim();
+        throw new Error(stderr || error.message);
+    }
+    return mountPoint;
+}
 /**
  * Mounts the same server directory again by re-running the serving sshfs with its own
  * arguments (so the same port, identity and host keys), on a private mount point.
@@ -941,21 +966,18 @@ function openView(mount) {
             `is not visible here, so no second connection can be opened, and through the mount ` +
             `itself no gap can be seen; pass --no-guard --no-probe to switch unwatched`);
     }
-    const view = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'atomic-link-view-'));
-    const viewArgs = args.map((arg) => (arg === mount.mountPoint ? view : arg));
+    const options = [...UNCACHED_OPTIONS, 'no_contain_symlinks'].join(',');
     try {
-        (0,external_node_child_process_namespaceObject.execFileSync)('sshfs', [...viewArgs, '-o', `${UNCACHED},no_contain_symlinks`], {
-            stdio: ['ignore', 'ignore', 'pipe'],
-            timeout: 30000,
-        });
+        return mountSshfs((view) => [
+            ...args.map((arg) => (arg === mount.mountPoint ? view : arg)),
+            '-o',
+            options,
+        ]);
     }
     catch (error) {
-        external_node_fs_namespaceObject.rmdirSync(view);
-        const stderr = String(error.stderr ?? '').trim();
         throw new UpdateError(`cannot open a second, uncached view of the sshfs mount ${mount.mountPoint} to watch ` +
-            `the switch: ${stderr || error.message}`);
+            `the switch: ${error.message}`);
     }
-    return view;
 }
 function unmountFuse(mountPoint) {
     try {
@@ -1255,7 +1277,6 @@ function describeResult(result, dryRun) {
 
 
 
-
 /** Parses `USER@HOST:PATH` (HOST may be `[IPv6]`); PATH must be absolute. */
 function parseSshTarget(text) {
     const match = /^((?:[^@:/\s]+@)?(?:\[[^\]]+\]|[^:[\]\s/]+)):(.*)$/.exec(text);
@@ -1286,28 +1307,26 @@ function sshOptions(target) {
         options.push(`IdentityFile=${target.identity}`, 'IdentitiesOnly=yes');
     return options;
 }
-/** What is looked up through the mount must be the server's truth, not a cached copy. */
-const ssh_mount_UNCACHED = ['dir_cache=no', 'attr_timeout=0', 'entry_timeout=0', 'negative_timeout=0'];
 /** A comma inside a FUSE `-o` value must be escaped, or it splits the option. */
 const escapeOption = (option) => option.replace(/\\/g, '\\\\').replace(/,/g, '\\,');
 /** Mounts the remote directory on a private mount point and returns that mount point. */
 function mountRemote(target) {
-    const mountPoint = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'atomic-link-ssh-'));
-    const options = [...sshOptions(target), ...ssh_mount_UNCACHED, ...target.sshfsOptions].map(escapeOption);
-    const args = [`${target.destination}:${target.path}`, mountPoint, '-p', String(target.port)];
+    // Uncached: what the switch reads (the links' state, their targets) is the server's truth.
+    const options = [...sshOptions(target), ...UNCACHED_OPTIONS, ...target.sshfsOptions];
     try {
-        (0,external_node_child_process_namespaceObject.execFileSync)('sshfs', [...args, '-o', options.join(',')], {
-            stdio: ['ignore', 'ignore', 'pipe'],
-            timeout: 60000,
-        });
+        return mountSshfs((mountPoint) => [
+            `${target.destination}:${target.path}`,
+            mountPoint,
+            '-p',
+            String(target.port),
+            '-o',
+            options.map(escapeOption).join(','),
+        ]);
     }
     catch (error) {
-        external_node_fs_namespaceObject.rmdirSync(mountPoint);
-        const stderr = String(error.stderr ?? '').trim();
         throw new UpdateError(`cannot mount ${target.destination}:${target.path} (port ${target.port}) with sshfs: ` +
-            `${sshDiagnosis(target) || stderr || error.message}; nothing was changed`);
+            `${sshDiagnosis(target) || error.message}; nothing was changed`);
     }
-    return mountPoint;
 }
 /**
  * sshfs swallows ssh's own messages ("Host key verification failed."), so after a failed mount

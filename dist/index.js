@@ -32425,7 +32425,32 @@ class SshfsViews {
         this.views.clear();
     }
 }
-const UNCACHED = 'dir_cache=no,attr_timeout=0,entry_timeout=0,negative_timeout=0';
+/** What is looked up through a mount with these options is the server's truth, not a copy. */
+const UNCACHED_OPTIONS = [
+    'dir_cache=no',
+    'attr_timeout=0',
+    'entry_timeout=0',
+    'negative_timeout=0',
+];
+/**
+ * Runs sshfs with `args(mountPoint)` on a new private mount point and returns it. On failure
+ * the mount point is removed and the error carries sshfs's own message.
+ */
+function mountSshfs(args) {
+    const mountPoint = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'atomic-link-mnt-'));
+    try {
+        (0,external_node_child_process_namespaceObject.execFileSync)('sshfs', args(mountPoint), {
+            stdio: ['ignore', 'ignore', 'pipe'],
+            timeout: 60000,
+        });
+    }
+    catch (error) {
+        external_node_fs_namespaceObject.rmdirSync(mountPoint);
+        const stderr = String(error.stderr ?? '').trim();
+        throw new Error(stderr || error.message);
+    }
+    return mountPoint;
+}
 /**
  * Mounts the same server directory again by re-running the serving sshfs with its own
  * arguments (so the same port, identity and host keys), on a private mount point.
@@ -32437,21 +32462,18 @@ function openView(mount) {
             `is not visible here, so no second connection can be opened, and through the mount ` +
             `itself no gap can be seen; pass --no-guard --no-probe to switch unwatched`);
     }
-    const view = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'atomic-link-view-'));
-    const viewArgs = args.map((arg) => (arg === mount.mountPoint ? view : arg));
+    const options = [...UNCACHED_OPTIONS, 'no_contain_symlinks'].join(',');
     try {
-        (0,external_node_child_process_namespaceObject.execFileSync)('sshfs', [...viewArgs, '-o', `${UNCACHED},no_contain_symlinks`], {
-            stdio: ['ignore', 'ignore', 'pipe'],
-            timeout: 30000,
-        });
+        return mountSshfs((view) => [
+            ...args.map((arg) => (arg === mount.mountPoint ? view : arg)),
+            '-o',
+            options,
+        ]);
     }
     catch (error) {
-        external_node_fs_namespaceObject.rmdirSync(view);
-        const stderr = String(error.stderr ?? '').trim();
         throw new UpdateError(`cannot open a second, uncached view of the sshfs mount ${mount.mountPoint} to watch ` +
-            `the switch: ${stderr || error.message}`);
+            `the switch: ${error.message}`);
     }
-    return view;
 }
 function unmountFuse(mountPoint) {
     try {

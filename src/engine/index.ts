@@ -10,4 +10,4 @@ export {
 } from './errors.js';
 export type * from './types.js';
 export { describeResult, resultStatus } from './report-text.js';
-export { unmountFuse } from './sshfs-view.js';
+export { UNCACHED_OPTIONS, mountSshfs, unmountFuse } from './sshfs-view.js';

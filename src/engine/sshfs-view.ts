@@ -54,7 +54,32 @@ export class SshfsViews {
   }
 }
 
-const UNCACHED = 'dir_cache=no,attr_timeout=0,entry_timeout=0,negative_timeout=0';
+/** What is looked up through a mount with these options is the server's truth, not a copy. */
+export const UNCACHED_OPTIONS = [
+  'dir_cache=no',
+  'attr_timeout=0',
+  'entry_timeout=0',
+  'negative_timeout=0',
+];
+
+/**
+ * Runs sshfs with `args(mountPoint)` on a new private mount point and returns it. On failure
+ * the mount point is removed and the error carries sshfs's own message.
+ */
+export function mountSshfs(args: (mountPoint: string) => string[]): string {
+  const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-mnt-'));
+  try {
+    execFileSync('sshfs', args(mountPoint), {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 60000,
+    });
+  } catch (error) {
+    fs.rmdirSync(mountPoint);
+    const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
+    throw new Error(stderr || (error as Error).message);
+  }
+  return mountPoint;
+}
 
 /**
  * Mounts the same server directory again by re-running the serving sshfs with its own
@@ -69,22 +94,19 @@ function openView(mount: SshfsMount): string {
         `itself no gap can be seen; pass --no-guard --no-probe to switch unwatched`,
     );
   }
-  const view = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-view-'));
-  const viewArgs = args.map((arg) => (arg === mount.mountPoint ? view : arg));
+  const options = [...UNCACHED_OPTIONS, 'no_contain_symlinks'].join(',');
   try {
-    execFileSync('sshfs', [...viewArgs, '-o', `${UNCACHED},no_contain_symlinks`], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      timeout: 30000,
-    });
+    return mountSshfs((view) => [
+      ...args.map((arg) => (arg === mount.mountPoint ? view : arg)),
+      '-o',
+      options,
+    ]);
   } catch (error) {
-    fs.rmdirSync(view);
-    const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
     throw new UpdateError(
       `cannot open a second, uncached view of the sshfs mount ${mount.mountPoint} to watch ` +
-        `the switch: ${stderr || (error as Error).message}`,
+        `the switch: ${(error as Error).message}`,
     );
   }
-  return view;
 }
 
 export function unmountFuse(mountPoint: string): void {

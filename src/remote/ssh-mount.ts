@@ -1,8 +1,13 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { UpdateError, UsageError, unmountFuse } from '../engine/index.js';
+import {
+  UNCACHED_OPTIONS,
+  UpdateError,
+  UsageError,
+  mountSshfs,
+  unmountFuse,
+} from '../engine/index.js';
 
 /** Where and how to reach a remote directory: `--ssh USER@HOST:PATH` and its options. */
 export interface SshTarget {
@@ -48,31 +53,28 @@ function sshOptions(target: SshTarget): string[] {
   return options;
 }
 
-/** What is looked up through the mount must be the server's truth, not a cached copy. */
-const UNCACHED = ['dir_cache=no', 'attr_timeout=0', 'entry_timeout=0', 'negative_timeout=0'];
-
 /** A comma inside a FUSE `-o` value must be escaped, or it splits the option. */
 const escapeOption = (option: string) => option.replace(/\\/g, '\\\\').replace(/,/g, '\\,');
 
 /** Mounts the remote directory on a private mount point and returns that mount point. */
 export function mountRemote(target: SshTarget): string {
-  const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-ssh-'));
-  const options = [...sshOptions(target), ...UNCACHED, ...target.sshfsOptions].map(escapeOption);
-  const args = [`${target.destination}:${target.path}`, mountPoint, '-p', String(target.port)];
+  // Uncached: what the switch reads (the links' state, their targets) is the server's truth.
+  const options = [...sshOptions(target), ...UNCACHED_OPTIONS, ...target.sshfsOptions];
   try {
-    execFileSync('sshfs', [...args, '-o', options.join(',')], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      timeout: 60000,
-    });
+    return mountSshfs((mountPoint) => [
+      `${target.destination}:${target.path}`,
+      mountPoint,
+      '-p',
+      String(target.port),
+      '-o',
+      options.map(escapeOption).join(','),
+    ]);
   } catch (error) {
-    fs.rmdirSync(mountPoint);
-    const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
     throw new UpdateError(
       `cannot mount ${target.destination}:${target.path} (port ${target.port}) with sshfs: ` +
-        `${sshDiagnosis(target) || stderr || (error as Error).message}; nothing was changed`,
+        `${sshDiagnosis(target) || (error as Error).message}; nothing was changed`,
     );
   }
-  return mountPoint;
 }
 
 /**
