@@ -6,6 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 const STOP = 0;
 const LOOKING = 1;
 const HOT = 2;
+const LOOKUPS = 3;
+const MISSES = 4;
 const flags = new Int32Array(workerData);
 /**
  * Looks names up with lstat, which sees the name itself and not what it points to: a dangling
@@ -19,7 +21,7 @@ function watch({ paths }) {
     let lookups = 0;
     let blind;
     const look = (index) => {
-        lookups++;
+        Atomics.store(flags, LOOKUPS, ++lookups);
         try {
             if (fs.lstatSync(paths[index], { throwIfNoEntry: false }) !== undefined)
                 return;
@@ -35,6 +37,7 @@ function watch({ paths }) {
             blind = `${error.code ?? error} looking up ${paths[index]}`;
             return;
         }
+        Atomics.add(flags, MISSES, 1);
         const now = performance.now() - start;
         const miss = misses.get(index);
         if (miss) {

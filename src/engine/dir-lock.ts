@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UpdateError, describeError, errnoCode } from './errors.js';
-import { processExists } from './staging-dir.js';
+import { processExists } from './temp-names.js';
 
 export const LOCK_NAME = '.atomic-link.lock';
 const POLL_MS = 50;

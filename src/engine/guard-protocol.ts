@@ -10,7 +10,9 @@ export interface GuardWatch {
 export const STOP = 0; // set to 1 by the main thread: report and exit
 export const LOOKING = 1; // set to 1 by the worker once it is looking
 export const HOT = 2; // index of the path being switched right now
-export const CONTROL_SLOTS = 3;
+export const LOOKUPS = 3; // lookups made so far, kept by the worker
+export const MISSES = 4; // lookups that found a link missing so far
+export const CONTROL_SLOTS = 5;
 
 export interface GuardWorkerResult {
   lookups: number;

@@ -8,6 +8,8 @@ import type { GuardWatch, GuardWorkerResult } from './guard-protocol.js';
 const STOP = 0;
 const LOOKING = 1;
 const HOT = 2;
+const LOOKUPS = 3;
+const MISSES = 4;
 
 const flags = new Int32Array(workerData as SharedArrayBuffer);
 
@@ -23,7 +25,7 @@ function watch({ paths }: GuardWatch): void {
   let lookups = 0;
   let blind: string | undefined;
   const look = (index: number) => {
-    lookups++;
+    Atomics.store(flags, LOOKUPS, ++lookups);
     try {
       if (fs.lstatSync(paths[index], { throwIfNoEntry: false }) !== undefined) return;
       // A link is missing only from a directory that is there: when the directory is gone
@@ -37,6 +39,7 @@ function watch({ paths }: GuardWatch): void {
       blind = `${(error as NodeJS.ErrnoException).code ?? error} looking up ${paths[index]}`;
       return;
     }
+    Atomics.add(flags, MISSES, 1);
     const now = performance.now() - start;
     const miss = misses.get(index);
     if (miss) {

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { CONTROL_SLOTS, HOT, LOOKING, STOP } from './guard-protocol.js';
+import { CONTROL_SLOTS, HOT, LOOKING, LOOKUPS, MISSES, STOP } from './guard-protocol.js';
 import type { GuardWatch, GuardWorkerResult } from './guard-protocol.js';
 import type { GuardReport } from './types.js';
 
@@ -43,6 +43,14 @@ export class Guard {
   /** Tells the guard which path (an index into the watched paths) is being switched now. */
   switching(index: number): void {
     Atomics.store(this.flags, HOT, index);
+  }
+
+  /** What the guard has seen so far, while it is still looking. */
+  soFar(): { lookups: number; missing: number } {
+    return {
+      lookups: Atomics.load(this.flags, LOOKUPS),
+      missing: Atomics.load(this.flags, MISSES),
+    };
   }
 
   /** Stops looking and reports what was seen, in the paths' own terms. */

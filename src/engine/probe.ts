@@ -1,10 +1,9 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { MissingLinkError, UpdateError, describeError, errnoCode } from './errors.js';
 import { Guard } from './guard.js';
 import { removeIfPresent, replaceLink } from './replace-link.js';
 import type { SshfsViews } from './sshfs-view.js';
-import type { StagingDir } from './staging-dir.js';
+import type { TempNames } from './temp-names.js';
 import type { ProbeMode } from './types.js';
 
 /**
@@ -24,7 +23,14 @@ const SUSPECT_FILESYSTEMS = new Map<number, string>([
   [0x0bd00bd0, 'Lustre'],
 ]);
 
-const TRIAL_SWAPS = 20;
+/**
+ * Trial swaps go on until the guard has looked often enough to have seen a gap if there is
+ * one: on a busy machine a fixed handful of swaps can all fall between its lookups. They stop
+ * at once when a gap is seen.
+ */
+const MIN_SWAPS = 20;
+const MIN_LOOKUPS = 400;
+const MAX_SWAPS = 500;
 
 /** The kind of filesystem `dir` is on when it is one to probe, else undefined. */
 export function suspectFilesystem(dir: string): string | undefined {
@@ -42,20 +48,20 @@ export function shouldProbe(dir: string, mode: ProbeMode): boolean {
  */
 export async function probeDirectory(
   dir: string,
-  staging: StagingDir,
+  temps: TempNames,
   views: SshfsViews,
 ): Promise<void> {
-  const scratch = path.join(dir, `${path.basename(staging.path)}.probe`);
-  replaceLink(staging, 'symbolic', scratchTarget(0), scratch);
+  const scratch = temps.next();
+  replaceLink(temps, 'symbolic', scratchTarget(0), scratch);
   try {
     const guard = new Guard();
     await guard.watch([views.viewOf(scratch)]);
-    const refused = trialSwaps(staging, scratch);
+    const { swaps, refused } = trialSwaps(temps, scratch, guard);
     const report = await guard.stop();
     if (report.missing > 0) {
       throw new MissingLinkError(
         `probe: a scratch link in ${dir} was seen missing ${report.missing} times in ` +
-          `${TRIAL_SWAPS} trial swaps (${report.lookups} lookups): rename on this filesystem ` +
+          `${swaps} trial swaps (${report.lookups} lookups): rename on this filesystem ` +
           `is not atomic (sshfs -o workaround=rename does this); no real link was touched`,
       );
     }
@@ -65,16 +71,22 @@ export async function probeDirectory(
   }
 }
 
-/** Swaps the scratch link; returns the error of the first swap that fails, if any. */
-function trialSwaps(staging: StagingDir, scratch: string): unknown {
-  for (let swap = 1; swap <= TRIAL_SWAPS; swap++) {
+/** Swaps the scratch link while the guard looks; stops at the first failed swap. */
+function trialSwaps(
+  temps: TempNames,
+  scratch: string,
+  guard: Guard,
+): { swaps: number; refused?: unknown } {
+  for (let swap = 1; ; swap++) {
     try {
-      replaceLink(staging, 'symbolic', scratchTarget(swap), scratch);
+      replaceLink(temps, 'symbolic', scratchTarget(swap), scratch);
     } catch (error) {
-      return error;
+      return { swaps: swap, refused: error };
     }
+    const seen = guard.soFar();
+    const enough = swap >= MIN_SWAPS && seen.lookups >= MIN_LOOKUPS;
+    if (seen.missing > 0 || enough || swap >= MAX_SWAPS) return { swaps: swap };
   }
-  return undefined;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Operation, Placed } from './plan.js';
 import { probeDirectory, shouldProbe } from './probe.js';
 import { removeIfPresent, replaceLink } from './replace-link.js';
 import { SshfsViews } from './sshfs-view.js';
-import { StagingDir, sweepLeftovers } from './staging-dir.js';
+import { TempNames, sweepLeftovers } from './temp-names.js';
 import type { GuardReport, LinkResult, LinkSpec, SwitchOptions, SwitchReport } from './types.js';
 
 const PROGRESS_EVERY_MS = 1000;
@@ -43,7 +43,7 @@ async function switchPlaced(
   const dirs = [...new Set(placed.map((item) => item.realDir))].sort();
   const timeoutMs = (options.lockTimeoutSeconds ?? 60) * 1000;
   const locks: DirLock[] = [];
-  const staging = new Map<string, StagingDir>();
+  const temps = new Map<string, TempNames>();
   let watching = false;
   try {
     // Sorted, so two runs over overlapping directories cannot deadlock.
@@ -52,25 +52,25 @@ async function switchPlaced(
     const operations = inspect(placed, options, views);
     const pending = operations.filter((operation) => operation.changed);
     for (const operation of pending) {
-      if (!staging.has(operation.realDir)) {
-        staging.set(operation.realDir, new StagingDir(operation.realDir));
-      }
+      if (!temps.has(operation.realDir))
+        temps.set(operation.realDir, new TempNames(operation.realDir));
     }
-    const probed = [...staging.keys()].filter((dir) => shouldProbe(dir, options.probe ?? 'auto'));
-    for (const dir of probed) await probeDirectory(dir, staging.get(dir) as StagingDir, views);
+    const probed = [...temps.keys()].filter((dir) => shouldProbe(dir, options.probe ?? 'auto'));
+    for (const dir of probed) await probeDirectory(dir, temps.get(dir) as TempNames, views);
 
-    // Links that exist now are the ones that must never be missing.
+    // Links that exist now are the ones that must never be missing. Where they are on sshfs,
+    // the guard looks through an uncached second view.
     const watched = pending.filter((operation) => operation.prior.kind !== 'none');
     const watchIndex = new Map(watched.map((operation, index) => [operation, index]));
-    // The guard looks through an uncached second view where the links are on sshfs.
-    const seenAs = new Map(watched.map((operation) => [views.viewOf(operation.path), operation]));
+    const seenAs = new Map<string, Operation>();
     if (guard && watched.length > 0) {
+      for (const operation of watched) seenAs.set(views.viewOf(operation.path), operation);
       await guard.watch([...seenAs.keys()]);
       watching = true;
     }
     let failure: unknown;
     try {
-      runBatch(pending, staging, locks, options, (operation) => {
+      runBatch(pending, temps, locks, options, (operation) => {
         const index = watchIndex.get(operation);
         if (index !== undefined) guard?.switching(index);
       });
@@ -87,12 +87,13 @@ async function switchPlaced(
           `so it cannot vouch that none was missing`,
       );
     }
-    if (options.fsync !== false) for (const dir of staging.keys()) fsyncDirectory(dir);
+    if (options.fsync !== false) for (const dir of temps.keys()) fsyncDirectory(dir);
     return { results: operations.map(toResult), guard: report, probed, dryRun: false };
   } finally {
-    if (watching) await guard?.stop();
+    // On the way out after a failure; the failure is what gets reported.
+    if (watching) await guard?.stop().catch(() => undefined);
     else await guard?.dispose();
-    for (const dir of staging.values()) dir.remove();
+    for (const names of temps.values()) names.removeKept();
     for (const lock of locks) lock.release();
   }
 }
@@ -100,28 +101,28 @@ async function switchPlaced(
 /** Switches each link; on a failure, switches back those already done and throws. */
 function runBatch(
   pending: Operation[],
-  staging: Map<string, StagingDir>,
+  temps: Map<string, TempNames>,
   locks: DirLock[],
   options: SwitchOptions,
   beforeSwitch: (operation: Operation) => void,
 ): void {
   const done: Operation[] = [];
-  // Files (hard links, or regular files with --replace-files) keep a second name in the
-  // staging directory until the batch is over, so a rollback can rename them back.
+  // Files (hard links, or regular files with --replace-files) keep a second, temporary name
+  // until the batch is over, so a rollback can rename them back.
   const kept = new Map<Operation, string>();
   let lastReport = Date.now();
   for (const operation of pending) {
-    const dir = staging.get(operation.realDir) as StagingDir;
+    const names = temps.get(operation.realDir) as TempNames;
     try {
       if (operation.prior.kind === 'file') {
-        const keep = dir.nextName();
+        const keep = names.keep();
         fs.linkSync(operation.path, keep);
         kept.set(operation, keep);
       }
       beforeSwitch(operation);
-      replaceLink(dir, operation.type, operation.content, operation.path);
+      replaceLink(names, operation.type, operation.content, operation.path);
     } catch (error) {
-      const undone = rollback(done, staging, kept);
+      const undone = rollback(done, temps, kept);
       throw new UpdateError(
         `${operation.origin}: could not switch LINK ${JSON.stringify(operation.link)}: ` +
           `${describeError(error)}; ${undone}`,
@@ -139,7 +140,7 @@ function runBatch(
 /** Puts each switched link back as it was, newest first, each again in one rename. */
 function rollback(
   done: Operation[],
-  staging: Map<string, StagingDir>,
+  temps: Map<string, TempNames>,
   kept: Map<Operation, string>,
 ): string {
   const failed: string[] = [];
@@ -148,7 +149,7 @@ function rollback(
     try {
       if (prior.kind === 'symlink') {
         replaceLink(
-          staging.get(operation.realDir) as StagingDir,
+          temps.get(operation.realDir) as TempNames,
           'symbolic',
           prior.text,
           operation.path,

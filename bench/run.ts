@@ -1,0 +1,91 @@
+// The benchmarks: `npm run bench` (everything) or `npm run bench -- local cold` (some).
+// Each prints its figures and ratios; all of them go to bench/results/results.json, and the
+// local batch figures to docs/bench-local.svg. Figures are medians of runs taken in turns.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { perLinkChart } from './chart.js';
+import { benchCold } from './cold.js';
+import { benchGuardEyes } from './guard-eyes.js';
+import { benchImage } from './image.js';
+import { benchLocal } from './local.js';
+import { benchRemote } from './remote.js';
+import { round, shell } from './measure.js';
+
+const SECTIONS = ['local', 'cold', 'remote', 'eyes', 'image'];
+const chosen = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const sizesArg = process.argv.find((arg) => arg.startsWith('--sizes='));
+const sizes = sizesArg ? sizesArg.slice(8).split(',').map(Number) : [10, 100, 1000, 10000, 100000];
+const run = (section: string) => chosen.length === 0 || chosen.includes(section);
+for (const section of chosen) {
+  if (!SECTIONS.includes(section))
+    throw new Error(`unknown section ${section}; one of ${SECTIONS}`);
+}
+
+const log = (line: string) => console.log(line);
+const machine = {
+  cpu: shell("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").trim(),
+  cores: os.cpus().length,
+  memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+  kernel: os.release(),
+  node: process.version,
+  filesystem: shell(`stat -f -c %T ${os.tmpdir()}`).trim(),
+  date: new Date().toISOString(),
+};
+log(`machine: ${JSON.stringify(machine)}`);
+const results: Record<string, unknown> = { machine };
+
+if (run('local')) {
+  log('\n1. Local batch throughput (median wall time of the whole command)');
+  const local = benchLocal(sizes, log);
+  results.local = local;
+  fs.mkdirSync('docs', { recursive: true });
+  fs.writeFileSync(
+    'docs/bench-local.svg',
+    perLinkChart(
+      local,
+      `Per-link cost of switching N links (${machine.cores} cores, ${machine.filesystem})`,
+    ),
+  );
+  log('\n| N | ' + [...new Set(local.map((r) => r.name))].join(' | ') + ' |');
+  for (const count of sizes) {
+    const row = local.filter((r) => r.count === count);
+    log(
+      `| ${count} | ${row.map((r) => `${r.perLinkMicros.toFixed(1)} µs (${r.ratioToFloor.toFixed(2)}x)`).join(' | ')} |`,
+    );
+  }
+  const falseAlarms = local
+    .filter((r) => r.name.includes('guard on'))
+    .reduce((sum, r) => sum + r.failedRuns, 0);
+  const switches = local
+    .filter((r) => r.name.includes('guard on'))
+    .reduce((sum, r) => sum + r.count * r.runs, 0);
+  results.falseAlarms = { switches, runsFailed: falseAlarms };
+  log(`guard false alarms: ${falseAlarms} failed runs in ${switches} atomic switches`);
+}
+if (run('cold')) {
+  log('\n2. One link, cold (median of 15 runs; peak memory of one run)');
+  results.cold = benchCold(log);
+}
+if (run('remote')) {
+  log('\n3. 1,000 links over SSH (loopback sshd)');
+  results.remote = await benchRemote(1000, log);
+}
+if (run('eyes')) {
+  log("\n4. The guard's eyes (runs failed with exit 3 over a non-atomic switch)");
+  results.eyes = await benchGuardEyes(20, log);
+}
+if (run('image')) {
+  log('\n5. Docker image size');
+  const image = benchImage('atomic-link:test', 'atomic-link-base:bookworm');
+  log(
+    `  ${image.image}: ${image.imageMB.toFixed(1)} MB, base ${image.baseMB.toFixed(1)} MB, +${image.addedMB.toFixed(1)} MB`,
+  );
+  results.image = image;
+}
+
+const out = path.join('bench', 'results', 'results.json');
+fs.mkdirSync(path.dirname(out), { recursive: true });
+const previous = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) : {};
+fs.writeFileSync(out, JSON.stringify({ ...previous, ...results }, null, 2) + '\n');
+log(`\nwritten: ${out}${run('local') ? ', docs/bench-local.svg' : ''}`);
