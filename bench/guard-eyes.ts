@@ -62,27 +62,30 @@ async function sshfsWorkaround(runs: number): Promise<EyesResult[]> {
   }
 }
 
-/** Another process switching 50 of the same links by unlink + symlink while atomic-link runs. */
+/**
+ * Another process switching 50 of the same links by unlink + symlink (to a third release, so
+ * that atomic-link always has them to switch) while atomic-link runs.
+ */
 async function localNaiveWriter(runs: number): Promise<EyesResult> {
   const dir = linkTree(1000);
-  const writer = spawn(
-    'sh',
-    [
-      '-c',
-      'while :; do for i in $(seq 0 49); do rm -f links/l$i; ln -s ../releases/v1/f$i links/l$i; done; done',
-    ],
-    { cwd: dir, stdio: 'ignore' },
-  );
+  const loop = 'for i in $(seq 0 49); do rm -f links/l$i; ln -s ../releases/v3/f$i links/l$i; done';
+  const writer = spawn('sh', ['-c', `while :; do ${loop}; done`], {
+    cwd: dir,
+    stdio: 'ignore',
+    detached: true, // its own process group, so that its rm and ln go with it
+  });
+  const exited = new Promise((resolve) => writer.once('exit', resolve));
   try {
     let caught = 0;
     for (let run = 0; run < runs; run++) {
-      const version = run % 2 ? 'v1' : 'v2';
-      if (timeCommand([process.execPath, CLI, '-f', `specs-${version}`], { cwd: dir }).status === 3)
-        caught++;
+      const version = otherVersion(path.join(dir, 'links', 'l999'));
+      const args = [process.execPath, CLI, '-f', `specs-${version}`];
+      if (timeCommand(args, { cwd: dir }).status === 3) caught++;
     }
     return { case: 'local disk, unlink-then-symlink writer on 50 of 1,000 links', runs, caught };
   } finally {
-    writer.kill();
+    process.kill(-(writer.pid as number), 'SIGKILL');
+    await exited;
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
