@@ -139,7 +139,6 @@ class TempNames {
  * directory can be taken.
  */
 function sweepLeftovers(dir, maxAgeMs) {
-    const swept = [];
     for (const name of external_node_fs_namespaceObject.readdirSync(dir)) {
         const match = LEFTOVER.exec(name);
         if (!match)
@@ -148,10 +147,8 @@ function sweepLeftovers(dir, maxAgeMs) {
         const deadHere = match[1] === HOST && !processExists(Number(match[2]));
         if (deadHere || isOlderThan(leftover, maxAgeMs)) {
             external_node_fs_namespaceObject.rmSync(leftover, { recursive: true, force: true });
-            swept.push(leftover);
         }
     }
-    return swept;
 }
 function isOlderThan(file, ageMs) {
     const stats = external_node_fs_namespaceObject.lstatSync(file, { throwIfNoEntry: false });

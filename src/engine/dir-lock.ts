@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UpdateError, describeError, errnoCode } from './errors.js';
 import { processExists } from './temp-names.js';
 
-export const LOCK_NAME = '.atomic-link.lock';
+const LOCK_NAME = '.atomic-link.lock';
 const POLL_MS = 50;
 
 interface Holder {

@@ -1,6 +1,6 @@
 /** The engine's public API: everything the CLI and the action need, and nothing more. */
 export { switchLinks } from './switch-links.js';
-export { parseSpec, parseSpecText, isSpecText, linkInto, checkSpec, quote } from './specs.js';
+export { parseSpec, parseSpecText, isSpecText, linkInto, checkSpec } from './specs.js';
 export {
   AtomicLinkError,
   UsageError,

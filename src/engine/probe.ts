@@ -33,7 +33,7 @@ const MIN_LOOKUPS = 400;
 const MAX_SWAPS = 500;
 
 /** The kind of filesystem `dir` is on when it is one to probe, else undefined. */
-export function suspectFilesystem(dir: string): string | undefined {
+function suspectFilesystem(dir: string): string | undefined {
   return SUSPECT_FILESYSTEMS.get(fs.statfsSync(dir).type);
 }
 

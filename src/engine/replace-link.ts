@@ -34,7 +34,7 @@ const ATTEMPTS = 10;
  * Creates the new link under a fresh temporary name and returns that name. The create is
  * itself exclusive; a name someone planted (EEXIST) is passed over for another, a few times.
  */
-export function createLink(temps: TempNames, type: LinkType, content: string): string {
+function createLink(temps: TempNames, type: LinkType, content: string): string {
   for (let attempt = 1; ; attempt++) {
     const temp = temps.next();
     try {

@@ -61,8 +61,7 @@ export class TempNames {
  * sharing the directory). Call it while holding the directory's lock, so no live locked run's
  * directory can be taken.
  */
-export function sweepLeftovers(dir: string, maxAgeMs: number): string[] {
-  const swept: string[] = [];
+export function sweepLeftovers(dir: string, maxAgeMs: number): void {
   for (const name of fs.readdirSync(dir)) {
     const match = LEFTOVER.exec(name);
     if (!match) continue;
@@ -70,10 +69,8 @@ export function sweepLeftovers(dir: string, maxAgeMs: number): string[] {
     const deadHere = match[1] === HOST && !processExists(Number(match[2]));
     if (deadHere || isOlderThan(leftover, maxAgeMs)) {
       fs.rmSync(leftover, { recursive: true, force: true });
-      swept.push(leftover);
     }
   }
-  return swept;
 }
 
 function isOlderThan(file: string, ageMs: number): boolean {
