@@ -1401,24 +1401,38 @@ function sshDiagnosis(target) {
 }
 /**
  * Runs `work` on the mounted remote directory and unmounts it on every way out: return, throw,
- * or a signal (the signal then ends the process, with the usual 128+N status).
+ * or a signal. A first SIGINT, SIGTERM or SIGHUP lets the run end cleanly (a batch of renames
+ * is never stopped halfway, the lock is released, the mount removed), then exits with 128+N;
+ * a second one unmounts and exits at once.
  */
 async function withRemoteMount(target, work) {
-    const mountPoint = mountRemote(target);
     const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    let interrupted;
+    let mountPoint;
     const onSignal = (signal) => {
-        unmountFuse(mountPoint);
+        if (interrupted === undefined) {
+            interrupted = signal;
+            return;
+        }
+        if (mountPoint)
+            unmountFuse(mountPoint);
         process.exit(128 + external_node_os_namespaceObject.constants.signals[signal]);
     };
     for (const signal of signals)
-        process.once(signal, onSignal);
+        process.on(signal, onSignal);
     try {
+        mountPoint = mountRemote(target);
+        if (interrupted)
+            throw new UpdateError(`stopped by ${interrupted}; nothing was changed`);
         return await work(mountPoint);
     }
     finally {
+        if (mountPoint)
+            unmountFuse(mountPoint);
         for (const signal of signals)
             process.off(signal, onSignal);
-        unmountFuse(mountPoint);
+        if (interrupted)
+            process.exit(128 + external_node_os_namespaceObject.constants.signals[interrupted]);
     }
 }
 

@@ -190,6 +190,22 @@ describe('links on a remote directory, over SSH with sshfs', () => {
     }
   });
 
+  test('SIGTERM mid-batch: the batch ends whole, the lock and the mount are removed, exit 143', async () => {
+    const count = 3000;
+    const specFile = manyRemoteLinks(server.root, count);
+    const run = startCli([...server.args, '-f', specFile], '/');
+    await switchingStarted(path.join(server.root, 'links', 'l0'), '../releases/v2');
+    process.kill(run.pid, 'SIGTERM');
+    const result = await run;
+    expect(result.status).toBe(143);
+    // A batch is never left half switched by a signal: it ends, then the run stops.
+    for (let i = 0; i < count; i++) {
+      expect(fs.readlinkSync(path.join(server.root, 'links', `l${i}`))).toBe('../releases/v2');
+    }
+    expect(leftovers(path.join(server.root, 'links'))).toEqual([]);
+    // afterEach checks that no mount is left behind.
+  });
+
   test('long batches report progress on stderr at least every 2 seconds', async () => {
     const specFile = manyRemoteLinks(server.root, 4000);
     const stamps: number[] = [];

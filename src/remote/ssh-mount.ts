@@ -97,23 +97,33 @@ function sshDiagnosis(target: SshTarget): string {
 
 /**
  * Runs `work` on the mounted remote directory and unmounts it on every way out: return, throw,
- * or a signal (the signal then ends the process, with the usual 128+N status).
+ * or a signal. A first SIGINT, SIGTERM or SIGHUP lets the run end cleanly (a batch of renames
+ * is never stopped halfway, the lock is released, the mount removed), then exits with 128+N;
+ * a second one unmounts and exits at once.
  */
 export async function withRemoteMount<T>(
   target: SshTarget,
   work: (mountPoint: string) => Promise<T>,
 ): Promise<T> {
-  const mountPoint = mountRemote(target);
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  let interrupted: NodeJS.Signals | undefined;
+  let mountPoint: string | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    unmountFuse(mountPoint);
+    if (interrupted === undefined) {
+      interrupted = signal;
+      return;
+    }
+    if (mountPoint) unmountFuse(mountPoint);
     process.exit(128 + os.constants.signals[signal]);
   };
-  for (const signal of signals) process.once(signal, onSignal);
+  for (const signal of signals) process.on(signal, onSignal);
   try {
+    mountPoint = mountRemote(target);
+    if (interrupted) throw new UpdateError(`stopped by ${interrupted}; nothing was changed`);
     return await work(mountPoint);
   } finally {
+    if (mountPoint) unmountFuse(mountPoint);
     for (const signal of signals) process.off(signal, onSignal);
-    unmountFuse(mountPoint);
+    if (interrupted) process.exit(128 + os.constants.signals[interrupted]);
   }
 }
