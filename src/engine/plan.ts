@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UpdateError, UsageError, describeError, errnoCode } from './errors.js';
 import { quote } from './specs.js';
+import { Prefetched } from './prefetch.js';
 import type { SshfsViews } from './sshfs-view.js';
 import type { LinkSpec, LinkType, SwitchOptions } from './types.js';
 
@@ -102,13 +103,18 @@ function checkInside(root: string, lexical: string, real: string, spec: LinkSpec
  * would lose data. Call it under the directories' locks: --expect is a compare-and-swap.
  * Backups come out as operations of their own, placed before the link they keep.
  */
-export function inspect(placed: Placed[], options: SwitchOptions, views: SshfsViews): Operation[] {
+export async function inspect(
+  placed: Placed[],
+  options: SwitchOptions,
+  views: SshfsViews,
+): Promise<Operation[]> {
+  const known = await prefetchRemote(placed, options, views);
   const operations: Operation[] = [];
   for (const item of placed) {
-    const operation = inspectOne(item, options, views);
+    const operation = inspectOne(item, options, views, known);
     const backup = item.spec.backup;
     if (backup !== undefined && operation.changed && operation.prior.kind !== 'none') {
-      operations.push(backupOperation(operation, backup, options, views));
+      operations.push(backupOperation(operation, backup, options, views, known));
     }
     operations.push(operation);
   }
@@ -116,9 +122,39 @@ export function inspect(placed: Placed[], options: SwitchOptions, views: SshfsVi
   return operations;
 }
 
-function inspectOne(item: Placed, options: SwitchOptions, views: SshfsViews): Operation {
+/**
+ * On sshfs, the readlink and access calls that inspectOne() will make, fetched ahead all at
+ * once; on local disks each call is cheap, and is made when needed.
+ */
+async function prefetchRemote(
+  placed: Placed[],
+  options: SwitchOptions,
+  views: SshfsViews,
+): Promise<Prefetched> {
+  const remote = placed.filter((item) => views.mountOf(item.path) !== undefined);
+  const targets = remote.flatMap((item) => {
+    if (item.spec.type !== 'symbolic' || options.allowDangling) return [];
+    const here = targetHere(item.path, item.realDir, symlinkContent(item), views);
+    return here === undefined ? [] : [here];
+  });
+  return Prefetched.fetch(
+    remote.map((item) => item.path),
+    targets,
+  );
+}
+
+function symlinkContent(item: Placed): string {
+  return item.spec.relative ? relativeTarget(item.dir, item.spec.target) : item.spec.target;
+}
+
+function inspectOne(
+  item: Placed,
+  options: SwitchOptions,
+  views: SshfsViews,
+  known: Prefetched,
+): Operation {
   const { spec } = item;
-  const prior = readPrior(item.path, spec.link, spec.origin, views);
+  const prior = readPrior(item.path, spec.link, spec.origin, views, known);
   const operation: Operation = {
     origin: spec.origin,
     link: spec.link,
@@ -131,9 +167,9 @@ function inspectOne(item: Placed, options: SwitchOptions, views: SshfsViews): Op
     changed: true,
   };
   if (spec.type === 'symbolic') {
-    operation.content = spec.relative ? relativeTarget(item.dir, spec.target) : spec.target;
+    operation.content = symlinkContent(item);
     operation.target = operation.content;
-    checkSymlinkTarget(operation, options, views);
+    checkSymlinkTarget(operation, options, views, known);
     operation.changed = !(prior.kind === 'symlink' && prior.text === operation.content);
   } else {
     operation.content = path.resolve(item.realDir, spec.target);
@@ -145,10 +181,16 @@ function inspectOne(item: Placed, options: SwitchOptions, views: SshfsViews): Op
   return operation;
 }
 
-function readPrior(file: string, link: string, origin: string, views: SshfsViews): Prior {
+function readPrior(
+  file: string,
+  link: string,
+  origin: string,
+  views: SshfsViews,
+  known: Prefetched,
+): Prior {
   // readlink first: for the common case, an existing symlink, it is the only call needed.
   try {
-    return { kind: 'symlink', text: fs.readlinkSync(file) };
+    return { kind: 'symlink', text: known.readlink(file) };
   } catch (error) {
     const code = errnoCode(error);
     if (code === 'ENOENT') return { kind: 'none' };
@@ -200,11 +242,15 @@ function relativeTarget(dir: string, target: string): string {
  * give the server's view (and Debian's sshfs refuses absolute and `..` links there).
  * Undefined when the target lies outside the mounted directory.
  */
-function targetHere(operation: Operation, views: SshfsViews): string | undefined {
-  const text = operation.content;
-  const mount = views.mountOf(operation.path);
-  if (mount === undefined) return path.isAbsolute(text) ? text : `${operation.realDir}/${text}`;
-  const inMount = path.relative(mount.mountPoint, operation.realDir);
+function targetHere(
+  file: string,
+  realDir: string,
+  text: string,
+  views: SshfsViews,
+): string | undefined {
+  const mount = views.mountOf(file);
+  if (mount === undefined) return path.isAbsolute(text) ? text : `${realDir}/${text}`;
+  const inMount = path.relative(mount.mountPoint, realDir);
   if (mount.serverPath === undefined) {
     return path.isAbsolute(text)
       ? undefined
@@ -219,9 +265,14 @@ function insideOrUndefined(root: string, relative: string): string | undefined {
   return path.join(root, relative);
 }
 
-function checkSymlinkTarget(operation: Operation, options: SwitchOptions, views: SshfsViews): void {
+function checkSymlinkTarget(
+  operation: Operation,
+  options: SwitchOptions,
+  views: SshfsViews,
+  known: Prefetched,
+): void {
   if (options.allowDangling) return;
-  const here = targetHere(operation, views);
+  const here = targetHere(operation.path, operation.realDir, operation.content, views);
   if (here === undefined) {
     throw new UsageError(
       `${operation.origin}: TARGET ${quote(operation.content)} is outside the remote path, ` +
@@ -230,7 +281,7 @@ function checkSymlinkTarget(operation: Operation, options: SwitchOptions, views:
   }
   try {
     // access() resolves the target as stat() would, without building a Stats object per link.
-    fs.accessSync(here);
+    known.access(here);
   } catch (error) {
     const code = errnoCode(error);
     const reason =
@@ -296,6 +347,7 @@ function backupOperation(
   suffix: string,
   options: SwitchOptions,
   views: SshfsViews,
+  known: Prefetched,
 ): Operation {
   const prior = operation.prior;
   const link = operation.link + suffix;
@@ -308,7 +360,7 @@ function backupOperation(
     type: prior.kind === 'symlink' ? 'symbolic' : 'hard',
     content: prior.kind === 'symlink' ? prior.text : operation.path,
     target: prior.kind === 'symlink' ? prior.text : operation.link,
-    prior: readPrior(file, link, operation.origin, views),
+    prior: readPrior(file, link, operation.origin, views, known),
     changed: true,
   };
   if (backup.type === 'symbolic' && backup.prior.kind === 'symlink') {

@@ -25,7 +25,8 @@ export async function switchLinks(
   const views = new SshfsViews();
   try {
     if (options.dryRun) {
-      return { results: inspect(placed, options, views).map(toResult), probed: [], dryRun: true };
+      const operations = await inspect(placed, options, views);
+      return { results: operations.map(toResult), probed: [], dryRun: true };
     }
     return await switchPlaced(placed, options, views);
   } finally {
@@ -49,7 +50,7 @@ async function switchPlaced(
     // Sorted, so two runs over overlapping directories cannot deadlock.
     if (options.lock !== false) for (const dir of dirs) locks.push(DirLock.acquire(dir, timeoutMs));
     for (const dir of dirs) sweepLeftovers(dir, timeoutMs);
-    const operations = inspect(placed, options, views);
+    const operations = await inspect(placed, options, views);
     const pending = operations.filter((operation) => operation.changed);
     for (const operation of pending) {
       if (!temps.has(operation.realDir))
