@@ -140,6 +140,9 @@ class TempNames {
  */
 function sweepLeftovers(dir, maxAgeMs) {
     for (const name of external_node_fs_namespaceObject.readdirSync(dir)) {
+        // Most names in a directory of links are links: one cheap test passes them over.
+        if (!name.startsWith(PREFIX))
+            continue;
         const match = LEFTOVER.exec(name);
         if (!match)
             continue;
@@ -362,15 +365,17 @@ class Guard {
 
 
 const ARROWS = { '->': 'symbolic', '=>': 'hard' };
+// Global, so that a second exec() from where the first match ended finds a second arrow.
 const ARROW_PATTERN = /\s(->|=>)\s/g;
 /** Parses one `LINK -> TARGET` (symbolic) or `LINK => TARGET` (hard) spec. */
 function parseSpec(text, origin) {
-    const arrows = [...text.matchAll(ARROW_PATTERN)];
-    if (arrows.length !== 1) {
+    ARROW_PATTERN.lastIndex = 0;
+    const arrow = ARROW_PATTERN.exec(text);
+    const another = arrow !== null && ARROW_PATTERN.exec(text) !== null;
+    if (arrow === null || another) {
         throw new UsageError(`${origin}: ${quote(text)} must be 'LINK -> TARGET' (symbolic) or 'LINK => TARGET' (hard)` +
-            (arrows.length > 1 ? ', with one arrow' : ''));
+            (another ? ', with one arrow' : ''));
     }
-    const arrow = arrows[0];
     const link = text.slice(0, arrow.index).trim();
     const target = text.slice(arrow.index + arrow[0].length).trim();
     return checkSpec({ link, target, type: ARROWS[arrow[1]], origin });
@@ -387,12 +392,13 @@ function parseSpecText(text, source) {
     if (text.trimStart().startsWith('['))
         return parseSpecJson(text, source);
     const specs = [];
-    text.split(/\r?\n/).forEach((line, index) => {
-        const trimmed = line.trim();
-        if (trimmed === '' || trimmed.startsWith('#'))
-            return;
-        specs.push(parseSpec(trimmed, `${source} line ${index + 1}`));
-    });
+    const lines = text.split(/\r?\n/);
+    for (let index = 0; index < lines.length; index++) {
+        const line = lines[index].trim();
+        if (line !== '' && !line.startsWith('#')) {
+            specs.push(parseSpec(line, `${source} line ${index + 1}`));
+        }
+    }
     return specs;
 }
 const SPEC_KEYS = new Set(['link', 'target', 'type', 'relative', 'expect', 'backup']);
@@ -575,23 +581,27 @@ async function settle(call, into, file) {
  * can be taken on the real directories before the links' state is read.
  */
 function placeSpecs(specs, options) {
-    const realDirs = new Map();
     const root = options.root === undefined ? undefined : realRoot(options.root);
+    // Batches put many links in few directories: each directory is resolved and checked once,
+    // keyed by how the specs spell it.
+    const places = new Map();
     return specs.map((spec) => {
-        const absolute = external_node_path_namespaceObject.resolve(options.cwd, spec.link);
-        const dir = external_node_path_namespaceObject.dirname(absolute);
-        const name = external_node_path_namespaceObject.basename(absolute);
-        if (name === '..' || name === '.' || absolute === dir) {
+        const slash = spec.link.lastIndexOf('/');
+        const name = spec.link.slice(slash + 1);
+        if (name === '.' || name === '..') {
             throw new UsageError(`${spec.origin}: LINK ${quote(spec.link)} does not name a link`);
         }
-        let realDir = realDirs.get(dir);
-        if (realDir === undefined) {
-            realDir = realDirectory(dir, spec);
-            realDirs.set(dir, realDir);
+        const spelled = slash < 0 ? '.' : spec.link.slice(0, slash) || '/';
+        let place = places.get(spelled);
+        if (place === undefined) {
+            const dir = external_node_path_namespaceObject.resolve(options.cwd, spelled);
+            place = { dir, realDir: realDirectory(dir, spec) };
+            if (root !== undefined)
+                checkInside(root, dir, place.realDir, spec);
+            places.set(spelled, place);
         }
-        if (root !== undefined)
-            checkInside(root, absolute, external_node_path_namespaceObject.join(realDir, name), spec);
-        return { spec, dir, realDir, path: external_node_path_namespaceObject.join(realDir, name) };
+        const file = place.realDir === '/' ? `/${name}` : `${place.realDir}/${name}`;
+        return { spec, dir: place.dir, realDir: place.realDir, path: file };
     });
 }
 function realDirectory(dir, spec) {
@@ -614,7 +624,10 @@ function realRoot(root) {
         throw new UsageError(`working directory ${root}: ${describeError(error)}`);
     }
 }
-/** Refuses a link that leaves `root` by `..`, by an absolute path, or through a symlinked parent. */
+/**
+ * Refuses a link whose directory leaves `root` by `..`, by an absolute path, or through a
+ * symlinked parent (`lexical` and `real` are that directory as spelled and resolved).
+ */
 function checkInside(root, lexical, real, spec) {
     const lexicalRoot = external_node_path_namespaceObject.resolve(root);
     for (const [base, candidate] of [
@@ -622,7 +635,7 @@ function checkInside(root, lexical, real, spec) {
         [root, real],
     ]) {
         const relative = external_node_path_namespaceObject.relative(base, candidate);
-        if (relative === '' || relative.startsWith('..') || external_node_path_namespaceObject.isAbsolute(relative)) {
+        if (relative === '..' || relative.startsWith('../') || external_node_path_namespaceObject.isAbsolute(relative)) {
             throw new UsageError(`${spec.origin}: LINK ${quote(spec.link)} is outside the working directory ${lexicalRoot}`);
         }
     }
@@ -1576,19 +1589,23 @@ function parseCommandLine(argv, cwd) {
         throw new UsageError("--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments");
     }
     const specs = readSpecs(values, positionals, remote ? cwd : base);
-    settings.specs = (remote ? specs.map((spec) => remoteLink(spec, remote)) : specs).map((spec) => ({
-        ...spec,
-        relative: spec.relative || values.relative,
-        backup: spec.backup ?? values.backup,
-    }));
+    settings.specs = remote ? specs.map((spec) => remoteLink(spec, remote)) : specs;
     if (settings.specs.length === 0)
         throw new UsageError('no links given; see --help');
-    if (values.expect !== undefined) {
-        if (settings.specs.length !== 1)
-            throw new UsageError('--expect takes exactly one link');
-        settings.specs[0] = checkSpec({ ...settings.specs[0], expect: values.expect });
+    if (values.expect !== undefined && settings.specs.length !== 1) {
+        throw new UsageError('--expect takes exactly one link');
     }
-    settings.specs.forEach(checkSpec);
+    // The specs are this parse's own objects: the options that apply to all are set in place,
+    // and only a spec that takes one of the option's values needs checking again.
+    for (const spec of settings.specs) {
+        if (values.relative)
+            spec.relative = true;
+        if (values.expect !== undefined || (values.backup !== undefined && spec.backup === undefined)) {
+            spec.expect = values.expect ?? spec.expect;
+            spec.backup ??= values.backup;
+            checkSpec(spec);
+        }
+    }
     return settings;
 }
 function remoteTarget(values, cwd) {
@@ -1690,7 +1707,7 @@ function readSpecFile(file, cwd) {
  */
 function lnStyleSpecs(values, positionals, cwd) {
     const type = values.symbolic ? 'symbolic' : 'hard';
-    const spec = (target, link) => ({
+    const spec = (target, link) => checkSpec({
         link,
         target: type === 'hard' || values.relative ? external_node_path_namespaceObject.resolve(cwd, target) : target,
         type,

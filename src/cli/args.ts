@@ -83,17 +83,21 @@ export function parseCommandLine(argv: string[], cwd: string): CliSettings {
     throw new UsageError("--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments");
   }
   const specs = readSpecs(values, positionals, remote ? cwd : base);
-  settings.specs = (remote ? specs.map((spec) => remoteLink(spec, remote)) : specs).map((spec) => ({
-    ...spec,
-    relative: spec.relative || values.relative,
-    backup: spec.backup ?? values.backup,
-  }));
+  settings.specs = remote ? specs.map((spec) => remoteLink(spec, remote)) : specs;
   if (settings.specs.length === 0) throw new UsageError('no links given; see --help');
-  if (values.expect !== undefined) {
-    if (settings.specs.length !== 1) throw new UsageError('--expect takes exactly one link');
-    settings.specs[0] = checkSpec({ ...settings.specs[0], expect: values.expect });
+  if (values.expect !== undefined && settings.specs.length !== 1) {
+    throw new UsageError('--expect takes exactly one link');
   }
-  settings.specs.forEach(checkSpec);
+  // The specs are this parse's own objects: the options that apply to all are set in place,
+  // and only a spec that takes one of the option's values needs checking again.
+  for (const spec of settings.specs) {
+    if (values.relative) spec.relative = true;
+    if (values.expect !== undefined || (values.backup !== undefined && spec.backup === undefined)) {
+      spec.expect = values.expect ?? spec.expect;
+      spec.backup ??= values.backup;
+      checkSpec(spec);
+    }
+  }
   return settings;
 }
 
@@ -202,12 +206,13 @@ function readSpecFile(file: string, cwd: string): LinkSpec[] {
  */
 function lnStyleSpecs(values: Values, positionals: string[], cwd: string): LinkSpec[] {
   const type = values.symbolic ? 'symbolic' : 'hard';
-  const spec = (target: string, link: string): LinkSpec => ({
-    link,
-    target: type === 'hard' || values.relative ? path.resolve(cwd, target) : target,
-    type,
-    origin: `argument ${JSON.stringify(target)}`,
-  });
+  const spec = (target: string, link: string): LinkSpec =>
+    checkSpec({
+      link,
+      target: type === 'hard' || values.relative ? path.resolve(cwd, target) : target,
+      type,
+      origin: `argument ${JSON.stringify(target)}`,
+    });
   const into = (dir: string, targets: string[]) =>
     targets.map((target) => spec(target, linkInto(dir, target)));
 

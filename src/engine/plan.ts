@@ -42,22 +42,26 @@ export interface Operation {
  * can be taken on the real directories before the links' state is read.
  */
 export function placeSpecs(specs: LinkSpec[], options: SwitchOptions): Placed[] {
-  const realDirs = new Map<string, string>();
   const root = options.root === undefined ? undefined : realRoot(options.root);
+  // Batches put many links in few directories: each directory is resolved and checked once,
+  // keyed by how the specs spell it.
+  const places = new Map<string, { dir: string; realDir: string }>();
   return specs.map((spec) => {
-    const absolute = path.resolve(options.cwd, spec.link);
-    const dir = path.dirname(absolute);
-    const name = path.basename(absolute);
-    if (name === '..' || name === '.' || absolute === dir) {
+    const slash = spec.link.lastIndexOf('/');
+    const name = spec.link.slice(slash + 1);
+    if (name === '.' || name === '..') {
       throw new UsageError(`${spec.origin}: LINK ${quote(spec.link)} does not name a link`);
     }
-    let realDir = realDirs.get(dir);
-    if (realDir === undefined) {
-      realDir = realDirectory(dir, spec);
-      realDirs.set(dir, realDir);
+    const spelled = slash < 0 ? '.' : spec.link.slice(0, slash) || '/';
+    let place = places.get(spelled);
+    if (place === undefined) {
+      const dir = path.resolve(options.cwd, spelled);
+      place = { dir, realDir: realDirectory(dir, spec) };
+      if (root !== undefined) checkInside(root, dir, place.realDir, spec);
+      places.set(spelled, place);
     }
-    if (root !== undefined) checkInside(root, absolute, path.join(realDir, name), spec);
-    return { spec, dir, realDir, path: path.join(realDir, name) };
+    const file = place.realDir === '/' ? `/${name}` : `${place.realDir}/${name}`;
+    return { spec, dir: place.dir, realDir: place.realDir, path: file };
   });
 }
 
@@ -82,7 +86,10 @@ function realRoot(root: string): string {
   }
 }
 
-/** Refuses a link that leaves `root` by `..`, by an absolute path, or through a symlinked parent. */
+/**
+ * Refuses a link whose directory leaves `root` by `..`, by an absolute path, or through a
+ * symlinked parent (`lexical` and `real` are that directory as spelled and resolved).
+ */
 function checkInside(root: string, lexical: string, real: string, spec: LinkSpec): void {
   const lexicalRoot = path.resolve(root);
   for (const [base, candidate] of [
@@ -90,7 +97,7 @@ function checkInside(root: string, lexical: string, real: string, spec: LinkSpec
     [root, real],
   ]) {
     const relative = path.relative(base, candidate);
-    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
+    if (relative === '..' || relative.startsWith('../') || path.isAbsolute(relative)) {
       throw new UsageError(
         `${spec.origin}: LINK ${quote(spec.link)} is outside the working directory ${lexicalRoot}`,
       );

@@ -3,18 +3,20 @@ import { UsageError } from './errors.js';
 import type { LinkSpec, LinkType } from './types.js';
 
 const ARROWS: Record<string, LinkType> = { '->': 'symbolic', '=>': 'hard' };
+// Global, so that a second exec() from where the first match ended finds a second arrow.
 const ARROW_PATTERN = /\s(->|=>)\s/g;
 
 /** Parses one `LINK -> TARGET` (symbolic) or `LINK => TARGET` (hard) spec. */
 export function parseSpec(text: string, origin: string): LinkSpec {
-  const arrows = [...text.matchAll(ARROW_PATTERN)];
-  if (arrows.length !== 1) {
+  ARROW_PATTERN.lastIndex = 0;
+  const arrow = ARROW_PATTERN.exec(text);
+  const another = arrow !== null && ARROW_PATTERN.exec(text) !== null;
+  if (arrow === null || another) {
     throw new UsageError(
       `${origin}: ${quote(text)} must be 'LINK -> TARGET' (symbolic) or 'LINK => TARGET' (hard)` +
-        (arrows.length > 1 ? ', with one arrow' : ''),
+        (another ? ', with one arrow' : ''),
     );
   }
-  const arrow = arrows[0];
   const link = text.slice(0, arrow.index).trim();
   const target = text.slice(arrow.index + arrow[0].length).trim();
   return checkSpec({ link, target, type: ARROWS[arrow[1]], origin });
@@ -32,11 +34,13 @@ export function isSpecText(text: string): boolean {
 export function parseSpecText(text: string, source: string): LinkSpec[] {
   if (text.trimStart().startsWith('[')) return parseSpecJson(text, source);
   const specs: LinkSpec[] = [];
-  text.split(/\r?\n/).forEach((line, index) => {
-    const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) return;
-    specs.push(parseSpec(trimmed, `${source} line ${index + 1}`));
-  });
+  const lines = text.split(/\r?\n/);
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index].trim();
+    if (line !== '' && !line.startsWith('#')) {
+      specs.push(parseSpec(line, `${source} line ${index + 1}`));
+    }
+  }
   return specs;
 }
 

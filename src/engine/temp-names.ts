@@ -63,6 +63,8 @@ export class TempNames {
  */
 export function sweepLeftovers(dir: string, maxAgeMs: number): void {
   for (const name of fs.readdirSync(dir)) {
+    // Most names in a directory of links are links: one cheap test passes them over.
+    if (!name.startsWith(PREFIX)) continue;
     const match = LEFTOVER.exec(name);
     if (!match) continue;
     const leftover = path.join(dir, name);
