@@ -24,6 +24,18 @@ int main(int argc, char **argv) {
 }
 `;
 
+/**
+ * The least any Node program can do: the same loop in JavaScript, with no checks, no guard and
+ * no results. What atomic-link adds to Node's own cost is the distance to this one.
+ */
+const NODE_LOOP = `const fs = require('node:fs');
+const [n, v] = [Number(process.argv[1]), process.argv[2]];
+for (let i = 0; i < n; i++) {
+  fs.symlinkSync(\`../releases/\${v}/f\${i}\`, \`links/.tmp\${i}\`);
+  fs.renameSync(\`links/.tmp\${i}\`, \`links/l\${i}\`);
+}
+`;
+
 const PYTHON = `import os, sys
 n, v = int(sys.argv[1]), sys.argv[2]
 for i in range(n):
@@ -53,6 +65,10 @@ export function contenders(): Contender[] {
     {
       name: 'atomic-link, guard off',
       command: (_, v) => [process.execPath, CLI, '--no-guard', '-f', `specs-${v}`],
+    },
+    {
+      name: 'Node symlinkSync+renameSync loop',
+      command: (n, v) => [process.execPath, '-e', NODE_LOOP, String(n), v],
     },
     {
       name: 'Python os.symlink+os.replace',

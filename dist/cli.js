@@ -1047,8 +1047,12 @@ class SshfsViews {
     views = new Map();
     mounts = readMounts();
     mountOfDir = new Map();
+    // Asked for every link: where no sshfs is mounted at all, the answer needs no path work.
+    anySshfs = this.mounts.some((mount) => mount.type === 'fuse.sshfs');
     /** The sshfs mount holding `file`, or undefined when it is on another filesystem. */
     mountOf(file) {
+        if (!this.anySshfs)
+            return undefined;
         const dir = external_node_path_namespaceObject.dirname(file);
         if (!this.mountOfDir.has(dir))
             this.mountOfDir.set(dir, sshfsMountOf(this.mounts, file));
@@ -1248,21 +1252,24 @@ async function switchPlaced(placed, options, views) {
             await probeDirectory(dir, temps.get(dir), views);
         // Links that exist now are the ones that must never be missing. Where they are on sshfs,
         // the guard looks through an uncached second view.
-        const watched = pending.filter((operation) => operation.prior.kind !== 'none');
-        const watchIndex = new Map(watched.map((operation, index) => [operation, index]));
-        const seenAs = new Map();
-        if (guard && watched.length > 0) {
-            for (const operation of watched)
-                seenAs.set(views.viewOf(operation.path), operation);
-            await guard.watch([...seenAs.keys()]);
+        const watchedPaths = [];
+        // Per pending operation, its index among the watched paths, or -1.
+        const watchSlots = new Int32Array(pending.length).fill(-1);
+        pending.forEach((operation, index) => {
+            if (operation.prior.kind === 'none')
+                return;
+            watchSlots[index] = watchedPaths.length;
+            watchedPaths.push(views.viewOf(operation.path));
+        });
+        if (guard && watchedPaths.length > 0) {
+            await guard.watch(watchedPaths);
             watching = true;
         }
         let failure;
         try {
-            runBatch(pending, temps, locks, options, (operation) => {
-                const index = watchIndex.get(operation);
-                if (index !== undefined)
-                    guard?.switching(index);
+            runBatch(pending, temps, locks, options, (index) => {
+                if (watchSlots[index] >= 0)
+                    guard?.switching(watchSlots[index]);
             });
         }
         catch (error) {
@@ -1270,8 +1277,10 @@ async function switchPlaced(placed, options, views) {
         }
         const report = watching ? await guard.stop() : undefined;
         watching = false;
-        if (report && report.missing > 0)
-            throw missingError(report, seenAs, failure);
+        if (report && report.missing > 0) {
+            const linkSeenAs = new Map(pending.map((op) => [views.viewOf(op.path), op.link]));
+            throw missingError(report, linkSeenAs, failure);
+        }
         if (failure !== undefined)
             throw failure;
         if (report?.blind) {
@@ -1302,7 +1311,8 @@ function runBatch(pending, temps, locks, options, beforeSwitch) {
     // until the batch is over, so a rollback can rename them back.
     const kept = new Map();
     let lastReport = Date.now();
-    for (const operation of pending) {
+    for (let index = 0; index < pending.length; index++) {
+        const operation = pending[index];
         const names = temps.get(operation.realDir);
         try {
             if (operation.prior.kind === 'file') {
@@ -1310,7 +1320,7 @@ function runBatch(pending, temps, locks, options, beforeSwitch) {
                 external_node_fs_namespaceObject.linkSync(operation.path, keep);
                 kept.set(operation, keep);
             }
-            beforeSwitch(operation);
+            beforeSwitch(index);
             replaceLink(names, operation.type, operation.content, operation.path);
         }
         catch (error) {
@@ -1354,12 +1364,12 @@ function rollback(done, temps, kept) {
     return (`switched back ${done.length - failed.length} of ${done.length}; ` +
         `could not switch back ${failed.slice(0, 5).join(', ')}${more}`);
 }
-function missingError(report, seenAs, failure) {
+function missingError(report, linkSeenAs, failure) {
     const shown = report.sightings.slice(0, 10).map((sighting) => {
         const when = sighting.firstMs === sighting.lastMs
             ? `at ${sighting.firstMs} ms`
             : `between ${sighting.firstMs} and ${sighting.lastMs} ms`;
-        const link = seenAs.get(sighting.link)?.link ?? sighting.link;
+        const link = linkSeenAs.get(sighting.link) ?? sighting.link;
         return `${JSON.stringify(link)} missing ${sighting.count} times ${when}`;
     });
     const more = report.sightings.length > 10 ? `, and ${report.sightings.length - 10} more links` : '';

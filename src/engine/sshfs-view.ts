@@ -28,9 +28,12 @@ export class SshfsViews {
   private readonly views = new Map<string, string>();
   private readonly mounts = readMounts();
   private readonly mountOfDir = new Map<string, SshfsMount | undefined>();
+  // Asked for every link: where no sshfs is mounted at all, the answer needs no path work.
+  private readonly anySshfs = this.mounts.some((mount) => mount.type === 'fuse.sshfs');
 
   /** The sshfs mount holding `file`, or undefined when it is on another filesystem. */
   mountOf(file: string): SshfsMount | undefined {
+    if (!this.anySshfs) return undefined;
     const dir = path.dirname(file);
     if (!this.mountOfDir.has(dir)) this.mountOfDir.set(dir, sshfsMountOf(this.mounts, file));
     return this.mountOfDir.get(dir);

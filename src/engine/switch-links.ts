@@ -61,26 +61,32 @@ async function switchPlaced(
 
     // Links that exist now are the ones that must never be missing. Where they are on sshfs,
     // the guard looks through an uncached second view.
-    const watched = pending.filter((operation) => operation.prior.kind !== 'none');
-    const watchIndex = new Map(watched.map((operation, index) => [operation, index]));
-    const seenAs = new Map<string, Operation>();
-    if (guard && watched.length > 0) {
-      for (const operation of watched) seenAs.set(views.viewOf(operation.path), operation);
-      await guard.watch([...seenAs.keys()]);
+    const watchedPaths: string[] = [];
+    // Per pending operation, its index among the watched paths, or -1.
+    const watchSlots = new Int32Array(pending.length).fill(-1);
+    pending.forEach((operation, index) => {
+      if (operation.prior.kind === 'none') return;
+      watchSlots[index] = watchedPaths.length;
+      watchedPaths.push(views.viewOf(operation.path));
+    });
+    if (guard && watchedPaths.length > 0) {
+      await guard.watch(watchedPaths);
       watching = true;
     }
     let failure: unknown;
     try {
-      runBatch(pending, temps, locks, options, (operation) => {
-        const index = watchIndex.get(operation);
-        if (index !== undefined) guard?.switching(index);
+      runBatch(pending, temps, locks, options, (index) => {
+        if (watchSlots[index] >= 0) guard?.switching(watchSlots[index]);
       });
     } catch (error) {
       failure = error;
     }
     const report = watching ? await (guard as Guard).stop() : undefined;
     watching = false;
-    if (report && report.missing > 0) throw missingError(report, seenAs, failure);
+    if (report && report.missing > 0) {
+      const linkSeenAs = new Map(pending.map((op) => [views.viewOf(op.path), op.link]));
+      throw missingError(report, linkSeenAs, failure);
+    }
     if (failure !== undefined) throw failure;
     if (report?.blind) {
       throw new MissingLinkError(
@@ -105,14 +111,15 @@ function runBatch(
   temps: Map<string, TempNames>,
   locks: DirLock[],
   options: SwitchOptions,
-  beforeSwitch: (operation: Operation) => void,
+  beforeSwitch: (index: number) => void,
 ): void {
   const done: Operation[] = [];
   // Files (hard links, or regular files with --replace-files) keep a second, temporary name
   // until the batch is over, so a rollback can rename them back.
   const kept = new Map<Operation, string>();
   let lastReport = Date.now();
-  for (const operation of pending) {
+  for (let index = 0; index < pending.length; index++) {
+    const operation = pending[index];
     const names = temps.get(operation.realDir) as TempNames;
     try {
       if (operation.prior.kind === 'file') {
@@ -120,7 +127,7 @@ function runBatch(
         fs.linkSync(operation.path, keep);
         kept.set(operation, keep);
       }
-      beforeSwitch(operation);
+      beforeSwitch(index);
       replaceLink(names, operation.type, operation.content, operation.path);
     } catch (error) {
       const undone = rollback(done, temps, kept);
@@ -175,7 +182,7 @@ function rollback(
 
 function missingError(
   report: GuardReport,
-  seenAs: Map<string, Operation>,
+  linkSeenAs: Map<string, string>,
   failure: unknown,
 ): MissingLinkError {
   const shown = report.sightings.slice(0, 10).map((sighting) => {
@@ -183,7 +190,7 @@ function missingError(
       sighting.firstMs === sighting.lastMs
         ? `at ${sighting.firstMs} ms`
         : `between ${sighting.firstMs} and ${sighting.lastMs} ms`;
-    const link = seenAs.get(sighting.link)?.link ?? sighting.link;
+    const link = linkSeenAs.get(sighting.link) ?? sighting.link;
     return `${JSON.stringify(link)} missing ${sighting.count} times ${when}`;
   });
   const more =
