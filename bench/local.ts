@@ -100,11 +100,15 @@ export interface LocalResult {
  * Each size gets a fresh tree; the contenders take turns, round after round, each run
  * switching every link to the other release, so that noise spreads over all of them alike.
  */
-export function benchLocal(sizes: number[], log: (line: string) => void): LocalResult[] {
+export function benchLocal(
+  sizes: number[],
+  parent: string,
+  log: (line: string) => void,
+): LocalResult[] {
   const all = contenders();
   const results: LocalResult[] = [];
   for (const count of sizes) {
-    const dir = linkTree(count);
+    const dir = linkTree(count, parent);
     const rounds = count <= 1000 ? 7 : count <= 10000 ? 5 : 3;
     const active = all.filter((contender) => count <= (contender.upTo ?? Infinity));
     const times = new Map<string, number[]>(active.map((contender) => [contender.name, []]));
@@ -131,8 +135,11 @@ export function benchLocal(sizes: number[], log: (line: string) => void): LocalR
         ratioToFloor: seconds / floor,
         failedRuns: failures.get(contender.name) ?? 0,
       });
+      // The ratio moves with the floor's own cost, which on some filesystems depends on what
+      // was deleted in the last minutes; what a contender adds to the floor does not.
       log(
-        `  N=${count} ${contender.name}: ${seconds.toFixed(3)} s, ${(seconds / floor).toFixed(2)}x floor`,
+        `  N=${count} ${contender.name}: ${seconds.toFixed(3)} s, ` +
+          `${(seconds / floor).toFixed(2)}x floor, +${((seconds - floor) * 1000).toFixed(0)} ms`,
       );
     }
   }

@@ -64,3 +64,20 @@ export function shell(script: string, cwd?: string): string {
 }
 
 export const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+/**
+ * The filesystem holding `dir`: device, type, mount options, and for ext4 whether it has a
+ * journal. Without one, ext4 passes over inodes freed in the last minutes when it allocates
+ * (fs/ext4/ialloc.c, recently_deleted()), so the floor's cost depends on recent history.
+ */
+export function describeFilesystem(dir: string): { short: string; mount: string } {
+  const [source, type, options] = shell(`findmnt -n -T ${dir} -o SOURCE,FSTYPE,OPTIONS`)
+    .trim()
+    .split(/\s+/);
+  let short = type;
+  if (type === 'ext4') {
+    const journal = fs.existsSync(`/proc/fs/jbd2/${path.basename(source)}-8`);
+    short = `ext4 ${journal ? 'with' : 'without'} a journal`;
+  }
+  return { short, mount: `${source} on ${dir}: ${type} (${options})` };
+}

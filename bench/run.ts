@@ -10,12 +10,15 @@ import { benchGuardEyes } from './guard-eyes.js';
 import { benchImage } from './image.js';
 import { benchLocal } from './local.js';
 import { benchRemote } from './remote.js';
-import { round, shell } from './measure.js';
+import { describeFilesystem, round, shell } from './measure.js';
 
 const SECTIONS = ['local', 'cold', 'remote', 'eyes', 'image'];
 const chosen = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const sizesArg = process.argv.find((arg) => arg.startsWith('--sizes='));
 const sizes = sizesArg ? sizesArg.slice(8).split(',').map(Number) : [10, 100, 1000, 10000, 100000];
+// --in=DIR: where section 1 makes its link trees (default: the temp dir).
+const inArg = process.argv.find((arg) => arg.startsWith('--in='));
+const treesIn = inArg ? path.resolve(inArg.slice(5)) : os.tmpdir();
 const run = (section: string) => chosen.length === 0 || chosen.includes(section);
 for (const section of chosen) {
   if (!SECTIONS.includes(section))
@@ -29,22 +32,22 @@ const machine = {
   memoryGiB: round(os.totalmem() / 2 ** 30, 1),
   kernel: os.release(),
   node: process.version,
-  filesystem: shell(`stat -f -c %T ${os.tmpdir()}`).trim(),
   date: new Date().toISOString(),
 };
 log(`machine: ${JSON.stringify(machine)}`);
 const results: Record<string, unknown> = { machine };
 
 if (run('local')) {
-  log('\n1. Local batch throughput (median wall time of the whole command)');
-  const local = benchLocal(sizes, log);
-  results.local = local;
+  log(`\n1. Local batch throughput (median wall time of the whole command), in ${treesIn}`);
+  const local = benchLocal(sizes, treesIn, log);
+  // A run elsewhere (--in) is kept beside the default one, not in its place.
+  const key = inArg ? `local in ${treesIn}` : 'local';
   fs.mkdirSync('docs', { recursive: true });
   fs.writeFileSync(
-    'docs/bench-local.svg',
+    inArg ? `docs/bench-local-${path.basename(treesIn)}.svg` : 'docs/bench-local.svg',
     perLinkChart(
       local,
-      `Per-link cost of switching N links (${machine.cores} cores, ${machine.filesystem})`,
+      `Per-link cost of switching N links (${machine.cores} cores, ${describeFilesystem(treesIn).short})`,
     ),
   );
   log('\n| N | ' + [...new Set(local.map((r) => r.name))].join(' | ') + ' |');
@@ -60,7 +63,11 @@ if (run('local')) {
   const switches = local
     .filter((r) => r.name.includes('guard on'))
     .reduce((sum, r) => sum + r.count * r.runs, 0);
-  results.falseAlarms = { switches, runsFailed: falseAlarms };
+  results[key] = {
+    filesystem: describeFilesystem(treesIn),
+    results: local,
+    falseAlarms: { switches, runsFailed: falseAlarms },
+  };
   log(`guard false alarms: ${falseAlarms} failed runs in ${switches} atomic switches`);
 }
 if (run('cold')) {

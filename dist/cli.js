@@ -101,9 +101,12 @@ const LEFTOVER = /^\.atomic-link-tmp-([A-Za-z0-9]+)-(\d+)-/;
  *   well; in a sticky directory (+t) nobody but us, the directory's owner and root can touch
  *   our entry at all. A name planted in advance is never adopted either: symlink() and link()
  *   fail with EEXIST on an existing name, and a fresh, unpredictable name is tried instead.
- * - It is cheaper. On ext4 a new subdirectory's inodes are allocated in another block group,
- *   whose metadata is cold: a symlink() there measured 280 µs against 80 to 130 µs in the
- *   links' own directory (strace -c, 2,000 links), the largest cost of a whole switch.
+ * - It costs nothing more than the rename itself: no directory to make and remove in every
+ *   directory of links (two more round trips each over sshfs), and each rename stays inside
+ *   one directory, where a rename between two directories also takes the filesystem-wide
+ *   rename lock. (A first measurement that found symlink() slower in a fresh subdirectory did
+ *   not hold up: on ext4 without a journal, the cost of a new inode depends on how many were
+ *   freed in its block group in the last minutes, in either directory.)
  */
 class TempNames {
     dir;
