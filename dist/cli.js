@@ -309,7 +309,7 @@ class Guard {
     result;
     paths = [];
     constructor() {
-        this.worker = new external_node_worker_threads_namespaceObject.Worker(__nccwpck_require__.ab + "guard-worker.js", {
+        this.worker = new external_node_worker_threads_namespaceObject.Worker(__nccwpck_require__.ab + "guard-worker.cjs", {
             workerData: this.flags.buffer,
         });
         this.result = new Promise((resolve, reject) => {

@@ -31805,7 +31805,7 @@ class Guard {
     result;
     paths = [];
     constructor() {
-        this.worker = new external_node_worker_threads_.Worker(__nccwpck_require__.ab + "guard-worker.js", {
+        this.worker = new external_node_worker_threads_.Worker(__nccwpck_require__.ab + "guard-worker.cjs", {
             workerData: this.flags.buffer,
         });
         this.result = new Promise((resolve, reject) => {
@@ -32936,7 +32936,7 @@ function describeResult(result, dryRun) {
 
 
 /** The files the Dockerfile copies (see .dockerignore): the image tag is a hash of them. */
-const IMAGE_FILES = ['Dockerfile', 'dist/cli.js', 'dist/guard-worker.js', 'dist/package.json'];
+const IMAGE_FILES = ['Dockerfile', 'dist/cli.js', 'dist/guard-worker.cjs', 'dist/package.json'];
 /**
  * Switches the links on the remote host by running the CLI in the action's image, which mounts
  * `remote-path` with sshfs. The key lives in a 0600 file under RUNNER_TEMP, mounted read-only,

@@ -9,7 +9,7 @@ import type { LinkSpec, SwitchOptions, SwitchReport } from '../engine/index.js';
 import type { ContainerSettings } from './inputs.js';
 
 /** The files the Dockerfile copies (see .dockerignore): the image tag is a hash of them. */
-const IMAGE_FILES = ['Dockerfile', 'dist/cli.js', 'dist/guard-worker.js', 'dist/package.json'];
+const IMAGE_FILES = ['Dockerfile', 'dist/cli.js', 'dist/guard-worker.cjs', 'dist/package.json'];
 
 /**
  * Switches the links on the remote host by running the CLI in the action's image, which mounts

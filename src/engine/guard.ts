@@ -18,7 +18,7 @@ export class Guard {
   private paths: string[] = [];
 
   constructor() {
-    this.worker = new Worker(new URL('./guard-worker.js', import.meta.url), {
+    this.worker = new Worker(new URL('./guard-worker.cjs', import.meta.url), {
       workerData: this.flags.buffer,
     });
     this.result = new Promise((resolve, reject) => {
