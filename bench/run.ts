@@ -19,6 +19,7 @@ const sizes = sizesArg ? sizesArg.slice(8).split(',').map(Number) : [10, 100, 10
 // --in=DIR: where section 1 makes its link trees (default: the temp dir).
 const inArg = process.argv.find((arg) => arg.startsWith('--in='));
 const treesIn = inArg ? path.resolve(inArg.slice(5)) : os.tmpdir();
+const chart = inArg ? `docs/bench-local-${path.basename(treesIn)}.svg` : 'docs/bench-local.svg';
 const run = (section: string) => chosen.length === 0 || chosen.includes(section);
 for (const section of chosen) {
   if (!SECTIONS.includes(section))
@@ -44,7 +45,7 @@ if (run('local')) {
   const key = inArg ? `local in ${treesIn}` : 'local';
   fs.mkdirSync('docs', { recursive: true });
   fs.writeFileSync(
-    inArg ? `docs/bench-local-${path.basename(treesIn)}.svg` : 'docs/bench-local.svg',
+    chart,
     perLinkChart(
       local,
       `Per-link cost of switching N links (${machine.cores} cores, ${describeFilesystem(treesIn).short})`,
@@ -95,4 +96,4 @@ const out = path.join('bench', 'results', 'results.json');
 fs.mkdirSync(path.dirname(out), { recursive: true });
 const previous = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) : {};
 fs.writeFileSync(out, JSON.stringify({ ...previous, ...results }, null, 2) + '\n');
-log(`\nwritten: ${out}${run('local') ? ', docs/bench-local.svg' : ''}`);
+log(`\nwritten: ${out}${run('local') ? `, ${chart}` : ''}`);
