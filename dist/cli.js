@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(745);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(528);
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
 
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 745:
+/***/ 528:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1537,9 +1537,12 @@ async function withRemoteMount(target, work) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:buffer"
+const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: ./lib/cli/args.js
+
 
 
 
@@ -1583,7 +1586,9 @@ function parseCommandLine(argv, cwd) {
         parsed = parse(argv);
     }
     catch (error) {
-        throw new UsageError(`${error.message.split('\n')[0]}; see --help`);
+        // parseArgs explains over several lines (how to pass a value that starts with '-'): kept.
+        const message = error.message.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
+        throw new UsageError(`${message}; see --help`);
     }
     const { values, positionals } = parsed;
     const remote = remoteTarget(values, cwd);
@@ -1705,14 +1710,31 @@ function readSpecs(values, positionals, cwd) {
     return lnStyleSpecs(values, positionals, cwd);
 }
 function readSpecFile(file, cwd) {
-    let text;
+    const source = file === '-' ? 'stdin' : file;
+    let bytes;
     try {
-        text = external_node_fs_namespaceObject.readFileSync(file === '-' ? 0 : external_node_path_namespaceObject.resolve(cwd, file), 'utf8');
+        bytes = external_node_fs_namespaceObject.readFileSync(file === '-' ? 0 : external_node_path_namespaceObject.resolve(cwd, file));
     }
     catch (error) {
         throw new UsageError(`spec file ${file}: ${error.message}`);
     }
-    return parseSpecText(text, file === '-' ? 'stdin' : file);
+    // Decoded leniently, bytes that are not UTF-8 would become U+FFFD and name another file.
+    if (!(0,external_node_buffer_namespaceObject.isUtf8)(bytes)) {
+        throw new UsageError(`${source} line ${firstNonUtf8Line(bytes)}: not UTF-8 text; write the names in UTF-8`);
+    }
+    return parseSpecText(bytes.toString('utf8'), source);
+}
+/** The number of the first line that is not UTF-8, in bytes known to hold one. */
+function firstNonUtf8Line(bytes) {
+    let line = 1;
+    let start = 0;
+    for (let end = bytes.indexOf(0x0a); end >= 0; end = bytes.indexOf(0x0a, start)) {
+        if (!(0,external_node_buffer_namespaceObject.isUtf8)(bytes.subarray(start, end)))
+            return line;
+        start = end + 1;
+        line++;
+    }
+    return line;
 }
 /**
  * ln's argument forms. ln reads TARGET from the current directory for hard links and for -r,

@@ -88,6 +88,17 @@ describe('refusals change nothing and say what is wrong', () => {
     );
   });
 
+  test('a spec file that is not UTF-8 is refused at its line, not read with replaced bytes', () => {
+    const bytes = Buffer.concat([
+      Buffer.from('current -> releases/v2\n'),
+      Buffer.from([0x63, 0xff, 0xfe]),
+      Buffer.from(' -> releases/v2\n'),
+    ]);
+    expectRefused(['-f', 'specs.txt'], 'specs.txt line 2: not UTF-8 text', 2, (dir) =>
+      fs.writeFileSync(path.join(dir, 'specs.txt'), bytes),
+    );
+  });
+
   test('a lock its live holder keeps fresh makes the run wait, then fail with exit 1', () => {
     const dir = makeDeployTree();
     const lock = path.join(dir, '.atomic-link.lock');

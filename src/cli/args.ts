@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -65,7 +66,9 @@ export function parseCommandLine(argv: string[], cwd: string): CliSettings {
   try {
     parsed = parse(argv);
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]}; see --help`);
+    // parseArgs explains over several lines (how to pass a value that starts with '-'): kept.
+    const message = (error as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
+    throw new UsageError(`${message}; see --help`);
   }
   const { values, positionals } = parsed;
   const remote = remoteTarget(values, cwd);
@@ -191,13 +194,32 @@ function readSpecs(values: Values, positionals: string[], cwd: string): LinkSpec
 }
 
 function readSpecFile(file: string, cwd: string): LinkSpec[] {
-  let text: string;
+  const source = file === '-' ? 'stdin' : file;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file === '-' ? 0 : path.resolve(cwd, file), 'utf8');
+    bytes = fs.readFileSync(file === '-' ? 0 : path.resolve(cwd, file));
   } catch (error) {
     throw new UsageError(`spec file ${file}: ${(error as Error).message}`);
   }
-  return parseSpecText(text, file === '-' ? 'stdin' : file);
+  // Decoded leniently, bytes that are not UTF-8 would become U+FFFD and name another file.
+  if (!isUtf8(bytes)) {
+    throw new UsageError(
+      `${source} line ${firstNonUtf8Line(bytes)}: not UTF-8 text; write the names in UTF-8`,
+    );
+  }
+  return parseSpecText(bytes.toString('utf8'), source);
+}
+
+/** The number of the first line that is not UTF-8, in bytes known to hold one. */
+function firstNonUtf8Line(bytes: Buffer): number {
+  let line = 1;
+  let start = 0;
+  for (let end = bytes.indexOf(0x0a); end >= 0; end = bytes.indexOf(0x0a, start)) {
+    if (!isUtf8(bytes.subarray(start, end))) return line;
+    start = end + 1;
+    line++;
+  }
+  return line;
 }
 
 /**
