@@ -105,7 +105,7 @@ describe('no lookup ever finds a link missing', () => {
       const run = runCli(['--replace-files', 'current -> releases/v2', 'data -> releases/v3'], dir);
       expect(run.status).toBe(1);
       expect(run.stderr).toContain('could not switch LINK "data"');
-      expect(run.stderr).toContain('switched back the 1 links already switched');
+      expect(run.stderr).toContain('switched back the 1 link already switched');
       expect(fs.readlinkSync(path.join(dir, 'current'))).toBe('releases/v1');
       expect(leftovers(dir)).toEqual([]);
     } finally {

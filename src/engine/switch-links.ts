@@ -172,7 +172,10 @@ function rollback(
       failed.push(`${JSON.stringify(operation.link)} (${describeError(error)})`);
     }
   }
-  if (failed.length === 0) return `switched back the ${done.length} links already switched`;
+  if (done.length === 0) return 'no link was changed';
+  if (failed.length === 0) {
+    return `switched back the ${done.length} link${done.length === 1 ? '' : 's'} already switched`;
+  }
   const more = failed.length > 5 ? ` and ${failed.length - 5} more` : '';
   return (
     `switched back ${done.length - failed.length} of ${done.length}; ` +
