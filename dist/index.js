@@ -32111,8 +32111,13 @@ function realDirectory(dir, spec) {
         return real;
     }
     catch (error) {
-        throw new UsageError(`${spec.origin}: the directory of LINK ${quote(spec.link)}, ${dir}, is not usable: ` +
-            describeError(error));
+        const code = errnoCode(error);
+        const reason = code === 'ENOENT'
+            ? 'does not exist'
+            : code === 'ENOTDIR'
+                ? 'is not a directory'
+                : `is not usable: ${describeError(error)}`;
+        throw new UsageError(`${spec.origin}: the directory of LINK ${quote(spec.link)}, ${dir}, ${reason}`);
     }
 }
 function realRoot(root) {

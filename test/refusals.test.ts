@@ -70,6 +70,7 @@ describe('refusals change nothing and say what is wrong', () => {
     [['current -> releases/v2', './current -> releases/v3'], 'also named by argument 1'],
     [[], 'no links given'],
     [['-f', 'missing.txt'], 'spec file missing.txt'],
+    [['nodir/current -> ../releases/v2'], '/nodir, does not exist'],
   ])('bad usage %j', (args, mention) => {
     expectRefused(args, mention);
   });

@@ -71,9 +71,15 @@ function realDirectory(dir: string, spec: LinkSpec): string {
     if (!fs.statSync(real).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
     return real;
   } catch (error) {
+    const code = errnoCode(error);
+    const reason =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'ENOTDIR'
+          ? 'is not a directory'
+          : `is not usable: ${describeError(error)}`;
     throw new UsageError(
-      `${spec.origin}: the directory of LINK ${quote(spec.link)}, ${dir}, is not usable: ` +
-        describeError(error),
+      `${spec.origin}: the directory of LINK ${quote(spec.link)}, ${dir}, ${reason}`,
     );
   }
 }
