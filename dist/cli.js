@@ -1800,7 +1800,7 @@ own directory, as the kernel reads a symlink's text.
 
 Options:
   -C, --directory DIR        resolve LINK paths (and ln-style TARGETs) from DIR
-  -f, --spec-file FILE       read SPECs from FILE ('-' = stdin): one per line, or a JSON array
+  -f, --spec-file FILE       read SPECs from FILE ('-' = stdin, UTF-8): one per line, or a JSON array
   -s, --symbolic             ln-style arguments make symbolic links
   -r, --relative             store targets relative to each link's directory
   -t, --target-directory DIR make the links inside DIR
