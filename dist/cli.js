@@ -2,11 +2,165 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 69:
+/***/ 406:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("./crypto/build/Release/sshcrypto.node");
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 5317:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("cpu-features");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 2250:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 3106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+
+/***/ }),
+
+/***/ 9069:
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(528);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4788);
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
 
@@ -15,7 +169,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 528:
+/***/ 4788:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -24,266 +178,1567 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./lib/engine/errors.js
-/**
- * Every failure the engine reports carries the exit code the CLI and the action use, so that
- * callers never have to guess from a message what kind of failure they are looking at.
- */
-class AtomicLinkError extends Error {
-    exitCode;
-    constructor(message, exitCode) {
-        super(message);
-        this.exitCode = exitCode;
-        this.name = new.target.name;
-    }
-}
-/** Bad usage or input, found before anything on disk was touched (exit 2). */
-class UsageError extends AtomicLinkError {
-    constructor(message) {
-        super(message, 2);
-    }
-}
-/** The update failed; every link is as it was, or was switched back (exit 1). */
-class UpdateError extends AtomicLinkError {
-    constructor(message) {
-        super(message, 1);
-    }
-}
-/** A link was seen missing by the guard or the probe (exit 3). */
-class MissingLinkError extends AtomicLinkError {
-    constructor(message) {
-        super(message, 3);
-    }
-}
-/** The errno code of a Node system error, or undefined for anything else. */
-function errnoCode(error) {
-    const code = error?.code;
-    return typeof code === 'string' ? code : undefined;
-}
-/** A one-line reason for a failed system call, without Node's stack or path noise: `EPERM (rename)`. */
-function describeError(error) {
-    const code = errnoCode(error);
-    if (code) {
-        const syscall = error.syscall;
-        return syscall ? `${code} (${syscall})` : code;
-    }
-    return error instanceof Error ? error.message : String(error);
-}
-
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./lib/engine/temp-names.js
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./lib/platform/identity.js
 
 
 
-
-
-/**
- * Temporary names start with this prefix, then the host and pid of the run that made them,
- * so that a later run can tell a dead run's leftovers from a live run's names.
- */
-const PREFIX = '.atomic-link-tmp-';
-const HOST = external_node_os_namespaceObject.hostname().replace(/[^A-Za-z0-9]/g, '') || 'host';
-const LEFTOVER = /^\.atomic-link-tmp-([A-Za-z0-9]+)-(\d+)-/;
-/**
- * Names for new links, made in the links' own directory and renamed over their destination.
- *
- * Why the same directory and not a private 0700 subdirectory (google/renameio's scheme):
- * - It is as safe. The race raised against "create under a temporary name, then rename" is
- *   someone replacing the temporary link before the rename. Only someone allowed to remove or
- *   rename entries of this directory can, and they can replace the destination itself just as
- *   well; in a sticky directory (+t) nobody but us, the directory's owner and root can touch
- *   our entry at all. A name planted in advance is never adopted either: symlink() and link()
- *   fail with EEXIST on an existing name, and a fresh, unpredictable name is tried instead.
- * - It costs nothing more than the rename itself: no directory to make and remove in every
- *   directory of links (two more round trips each over sshfs), and each rename stays inside
- *   one directory, where a rename between two directories also takes the filesystem-wide
- *   rename lock. (A first measurement that found symlink() slower in a fresh subdirectory did
- *   not hold up: on ext4 without a journal, the cost of a new inode depends on how many were
- *   freed in its block group in the last minutes, in either directory.)
- */
-class TempNames {
-    dir;
-    prefix;
-    count = 0;
-    /** Names that may outlive the call that made them: removed by removeKept(). */
-    kept = new Set();
-    constructor(dir) {
-        this.dir = dir;
-        const token = (0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex');
-        this.prefix = external_node_path_namespaceObject.join(dir, `${PREFIX}${HOST}-${process.pid}-${token}-`);
-    }
-    /** A fresh name; names are never reused within a run. */
-    next() {
-        return this.prefix + String(this.count++);
-    }
-    /** A fresh name that the run keeps (a scratch link, a file kept for rollback) until the end. */
-    keep() {
-        const name = this.next();
-        this.kept.add(name);
-        return name;
-    }
-    removeKept() {
-        for (const name of this.kept)
-            external_node_fs_namespaceObject.rmSync(name, { force: true });
-        this.kept.clear();
-    }
-}
-/**
- * Removes temporary names that runs killed mid-batch left in `dir`: those of a process that
- * no longer exists on this host, or older than `maxAgeMs` (they may come from another host
- * sharing the directory). Call it while holding the directory's lock, so no live locked run's
- * directory can be taken.
- */
-function sweepLeftovers(dir, maxAgeMs) {
-    for (const name of external_node_fs_namespaceObject.readdirSync(dir)) {
-        // Most names in a directory of links are links: one cheap test passes them over.
-        if (!name.startsWith(PREFIX))
-            continue;
-        const match = LEFTOVER.exec(name);
-        if (!match)
-            continue;
-        const leftover = external_node_path_namespaceObject.join(dir, name);
-        const deadHere = match[1] === HOST && !processExists(Number(match[2]));
-        if (deadHere || isOlderThan(leftover, maxAgeMs)) {
-            external_node_fs_namespaceObject.rmSync(leftover, { recursive: true, force: true });
-        }
-    }
-}
-function isOlderThan(file, ageMs) {
-    const stats = external_node_fs_namespaceObject.lstatSync(file, { throwIfNoEntry: false });
-    return stats !== undefined && Date.now() - stats.mtimeMs > ageMs;
-}
-function processExists(pid) {
-    if (pid === process.pid)
-        return true;
+function readOrEmpty(read) {
     try {
-        process.kill(pid, 0);
-        return true;
+        return read().trim();
+    }
+    catch {
+        return '';
+    }
+}
+const HOST = external_node_os_.hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'host';
+const BOOT = readOrEmpty(() => external_node_fs_.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'));
+const PID_NAMESPACE = readOrEmpty(() => external_node_fs_.readlinkSync('/proc/self/ns/pid'));
+const ME = {
+    host: HOST,
+    instance: (0,external_node_crypto_.createHash)('sha256')
+        .update(`${HOST}\0${BOOT}\0${PID_NAMESPACE}`)
+        .digest('hex')
+        .slice(0, 12),
+    pid: process.pid,
+};
+/**
+ * True when `other` is provably gone: it ran where our pids are its pids, and that pid no
+ * longer exists. Anything else (another machine, another container, a pid that exists,
+ * perhaps reused) is not provably gone.
+ */
+function isGone(other) {
+    if (other.instance !== ME.instance || other.pid === ME.pid)
+        return false;
+    try {
+        process.kill(other.pid, 0);
+        return false;
     }
     catch (error) {
-        // EPERM: it exists but belongs to someone else.
-        return errnoCode(error) === 'EPERM';
+        // EPERM: it exists, under another user.
+        return error.code === 'ESRCH';
     }
 }
 
+// EXTERNAL MODULE: ./lib/engine/errors.js
+var errors = __nccwpck_require__(4899);
+// EXTERNAL MODULE: ./lib/engine/port.js
+var port = __nccwpck_require__(4799);
 ;// CONCATENATED MODULE: ./lib/engine/dir-lock.js
 
 
 
 
-
 const LOCK_NAME = '.atomic-link.lock';
-const POLL_MS = 50;
+const BREAK_SUFFIX = '.break';
+const POLL_MS = 100;
+/** Below this, a holder busy between two refreshes could be taken for dead. */
+const MIN_LOCK_TIMEOUT_SECONDS = 5;
+/** The break lock is held for two requests; one this old belongs to a run that died there. */
+const BREAK_STALE_MS = 10000;
 /**
- * An exclusive lock on one directory, so that two runs never interleave their batches there.
- * It is a file created with O_EXCL next to the links: that works on every filesystem the
- * engine supports, sshfs included, where flock() does not reach the server.
+ * Exclusive locks on the links' directories, so that two runs never interleave their batches.
+ *
+ * A lock is a symlink whose text names its holder: creating a symlink is exclusive and writes
+ * the holder in the same step, on a local disk, any mounted volume and over SFTP alike, so a
+ * run on the server and a remote run exclude each other, and there is never a lock without a
+ * holder in it. Its mtime, refreshed while the holder works, says it is alive.
+ *
+ * A stale lock (its holder provably gone, or not refreshed for the timeout) is broken under a
+ * second lock, `LOCK.break`: the breaker re-reads the lock under it and removes it only if it
+ * is still the very lock it judged stale. A run taking a free lock needs no break lock, and no
+ * one else ever removes a lock, so a lock taken meanwhile can never be removed by mistake.
  */
-class DirLock {
-    file;
-    constructor(file) {
-        this.file = file;
+class DirLocks {
+    store;
+    files;
+    text;
+    timeoutMs;
+    lastRefresh = Date.now();
+    constructor(store, files, text, timeoutMs) {
+        this.store = store;
+        this.files = files;
+        this.text = text;
+        this.timeoutMs = timeoutMs;
     }
     /**
-     * Waits for the lock. A lock is stale, and is broken, when its holder is gone from this host
-     * or it has not been refreshed for `timeoutMs`; a holder refreshes it during long batches.
+     * Takes the locks of all `dirs` together, or none: a run that gets only some lets them go
+     * and tries again, so two runs over overlapping directories cannot deadlock.
      */
-    static acquire(dir, timeoutMs) {
-        const file = external_node_path_namespaceObject.join(dir, LOCK_NAME);
-        const me = { pid: process.pid, host: external_node_os_namespaceObject.hostname(), since: new Date().toISOString() };
+    static async acquire(store, dirs, timeoutMs) {
+        const holder = {
+            host: ME.host,
+            instance: ME.instance,
+            pid: ME.pid,
+            token: (0,external_node_crypto_.randomBytes)(8).toString('hex'),
+            since: new Date().toISOString(),
+        };
+        const text = JSON.stringify(holder);
+        const files = dirs.map((dir) => `${dir === '/' ? '' : dir}/${LOCK_NAME}`);
         const deadline = Date.now() + timeoutMs;
+        // What each busy lock looked like when first seen, and since when (our clock): a lock
+        // that does not change for the timeout is stale whatever the store's clock says.
+        const seen = new Map();
         for (;;) {
-            try {
-                external_node_fs_namespaceObject.writeFileSync(file, JSON.stringify(me) + '\n', { flag: 'wx', mode: 0o644 });
-                return new DirLock(file);
-            }
-            catch (error) {
-                if (errnoCode(error) !== 'EEXIST') {
-                    throw new UpdateError(`cannot create lock ${file}: ${describeError(error)}`);
+            const made = await store.create(files.map((file) => ({ path: file, type: 'symbolic', content: text })));
+            const busy = files.filter((_, index) => (0,port/* isFailure */.N)(made[index]));
+            if (busy.length === 0)
+                return new DirLocks(store, files, text, timeoutMs);
+            const mine = files.filter((_, index) => !(0,port/* isFailure */.N)(made[index]));
+            if (mine.length > 0)
+                await store.remove(mine);
+            const entries = await store.inspect(busy, { times: true });
+            for (const [index, file] of busy.entries()) {
+                const entry = entries[index];
+                if ((0,port/* isFailure */.N)(entry)) {
+                    throw new errors/* UpdateError */.mp(`cannot take the lock ${where(store, file)}: ${(0,errors/* describeError */.Uc)(made[files.indexOf(file)])}`);
+                }
+                if (entry.kind === 'none')
+                    continue; // released between our create and our look
+                if (entry.kind !== 'symlink') {
+                    throw new errors/* UpdateError */.mp(`${where(store, file)} is a ${entry.kind}, not a lock of atomic-link's (a symlink ` +
+                        `naming its holder); remove it if no other tool uses that name`);
+                }
+                if (isStale(store, file, entry, seen, timeoutMs)) {
+                    await breakLock(store, file, entry);
+                    seen.delete(file);
+                    continue;
+                }
+                if (Date.now() >= deadline) {
+                    throw new errors/* UpdateError */.mp(`${where(store, file)} is held by ${describeHolder(entry.text)}; waited ` +
+                        `${Math.round(timeoutMs / 1000)} s`);
                 }
             }
-            const holder = readHolder(file);
-            if (holder === undefined)
-                continue; // released between our create and read
-            if (isStale(file, holder, timeoutMs)) {
-                breakLock(file, holder);
-                continue;
-            }
-            if (Date.now() >= deadline) {
-                throw new UpdateError(`${dir} is locked by pid ${holder.pid} on ${holder.host} since ${holder.since} ` +
-                    `(${file}); waited ${Math.round(timeoutMs / 1000)} s`);
-            }
-            sleep(POLL_MS);
+            // A random share of the wait, so that runs which collided do not collide again.
+            await sleep(POLL_MS / 2 + Math.random() * POLL_MS);
         }
     }
-    /** Tells waiting runs that this holder is alive, during batches longer than the timeout. */
-    refresh() {
-        const now = new Date();
-        external_node_fs_namespaceObject.utimesSync(this.file, now, now);
+    /** True when a refresh is due: a quarter of the timeout has passed since the last one. */
+    get due() {
+        return Date.now() - this.lastRefresh >= this.timeoutMs / 4;
     }
-    release() {
-        external_node_fs_namespaceObject.rmSync(this.file, { force: true });
+    /**
+     * Tells waiting runs that the holder is alive, and makes sure the locks are still ours: a
+     * lock removed or taken over means another run may be working here, so the batch must stop.
+     */
+    async refresh() {
+        this.lastRefresh = Date.now();
+        const [touched, entries] = await Promise.all([
+            this.store.touch(this.files),
+            this.store.inspect(this.files),
+        ]);
+        this.files.forEach((file, index) => {
+            const entry = entries[index];
+            if (!(0,port/* isFailure */.N)(entry) && entry.kind === 'symlink' && entry.text === this.text) {
+                if (!(0,port/* isFailure */.N)(touched[index]))
+                    return;
+                throw new errors/* UpdateError */.mp(`cannot refresh the lock ${where(this.store, file)}: ${(0,errors/* describeError */.Uc)(touched[index])}`);
+            }
+            throw new errors/* UpdateError */.mp(`the lock ${where(this.store, file)} is no longer ours (${lostHow(entry)})`);
+        });
+    }
+    /** Removes the locks that are still ours; never another run's. */
+    async release() {
+        const entries = await this.store.inspect(this.files);
+        const ours = this.files.filter((_, index) => {
+            const entry = entries[index];
+            return !(0,port/* isFailure */.N)(entry) && entry.kind === 'symlink' && entry.text === this.text;
+        });
+        if (ours.length > 0)
+            await this.store.remove(ours);
     }
 }
-function readHolder(file) {
-    try {
-        return JSON.parse(external_node_fs_namespaceObject.readFileSync(file, 'utf8'));
-    }
-    catch (error) {
-        if (errnoCode(error) === 'ENOENT')
-            return undefined;
-        // A holder killed between create and write leaves an empty file: treat as unknown holder.
-        return { pid: 0, host: '', since: 'unknown' };
-    }
-}
-function isStale(file, holder, timeoutMs) {
-    if (holder.host === external_node_os_namespaceObject.hostname() && holder.pid > 0 && !processExists(holder.pid))
+function isStale(store, file, entry, seen, timeoutMs) {
+    const holder = parseHolder(entry.text);
+    if (holder && isGone(holder))
         return true;
-    const stats = external_node_fs_namespaceObject.statSync(file, { throwIfNoEntry: false });
-    return stats !== undefined && Date.now() - stats.mtimeMs > timeoutMs;
+    if (store.sameClock && Date.now() - (entry.mtimeMs ?? Date.now()) > timeoutMs)
+        return true;
+    const state = `${entry.mtimeMs} ${entry.text}`;
+    const first = seen.get(file);
+    if (first === undefined || first.state !== state) {
+        seen.set(file, { state, since: Date.now() });
+        return false;
+    }
+    return Date.now() - first.since > timeoutMs;
+}
+async function breakLock(store, file, stale) {
+    const guardFile = file + BREAK_SUFFIX;
+    const [taken] = await store.create([{ path: guardFile, type: 'symbolic', content: stale.text }]);
+    if ((0,port/* isFailure */.N)(taken)) {
+        // Another run is breaking it right now, or died doing so long ago.
+        const [breaker] = await store.inspect([guardFile], { times: true });
+        if (!(0,port/* isFailure */.N)(breaker) && breaker.kind === 'symlink' && store.sameClock) {
+            if (Date.now() - (breaker.mtimeMs ?? Date.now()) > BREAK_STALE_MS)
+                await store.remove([guardFile]);
+        }
+        return;
+    }
+    try {
+        const [now] = await store.inspect([file], { times: true });
+        if (!(0,port/* isFailure */.N)(now) && now.kind === 'symlink' && now.text === stale.text && now.mtimeMs === stale.mtimeMs) {
+            await store.remove([file]);
+        }
+    }
+    finally {
+        await store.remove([guardFile]);
+    }
+}
+function parseHolder(text) {
+    try {
+        const holder = JSON.parse(text);
+        return typeof holder?.instance === 'string' && Number.isInteger(holder.pid) ? holder : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function describeHolder(text) {
+    const holder = parseHolder(text);
+    return holder
+        ? `pid ${holder.pid} on ${holder.host} since ${holder.since}`
+        : `an unknown holder (${JSON.stringify(text.slice(0, 80))})`;
+}
+function lostHow(entry) {
+    if ((0,port/* isFailure */.N)(entry))
+        return (0,errors/* describeError */.Uc)(entry);
+    if (entry.kind === 'none')
+        return 'it was removed';
+    if (entry.kind === 'symlink')
+        return `now held by ${describeHolder(entry.text)}`;
+    return `a ${entry.kind} is there now`;
+}
+function where(store, file) {
+    return store.where ? `${store.where}:${file}` : file;
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./lib/engine/specs.js
+
+
+const ARROWS = { '->': 'symbolic', '=>': 'hard' };
+// Global, so that a second exec() from where the first match ended finds a second arrow.
+const ARROW_PATTERN = /\s(->|=>)\s/g;
+/** Parses one `LINK -> TARGET` (symbolic) or `LINK => TARGET` (hard) spec. */
+function parseSpec(text, origin) {
+    ARROW_PATTERN.lastIndex = 0;
+    const arrow = ARROW_PATTERN.exec(text);
+    const another = arrow !== null && ARROW_PATTERN.exec(text) !== null;
+    if (arrow === null || another) {
+        throw new errors/* UsageError */.eb(`${origin}: ${quote(text)} must be 'LINK -> TARGET' (symbolic) or 'LINK => TARGET' (hard)` +
+            (another ? ', with one arrow' : ''));
+    }
+    const link = text.slice(0, arrow.index).trim();
+    const target = text.slice(arrow.index + arrow[0].length).trim();
+    return checkSpec({ link, target, type: ARROWS[arrow[1]], origin });
+}
+/** True when the text looks like a spec rather than an ln-style path. */
+function isSpecText(text) {
+    return new RegExp(ARROW_PATTERN.source).test(text);
 }
 /**
- * Moves the stale lock to a name of our own before looking at it again: of two runs breaking
- * the same stale lock, the second either fails the rename (ENOENT) or finds that it moved a
- * fresh lock, which it puts back with link(), an exclusive create that never clobbers.
+ * Parses a spec file's text: a JSON array when it starts with `[`, otherwise one spec per line
+ * with blank lines and `#` comments. `source` names the file or input in messages.
  */
-function breakLock(file, stale) {
-    const aside = `${file}.stale-${process.pid}-${Date.now()}`;
+function parseSpecText(text, source) {
+    if (text.trimStart().startsWith('['))
+        return parseSpecJson(text, source);
+    const specs = [];
+    const lines = text.split(/\r?\n/);
+    for (let index = 0; index < lines.length; index++) {
+        const line = lines[index].trim();
+        if (line !== '' && !line.startsWith('#')) {
+            specs.push(parseSpec(line, `${source} line ${index + 1}`));
+        }
+    }
+    return specs;
+}
+const SPEC_KEYS = new Set(['link', 'target', 'type', 'relative', 'expect', 'backup']);
+const INTO_KEYS = new Set(['into', 'targets', 'type', 'relative']);
+function parseSpecJson(text, source) {
+    let items;
     try {
-        external_node_fs_namespaceObject.renameSync(file, aside);
+        items = JSON.parse(text);
     }
     catch (error) {
-        if (errnoCode(error) === 'ENOENT')
-            return;
-        throw error;
+        throw new errors/* UsageError */.eb(`${source}: not valid JSON: ${error.message}`);
     }
-    const moved = readHolder(aside);
-    if (moved && (moved.pid !== stale.pid || moved.since !== stale.since)) {
+    if (!Array.isArray(items))
+        throw new errors/* UsageError */.eb(`${source}: the JSON must be an array`);
+    return items.flatMap((item, index) => {
+        const origin = `${source} item ${index + 1}`;
+        if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+            throw new errors/* UsageError */.eb(`${origin}: must be an object with "link" and "target", or "into"`);
+        }
+        const record = item;
+        return 'into' in record ? intoSpecs(record, origin) : [objectSpec(record, origin)];
+    });
+}
+function objectSpec(record, origin) {
+    checkKeys(record, SPEC_KEYS, origin);
+    return checkSpec({
+        link: stringField(record, 'link', origin, true),
+        target: stringField(record, 'target', origin, true),
+        type: typeField(record, origin),
+        relative: booleanField(record, 'relative', origin),
+        expect: stringField(record, 'expect', origin, false),
+        backup: stringField(record, 'backup', origin, false),
+        origin,
+    });
+}
+/** `{"into": DIR, "targets": [...]}`: one link per target inside DIR, as `ln TARGET... DIR`. */
+function intoSpecs(record, origin) {
+    checkKeys(record, INTO_KEYS, origin);
+    const into = stringField(record, 'into', origin, true);
+    const targets = record.targets;
+    if (!Array.isArray(targets) || targets.length === 0) {
+        throw new errors/* UsageError */.eb(`${origin}: "targets" must be a non-empty array of paths`);
+    }
+    const type = typeField(record, origin);
+    const relative = booleanField(record, 'relative', origin);
+    return targets.map((target, index) => {
+        const where = `${origin} target ${index + 1}`;
+        if (typeof target !== 'string')
+            throw new errors/* UsageError */.eb(`${where}: must be a string`);
+        return checkSpec({ link: linkInto(into, target), target, type, relative, origin: where });
+    });
+}
+/** The link `ln TARGET DIR` makes: DIR/basename(TARGET). */
+function linkInto(dir, target) {
+    return external_node_path_.join(dir, external_node_path_.basename(target));
+}
+/** Rejects names no filesystem call should ever see. */
+function checkSpec(spec) {
+    checkName(spec.link, 'LINK', spec.origin);
+    checkName(spec.target, 'TARGET', spec.origin);
+    if (spec.expect !== undefined)
+        checkName(spec.expect, 'expect', spec.origin);
+    if (spec.backup !== undefined) {
+        checkName(spec.backup, 'backup suffix', spec.origin);
+        if (spec.backup.includes('/')) {
+            throw new errors/* UsageError */.eb(`${spec.origin}: backup suffix ${quote(spec.backup)} contains '/'`);
+        }
+    }
+    if (spec.link.endsWith('/')) {
+        throw new errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} ends with '/', which would follow the link into its target`);
+    }
+    return spec;
+}
+function checkName(value, what, origin) {
+    if (value === '')
+        throw new errors/* UsageError */.eb(`${origin}: ${what} is empty`);
+    if (value.includes('\0'))
+        throw new errors/* UsageError */.eb(`${origin}: ${what} contains a NUL byte`);
+    if (/[\r\n]/.test(value)) {
+        throw new errors/* UsageError */.eb(`${origin}: ${what} ${quote(value)} contains a line break`);
+    }
+}
+function checkKeys(record, allowed, origin) {
+    const unknown = Object.keys(record).filter((key) => !allowed.has(key));
+    if (unknown.length > 0) {
+        throw new errors/* UsageError */.eb(`${origin}: unknown field ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
+    }
+}
+function stringField(record, key, origin, required) {
+    const value = record[key];
+    if (value === undefined && !required)
+        return undefined;
+    if (typeof value !== 'string') {
+        throw new errors/* UsageError */.eb(`${origin}: "${key}" must be a string`);
+    }
+    return value;
+}
+function booleanField(record, key, origin) {
+    const value = record[key] ?? false;
+    if (typeof value !== 'boolean')
+        throw new errors/* UsageError */.eb(`${origin}: "${key}" must be true or false`);
+    return value;
+}
+function typeField(record, origin) {
+    const value = record.type ?? 'symbolic';
+    if (value !== 'symbolic' && value !== 'hard') {
+        throw new errors/* UsageError */.eb(`${origin}: "type" must be "symbolic" or "hard"`);
+    }
+    return value;
+}
+/** Quotes a name for a message so that spaces and control characters stay visible. */
+function quote(text) {
+    return JSON.stringify(text);
+}
+
+;// CONCATENATED MODULE: ./lib/engine/temp-names.js
+
+
+
+/**
+ * Temporary names: the prefix, the instance and pid of the run that made them (so a later run
+ * can tell a dead run's leftovers from a live one's), and a random part drawn for each name,
+ * so that nobody can plant the next name in advance.
+ *
+ * They live in the links' own directory, not in a private 0700 subdirectory (google/renameio's
+ * scheme), and that is as safe: the race raised against "create under a temporary name, then
+ * rename" is someone replacing the temporary link before the rename, and only someone allowed
+ * to remove or rename entries of this directory can, who could replace the destination itself
+ * just as well; in a sticky directory nobody but us, the directory's owner and root can touch
+ * our entry at all. A planted name is never adopted: the create is exclusive. And it costs
+ * nothing more than the rename itself: no directory to make and remove per run (two more round
+ * trips remotely), and every rename stays inside one directory.
+ */
+const TEMP_PREFIX = '.atomic-link-tmp-';
+const RUN_PART = `${TEMP_PREFIX}${ME.instance}-${ME.pid}-`;
+const LEFTOVER = /^\.atomic-link-tmp-([0-9a-f]{12})-(\d+)-[0-9a-f]{16}$/;
+let pool = Buffer.alloc(0);
+let used = 0;
+/** A fresh temporary name in `dir`. */
+function tempName(dir) {
+    // One random draw per 512 names: drawing per name costs more than the symlink it names.
+    if (used === pool.length) {
+        pool = (0,external_node_crypto_.randomBytes)(8 * 512);
+        used = 0;
+    }
+    const random = pool.toString('hex', used, used + 8);
+    used += 8;
+    return `${dir === '/' ? '' : dir}/${RUN_PART}${random}`;
+}
+/** True for a name of ours (a temporary name, or the lock), which no LINK may take. */
+function isReservedName(name) {
+    return name.startsWith(TEMP_PREFIX) || name.startsWith('.atomic-link.lock');
+}
+/**
+ * Removes the temporary names that dead runs left in `dirs`: those of a run provably gone, or
+ * older than `maxAgeMs`. Call it holding the directories' locks (`locks[i]` is the lock file of
+ * `dirs[i]`), so that no live locked run's names can be taken; the lock, just made, tells the
+ * store's own time, so ages are right even when the store's clock is not ours. Only links and
+ * files with exactly our pattern are unlinked; nothing is removed recursively or followed.
+ */
+async function sweepLeftovers(store, dirs, locks, maxAgeMs) {
+    const listings = await store.list(dirs);
+    const candidates = [];
+    listings.forEach((names, dir) => {
+        if ((0,port/* isFailure */.N)(names))
+            return;
+        for (const name of names) {
+            if (name.startsWith(TEMP_PREFIX) && LEFTOVER.test(name)) {
+                candidates.push({ file: `${dirs[dir] === '/' ? '' : dirs[dir]}/${name}`, dir });
+            }
+        }
+    });
+    if (candidates.length === 0)
+        return;
+    const entries = await store.inspect([...locks, ...candidates.map(({ file }) => file)], {
+        times: true,
+    });
+    const doomed = candidates
+        .filter(({ file, dir }, index) => isLeftover(file, entries[locks.length + index], entries[dir], maxAgeMs))
+        .map(({ file }) => file);
+    if (doomed.length > 0)
+        await store.remove(doomed);
+}
+function isLeftover(file, entry, lock, maxAgeMs) {
+    if ((0,port/* isFailure */.N)(entry) || (entry.kind !== 'symlink' && entry.kind !== 'file'))
+        return false;
+    const [, instance, pid] = LEFTOVER.exec(file.slice(file.lastIndexOf('/') + 1)) ?? [];
+    if (isGone({ instance, pid: Number(pid) }))
+        return true;
+    const now = !(0,port/* isFailure */.N)(lock) && lock.kind === 'symlink' ? lock.mtimeMs : undefined;
+    return now !== undefined && entry.mtimeMs !== undefined && now - entry.mtimeMs > maxAgeMs;
+}
+
+;// CONCATENATED MODULE: ./lib/engine/plan.js
+
+
+
+
+
+const join = (dir, name) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
+/**
+ * Resolves every link's directory (each once: batches put many links in few directories),
+ * reading nothing but the directories, so that locks can be taken on the real directories
+ * before the links' state is read.
+ */
+async function placeSpecs(store, specs, options) {
+    const spelledOf = specs.map((spec) => {
+        const slash = spec.link.lastIndexOf('/');
+        const name = spec.link.slice(slash + 1);
+        if (name === '.' || name === '..') {
+            throw new errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} does not name a link`);
+        }
+        if (isReservedName(name)) {
+            throw new errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} takes a name atomic-link keeps for its ` +
+                `lock and temporary links, which later runs remove`);
+        }
+        return slash < 0 ? '.' : spec.link.slice(0, slash) || '/';
+    });
+    const spelled = [...new Set(spelledOf)];
+    const dirs = spelled.map((dir) => external_node_path_.posix.resolve(options.cwd, dir));
+    const asked = options.root === undefined ? dirs : [...dirs, external_node_path_.posix.resolve(options.root)];
+    const reals = await store.realDirs(asked);
+    const root = options.root === undefined ? undefined : reals[dirs.length];
+    if (root !== undefined && (0,port/* isFailure */.N)(root)) {
+        throw new errors/* UsageError */.eb(`working directory ${options.root}: ${(0,errors/* describeError */.Uc)(root)}`);
+    }
+    const places = new Map();
+    spelled.forEach((key, index) => places.set(key, { dir: dirs[index], realDir: '' }));
+    return specs.map((spec, index) => {
+        const place = places.get(spelledOf[index]);
+        if (place.realDir === '') {
+            const real = reals[spelled.indexOf(spelledOf[index])];
+            if ((0,port/* isFailure */.N)(real))
+                throw missingDirectory(spec, place.dir, real);
+            if (root !== undefined)
+                checkInside(external_node_path_.posix.resolve(options.root), root, place.dir, real, spec);
+            place.realDir = real;
+        }
+        const name = spec.link.slice(spec.link.lastIndexOf('/') + 1);
+        return { spec, dir: place.dir, realDir: place.realDir, path: join(place.realDir, name) };
+    });
+}
+function missingDirectory(spec, dir, failure) {
+    const code = (0,port/* isFailure */.N)(failure) ? failure.code : '';
+    const reason = code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'ENOTDIR'
+            ? 'is not a directory'
+            : `is not usable: ${(0,errors/* describeError */.Uc)(failure)}`;
+    return new errors/* UsageError */.eb(`${spec.origin}: the directory of LINK ${quote(spec.link)}, ${dir}, ${reason}`);
+}
+/**
+ * Refuses a link whose directory leaves the root by `..`, by an absolute path, or through a
+ * symlinked parent: the directory as spelled must lie in the root as spelled, and the resolved
+ * directory in the resolved root (so a root that is itself a symlink works).
+ */
+function checkInside(root, realRoot, lexical, real, spec) {
+    for (const [base, candidate] of [
+        [root, lexical],
+        [realRoot, real],
+    ]) {
+        const relative = external_node_path_.posix.relative(base, candidate);
+        if (relative === '..' || relative.startsWith('../') || external_node_path_.posix.isAbsolute(relative)) {
+            throw new errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} is outside the working directory ${root}`);
+        }
+    }
+}
+/**
+ * Reads each link's current state and checks the spec against it, refusing anything that
+ * would lose data. Everything is asked of the store at once. Call it under the directories'
+ * locks: --expect is a compare-and-swap. Backups come out as operations of their own, placed
+ * before the link they keep.
+ */
+async function inspect(store, placed, options) {
+    const backupPaths = placed.map((item) => item.spec.backup === undefined ? undefined : item.path + item.spec.backup);
+    const hardTargets = placed.map((item) => item.spec.type === 'hard' ? external_node_path_.posix.resolve(item.realDir, item.spec.target) : undefined);
+    const expected = placed.map((item) => item.spec.type === 'hard' && item.spec.expect !== undefined
+        ? external_node_path_.posix.resolve(item.realDir, item.spec.expect)
+        : undefined);
+    const checked = placed.map((item) => item.spec.type === 'symbolic' && !options.allowDangling
+        ? { dir: item.realDir, text: symlinkContent(item) }
+        : undefined);
+    const present = (list) => list.filter((x) => x !== undefined);
+    const [entries, reached] = await Promise.all([
+        store.inspect([
+            ...placed.map((item) => item.path),
+            ...present(backupPaths),
+            ...present(hardTargets),
+            ...present(expected),
+        ]),
+        store.reach(present(checked)),
+    ]);
+    const answers = { entries: entries.values(), reached: reached.values() };
+    const next = (iterator) => iterator.next().value;
+    const links = placed.map(() => next(answers.entries));
+    const backups = backupPaths.map((file) => (file === undefined ? undefined : next(answers.entries)));
+    const hards = hardTargets.map((file) => (file === undefined ? undefined : next(answers.entries)));
+    const expects = expected.map((file) => (file === undefined ? undefined : next(answers.entries)));
+    const reaches = checked.map((item) => (item === undefined ? undefined : next(answers.reached)));
+    const operations = [];
+    placed.forEach((item, index) => {
+        const operation = plan(item, links[index]);
+        if (item.spec.type === 'symbolic') {
+            if (reaches[index] !== undefined)
+                checkReached(operation, reaches[index]);
+        }
+        else {
+            checkHardTarget(operation, hards[index]);
+            const target = hards[index];
+            operation.changed = !(operation.prior.kind === 'file' && sameFile(operation.prior, target));
+        }
+        if (operation.changed)
+            checkReplaceable(operation, options);
+        if (item.spec.expect !== undefined)
+            checkExpected(operation, item.spec.expect, expects[index]);
+        const backup = item.spec.backup;
+        if (backup !== undefined && operation.changed && operation.prior.kind !== 'none') {
+            operations.push(backupOperation(operation, backup, backups[index], options));
+        }
+        operations.push(operation);
+    });
+    refuseDuplicates(operations);
+    refuseLoops(operations);
+    return operations;
+}
+function symlinkContent(item) {
+    return item.spec.relative ? relativeTarget(item.dir, item.spec.target) : item.spec.target;
+}
+function relativeTarget(dir, target) {
+    return external_node_path_.posix.relative(dir, external_node_path_.posix.resolve(dir, target)) || '.';
+}
+function plan(item, entry) {
+    const { spec } = item;
+    const prior = toPrior(entry, spec.origin, spec.link);
+    const operation = {
+        origin: spec.origin,
+        link: spec.link,
+        path: item.path,
+        realDir: item.realDir,
+        type: spec.type,
+        content: '',
+        target: spec.target,
+        prior,
+        changed: true,
+    };
+    if (spec.type === 'symbolic') {
+        operation.content = symlinkContent(item);
+        operation.target = operation.content;
+        operation.changed = !(prior.kind === 'symlink' && prior.text === operation.content);
+    }
+    else {
+        operation.content = external_node_path_.posix.resolve(item.realDir, spec.target);
+    }
+    return operation;
+}
+function toPrior(entry, origin, link) {
+    if ((0,port/* isFailure */.N)(entry)) {
+        throw new errors/* UsageError */.eb(`${origin}: cannot read LINK ${quote(link)}: ${(0,errors/* describeError */.Uc)(entry)}`);
+    }
+    switch (entry.kind) {
+        case 'none':
+            return { kind: 'none' };
+        case 'symlink':
+            return { kind: 'symlink', text: entry.text };
+        case 'file':
+            return { kind: 'file', id: entry.id, nlink: entry.nlink };
+        case 'directory':
+            throw new errors/* UsageError */.eb(`${origin}: LINK ${quote(link)} is a real directory; rename cannot replace a ` +
+                `directory and its contents would be lost. Move it away first (this is never done for you)`);
+        default:
+            throw new errors/* UsageError */.eb(`${origin}: LINK ${quote(link)} is not a link or regular file`);
+    }
+}
+/**
+ * A regular file at the destination is data unless it is a hard link whose inode has another
+ * name, which survives the switch. Where the store cannot count names (SFTP, sshfs), replacing
+ * any file needs --replace-files.
+ */
+function checkReplaceable(operation, options) {
+    const prior = operation.prior;
+    if (prior.kind !== 'file' || options.replaceFiles)
+        return;
+    if (operation.type === 'hard' && (prior.nlink ?? 1) > 1)
+        return;
+    throw new errors/* UsageError */.eb(`${operation.origin}: LINK ${quote(operation.link)} is a regular file` +
+        (operation.type === 'hard' ? ' with no other name' : '') +
+        `; pass --replace-files to replace it`);
+}
+function checkReached(operation, reached) {
+    if (!(0,port/* isFailure */.N)(reached))
+        return;
+    const code = reached.code;
+    const reason = code === 'ENOENT' || code === 'ENOTDIR'
+        ? 'does not exist'
+        : code === 'EUNCHECKABLE'
+            ? reached.message
+            : (0,errors/* describeError */.Uc)(reached);
+    throw new errors/* UsageError */.eb(`${operation.origin}: TARGET ${quote(operation.content)} of LINK ${quote(operation.link)} ` +
+        `${reason} (resolved from ${operation.realDir}); pass --allow-dangling to link it anyway`);
+}
+function checkHardTarget(operation, entry) {
+    if ((0,port/* isFailure */.N)(entry) || entry.kind === 'none') {
+        const why = (0,port/* isFailure */.N)(entry) ? (0,errors/* describeError */.Uc)(entry) : 'ENOENT (lstat)';
+        throw new errors/* UsageError */.eb(`${operation.origin}: hard link TARGET ${quote(operation.target)} cannot be used: ${why}`);
+    }
+    if (entry.kind === 'directory') {
+        throw new errors/* UsageError */.eb(`${operation.origin}: hard link TARGET ${quote(operation.target)} is a directory`);
+    }
+}
+/** Only a store that knows inodes can tell that a hard link is already the one asked for. */
+function sameFile(prior, target) {
+    return target.kind === 'file' && prior.id !== undefined && prior.id === target.id;
+}
+/** --expect: the link must point at `expected` now, or nothing is switched (exit 1). */
+function checkExpected(operation, expected, hardExpected) {
+    const { prior, realDir } = operation;
+    let matches = false;
+    if (operation.type === 'symbolic' && prior.kind === 'symlink') {
+        matches = external_node_path_.posix.resolve(realDir, prior.text) === external_node_path_.posix.resolve(realDir, expected);
+    }
+    else if (operation.type === 'hard' && prior.kind === 'file' && hardExpected !== undefined) {
+        matches = !(0,port/* isFailure */.N)(hardExpected) && sameFile(prior, hardExpected);
+    }
+    if (!matches) {
+        const now = prior.kind === 'symlink'
+            ? `points at ${quote(prior.text)}`
+            : prior.kind === 'none'
+                ? 'does not exist'
+                : 'is a hard link or file';
+        throw new errors/* UpdateError */.mp(`${operation.origin}: LINK ${quote(operation.link)} ${now}, not at the expected ` +
+            `${quote(expected)}; nothing was changed`);
+    }
+}
+/**
+ * LINK+SUFFIX made to point at what LINK points at now: a symlink with the same text, or a new
+ * name for the same inode. It is switched in like any link, so it is never missing either.
+ */
+function backupOperation(operation, suffix, entry, options) {
+    const prior = operation.prior;
+    const link = operation.link + suffix;
+    const backup = {
+        origin: `${operation.origin} (backup)`,
+        link,
+        path: operation.path + suffix,
+        realDir: operation.realDir,
+        type: prior.kind === 'symlink' ? 'symbolic' : 'hard',
+        content: prior.kind === 'symlink' ? prior.text : operation.path,
+        target: prior.kind === 'symlink' ? prior.text : operation.link,
+        prior: toPrior(entry, operation.origin, link),
+        changed: true,
+    };
+    if (backup.type === 'symbolic' && backup.prior.kind === 'symlink') {
+        backup.changed = backup.prior.text !== backup.content;
+    }
+    if (backup.changed)
+        checkReplaceable(backup, options);
+    return backup;
+}
+function refuseDuplicates(operations) {
+    const seen = new Map();
+    for (const operation of operations) {
+        const earlier = seen.get(operation.path);
+        if (earlier) {
+            throw new errors/* UsageError */.eb(`${operation.origin}: LINK ${quote(operation.link)} is also named by ${earlier.origin}`);
+        }
+        seen.set(operation.path, operation);
+    }
+}
+/**
+ * Refuses new symlinks that would lead to each other in a circle (`a -> a`, or `a -> b` and
+ * `b -> a`): the target checks pass, as each target exists before the switch, and after it
+ * nothing resolves.
+ */
+function refuseLoops(operations) {
+    const leadsTo = new Map();
+    for (const operation of operations) {
+        if (operation.type === 'symbolic')
+            leadsTo.set(operation.path, operation);
+    }
+    const resolved = (operation) => external_node_path_.posix.resolve(operation.realDir, operation.content);
+    for (const start of leadsTo.values()) {
+        const visited = new Set([start.path]);
+        for (let at = leadsTo.get(resolved(start)); at !== undefined; at = leadsTo.get(resolved(at))) {
+            if (visited.has(at.path)) {
+                throw new errors/* UsageError */.eb(`${start.origin}: LINK ${quote(start.link)} -> ${quote(start.content)} would make a ` +
+                    `symlink loop with the other links of the batch; nothing was changed`);
+            }
+            visited.add(at.path);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/engine/probe.js
+
+
+
+/**
+ * Trial swaps are bounded by time, not by a count of lookups: over a network every swap and
+ * every lookup costs round trips, and a count would make the probe as slow as the network.
+ */
+const PROBE_MS = 1000;
+const MIN_SWAPS = 3;
+/**
+ * Before any real link is touched: fails the run where rename is known not to replace in one
+ * step (exit 3), and makes trial swaps of a scratch link, watched, where that is not known.
+ * Returns the directories where trial swaps ran.
+ */
+async function probeDirectories(store, dirs, options) {
+    const mode = options.probe ?? 'auto';
+    if (mode === 'never')
+        return [];
+    const probed = [];
+    for (const dir of dirs) {
+        const behaviour = await store.renameBehaviour(dir);
+        if (behaviour.kind === 'gap') {
+            throw new errors/* MissingLinkError */.dP(`probe: rename in ${dir} is not atomic (${behaviour.reason}): links would be missing ` +
+                `for a moment at each switch; no real link was touched`);
+        }
+        if (behaviour.kind === 'atomic' && mode === 'auto')
+            continue;
+        await trialSwaps(store, dir, behaviour.kind === 'unknown' && behaviour.exact);
+        probed.push(dir);
+    }
+    return probed;
+}
+/**
+ * Swaps a scratch link as the real switch will, while a guard watches it. Where only the
+ * rename's ability to replace is in question (`exact`), one swap settles it.
+ */
+async function trialSwaps(store, dir, exact) {
+    const scratch = tempName(dir);
+    const left = new Set();
+    try {
+        const [made] = await store.create([{ path: scratch, type: 'symbolic', content: '.' }]);
+        if ((0,port/* isFailure */.N)(made))
+            throw trialFailed(dir, made);
+        left.add(scratch);
+        const watch = await store.watch([scratch]);
+        const started = Date.now();
+        let swaps = 0;
+        let refused;
+        for (;;) {
+            swaps++;
+            const next = tempName(dir);
+            left.add(next);
+            // Sent together: a remote store makes the swap in one round trip. The texts name the
+            // directory itself, so the scratch link is live as real links are: a plain SFTP rename
+            // overwrites a dangling link but refuses a live one, and the probe must meet the refusal.
+            const [created, renamed] = await Promise.all([
+                store.create([{ path: next, type: 'symbolic', content: swaps % 2 ? './' : '.' }]),
+                store.rename([{ from: next, to: scratch, watchIndex: 0 }]),
+            ]);
+            if ((0,port/* isFailure */.N)(created[0]))
+                refused = created[0];
+            else if ((0,port/* isFailure */.N)(renamed[0]))
+                refused = renamed[0];
+            else
+                left.delete(next);
+            if (refused !== undefined || watch.soFar().missing > 0)
+                break;
+            if (exact || (swaps >= MIN_SWAPS && Date.now() - started >= PROBE_MS))
+                break;
+        }
+        const report = await watch.stop();
+        if (report.missing > 0) {
+            throw new errors/* MissingLinkError */.dP(`probe: a scratch link in ${dir} was seen missing ${report.missing} times in ` +
+                `${swaps} trial swaps (${report.lookups} lookups): rename on this filesystem ` +
+                `is not atomic (sshfs -o workaround=rename does this); no real link was touched`);
+        }
+        if (refused !== undefined)
+            throw trialFailed(dir, refused);
+    }
+    finally {
+        // A store that is gone cannot remove them; its error is not the one to report.
+        await store.remove([...left]).catch(() => undefined);
+    }
+}
+function trialFailed(dir, error) {
+    const code = (0,port/* isFailure */.N)(error) ? error.code : '';
+    const cause = ['EPERM', 'EEXIST', 'ENOTSUP', 'EACCES'].includes(code)
+        ? 'rename there will not replace an existing link; over SFTP this means the server ' +
+            'lacks the posix-rename@openssh.com extension (OpenSSH has it), and replacing a link ' +
+            'without it always leaves a moment with no link'
+        : 'the trial rename failed';
+    return new errors/* UpdateError */.mp(`probe: ${cause} (${(0,errors/* describeError */.Uc)(error)} in ${dir}); no real link was touched`);
+}
+
+;// CONCATENATED MODULE: ./lib/engine/switch-links.js
+
+
+
+
+
+
+const PROGRESS_EVERY_MS = 1000;
+/**
+ * Per-link phases go to the store in chunks: between two chunks the lock is refreshed, progress
+ * reported and a stop request seen. A chunk is still one round trip remotely.
+ */
+const CHUNK = 2000;
+/**
+ * Switches every link of the batch, or none: all specs are checked before anything is touched,
+ * and a switch that fails midway switches back the links already switched. Each switch is one
+ * rename, watched by the guard; a link seen missing fails the run after the switch.
+ */
+async function switchLinks(store, specs, options) {
+    const placed = await placeSpecs(store, specs, options);
+    if (options.dryRun) {
+        const operations = await inspect(store, placed, options);
+        return { results: operations.map(toResult), probed: [], dryRun: true, notes: [] };
+    }
+    const dirs = [...new Set(placed.map((item) => item.realDir))].sort();
+    const timeoutMs = (options.lockTimeoutSeconds ?? 60) * 1000;
+    const locks = options.lock === false ? undefined : await DirLocks.acquire(store, dirs, timeoutMs);
+    const batch = new Batch(store, options, locks);
+    let report;
+    try {
+        stopIfAsked(options, 'nothing was changed');
+        if (locks)
+            await sweepLeftovers(store, dirs, locks.files, timeoutMs);
+        const operations = await inspect(store, placed, options);
+        const pending = operations.filter((operation) => operation.changed);
+        const probed = await probeDirectories(store, [...new Set(pending.map((op) => op.realDir))], options);
+        stopIfAsked(options, 'nothing was changed');
+        const guard = await batch.run(pending);
+        const notes = await makeDurable(store, pending, options);
+        report = { results: operations.map(toResult), guard, probed, dryRun: false, notes };
+        return report;
+    }
+    finally {
+        // A failure to clean up is said, never put in place of what happened to the links.
+        const cleanup = await batch.cleanUp();
+        if (cleanup)
+            process.emitWarning(cleanup);
+    }
+}
+function stopIfAsked(options, state) {
+    const reason = options.signal?.reason;
+    if (options.signal?.aborted)
+        throw new errors/* InterruptedError */.p4(`stopped by ${reason}; ${state}`, reason);
+}
+/** The switch itself and everything it leaves to clean up, whatever way it ends. */
+class Batch {
+    store;
+    options;
+    locks;
+    temps = new Set();
+    lastProgress = Date.now();
+    constructor(store, options, locks) {
+        this.store = store;
+        this.options = options;
+        this.locks = locks;
+    }
+    /**
+     * Makes every new link under a temporary name, then renames them into place while the guard
+     * watches. Returns the guard's report; throws, with every link old or switched back, when
+     * the batch could not be done.
+     */
+    async run(pending) {
+        if (pending.length === 0)
+            return undefined;
+        const temp = pending.map((operation) => tempName(operation.realDir));
+        // Files at a LINK (hard links, or regular files with --replace-files) keep a second name
+        // until the batch is over, so that a rollback can rename them back.
+        const keptFiles = pending.flatMap((operation, index) => operation.prior.kind === 'file' ? [{ index, keep: tempName(operation.realDir) }] : []);
+        await this.createAll([
+            ...pending.map((op, index) => ({ path: temp[index], type: op.type, content: op.content })),
+            ...keptFiles.map(({ index, keep }) => ({
+                path: keep,
+                type: 'hard',
+                content: pending[index].path,
+            })),
+        ]);
+        const kept = new Map(keptFiles.map(({ index, keep }) => [index, keep]));
+        // Links that exist now are the ones that must never be missing.
+        const watched = [];
+        const renames = pending.map((operation, index) => {
+            const rename = { from: temp[index], to: operation.path };
+            if (operation.prior.kind !== 'none')
+                rename.watchIndex = watched.push(index) - 1;
+            return rename;
+        });
+        const watch = this.options.guard === false || watched.length === 0
+            ? undefined
+            : await this.store.watch(watched.map((index) => pending[index].path));
+        const done = [];
+        let failure;
         try {
-            external_node_fs_namespaceObject.linkSync(aside, file);
+            await this.renameAll(renames, done, pending);
         }
         catch (error) {
-            if (errnoCode(error) !== 'EEXIST')
-                throw error;
+            failure = await this.rollback(pending, done, kept, error);
+        }
+        // Hard links: a rename onto the same inode does nothing and leaves the temporary name.
+        const report = watch ? await watch.stop() : undefined;
+        if (report && report.missing > 0)
+            throw missingError(report, pending, failure);
+        if (failure)
+            throw failure;
+        if (report?.blind) {
+            throw new errors/* MissingLinkError */.dP(`every link is switched, but the guard lost sight of them (${report.blind}), ` +
+                `so it cannot vouch that none was missing`);
+        }
+        return report;
+    }
+    /** Creates every temporary link; if any cannot be made, nothing has been switched yet. */
+    async createAll(links) {
+        for (let start = 0; start < links.length; start += CHUNK) {
+            const chunk = links.slice(start, start + CHUNK);
+            const made = await this.store.create(chunk);
+            chunk.forEach((link, index) => {
+                if (!(0,port/* isFailure */.N)(made[index]))
+                    this.temps.add(link.path);
+            });
+            const failed = made.findIndex(port/* isFailure */.N);
+            if (failed >= 0) {
+                throw new errors/* UpdateError */.mp(`cannot create ${JSON.stringify(chunk[failed].path)}, a new link to put in place: ` +
+                    `${(0,errors/* describeError */.Uc)(made[failed])}; no link was changed`);
+            }
+            await this.between(0, 'no link was changed');
         }
     }
-    external_node_fs_namespaceObject.rmSync(aside, { force: true });
+    /** Renames in chunks; `done` collects the indexes switched, also when one fails. */
+    async renameAll(renames, done, pending) {
+        for (let start = 0; start < renames.length; start += CHUNK) {
+            const outcomes = await this.store.rename(renames.slice(start, start + CHUNK));
+            let failed;
+            outcomes.forEach((outcome, offset) => {
+                if ((0,port/* isFailure */.N)(outcome))
+                    failed ??= start + offset;
+                else {
+                    done.push(start + offset);
+                    // A hard link renamed onto its own inode stays: it is removed with the leftovers.
+                    if (pending[start + offset].type === 'symbolic')
+                        this.temps.delete(renames[start + offset].from);
+                }
+            });
+            if (failed !== undefined) {
+                const operation = pending[failed];
+                throw new errors/* UpdateError */.mp(`${operation.origin}: could not switch LINK ${JSON.stringify(operation.link)}: ` +
+                    (0,errors/* describeError */.Uc)(outcomes[failed - start]));
+            }
+            await this.between(done.length, '');
+            this.options.onProgress &&
+                Date.now() - this.lastProgress >= PROGRESS_EVERY_MS &&
+                ((this.lastProgress = Date.now()), this.options.onProgress(done.length, renames.length));
+        }
+    }
+    /** Between two chunks: a stop request ends the batch, and the lock is kept alive. */
+    async between(switched, state) {
+        stopIfAsked(this.options, state || `${switched} links were switched`);
+        if (this.locks?.due)
+            await this.locks.refresh();
+    }
+    /**
+     * Puts each switched link back as it was, each again in one rename. Returns the error to
+     * report: the cause, and the truth about every link that could not be put back.
+     */
+    async rollback(pending, done, kept, cause) {
+        const why = cause instanceof Error ? cause.message : String(cause);
+        if (done.length === 0)
+            return wrap(cause, `${why}; no link was changed`);
+        const back = done.map((index) => {
+            const operation = pending[index];
+            const prior = operation.prior;
+            if (prior.kind === 'symlink') {
+                const from = tempName(operation.realDir);
+                return {
+                    index,
+                    link: { path: from, type: 'symbolic', content: prior.text },
+                    rename: { from, to: operation.path },
+                };
+            }
+            if (prior.kind === 'file')
+                return { index, rename: { from: kept.get(index), to: operation.path } };
+            return { index };
+        });
+        const failed = new Map();
+        try {
+            const links = back.filter((item) => item.link).map((item) => item.link);
+            const made = await this.store.create(links);
+            const unmade = new Set(links.filter((_, i) => (0,port/* isFailure */.N)(made[i])).map((link) => link.path));
+            links.forEach((link, i) => (0,port/* isFailure */.N)(made[i]) || this.temps.add(link.path));
+            const renames = back.filter((item) => item.rename && !unmade.has(item.rename.from));
+            const renamed = await this.store.rename(renames.map((item) => item.rename));
+            renames.forEach((item, i) => {
+                if ((0,port/* isFailure */.N)(renamed[i]))
+                    failed.set(item.index, (0,errors/* describeError */.Uc)(renamed[i]));
+                else
+                    this.temps.delete(item.rename.from);
+            });
+            for (const item of back) {
+                if (item.link && unmade.has(item.link.path)) {
+                    failed.set(item.index, (0,errors/* describeError */.Uc)(made[links.indexOf(item.link)]));
+                }
+            }
+            const removals = back.filter((item) => !item.rename);
+            const removed = await this.store.remove(removals.map((item) => pending[item.index].path));
+            removals.forEach((item, i) => {
+                if ((0,port/* isFailure */.N)(removed[i]) && removed[i].code !== 'ENOENT')
+                    failed.set(item.index, (0,errors/* describeError */.Uc)(removed[i]));
+            });
+        }
+        catch (error) {
+            // The store itself is gone (a connection lost): nothing more can be known or done.
+            for (const item of back)
+                if (!failed.has(item.index))
+                    failed.set(item.index, `unknown: ${(0,errors/* describeError */.Uc)(error)}`);
+        }
+        if (failed.size === 0) {
+            const count = done.length === 1 ? 'the link' : `the ${done.length} links`;
+            return wrap(cause, `${why}; switched back ${count} already switched`);
+        }
+        const listed = [...failed].slice(0, 10).map(([index, reason]) => `${JSON.stringify(pending[index].link)} is new, not switched back (${reason})`);
+        const more = failed.size > 10 ? `; and ${failed.size - 10} more new` : '';
+        return new errors/* UpdateError */.mp(`${why}; switched back ${done.length - failed.size} of the ${done.length} links switched, ` +
+            `but not all: ${listed.join('; ')}${more}; every other link is as it was`);
+    }
+    /** Removes every temporary name still there, and the locks; returns what failed, if anything. */
+    async cleanUp() {
+        const problems = [];
+        try {
+            const temps = [...this.temps];
+            const removed = await this.store.remove(temps);
+            removed.forEach((outcome, index) => {
+                if ((0,port/* isFailure */.N)(outcome) && outcome.code !== 'ENOENT')
+                    problems.push(`${temps[index]}: ${(0,errors/* describeError */.Uc)(outcome)}`);
+            });
+            this.temps.clear();
+            await this.locks?.release();
+        }
+        catch (error) {
+            problems.push((0,errors/* describeError */.Uc)(error));
+        }
+        return problems.length === 0 ? undefined : `atomic-link: could not clean up: ${problems.slice(0, 3).join('; ')}; a later run removes what is left`;
+    }
 }
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-function sleep(ms) {
-    Atomics.wait(sleeper, 0, 0, ms);
+function wrap(cause, message) {
+    if (cause instanceof errors/* InterruptedError */.p4)
+        return new errors/* InterruptedError */.p4(message, cause.signal);
+    if (cause instanceof errors/* AtomicLinkError */.G7 && cause.exitCode !== 1)
+        return cause;
+    return new errors/* UpdateError */.mp(message);
+}
+/**
+ * rename is atomic at once but durable only once the directory is on disk. Filesystems that
+ * cannot fsync a directory say so, and SFTP has no way to ask: the report says which.
+ */
+async function makeDurable(store, pending, options) {
+    if (options.fsync === false || pending.length === 0)
+        return [];
+    if (!store.canSyncDirs) {
+        return ['the new links are in place but not flushed to disk: SFTP cannot fsync a directory'];
+    }
+    const dirs = [...new Set(pending.map((operation) => operation.realDir))];
+    const synced = await store.syncDirs(dirs);
+    return dirs.flatMap((dir, index) => {
+        const outcome = synced[index];
+        return (0,port/* isFailure */.N)(outcome) ? [`${dir} could not be flushed to disk: ${(0,errors/* describeError */.Uc)(outcome)}`] : [];
+    });
+}
+function missingError(report, pending, failure) {
+    const linkAt = new Map(pending.map((operation) => [operation.path, operation.link]));
+    const shown = report.sightings.slice(0, 10).map((sighting) => {
+        const when = sighting.firstMs === sighting.lastMs
+            ? `at ${sighting.firstMs} ms`
+            : `between ${sighting.firstMs} and ${sighting.lastMs} ms`;
+        const link = linkAt.get(sighting.link) ?? sighting.link;
+        return `${JSON.stringify(link)} missing ${sighting.count} times ${when}`;
+    });
+    const more = report.sightings.length > 10 ? `, and ${report.sightings.length - 10} more links` : '';
+    const also = failure === undefined ? '' : `; the update also failed: ${(0,errors/* describeError */.Uc)(failure)}`;
+    return new errors/* MissingLinkError */.dP(`the guard saw links missing during the update (${report.missing} of ${report.lookups} ` +
+        `lookups; times from when the guard started): ${shown.join('; ')}${more}${also}`);
+}
+function toResult(operation) {
+    return {
+        link: operation.link,
+        type: operation.type,
+        target: operation.target,
+        previous: operation.prior.kind === 'symlink' ? operation.prior.text : null,
+        changed: operation.changed,
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/engine/report-text.js
+/** What happened to one link, in the words every front end uses. */
+function resultStatus(result, dryRun) {
+    if (!result.changed)
+        return 'unchanged';
+    return dryRun ? 'would switch' : 'switched';
+}
+/** `switched: "current" -> "releases/v2" (was "releases/v1")`, one line per link. */
+function describeResult(result, dryRun) {
+    const arrow = result.type === 'symbolic' ? '->' : '=>';
+    const was = result.previous === null ? '' : ` (was ${JSON.stringify(result.previous)})`;
+    return (`${resultStatus(result, dryRun)}: ${JSON.stringify(result.link)} ${arrow} ` +
+        `${JSON.stringify(result.target)}${was}`);
+}
+
+;// CONCATENATED MODULE: ./lib/engine/index.js
+/** The engine's public API: everything the front ends and the stores need, and nothing more. */
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./lib/platform/stop-signals.js
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const lastWords = new Set();
+/**
+ * Runs `work` with an AbortSignal that a first SIGINT, SIGTERM or SIGHUP (a cancelled job, a
+ * Ctrl-C) aborts, its reason the signal's name: the work then ends whole and reports. A second
+ * signal exits at once with 128+N, after the `atLastSignal` cleanups (an unmount); what was
+ * switched stays switched, every link old or new, as every change is a rename.
+ */
+async function withStopSignals(work) {
+    const controller = new AbortController();
+    const onSignal = (signal) => {
+        if (!controller.signal.aborted) {
+            controller.abort(signal);
+            return;
+        }
+        for (const cleanup of lastWords)
+            cleanup();
+        process.exit(exitCodeOf(signal));
+    };
+    for (const signal of SIGNALS)
+        process.on(signal, onSignal);
+    try {
+        return await work(controller.signal);
+    }
+    finally {
+        for (const signal of SIGNALS)
+            process.off(signal, onSignal);
+    }
+}
+/** Registers a cleanup for an exit at a second signal; returns its removal. */
+function atLastSignal(cleanup) {
+    lastWords.add(cleanup);
+    return () => lastWords.delete(cleanup);
+}
+/** The shell's exit code for a process ended by `signal`. */
+function exitCodeOf(signal) {
+    return 128 + (external_node_os_.constants.signals[signal] ?? 0);
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./lib/transport/local/sshfs-view.js
+
+
+
+
+
+/**
+ * Uncached second views of sshfs mounts. Through the mount that makes a switch, nothing can
+ * see a gap in it: the kernel holds the directory's lock for the whole FUSE rename, and the
+ * lookups of the guard wait behind it, even when sshfs emulates the rename with three calls
+ * (`-o workaround=rename`) and other clients of the server see the name missing. A second
+ * connection is another client: the guard looks through it, with every cache off.
+ *
+ * The view is also mounted with `no_contain_symlinks`, so that link texts which Debian's sshfs
+ * will not read back through the main mount (absolute, or with `..`) can be read. Only lstat
+ * and readlink are ever done through it, which follow no link.
+ */
+class SshfsViews {
+    views = new Map();
+    mounts;
+    mountOfDir = new Map();
+    /**
+     * The sshfs mount holding `file`, or undefined when it is on another filesystem. Ask only
+     * for files on FUSE: the mount table is read then, and only then (it needs /proc).
+     */
+    mountOf(file) {
+        this.mounts ??= readMounts();
+        const dir = external_node_path_.dirname(file);
+        if (!this.mountOfDir.has(dir))
+            this.mountOfDir.set(dir, sshfsMountOf(this.mounts, file));
+        return this.mountOfDir.get(dir);
+    }
+    /** `file` as seen through an uncached second connection, when it is on sshfs; else `file`. */
+    viewOf(file) {
+        const mount = this.mountOf(file);
+        if (mount === undefined)
+            return file;
+        let view = this.views.get(mount.mountPoint);
+        if (view === undefined) {
+            view = openView(mount);
+            this.views.set(mount.mountPoint, view);
+        }
+        return external_node_path_.join(view, external_node_path_.relative(mount.mountPoint, file));
+    }
+    close() {
+        for (const view of this.views.values())
+            unmountFuse(view);
+        this.views.clear();
+    }
+}
+/** What is looked up through a mount with these options is the server's truth, not a copy. */
+const UNCACHED_OPTIONS = [
+    'dir_cache=no',
+    'attr_timeout=0',
+    'entry_timeout=0',
+    'negative_timeout=0',
+];
+/**
+ * Runs sshfs with `args(mountPoint)` on a new private mount point and returns it. On failure
+ * the mount point is removed and the error carries sshfs's own message.
+ */
+function mountSshfs(args) {
+    const mountPoint = external_node_fs_.mkdtempSync(external_node_path_.join(external_node_os_.tmpdir(), 'atomic-link-mnt-'));
+    try {
+        (0,external_node_child_process_namespaceObject.execFileSync)('sshfs', args(mountPoint), {
+            stdio: ['ignore', 'ignore', 'pipe'],
+            timeout: 60000,
+        });
+    }
+    catch (error) {
+        external_node_fs_.rmdirSync(mountPoint);
+        const stderr = String(error.stderr ?? '').trim();
+        throw new Error(stderr || error.message);
+    }
+    return mountPoint;
+}
+/**
+ * Mounts the same server directory again by re-running the serving sshfs with its own
+ * arguments (so the same port, identity and host keys), on a private mount point.
+ */
+function openView(mount) {
+    const args = servingArguments(mount);
+    if (args === undefined) {
+        throw new errors/* UpdateError */.mp(`cannot watch links on the sshfs mount ${mount.mountPoint}: the sshfs process serving it ` +
+            `is not visible here or is another user's, so no second connection can be opened, and through the mount ` +
+            `itself no gap can be seen; pass --no-guard --no-probe to switch unwatched`);
+    }
+    const options = [...UNCACHED_OPTIONS, 'no_contain_symlinks'].join(',');
+    try {
+        return mountSshfs((view) => [
+            ...args.map((arg) => (arg === mount.mountPoint ? view : arg)),
+            '-o',
+            options,
+        ]);
+    }
+    catch (error) {
+        throw new errors/* UpdateError */.mp(`cannot open a second, uncached view of the sshfs mount ${mount.mountPoint} to watch ` +
+            `the switch: ${error.message}`);
+    }
+}
+function unmountFuse(mountPoint) {
+    try {
+        (0,external_node_child_process_namespaceObject.execFileSync)('fusermount3', ['-u', '-z', mountPoint], { stdio: 'ignore' });
+    }
+    catch {
+        // Already gone (its connection died) or never mounted: the directory is all that is left.
+    }
+    try {
+        external_node_fs_.rmdirSync(mountPoint);
+    }
+    catch {
+        // Still busy after a lazy unmount: an empty directory in the temp dir is all it leaves.
+    }
+}
+/**
+ * The arguments of the sshfs process that serves `mount`, with its own mount point in them.
+ * Only a process of our own user, on a mount of our own user, is taken: re-running another
+ * user's command line would run whatever it holds (a ProxyCommand, an ssh_command) as us.
+ */
+function servingArguments(mount) {
+    const me = process.getuid?.();
+    if (me === undefined || mount.uid !== me)
+        return undefined;
+    for (const pid of external_node_fs_.readdirSync('/proc')) {
+        if (!/^\d+$/.test(pid))
+            continue;
+        let argv;
+        try {
+            if (external_node_fs_.statSync(`/proc/${pid}`).uid !== me)
+                continue;
+            argv = external_node_fs_.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
+        }
+        catch {
+            continue; // gone, or not ours to read
+        }
+        if (external_node_path_.basename(argv[0] ?? '') !== 'sshfs')
+            continue;
+        const args = argv.slice(1);
+        if (args.includes(mount.source) && args.includes(mount.mountPoint))
+            return args;
+    }
+    return undefined;
+}
+/** The mount table, or none where /proc is hidden (then no sshfs mount is recognised). */
+function readMounts() {
+    let table;
+    try {
+        table = external_node_fs_.readFileSync('/proc/self/mountinfo', 'utf8');
+    }
+    catch {
+        return [];
+    }
+    return table
+        .split('\n')
+        .flatMap((line) => {
+        const fields = line.split(' ');
+        const dash = fields.indexOf('-');
+        if (dash < 0)
+            return [];
+        const point = unescapeMountField(fields[4]);
+        return [
+            {
+                point,
+                type: fields[dash + 1],
+                source: unescapeMountField(fields[dash + 2]),
+                options: fields[dash + 3] ?? '',
+            },
+        ];
+    });
+}
+/** The innermost mount holding `file`, when it is sshfs. */
+function sshfsMountOf(mounts, file) {
+    let best;
+    for (const mount of mounts) {
+        const prefix = mount.point.endsWith('/') ? mount.point : `${mount.point}/`;
+        if (file !== mount.point && !file.startsWith(prefix))
+            continue;
+        if (best === undefined || mount.point.length >= best.point.length)
+            best = mount;
+    }
+    if (best?.type !== 'fuse.sshfs')
+        return undefined;
+    const uid = /(?:^|,)user_id=(\d+)/.exec(best.options)?.[1];
+    return {
+        mountPoint: best.point,
+        uid: uid === undefined ? undefined : Number(uid),
+        source: best.source,
+        serverPath: serverPathOf(best.source),
+    };
+}
+function serverPathOf(source) {
+    const rest = source.startsWith('[') ? source.slice(source.indexOf(']') + 1) : source;
+    const dir = rest.slice(rest.indexOf(':') + 1);
+    return dir.startsWith('/') ? external_node_path_.posix.normalize(dir) : undefined;
+}
+/** mountinfo writes space, tab, newline and backslash as octal escapes. */
+function unescapeMountField(field) {
+    return field.replace(/\\([0-7]{3})/g, (_, octal) => String.fromCharCode(parseInt(octal, 8)));
+}
+/**
+ * Whether the sshfs serving `mount` emulates rename (`-o workaround=rename`, or `all`): it then
+ * moves the destination aside first, and the link is missing for a moment at every switch.
+ * Undefined when its options cannot be seen.
+ */
+function emulatesRename(mount) {
+    const args = servingArguments(mount);
+    if (args === undefined)
+        return undefined;
+    const options = args.flatMap((arg, index) => arg.startsWith('-o') ? [arg.length > 2 ? arg.slice(2) : (args[index + 1] ?? '')] : []);
+    let emulates = false;
+    for (const option of options.flatMap((list) => list.split(','))) {
+        const match = /^workaround=(.*)$/.exec(option);
+        if (!match)
+            continue;
+        for (const word of match[1].split(':')) {
+            if (word === 'rename' || word === 'all')
+                emulates = true;
+            if (word === 'norename' || word === 'none')
+                emulates = false;
+        }
+    }
+    return emulates;
+}
+
+;// CONCATENATED MODULE: ./lib/transport/sshfs-mount.js
+
+
+
+
+/**
+ * Host keys are always checked, and a dead server fails the run within seconds instead of
+ * hanging it: BatchMode never prompts, and keep-alives notice a silent peer.
+ */
+function sshOptions(target) {
+    const options = [
+        'StrictHostKeyChecking=yes',
+        'BatchMode=yes',
+        'ConnectTimeout=10',
+        'ServerAliveInterval=2',
+        'ServerAliveCountMax=3',
+    ];
+    if (target.knownHosts) {
+        options.push(`UserKnownHostsFile=${target.knownHosts}`, 'GlobalKnownHostsFile=/dev/null');
+    }
+    if (target.identity)
+        options.push(`IdentityFile=${target.identity}`, 'IdentitiesOnly=yes');
+    return options;
+}
+/** A comma inside a FUSE `-o` value must be escaped, or it splits the option. */
+const escapeOption = (option) => option.replace(/\\/g, '\\\\').replace(/,/g, '\\,');
+/** Mounts the remote directory on a private mount point and returns that mount point. */
+function mountRemote(target) {
+    // Uncached: what the switch reads (the links' state, their targets) is the server's truth.
+    const options = [...sshOptions(target), ...UNCACHED_OPTIONS, ...target.sshfsOptions];
+    try {
+        return mountSshfs((mountPoint) => [
+            `${target.destination}:${target.path}`,
+            mountPoint,
+            '-p',
+            String(target.port),
+            '-o',
+            options.map(escapeOption).join(','),
+        ]);
+    }
+    catch (error) {
+        throw new errors/* UpdateError */.mp(`cannot mount ${target.destination}:${target.path} (port ${target.port}) with sshfs: ` +
+            `${sshDiagnosis(target) || error.message}; nothing was changed`);
+    }
+}
+/**
+ * sshfs swallows ssh's own messages ("Host key verification failed."), so after a failed mount
+ * the same connection is tried once with ssh alone, to say why.
+ */
+function sshDiagnosis(target) {
+    const options = sshOptions(target).flatMap((option) => ['-o', option]);
+    const result = (0,external_node_child_process_namespaceObject.spawnSync)('ssh', [...options, '-p', String(target.port), target.destination, '-s', 'sftp'], { input: '', encoding: 'utf8', timeout: 20000 });
+    const lines = (result.stderr ?? '')
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '');
+    return lines.slice(-2).join(' ').replace(/\.$/, '');
+}
+/**
+ * Runs `work` on the mounted remote directory and unmounts it on every way out: return, throw,
+ * or a second stop signal, which exits at once.
+ */
+async function withRemoteMount(target, work) {
+    const mountPoint = mountRemote(target);
+    const forget = atLastSignal(() => unmountFuse(mountPoint));
+    try {
+        return await work(mountPoint);
+    }
+    finally {
+        forget();
+        unmountFuse(mountPoint);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/platform/filesystems.js
+
+/**
+ * statfs magic numbers (Linux) of filesystems whose rename may not be one atomic replace: FUSE
+ * (sshfs may emulate it, workaround=rename), and network filesystems that may retry or emulate.
+ * Other systems number their filesystems differently, and Node shows no type name: there the
+ * answer is "unknown", and callers treat a directory as suspect only when asked to probe.
+ */
+const SUSPECT_ON_LINUX = new Map([
+    [0x65735546, 'FUSE'],
+    [0x6969, 'NFS'],
+    [0xff534d42, 'CIFS'],
+    [0xfe534d42, 'SMB2'],
+    [0x517b, 'SMB'],
+    [0x01021997, '9P'],
+    [0x00c36400, 'Ceph'],
+    [0x786f4256, 'VirtualBox shared folder'],
+    [0x47504653, 'GPFS'],
+    [0x0bd00bd0, 'Lustre'],
+]);
+const FUSE = 'FUSE';
+/** The kind of filesystem holding `dir` when it is one whose rename is suspect, else undefined. */
+function suspectFilesystem(dir) {
+    if (process.platform !== 'linux')
+        return undefined;
+    return SUSPECT_ON_LINUX.get(external_node_fs_.statfsSync(dir).type);
 }
 
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-;// CONCATENATED MODULE: ./lib/engine/guard-protocol.js
+;// CONCATENATED MODULE: ./lib/transport/local/guard-protocol.js
 /** Slots of the Int32Array over the shared control buffer. */
 const STOP = 0; // set to 1 by the main thread: report and exit
 const LOOKING = 1; // set to 1 by the worker once it is looking
@@ -292,7 +1747,7 @@ const LOOKUPS = 3; // lookups made so far, kept by the worker
 const MISSES = 4; // lookups that found a link missing so far
 const CONTROL_SLOTS = 5;
 
-;// CONCATENATED MODULE: ./lib/engine/guard.js
+;// CONCATENATED MODULE: ./lib/transport/local/guard.js
 
 
 /**
@@ -364,1184 +1819,290 @@ class Guard {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/engine/specs.js
+;// CONCATENATED MODULE: ./lib/transport/local/local-store.js
 
 
-const ARROWS = { '->': 'symbolic', '=>': 'hard' };
-// Global, so that a second exec() from where the first match ended finds a second arrow.
-const ARROW_PATTERN = /\s(->|=>)\s/g;
-/** Parses one `LINK -> TARGET` (symbolic) or `LINK => TARGET` (hard) spec. */
-function parseSpec(text, origin) {
-    ARROW_PATTERN.lastIndex = 0;
-    const arrow = ARROW_PATTERN.exec(text);
-    const another = arrow !== null && ARROW_PATTERN.exec(text) !== null;
-    if (arrow === null || another) {
-        throw new UsageError(`${origin}: ${quote(text)} must be 'LINK -> TARGET' (symbolic) or 'LINK => TARGET' (hard)` +
-            (another ? ', with one arrow' : ''));
-    }
-    const link = text.slice(0, arrow.index).trim();
-    const target = text.slice(arrow.index + arrow[0].length).trim();
-    return checkSpec({ link, target, type: ARROWS[arrow[1]], origin });
-}
-/** True when the text looks like a spec rather than an ln-style path. */
-function isSpecText(text) {
-    return new RegExp(ARROW_PATTERN.source).test(text);
-}
-/**
- * Parses a spec file's text: a JSON array when it starts with `[`, otherwise one spec per line
- * with blank lines and `#` comments. `source` names the file or input in messages.
- */
-function parseSpecText(text, source) {
-    if (text.trimStart().startsWith('['))
-        return parseSpecJson(text, source);
-    const specs = [];
-    const lines = text.split(/\r?\n/);
-    for (let index = 0; index < lines.length; index++) {
-        const line = lines[index].trim();
-        if (line !== '' && !line.startsWith('#')) {
-            specs.push(parseSpec(line, `${source} line ${index + 1}`));
-        }
-    }
-    return specs;
-}
-const SPEC_KEYS = new Set(['link', 'target', 'type', 'relative', 'expect', 'backup']);
-const INTO_KEYS = new Set(['into', 'targets', 'type', 'relative']);
-function parseSpecJson(text, source) {
-    let items;
-    try {
-        items = JSON.parse(text);
-    }
-    catch (error) {
-        throw new UsageError(`${source}: not valid JSON: ${error.message}`);
-    }
-    if (!Array.isArray(items))
-        throw new UsageError(`${source}: the JSON must be an array`);
-    return items.flatMap((item, index) => {
-        const origin = `${source} item ${index + 1}`;
-        if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-            throw new UsageError(`${origin}: must be an object with "link" and "target", or "into"`);
-        }
-        const record = item;
-        return 'into' in record ? intoSpecs(record, origin) : [objectSpec(record, origin)];
-    });
-}
-function objectSpec(record, origin) {
-    checkKeys(record, SPEC_KEYS, origin);
-    return checkSpec({
-        link: stringField(record, 'link', origin, true),
-        target: stringField(record, 'target', origin, true),
-        type: typeField(record, origin),
-        relative: booleanField(record, 'relative', origin),
-        expect: stringField(record, 'expect', origin, false),
-        backup: stringField(record, 'backup', origin, false),
-        origin,
-    });
-}
-/** `{"into": DIR, "targets": [...]}`: one link per target inside DIR, as `ln TARGET... DIR`. */
-function intoSpecs(record, origin) {
-    checkKeys(record, INTO_KEYS, origin);
-    const into = stringField(record, 'into', origin, true);
-    const targets = record.targets;
-    if (!Array.isArray(targets) || targets.length === 0) {
-        throw new UsageError(`${origin}: "targets" must be a non-empty array of paths`);
-    }
-    const type = typeField(record, origin);
-    const relative = booleanField(record, 'relative', origin);
-    return targets.map((target, index) => {
-        const where = `${origin} target ${index + 1}`;
-        if (typeof target !== 'string')
-            throw new UsageError(`${where}: must be a string`);
-        return checkSpec({ link: linkInto(into, target), target, type, relative, origin: where });
-    });
-}
-/** The link `ln TARGET DIR` makes: DIR/basename(TARGET). */
-function linkInto(dir, target) {
-    return external_node_path_namespaceObject.join(dir, external_node_path_namespaceObject.basename(target));
-}
-/** Rejects names no filesystem call should ever see. */
-function checkSpec(spec) {
-    checkName(spec.link, 'LINK', spec.origin);
-    checkName(spec.target, 'TARGET', spec.origin);
-    if (spec.expect !== undefined)
-        checkName(spec.expect, 'expect', spec.origin);
-    if (spec.backup !== undefined) {
-        checkName(spec.backup, 'backup suffix', spec.origin);
-        if (spec.backup.includes('/')) {
-            throw new UsageError(`${spec.origin}: backup suffix ${quote(spec.backup)} contains '/'`);
-        }
-    }
-    if (spec.link.endsWith('/')) {
-        throw new UsageError(`${spec.origin}: LINK ${quote(spec.link)} ends with '/', which would follow the link into its target`);
-    }
-    return spec;
-}
-function checkName(value, what, origin) {
-    if (value === '')
-        throw new UsageError(`${origin}: ${what} is empty`);
-    if (value.includes('\0'))
-        throw new UsageError(`${origin}: ${what} contains a NUL byte`);
-    if (/[\r\n]/.test(value)) {
-        throw new UsageError(`${origin}: ${what} ${quote(value)} contains a line break`);
-    }
-}
-function checkKeys(record, allowed, origin) {
-    const unknown = Object.keys(record).filter((key) => !allowed.has(key));
-    if (unknown.length > 0) {
-        throw new UsageError(`${origin}: unknown field ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
-    }
-}
-function stringField(record, key, origin, required) {
-    const value = record[key];
-    if (value === undefined && !required)
-        return undefined;
-    if (typeof value !== 'string') {
-        throw new UsageError(`${origin}: "${key}" must be a string`);
-    }
-    return value;
-}
-function booleanField(record, key, origin) {
-    const value = record[key] ?? false;
-    if (typeof value !== 'boolean')
-        throw new UsageError(`${origin}: "${key}" must be true or false`);
-    return value;
-}
-function typeField(record, origin) {
-    const value = record.type ?? 'symbolic';
-    if (value !== 'symbolic' && value !== 'hard') {
-        throw new UsageError(`${origin}: "type" must be "symbolic" or "hard"`);
-    }
-    return value;
-}
-/** Quotes a name for a message so that spaces and control characters stay visible. */
-function quote(text) {
-    return JSON.stringify(text);
-}
 
-;// CONCATENATED MODULE: ./lib/engine/prefetch.js
 
-// The lookups below run on libuv's thread pool, 4 threads unless this is set before its first
-// use: 4 requests in flight would leave most of the round trip time unused.
+
+
+// Lookups on mounted network filesystems run on libuv's thread pool, 4 threads unless this is
+// set before its first use: 4 requests in flight would leave most of a round trip unused.
 process.env.UV_THREADPOOL_SIZE ??= '32';
 const IN_FLIGHT = 32;
 /**
- * Answers to readlink and access fetched ahead, many at once. Over sshfs every lookup is a
- * round trip to the server, and inspecting links one after another costs two round trips per
- * link in turn; sshfs pipelines concurrent requests, so asking for all of them together takes
- * a fraction of that. inspect() reads the answers instead of asking again.
+ * The local filesystem through node:fs, which also serves any mounted volume (sshfs, NFS,
+ * CIFS). On a local disk each call is cheap and made at once, synchronously; on a network
+ * mount, the lookups of a phase are made many at a time, as each is a round trip.
+ *
+ * On sshfs, the guard looks through a second, uncached view of the same server directory:
+ * through the mount that makes a switch nothing can see a gap (the kernel holds the directory's
+ * lock for the whole FUSE rename), and symlink texts that Debian's sshfs will not read back
+ * through the mount (absolute, or with `..`) are read through it.
  */
-class Prefetched {
-    links = new Map();
-    targets = new Map();
-    static async fetch(links, targets) {
-        const fetched = new Prefetched();
-        const jobs = [
-            ...links.map((file) => () => settle(external_node_fs_namespaceObject.promises.readlink(file), fetched.links, file)),
-            ...targets.map((file) => () => settle(external_node_fs_namespaceObject.promises.access(file), fetched.targets, file)),
-        ];
-        let next = 0;
-        const worker = async () => {
-            while (next < jobs.length)
-                await jobs[next++]();
+class LocalStore {
+    where = '';
+    canSyncDirs = true;
+    sameClock = true;
+    knowsInodes = true;
+    views = new SshfsViews();
+    suspect = new Map();
+    guard;
+    /** A guard thread started early, so that it boots while the links are checked. */
+    spare;
+    constructor(options) {
+        if (options.guard)
+            this.spare = new Guard();
+    }
+    async realDirs(dirs) {
+        return dirs.map((dir) => attempt(() => {
+            const real = external_node_fs_.realpathSync(dir);
+            if (!external_node_fs_.statSync(real).isDirectory())
+                throw failure('ENOTDIR', 'stat', real);
+            return real;
+        }));
+    }
+    async inspect(paths, options) {
+        const times = options?.times ?? false;
+        if (!this.anyRemote(paths))
+            return paths.map((file) => attempt(() => entryOf(file, times)));
+        return concurrently(paths, async (file) => {
+            try {
+                return await remoteEntryOf(file, times);
+            }
+            catch (error) {
+                // Debian's sshfs will not read back absolute or `..` texts (contain_symlinks).
+                const mount = error.code === 'EPERM' ? this.sshfsMount(file) : undefined;
+                if (mount === undefined)
+                    throw error;
+                return { kind: 'symlink', text: external_node_fs_.readlinkSync(this.views.viewOf(file)) };
+            }
+        });
+    }
+    async reach(targets) {
+        const places = targets.map(({ dir, text }) => this.targetHere(dir, text));
+        if (!this.anyRemote(targets.map(({ dir }) => `${dir}/.`))) {
+            return places.map((place) => attempt(() => ((0,port/* isFailure */.N)(place) ? throwIt(place) : external_node_fs_.accessSync(place))));
+        }
+        return concurrently(places, async (place) => ((0,port/* isFailure */.N)(place) ? throwIt(place) : external_node_fs_.promises.access(place)));
+    }
+    async create(links) {
+        return links.map((link) => attempt(() => link.type === 'symbolic'
+            ? external_node_fs_.symlinkSync(link.content, link.path)
+            : external_node_fs_.linkSync(link.content, link.path)));
+    }
+    async rename(renames) {
+        return renames.map((rename) => attempt(() => {
+            if (rename.watchIndex !== undefined)
+                this.guard?.switching(rename.watchIndex);
+            external_node_fs_.renameSync(rename.from, rename.to);
+        }));
+    }
+    async remove(paths) {
+        return paths.map((file) => attempt(() => external_node_fs_.unlinkSync(file)));
+    }
+    async touch(paths) {
+        const now = new Date();
+        return paths.map((file) => attempt(() => external_node_fs_.lutimesSync(file, now, now)));
+    }
+    async list(dirs) {
+        return dirs.map((dir) => attempt(() => external_node_fs_.readdirSync(dir)));
+    }
+    async syncDirs(dirs) {
+        return dirs.map((dir) => attempt(() => {
+            const fd = external_node_fs_.openSync(dir, 'r');
+            try {
+                external_node_fs_.fsyncSync(fd);
+            }
+            finally {
+                external_node_fs_.closeSync(fd);
+            }
+        }));
+    }
+    async watch(paths) {
+        const guard = this.spare ?? new Guard();
+        this.spare = undefined;
+        const seenAs = paths.map((file) => this.viewOf(file));
+        try {
+            await guard.watch(seenAs);
+        }
+        catch (error) {
+            await guard.dispose();
+            throw error;
+        }
+        this.guard = guard;
+        const given = new Map(seenAs.map((seen, index) => [seen, paths[index]]));
+        return {
+            soFar: () => guard.soFar(),
+            stop: async () => {
+                this.guard = undefined;
+                const report = await guard.stop();
+                for (const sighting of report.sightings)
+                    sighting.link = given.get(sighting.link) ?? sighting.link;
+                return report;
+            },
         };
-        await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, jobs.length) }, worker));
-        return fetched;
     }
-    /** readlinkSync(file), answered from what was fetched when it was. */
-    readlink(file) {
-        const answer = this.links.get(file);
-        if (answer === undefined)
-            return external_node_fs_namespaceObject.readlinkSync(file);
-        if ('error' in answer)
-            throw answer.error;
-        return answer.value;
+    async renameBehaviour(dir) {
+        const filesystem = this.suspectOf(dir);
+        if (filesystem === undefined)
+            return { kind: 'atomic' };
+        const mount = filesystem === FUSE ? this.views.mountOf(`${dir}/.`) : undefined;
+        const emulates = mount === undefined ? undefined : emulatesRename(mount);
+        if (emulates)
+            return { kind: 'gap', reason: `the sshfs serving ${mount?.mountPoint} runs with -o workaround=rename` };
+        // Known not to emulate: whether the server renames over a link is the only question left.
+        return { kind: 'unknown', filesystem: mount ? 'sshfs' : filesystem, exact: emulates === false };
     }
-    /** accessSync(file), answered from what was fetched when it was. */
-    access(file) {
-        const answer = this.targets.get(file);
-        if (answer === undefined)
-            return external_node_fs_namespaceObject.accessSync(file);
-        if ('error' in answer)
-            throw answer.error;
+    async close() {
+        await this.spare?.dispose();
+        this.views.close();
+    }
+    suspectOf(dir) {
+        if (!this.suspect.has(dir))
+            this.suspect.set(dir, suspectFilesystem(dir));
+        return this.suspect.get(dir);
+    }
+    anyRemote(paths) {
+        return paths.some((file) => this.suspectOf(external_node_path_.dirname(file)) !== undefined);
+    }
+    sshfsMount(file) {
+        return this.suspectOf(external_node_path_.dirname(file)) === FUSE ? this.views.mountOf(file) : undefined;
+    }
+    viewOf(file) {
+        return this.sshfsMount(file) === undefined ? file : this.views.viewOf(file);
+    }
+    /**
+     * Where a symlink text read from `dir` leads, here. On a local disk the kernel resolves it
+     * from `dir`. On sshfs it is resolved as the server will, on the server's paths, and mapped
+     * onto the mount: following links through the mount would not give the server's view.
+     */
+    targetHere(dir, text) {
+        const mount = this.sshfsMount(`${dir}/.`);
+        if (mount === undefined)
+            return external_node_path_.resolve(dir, text);
+        const inMount = external_node_path_.relative(mount.mountPoint, dir);
+        const outside = failure('EUNCHECKABLE', 'reach', dir, 'is outside the remote path, so it cannot be checked');
+        if (mount.serverPath === undefined) {
+            return external_node_path_.isAbsolute(text) ? outside : insideOr(mount.mountPoint, external_node_path_.join(inMount, text), outside);
+        }
+        const serverTarget = external_node_path_.posix.resolve(external_node_path_.posix.join(mount.serverPath, inMount), text);
+        return insideOr(mount.mountPoint, external_node_path_.posix.relative(mount.serverPath, serverTarget), outside);
     }
 }
-async function settle(call, into, file) {
+function insideOr(root, relative, outside) {
+    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative))
+        return outside;
+    return external_node_path_.join(root, relative);
+}
+/** readlink first: for the common case, an existing symlink, it is the only call needed. */
+function entryOf(file, times) {
     try {
-        into.set(file, { value: String(await call) });
+        const text = external_node_fs_.readlinkSync(file);
+        return times ? { kind: 'symlink', text, mtimeMs: external_node_fs_.lstatSync(file).mtimeMs } : { kind: 'symlink', text };
     }
     catch (error) {
-        into.set(file, { error });
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/engine/plan.js
-
-
-
-
-
-/**
- * Resolves every link path, reading nothing but the links' parent directories, so that locks
- * can be taken on the real directories before the links' state is read.
- */
-function placeSpecs(specs, options) {
-    const root = options.root === undefined ? undefined : realRoot(options.root);
-    // Batches put many links in few directories: each directory is resolved and checked once,
-    // keyed by how the specs spell it.
-    const places = new Map();
-    return specs.map((spec) => {
-        const slash = spec.link.lastIndexOf('/');
-        const name = spec.link.slice(slash + 1);
-        if (name === '.' || name === '..') {
-            throw new UsageError(`${spec.origin}: LINK ${quote(spec.link)} does not name a link`);
-        }
-        const spelled = slash < 0 ? '.' : spec.link.slice(0, slash) || '/';
-        let place = places.get(spelled);
-        if (place === undefined) {
-            const dir = external_node_path_namespaceObject.resolve(options.cwd, spelled);
-            place = { dir, realDir: realDirectory(dir, spec) };
-            if (root !== undefined)
-                checkInside(root, dir, place.realDir, spec);
-            places.set(spelled, place);
-        }
-        const file = place.realDir === '/' ? `/${name}` : `${place.realDir}/${name}`;
-        return { spec, dir: place.dir, realDir: place.realDir, path: file };
-    });
-}
-function realDirectory(dir, spec) {
-    try {
-        const real = external_node_fs_namespaceObject.realpathSync(dir);
-        if (!external_node_fs_namespaceObject.statSync(real).isDirectory())
-            throw Object.assign(new Error(), { code: 'ENOTDIR' });
-        return real;
-    }
-    catch (error) {
-        const code = errnoCode(error);
-        const reason = code === 'ENOENT'
-            ? 'does not exist'
-            : code === 'ENOTDIR'
-                ? 'is not a directory'
-                : `is not usable: ${describeError(error)}`;
-        throw new UsageError(`${spec.origin}: the directory of LINK ${quote(spec.link)}, ${dir}, ${reason}`);
-    }
-}
-function realRoot(root) {
-    try {
-        return external_node_fs_namespaceObject.realpathSync(root);
-    }
-    catch (error) {
-        throw new UsageError(`working directory ${root}: ${describeError(error)}`);
-    }
-}
-/**
- * Refuses a link whose directory leaves `root` by `..`, by an absolute path, or through a
- * symlinked parent (`lexical` and `real` are that directory as spelled and resolved).
- */
-function checkInside(root, lexical, real, spec) {
-    const lexicalRoot = external_node_path_namespaceObject.resolve(root);
-    for (const [base, candidate] of [
-        [lexicalRoot, lexical],
-        [root, real],
-    ]) {
-        const relative = external_node_path_namespaceObject.relative(base, candidate);
-        if (relative === '..' || relative.startsWith('../') || external_node_path_namespaceObject.isAbsolute(relative)) {
-            throw new UsageError(`${spec.origin}: LINK ${quote(spec.link)} is outside the working directory ${lexicalRoot}`);
-        }
-    }
-}
-/**
- * Reads each link's current state and checks the spec against it, refusing anything that
- * would lose data. Call it under the directories' locks: --expect is a compare-and-swap.
- * Backups come out as operations of their own, placed before the link they keep.
- */
-async function inspect(placed, options, views) {
-    const known = await prefetchRemote(placed, options, views);
-    const operations = [];
-    for (const item of placed) {
-        const operation = inspectOne(item, options, views, known);
-        const backup = item.spec.backup;
-        if (backup !== undefined && operation.changed && operation.prior.kind !== 'none') {
-            operations.push(backupOperation(operation, backup, options, views, known));
-        }
-        operations.push(operation);
-    }
-    refuseDuplicates(operations);
-    return operations;
-}
-/**
- * On sshfs, the readlink and access calls that inspectOne() will make, fetched ahead all at
- * once; on local disks each call is cheap, and is made when needed.
- */
-async function prefetchRemote(placed, options, views) {
-    const remote = placed.filter((item) => views.mountOf(item.path) !== undefined);
-    const targets = remote.flatMap((item) => {
-        if (item.spec.type !== 'symbolic' || options.allowDangling)
-            return [];
-        const here = targetHere(item.path, item.realDir, symlinkContent(item), views);
-        return here === undefined ? [] : [here];
-    });
-    return Prefetched.fetch(remote.map((item) => item.path), targets);
-}
-function symlinkContent(item) {
-    return item.spec.relative ? relativeTarget(item.dir, item.spec.target) : item.spec.target;
-}
-function inspectOne(item, options, views, known) {
-    const { spec } = item;
-    const prior = readPrior(item.path, spec.link, spec.origin, views, known);
-    const operation = {
-        origin: spec.origin,
-        link: spec.link,
-        path: item.path,
-        realDir: item.realDir,
-        type: spec.type,
-        content: '',
-        target: spec.target,
-        prior,
-        changed: true,
-    };
-    if (spec.type === 'symbolic') {
-        operation.content = symlinkContent(item);
-        operation.target = operation.content;
-        checkSymlinkTarget(operation, options, views, known);
-        operation.changed = !(prior.kind === 'symlink' && prior.text === operation.content);
-    }
-    else {
-        operation.content = external_node_path_namespaceObject.resolve(item.realDir, spec.target);
-        const target = checkHardTarget(operation);
-        operation.changed = !(prior.kind === 'file' && sameInode(prior, target));
-    }
-    if (operation.changed)
-        checkReplaceable(operation, options);
-    if (spec.expect !== undefined)
-        checkExpected(operation, spec.expect);
-    return operation;
-}
-function readPrior(file, link, origin, views, known) {
-    // readlink first: for the common case, an existing symlink, it is the only call needed.
-    try {
-        return { kind: 'symlink', text: known.readlink(file) };
-    }
-    catch (error) {
-        const code = errnoCode(error);
+        const code = error.code;
         if (code === 'ENOENT')
             return { kind: 'none' };
-        // Debian's sshfs will not read back absolute or `..` texts (contain_symlinks).
-        if (code === 'EPERM' && views.mountOf(file)) {
-            return { kind: 'symlink', text: external_node_fs_namespaceObject.readlinkSync(views.viewOf(file)) };
-        }
-        if (code !== 'EINVAL') {
-            throw new UsageError(`${origin}: cannot read LINK ${quote(link)}: ${describeError(error)}`);
-        }
-    }
-    const stats = external_node_fs_namespaceObject.lstatSync(file);
-    if (stats.isDirectory()) {
-        throw new UsageError(`${origin}: LINK ${quote(link)} is a real directory; rename cannot replace a directory ` +
-            `and its contents would be lost. Move it away first (this is never done for you)`);
-    }
-    if (!stats.isFile()) {
-        throw new UsageError(`${origin}: LINK ${quote(link)} is not a link or regular file`);
-    }
-    return { kind: 'file', dev: stats.dev, ino: stats.ino };
-}
-/**
- * A regular file at the destination is data unless it is a hard link whose inode has another
- * name, which survives the switch. sshfs reports st_nlink 1 for everything, so hard links
- * there need --replace-files.
- */
-function checkReplaceable(operation, options) {
-    if (operation.prior.kind !== 'file' || options.replaceFiles)
-        return;
-    const stats = external_node_fs_namespaceObject.lstatSync(operation.path);
-    if (operation.type === 'hard' && stats.nlink > 1)
-        return;
-    throw new UsageError(`${operation.origin}: LINK ${quote(operation.link)} is a regular file` +
-        (operation.type === 'hard' ? ' with no other name' : '') +
-        `; pass --replace-files to replace it`);
-}
-function relativeTarget(dir, target) {
-    return external_node_path_namespaceObject.relative(dir, external_node_path_namespaceObject.resolve(dir, target)) || '.';
-}
-/**
- * Where the link's target is visible from here. On a local disk the kernel resolves the text
- * from the link's real directory. On sshfs the text is resolved as the server will, on the
- * server's paths, and mapped onto the mount; following links through the mount would not
- * give the server's view (and Debian's sshfs refuses absolute and `..` links there).
- * Undefined when the target lies outside the mounted directory.
- */
-function targetHere(file, realDir, text, views) {
-    const mount = views.mountOf(file);
-    if (mount === undefined)
-        return external_node_path_namespaceObject.isAbsolute(text) ? text : `${realDir}/${text}`;
-    const inMount = external_node_path_namespaceObject.relative(mount.mountPoint, realDir);
-    if (mount.serverPath === undefined) {
-        return external_node_path_namespaceObject.isAbsolute(text)
-            ? undefined
-            : insideOrUndefined(mount.mountPoint, external_node_path_namespaceObject.join(inMount, text));
-    }
-    const serverTarget = external_node_path_namespaceObject.posix.resolve(external_node_path_namespaceObject.posix.join(mount.serverPath, inMount), text);
-    return insideOrUndefined(mount.mountPoint, external_node_path_namespaceObject.posix.relative(mount.serverPath, serverTarget));
-}
-function insideOrUndefined(root, relative) {
-    if (relative.startsWith('..') || external_node_path_namespaceObject.isAbsolute(relative))
-        return undefined;
-    return external_node_path_namespaceObject.join(root, relative);
-}
-function checkSymlinkTarget(operation, options, views, known) {
-    if (options.allowDangling)
-        return;
-    const here = targetHere(operation.path, operation.realDir, operation.content, views);
-    if (here === undefined) {
-        throw new UsageError(`${operation.origin}: TARGET ${quote(operation.content)} is outside the remote path, ` +
-            `so it cannot be checked; pass --allow-dangling to link it unchecked`);
-    }
-    try {
-        // access() resolves the target as stat() would, without building a Stats object per link.
-        known.access(here);
-    }
-    catch (error) {
-        const code = errnoCode(error);
-        const reason = code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : describeError(error);
-        throw new UsageError(`${operation.origin}: TARGET ${quote(operation.content)} of LINK ${quote(operation.link)} ` +
-            `${reason} (resolved from ${operation.realDir}); pass --allow-dangling to link it anyway`);
-    }
-}
-function checkHardTarget(operation) {
-    let stats;
-    try {
-        stats = external_node_fs_namespaceObject.lstatSync(operation.content);
-    }
-    catch (error) {
-        throw new UsageError(`${operation.origin}: hard link TARGET ${quote(operation.target)} cannot be used: ` +
-            describeError(error));
-    }
-    if (stats.isDirectory()) {
-        throw new UsageError(`${operation.origin}: hard link TARGET ${quote(operation.target)} is a directory`);
-    }
-    return stats;
-}
-function sameInode(prior, stats) {
-    return prior.dev === stats.dev && prior.ino === stats.ino;
-}
-/** --expect: the link must point at `expected` now, or nothing is switched (exit 1). */
-function checkExpected(operation, expected) {
-    const { prior, realDir } = operation;
-    let matches = false;
-    if (operation.type === 'symbolic' && prior.kind === 'symlink') {
-        matches = external_node_path_namespaceObject.resolve(realDir, prior.text) === external_node_path_namespaceObject.resolve(realDir, expected);
-    }
-    else if (operation.type === 'hard' && prior.kind === 'file') {
-        const stats = external_node_fs_namespaceObject.statSync(external_node_path_namespaceObject.resolve(realDir, expected), { throwIfNoEntry: false });
-        matches = stats !== undefined && sameInode(prior, stats);
-    }
-    if (!matches) {
-        const now = prior.kind === 'symlink' ? `points at ${quote(prior.text)}` : describePrior(prior);
-        throw new UpdateError(`${operation.origin}: LINK ${quote(operation.link)} ${now}, not at the expected ` +
-            `${quote(expected)}; nothing was changed`);
-    }
-}
-function describePrior(prior) {
-    return prior.kind === 'none' ? 'does not exist' : 'is a hard link or file';
-}
-/**
- * LINK+SUFFIX made to point at what LINK points at now: a symlink with the same text, or a new
- * name for the same inode. It is switched in like any link, so it is never missing either.
- */
-function backupOperation(operation, suffix, options, views, known) {
-    const prior = operation.prior;
-    const link = operation.link + suffix;
-    const file = operation.path + suffix;
-    const backup = {
-        origin: `${operation.origin} (backup)`,
-        link,
-        path: file,
-        realDir: operation.realDir,
-        type: prior.kind === 'symlink' ? 'symbolic' : 'hard',
-        content: prior.kind === 'symlink' ? prior.text : operation.path,
-        target: prior.kind === 'symlink' ? prior.text : operation.link,
-        prior: readPrior(file, link, operation.origin, views, known),
-        changed: true,
-    };
-    if (backup.type === 'symbolic' && backup.prior.kind === 'symlink') {
-        backup.changed = backup.prior.text !== backup.content;
-    }
-    if (backup.changed)
-        checkReplaceable(backup, options);
-    return backup;
-}
-function refuseDuplicates(operations) {
-    const seen = new Map();
-    for (const operation of operations) {
-        const earlier = seen.get(operation.path);
-        if (earlier) {
-            throw new UsageError(`${operation.origin}: LINK ${quote(operation.link)} is also named by ${earlier.origin}`);
-        }
-        seen.set(operation.path, operation);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/engine/replace-link.js
-
-
-/**
- * Makes `dest` a link to `content` (a symlink's text, or the path to hard-link) with a single
- * rename(2), so that no lookup of `dest` ever finds it missing: rename replaces the name in one
- * step and never follows a symlink at `dest`. `dest` is never unlinked.
- *
- * On failure the error of the failing call is thrown, `dest` is as it was (a rename happens
- * whole or not at all) and the temporary name is gone.
- */
-function replaceLink(temps, type, content, dest) {
-    const temp = createLink(temps, type, content);
-    try {
-        external_node_fs_namespaceObject.renameSync(temp, dest);
-    }
-    catch (error) {
-        try {
-            removeIfPresent(temp);
-        }
-        catch {
-            // The rename's error is the one to report.
-        }
-        throw error;
-    }
-    // When temp and dest already name the same inode, POSIX rename succeeds without doing
-    // anything and leaves temp behind; only hard links can get here (as coreutils' force-link).
-    if (type === 'hard')
-        removeIfPresent(temp);
-}
-const ATTEMPTS = 10;
-/**
- * Creates the new link under a fresh temporary name and returns that name. The create is
- * itself exclusive; a name someone planted (EEXIST) is passed over for another, a few times.
- */
-function createLink(temps, type, content) {
-    for (let attempt = 1;; attempt++) {
-        const temp = temps.next();
-        try {
-            if (type === 'symbolic')
-                external_node_fs_namespaceObject.symlinkSync(content, temp);
-            else
-                external_node_fs_namespaceObject.linkSync(content, temp);
-            return temp;
-        }
-        catch (error) {
-            if (errnoCode(error) !== 'EEXIST' || attempt === ATTEMPTS)
-                throw error;
-        }
-    }
-}
-function removeIfPresent(file) {
-    try {
-        external_node_fs_namespaceObject.unlinkSync(file);
-    }
-    catch (error) {
-        if (errnoCode(error) !== 'ENOENT')
+        if (code !== 'EINVAL')
             throw error;
     }
+    return fromStats(external_node_fs_.lstatSync(file));
 }
-
-;// CONCATENATED MODULE: ./lib/engine/probe.js
-
-
-
-
-/**
- * statfs magic numbers of filesystems whose rename may not be a single atomic replace: FUSE
- * (sshfs may emulate it, workaround=rename), and network filesystems that may retry or emulate.
- */
-const SUSPECT_FILESYSTEMS = new Map([
-    [0x65735546, 'FUSE'],
-    [0x6969, 'NFS'],
-    [0xff534d42, 'CIFS'],
-    [0xfe534d42, 'SMB2'],
-    [0x517b, 'SMB'],
-    [0x01021997, '9P'],
-    [0x00c36400, 'Ceph'],
-    [0x786f4256, 'VirtualBox shared folder'],
-    [0x47504653, 'GPFS'],
-    [0x0bd00bd0, 'Lustre'],
-]);
-/**
- * Trial swaps go on until the guard has looked often enough to have seen a gap if there is
- * one: on a busy machine a fixed handful of swaps can all fall between its lookups. They stop
- * at once when a gap is seen.
- */
-const MIN_SWAPS = 20;
-const MIN_LOOKUPS = 400;
-const MAX_SWAPS = 500;
-/** The kind of filesystem `dir` is on when it is one to probe, else undefined. */
-function suspectFilesystem(dir) {
-    return SUSPECT_FILESYSTEMS.get(external_node_fs_namespaceObject.statfsSync(dir).type);
-}
-function shouldProbe(dir, mode) {
-    return mode === 'always' || (mode === 'auto' && suspectFilesystem(dir) !== undefined);
-}
-/**
- * Trial swaps of a scratch link in `dir`, done exactly as the real switch will be and watched
- * by a guard, before any real link is touched. A rename that will not replace an existing name
- * fails the run (exit 1); a scratch link seen missing fails it as a missing moment (exit 3).
- */
-async function probeDirectory(dir, temps, views) {
-    const scratch = temps.next();
-    replaceLink(temps, 'symbolic', scratchTarget(0), scratch);
+async function remoteEntryOf(file, times) {
     try {
-        const guard = new Guard();
-        await guard.watch([views.viewOf(scratch)]);
-        const { swaps, refused } = trialSwaps(temps, scratch, guard);
-        const report = await guard.stop();
-        if (report.missing > 0) {
-            throw new MissingLinkError(`probe: a scratch link in ${dir} was seen missing ${report.missing} times in ` +
-                `${swaps} trial swaps (${report.lookups} lookups): rename on this filesystem ` +
-                `is not atomic (sshfs -o workaround=rename does this); no real link was touched`);
-        }
-        if (refused !== undefined)
-            throw renameRefused(dir, refused);
-    }
-    finally {
-        removeIfPresent(scratch);
-    }
-}
-/** Swaps the scratch link while the guard looks; stops at the first failed swap. */
-function trialSwaps(temps, scratch, guard) {
-    for (let swap = 1;; swap++) {
-        try {
-            replaceLink(temps, 'symbolic', scratchTarget(swap), scratch);
-        }
-        catch (error) {
-            return { swaps: swap, refused: error };
-        }
-        const seen = guard.soFar();
-        const enough = swap >= MIN_SWAPS && seen.lookups >= MIN_LOOKUPS;
-        if (seen.missing > 0 || enough || swap >= MAX_SWAPS)
-            return { swaps: swap };
-    }
-}
-/**
- * Texts naming the directory itself, so the scratch link is live like a real one: a plain SFTP
- * rename overwrites a dangling link but refuses a live one, and the probe must meet the refusal.
- */
-function scratchTarget(swap) {
-    return swap % 2 === 0 ? '.' : './';
-}
-function renameRefused(dir, error) {
-    const code = errnoCode(error);
-    const cause = code === 'EPERM' || code === 'EEXIST' || code === 'ENOTSUP' || code === 'EACCES'
-        ? 'rename there will not replace an existing link; over SFTP this means the server ' +
-            'lacks the posix-rename@openssh.com extension (OpenSSH has it), and replacing a link ' +
-            'without it always leaves a moment with no link'
-        : 'the trial rename failed';
-    return new UpdateError(`probe: ${cause} (${describeError(error)} in ${dir}); no real link was touched`);
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./lib/engine/sshfs-view.js
-
-
-
-
-
-/**
- * Uncached second views of sshfs mounts. Through the mount that makes a switch, nothing can
- * see a gap in it: the kernel holds the directory's lock for the whole FUSE rename, and the
- * lookups of the guard wait behind it, even when sshfs emulates the rename with three calls
- * (`-o workaround=rename`) and other clients of the server see the name missing. A second
- * connection is another client: the guard looks through it, with every cache off.
- *
- * The view is also mounted with `no_contain_symlinks`, so that link texts which Debian's sshfs
- * will not read back through the main mount (absolute, or with `..`) can be read. Only lstat
- * and readlink are ever done through it, which follow no link.
- */
-class SshfsViews {
-    views = new Map();
-    mounts = readMounts();
-    mountOfDir = new Map();
-    // Asked for every link: where no sshfs is mounted at all, the answer needs no path work.
-    anySshfs = this.mounts.some((mount) => mount.type === 'fuse.sshfs');
-    /** The sshfs mount holding `file`, or undefined when it is on another filesystem. */
-    mountOf(file) {
-        if (!this.anySshfs)
-            return undefined;
-        const dir = external_node_path_namespaceObject.dirname(file);
-        if (!this.mountOfDir.has(dir))
-            this.mountOfDir.set(dir, sshfsMountOf(this.mounts, file));
-        return this.mountOfDir.get(dir);
-    }
-    /** `file` as seen through an uncached second connection, when it is on sshfs; else `file`. */
-    viewOf(file) {
-        const mount = this.mountOf(file);
-        if (mount === undefined)
-            return file;
-        let view = this.views.get(mount.mountPoint);
-        if (view === undefined) {
-            view = openView(mount);
-            this.views.set(mount.mountPoint, view);
-        }
-        return external_node_path_namespaceObject.join(view, external_node_path_namespaceObject.relative(mount.mountPoint, file));
-    }
-    close() {
-        for (const view of this.views.values())
-            unmountFuse(view);
-        this.views.clear();
-    }
-}
-/** What is looked up through a mount with these options is the server's truth, not a copy. */
-const UNCACHED_OPTIONS = [
-    'dir_cache=no',
-    'attr_timeout=0',
-    'entry_timeout=0',
-    'negative_timeout=0',
-];
-/**
- * Runs sshfs with `args(mountPoint)` on a new private mount point and returns it. On failure
- * the mount point is removed and the error carries sshfs's own message.
- */
-function mountSshfs(args) {
-    const mountPoint = external_node_fs_namespaceObject.mkdtempSync(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'atomic-link-mnt-'));
-    try {
-        (0,external_node_child_process_namespaceObject.execFileSync)('sshfs', args(mountPoint), {
-            stdio: ['ignore', 'ignore', 'pipe'],
-            timeout: 60000,
-        });
+        const text = await external_node_fs_.promises.readlink(file);
+        if (!times)
+            return { kind: 'symlink', text };
+        return { kind: 'symlink', text, mtimeMs: (await external_node_fs_.promises.lstat(file)).mtimeMs };
     }
     catch (error) {
-        external_node_fs_namespaceObject.rmdirSync(mountPoint);
-        const stderr = String(error.stderr ?? '').trim();
-        throw new Error(stderr || error.message);
-    }
-    return mountPoint;
-}
-/**
- * Mounts the same server directory again by re-running the serving sshfs with its own
- * arguments (so the same port, identity and host keys), on a private mount point.
- */
-function openView(mount) {
-    const args = servingArguments(mount);
-    if (args === undefined) {
-        throw new UpdateError(`cannot watch links on the sshfs mount ${mount.mountPoint}: the sshfs process serving it ` +
-            `is not visible here, so no second connection can be opened, and through the mount ` +
-            `itself no gap can be seen; pass --no-guard --no-probe to switch unwatched`);
-    }
-    const options = [...UNCACHED_OPTIONS, 'no_contain_symlinks'].join(',');
-    try {
-        return mountSshfs((view) => [
-            ...args.map((arg) => (arg === mount.mountPoint ? view : arg)),
-            '-o',
-            options,
-        ]);
-    }
-    catch (error) {
-        throw new UpdateError(`cannot open a second, uncached view of the sshfs mount ${mount.mountPoint} to watch ` +
-            `the switch: ${error.message}`);
-    }
-}
-function unmountFuse(mountPoint) {
-    try {
-        (0,external_node_child_process_namespaceObject.execFileSync)('fusermount3', ['-u', '-z', mountPoint], { stdio: 'ignore' });
-    }
-    catch {
-        // Already gone (its connection died) or never mounted: the directory is all that is left.
-    }
-    try {
-        external_node_fs_namespaceObject.rmdirSync(mountPoint);
-    }
-    catch {
-        // Still busy after a lazy unmount: an empty directory in the temp dir is all it leaves.
-    }
-}
-/** The arguments of the sshfs process that serves `mount`, with its own mount point in them. */
-function servingArguments(mount) {
-    for (const pid of external_node_fs_namespaceObject.readdirSync('/proc')) {
-        if (!/^\d+$/.test(pid))
-            continue;
-        let argv;
-        try {
-            argv = external_node_fs_namespaceObject.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
-        }
-        catch {
-            continue; // gone, or not ours to read
-        }
-        if (external_node_path_namespaceObject.basename(argv[0] ?? '') !== 'sshfs')
-            continue;
-        const args = argv.slice(1);
-        if (args.includes(mount.source) && args.includes(mount.mountPoint))
-            return args;
-    }
-    return undefined;
-}
-function readMounts() {
-    return external_node_fs_namespaceObject.readFileSync('/proc/self/mountinfo', 'utf8')
-        .split('\n')
-        .flatMap((line) => {
-        const fields = line.split(' ');
-        const dash = fields.indexOf('-');
-        if (dash < 0)
-            return [];
-        const point = unescapeMountField(fields[4]);
-        return [{ point, type: fields[dash + 1], source: unescapeMountField(fields[dash + 2]) }];
-    });
-}
-/** The innermost mount holding `file`, when it is sshfs. */
-function sshfsMountOf(mounts, file) {
-    let best;
-    for (const mount of mounts) {
-        const prefix = mount.point.endsWith('/') ? mount.point : `${mount.point}/`;
-        if (file !== mount.point && !file.startsWith(prefix))
-            continue;
-        if (best === undefined || mount.point.length >= best.point.length)
-            best = mount;
-    }
-    if (best?.type !== 'fuse.sshfs')
-        return undefined;
-    return { mountPoint: best.point, source: best.source, serverPath: serverPathOf(best.source) };
-}
-function serverPathOf(source) {
-    const rest = source.startsWith('[') ? source.slice(source.indexOf(']') + 1) : source;
-    const dir = rest.slice(rest.indexOf(':') + 1);
-    return dir.startsWith('/') ? external_node_path_namespaceObject.posix.normalize(dir) : undefined;
-}
-/** mountinfo writes space, tab, newline and backslash as octal escapes. */
-function unescapeMountField(field) {
-    return field.replace(/\\([0-7]{3})/g, (_, octal) => String.fromCharCode(parseInt(octal, 8)));
-}
-
-;// CONCATENATED MODULE: ./lib/engine/switch-links.js
-
-
-
-
-
-
-
-
-
-const PROGRESS_EVERY_MS = 1000;
-/**
- * Switches every link of the batch, or none: all specs are checked before anything is touched,
- * and a switch that fails midway switches back the links already switched. Each switch is one
- * rename, watched by the guard; a link seen missing fails the run after the switch.
- */
-async function switchLinks(specs, options) {
-    const placed = placeSpecs(specs, options);
-    const views = new SshfsViews();
-    try {
-        if (options.dryRun) {
-            const operations = await inspect(placed, options, views);
-            return { results: operations.map(toResult), probed: [], dryRun: true };
-        }
-        return await switchPlaced(placed, options, views);
-    }
-    finally {
-        views.close();
-    }
-}
-async function switchPlaced(placed, options, views) {
-    // Started first, so that the thread boots while the locks are taken and the links read.
-    const guard = options.guard === false ? undefined : new Guard();
-    const dirs = [...new Set(placed.map((item) => item.realDir))].sort();
-    const timeoutMs = (options.lockTimeoutSeconds ?? 60) * 1000;
-    const locks = [];
-    const temps = new Map();
-    let watching = false;
-    try {
-        // Sorted, so two runs over overlapping directories cannot deadlock.
-        if (options.lock !== false)
-            for (const dir of dirs)
-                locks.push(DirLock.acquire(dir, timeoutMs));
-        for (const dir of dirs)
-            sweepLeftovers(dir, timeoutMs);
-        const operations = await inspect(placed, options, views);
-        const pending = operations.filter((operation) => operation.changed);
-        for (const operation of pending) {
-            if (!temps.has(operation.realDir))
-                temps.set(operation.realDir, new TempNames(operation.realDir));
-        }
-        const probed = [...temps.keys()].filter((dir) => shouldProbe(dir, options.probe ?? 'auto'));
-        for (const dir of probed)
-            await probeDirectory(dir, temps.get(dir), views);
-        // Links that exist now are the ones that must never be missing. Where they are on sshfs,
-        // the guard looks through an uncached second view.
-        const watchedPaths = [];
-        // Per pending operation, its index among the watched paths, or -1.
-        const watchSlots = new Int32Array(pending.length).fill(-1);
-        pending.forEach((operation, index) => {
-            if (operation.prior.kind === 'none')
-                return;
-            watchSlots[index] = watchedPaths.length;
-            watchedPaths.push(views.viewOf(operation.path));
-        });
-        if (guard && watchedPaths.length > 0) {
-            await guard.watch(watchedPaths);
-            watching = true;
-        }
-        let failure;
-        try {
-            runBatch(pending, temps, locks, options, (index) => {
-                if (watchSlots[index] >= 0)
-                    guard?.switching(watchSlots[index]);
-            });
-        }
-        catch (error) {
-            failure = error;
-        }
-        const report = watching ? await guard.stop() : undefined;
-        watching = false;
-        if (report && report.missing > 0) {
-            const linkSeenAs = new Map(pending.map((op) => [views.viewOf(op.path), op.link]));
-            throw missingError(report, linkSeenAs, failure);
-        }
-        if (failure !== undefined)
-            throw failure;
-        if (report?.blind) {
-            throw new MissingLinkError(`every link is switched, but the guard lost sight of them (${report.blind}), ` +
-                `so it cannot vouch that none was missing`);
-        }
-        if (options.fsync !== false)
-            for (const dir of temps.keys())
-                fsyncDirectory(dir);
-        return { results: operations.map(toResult), guard: report, probed, dryRun: false };
-    }
-    finally {
-        // On the way out after a failure; the failure is what gets reported.
-        if (watching)
-            await guard?.stop().catch(() => undefined);
-        else
-            await guard?.dispose();
-        for (const names of temps.values())
-            names.removeKept();
-        for (const lock of locks)
-            lock.release();
-    }
-}
-/** Switches each link; on a failure, switches back those already done and throws. */
-function runBatch(pending, temps, locks, options, beforeSwitch) {
-    const done = [];
-    // Files (hard links, or regular files with --replace-files) keep a second, temporary name
-    // until the batch is over, so a rollback can rename them back.
-    const kept = new Map();
-    let lastReport = Date.now();
-    for (let index = 0; index < pending.length; index++) {
-        const operation = pending[index];
-        const names = temps.get(operation.realDir);
-        try {
-            if (operation.prior.kind === 'file') {
-                const keep = names.keep();
-                external_node_fs_namespaceObject.linkSync(operation.path, keep);
-                kept.set(operation, keep);
-            }
-            beforeSwitch(index);
-            replaceLink(names, operation.type, operation.content, operation.path);
-        }
-        catch (error) {
-            const undone = rollback(done, temps, kept);
-            throw new UpdateError(`${operation.origin}: could not switch LINK ${JSON.stringify(operation.link)}: ` +
-                `${describeError(error)}; ${undone}`);
-        }
-        done.push(operation);
-        if (Date.now() - lastReport >= PROGRESS_EVERY_MS) {
-            lastReport = Date.now();
-            for (const lock of locks)
-                lock.refresh();
-            options.onProgress?.(done.length, pending.length);
-        }
-    }
-}
-/** Puts each switched link back as it was, newest first, each again in one rename. */
-function rollback(done, temps, kept) {
-    const failed = [];
-    for (const operation of [...done].reverse()) {
-        const prior = operation.prior;
-        try {
-            if (prior.kind === 'symlink') {
-                replaceLink(temps.get(operation.realDir), 'symbolic', prior.text, operation.path);
-            }
-            else if (prior.kind === 'file') {
-                external_node_fs_namespaceObject.renameSync(kept.get(operation), operation.path);
-            }
-            else {
-                // There was no link before this run: back to no link.
-                removeIfPresent(operation.path);
-            }
-        }
-        catch (error) {
-            failed.push(`${JSON.stringify(operation.link)} (${describeError(error)})`);
-        }
-    }
-    if (done.length === 0)
-        return 'no link was changed';
-    if (failed.length === 0) {
-        return `switched back the ${done.length} link${done.length === 1 ? '' : 's'} already switched`;
-    }
-    const more = failed.length > 5 ? ` and ${failed.length - 5} more` : '';
-    return (`switched back ${done.length - failed.length} of ${done.length}; ` +
-        `could not switch back ${failed.slice(0, 5).join(', ')}${more}`);
-}
-function missingError(report, linkSeenAs, failure) {
-    const shown = report.sightings.slice(0, 10).map((sighting) => {
-        const when = sighting.firstMs === sighting.lastMs
-            ? `at ${sighting.firstMs} ms`
-            : `between ${sighting.firstMs} and ${sighting.lastMs} ms`;
-        const link = linkSeenAs.get(sighting.link) ?? sighting.link;
-        return `${JSON.stringify(link)} missing ${sighting.count} times ${when}`;
-    });
-    const more = report.sightings.length > 10 ? `, and ${report.sightings.length - 10} more links` : '';
-    const also = failure === undefined ? '' : `; the update also failed: ${describeError(failure)}`;
-    return new MissingLinkError(`the guard saw links missing during the update (${report.missing} of ${report.lookups} ` +
-        `lookups; times from when the guard started): ${shown.join('; ')}${more}${also}`);
-}
-function toResult(operation) {
-    return {
-        link: operation.link,
-        type: operation.type,
-        target: operation.target,
-        previous: operation.prior.kind === 'symlink' ? operation.prior.text : null,
-        changed: operation.changed,
-    };
-}
-/**
- * rename is atomic at once but durable only once the directory is on disk. Filesystems that
- * cannot fsync a directory (some FUSE and network ones) say so with these codes.
- */
-function fsyncDirectory(dir) {
-    const fd = external_node_fs_namespaceObject.openSync(dir, 'r');
-    try {
-        external_node_fs_namespaceObject.fsyncSync(fd);
-    }
-    catch (error) {
-        const code = error.code ?? '';
-        if (!['EINVAL', 'ENOTSUP', 'ENOSYS', 'EPERM', 'EBADF'].includes(code))
+        const code = error.code;
+        if (code === 'ENOENT')
+            return { kind: 'none' };
+        if (code !== 'EINVAL')
             throw error;
     }
-    finally {
-        external_node_fs_namespaceObject.closeSync(fd);
+    return fromStats(await external_node_fs_.promises.lstat(file));
+}
+function fromStats(stats) {
+    if (stats.isDirectory())
+        return { kind: 'directory' };
+    if (stats.isFile()) {
+        return { kind: 'file', id: `${stats.dev}:${stats.ino}`, nlink: stats.nlink, mtimeMs: stats.mtimeMs };
     }
+    if (stats.isSymbolicLink())
+        return { kind: 'symlink', text: '', mtimeMs: stats.mtimeMs };
+    return { kind: 'other' };
 }
-
-;// CONCATENATED MODULE: ./lib/engine/report-text.js
-/** What happened to one link, in the words every front end uses. */
-function resultStatus(result, dryRun) {
-    if (!result.changed)
-        return 'unchanged';
-    return dryRun ? 'would switch' : 'switched';
-}
-/** `switched: "current" -> "releases/v2" (was "releases/v1")`, one line per link. */
-function describeResult(result, dryRun) {
-    const arrow = result.type === 'symbolic' ? '->' : '=>';
-    const was = result.previous === null ? '' : ` (was ${JSON.stringify(result.previous)})`;
-    return (`${resultStatus(result, dryRun)}: ${JSON.stringify(result.link)} ${arrow} ` +
-        `${JSON.stringify(result.target)}${was}`);
-}
-
-;// CONCATENATED MODULE: ./lib/engine/index.js
-/** The engine's public API: everything the CLI and the action need, and nothing more. */
-
-
-
-
-
-
-;// CONCATENATED MODULE: ./lib/remote/ssh-mount.js
-
-
-
-
-/** Parses `USER@HOST:PATH` (HOST may be `[IPv6]`); PATH must be absolute. */
-function parseSshTarget(text) {
-    const match = /^((?:[^@:/\s]+@)?(?:\[[^\]]+\]|[^:[\]\s/]+)):(.*)$/.exec(text);
-    if (!match)
-        throw new UsageError(`--ssh ${JSON.stringify(text)} must be USER@HOST:PATH`);
-    const [, destination, dir] = match;
-    if (!dir.startsWith('/')) {
-        throw new UsageError(`--ssh ${JSON.stringify(text)}: PATH must be absolute, as the server sees it`);
-    }
-    return { destination, path: external_node_path_namespaceObject.posix.normalize(dir) };
-}
-/**
- * Host keys are always checked, and a dead server fails the run within seconds instead of
- * hanging it: BatchMode never prompts, and keep-alives notice a silent peer.
- */
-function sshOptions(target) {
-    const options = [
-        'StrictHostKeyChecking=yes',
-        'BatchMode=yes',
-        'ConnectTimeout=10',
-        'ServerAliveInterval=2',
-        'ServerAliveCountMax=3',
-    ];
-    if (target.knownHosts) {
-        options.push(`UserKnownHostsFile=${target.knownHosts}`, 'GlobalKnownHostsFile=/dev/null');
-    }
-    if (target.identity)
-        options.push(`IdentityFile=${target.identity}`, 'IdentitiesOnly=yes');
-    return options;
-}
-/** A comma inside a FUSE `-o` value must be escaped, or it splits the option. */
-const escapeOption = (option) => option.replace(/\\/g, '\\\\').replace(/,/g, '\\,');
-/** Mounts the remote directory on a private mount point and returns that mount point. */
-function mountRemote(target) {
-    // Uncached: what the switch reads (the links' state, their targets) is the server's truth.
-    const options = [...sshOptions(target), ...UNCACHED_OPTIONS, ...target.sshfsOptions];
+function attempt(call) {
     try {
-        return mountSshfs((mountPoint) => [
-            `${target.destination}:${target.path}`,
-            mountPoint,
-            '-p',
-            String(target.port),
-            '-o',
-            options.map(escapeOption).join(','),
-        ]);
+        return call();
     }
     catch (error) {
-        throw new UpdateError(`cannot mount ${target.destination}:${target.path} (port ${target.port}) with sshfs: ` +
-            `${sshDiagnosis(target) || error.message}; nothing was changed`);
+        return asFailure(error);
     }
 }
-/**
- * sshfs swallows ssh's own messages ("Host key verification failed."), so after a failed mount
- * the same connection is tried once with ssh alone, to say why.
- */
-function sshDiagnosis(target) {
-    const options = sshOptions(target).flatMap((option) => ['-o', option]);
-    const result = (0,external_node_child_process_namespaceObject.spawnSync)('ssh', [...options, '-p', String(target.port), target.destination, '-s', 'sftp'], { input: '', encoding: 'utf8', timeout: 20000 });
-    const lines = (result.stderr ?? '')
-        .split('\n')
-        .map((line) => line.trim())
-        .filter((line) => line !== '');
-    return lines.slice(-2).join(' ').replace(/\.$/, '');
-}
-/**
- * Runs `work` on the mounted remote directory and unmounts it on every way out: return, throw,
- * or a signal. A first SIGINT, SIGTERM or SIGHUP lets the run end cleanly (a batch of renames
- * is never stopped halfway, the lock is released, the mount removed), then exits with 128+N;
- * a second one unmounts and exits at once.
- */
-async function withRemoteMount(target, work) {
-    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-    let interrupted;
-    let mountPoint;
-    const onSignal = (signal) => {
-        if (interrupted === undefined) {
-            interrupted = signal;
-            return;
+async function concurrently(items, call) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            try {
+                results[index] = await call(items[index]);
+            }
+            catch (error) {
+                results[index] = asFailure(error);
+            }
         }
-        if (mountPoint)
-            unmountFuse(mountPoint);
-        process.exit(128 + external_node_os_namespaceObject.constants.signals[signal]);
     };
-    for (const signal of signals)
-        process.on(signal, onSignal);
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, items.length) }, worker));
+    return results;
+}
+function asFailure(error) {
+    if (error instanceof Error && typeof error.code === 'string')
+        return error;
+    return failure('EIO', '', '', error instanceof Error ? error.message : String(error));
+}
+function failure(code, syscall, file, message) {
+    return Object.assign(new Error(message ?? `${code}: ${syscall} ${file}`), { code, syscall });
+}
+function throwIt(error) {
+    throw error;
+}
+
+;// CONCATENATED MODULE: ./lib/transport/open-store.js
+
+
+
+/**
+ * Opens the store for `place`, runs `work` on it with the options made right for it (remote
+ * LINKs are read from the remote directory and must stay in it), and closes it on every way
+ * out. The SFTP store, and ssh2 with it, is loaded only when asked for.
+ */
+async function withStore(place, specs, options, work) {
+    const guard = options.guard !== false;
+    if (place.kind === 'local')
+        return using(new LocalStore({ guard }), options, work);
+    if (place.kind === 'sshfs') {
+        return withRemoteMount(place.target, (mountPoint) => using(new LocalStore({ guard }), inside(mountPoint, options), work));
+    }
+    const { SftpStore } = await __nccwpck_require__.e(/* import() */ 507).then(__nccwpck_require__.bind(__nccwpck_require__, 6507));
+    const hardLinks = specs.some((spec) => spec.type === 'hard');
+    const store = await SftpStore.open(place.target, { hardLinks });
+    return using(store, inside(place.target.path, options), work);
+}
+function inside(root, options) {
+    return { ...options, cwd: external_node_path_.posix.resolve(root, options.cwd), root };
+}
+async function using(store, options, work) {
     try {
-        mountPoint = mountRemote(target);
-        if (interrupted)
-            throw new UpdateError(`stopped by ${interrupted}; nothing was changed`);
-        return await work(mountPoint);
+        return await work(store, options);
     }
     finally {
-        if (mountPoint)
-            unmountFuse(mountPoint);
-        for (const signal of signals)
-            process.off(signal, onSignal);
-        if (interrupted)
-            process.exit(128 + external_node_os_namespaceObject.constants.signals[interrupted]);
+        await store.close();
     }
 }
 
@@ -1549,6 +2110,8 @@ async function withRemoteMount(target, work) {
 const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+// EXTERNAL MODULE: ./lib/transport/ssh-target.js
+var ssh_target = __nccwpck_require__(2121);
 ;// CONCATENATED MODULE: ./lib/cli/args.js
 
 
@@ -1580,6 +2143,7 @@ const OPTIONS = {
     'ssh-port': { type: 'string' },
     identity: { type: 'string' },
     'known-hosts': { type: 'string' },
+    sshfs: { type: 'boolean' },
     'sshfs-option': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean' },
@@ -1596,30 +2160,31 @@ function parseCommandLine(argv, cwd) {
     catch (error) {
         // parseArgs explains over several lines (how to pass a value that starts with '-'): kept.
         const message = error.message.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
-        throw new UsageError(`${message}; see --help`);
+        throw new errors/* UsageError */.eb(`${message}; see --help`);
     }
     const { values, positionals } = parsed;
-    const remote = remoteTarget(values, cwd);
-    const base = remote ? (values.directory ?? '.') : external_node_path_namespaceObject.resolve(cwd, values.directory ?? '.');
+    const place = placeOf(values, cwd);
+    const remote = place.kind !== 'local';
+    const base = remote ? (values.directory ?? '.') : external_node_path_.resolve(cwd, values.directory ?? '.');
     const settings = {
         command: values.help ? 'help' : values.version ? 'version' : 'switch',
         specs: [],
         options: switchOptions(values, base),
         json: values.json ?? false,
         verbose: values.verbose ?? false,
-        remote,
+        place,
     };
     if (settings.command !== 'switch')
         return settings;
     if (remote && positionals.some((arg) => !isSpecText(arg))) {
-        throw new UsageError("--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments");
+        throw new errors/* UsageError */.eb("--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments");
     }
     const specs = readSpecs(values, positionals, remote ? cwd : base);
-    settings.specs = remote ? specs.map((spec) => remoteLink(spec, remote)) : specs;
+    settings.specs = place.kind === 'local' ? specs : specs.map((spec) => remoteLink(spec, place.target.path));
     if (settings.specs.length === 0)
-        throw new UsageError('no links given; see --help');
+        throw new errors/* UsageError */.eb('no links given; see --help');
     if (values.expect !== undefined && settings.specs.length !== 1) {
-        throw new UsageError('--expect takes exactly one link');
+        throw new errors/* UsageError */.eb('--expect takes exactly one link');
     }
     // The specs are this parse's own objects: the options that apply to all are set in place,
     // and only a spec that takes one of the option's values needs checking again.
@@ -1634,51 +2199,57 @@ function parseCommandLine(argv, cwd) {
     }
     return settings;
 }
-function remoteTarget(values, cwd) {
-    const sshOnly = ['ssh-port', 'identity', 'known-hosts', 'sshfs-option'];
+function placeOf(values, cwd) {
+    const sshOnly = ['ssh-port', 'identity', 'known-hosts', 'sshfs'];
     if (values.ssh === undefined) {
         const stray = sshOnly.find((name) => values[name] !== undefined);
         if (stray)
-            throw new UsageError(`--${stray} goes with --ssh`);
-        return undefined;
+            throw new errors/* UsageError */.eb(`--${stray} goes with --ssh`);
+        if (values['sshfs-option'] !== undefined)
+            throw new errors/* UsageError */.eb('--sshfs-option goes with --ssh and --sshfs');
+        return { kind: 'local' };
+    }
+    if (values['sshfs-option'] !== undefined && !values.sshfs) {
+        throw new errors/* UsageError */.eb('--sshfs-option goes with --sshfs (without it, SFTP is spoken directly)');
     }
     const port = Number(values['ssh-port'] ?? '22');
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-        throw new UsageError(`--ssh-port ${JSON.stringify(values['ssh-port'])} must be a port number`);
+        throw new errors/* UsageError */.eb(`--ssh-port ${JSON.stringify(values['ssh-port'])} must be a port number`);
     }
-    return {
-        ...parseSshTarget(values.ssh),
+    const target = {
+        ...(0,ssh_target/* parseSshTarget */.v)(values.ssh),
         port,
         identity: readableFile(values.identity, '--identity', cwd),
         knownHosts: readableFile(values['known-hosts'], '--known-hosts', cwd),
         sshfsOptions: values['sshfs-option'] ?? [],
     };
+    return { kind: values.sshfs ? 'sshfs' : 'sftp', target };
 }
 function readableFile(file, option, cwd) {
     if (file === undefined)
         return undefined;
-    const absolute = external_node_path_namespaceObject.resolve(cwd, file);
+    const absolute = external_node_path_.resolve(cwd, file);
     try {
-        external_node_fs_namespaceObject.accessSync(absolute, external_node_fs_namespaceObject.constants.R_OK);
+        external_node_fs_.accessSync(absolute, external_node_fs_.constants.R_OK);
     }
     catch (error) {
-        throw new UsageError(`${option} ${absolute}: ${describeError(error)}`);
+        throw new errors/* UsageError */.eb(`${option} ${absolute}: ${(0,errors/* describeError */.Uc)(error)}`);
     }
     return absolute;
 }
 /** An absolute LINK names a path on the server: it must lie in the remote directory. */
-function remoteLink(spec, remote) {
-    if (!external_node_path_namespaceObject.posix.isAbsolute(spec.link))
+function remoteLink(spec, root) {
+    if (!external_node_path_.posix.isAbsolute(spec.link))
         return spec;
-    const inside = external_node_path_namespaceObject.posix.relative(remote.path, spec.link);
+    const inside = external_node_path_.posix.relative(root, spec.link);
     if (inside === '' || inside.startsWith('..')) {
-        throw new UsageError(`${spec.origin}: LINK ${JSON.stringify(spec.link)} is outside the remote directory ${remote.path}`);
+        throw new errors/* UsageError */.eb(`${spec.origin}: LINK ${JSON.stringify(spec.link)} is outside the remote directory ${root}`);
     }
     return { ...spec, link: inside };
 }
 function switchOptions(values, cwd) {
     if (values.probe && values['no-probe'])
-        throw new UsageError('--probe and --no-probe conflict');
+        throw new errors/* UsageError */.eb('--probe and --no-probe conflict');
     const probe = values.probe ? 'always' : values['no-probe'] ? 'never' : 'auto';
     return {
         cwd,
@@ -1696,8 +2267,9 @@ function lockTimeout(text) {
     if (text === undefined)
         return 60;
     const seconds = Number(text);
-    if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
-        throw new UsageError(`--lock-timeout ${JSON.stringify(text)} must be a positive number of seconds`);
+    if (text.trim() === '' || !Number.isFinite(seconds) || seconds < MIN_LOCK_TIMEOUT_SECONDS) {
+        throw new errors/* UsageError */.eb(`--lock-timeout ${JSON.stringify(text)} must be a number of seconds, at least ` +
+            `${MIN_LOCK_TIMEOUT_SECONDS}: a shorter one would let a busy holder's lock look stale`);
     }
     return seconds;
 }
@@ -1707,11 +2279,11 @@ function readSpecs(values, positionals, cwd) {
     if (specArgs.length > 0 || fromFile.length > 0 || values['spec-file'] !== undefined) {
         if (specArgs.length !== positionals.length) {
             const odd = positionals.find((arg) => !isSpecText(arg));
-            throw new UsageError(`argument ${JSON.stringify(odd)} is not a SPEC ('LINK -> TARGET'); ` +
+            throw new errors/* UsageError */.eb(`argument ${JSON.stringify(odd)} is not a SPEC ('LINK -> TARGET'); ` +
                 'SPECs and ln-style arguments cannot be mixed');
         }
         if (values['target-directory'] !== undefined || values['no-target-directory']) {
-            throw new UsageError('-t and -T go with ln-style arguments, not with SPECs');
+            throw new errors/* UsageError */.eb('-t and -T go with ln-style arguments, not with SPECs');
         }
         return [...fromFile, ...specArgs.map((arg, index) => parseSpec(arg, `argument ${index + 1}`))];
     }
@@ -1721,14 +2293,14 @@ function readSpecFile(file, cwd) {
     const source = file === '-' ? 'stdin' : file;
     let bytes;
     try {
-        bytes = external_node_fs_namespaceObject.readFileSync(file === '-' ? 0 : external_node_path_namespaceObject.resolve(cwd, file));
+        bytes = external_node_fs_.readFileSync(file === '-' ? 0 : external_node_path_.resolve(cwd, file));
     }
     catch (error) {
-        throw new UsageError(`spec file ${file}: ${error.message}`);
+        throw new errors/* UsageError */.eb(`spec file ${file}: ${error.message}`);
     }
     // Decoded leniently, bytes that are not UTF-8 would become U+FFFD and name another file.
     if (!(0,external_node_buffer_namespaceObject.isUtf8)(bytes)) {
-        throw new UsageError(`${source} line ${firstNonUtf8Line(bytes)}: not UTF-8 text; write the names in UTF-8`);
+        throw new errors/* UsageError */.eb(`${source} line ${firstNonUtf8Line(bytes)}: not UTF-8 text; write the names in UTF-8`);
     }
     return parseSpecText(bytes.toString('utf8'), source);
 }
@@ -1752,7 +2324,7 @@ function lnStyleSpecs(values, positionals, cwd) {
     const type = values.symbolic ? 'symbolic' : 'hard';
     const spec = (target, link) => checkSpec({
         link,
-        target: type === 'hard' || values.relative ? external_node_path_namespaceObject.resolve(cwd, target) : target,
+        target: type === 'hard' || values.relative ? external_node_path_.resolve(cwd, target) : target,
         type,
         origin: `argument ${JSON.stringify(target)}`,
     });
@@ -1762,14 +2334,14 @@ function lnStyleSpecs(values, positionals, cwd) {
     const dir = values['target-directory'];
     if (dir !== undefined) {
         if (values['no-target-directory'])
-            throw new UsageError('-t and -T conflict');
+            throw new errors/* UsageError */.eb('-t and -T conflict');
         if (!isRealDirectory(cwd, dir))
-            throw new UsageError(`-t ${JSON.stringify(dir)} is not a directory`);
+            throw new errors/* UsageError */.eb(`-t ${JSON.stringify(dir)} is not a directory`);
         return into(dir, positionals);
     }
     if (values['no-target-directory']) {
         if (positionals.length !== 2)
-            throw new UsageError('-T takes exactly TARGET and LINK');
+            throw new errors/* UsageError */.eb('-T takes exactly TARGET and LINK');
         return [spec(positionals[0], positionals[1])];
     }
     if (positionals.length === 1)
@@ -1779,12 +2351,12 @@ function lnStyleSpecs(values, positionals, cwd) {
     if (isRealDirectory(cwd, last))
         return into(last, positionals.slice(0, -1));
     if (positionals.length > 2) {
-        throw new UsageError(`the last argument ${JSON.stringify(last)} is not a directory`);
+        throw new errors/* UsageError */.eb(`the last argument ${JSON.stringify(last)} is not a directory`);
     }
     return [spec(positionals[0], last)];
 }
 function isRealDirectory(cwd, dir) {
-    return external_node_fs_namespaceObject.lstatSync(external_node_path_namespaceObject.resolve(cwd, dir), { throwIfNoEntry: false })?.isDirectory() ?? false;
+    return external_node_fs_.lstatSync(external_node_path_.resolve(cwd, dir), { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 ;// CONCATENATED MODULE: ./lib/cli/usage.js
@@ -1855,15 +2427,10 @@ async function run(argv) {
             return 0;
         }
         const onProgress = (done, total) => process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`);
-        const { remote, specs, options } = settings;
-        const report = remote
-            ? await withRemoteMount(remote, (mountPoint) => switchLinks(specs, {
-                ...options,
-                cwd: external_node_path_namespaceObject.resolve(mountPoint, options.cwd),
-                root: mountPoint,
-                onProgress,
-            }))
-            : await switchLinks(specs, { ...options, onProgress });
+        const { place, specs, options } = settings;
+        const report = await withStopSignals((signal) => withStore(place, specs, { ...options, signal, onProgress }, (store, placed) => switchLinks(store, specs, placed)));
+        for (const note of report.notes)
+            process.stderr.write(`atomic-link: note: ${note}\n`);
         if (settings.json)
             process.stdout.write(JSON.stringify(report, null, 2) + '\n');
         else
@@ -1871,11 +2438,12 @@ async function run(argv) {
         return 0;
     }
     catch (error) {
-        if (error instanceof AtomicLinkError) {
+        if (error instanceof errors/* AtomicLinkError */.G7) {
             process.stderr.write(`atomic-link: ${error.message}\n`);
-            return error.exitCode;
+            return error instanceof errors/* InterruptedError */.p4 ? exitCodeOf(error.signal) : error.exitCode;
         }
-        process.stderr.write(`atomic-link: unexpected error: ${error?.message ?? error}\n`);
+        // Every failure the engine foresees is an AtomicLinkError: this is a bug, said as one.
+        process.stderr.write(`atomic-link: internal error (please report it): ${error?.message ?? error}\n`);
         return 1;
     }
 }
@@ -1890,6 +2458,135 @@ function printReport(report, verbose) {
         const { lookups, missing } = report.guard;
         process.stderr.write(`atomic-link: guard made ${lookups} lookups, saw ${missing} missing\n`);
     }
+}
+
+
+/***/ }),
+
+/***/ 4899:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G7: () => (/* binding */ AtomicLinkError),
+/* harmony export */   U8: () => (/* binding */ StoreLostError),
+/* harmony export */   Uc: () => (/* binding */ describeError),
+/* harmony export */   dP: () => (/* binding */ MissingLinkError),
+/* harmony export */   eb: () => (/* binding */ UsageError),
+/* harmony export */   mp: () => (/* binding */ UpdateError),
+/* harmony export */   p4: () => (/* binding */ InterruptedError)
+/* harmony export */ });
+/* unused harmony export errnoCode */
+/**
+ * Every failure the engine reports carries the exit code the CLI and the action use, so that
+ * callers never have to guess from a message what kind of failure they are looking at.
+ */
+class AtomicLinkError extends Error {
+    exitCode;
+    constructor(message, exitCode) {
+        super(message);
+        this.exitCode = exitCode;
+        this.name = new.target.name;
+    }
+}
+/** Bad usage or input, found before anything on disk was touched (exit 2). */
+class UsageError extends AtomicLinkError {
+    constructor(message) {
+        super(message, 2);
+    }
+}
+/** The update failed; every link is as it was, or was switched back (exit 1). */
+class UpdateError extends AtomicLinkError {
+    constructor(message) {
+        super(message, 1);
+    }
+}
+/** A link was seen missing by the guard or the probe (exit 3). */
+class MissingLinkError extends AtomicLinkError {
+    constructor(message) {
+        super(message, 3);
+    }
+}
+/** The errno code of a Node system error, or undefined for anything else. */
+function errnoCode(error) {
+    const code = error?.code;
+    return typeof code === 'string' ? code : undefined;
+}
+/** A one-line reason for a failed system call, without Node's stack or path noise: `EPERM (rename)`. */
+function describeError(error) {
+    const code = errnoCode(error);
+    if (code) {
+        const syscall = error.syscall;
+        return syscall ? `${code} (${syscall})` : code;
+    }
+    return error instanceof Error ? error.message : String(error);
+}
+/**
+ * The store stopped answering (a connection lost) with work in flight: what it did with the
+ * last requests cannot be known. Each link is still old or new, as every change is a rename.
+ */
+class StoreLostError extends AtomicLinkError {
+    constructor(message) {
+        super(message, 1);
+    }
+}
+/**
+ * A signal asked the run to stop; the batch was ended whole (finished nothing, or switched back
+ * what it had switched). Front ends exit with 128 + the signal's number.
+ */
+class InterruptedError extends AtomicLinkError {
+    signal;
+    constructor(message, signal) {
+        super(message, 1);
+        this.signal = signal;
+    }
+}
+
+
+/***/ }),
+
+/***/ 4799:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N: () => (/* binding */ isFailure)
+/* harmony export */ });
+function isFailure(outcome) {
+    return outcome instanceof Error;
+}
+
+
+/***/ }),
+
+/***/ 2121:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ splitDestination),
+/* harmony export */   v: () => (/* binding */ parseSshTarget)
+/* harmony export */ });
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4899);
+
+
+/** Parses `USER@HOST:PATH` (HOST may be `[IPv6]`); PATH must be absolute. */
+function parseSshTarget(text) {
+    const match = /^((?:[^@:/\s]+@)?(?:\[[^\]]+\]|[^:[\]\s/]+)):(.*)$/.exec(text);
+    if (!match)
+        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`--ssh ${JSON.stringify(text)} must be USER@HOST:PATH`);
+    const [, destination, dir] = match;
+    if (!dir.startsWith('/')) {
+        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`--ssh ${JSON.stringify(text)}: PATH must be absolute, as the server sees it`);
+    }
+    return { destination, path: node_path__WEBPACK_IMPORTED_MODULE_0__.posix.normalize(dir) };
+}
+/** The user and the host of a destination, the host without brackets. */
+function splitDestination(destination) {
+    const at = destination.lastIndexOf('@');
+    const host = destination.slice(at + 1);
+    return {
+        user: at < 0 ? undefined : destination.slice(0, at),
+        host: host.startsWith('[') ? host.slice(1, -1) : host,
+    };
 }
 
 
@@ -1926,6 +2623,9 @@ function printReport(report, verbose) {
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -2000,6 +2700,36 @@ function printReport(report, verbose) {
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -2012,9 +2742,105 @@ function printReport(report, verbose) {
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".cli.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/
@@ -2022,6 +2848,6 @@ function printReport(report, verbose) {
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(69);
+/******/ var __webpack_exports__ = __nccwpck_require__(9069);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

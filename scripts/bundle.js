@@ -1,5 +1,6 @@
 // Bundles the compiled entry points (lib/) with ncc into dist/: index.js for the action,
-// cli.js for the command line, and the guard's worker, which ncc copies beside them as an asset.
+// cli.js for the command line, each with the chunks it loads on demand (ssh2 and the SFTP
+// store, only for remote work), and the guard's worker, which ncc copies as an asset.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,26 +10,45 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const ncc = path.join(root, 'node_modules', '.bin', 'ncc');
 const dist = path.join(root, 'dist');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-bundle-'));
+// ssh2's optional native parts stay out: its own binding (built or not, depending on the
+// machine that installed it) and cpu-features; without them it uses Node's crypto. Pageant
+// is a Windows agent atomic-link never asks for.
+const EXTERNALS = ['./crypto/build/Release/sshcrypto.node', 'cpu-features'];
+const LEFT_OUT = new Set(['pagent.exe']);
+const CHUNK = /^(\d+)\.index\.js$/;
 
 try {
+  fs.mkdirSync(dist, { recursive: true });
   for (const [entry, name] of [
-    ['lib/index.js', 'index.js'],
-    ['lib/cli.js', 'cli.js'],
+    ['lib/index.js', 'index'],
+    ['lib/cli.js', 'cli'],
   ]) {
     const out = path.join(work, name);
+    const externals = EXTERNALS.flatMap((external) => ['-e', external]);
     execFileSync(
       ncc,
-      ['build', path.join(root, entry), '-o', out, '--license', 'licenses.txt', '-q'],
+      ['build', path.join(root, entry), '-o', out, '--license', 'licenses.txt', '-q', ...externals],
       {
         stdio: 'inherit',
       },
     );
-    fs.mkdirSync(dist, { recursive: true });
-    fs.copyFileSync(path.join(out, 'index.js'), path.join(dist, name));
+    // Both bundles hold a chunk of ssh2, not byte for byte the same: each entry loads chunks
+    // named after itself (472.cli.js), so the two sets can lie side by side in dist/.
+    const main = fs.readFileSync(path.join(out, 'index.js'), 'utf8');
+    const loader = 'return "" + chunkId + ".index.js";';
+    if (main.split(loader).length !== 2) throw new Error(`${entry}: ncc's chunk loader changed`);
+    fs.writeFileSync(
+      path.join(dist, `${name}.js`),
+      main.replace(loader, `return "" + chunkId + ".${name}.js";`),
+    );
     for (const asset of fs.readdirSync(out)) {
+      if (asset === 'index.js' || LEFT_OUT.has(asset)) continue;
       // ncc writes licenses.txt only when the bundle holds third-party code.
-      const copy = asset === 'licenses.txt' ? name.replace('.js', '.licenses.txt') : asset;
-      if (asset !== 'index.js') fs.copyFileSync(path.join(out, asset), path.join(dist, copy));
+      const copy =
+        asset === 'licenses.txt'
+          ? `${name}.licenses.txt`
+          : asset.replace(CHUNK, (_, id) => `${id}.${name}.js`);
+      fs.copyFileSync(path.join(out, asset), path.join(dist, copy));
     }
   }
   fs.chmodSync(path.join(dist, 'cli.js'), 0o755);

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Guard } from '../lib/engine/guard.js';
+import { Guard } from '../lib/transport/local/guard.js';
 import {
   leftovers,
   makeDeployTree,

@@ -1,47 +1,52 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
 import * as exec from '@actions/exec';
 import { MissingLinkError, UpdateError, UsageError } from '../engine/index.js';
 import type { LinkSpec, SwitchOptions, SwitchReport } from '../engine/index.js';
-import type { ContainerSettings } from './inputs.js';
+import type { RemoteSettings } from './inputs.js';
+import { withKeyFiles } from './key-files.js';
+import type { KeyFiles } from './key-files.js';
 
 /** The files the Dockerfile copies (see .dockerignore): the image tag is a hash of them. */
-const IMAGE_FILES = ['Dockerfile', 'dist/cli.js', 'dist/guard-worker.cjs', 'dist/package.json'];
+function imageFiles(root: string): string[] {
+  const copied = (file: string) =>
+    /^(cli\.js|\d+\.cli\.js|guard-worker\.cjs|package\.json)$/.test(file);
+  const dist = fs.readdirSync(path.join(root, 'dist')).filter(copied).sort();
+  return ['Dockerfile', ...dist.map((file) => `dist/${file}`)];
+}
 
 /**
- * Switches the links on the remote host by running the CLI in the action's image, which mounts
- * `remote-path` with sshfs. The key lives in a 0600 file under RUNNER_TEMP, mounted read-only,
- * and is removed on every way out.
+ * Switches the links on the remote host by running the CLI in the action's image: over SFTP,
+ * unprivileged, or with `sshfs`, mounting `remote-path` (which needs FUSE in the container).
+ * The key is mounted read-only from its 0600 file.
  */
 export async function switchInContainer(
   specs: LinkSpec[],
   options: SwitchOptions,
-  settings: ContainerSettings,
+  settings: RemoteSettings,
 ): Promise<SwitchReport> {
   const image = settings.image || (await ensureOwnImage(settings.network));
-  const keys = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'atomic-link-'));
-  try {
-    // ssh rejects a key file whose last line has no newline.
-    fs.writeFileSync(path.join(keys, 'id'), settings.privateKey.trimEnd() + '\n', { mode: 0o600 });
-    fs.writeFileSync(path.join(keys, 'known_hosts'), settings.knownHosts.trimEnd() + '\n');
-    const args = [
-      'run',
-      '--rm',
-      '-i',
+  return withKeyFiles(settings, async (keys) => {
+    const fuse = [
       '--device',
       '/dev/fuse',
       '--cap-add',
       'SYS_ADMIN',
       '--security-opt',
       'apparmor=unconfined',
+    ];
+    const args = [
+      'run',
+      '--rm',
+      '-i',
+      ...(settings.sshfs ? fuse : []),
       ...(settings.network ? ['--network', settings.network] : []),
       '-v',
-      `${keys}:/keys:ro`,
+      `${keys.dir}:/keys:ro`,
       image,
-      ...cliArguments(options, settings),
+      ...cliArguments(options, settings, keys),
     ];
     core.debug(`docker ${args.join(' ')}`);
     const input = JSON.stringify(specs.map(specObject));
@@ -61,12 +66,10 @@ export async function switchInContainer(
     });
     if (code !== 0) throw containerFailure(code, stderr, specs);
     return JSON.parse(stdout) as SwitchReport;
-  } finally {
-    fs.rmSync(keys, { recursive: true, force: true });
-  }
+  });
 }
 
-function cliArguments(options: SwitchOptions, settings: ContainerSettings): string[] {
+function cliArguments(options: SwitchOptions, settings: RemoteSettings, keys: KeyFiles): string[] {
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   const args = [
     '--ssh',
@@ -74,9 +77,10 @@ function cliArguments(options: SwitchOptions, settings: ContainerSettings): stri
     '--ssh-port',
     String(settings.port),
     '--identity',
-    '/keys/id',
+    `/keys/${path.basename(keys.identity)}`,
     '--known-hosts',
-    '/keys/known_hosts',
+    `/keys/${path.basename(keys.knownHosts)}`,
+    ...(settings.sshfs ? ['--sshfs'] : []),
     ...settings.sshfsOptions.flatMap((option) => ['--sshfs-option', option]),
     '-C',
     options.cwd,
@@ -128,7 +132,8 @@ async function ensureOwnImage(network: string): Promise<string> {
   // The runner starts `node <action>/dist/index.js`.
   const root = path.resolve(path.dirname(process.argv[1]), '..');
   const hash = createHash('sha256');
-  for (const file of IMAGE_FILES) hash.update(file).update(fs.readFileSync(path.join(root, file)));
+  for (const file of imageFiles(root))
+    hash.update(file).update(fs.readFileSync(path.join(root, file)));
   const tag = `atomic-link:${hash.digest('hex').slice(0, 16)}`;
   const present = await exec.exec('docker', ['image', 'inspect', tag], {
     ignoreReturnCode: true,

@@ -1,17 +1,21 @@
 import path from 'node:path';
 import * as core from '@actions/core';
-import { UsageError, parseSpecText } from '../engine/index.js';
+import { MIN_LOCK_TIMEOUT_SECONDS, UsageError, parseSpecText } from '../engine/index.js';
 import type { LinkSpec, ProbeMode, SwitchOptions } from '../engine/index.js';
 
 export interface ActionSettings {
   specs: LinkSpec[];
-  /** In container mode, `cwd` is relative to `container.remotePath`. */
+  /** With `ssh-host`, `cwd` is relative to `remote.remotePath`. */
   options: SwitchOptions;
-  /** Set when `ssh-host` is: the links are on that host, switched from the container. */
-  container?: ContainerSettings;
+  /** Set when `ssh-host` is: the links are on that host. */
+  remote?: RemoteSettings;
 }
 
-export interface ContainerSettings {
+export interface RemoteSettings {
+  /** Run the action's image (or `image`) instead of switching from the runner over SFTP. */
+  container: boolean;
+  /** Mount remote-path with sshfs (container mode) instead of speaking SFTP. */
+  sshfs: boolean;
   host: string;
   port: number;
   user: string;
@@ -29,14 +33,14 @@ export interface ContainerSettings {
  * input, and for `links` the offending line.
  */
 export function getSettings(): ActionSettings {
-  const container = containerSettings();
+  const remote = remoteSettings();
   const workingInput = core.getInput('working-directory') || '.';
-  if (container && path.isAbsolute(workingInput)) {
+  if (remote && path.isAbsolute(workingInput)) {
     throw new UsageError(
       `input "working-directory" must be relative to "remote-path" when "ssh-host" is set`,
     );
   }
-  const workingDirectory = container ? workingInput : path.resolve(workingInput);
+  const workingDirectory = remote ? workingInput : path.resolve(workingInput);
   const backup = core.getInput('backup-suffix');
   const relative = booleanInput('relative', false);
   const specs = parseSpecText(core.getInput('links', { required: true }), 'links').map((spec) => ({
@@ -47,23 +51,23 @@ export function getSettings(): ActionSettings {
   if (specs.length === 0) throw new UsageError('input "links" holds no link specs');
   return {
     specs,
-    container,
+    remote,
     options: {
       cwd: workingDirectory,
-      root: container ? undefined : workingDirectory,
+      root: remote ? undefined : workingDirectory,
       allowDangling: booleanInput('allow-dangling', false),
       replaceFiles: booleanInput('replace-files', false),
       dryRun: booleanInput('dry-run', false),
       guard: booleanInput('guard', true),
       probe: probeInput(),
       lock: booleanInput('lock', true),
-      lockTimeoutSeconds: secondsInput('lock-timeout', 60),
+      lockTimeoutSeconds: secondsInput('lock-timeout', 60, MIN_LOCK_TIMEOUT_SECONDS),
       fsync: booleanInput('fsync', true),
     },
   };
 }
 
-function containerSettings(): ContainerSettings | undefined {
+function remoteSettings(): RemoteSettings | undefined {
   const host = core.getInput('ssh-host');
   if (host === '') return undefined;
   const required = (name: string) => {
@@ -84,14 +88,19 @@ function containerSettings(): ContainerSettings | undefined {
   if (!remotePath.startsWith('/')) {
     throw new UsageError(`input "remote-path" must be absolute, not ${JSON.stringify(remotePath)}`);
   }
+  const image = core.getInput('image');
+  const sshfs = booleanInput('sshfs', false);
+  const container = booleanInput('container', false) || image !== '' || sshfs;
   return {
+    container,
+    sshfs,
     host,
     port,
     user: required('ssh-user'),
     privateKey,
     knownHosts: required('ssh-known-hosts'),
     remotePath,
-    image: core.getInput('image'),
+    image,
     network: core.getInput('docker-network'),
     sshfsOptions: core
       .getInput('sshfs-options')
@@ -120,13 +129,13 @@ function probeInput(): ProbeMode {
   }
 }
 
-function secondsInput(name: string, fallback: number): number {
+function secondsInput(name: string, fallback: number, minimum: number): number {
   const value = core.getInput(name);
   if (value === '') return fallback;
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
+  if (!Number.isFinite(seconds) || seconds < minimum) {
     throw new UsageError(
-      `input "${name}" must be a positive number of seconds, not ${JSON.stringify(value)}`,
+      `input "${name}" must be a number of seconds, at least ${minimum}, not ${JSON.stringify(value)}`,
     );
   }
   return seconds;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  MIN_LOCK_TIMEOUT_SECONDS,
   UsageError,
   checkSpec,
   describeError,
@@ -12,8 +13,8 @@ import {
   parseSpecText,
 } from '../engine/index.js';
 import type { LinkSpec, ProbeMode, SwitchOptions } from '../engine/index.js';
-import { parseSshTarget } from '../remote/ssh-mount.js';
-import type { SshTarget } from '../remote/ssh-mount.js';
+import type { Place } from '../transport/open-store.js';
+import { parseSshTarget } from '../transport/ssh-target.js';
 
 export interface CliSettings {
   command: 'help' | 'version' | 'switch';
@@ -22,7 +23,7 @@ export interface CliSettings {
   options: SwitchOptions;
   json: boolean;
   verbose: boolean;
-  remote?: SshTarget;
+  place: Place;
 }
 
 const OPTIONS = {
@@ -49,6 +50,7 @@ const OPTIONS = {
   'ssh-port': { type: 'string' },
   identity: { type: 'string' },
   'known-hosts': { type: 'string' },
+  sshfs: { type: 'boolean' },
   'sshfs-option': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -71,7 +73,8 @@ export function parseCommandLine(argv: string[], cwd: string): CliSettings {
     throw new UsageError(`${message}; see --help`);
   }
   const { values, positionals } = parsed;
-  const remote = remoteTarget(values, cwd);
+  const place = placeOf(values, cwd);
+  const remote = place.kind !== 'local';
   const base = remote ? (values.directory ?? '.') : path.resolve(cwd, values.directory ?? '.');
   const settings: CliSettings = {
     command: values.help ? 'help' : values.version ? 'version' : 'switch',
@@ -79,14 +82,15 @@ export function parseCommandLine(argv: string[], cwd: string): CliSettings {
     options: switchOptions(values, base),
     json: values.json ?? false,
     verbose: values.verbose ?? false,
-    remote,
+    place,
   };
   if (settings.command !== 'switch') return settings;
   if (remote && positionals.some((arg) => !isSpecText(arg))) {
     throw new UsageError("--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments");
   }
   const specs = readSpecs(values, positionals, remote ? cwd : base);
-  settings.specs = remote ? specs.map((spec) => remoteLink(spec, remote)) : specs;
+  settings.specs =
+    place.kind === 'local' ? specs : specs.map((spec) => remoteLink(spec, place.target.path));
   if (settings.specs.length === 0) throw new UsageError('no links given; see --help');
   if (values.expect !== undefined && settings.specs.length !== 1) {
     throw new UsageError('--expect takes exactly one link');
@@ -104,24 +108,30 @@ export function parseCommandLine(argv: string[], cwd: string): CliSettings {
   return settings;
 }
 
-function remoteTarget(values: Values, cwd: string): SshTarget | undefined {
-  const sshOnly = ['ssh-port', 'identity', 'known-hosts', 'sshfs-option'] as const;
+function placeOf(values: Values, cwd: string): Place {
+  const sshOnly = ['ssh-port', 'identity', 'known-hosts', 'sshfs'] as const;
   if (values.ssh === undefined) {
     const stray = sshOnly.find((name) => values[name] !== undefined);
     if (stray) throw new UsageError(`--${stray} goes with --ssh`);
-    return undefined;
+    if (values['sshfs-option'] !== undefined)
+      throw new UsageError('--sshfs-option goes with --ssh and --sshfs');
+    return { kind: 'local' };
+  }
+  if (values['sshfs-option'] !== undefined && !values.sshfs) {
+    throw new UsageError('--sshfs-option goes with --sshfs (without it, SFTP is spoken directly)');
   }
   const port = Number(values['ssh-port'] ?? '22');
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new UsageError(`--ssh-port ${JSON.stringify(values['ssh-port'])} must be a port number`);
   }
-  return {
+  const target = {
     ...parseSshTarget(values.ssh),
     port,
     identity: readableFile(values.identity, '--identity', cwd),
     knownHosts: readableFile(values['known-hosts'], '--known-hosts', cwd),
     sshfsOptions: values['sshfs-option'] ?? [],
   };
+  return { kind: values.sshfs ? 'sshfs' : 'sftp', target };
 }
 
 function readableFile(file: string | undefined, option: string, cwd: string): string | undefined {
@@ -136,12 +146,12 @@ function readableFile(file: string | undefined, option: string, cwd: string): st
 }
 
 /** An absolute LINK names a path on the server: it must lie in the remote directory. */
-function remoteLink(spec: LinkSpec, remote: SshTarget): LinkSpec {
+function remoteLink(spec: LinkSpec, root: string): LinkSpec {
   if (!path.posix.isAbsolute(spec.link)) return spec;
-  const inside = path.posix.relative(remote.path, spec.link);
+  const inside = path.posix.relative(root, spec.link);
   if (inside === '' || inside.startsWith('..')) {
     throw new UsageError(
-      `${spec.origin}: LINK ${JSON.stringify(spec.link)} is outside the remote directory ${remote.path}`,
+      `${spec.origin}: LINK ${JSON.stringify(spec.link)} is outside the remote directory ${root}`,
     );
   }
   return { ...spec, link: inside };
@@ -166,9 +176,10 @@ function switchOptions(values: Values, cwd: string): SwitchOptions {
 function lockTimeout(text: string | undefined): number {
   if (text === undefined) return 60;
   const seconds = Number(text);
-  if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds < MIN_LOCK_TIMEOUT_SECONDS) {
     throw new UsageError(
-      `--lock-timeout ${JSON.stringify(text)} must be a positive number of seconds`,
+      `--lock-timeout ${JSON.stringify(text)} must be a number of seconds, at least ` +
+        `${MIN_LOCK_TIMEOUT_SECONDS}: a shorter one would let a busy holder's lock look stale`,
     );
   }
   return seconds;

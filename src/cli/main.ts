@@ -1,7 +1,7 @@
-import { AtomicLinkError, describeResult, switchLinks } from '../engine/index.js';
+import { AtomicLinkError, InterruptedError, describeResult, switchLinks } from '../engine/index.js';
 import type { SwitchReport } from '../engine/index.js';
-import path from 'node:path';
-import { withRemoteMount } from '../remote/ssh-mount.js';
+import { exitCodeOf, withStopSignals } from '../platform/stop-signals.js';
+import { withStore } from '../transport/open-store.js';
 import { parseCommandLine } from './args.js';
 import { USAGE } from './usage.js';
 import pkg from '../../package.json' with { type: 'json' };
@@ -20,26 +20,25 @@ export async function run(argv: string[]): Promise<number> {
     }
     const onProgress = (done: number, total: number) =>
       process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`);
-    const { remote, specs, options } = settings;
-    const report = remote
-      ? await withRemoteMount(remote, (mountPoint) =>
-          switchLinks(specs, {
-            ...options,
-            cwd: path.resolve(mountPoint, options.cwd),
-            root: mountPoint,
-            onProgress,
-          }),
-        )
-      : await switchLinks(specs, { ...options, onProgress });
+    const { place, specs, options } = settings;
+    const report = await withStopSignals((signal) =>
+      withStore(place, specs, { ...options, signal, onProgress }, (store, placed) =>
+        switchLinks(store, specs, placed),
+      ),
+    );
+    for (const note of report.notes) process.stderr.write(`atomic-link: note: ${note}\n`);
     if (settings.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else printReport(report, settings.verbose);
     return 0;
   } catch (error) {
     if (error instanceof AtomicLinkError) {
       process.stderr.write(`atomic-link: ${error.message}\n`);
-      return error.exitCode;
+      return error instanceof InterruptedError ? exitCodeOf(error.signal) : error.exitCode;
     }
-    process.stderr.write(`atomic-link: unexpected error: ${(error as Error)?.message ?? error}\n`);
+    // Every failure the engine foresees is an AtomicLinkError: this is a bug, said as one.
+    process.stderr.write(
+      `atomic-link: internal error (please report it): ${(error as Error)?.message ?? error}\n`,
+    );
     return 1;
   }
 }

@@ -1,111 +1,224 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { UpdateError, describeError, errnoCode } from './errors.js';
-import { processExists } from './temp-names.js';
+import { randomBytes } from 'node:crypto';
+import { ME, isGone } from '../platform/identity.js';
+import { UpdateError, describeError } from './errors.js';
+import { isFailure } from './port.js';
+import type { Entry, LinkStore, Outcome } from './port.js';
 
-const LOCK_NAME = '.atomic-link.lock';
-const POLL_MS = 50;
+export const LOCK_NAME = '.atomic-link.lock';
+const BREAK_SUFFIX = '.break';
+const POLL_MS = 100;
+/** Below this, a holder busy between two refreshes could be taken for dead. */
+export const MIN_LOCK_TIMEOUT_SECONDS = 5;
+/** The break lock is held for two requests; one this old belongs to a run that died there. */
+const BREAK_STALE_MS = 10000;
 
 interface Holder {
-  pid: number;
   host: string;
+  instance: string;
+  pid: number;
+  token: string;
   since: string;
 }
 
 /**
- * An exclusive lock on one directory, so that two runs never interleave their batches there.
- * It is a file created with O_EXCL next to the links: that works on every filesystem the
- * engine supports, sshfs included, where flock() does not reach the server.
+ * Exclusive locks on the links' directories, so that two runs never interleave their batches.
+ *
+ * A lock is a symlink whose text names its holder: creating a symlink is exclusive and writes
+ * the holder in the same step, on a local disk, any mounted volume and over SFTP alike, so a
+ * run on the server and a remote run exclude each other, and there is never a lock without a
+ * holder in it. Its mtime, refreshed while the holder works, says it is alive.
+ *
+ * A stale lock (its holder provably gone, or not refreshed for the timeout) is broken under a
+ * second lock, `LOCK.break`: the breaker re-reads the lock under it and removes it only if it
+ * is still the very lock it judged stale. A run taking a free lock needs no break lock, and no
+ * one else ever removes a lock, so a lock taken meanwhile can never be removed by mistake.
  */
-export class DirLock {
-  private constructor(readonly file: string) {}
+export class DirLocks {
+  private lastRefresh = Date.now();
+
+  private constructor(
+    private readonly store: LinkStore,
+    readonly files: string[],
+    private readonly text: string,
+    private readonly timeoutMs: number,
+  ) {}
 
   /**
-   * Waits for the lock. A lock is stale, and is broken, when its holder is gone from this host
-   * or it has not been refreshed for `timeoutMs`; a holder refreshes it during long batches.
+   * Takes the locks of all `dirs` together, or none: a run that gets only some lets them go
+   * and tries again, so two runs over overlapping directories cannot deadlock.
    */
-  static acquire(dir: string, timeoutMs: number): DirLock {
-    const file = path.join(dir, LOCK_NAME);
-    const me: Holder = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
+  static async acquire(store: LinkStore, dirs: string[], timeoutMs: number): Promise<DirLocks> {
+    const holder: Holder = {
+      host: ME.host,
+      instance: ME.instance,
+      pid: ME.pid,
+      token: randomBytes(8).toString('hex'),
+      since: new Date().toISOString(),
+    };
+    const text = JSON.stringify(holder);
+    const files = dirs.map((dir) => `${dir === '/' ? '' : dir}/${LOCK_NAME}`);
     const deadline = Date.now() + timeoutMs;
+    // What each busy lock looked like when first seen, and since when (our clock): a lock
+    // that does not change for the timeout is stale whatever the store's clock says.
+    const seen = new Map<string, { state: string; since: number }>();
     for (;;) {
-      try {
-        fs.writeFileSync(file, JSON.stringify(me) + '\n', { flag: 'wx', mode: 0o644 });
-        return new DirLock(file);
-      } catch (error) {
-        if (errnoCode(error) !== 'EEXIST') {
-          throw new UpdateError(`cannot create lock ${file}: ${describeError(error)}`);
+      const made = await store.create(
+        files.map((file) => ({ path: file, type: 'symbolic', content: text })),
+      );
+      const busy = files.filter((_, index) => isFailure(made[index]));
+      if (busy.length === 0) return new DirLocks(store, files, text, timeoutMs);
+      const mine = files.filter((_, index) => !isFailure(made[index]));
+      if (mine.length > 0) await store.remove(mine);
+
+      const entries = await store.inspect(busy, { times: true });
+      for (const [index, file] of busy.entries()) {
+        const entry = entries[index];
+        if (isFailure(entry)) {
+          throw new UpdateError(
+            `cannot take the lock ${where(store, file)}: ${describeError(made[files.indexOf(file)])}`,
+          );
+        }
+        if (entry.kind === 'none') continue; // released between our create and our look
+        if (entry.kind !== 'symlink') {
+          throw new UpdateError(
+            `${where(store, file)} is a ${entry.kind}, not a lock of atomic-link's (a symlink ` +
+              `naming its holder); remove it if no other tool uses that name`,
+          );
+        }
+        if (isStale(store, file, entry, seen, timeoutMs)) {
+          await breakLock(store, file, entry);
+          seen.delete(file);
+          continue;
+        }
+        if (Date.now() >= deadline) {
+          throw new UpdateError(
+            `${where(store, file)} is held by ${describeHolder(entry.text)}; waited ` +
+              `${Math.round(timeoutMs / 1000)} s`,
+          );
         }
       }
-      const holder = readHolder(file);
-      if (holder === undefined) continue; // released between our create and read
-      if (isStale(file, holder, timeoutMs)) {
-        breakLock(file, holder);
-        continue;
-      }
-      if (Date.now() >= deadline) {
+      // A random share of the wait, so that runs which collided do not collide again.
+      await sleep(POLL_MS / 2 + Math.random() * POLL_MS);
+    }
+  }
+
+  /** True when a refresh is due: a quarter of the timeout has passed since the last one. */
+  get due(): boolean {
+    return Date.now() - this.lastRefresh >= this.timeoutMs / 4;
+  }
+
+  /**
+   * Tells waiting runs that the holder is alive, and makes sure the locks are still ours: a
+   * lock removed or taken over means another run may be working here, so the batch must stop.
+   */
+  async refresh(): Promise<void> {
+    this.lastRefresh = Date.now();
+    const [touched, entries] = await Promise.all([
+      this.store.touch(this.files),
+      this.store.inspect(this.files),
+    ]);
+    this.files.forEach((file, index) => {
+      const entry = entries[index];
+      if (!isFailure(entry) && entry.kind === 'symlink' && entry.text === this.text) {
+        if (!isFailure(touched[index])) return;
         throw new UpdateError(
-          `${dir} is locked by pid ${holder.pid} on ${holder.host} since ${holder.since} ` +
-            `(${file}); waited ${Math.round(timeoutMs / 1000)} s`,
+          `cannot refresh the lock ${where(this.store, file)}: ${describeError(touched[index])}`,
         );
       }
-      sleep(POLL_MS);
+      throw new UpdateError(
+        `the lock ${where(this.store, file)} is no longer ours (${lostHow(entry)})`,
+      );
+    });
+  }
+
+  /** Removes the locks that are still ours; never another run's. */
+  async release(): Promise<void> {
+    const entries = await this.store.inspect(this.files);
+    const ours = this.files.filter((_, index) => {
+      const entry = entries[index];
+      return !isFailure(entry) && entry.kind === 'symlink' && entry.text === this.text;
+    });
+    if (ours.length > 0) await this.store.remove(ours);
+  }
+}
+
+function isStale(
+  store: LinkStore,
+  file: string,
+  entry: Extract<Entry, { kind: 'symlink' }>,
+  seen: Map<string, { state: string; since: number }>,
+  timeoutMs: number,
+): boolean {
+  const holder = parseHolder(entry.text);
+  if (holder && isGone(holder)) return true;
+  if (store.sameClock && Date.now() - (entry.mtimeMs ?? Date.now()) > timeoutMs) return true;
+  const state = `${entry.mtimeMs} ${entry.text}`;
+  const first = seen.get(file);
+  if (first === undefined || first.state !== state) {
+    seen.set(file, { state, since: Date.now() });
+    return false;
+  }
+  return Date.now() - first.since > timeoutMs;
+}
+
+async function breakLock(
+  store: LinkStore,
+  file: string,
+  stale: Extract<Entry, { kind: 'symlink' }>,
+): Promise<void> {
+  const guardFile = file + BREAK_SUFFIX;
+  const [taken] = await store.create([{ path: guardFile, type: 'symbolic', content: stale.text }]);
+  if (isFailure(taken)) {
+    // Another run is breaking it right now, or died doing so long ago.
+    const [breaker] = await store.inspect([guardFile], { times: true });
+    if (!isFailure(breaker) && breaker.kind === 'symlink' && store.sameClock) {
+      if (Date.now() - (breaker.mtimeMs ?? Date.now()) > BREAK_STALE_MS)
+        await store.remove([guardFile]);
     }
+    return;
   }
-
-  /** Tells waiting runs that this holder is alive, during batches longer than the timeout. */
-  refresh(): void {
-    const now = new Date();
-    fs.utimesSync(this.file, now, now);
-  }
-
-  release(): void {
-    fs.rmSync(this.file, { force: true });
-  }
-}
-
-function readHolder(file: string): Holder | undefined {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as Holder;
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return undefined;
-    // A holder killed between create and write leaves an empty file: treat as unknown holder.
-    return { pid: 0, host: '', since: 'unknown' };
-  }
-}
-
-function isStale(file: string, holder: Holder, timeoutMs: number): boolean {
-  if (holder.host === os.hostname() && holder.pid > 0 && !processExists(holder.pid)) return true;
-  const stats = fs.statSync(file, { throwIfNoEntry: false });
-  return stats !== undefined && Date.now() - stats.mtimeMs > timeoutMs;
-}
-
-/**
- * Moves the stale lock to a name of our own before looking at it again: of two runs breaking
- * the same stale lock, the second either fails the rename (ENOENT) or finds that it moved a
- * fresh lock, which it puts back with link(), an exclusive create that never clobbers.
- */
-function breakLock(file: string, stale: Holder): void {
-  const aside = `${file}.stale-${process.pid}-${Date.now()}`;
-  try {
-    fs.renameSync(file, aside);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return;
-    throw error;
-  }
-  const moved = readHolder(aside);
-  if (moved && (moved.pid !== stale.pid || moved.since !== stale.since)) {
-    try {
-      fs.linkSync(aside, file);
-    } catch (error) {
-      if (errnoCode(error) !== 'EEXIST') throw error;
+    const [now] = await store.inspect([file], { times: true });
+    if (
+      !isFailure(now) &&
+      now.kind === 'symlink' &&
+      now.text === stale.text &&
+      now.mtimeMs === stale.mtimeMs
+    ) {
+      await store.remove([file]);
     }
+  } finally {
+    await store.remove([guardFile]);
   }
-  fs.rmSync(aside, { force: true });
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-function sleep(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms);
+function parseHolder(text: string): Holder | undefined {
+  try {
+    const holder = JSON.parse(text) as Holder;
+    return typeof holder?.instance === 'string' && Number.isInteger(holder.pid)
+      ? holder
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
+
+function describeHolder(text: string): string {
+  const holder = parseHolder(text);
+  return holder
+    ? `pid ${holder.pid} on ${holder.host} since ${holder.since}`
+    : `an unknown holder (${JSON.stringify(text.slice(0, 80))})`;
+}
+
+function lostHow(entry: Outcome<Entry>): string {
+  if (isFailure(entry)) return describeError(entry);
+  if (entry.kind === 'none') return 'it was removed';
+  if (entry.kind === 'symlink') return `now held by ${describeHolder(entry.text)}`;
+  return `a ${entry.kind} is there now`;
+}
+
+function where(store: LinkStore, file: string): string {
+  return store.where ? `${store.where}:${file}` : file;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

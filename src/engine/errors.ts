@@ -48,3 +48,26 @@ export function describeError(error: unknown): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * The store stopped answering (a connection lost) with work in flight: what it did with the
+ * last requests cannot be known. Each link is still old or new, as every change is a rename.
+ */
+export class StoreLostError extends AtomicLinkError {
+  constructor(message: string) {
+    super(message, 1);
+  }
+}
+
+/**
+ * A signal asked the run to stop; the batch was ended whole (finished nothing, or switched back
+ * what it had switched). Front ends exit with 128 + the signal's number.
+ */
+export class InterruptedError extends AtomicLinkError {
+  constructor(
+    message: string,
+    readonly signal: string,
+  ) {
+    super(message, 1);
+  }
+}

@@ -1,13 +1,17 @@
-/** The engine's public API: everything the CLI and the action need, and nothing more. */
+/** The engine's public API: everything the front ends and the stores need, and nothing more. */
 export { switchLinks } from './switch-links.js';
-export { parseSpec, parseSpecText, isSpecText, linkInto, checkSpec } from './specs.js';
+export { MIN_LOCK_TIMEOUT_SECONDS } from './dir-lock.js';
+export { parseSpec, parseSpecText, isSpecText, linkInto, checkSpec, quote } from './specs.js';
 export {
   AtomicLinkError,
   UsageError,
   UpdateError,
   MissingLinkError,
+  InterruptedError,
+  StoreLostError,
   describeError,
 } from './errors.js';
 export type * from './types.js';
+export type * from './port.js';
+export { isFailure } from './port.js';
 export { describeResult, resultStatus } from './report-text.js';
-export { UNCACHED_OPTIONS, mountSshfs, unmountFuse } from './sshfs-view.js';

@@ -1,14 +1,16 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { UpdateError, UsageError, describeError, errnoCode } from './errors.js';
+import { UpdateError, UsageError, describeError } from './errors.js';
+import { isFailure } from './port.js';
+import type { Entry, LinkStore, Outcome } from './port.js';
 import { quote } from './specs.js';
-import { Prefetched } from './prefetch.js';
-import type { SshfsViews } from './sshfs-view.js';
+import { isReservedName } from './temp-names.js';
 import type { LinkSpec, LinkType, SwitchOptions } from './types.js';
 
 /** What is at a link's path before the switch. */
 export type Prior =
-  { kind: 'none' } | { kind: 'symlink'; text: string } | { kind: 'file'; dev: number; ino: number };
+  | { kind: 'none' }
+  | { kind: 'symlink'; text: string }
+  | { kind: 'file'; id?: string; nlink?: number };
 
 /** A spec whose link path has been checked and resolved; nothing about its state is known yet. */
 export interface Placed {
@@ -37,75 +39,89 @@ export interface Operation {
   changed: boolean;
 }
 
+const join = (dir: string, name: string) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
+
 /**
- * Resolves every link path, reading nothing but the links' parent directories, so that locks
- * can be taken on the real directories before the links' state is read.
+ * Resolves every link's directory (each once: batches put many links in few directories),
+ * reading nothing but the directories, so that locks can be taken on the real directories
+ * before the links' state is read.
  */
-export function placeSpecs(specs: LinkSpec[], options: SwitchOptions): Placed[] {
-  const root = options.root === undefined ? undefined : realRoot(options.root);
-  // Batches put many links in few directories: each directory is resolved and checked once,
-  // keyed by how the specs spell it.
-  const places = new Map<string, { dir: string; realDir: string }>();
-  return specs.map((spec) => {
+export async function placeSpecs(
+  store: LinkStore,
+  specs: LinkSpec[],
+  options: SwitchOptions,
+): Promise<Placed[]> {
+  const spelledOf = specs.map((spec) => {
     const slash = spec.link.lastIndexOf('/');
     const name = spec.link.slice(slash + 1);
     if (name === '.' || name === '..') {
       throw new UsageError(`${spec.origin}: LINK ${quote(spec.link)} does not name a link`);
     }
-    const spelled = slash < 0 ? '.' : spec.link.slice(0, slash) || '/';
-    let place = places.get(spelled);
-    if (place === undefined) {
-      const dir = path.resolve(options.cwd, spelled);
-      place = { dir, realDir: realDirectory(dir, spec) };
-      if (root !== undefined) checkInside(root, dir, place.realDir, spec);
-      places.set(spelled, place);
+    if (isReservedName(name)) {
+      throw new UsageError(
+        `${spec.origin}: LINK ${quote(spec.link)} takes a name atomic-link keeps for its ` +
+          `lock and temporary links, which later runs remove`,
+      );
     }
-    const file = place.realDir === '/' ? `/${name}` : `${place.realDir}/${name}`;
-    return { spec, dir: place.dir, realDir: place.realDir, path: file };
+    return slash < 0 ? '.' : spec.link.slice(0, slash) || '/';
+  });
+  const spelled = [...new Set(spelledOf)];
+  const dirs = spelled.map((dir) => path.posix.resolve(options.cwd, dir));
+  const asked = options.root === undefined ? dirs : [...dirs, path.posix.resolve(options.root)];
+  const reals = await store.realDirs(asked);
+  const root = options.root === undefined ? undefined : reals[dirs.length];
+  if (root !== undefined && isFailure(root)) {
+    throw new UsageError(`working directory ${options.root}: ${describeError(root)}`);
+  }
+  const places = new Map<string, { dir: string; realDir: string }>();
+  spelled.forEach((key, index) => places.set(key, { dir: dirs[index], realDir: '' }));
+  return specs.map((spec, index) => {
+    const place = places.get(spelledOf[index]) as { dir: string; realDir: string };
+    if (place.realDir === '') {
+      const real = reals[spelled.indexOf(spelledOf[index])];
+      if (isFailure(real)) throw missingDirectory(spec, place.dir, real);
+      if (root !== undefined)
+        checkInside(path.posix.resolve(options.root as string), root, place.dir, real, spec);
+      place.realDir = real;
+    }
+    const name = spec.link.slice(spec.link.lastIndexOf('/') + 1);
+    return { spec, dir: place.dir, realDir: place.realDir, path: join(place.realDir, name) };
   });
 }
 
-function realDirectory(dir: string, spec: LinkSpec): string {
-  try {
-    const real = fs.realpathSync(dir);
-    if (!fs.statSync(real).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
-    return real;
-  } catch (error) {
-    const code = errnoCode(error);
-    const reason =
-      code === 'ENOENT'
-        ? 'does not exist'
-        : code === 'ENOTDIR'
-          ? 'is not a directory'
-          : `is not usable: ${describeError(error)}`;
-    throw new UsageError(
-      `${spec.origin}: the directory of LINK ${quote(spec.link)}, ${dir}, ${reason}`,
-    );
-  }
-}
-
-function realRoot(root: string): string {
-  try {
-    return fs.realpathSync(root);
-  } catch (error) {
-    throw new UsageError(`working directory ${root}: ${describeError(error)}`);
-  }
+function missingDirectory(spec: LinkSpec, dir: string, failure: Outcome<string>): UsageError {
+  const code = isFailure(failure) ? failure.code : '';
+  const reason =
+    code === 'ENOENT'
+      ? 'does not exist'
+      : code === 'ENOTDIR'
+        ? 'is not a directory'
+        : `is not usable: ${describeError(failure)}`;
+  return new UsageError(
+    `${spec.origin}: the directory of LINK ${quote(spec.link)}, ${dir}, ${reason}`,
+  );
 }
 
 /**
- * Refuses a link whose directory leaves `root` by `..`, by an absolute path, or through a
- * symlinked parent (`lexical` and `real` are that directory as spelled and resolved).
+ * Refuses a link whose directory leaves the root by `..`, by an absolute path, or through a
+ * symlinked parent: the directory as spelled must lie in the root as spelled, and the resolved
+ * directory in the resolved root (so a root that is itself a symlink works).
  */
-function checkInside(root: string, lexical: string, real: string, spec: LinkSpec): void {
-  const lexicalRoot = path.resolve(root);
+function checkInside(
+  root: string,
+  realRoot: string,
+  lexical: string,
+  real: string,
+  spec: LinkSpec,
+): void {
   for (const [base, candidate] of [
-    [lexicalRoot, lexical],
-    [root, real],
+    [root, lexical],
+    [realRoot, real],
   ]) {
-    const relative = path.relative(base, candidate);
-    if (relative === '..' || relative.startsWith('../') || path.isAbsolute(relative)) {
+    const relative = path.posix.relative(base, candidate);
+    if (relative === '..' || relative.startsWith('../') || path.posix.isAbsolute(relative)) {
       throw new UsageError(
-        `${spec.origin}: LINK ${quote(spec.link)} is outside the working directory ${lexicalRoot}`,
+        `${spec.origin}: LINK ${quote(spec.link)} is outside the working directory ${root}`,
       );
     }
   }
@@ -113,61 +129,87 @@ function checkInside(root: string, lexical: string, real: string, spec: LinkSpec
 
 /**
  * Reads each link's current state and checks the spec against it, refusing anything that
- * would lose data. Call it under the directories' locks: --expect is a compare-and-swap.
- * Backups come out as operations of their own, placed before the link they keep.
+ * would lose data. Everything is asked of the store at once. Call it under the directories'
+ * locks: --expect is a compare-and-swap. Backups come out as operations of their own, placed
+ * before the link they keep.
  */
 export async function inspect(
+  store: LinkStore,
   placed: Placed[],
   options: SwitchOptions,
-  views: SshfsViews,
 ): Promise<Operation[]> {
-  const known = await prefetchRemote(placed, options, views);
+  const backupPaths = placed.map((item) =>
+    item.spec.backup === undefined ? undefined : item.path + item.spec.backup,
+  );
+  const hardTargets = placed.map((item) =>
+    item.spec.type === 'hard' ? path.posix.resolve(item.realDir, item.spec.target) : undefined,
+  );
+  const expected = placed.map((item) =>
+    item.spec.type === 'hard' && item.spec.expect !== undefined
+      ? path.posix.resolve(item.realDir, item.spec.expect)
+      : undefined,
+  );
+  const checked = placed.map((item) =>
+    item.spec.type === 'symbolic' && !options.allowDangling
+      ? { dir: item.realDir, text: symlinkContent(item) }
+      : undefined,
+  );
+  const present = <T>(list: (T | undefined)[]) => list.filter((x): x is T => x !== undefined);
+  const [entries, reached] = await Promise.all([
+    store.inspect([
+      ...placed.map((item) => item.path),
+      ...present(backupPaths),
+      ...present(hardTargets),
+      ...present(expected),
+    ]),
+    store.reach(present(checked)),
+  ]);
+  const answers = { entries: entries.values(), reached: reached.values() };
+  const next = <T>(iterator: Iterator<T>): T => iterator.next().value as T;
+  const links = placed.map(() => next(answers.entries));
+  const backups = backupPaths.map((file) =>
+    file === undefined ? undefined : next(answers.entries),
+  );
+  const hards = hardTargets.map((file) => (file === undefined ? undefined : next(answers.entries)));
+  const expects = expected.map((file) => (file === undefined ? undefined : next(answers.entries)));
+  const reaches = checked.map((item) => (item === undefined ? undefined : next(answers.reached)));
+
   const operations: Operation[] = [];
-  for (const item of placed) {
-    const operation = inspectOne(item, options, views, known);
+  placed.forEach((item, index) => {
+    const operation = plan(item, links[index]);
+    if (item.spec.type === 'symbolic') {
+      if (reaches[index] !== undefined) checkReached(operation, reaches[index] as Outcome<void>);
+    } else {
+      checkHardTarget(operation, hards[index] as Outcome<Entry>);
+      const target = hards[index] as Entry;
+      operation.changed = !(operation.prior.kind === 'file' && sameFile(operation.prior, target));
+    }
+    if (operation.changed) checkReplaceable(operation, options);
+    if (item.spec.expect !== undefined) checkExpected(operation, item.spec.expect, expects[index]);
     const backup = item.spec.backup;
     if (backup !== undefined && operation.changed && operation.prior.kind !== 'none') {
-      operations.push(backupOperation(operation, backup, options, views, known));
+      operations.push(
+        backupOperation(operation, backup, backups[index] as Outcome<Entry>, options),
+      );
     }
     operations.push(operation);
-  }
-  refuseDuplicates(operations);
-  return operations;
-}
-
-/**
- * On sshfs, the readlink and access calls that inspectOne() will make, fetched ahead all at
- * once; on local disks each call is cheap, and is made when needed.
- */
-async function prefetchRemote(
-  placed: Placed[],
-  options: SwitchOptions,
-  views: SshfsViews,
-): Promise<Prefetched> {
-  const remote = placed.filter((item) => views.mountOf(item.path) !== undefined);
-  const targets = remote.flatMap((item) => {
-    if (item.spec.type !== 'symbolic' || options.allowDangling) return [];
-    const here = targetHere(item.path, item.realDir, symlinkContent(item), views);
-    return here === undefined ? [] : [here];
   });
-  return Prefetched.fetch(
-    remote.map((item) => item.path),
-    targets,
-  );
+  refuseDuplicates(operations);
+  refuseLoops(operations);
+  return operations;
 }
 
 function symlinkContent(item: Placed): string {
   return item.spec.relative ? relativeTarget(item.dir, item.spec.target) : item.spec.target;
 }
 
-function inspectOne(
-  item: Placed,
-  options: SwitchOptions,
-  views: SshfsViews,
-  known: Prefetched,
-): Operation {
+function relativeTarget(dir: string, target: string): string {
+  return path.posix.relative(dir, path.posix.resolve(dir, target)) || '.';
+}
+
+function plan(item: Placed, entry: Outcome<Entry>): Operation {
   const { spec } = item;
-  const prior = readPrior(item.path, spec.link, spec.origin, views, known);
+  const prior = toPrior(entry, spec.origin, spec.link);
   const operation: Operation = {
     origin: spec.origin,
     link: spec.link,
@@ -182,61 +224,43 @@ function inspectOne(
   if (spec.type === 'symbolic') {
     operation.content = symlinkContent(item);
     operation.target = operation.content;
-    checkSymlinkTarget(operation, options, views, known);
     operation.changed = !(prior.kind === 'symlink' && prior.text === operation.content);
   } else {
-    operation.content = path.resolve(item.realDir, spec.target);
-    const target = checkHardTarget(operation);
-    operation.changed = !(prior.kind === 'file' && sameInode(prior, target));
+    operation.content = path.posix.resolve(item.realDir, spec.target);
   }
-  if (operation.changed) checkReplaceable(operation, options);
-  if (spec.expect !== undefined) checkExpected(operation, spec.expect);
   return operation;
 }
 
-function readPrior(
-  file: string,
-  link: string,
-  origin: string,
-  views: SshfsViews,
-  known: Prefetched,
-): Prior {
-  // readlink first: for the common case, an existing symlink, it is the only call needed.
-  try {
-    return { kind: 'symlink', text: known.readlink(file) };
-  } catch (error) {
-    const code = errnoCode(error);
-    if (code === 'ENOENT') return { kind: 'none' };
-    // Debian's sshfs will not read back absolute or `..` texts (contain_symlinks).
-    if (code === 'EPERM' && views.mountOf(file)) {
-      return { kind: 'symlink', text: fs.readlinkSync(views.viewOf(file)) };
-    }
-    if (code !== 'EINVAL') {
-      throw new UsageError(`${origin}: cannot read LINK ${quote(link)}: ${describeError(error)}`);
-    }
+function toPrior(entry: Outcome<Entry>, origin: string, link: string): Prior {
+  if (isFailure(entry)) {
+    throw new UsageError(`${origin}: cannot read LINK ${quote(link)}: ${describeError(entry)}`);
   }
-  const stats = fs.lstatSync(file);
-  if (stats.isDirectory()) {
-    throw new UsageError(
-      `${origin}: LINK ${quote(link)} is a real directory; rename cannot replace a directory ` +
-        `and its contents would be lost. Move it away first (this is never done for you)`,
-    );
+  switch (entry.kind) {
+    case 'none':
+      return { kind: 'none' };
+    case 'symlink':
+      return { kind: 'symlink', text: entry.text };
+    case 'file':
+      return { kind: 'file', id: entry.id, nlink: entry.nlink };
+    case 'directory':
+      throw new UsageError(
+        `${origin}: LINK ${quote(link)} is a real directory; rename cannot replace a ` +
+          `directory and its contents would be lost. Move it away first (this is never done for you)`,
+      );
+    default:
+      throw new UsageError(`${origin}: LINK ${quote(link)} is not a link or regular file`);
   }
-  if (!stats.isFile()) {
-    throw new UsageError(`${origin}: LINK ${quote(link)} is not a link or regular file`);
-  }
-  return { kind: 'file', dev: stats.dev, ino: stats.ino };
 }
 
 /**
  * A regular file at the destination is data unless it is a hard link whose inode has another
- * name, which survives the switch. sshfs reports st_nlink 1 for everything, so hard links
- * there need --replace-files.
+ * name, which survives the switch. Where the store cannot count names (SFTP, sshfs), replacing
+ * any file needs --replace-files.
  */
 function checkReplaceable(operation: Operation, options: SwitchOptions): void {
-  if (operation.prior.kind !== 'file' || options.replaceFiles) return;
-  const stats = fs.lstatSync(operation.path);
-  if (operation.type === 'hard' && stats.nlink > 1) return;
+  const prior = operation.prior;
+  if (prior.kind !== 'file' || options.replaceFiles) return;
+  if (operation.type === 'hard' && (prior.nlink ?? 1) > 1) return;
   throw new UsageError(
     `${operation.origin}: LINK ${quote(operation.link)} is a regular file` +
       (operation.type === 'hard' ? ' with no other name' : '') +
@@ -244,111 +268,65 @@ function checkReplaceable(operation: Operation, options: SwitchOptions): void {
   );
 }
 
-function relativeTarget(dir: string, target: string): string {
-  return path.relative(dir, path.resolve(dir, target)) || '.';
+function checkReached(operation: Operation, reached: Outcome<void>): void {
+  if (!isFailure(reached)) return;
+  const code = reached.code;
+  const reason =
+    code === 'ENOENT' || code === 'ENOTDIR'
+      ? 'does not exist'
+      : code === 'EUNCHECKABLE'
+        ? reached.message
+        : describeError(reached);
+  throw new UsageError(
+    `${operation.origin}: TARGET ${quote(operation.content)} of LINK ${quote(operation.link)} ` +
+      `${reason} (resolved from ${operation.realDir}); pass --allow-dangling to link it anyway`,
+  );
 }
 
-/**
- * Where the link's target is visible from here. On a local disk the kernel resolves the text
- * from the link's real directory. On sshfs the text is resolved as the server will, on the
- * server's paths, and mapped onto the mount; following links through the mount would not
- * give the server's view (and Debian's sshfs refuses absolute and `..` links there).
- * Undefined when the target lies outside the mounted directory.
- */
-function targetHere(
-  file: string,
-  realDir: string,
-  text: string,
-  views: SshfsViews,
-): string | undefined {
-  const mount = views.mountOf(file);
-  if (mount === undefined) return path.isAbsolute(text) ? text : `${realDir}/${text}`;
-  const inMount = path.relative(mount.mountPoint, realDir);
-  if (mount.serverPath === undefined) {
-    return path.isAbsolute(text)
-      ? undefined
-      : insideOrUndefined(mount.mountPoint, path.join(inMount, text));
-  }
-  const serverTarget = path.posix.resolve(path.posix.join(mount.serverPath, inMount), text);
-  return insideOrUndefined(mount.mountPoint, path.posix.relative(mount.serverPath, serverTarget));
-}
-
-function insideOrUndefined(root: string, relative: string): string | undefined {
-  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
-  return path.join(root, relative);
-}
-
-function checkSymlinkTarget(
-  operation: Operation,
-  options: SwitchOptions,
-  views: SshfsViews,
-  known: Prefetched,
-): void {
-  if (options.allowDangling) return;
-  const here = targetHere(operation.path, operation.realDir, operation.content, views);
-  if (here === undefined) {
+function checkHardTarget(operation: Operation, entry: Outcome<Entry>): void {
+  if (isFailure(entry) || entry.kind === 'none') {
+    const why = isFailure(entry) ? describeError(entry) : 'ENOENT (lstat)';
     throw new UsageError(
-      `${operation.origin}: TARGET ${quote(operation.content)} is outside the remote path, ` +
-        `so it cannot be checked; pass --allow-dangling to link it unchecked`,
+      `${operation.origin}: hard link TARGET ${quote(operation.target)} cannot be used: ${why}`,
     );
   }
-  try {
-    // access() resolves the target as stat() would, without building a Stats object per link.
-    known.access(here);
-  } catch (error) {
-    const code = errnoCode(error);
-    const reason =
-      code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : describeError(error);
-    throw new UsageError(
-      `${operation.origin}: TARGET ${quote(operation.content)} of LINK ${quote(operation.link)} ` +
-        `${reason} (resolved from ${operation.realDir}); pass --allow-dangling to link it anyway`,
-    );
-  }
-}
-
-function checkHardTarget(operation: Operation): fs.Stats {
-  let stats: fs.Stats;
-  try {
-    stats = fs.lstatSync(operation.content);
-  } catch (error) {
-    throw new UsageError(
-      `${operation.origin}: hard link TARGET ${quote(operation.target)} cannot be used: ` +
-        describeError(error),
-    );
-  }
-  if (stats.isDirectory()) {
+  if (entry.kind === 'directory') {
     throw new UsageError(
       `${operation.origin}: hard link TARGET ${quote(operation.target)} is a directory`,
     );
   }
-  return stats;
 }
 
-function sameInode(prior: { dev: number; ino: number }, stats: fs.Stats): boolean {
-  return prior.dev === stats.dev && prior.ino === stats.ino;
+/** Only a store that knows inodes can tell that a hard link is already the one asked for. */
+function sameFile(prior: { id?: string }, target: Entry): boolean {
+  return target.kind === 'file' && prior.id !== undefined && prior.id === target.id;
 }
 
 /** --expect: the link must point at `expected` now, or nothing is switched (exit 1). */
-function checkExpected(operation: Operation, expected: string): void {
+function checkExpected(
+  operation: Operation,
+  expected: string,
+  hardExpected: Outcome<Entry> | undefined,
+): void {
   const { prior, realDir } = operation;
   let matches = false;
   if (operation.type === 'symbolic' && prior.kind === 'symlink') {
-    matches = path.resolve(realDir, prior.text) === path.resolve(realDir, expected);
-  } else if (operation.type === 'hard' && prior.kind === 'file') {
-    const stats = fs.statSync(path.resolve(realDir, expected), { throwIfNoEntry: false });
-    matches = stats !== undefined && sameInode(prior, stats);
+    matches = path.posix.resolve(realDir, prior.text) === path.posix.resolve(realDir, expected);
+  } else if (operation.type === 'hard' && prior.kind === 'file' && hardExpected !== undefined) {
+    matches = !isFailure(hardExpected) && sameFile(prior, hardExpected);
   }
   if (!matches) {
-    const now = prior.kind === 'symlink' ? `points at ${quote(prior.text)}` : describePrior(prior);
+    const now =
+      prior.kind === 'symlink'
+        ? `points at ${quote(prior.text)}`
+        : prior.kind === 'none'
+          ? 'does not exist'
+          : 'is a hard link or file';
     throw new UpdateError(
       `${operation.origin}: LINK ${quote(operation.link)} ${now}, not at the expected ` +
         `${quote(expected)}; nothing was changed`,
     );
   }
-}
-
-function describePrior(prior: Prior): string {
-  return prior.kind === 'none' ? 'does not exist' : 'is a hard link or file';
 }
 
 /**
@@ -358,22 +336,20 @@ function describePrior(prior: Prior): string {
 function backupOperation(
   operation: Operation,
   suffix: string,
+  entry: Outcome<Entry>,
   options: SwitchOptions,
-  views: SshfsViews,
-  known: Prefetched,
 ): Operation {
   const prior = operation.prior;
   const link = operation.link + suffix;
-  const file = operation.path + suffix;
   const backup: Operation = {
     origin: `${operation.origin} (backup)`,
     link,
-    path: file,
+    path: operation.path + suffix,
     realDir: operation.realDir,
     type: prior.kind === 'symlink' ? 'symbolic' : 'hard',
     content: prior.kind === 'symlink' ? prior.text : operation.path,
     target: prior.kind === 'symlink' ? prior.text : operation.link,
-    prior: readPrior(file, link, operation.origin, views, known),
+    prior: toPrior(entry, operation.origin, link),
     changed: true,
   };
   if (backup.type === 'symbolic' && backup.prior.kind === 'symlink') {
@@ -393,5 +369,31 @@ function refuseDuplicates(operations: Operation[]): void {
       );
     }
     seen.set(operation.path, operation);
+  }
+}
+
+/**
+ * Refuses new symlinks that would lead to each other in a circle (`a -> a`, or `a -> b` and
+ * `b -> a`): the target checks pass, as each target exists before the switch, and after it
+ * nothing resolves.
+ */
+function refuseLoops(operations: Operation[]): void {
+  const leadsTo = new Map<string, Operation>();
+  for (const operation of operations) {
+    if (operation.type === 'symbolic') leadsTo.set(operation.path, operation);
+  }
+  const resolved = (operation: Operation) =>
+    path.posix.resolve(operation.realDir, operation.content);
+  for (const start of leadsTo.values()) {
+    const visited = new Set<string>([start.path]);
+    for (let at = leadsTo.get(resolved(start)); at !== undefined; at = leadsTo.get(resolved(at))) {
+      if (visited.has(at.path)) {
+        throw new UsageError(
+          `${start.origin}: LINK ${quote(start.link)} -> ${quote(start.content)} would make a ` +
+            `symlink loop with the other links of the batch; nothing was changed`,
+        );
+      }
+      visited.add(at.path);
+    }
   }
 }

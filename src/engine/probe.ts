@@ -1,63 +1,77 @@
-import fs from 'node:fs';
-import { MissingLinkError, UpdateError, describeError, errnoCode } from './errors.js';
-import { Guard } from './guard.js';
-import { removeIfPresent, replaceLink } from './replace-link.js';
-import type { SshfsViews } from './sshfs-view.js';
-import type { TempNames } from './temp-names.js';
-import type { ProbeMode } from './types.js';
+import { MissingLinkError, UpdateError, describeError } from './errors.js';
+import { isFailure } from './port.js';
+import type { LinkStore, Outcome } from './port.js';
+import { tempName } from './temp-names.js';
+import type { SwitchOptions } from './types.js';
 
 /**
- * statfs magic numbers of filesystems whose rename may not be a single atomic replace: FUSE
- * (sshfs may emulate it, workaround=rename), and network filesystems that may retry or emulate.
+ * Trial swaps are bounded by time, not by a count of lookups: over a network every swap and
+ * every lookup costs round trips, and a count would make the probe as slow as the network.
  */
-const SUSPECT_FILESYSTEMS = new Map<number, string>([
-  [0x65735546, 'FUSE'],
-  [0x6969, 'NFS'],
-  [0xff534d42, 'CIFS'],
-  [0xfe534d42, 'SMB2'],
-  [0x517b, 'SMB'],
-  [0x01021997, '9P'],
-  [0x00c36400, 'Ceph'],
-  [0x786f4256, 'VirtualBox shared folder'],
-  [0x47504653, 'GPFS'],
-  [0x0bd00bd0, 'Lustre'],
-]);
+const PROBE_MS = 1000;
+const MIN_SWAPS = 3;
 
 /**
- * Trial swaps go on until the guard has looked often enough to have seen a gap if there is
- * one: on a busy machine a fixed handful of swaps can all fall between its lookups. They stop
- * at once when a gap is seen.
+ * Before any real link is touched: fails the run where rename is known not to replace in one
+ * step (exit 3), and makes trial swaps of a scratch link, watched, where that is not known.
+ * Returns the directories where trial swaps ran.
  */
-const MIN_SWAPS = 20;
-const MIN_LOOKUPS = 400;
-const MAX_SWAPS = 500;
-
-/** The kind of filesystem `dir` is on when it is one to probe, else undefined. */
-function suspectFilesystem(dir: string): string | undefined {
-  return SUSPECT_FILESYSTEMS.get(fs.statfsSync(dir).type);
+export async function probeDirectories(
+  store: LinkStore,
+  dirs: string[],
+  options: SwitchOptions,
+): Promise<string[]> {
+  const mode = options.probe ?? 'auto';
+  if (mode === 'never') return [];
+  const probed: string[] = [];
+  for (const dir of dirs) {
+    const behaviour = await store.renameBehaviour(dir);
+    if (behaviour.kind === 'gap') {
+      throw new MissingLinkError(
+        `probe: rename in ${dir} is not atomic (${behaviour.reason}): links would be missing ` +
+          `for a moment at each switch; no real link was touched`,
+      );
+    }
+    if (behaviour.kind === 'atomic' && mode === 'auto') continue;
+    await trialSwaps(store, dir, behaviour.kind === 'unknown' && behaviour.exact);
+    probed.push(dir);
+  }
+  return probed;
 }
 
-export function shouldProbe(dir: string, mode: ProbeMode): boolean {
-  return mode === 'always' || (mode === 'auto' && suspectFilesystem(dir) !== undefined);
-}
-
 /**
- * Trial swaps of a scratch link in `dir`, done exactly as the real switch will be and watched
- * by a guard, before any real link is touched. A rename that will not replace an existing name
- * fails the run (exit 1); a scratch link seen missing fails it as a missing moment (exit 3).
+ * Swaps a scratch link as the real switch will, while a guard watches it. Where only the
+ * rename's ability to replace is in question (`exact`), one swap settles it.
  */
-export async function probeDirectory(
-  dir: string,
-  temps: TempNames,
-  views: SshfsViews,
-): Promise<void> {
-  const scratch = temps.next();
-  replaceLink(temps, 'symbolic', scratchTarget(0), scratch);
+async function trialSwaps(store: LinkStore, dir: string, exact: boolean): Promise<void> {
+  const scratch = tempName(dir);
+  const left = new Set<string>();
   try {
-    const guard = new Guard();
-    await guard.watch([views.viewOf(scratch)]);
-    const { swaps, refused } = trialSwaps(temps, scratch, guard);
-    const report = await guard.stop();
+    const [made] = await store.create([{ path: scratch, type: 'symbolic', content: '.' }]);
+    if (isFailure(made)) throw trialFailed(dir, made);
+    left.add(scratch);
+    const watch = await store.watch([scratch]);
+    const started = Date.now();
+    let swaps = 0;
+    let refused: Outcome<void> | undefined;
+    for (;;) {
+      swaps++;
+      const next = tempName(dir);
+      left.add(next);
+      // Sent together: a remote store makes the swap in one round trip. The texts name the
+      // directory itself, so the scratch link is live as real links are: a plain SFTP rename
+      // overwrites a dangling link but refuses a live one, and the probe must meet the refusal.
+      const [created, renamed] = await Promise.all([
+        store.create([{ path: next, type: 'symbolic', content: swaps % 2 ? './' : '.' }]),
+        store.rename([{ from: next, to: scratch, watchIndex: 0 }]),
+      ]);
+      if (isFailure(created[0])) refused = created[0];
+      else if (isFailure(renamed[0])) refused = renamed[0];
+      else left.delete(next);
+      if (refused !== undefined || watch.soFar().missing > 0) break;
+      if (exact || (swaps >= MIN_SWAPS && Date.now() - started >= PROBE_MS)) break;
+    }
+    const report = await watch.stop();
     if (report.missing > 0) {
       throw new MissingLinkError(
         `probe: a scratch link in ${dir} was seen missing ${report.missing} times in ` +
@@ -65,46 +79,20 @@ export async function probeDirectory(
           `is not atomic (sshfs -o workaround=rename does this); no real link was touched`,
       );
     }
-    if (refused !== undefined) throw renameRefused(dir, refused);
+    if (refused !== undefined) throw trialFailed(dir, refused);
   } finally {
-    removeIfPresent(scratch);
+    // A store that is gone cannot remove them; its error is not the one to report.
+    await store.remove([...left]).catch(() => undefined);
   }
 }
 
-/** Swaps the scratch link while the guard looks; stops at the first failed swap. */
-function trialSwaps(
-  temps: TempNames,
-  scratch: string,
-  guard: Guard,
-): { swaps: number; refused?: unknown } {
-  for (let swap = 1; ; swap++) {
-    try {
-      replaceLink(temps, 'symbolic', scratchTarget(swap), scratch);
-    } catch (error) {
-      return { swaps: swap, refused: error };
-    }
-    const seen = guard.soFar();
-    const enough = swap >= MIN_SWAPS && seen.lookups >= MIN_LOOKUPS;
-    if (seen.missing > 0 || enough || swap >= MAX_SWAPS) return { swaps: swap };
-  }
-}
-
-/**
- * Texts naming the directory itself, so the scratch link is live like a real one: a plain SFTP
- * rename overwrites a dangling link but refuses a live one, and the probe must meet the refusal.
- */
-function scratchTarget(swap: number): string {
-  return swap % 2 === 0 ? '.' : './';
-}
-
-function renameRefused(dir: string, error: unknown): UpdateError {
-  const code = errnoCode(error);
-  const cause =
-    code === 'EPERM' || code === 'EEXIST' || code === 'ENOTSUP' || code === 'EACCES'
-      ? 'rename there will not replace an existing link; over SFTP this means the server ' +
-        'lacks the posix-rename@openssh.com extension (OpenSSH has it), and replacing a link ' +
-        'without it always leaves a moment with no link'
-      : 'the trial rename failed';
+function trialFailed(dir: string, error: Outcome<void>): UpdateError {
+  const code = isFailure(error) ? error.code : '';
+  const cause = ['EPERM', 'EEXIST', 'ENOTSUP', 'EACCES'].includes(code)
+    ? 'rename there will not replace an existing link; over SFTP this means the server ' +
+      'lacks the posix-rename@openssh.com extension (OpenSSH has it), and replacing a link ' +
+      'without it always leaves a moment with no link'
+    : 'the trial rename failed';
   return new UpdateError(
     `probe: ${cause} (${describeError(error)} in ${dir}); no real link was touched`,
   );

@@ -1,16 +1,25 @@
-import fs from 'node:fs';
-import { DirLock } from './dir-lock.js';
-import { MissingLinkError, UpdateError, describeError } from './errors.js';
-import { Guard } from './guard.js';
+import { DirLocks } from './dir-lock.js';
+import {
+  AtomicLinkError,
+  InterruptedError,
+  MissingLinkError,
+  UpdateError,
+  describeError,
+} from './errors.js';
 import { inspect, placeSpecs } from './plan.js';
-import type { Operation, Placed } from './plan.js';
-import { probeDirectory, shouldProbe } from './probe.js';
-import { removeIfPresent, replaceLink } from './replace-link.js';
-import { SshfsViews } from './sshfs-view.js';
-import { TempNames, sweepLeftovers } from './temp-names.js';
+import type { Operation } from './plan.js';
+import { isFailure } from './port.js';
+import type { LinkStore, NewLink, Outcome, Rename } from './port.js';
+import { probeDirectories } from './probe.js';
+import { sweepLeftovers, tempName } from './temp-names.js';
 import type { GuardReport, LinkResult, LinkSpec, SwitchOptions, SwitchReport } from './types.js';
 
 const PROGRESS_EVERY_MS = 1000;
+/**
+ * Per-link phases go to the store in chunks: between two chunks the lock is refreshed, progress
+ * reported and a stop request seen. A chunk is still one round trip remotely.
+ */
+const CHUNK = 2000;
 
 /**
  * Switches every link of the batch, or none: all specs are checked before anything is touched,
@@ -18,182 +27,300 @@ const PROGRESS_EVERY_MS = 1000;
  * rename, watched by the guard; a link seen missing fails the run after the switch.
  */
 export async function switchLinks(
+  store: LinkStore,
   specs: LinkSpec[],
   options: SwitchOptions,
 ): Promise<SwitchReport> {
-  const placed = placeSpecs(specs, options);
-  const views = new SshfsViews();
+  const placed = await placeSpecs(store, specs, options);
+  if (options.dryRun) {
+    const operations = await inspect(store, placed, options);
+    return { results: operations.map(toResult), probed: [], dryRun: true, notes: [] };
+  }
+  const dirs = [...new Set(placed.map((item) => item.realDir))].sort();
+  const timeoutMs = (options.lockTimeoutSeconds ?? 60) * 1000;
+  const locks = options.lock === false ? undefined : await DirLocks.acquire(store, dirs, timeoutMs);
+  const batch = new Batch(store, options, locks);
+  let report: SwitchReport | undefined;
   try {
-    if (options.dryRun) {
-      const operations = await inspect(placed, options, views);
-      return { results: operations.map(toResult), probed: [], dryRun: true };
-    }
-    return await switchPlaced(placed, options, views);
+    stopIfAsked(options, 'nothing was changed');
+    if (locks) await sweepLeftovers(store, dirs, locks.files, timeoutMs);
+    const operations = await inspect(store, placed, options);
+    const pending = operations.filter((operation) => operation.changed);
+    const probed = await probeDirectories(
+      store,
+      [...new Set(pending.map((op) => op.realDir))],
+      options,
+    );
+    stopIfAsked(options, 'nothing was changed');
+    const guard = await batch.run(pending);
+    const notes = await makeDurable(store, pending, options);
+    report = { results: operations.map(toResult), guard, probed, dryRun: false, notes };
+    return report;
   } finally {
-    views.close();
+    // A failure to clean up is said, never put in place of what happened to the links.
+    const cleanup = await batch.cleanUp();
+    if (cleanup) process.emitWarning(cleanup);
   }
 }
 
-async function switchPlaced(
-  placed: Placed[],
-  options: SwitchOptions,
-  views: SshfsViews,
-): Promise<SwitchReport> {
-  // Started first, so that the thread boots while the locks are taken and the links read.
-  const guard = options.guard === false ? undefined : new Guard();
-  const dirs = [...new Set(placed.map((item) => item.realDir))].sort();
-  const timeoutMs = (options.lockTimeoutSeconds ?? 60) * 1000;
-  const locks: DirLock[] = [];
-  const temps = new Map<string, TempNames>();
-  let watching = false;
-  try {
-    // Sorted, so two runs over overlapping directories cannot deadlock.
-    if (options.lock !== false) for (const dir of dirs) locks.push(DirLock.acquire(dir, timeoutMs));
-    for (const dir of dirs) sweepLeftovers(dir, timeoutMs);
-    const operations = await inspect(placed, options, views);
-    const pending = operations.filter((operation) => operation.changed);
-    for (const operation of pending) {
-      if (!temps.has(operation.realDir))
-        temps.set(operation.realDir, new TempNames(operation.realDir));
-    }
-    const probed = [...temps.keys()].filter((dir) => shouldProbe(dir, options.probe ?? 'auto'));
-    for (const dir of probed) await probeDirectory(dir, temps.get(dir) as TempNames, views);
+function stopIfAsked(options: SwitchOptions, state: string): void {
+  const reason = options.signal?.reason;
+  if (options.signal?.aborted) throw new InterruptedError(`stopped by ${reason}; ${state}`, reason);
+}
 
-    // Links that exist now are the ones that must never be missing. Where they are on sshfs,
-    // the guard looks through an uncached second view.
-    const watchedPaths: string[] = [];
-    // Per pending operation, its index among the watched paths, or -1.
-    const watchSlots = new Int32Array(pending.length).fill(-1);
-    pending.forEach((operation, index) => {
-      if (operation.prior.kind === 'none') return;
-      watchSlots[index] = watchedPaths.length;
-      watchedPaths.push(views.viewOf(operation.path));
+/** The switch itself and everything it leaves to clean up, whatever way it ends. */
+class Batch {
+  private readonly temps = new Set<string>();
+  private lastProgress = Date.now();
+
+  constructor(
+    private readonly store: LinkStore,
+    private readonly options: SwitchOptions,
+    private readonly locks: DirLocks | undefined,
+  ) {}
+
+  /**
+   * Makes every new link under a temporary name, then renames them into place while the guard
+   * watches. Returns the guard's report; throws, with every link old or switched back, when
+   * the batch could not be done.
+   */
+  async run(pending: Operation[]): Promise<GuardReport | undefined> {
+    if (pending.length === 0) return undefined;
+    const temp = pending.map((operation) => tempName(operation.realDir));
+    // Files at a LINK (hard links, or regular files with --replace-files) keep a second name
+    // until the batch is over, so that a rollback can rename them back.
+    const keptFiles = pending.flatMap((operation, index) =>
+      operation.prior.kind === 'file' ? [{ index, keep: tempName(operation.realDir) }] : [],
+    );
+    await this.createAll([
+      ...pending.map((op, index) => ({ path: temp[index], type: op.type, content: op.content })),
+      ...keptFiles.map(({ index, keep }) => ({
+        path: keep,
+        type: 'hard' as const,
+        content: pending[index].path,
+      })),
+    ]);
+    const kept = new Map(keptFiles.map(({ index, keep }) => [index, keep]));
+
+    // Links that exist now are the ones that must never be missing.
+    const watched: number[] = [];
+    const renames: Rename[] = pending.map((operation, index) => {
+      const rename: Rename = { from: temp[index], to: operation.path };
+      if (operation.prior.kind !== 'none') rename.watchIndex = watched.push(index) - 1;
+      return rename;
     });
-    if (guard && watchedPaths.length > 0) {
-      await guard.watch(watchedPaths);
-      watching = true;
-    }
-    let failure: unknown;
+    const watch =
+      this.options.guard === false || watched.length === 0
+        ? undefined
+        : await this.store.watch(watched.map((index) => pending[index].path));
+    const done: number[] = [];
+    let failure: AtomicLinkError | undefined;
     try {
-      runBatch(pending, temps, locks, options, (index) => {
-        if (watchSlots[index] >= 0) guard?.switching(watchSlots[index]);
-      });
+      await this.renameAll(renames, done, pending);
     } catch (error) {
-      failure = error;
+      failure = await this.rollback(pending, done, kept, error);
     }
-    const report = watching ? await (guard as Guard).stop() : undefined;
-    watching = false;
-    if (report && report.missing > 0) {
-      const linkSeenAs = new Map(pending.map((op) => [views.viewOf(op.path), op.link]));
-      throw missingError(report, linkSeenAs, failure);
-    }
-    if (failure !== undefined) throw failure;
+    // Hard links: a rename onto the same inode does nothing and leaves the temporary name.
+    const report = watch ? await watch.stop() : undefined;
+    if (report && report.missing > 0) throw missingError(report, pending, failure);
+    if (failure) throw failure;
     if (report?.blind) {
       throw new MissingLinkError(
         `every link is switched, but the guard lost sight of them (${report.blind}), ` +
           `so it cannot vouch that none was missing`,
       );
     }
-    if (options.fsync !== false) for (const dir of temps.keys()) fsyncDirectory(dir);
-    return { results: operations.map(toResult), guard: report, probed, dryRun: false };
-  } finally {
-    // On the way out after a failure; the failure is what gets reported.
-    if (watching) await guard?.stop().catch(() => undefined);
-    else await guard?.dispose();
-    for (const names of temps.values()) names.removeKept();
-    for (const lock of locks) lock.release();
+    return report;
   }
-}
 
-/** Switches each link; on a failure, switches back those already done and throws. */
-function runBatch(
-  pending: Operation[],
-  temps: Map<string, TempNames>,
-  locks: DirLock[],
-  options: SwitchOptions,
-  beforeSwitch: (index: number) => void,
-): void {
-  const done: Operation[] = [];
-  // Files (hard links, or regular files with --replace-files) keep a second, temporary name
-  // until the batch is over, so a rollback can rename them back.
-  const kept = new Map<Operation, string>();
-  let lastReport = Date.now();
-  for (let index = 0; index < pending.length; index++) {
-    const operation = pending[index];
-    const names = temps.get(operation.realDir) as TempNames;
-    try {
-      if (operation.prior.kind === 'file') {
-        const keep = names.keep();
-        fs.linkSync(operation.path, keep);
-        kept.set(operation, keep);
-      }
-      beforeSwitch(index);
-      replaceLink(names, operation.type, operation.content, operation.path);
-    } catch (error) {
-      const undone = rollback(done, temps, kept);
-      throw new UpdateError(
-        `${operation.origin}: could not switch LINK ${JSON.stringify(operation.link)}: ` +
-          `${describeError(error)}; ${undone}`,
-      );
-    }
-    done.push(operation);
-    if (Date.now() - lastReport >= PROGRESS_EVERY_MS) {
-      lastReport = Date.now();
-      for (const lock of locks) lock.refresh();
-      options.onProgress?.(done.length, pending.length);
-    }
-  }
-}
-
-/** Puts each switched link back as it was, newest first, each again in one rename. */
-function rollback(
-  done: Operation[],
-  temps: Map<string, TempNames>,
-  kept: Map<Operation, string>,
-): string {
-  const failed: string[] = [];
-  for (const operation of [...done].reverse()) {
-    const prior = operation.prior;
-    try {
-      if (prior.kind === 'symlink') {
-        replaceLink(
-          temps.get(operation.realDir) as TempNames,
-          'symbolic',
-          prior.text,
-          operation.path,
+  /** Creates every temporary link; if any cannot be made, nothing has been switched yet. */
+  private async createAll(links: NewLink[]): Promise<void> {
+    for (let start = 0; start < links.length; start += CHUNK) {
+      const chunk = links.slice(start, start + CHUNK);
+      const made = await this.store.create(chunk);
+      chunk.forEach((link, index) => {
+        if (!isFailure(made[index])) this.temps.add(link.path);
+      });
+      const failed = made.findIndex(isFailure);
+      if (failed >= 0) {
+        throw new UpdateError(
+          `cannot create ${JSON.stringify(chunk[failed].path)}, a new link to put in place: ` +
+            `${describeError(made[failed])}; no link was changed`,
         );
-      } else if (prior.kind === 'file') {
-        fs.renameSync(kept.get(operation) as string, operation.path);
-      } else {
-        // There was no link before this run: back to no link.
-        removeIfPresent(operation.path);
       }
-    } catch (error) {
-      failed.push(`${JSON.stringify(operation.link)} (${describeError(error)})`);
+      await this.between(0, 'no link was changed');
     }
   }
-  if (done.length === 0) return 'no link was changed';
-  if (failed.length === 0) {
-    return `switched back the ${done.length} link${done.length === 1 ? '' : 's'} already switched`;
+
+  /** Renames in chunks; `done` collects the indexes switched, also when one fails. */
+  private async renameAll(renames: Rename[], done: number[], pending: Operation[]): Promise<void> {
+    for (let start = 0; start < renames.length; start += CHUNK) {
+      const outcomes = await this.store.rename(renames.slice(start, start + CHUNK));
+      let failed: number | undefined;
+      outcomes.forEach((outcome, offset) => {
+        if (isFailure(outcome)) failed ??= start + offset;
+        else {
+          done.push(start + offset);
+          // A hard link renamed onto its own inode stays: it is removed with the leftovers.
+          if (pending[start + offset].type === 'symbolic')
+            this.temps.delete(renames[start + offset].from);
+        }
+      });
+      if (failed !== undefined) {
+        const operation = pending[failed];
+        throw new UpdateError(
+          `${operation.origin}: could not switch LINK ${JSON.stringify(operation.link)}: ` +
+            describeError(outcomes[failed - start]),
+        );
+      }
+      await this.between(done.length, '');
+      if (this.options.onProgress && Date.now() - this.lastProgress >= PROGRESS_EVERY_MS) {
+        this.lastProgress = Date.now();
+        this.options.onProgress(done.length, renames.length);
+      }
+    }
   }
-  const more = failed.length > 5 ? ` and ${failed.length - 5} more` : '';
-  return (
-    `switched back ${done.length - failed.length} of ${done.length}; ` +
-    `could not switch back ${failed.slice(0, 5).join(', ')}${more}`
-  );
+
+  /** Between two chunks: a stop request ends the batch, and the lock is kept alive. */
+  private async between(switched: number, state: string): Promise<void> {
+    stopIfAsked(this.options, state || `${switched} links were switched`);
+    if (this.locks?.due) await this.locks.refresh();
+  }
+
+  /**
+   * Puts each switched link back as it was, each again in one rename. Returns the error to
+   * report: the cause, and the truth about every link that could not be put back.
+   */
+  private async rollback(
+    pending: Operation[],
+    done: number[],
+    kept: Map<number, string>,
+    cause: unknown,
+  ): Promise<AtomicLinkError> {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    if (done.length === 0) return wrap(cause, `${why}; no link was changed`);
+    const back: { index: number; rename?: Rename; link?: NewLink }[] = done.map((index) => {
+      const operation = pending[index];
+      const prior = operation.prior;
+      if (prior.kind === 'symlink') {
+        const from = tempName(operation.realDir);
+        return {
+          index,
+          link: { path: from, type: 'symbolic', content: prior.text },
+          rename: { from, to: operation.path },
+        };
+      }
+      if (prior.kind === 'file')
+        return { index, rename: { from: kept.get(index) as string, to: operation.path } };
+      return { index };
+    });
+    const failed = new Map<number, string>();
+    try {
+      const links = back.filter((item) => item.link).map((item) => item.link as NewLink);
+      const made = await this.store.create(links);
+      const unmade = new Set(links.filter((_, i) => isFailure(made[i])).map((link) => link.path));
+      links.forEach((link, i) => isFailure(made[i]) || this.temps.add(link.path));
+      const renames = back.filter((item) => item.rename && !unmade.has(item.rename.from));
+      const renamed = await this.store.rename(renames.map((item) => item.rename as Rename));
+      renames.forEach((item, i) => {
+        if (isFailure(renamed[i])) failed.set(item.index, describeError(renamed[i]));
+        else this.temps.delete((item.rename as Rename).from);
+      });
+      for (const item of back) {
+        if (item.link && unmade.has(item.link.path)) {
+          failed.set(item.index, describeError(made[links.indexOf(item.link)]));
+        }
+      }
+      const removals = back.filter((item) => !item.rename);
+      const removed = await this.store.remove(removals.map((item) => pending[item.index].path));
+      removals.forEach((item, i) => {
+        if (isFailure(removed[i]) && removed[i].code !== 'ENOENT')
+          failed.set(item.index, describeError(removed[i]));
+      });
+    } catch (error) {
+      // The store itself is gone (a connection lost): nothing more can be known or done.
+      for (const item of back)
+        if (!failed.has(item.index)) failed.set(item.index, `unknown: ${describeError(error)}`);
+    }
+    if (failed.size === 0) {
+      const count = done.length === 1 ? 'the link' : `the ${done.length} links`;
+      return wrap(cause, `${why}; switched back ${count} already switched`);
+    }
+    const listed = [...failed]
+      .slice(0, 10)
+      .map(
+        ([index, reason]) =>
+          `${JSON.stringify(pending[index].link)} is new, not switched back (${reason})`,
+      );
+    const more = failed.size > 10 ? `; and ${failed.size - 10} more new` : '';
+    return new UpdateError(
+      `${why}; switched back ${done.length - failed.size} of the ${done.length} links switched, ` +
+        `but not all: ${listed.join('; ')}${more}; every other link is as it was`,
+    );
+  }
+
+  /** Removes every temporary name still there, and the locks; returns what failed, if anything. */
+  async cleanUp(): Promise<string | undefined> {
+    const problems: string[] = [];
+    try {
+      const temps = [...this.temps];
+      const removed = await this.store.remove(temps);
+      removed.forEach((outcome, index) => {
+        if (isFailure(outcome) && outcome.code !== 'ENOENT')
+          problems.push(`${temps[index]}: ${describeError(outcome)}`);
+      });
+      this.temps.clear();
+      await this.locks?.release();
+    } catch (error) {
+      problems.push(describeError(error));
+    }
+    return problems.length === 0
+      ? undefined
+      : `atomic-link: could not clean up: ${problems.slice(0, 3).join('; ')}; a later run removes what is left`;
+  }
+}
+
+function wrap(cause: unknown, message: string): AtomicLinkError {
+  if (cause instanceof InterruptedError) return new InterruptedError(message, cause.signal);
+  if (cause instanceof AtomicLinkError && cause.exitCode !== 1) return cause;
+  return new UpdateError(message);
+}
+
+/**
+ * rename is atomic at once but durable only once the directory is on disk. Filesystems that
+ * cannot fsync a directory say so, and SFTP has no way to ask: the report says which.
+ */
+async function makeDurable(
+  store: LinkStore,
+  pending: Operation[],
+  options: SwitchOptions,
+): Promise<string[]> {
+  if (options.fsync === false || pending.length === 0) return [];
+  if (!store.canSyncDirs) {
+    return ['the new links are in place but not flushed to disk: SFTP cannot fsync a directory'];
+  }
+  const dirs = [...new Set(pending.map((operation) => operation.realDir))];
+  const synced = await store.syncDirs(dirs);
+  return dirs.flatMap((dir, index) => {
+    const outcome: Outcome<void> = synced[index];
+    return isFailure(outcome)
+      ? [`${dir} could not be flushed to disk: ${describeError(outcome)}`]
+      : [];
+  });
 }
 
 function missingError(
   report: GuardReport,
-  linkSeenAs: Map<string, string>,
+  pending: Operation[],
   failure: unknown,
 ): MissingLinkError {
+  const linkAt = new Map(pending.map((operation) => [operation.path, operation.link]));
   const shown = report.sightings.slice(0, 10).map((sighting) => {
     const when =
       sighting.firstMs === sighting.lastMs
         ? `at ${sighting.firstMs} ms`
         : `between ${sighting.firstMs} and ${sighting.lastMs} ms`;
-    const link = linkSeenAs.get(sighting.link) ?? sighting.link;
+    const link = linkAt.get(sighting.link) ?? sighting.link;
     return `${JSON.stringify(link)} missing ${sighting.count} times ${when}`;
   });
   const more =
@@ -213,20 +340,4 @@ function toResult(operation: Operation): LinkResult {
     previous: operation.prior.kind === 'symlink' ? operation.prior.text : null,
     changed: operation.changed,
   };
-}
-
-/**
- * rename is atomic at once but durable only once the directory is on disk. Filesystems that
- * cannot fsync a directory (some FUSE and network ones) say so with these codes.
- */
-function fsyncDirectory(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    if (!['EINVAL', 'ENOTSUP', 'ENOSYS', 'EPERM', 'EBADF'].includes(code)) throw error;
-  } finally {
-    fs.closeSync(fd);
-  }
 }

@@ -1,95 +1,90 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { errnoCode } from './errors.js';
+import { ME, isGone } from '../platform/identity.js';
+import { isFailure } from './port.js';
+import type { Entry, LinkStore, Outcome } from './port.js';
 
 /**
- * Temporary names start with this prefix, then the host and pid of the run that made them,
- * so that a later run can tell a dead run's leftovers from a live run's names.
- */
-const PREFIX = '.atomic-link-tmp-';
-const HOST = os.hostname().replace(/[^A-Za-z0-9]/g, '') || 'host';
-const LEFTOVER = /^\.atomic-link-tmp-([A-Za-z0-9]+)-(\d+)-/;
-
-/**
- * Names for new links, made in the links' own directory and renamed over their destination.
+ * Temporary names: the prefix, the instance and pid of the run that made them (so a later run
+ * can tell a dead run's leftovers from a live one's), and a random part drawn for each name,
+ * so that nobody can plant the next name in advance.
  *
- * Why the same directory and not a private 0700 subdirectory (google/renameio's scheme):
- * - It is as safe. The race raised against "create under a temporary name, then rename" is
- *   someone replacing the temporary link before the rename. Only someone allowed to remove or
- *   rename entries of this directory can, and they can replace the destination itself just as
- *   well; in a sticky directory (+t) nobody but us, the directory's owner and root can touch
- *   our entry at all. A name planted in advance is never adopted either: symlink() and link()
- *   fail with EEXIST on an existing name, and a fresh, unpredictable name is tried instead.
- * - It costs nothing more than the rename itself: no directory to make and remove in every
- *   directory of links (two more round trips each over sshfs), and each rename stays inside
- *   one directory, where a rename between two directories also takes the filesystem-wide
- *   rename lock. (A first measurement that found symlink() slower in a fresh subdirectory did
- *   not hold up: on ext4 without a journal, the cost of a new inode depends on how many were
- *   freed in its block group in the last minutes, in either directory.)
+ * They live in the links' own directory, not in a private 0700 subdirectory (google/renameio's
+ * scheme), and that is as safe: the race raised against "create under a temporary name, then
+ * rename" is someone replacing the temporary link before the rename, and only someone allowed
+ * to remove or rename entries of this directory can, who could replace the destination itself
+ * just as well; in a sticky directory nobody but us, the directory's owner and root can touch
+ * our entry at all. A planted name is never adopted: the create is exclusive. And it costs
+ * nothing more than the rename itself: no directory to make and remove per run (two more round
+ * trips remotely), and every rename stays inside one directory.
  */
-export class TempNames {
-  private readonly prefix: string;
-  private count = 0;
-  /** Names that may outlive the call that made them: removed by removeKept(). */
-  private readonly kept = new Set<string>();
+export const TEMP_PREFIX = '.atomic-link-tmp-';
+const RUN_PART = `${TEMP_PREFIX}${ME.instance}-${ME.pid}-`;
+const LEFTOVER = /^\.atomic-link-tmp-([0-9a-f]{12})-(\d+)-[0-9a-f]{16}$/;
 
-  constructor(readonly dir: string) {
-    const token = randomBytes(6).toString('hex');
-    this.prefix = path.join(dir, `${PREFIX}${HOST}-${process.pid}-${token}-`);
-  }
+let pool = Buffer.alloc(0);
+let used = 0;
 
-  /** A fresh name; names are never reused within a run. */
-  next(): string {
-    return this.prefix + String(this.count++);
+/** A fresh temporary name in `dir`. */
+export function tempName(dir: string): string {
+  // One random draw per 512 names: drawing per name costs more than the symlink it names.
+  if (used === pool.length) {
+    pool = randomBytes(8 * 512);
+    used = 0;
   }
+  const random = pool.toString('hex', used, used + 8);
+  used += 8;
+  return `${dir === '/' ? '' : dir}/${RUN_PART}${random}`;
+}
 
-  /** A fresh name that the run keeps (a scratch link, a file kept for rollback) until the end. */
-  keep(): string {
-    const name = this.next();
-    this.kept.add(name);
-    return name;
-  }
-
-  removeKept(): void {
-    for (const name of this.kept) fs.rmSync(name, { force: true });
-    this.kept.clear();
-  }
+/** True for a name of ours (a temporary name, or the lock), which no LINK may take. */
+export function isReservedName(name: string): boolean {
+  return name.startsWith(TEMP_PREFIX) || name.startsWith('.atomic-link.lock');
 }
 
 /**
- * Removes temporary names that runs killed mid-batch left in `dir`: those of a process that
- * no longer exists on this host, or older than `maxAgeMs` (they may come from another host
- * sharing the directory). Call it while holding the directory's lock, so no live locked run's
- * directory can be taken.
+ * Removes the temporary names that dead runs left in `dirs`: those of a run provably gone, or
+ * older than `maxAgeMs`. Call it holding the directories' locks (`locks[i]` is the lock file of
+ * `dirs[i]`), so that no live locked run's names can be taken; the lock, just made, tells the
+ * store's own time, so ages are right even when the store's clock is not ours. Only links and
+ * files with exactly our pattern are unlinked; nothing is removed recursively or followed.
  */
-export function sweepLeftovers(dir: string, maxAgeMs: number): void {
-  for (const name of fs.readdirSync(dir)) {
-    // Most names in a directory of links are links: one cheap test passes them over.
-    if (!name.startsWith(PREFIX)) continue;
-    const match = LEFTOVER.exec(name);
-    if (!match) continue;
-    const leftover = path.join(dir, name);
-    const deadHere = match[1] === HOST && !processExists(Number(match[2]));
-    if (deadHere || isOlderThan(leftover, maxAgeMs)) {
-      fs.rmSync(leftover, { recursive: true, force: true });
+export async function sweepLeftovers(
+  store: LinkStore,
+  dirs: string[],
+  locks: string[],
+  maxAgeMs: number,
+): Promise<void> {
+  const listings = await store.list(dirs);
+  const candidates: { file: string; dir: number }[] = [];
+  listings.forEach((names, dir) => {
+    if (isFailure(names)) return;
+    for (const name of names) {
+      if (name.startsWith(TEMP_PREFIX) && LEFTOVER.test(name)) {
+        candidates.push({ file: `${dirs[dir] === '/' ? '' : dirs[dir]}/${name}`, dir });
+      }
     }
-  }
+  });
+  if (candidates.length === 0) return;
+  const entries = await store.inspect([...locks, ...candidates.map(({ file }) => file)], {
+    times: true,
+  });
+  const doomed = candidates
+    .filter(({ file, dir }, index) =>
+      isLeftover(file, entries[locks.length + index], entries[dir], maxAgeMs),
+    )
+    .map(({ file }) => file);
+  if (doomed.length > 0) await store.remove(doomed);
 }
 
-function isOlderThan(file: string, ageMs: number): boolean {
-  const stats = fs.lstatSync(file, { throwIfNoEntry: false });
-  return stats !== undefined && Date.now() - stats.mtimeMs > ageMs;
-}
-
-export function processExists(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return errnoCode(error) === 'EPERM';
-  }
+function isLeftover(
+  file: string,
+  entry: Outcome<Entry>,
+  lock: Outcome<Entry>,
+  maxAgeMs: number,
+): boolean {
+  if (isFailure(entry) || (entry.kind !== 'symlink' && entry.kind !== 'file')) return false;
+  const [, instance, pid] = LEFTOVER.exec(file.slice(file.lastIndexOf('/') + 1)) ?? [];
+  if (isGone({ instance, pid: Number(pid) })) return true;
+  const now = !isFailure(lock) && lock.kind === 'symlink' ? lock.mtimeMs : undefined;
+  return now !== undefined && entry.mtimeMs !== undefined && now - entry.mtimeMs > maxAgeMs;
 }

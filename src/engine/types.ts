@@ -34,6 +34,11 @@ export interface SwitchOptions {
   lock?: boolean;
   lockTimeoutSeconds?: number;
   fsync?: boolean;
+  /**
+   * Aborted (its reason the signal's name) when the run must stop: the batch ends whole, with
+   * nothing switched or everything switched back, and an InterruptedError.
+   */
+  signal?: AbortSignal;
   /** Called now and then during long batches, for progress reports. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -73,4 +78,6 @@ export interface SwitchReport {
   /** Directories where trial swaps ran before the switch. */
   probed: string[];
   dryRun: boolean;
+  /** What the run could not do but did not fail for: a directory that could not be flushed. */
+  notes: string[];
 }

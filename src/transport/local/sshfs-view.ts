@@ -2,11 +2,13 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UpdateError } from './errors.js';
+import { UpdateError } from '../../engine/errors.js';
 
 /** An sshfs mount, as /proc/self/mountinfo and the process serving it describe it. */
 export interface SshfsMount {
   mountPoint: string;
+  /** The user the mount belongs to (`user_id=` of its options). */
+  uid: number | undefined;
   /** `[user@]host:[dir]`, as given to sshfs. */
   source: string;
   /** The mounted directory on the server when it is absolute, else undefined. */
@@ -26,14 +28,15 @@ export interface SshfsMount {
  */
 export class SshfsViews {
   private readonly views = new Map<string, string>();
-  private readonly mounts = readMounts();
+  private mounts: MountEntry[] | undefined;
   private readonly mountOfDir = new Map<string, SshfsMount | undefined>();
-  // Asked for every link: where no sshfs is mounted at all, the answer needs no path work.
-  private readonly anySshfs = this.mounts.some((mount) => mount.type === 'fuse.sshfs');
 
-  /** The sshfs mount holding `file`, or undefined when it is on another filesystem. */
+  /**
+   * The sshfs mount holding `file`, or undefined when it is on another filesystem. Ask only
+   * for files on FUSE: the mount table is read then, and only then (it needs /proc).
+   */
   mountOf(file: string): SshfsMount | undefined {
-    if (!this.anySshfs) return undefined;
+    this.mounts ??= readMounts();
     const dir = path.dirname(file);
     if (!this.mountOfDir.has(dir)) this.mountOfDir.set(dir, sshfsMountOf(this.mounts, file));
     return this.mountOfDir.get(dir);
@@ -93,7 +96,7 @@ function openView(mount: SshfsMount): string {
   if (args === undefined) {
     throw new UpdateError(
       `cannot watch links on the sshfs mount ${mount.mountPoint}: the sshfs process serving it ` +
-        `is not visible here, so no second connection can be opened, and through the mount ` +
+        `is not visible here or is another user's, so no second connection can be opened, and through the mount ` +
         `itself no gap can be seen; pass --no-guard --no-probe to switch unwatched`,
     );
   }
@@ -125,12 +128,19 @@ export function unmountFuse(mountPoint: string): void {
   }
 }
 
-/** The arguments of the sshfs process that serves `mount`, with its own mount point in them. */
-function servingArguments(mount: SshfsMount): string[] | undefined {
+/**
+ * The arguments of the sshfs process that serves `mount`, with its own mount point in them.
+ * Only a process of our own user, on a mount of our own user, is taken: re-running another
+ * user's command line would run whatever it holds (a ProxyCommand, an ssh_command) as us.
+ */
+export function servingArguments(mount: SshfsMount): string[] | undefined {
+  const me = process.getuid?.();
+  if (me === undefined || mount.uid !== me) return undefined;
   for (const pid of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     let argv: string[];
     try {
+      if (fs.statSync(`/proc/${pid}`).uid !== me) continue;
       argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
     } catch {
       continue; // gone, or not ours to read
@@ -146,19 +156,31 @@ interface MountEntry {
   point: string;
   type: string;
   source: string;
+  options: string;
 }
 
+/** The mount table, or none where /proc is hidden (then no sshfs mount is recognised). */
 function readMounts(): MountEntry[] {
-  return fs
-    .readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .flatMap((line) => {
-      const fields = line.split(' ');
-      const dash = fields.indexOf('-');
-      if (dash < 0) return [];
-      const point = unescapeMountField(fields[4]);
-      return [{ point, type: fields[dash + 1], source: unescapeMountField(fields[dash + 2]) }];
-    });
+  let table: string;
+  try {
+    table = fs.readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return [];
+  }
+  return table.split('\n').flatMap((line) => {
+    const fields = line.split(' ');
+    const dash = fields.indexOf('-');
+    if (dash < 0) return [];
+    const point = unescapeMountField(fields[4]);
+    return [
+      {
+        point,
+        type: fields[dash + 1],
+        source: unescapeMountField(fields[dash + 2]),
+        options: fields[dash + 3] ?? '',
+      },
+    ];
+  });
 }
 
 /** The innermost mount holding `file`, when it is sshfs. */
@@ -170,7 +192,13 @@ function sshfsMountOf(mounts: MountEntry[], file: string): SshfsMount | undefine
     if (best === undefined || mount.point.length >= best.point.length) best = mount;
   }
   if (best?.type !== 'fuse.sshfs') return undefined;
-  return { mountPoint: best.point, source: best.source, serverPath: serverPathOf(best.source) };
+  const uid = /(?:^|,)user_id=(\d+)/.exec(best.options)?.[1];
+  return {
+    mountPoint: best.point,
+    uid: uid === undefined ? undefined : Number(uid),
+    source: best.source,
+    serverPath: serverPathOf(best.source),
+  };
 }
 
 function serverPathOf(source: string): string | undefined {
@@ -184,4 +212,27 @@ function unescapeMountField(field: string): string {
   return field.replace(/\\([0-7]{3})/g, (_, octal: string) =>
     String.fromCharCode(parseInt(octal, 8)),
   );
+}
+
+/**
+ * Whether the sshfs serving `mount` emulates rename (`-o workaround=rename`, or `all`): it then
+ * moves the destination aside first, and the link is missing for a moment at every switch.
+ * Undefined when its options cannot be seen.
+ */
+export function emulatesRename(mount: SshfsMount): boolean | undefined {
+  const args = servingArguments(mount);
+  if (args === undefined) return undefined;
+  const options = args.flatMap((arg, index) =>
+    arg.startsWith('-o') ? [arg.length > 2 ? arg.slice(2) : (args[index + 1] ?? '')] : [],
+  );
+  let emulates = false;
+  for (const option of options.flatMap((list) => list.split(','))) {
+    const match = /^workaround=(.*)$/.exec(option);
+    if (!match) continue;
+    for (const word of match[1].split(':')) {
+      if (word === 'rename' || word === 'all') emulates = true;
+      if (word === 'norename' || word === 'none') emulates = false;
+    }
+  }
+  return emulates;
 }

@@ -1,38 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import os from 'node:os';
-import path from 'node:path';
-import {
-  UNCACHED_OPTIONS,
-  UpdateError,
-  UsageError,
-  mountSshfs,
-  unmountFuse,
-} from '../engine/index.js';
-
-/** Where and how to reach a remote directory: `--ssh USER@HOST:PATH` and its options. */
-export interface SshTarget {
-  /** `[user@]host`, as ssh takes it. */
-  destination: string;
-  /** The remote directory, absolute. */
-  path: string;
-  port: number;
-  identity?: string;
-  knownHosts?: string;
-  sshfsOptions: string[];
-}
-
-/** Parses `USER@HOST:PATH` (HOST may be `[IPv6]`); PATH must be absolute. */
-export function parseSshTarget(text: string): Pick<SshTarget, 'destination' | 'path'> {
-  const match = /^((?:[^@:/\s]+@)?(?:\[[^\]]+\]|[^:[\]\s/]+)):(.*)$/.exec(text);
-  if (!match) throw new UsageError(`--ssh ${JSON.stringify(text)} must be USER@HOST:PATH`);
-  const [, destination, dir] = match;
-  if (!dir.startsWith('/')) {
-    throw new UsageError(
-      `--ssh ${JSON.stringify(text)}: PATH must be absolute, as the server sees it`,
-    );
-  }
-  return { destination, path: path.posix.normalize(dir) };
-}
+import { UpdateError } from '../engine/errors.js';
+import { UNCACHED_OPTIONS, mountSshfs, unmountFuse } from './local/sshfs-view.js';
+import type { SshTarget } from './ssh-target.js';
+import { atLastSignal } from '../platform/stop-signals.js';
 
 /**
  * Host keys are always checked, and a dead server fails the run within seconds instead of
@@ -97,33 +67,18 @@ function sshDiagnosis(target: SshTarget): string {
 
 /**
  * Runs `work` on the mounted remote directory and unmounts it on every way out: return, throw,
- * or a signal. A first SIGINT, SIGTERM or SIGHUP lets the run end cleanly (a batch of renames
- * is never stopped halfway, the lock is released, the mount removed), then exits with 128+N;
- * a second one unmounts and exits at once.
+ * or a second stop signal, which exits at once.
  */
 export async function withRemoteMount<T>(
   target: SshTarget,
   work: (mountPoint: string) => Promise<T>,
 ): Promise<T> {
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  let interrupted: NodeJS.Signals | undefined;
-  let mountPoint: string | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted === undefined) {
-      interrupted = signal;
-      return;
-    }
-    if (mountPoint) unmountFuse(mountPoint);
-    process.exit(128 + os.constants.signals[signal]);
-  };
-  for (const signal of signals) process.on(signal, onSignal);
+  const mountPoint = mountRemote(target);
+  const forget = atLastSignal(() => unmountFuse(mountPoint));
   try {
-    mountPoint = mountRemote(target);
-    if (interrupted) throw new UpdateError(`stopped by ${interrupted}; nothing was changed`);
     return await work(mountPoint);
   } finally {
-    if (mountPoint) unmountFuse(mountPoint);
-    for (const signal of signals) process.off(signal, onSignal);
-    if (interrupted) process.exit(128 + os.constants.signals[interrupted]);
+    forget();
+    unmountFuse(mountPoint);
   }
 }

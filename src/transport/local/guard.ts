@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { CONTROL_SLOTS, HOT, LOOKING, LOOKUPS, MISSES, STOP } from './guard-protocol.js';
 import type { GuardWatch, GuardWorkerResult } from './guard-protocol.js';
-import type { GuardReport } from './types.js';
+import type { GuardReport } from '../../engine/types.js';
 
 /**
  * Watches links from a worker thread while the main thread switches them. It has to run in

@@ -1,0 +1,109 @@
+import type { GuardReport, LinkType } from './types.js';
+
+/**
+ * The one port between the engine's rules and a place where links live: the local filesystem
+ * (which also serves any mounted volume) or a server spoken to over SFTP.
+ *
+ * Every operation takes a whole phase's worth of items, so that a remote store can send them
+ * all before reading any reply: a phase costs about one round trip, not one per link. Each
+ * item has an outcome of its own, in the order given; one item's failure never throws. A store
+ * throws (a StoreLostError) only when it can no longer tell what happened: a connection lost.
+ */
+export interface LinkStore {
+  /** How messages name the place: `root@host:/srv`, or '' for this machine. */
+  readonly where: string;
+  /** Whether syncDirs can make renames durable; SFTP has no directory fsync. */
+  readonly canSyncDirs: boolean;
+  /** Whether lstat's mtimeMs is on this process's clock, so ages can be computed. */
+  readonly sameClock: boolean;
+  /**
+   * Whether `file` entries carry `id` and `nlink`. Without them a hard link's identity is
+   * unknown, so a hard link is always re-made and a file at LINK needs --replace-files.
+   */
+  readonly knowsInodes: boolean;
+
+  /** Each directory with symlinks resolved; a failure when it is missing or not a directory. */
+  realDirs(dirs: string[]): Promise<Outcome<string>[]>;
+  /**
+   * What is at each path, not following a symlink there (lstat, and readlink for links).
+   * `mtimeMs` is filled in only when `times` is asked for, where it costs a call more.
+   */
+  inspect(paths: string[], options?: { times?: boolean }): Promise<Outcome<Entry>[]>;
+  /**
+   * Whether each symlink text leads somewhere when read from its directory, as the kernel
+   * serving the store resolves it (on the server, for a remote or mounted store).
+   */
+  reach(targets: { dir: string; text: string }[]): Promise<Outcome<void>[]>;
+  /** Creates each link; the create is exclusive (an existing name fails it). */
+  create(links: NewLink[]): Promise<Outcome<void>[]>;
+  /**
+   * Renames each `from` over its `to`, in order, each in one rename(2). `watchIndex` tells a
+   * guard watching this store which watched path is being switched.
+   */
+  rename(renames: Rename[]): Promise<Outcome<void>[]>;
+  /** Unlinks each path: never recursive, never following a link. */
+  remove(paths: string[]): Promise<Outcome<void>[]>;
+  /** Sets each path's mtime to now, not following a symlink there (a lock's heartbeat). */
+  touch(paths: string[]): Promise<Outcome<void>[]>;
+  /** The names in each directory. */
+  list(dirs: string[]): Promise<Outcome<string[]>[]>;
+  /** Makes each directory's entries durable, where the store can. */
+  syncDirs(dirs: string[]): Promise<Outcome<void>[]>;
+
+  /** Starts watching `paths` for a missing moment; resolves once it is looking. */
+  watch(paths: string[]): Promise<Watch>;
+  /** What is known of how rename behaves in `dir`, before any trial. */
+  renameBehaviour(dir: string): Promise<RenameBehaviour>;
+
+  close(): Promise<void>;
+}
+
+/** A result, or the error that one item met (a Node system error or one shaped like it). */
+export type Outcome<T> = T | StoreFailure;
+
+export interface StoreFailure extends Error {
+  code: string;
+  syscall?: string;
+}
+
+export function isFailure<T>(outcome: Outcome<T>): outcome is StoreFailure {
+  return outcome instanceof Error;
+}
+
+export type Entry =
+  | { kind: 'none' }
+  | { kind: 'symlink'; text: string; mtimeMs?: number }
+  | { kind: 'file'; id?: string; nlink?: number; mtimeMs?: number }
+  | { kind: 'directory' }
+  | { kind: 'other' };
+
+export interface NewLink {
+  path: string;
+  type: LinkType;
+  /** A symlink's text, or the path a hard link is made to. */
+  content: string;
+}
+
+export interface Rename {
+  from: string;
+  to: string;
+  watchIndex?: number;
+}
+
+export interface Watch {
+  /** Lookups made and misses seen so far, while it looks. */
+  soFar(): { lookups: number; missing: number };
+  /** Stops looking and reports, naming links by the paths given to watch(). */
+  stop(): Promise<GuardReport>;
+}
+
+/**
+ * `atomic`: rename replaces in one step there, known exactly (a local disk, an SFTP server
+ * with posix-rename). `gap`: known not to (the reason says how). `unknown`: only trial swaps
+ * can tell; `exact` says whether one trial settles it (the only open question is whether the
+ * rename replaces at all).
+ */
+export type RenameBehaviour =
+  | { kind: 'atomic' }
+  | { kind: 'gap'; reason: string }
+  | { kind: 'unknown'; filesystem: string; exact: boolean };

@@ -1,0 +1,39 @@
+import os from 'node:os';
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const lastWords = new Set<() => void>();
+
+/**
+ * Runs `work` with an AbortSignal that a first SIGINT, SIGTERM or SIGHUP (a cancelled job, a
+ * Ctrl-C) aborts, its reason the signal's name: the work then ends whole and reports. A second
+ * signal exits at once with 128+N, after the `atLastSignal` cleanups (an unmount); what was
+ * switched stays switched, every link old or new, as every change is a rename.
+ */
+export async function withStopSignals<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      controller.abort(signal);
+      return;
+    }
+    for (const cleanup of lastWords) cleanup();
+    process.exit(exitCodeOf(signal));
+  };
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  try {
+    return await work(controller.signal);
+  } finally {
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+  }
+}
+
+/** Registers a cleanup for an exit at a second signal; returns its removal. */
+export function atLastSignal(cleanup: () => void): () => void {
+  lastWords.add(cleanup);
+  return () => lastWords.delete(cleanup);
+}
+
+/** The shell's exit code for a process ended by `signal`. */
+export function exitCodeOf(signal: string): number {
+  return 128 + (os.constants.signals[signal as NodeJS.Signals] ?? 0);
+}

@@ -1,0 +1,302 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { isFailure } from '../../engine/port.js';
+import type {
+  Entry,
+  LinkStore,
+  NewLink,
+  Outcome,
+  Rename,
+  RenameBehaviour,
+  StoreFailure,
+  Watch,
+} from '../../engine/port.js';
+import { FUSE, suspectFilesystem } from '../../platform/filesystems.js';
+import { Guard } from './guard.js';
+import { SshfsViews, emulatesRename } from './sshfs-view.js';
+
+// Lookups on mounted network filesystems run on libuv's thread pool, 4 threads unless this is
+// set before its first use: 4 requests in flight would leave most of a round trip unused.
+process.env.UV_THREADPOOL_SIZE ??= '32';
+const IN_FLIGHT = 32;
+
+/**
+ * The local filesystem through node:fs, which also serves any mounted volume (sshfs, NFS,
+ * CIFS). On a local disk each call is cheap and made at once, synchronously; on a network
+ * mount, the lookups of a phase are made many at a time, as each is a round trip.
+ *
+ * On sshfs, the guard looks through a second, uncached view of the same server directory:
+ * through the mount that makes a switch nothing can see a gap (the kernel holds the directory's
+ * lock for the whole FUSE rename), and symlink texts that Debian's sshfs will not read back
+ * through the mount (absolute, or with `..`) are read through it.
+ */
+export class LocalStore implements LinkStore {
+  readonly where = '';
+  readonly canSyncDirs = true;
+  readonly sameClock = true;
+  readonly knowsInodes = true;
+  private readonly views = new SshfsViews();
+  private readonly suspect = new Map<string, string | undefined>();
+  private guard: Guard | undefined;
+  /** A guard thread started early, so that it boots while the links are checked. */
+  private spare: Guard | undefined;
+
+  constructor(options: { guard: boolean }) {
+    if (options.guard) this.spare = new Guard();
+  }
+
+  async realDirs(dirs: string[]): Promise<Outcome<string>[]> {
+    return dirs.map((dir) =>
+      attempt(() => {
+        const real = fs.realpathSync(dir);
+        if (!fs.statSync(real).isDirectory()) throw failure('ENOTDIR', 'stat', real);
+        return real;
+      }),
+    );
+  }
+
+  async inspect(paths: string[], options?: { times?: boolean }): Promise<Outcome<Entry>[]> {
+    const times = options?.times ?? false;
+    if (!this.anyRemote(paths)) return paths.map((file) => attempt(() => entryOf(file, times)));
+    return concurrently(paths, async (file) => {
+      try {
+        return await remoteEntryOf(file, times);
+      } catch (error) {
+        // Debian's sshfs will not read back absolute or `..` texts (contain_symlinks).
+        const mount = (error as StoreFailure).code === 'EPERM' ? this.sshfsMount(file) : undefined;
+        if (mount === undefined) throw error;
+        return { kind: 'symlink' as const, text: fs.readlinkSync(this.views.viewOf(file)) };
+      }
+    });
+  }
+
+  async reach(targets: { dir: string; text: string }[]): Promise<Outcome<void>[]> {
+    const places = targets.map(({ dir, text }) => this.targetHere(dir, text));
+    if (!this.anyRemote(targets.map(({ dir }) => `${dir}/.`))) {
+      return places.map((place) =>
+        attempt(() => (isFailure(place) ? throwIt(place) : fs.accessSync(place))),
+      );
+    }
+    return concurrently(places, async (place) =>
+      isFailure(place) ? throwIt(place) : fs.promises.access(place),
+    );
+  }
+
+  async create(links: NewLink[]): Promise<Outcome<void>[]> {
+    return links.map((link) =>
+      attempt(() =>
+        link.type === 'symbolic'
+          ? fs.symlinkSync(link.content, link.path)
+          : fs.linkSync(link.content, link.path),
+      ),
+    );
+  }
+
+  async rename(renames: Rename[]): Promise<Outcome<void>[]> {
+    return renames.map((rename) =>
+      attempt(() => {
+        if (rename.watchIndex !== undefined) this.guard?.switching(rename.watchIndex);
+        fs.renameSync(rename.from, rename.to);
+      }),
+    );
+  }
+
+  async remove(paths: string[]): Promise<Outcome<void>[]> {
+    return paths.map((file) => attempt(() => fs.unlinkSync(file)));
+  }
+
+  async touch(paths: string[]): Promise<Outcome<void>[]> {
+    const now = new Date();
+    return paths.map((file) => attempt(() => fs.lutimesSync(file, now, now)));
+  }
+
+  async list(dirs: string[]): Promise<Outcome<string[]>[]> {
+    return dirs.map((dir) => attempt(() => fs.readdirSync(dir)));
+  }
+
+  async syncDirs(dirs: string[]): Promise<Outcome<void>[]> {
+    return dirs.map((dir) =>
+      attempt(() => {
+        const fd = fs.openSync(dir, 'r');
+        try {
+          fs.fsyncSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
+      }),
+    );
+  }
+
+  async watch(paths: string[]): Promise<Watch> {
+    const guard = this.spare ?? new Guard();
+    this.spare = undefined;
+    const seenAs = paths.map((file) => this.viewOf(file));
+    try {
+      await guard.watch(seenAs);
+    } catch (error) {
+      await guard.dispose();
+      throw error;
+    }
+    this.guard = guard;
+    const given = new Map(seenAs.map((seen, index) => [seen, paths[index]]));
+    return {
+      soFar: () => guard.soFar(),
+      stop: async () => {
+        this.guard = undefined;
+        const report = await guard.stop();
+        for (const sighting of report.sightings)
+          sighting.link = given.get(sighting.link) ?? sighting.link;
+        return report;
+      },
+    };
+  }
+
+  async renameBehaviour(dir: string): Promise<RenameBehaviour> {
+    const filesystem = this.suspectOf(dir);
+    if (filesystem === undefined) return { kind: 'atomic' };
+    const mount = filesystem === FUSE ? this.views.mountOf(`${dir}/.`) : undefined;
+    const emulates = mount === undefined ? undefined : emulatesRename(mount);
+    if (emulates)
+      return {
+        kind: 'gap',
+        reason: `the sshfs serving ${mount?.mountPoint} runs with -o workaround=rename`,
+      };
+    // Known not to emulate: whether the server renames over a link is the only question left.
+    return { kind: 'unknown', filesystem: mount ? 'sshfs' : filesystem, exact: emulates === false };
+  }
+
+  async close(): Promise<void> {
+    await this.spare?.dispose();
+    this.views.close();
+  }
+
+  private suspectOf(dir: string): string | undefined {
+    if (!this.suspect.has(dir)) this.suspect.set(dir, suspectFilesystem(dir));
+    return this.suspect.get(dir);
+  }
+
+  private anyRemote(paths: string[]): boolean {
+    return paths.some((file) => this.suspectOf(path.dirname(file)) !== undefined);
+  }
+
+  private sshfsMount(file: string) {
+    return this.suspectOf(path.dirname(file)) === FUSE ? this.views.mountOf(file) : undefined;
+  }
+
+  private viewOf(file: string): string {
+    return this.sshfsMount(file) === undefined ? file : this.views.viewOf(file);
+  }
+
+  /**
+   * Where a symlink text read from `dir` leads, here. On a local disk the kernel resolves it
+   * from `dir`. On sshfs it is resolved as the server will, on the server's paths, and mapped
+   * onto the mount: following links through the mount would not give the server's view.
+   */
+  private targetHere(dir: string, text: string): Outcome<string> {
+    const mount = this.sshfsMount(`${dir}/.`);
+    if (mount === undefined) return path.resolve(dir, text);
+    const inMount = path.relative(mount.mountPoint, dir);
+    const outside = failure(
+      'EUNCHECKABLE',
+      'reach',
+      dir,
+      'is outside the remote path, so it cannot be checked',
+    );
+    if (mount.serverPath === undefined) {
+      return path.isAbsolute(text)
+        ? outside
+        : insideOr(mount.mountPoint, path.join(inMount, text), outside);
+    }
+    const serverTarget = path.posix.resolve(path.posix.join(mount.serverPath, inMount), text);
+    return insideOr(mount.mountPoint, path.posix.relative(mount.serverPath, serverTarget), outside);
+  }
+}
+
+function insideOr(root: string, relative: string, outside: StoreFailure): Outcome<string> {
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return outside;
+  return path.join(root, relative);
+}
+
+/** readlink first: for the common case, an existing symlink, it is the only call needed. */
+function entryOf(file: string, times: boolean): Entry {
+  try {
+    const text = fs.readlinkSync(file);
+    return times
+      ? { kind: 'symlink', text, mtimeMs: fs.lstatSync(file).mtimeMs }
+      : { kind: 'symlink', text };
+  } catch (error) {
+    const code = (error as StoreFailure).code;
+    if (code === 'ENOENT') return { kind: 'none' };
+    if (code !== 'EINVAL') throw error;
+  }
+  return fromStats(fs.lstatSync(file));
+}
+
+async function remoteEntryOf(file: string, times: boolean): Promise<Entry> {
+  try {
+    const text = await fs.promises.readlink(file);
+    if (!times) return { kind: 'symlink', text };
+    return { kind: 'symlink', text, mtimeMs: (await fs.promises.lstat(file)).mtimeMs };
+  } catch (error) {
+    const code = (error as StoreFailure).code;
+    if (code === 'ENOENT') return { kind: 'none' };
+    if (code !== 'EINVAL') throw error;
+  }
+  return fromStats(await fs.promises.lstat(file));
+}
+
+function fromStats(stats: fs.Stats): Entry {
+  if (stats.isDirectory()) return { kind: 'directory' };
+  if (stats.isFile()) {
+    return {
+      kind: 'file',
+      id: `${stats.dev}:${stats.ino}`,
+      nlink: stats.nlink,
+      mtimeMs: stats.mtimeMs,
+    };
+  }
+  if (stats.isSymbolicLink()) return { kind: 'symlink', text: '', mtimeMs: stats.mtimeMs };
+  return { kind: 'other' };
+}
+
+function attempt<T>(call: () => T): Outcome<T> {
+  try {
+    return call();
+  } catch (error) {
+    return asFailure(error);
+  }
+}
+
+async function concurrently<T, R>(
+  items: T[],
+  call: (item: T) => Promise<R>,
+): Promise<Outcome<R>[]> {
+  const results: Outcome<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await call(items[index]);
+      } catch (error) {
+        results[index] = asFailure(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, items.length) }, worker));
+  return results;
+}
+
+function asFailure(error: unknown): StoreFailure {
+  if (error instanceof Error && typeof (error as StoreFailure).code === 'string')
+    return error as StoreFailure;
+  return failure('EIO', '', '', error instanceof Error ? error.message : String(error));
+}
+
+function failure(code: string, syscall: string, file: string, message?: string): StoreFailure {
+  return Object.assign(new Error(message ?? `${code}: ${syscall} ${file}`), { code, syscall });
+}
+
+function throwIt(error: StoreFailure): never {
+  throw error;
+}

@@ -1,0 +1,52 @@
+import path from 'node:path';
+import type { LinkSpec, LinkStore, SwitchOptions } from '../engine/index.js';
+import { withRemoteMount } from './sshfs-mount.js';
+import { LocalStore } from './local/local-store.js';
+import type { SshTarget } from './ssh-target.js';
+
+/**
+ * Where the links are: this machine (or a volume mounted on it), a server spoken to over SFTP,
+ * or a server mounted with sshfs for the run.
+ */
+export type Place =
+  { kind: 'local' } | { kind: 'sftp'; target: SshTarget } | { kind: 'sshfs'; target: SshTarget };
+
+/**
+ * Opens the store for `place`, runs `work` on it with the options made right for it (remote
+ * LINKs are read from the remote directory and must stay in it), and closes it on every way
+ * out. The SFTP store, and ssh2 with it, is loaded only when asked for.
+ */
+export async function withStore<T>(
+  place: Place,
+  specs: LinkSpec[],
+  options: SwitchOptions,
+  work: (store: LinkStore, options: SwitchOptions) => Promise<T>,
+): Promise<T> {
+  const guard = options.guard !== false;
+  if (place.kind === 'local') return using(new LocalStore({ guard }), options, work);
+  if (place.kind === 'sshfs') {
+    return withRemoteMount(place.target, (mountPoint) =>
+      using(new LocalStore({ guard }), inside(mountPoint, options), work),
+    );
+  }
+  const { SftpStore } = await import('./sftp/sftp-store.js');
+  const hardLinks = specs.some((spec) => spec.type === 'hard');
+  const store = await SftpStore.open(place.target, { hardLinks });
+  return using(store, inside(place.target.path, options), work);
+}
+
+function inside(root: string, options: SwitchOptions): SwitchOptions {
+  return { ...options, cwd: path.posix.resolve(root, options.cwd), root };
+}
+
+async function using<T>(
+  store: LinkStore,
+  options: SwitchOptions,
+  work: (store: LinkStore, options: SwitchOptions) => Promise<T>,
+): Promise<T> {
+  try {
+    return await work(store, options);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,126 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Client, ConnectConfig, SFTPWrapper } from 'ssh2';
+import { UpdateError } from '../../engine/errors.js';
+import { splitDestination } from '../ssh-target.js';
+import type { SshTarget } from '../ssh-target.js';
+import { hostKeyAlgorithms, knownKeysFor } from './known-hosts.js';
+
+/** A dead or silent server fails the run within seconds: 3 keep-alives 2 s apart unanswered. */
+const KEEPALIVE_MS = 2000;
+const KEEPALIVE_MISSES = 3;
+const CONNECT_TIMEOUT_MS = 20000;
+
+export interface SshSession {
+  client: Client;
+  /** The channel the switch is made through. */
+  sftp: SFTPWrapper;
+  /** The server's SFTP extensions, from its version reply. */
+  extensions: Set<string>;
+  /** A second channel, opened on demand: the guard looks through it while the first works. */
+  second: () => Promise<SFTPWrapper>;
+  where: string;
+}
+
+/**
+ * Connects with the host key checked against known_hosts before anything is sent, logs in with
+ * the identity, an agent or the usual key files, and opens an SFTP channel. ssh2 is loaded
+ * here, so local runs never pay for it.
+ */
+export async function connect(target: SshTarget): Promise<SshSession> {
+  const { user, host } = splitDestination(target.destination);
+  const username = user ?? os.userInfo().username;
+  const where = `${username}@${target.destination.slice(target.destination.lastIndexOf('@') + 1)}:${target.path}`;
+  const knownFile = target.knownHosts ?? path.join(os.homedir(), '.ssh', 'known_hosts');
+  const known = knownKeysFor(readOr(knownFile, ''), host, target.port);
+  const hostName = target.port === 22 ? host : `[${host}]:${target.port}`;
+  if (known.every((key) => key.revoked)) {
+    throw new UpdateError(
+      `${hostName} is not in ${knownFile}: its host key cannot be checked, so nothing was ` +
+        `sent; add its line (ssh-keyscan, checked out of band)`,
+    );
+  }
+  // ssh2's poly1305 (emscripten output) reads CommonJS's __dirname, which this ES module
+  // bundle lacks; it only builds a path to a file it never reads (its wasm is inline).
+  const scope = globalThis as { __dirname?: string };
+  scope.__dirname ??= path.dirname(fileURLToPath(import.meta.url));
+  const { Client } = (await import('ssh2')).default;
+  const client = new Client();
+  let hostKeyProblem: string | undefined;
+  const config: ConnectConfig = {
+    host,
+    port: target.port,
+    username,
+    readyTimeout: CONNECT_TIMEOUT_MS,
+    keepaliveInterval: KEEPALIVE_MS,
+    keepaliveCountMax: KEEPALIVE_MISSES,
+    algorithms: { serverHostKey: hostKeyAlgorithms(known) as never },
+    hostVerifier: (key: Buffer) => {
+      const match = known.find((entry) => entry.blob.equals(key));
+      if (match && !match.revoked) return true;
+      hostKeyProblem = match
+        ? `the host key of ${hostName} is marked @revoked in ${knownFile}`
+        : `the host key of ${hostName} does not match ${knownFile} (changed, or another host)`;
+      return false;
+    },
+    ...credentials(target),
+  };
+  await new Promise<void>((resolve, reject) => {
+    client.once('ready', () => resolve());
+    client.once('error', (error) => reject(error));
+    client.connect(config);
+    // ssh2 writes a packet in several pieces; with Nagle's algorithm on, each piece after the
+    // first waits for the server's delayed ACK (40 ms on Linux), at every round trip.
+    client.setNoDelay(true);
+  }).catch((error: Error) => {
+    client.end();
+    const reason = hostKeyProblem ?? error.message;
+    throw new UpdateError(
+      `cannot connect to ${where} (port ${target.port}): ${reason}; nothing was changed`,
+    );
+  });
+  // Later errors (a lost connection) reach the requests in flight, which fail.
+  client.on('error', () => undefined);
+  const openSftp = () =>
+    new Promise<SFTPWrapper>((resolve, reject) =>
+      client.sftp((error, sftp) => (error ? reject(error) : resolve(sftp))),
+    );
+  const sftp = await openSftp().catch((error: Error) => {
+    client.end();
+    throw new UpdateError(
+      `${where}: the server offers no SFTP (${error.message}); nothing was changed`,
+    );
+  });
+  // ssh2 keeps the extensions of the server's version reply here, and checks them itself.
+  const extensions = new Set(Object.keys((sftp as unknown as { _extensions: object })._extensions));
+  let second: Promise<SFTPWrapper> | undefined;
+  return { client, sftp, extensions, second: () => (second ??= openSftp()), where };
+}
+
+/** --identity, else an agent, else the first of the usual key files that exists. */
+function credentials(target: SshTarget): Partial<ConnectConfig> {
+  if (target.identity) return { privateKey: readKey(target.identity) };
+  const agent = process.env.SSH_AUTH_SOCK;
+  const usual = ['id_ed25519', 'id_ecdsa', 'id_rsa']
+    .map((name) => path.join(os.homedir(), '.ssh', name))
+    .find((file) => fs.existsSync(file));
+  return { ...(agent ? { agent } : {}), ...(usual ? { privateKey: readKey(usual) } : {}) };
+}
+
+function readKey(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    throw new UpdateError(`cannot read the identity ${file}: ${(error as Error).message}`);
+  }
+}
+
+function readOr(file: string, fallback: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return fallback;
+  }
+}

@@ -1,0 +1,101 @@
+import type { SFTPWrapper } from 'ssh2';
+import type { GuardReport, MissingSighting } from '../../engine/types.js';
+import type { Watch } from '../../engine/port.js';
+
+/**
+ * Lookups kept in flight on the guard's channel. The server answers them one after another as
+ * fast as it can lstat, so the sampling rate does not depend on the round trip: a round trip
+ * only decides how many lookups are on the way at once.
+ */
+const IN_FLIGHT = 128;
+const NO_SUCH_FILE = 2;
+
+/**
+ * Watches links on the server through a channel of its own (a second sftp-server process,
+ * running beside the one that renames), with lstat, which sees the name itself: a dangling
+ * link is present, a name in the middle of an unlink-then-create is not.
+ */
+export class SftpGuard implements Watch {
+  private lookups = 0;
+  private missing = 0;
+  private outstanding = 0;
+  private next = 0;
+  private stopping = false;
+  private blind: string | undefined;
+  private readonly start = performance.now();
+  private readonly sightings = new Map<number, MissingSighting>();
+  private settled: (() => void) | undefined;
+
+  private constructor(
+    private readonly sftp: SFTPWrapper,
+    private readonly paths: string[],
+  ) {}
+
+  /** Resolves once the server has answered a first lookup: from then on it is looking. */
+  static async start(sftp: SFTPWrapper, paths: string[]): Promise<SftpGuard> {
+    const guard = new SftpGuard(sftp, paths);
+    await new Promise<void>((resolve) => {
+      guard.settled = resolve;
+      for (let i = 0; i < IN_FLIGHT; i++) guard.send();
+    });
+    return guard;
+  }
+
+  soFar(): { lookups: number; missing: number } {
+    return { lookups: this.lookups, missing: this.missing };
+  }
+
+  /** Stops sending, waits for the lookups on the way (they cover the last renames), reports. */
+  async stop(): Promise<GuardReport> {
+    this.stopping = true;
+    if (this.outstanding > 0) await new Promise<void>((resolve) => (this.settled = resolve));
+    return {
+      lookups: this.lookups,
+      missing: this.missing,
+      blind: this.blind,
+      sightings: [...this.sightings.values()],
+    };
+  }
+
+  private send(): void {
+    const index = this.next;
+    this.next = (this.next + 1) % this.paths.length;
+    this.outstanding++;
+    try {
+      this.sftp.lstat(this.paths[index], (error) => this.answered(index, error));
+    } catch (error) {
+      this.answered(index, error as Error);
+    }
+  }
+
+  private answered(index: number, error: Error | null | undefined): void {
+    this.outstanding--;
+    this.lookups++;
+    if (error) {
+      if ((error as { code?: unknown }).code === NO_SUCH_FILE) this.seenMissing(index);
+      else this.blind ??= `${error.message} looking up ${this.paths[index]}`;
+    }
+    // The first answer means the server is looking; the caller may start switching.
+    if (!this.stopping && this.lookups === 1) this.wake();
+    if (!this.stopping && this.blind === undefined) this.send();
+    else if (this.outstanding === 0) this.wake();
+  }
+
+  private seenMissing(index: number): void {
+    this.missing++;
+    const now = Math.round(performance.now() - this.start);
+    const sighting = this.sightings.get(index);
+    if (sighting) {
+      sighting.count++;
+      sighting.lastMs = now;
+    } else {
+      this.sightings.set(index, { link: this.paths[index], count: 1, firstMs: now, lastMs: now });
+    }
+  }
+
+  private wake(): void {
+    const settled = this.settled;
+    this.settled = undefined;
+    settled?.();
+  }
+}

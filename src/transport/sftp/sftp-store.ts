@@ -1,0 +1,241 @@
+import path from 'node:path';
+import type { SFTPWrapper, Stats } from 'ssh2';
+import { StoreLostError, UpdateError } from '../../engine/errors.js';
+import { isFailure } from '../../engine/port.js';
+import type {
+  Entry,
+  LinkStore,
+  NewLink,
+  Outcome,
+  Rename,
+  RenameBehaviour,
+  StoreFailure,
+  Watch,
+} from '../../engine/port.js';
+import type { SshTarget } from '../ssh-target.js';
+import { connect } from './connect.js';
+import type { SshSession } from './connect.js';
+import { SftpGuard } from './sftp-guard.js';
+
+const POSIX_RENAME = 'posix-rename@openssh.com';
+const HARDLINK = 'hardlink@openssh.com';
+const LSETSTAT = 'lsetstat@openssh.com';
+/** READDIR requests sent at once on one handle: up to ~100 names come back per request. */
+const READDIRS_IN_FLIGHT = 16;
+
+/** SFTP status codes as errno names, so that the engine reads them as it reads local errors. */
+const STATUS_AS_ERRNO: Record<number, string> = {
+  2: 'ENOENT',
+  3: 'EACCES',
+  4: 'EFAILURE',
+  8: 'ENOTSUP',
+};
+
+/**
+ * Links on a server, through SFTP spoken directly (OpenSSH's sftp-server or internal-sftp).
+ * Every operation sends all its requests before reading a reply: the server answers them in
+ * order, one after another, so a phase costs one round trip whatever the number of links.
+ *
+ * Renames use posix-rename@openssh.com, a plain rename(2) on the server; plain SFTP rename
+ * refuses to overwrite, and emulating it leaves a gap, so without the extension nothing is
+ * done at all.
+ */
+export class SftpStore implements LinkStore {
+  readonly canSyncDirs = false;
+  readonly sameClock = false;
+  readonly knowsInodes = false;
+  readonly where: string;
+  private readonly sftp: SFTPWrapper;
+
+  private constructor(private readonly session: SshSession) {
+    this.where = session.where.slice(0, session.where.lastIndexOf(':'));
+    this.sftp = session.sftp;
+  }
+
+  /**
+   * Connects and checks the server's extensions exactly, before anything is touched: the
+   * renames need posix-rename, hard links need hardlink.
+   */
+  static async open(target: SshTarget, needs: { hardLinks: boolean }): Promise<SftpStore> {
+    const session = await connect(target);
+    const missing = [POSIX_RENAME, ...(needs.hardLinks ? [HARDLINK] : [])].filter(
+      (name) => !session.extensions.has(name),
+    );
+    if (missing.length > 0) {
+      session.client.end();
+      throw new UpdateError(
+        `${session.where}: the server's SFTP lacks ${missing.join(' and ')}` +
+          (missing.includes(POSIX_RENAME)
+            ? ': plain SFTP rename will not replace an existing link, and replacing one ' +
+              'without it always leaves a moment with no link'
+            : '') +
+          `; nothing was changed`,
+      );
+    }
+    // Opened now, so that it is ready by the time the guard needs it.
+    session.second().catch(() => undefined);
+    return new SftpStore(session);
+  }
+
+  realDirs(dirs: string[]): Promise<Outcome<string>[]> {
+    return this.batch(dirs, async (dir) => {
+      const [real, stats] = await Promise.all([
+        this.call<string>('realpath', (cb) => this.sftp.realpath(dir, cb)),
+        this.call<Stats>('stat', (cb) => this.sftp.stat(dir, cb)),
+      ]);
+      if (!stats.isDirectory()) throw failure('ENOTDIR', 'stat', `${dir} is not a directory`);
+      return real;
+    });
+  }
+
+  inspect(paths: string[], options?: { times?: boolean }): Promise<Outcome<Entry>[]> {
+    void options; // lstat's answer carries the time anyway
+    return this.batch(paths, async (file) => {
+      // Both sent at once: readlink fails on anything but a link, and is then not needed.
+      const [stats, text] = await Promise.all([
+        this.call<Stats>('lstat', (cb) => this.sftp.lstat(file, cb)).catch(
+          (error: StoreFailure) => {
+            if (error.code === 'ENOENT') return undefined;
+            throw error;
+          },
+        ),
+        this.call<string>('readlink', (cb) => this.sftp.readlink(file, cb)).catch(() => undefined),
+      ]);
+      if (stats === undefined) return { kind: 'none' };
+      const mtimeMs = stats.mtime * 1000;
+      if (stats.isSymbolicLink()) return { kind: 'symlink', text: text ?? '', mtimeMs };
+      if (stats.isDirectory()) return { kind: 'directory' };
+      if (stats.isFile()) return { kind: 'file', mtimeMs };
+      return { kind: 'other' };
+    });
+  }
+
+  reach(targets: { dir: string; text: string }[]): Promise<Outcome<void>[]> {
+    return this.batch(targets, async ({ dir, text }) => {
+      await this.call<Stats>('stat', (cb) => this.sftp.stat(path.posix.resolve(dir, text), cb));
+    });
+  }
+
+  create(links: NewLink[]): Promise<Outcome<void>[]> {
+    return this.batch(links, (link) =>
+      link.type === 'symbolic'
+        ? this.call<void>('symlink', (cb) => this.sftp.symlink(link.content, link.path, cb))
+        : this.call<void>('hardlink', (cb) =>
+            this.sftp.ext_openssh_hardlink(link.content, link.path, cb),
+          ),
+    );
+  }
+
+  rename(renames: Rename[]): Promise<Outcome<void>[]> {
+    return this.batch(renames, ({ from, to }) =>
+      this.call<void>('rename', (cb) => this.sftp.ext_openssh_rename(from, to, cb)),
+    );
+  }
+
+  remove(paths: string[]): Promise<Outcome<void>[]> {
+    return this.batch(paths, (file) =>
+      this.call<void>('unlink', (cb) => this.sftp.unlink(file, cb)),
+    );
+  }
+
+  touch(paths: string[]): Promise<Outcome<void>[]> {
+    const now = Math.floor(Date.now() / 1000);
+    return this.batch(paths, async (file) => {
+      if (!this.session.extensions.has(LSETSTAT)) {
+        throw failure('ENOTSUP', 'lsetstat', `the server lacks ${LSETSTAT}`);
+      }
+      await this.call<void>('lsetstat', (cb) =>
+        this.sftp.ext_openssh_lsetstat(file, { atime: now, mtime: now }, cb),
+      );
+    });
+  }
+
+  /** Opens each directory, then asks for many pages of names at once on its handle. */
+  list(dirs: string[]): Promise<Outcome<string[]>[]> {
+    return this.batch(dirs, async (dir) => {
+      const handle = await this.call<Buffer>('opendir', (cb) => this.sftp.opendir(dir, cb));
+      const names: string[] = [];
+      try {
+        for (let done = false; !done;) {
+          const pages = await Promise.all(
+            Array.from({ length: READDIRS_IN_FLIGHT }, () =>
+              this.call<{ filename: string }[]>('readdir', (cb) =>
+                this.sftp.readdir(handle, cb),
+              ).catch((error: StoreFailure) => {
+                // The end of the listing: SSH_FX_EOF.
+                if (error.code === 'EOF') return undefined;
+                throw error;
+              }),
+            ),
+          );
+          for (const page of pages) {
+            if (page === undefined) done = true;
+            else names.push(...page.map((item) => item.filename));
+          }
+        }
+      } finally {
+        this.sftp.close(handle, () => undefined);
+      }
+      return names;
+    });
+  }
+
+  async syncDirs(dirs: string[]): Promise<Outcome<void>[]> {
+    return dirs.map(() => failure('ENOTSUP', 'fsync', 'SFTP cannot fsync a directory'));
+  }
+
+  async watch(paths: string[]): Promise<Watch> {
+    const channel = await this.session.second().catch((error: Error) => {
+      throw new UpdateError(`cannot open a second SFTP channel for the guard: ${error.message}`);
+    });
+    return SftpGuard.start(channel, paths);
+  }
+
+  async renameBehaviour(): Promise<RenameBehaviour> {
+    return { kind: 'atomic' };
+  }
+
+  async close(): Promise<void> {
+    this.session.client.end();
+  }
+
+  /**
+   * Sends every item's requests, then waits for all answers. A request that got no answer at
+   * all (the connection is gone) makes the whole phase throw: what it did is unknown.
+   */
+  private async batch<T, R>(items: T[], call: (item: T) => Promise<R>): Promise<Outcome<R>[]> {
+    const outcomes = await Promise.all(
+      items.map((item) => call(item).catch((error: StoreFailure) => error)),
+    );
+    const lost = outcomes.find((outcome) => isFailure(outcome) && outcome.code === 'ELOST');
+    if (lost) throw new StoreLostError(`${this.where}: ${(lost as Error).message}`);
+    return outcomes;
+  }
+
+  private call<R>(
+    syscall: string,
+    send: (cb: (error: Error | null | undefined, value: R) => void) => void,
+  ): Promise<R> {
+    return new Promise((resolve, reject) => {
+      try {
+        send((error, value) => (error ? reject(asFailure(error, syscall)) : resolve(value)));
+      } catch (error) {
+        // ssh2 throws at once when the channel is already closed.
+        reject(failure('ELOST', syscall, `the connection is gone (${(error as Error).message})`));
+      }
+    });
+  }
+}
+
+function asFailure(error: Error, syscall: string): StoreFailure {
+  const status = (error as { code?: unknown }).code;
+  if (typeof status !== 'number') {
+    return failure('ELOST', syscall, `the connection was lost (${error.message})`);
+  }
+  const code = status === 1 ? 'EOF' : (STATUS_AS_ERRNO[status] ?? 'EIO');
+  return failure(code, syscall, error.message);
+}
+
+function failure(code: string, syscall: string, message: string): StoreFailure {
+  return Object.assign(new Error(message), { code, syscall });
+}
