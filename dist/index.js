@@ -31814,7 +31814,10 @@ async function breakLock(store, file, stale) {
     }
     try {
         const [now] = await store.inspect([file], { times: true });
-        if (!(0,port/* isFailure */.N)(now) && now.kind === 'symlink' && now.text === stale.text && now.mtimeMs === stale.mtimeMs) {
+        if (!(0,port/* isFailure */.N)(now) &&
+            now.kind === 'symlink' &&
+            now.text === stale.text &&
+            now.mtimeMs === stale.mtimeMs) {
             await store.remove([file]);
         }
     }
@@ -31825,7 +31828,9 @@ async function breakLock(store, file, stale) {
 function parseHolder(text) {
     try {
         const holder = JSON.parse(text);
-        return typeof holder?.instance === 'string' && Number.isInteger(holder.pid) ? holder : undefined;
+        return typeof holder?.instance === 'string' && Number.isInteger(holder.pid)
+            ? holder
+            : undefined;
     }
     catch {
         return undefined;
@@ -32186,7 +32191,7 @@ async function inspect(store, placed, options) {
     const answers = { entries: entries.values(), reached: reached.values() };
     const next = (iterator) => iterator.next().value;
     const links = placed.map(() => next(answers.entries));
-    const backups = backupPaths.map((file) => (file === undefined ? undefined : next(answers.entries)));
+    const backups = backupPaths.map((file) => file === undefined ? undefined : next(answers.entries));
     const hards = hardTargets.map((file) => (file === undefined ? undefined : next(answers.entries)));
     const expects = expected.map((file) => (file === undefined ? undefined : next(answers.entries)));
     const reaches = checked.map((item) => (item === undefined ? undefined : next(answers.reached)));
@@ -32634,9 +32639,10 @@ class Batch {
                     (0,errors/* describeError */.Uc)(outcomes[failed - start]));
             }
             await this.between(done.length, '');
-            this.options.onProgress &&
-                Date.now() - this.lastProgress >= PROGRESS_EVERY_MS &&
-                ((this.lastProgress = Date.now()), this.options.onProgress(done.length, renames.length));
+            if (this.options.onProgress && Date.now() - this.lastProgress >= PROGRESS_EVERY_MS) {
+                this.lastProgress = Date.now();
+                this.options.onProgress(done.length, renames.length);
+            }
         }
     }
     /** Between two chunks: a stop request ends the batch, and the lock is kept alive. */
@@ -32704,7 +32710,9 @@ class Batch {
             const count = done.length === 1 ? 'the link' : `the ${done.length} links`;
             return wrap(cause, `${why}; switched back ${count} already switched`);
         }
-        const listed = [...failed].slice(0, 10).map(([index, reason]) => `${JSON.stringify(pending[index].link)} is new, not switched back (${reason})`);
+        const listed = [...failed]
+            .slice(0, 10)
+            .map(([index, reason]) => `${JSON.stringify(pending[index].link)} is new, not switched back (${reason})`);
         const more = failed.size > 10 ? `; and ${failed.size - 10} more new` : '';
         return new errors/* UpdateError */.mp(`${why}; switched back ${done.length - failed.size} of the ${done.length} links switched, ` +
             `but not all: ${listed.join('; ')}${more}; every other link is as it was`);
@@ -32725,7 +32733,9 @@ class Batch {
         catch (error) {
             problems.push((0,errors/* describeError */.Uc)(error));
         }
-        return problems.length === 0 ? undefined : `atomic-link: could not clean up: ${problems.slice(0, 3).join('; ')}; a later run removes what is left`;
+        return problems.length === 0
+            ? undefined
+            : `atomic-link: could not clean up: ${problems.slice(0, 3).join('; ')}; a later run removes what is left`;
     }
 }
 function wrap(cause, message) {
@@ -32749,7 +32759,9 @@ async function makeDurable(store, pending, options) {
     const synced = await store.syncDirs(dirs);
     return dirs.flatMap((dir, index) => {
         const outcome = synced[index];
-        return (0,port/* isFailure */.N)(outcome) ? [`${dir} could not be flushed to disk: ${(0,errors/* describeError */.Uc)(outcome)}`] : [];
+        return (0,port/* isFailure */.N)(outcome)
+            ? [`${dir} could not be flushed to disk: ${(0,errors/* describeError */.Uc)(outcome)}`]
+            : [];
     });
 }
 function missingError(report, pending, failure) {
@@ -32995,9 +33007,7 @@ function readMounts() {
     catch {
         return [];
     }
-    return table
-        .split('\n')
-        .flatMap((line) => {
+    return table.split('\n').flatMap((line) => {
         const fields = line.split(' ');
         const dash = fields.indexOf('-');
         if (dash < 0)
@@ -33317,7 +33327,7 @@ class LocalStore {
         if (!this.anyRemote(targets.map(({ dir }) => `${dir}/.`))) {
             return places.map((place) => attempt(() => ((0,port/* isFailure */.N)(place) ? throwIt(place) : external_node_fs_.accessSync(place))));
         }
-        return concurrently(places, async (place) => ((0,port/* isFailure */.N)(place) ? throwIt(place) : external_node_fs_.promises.access(place)));
+        return concurrently(places, async (place) => (0,port/* isFailure */.N)(place) ? throwIt(place) : external_node_fs_.promises.access(place));
     }
     async create(links) {
         return links.map((link) => attempt(() => link.type === 'symbolic'
@@ -33383,7 +33393,10 @@ class LocalStore {
         const mount = filesystem === FUSE ? this.views.mountOf(`${dir}/.`) : undefined;
         const emulates = mount === undefined ? undefined : emulatesRename(mount);
         if (emulates)
-            return { kind: 'gap', reason: `the sshfs serving ${mount?.mountPoint} runs with -o workaround=rename` };
+            return {
+                kind: 'gap',
+                reason: `the sshfs serving ${mount?.mountPoint} runs with -o workaround=rename`,
+            };
         // Known not to emulate: whether the server renames over a link is the only question left.
         return { kind: 'unknown', filesystem: mount ? 'sshfs' : filesystem, exact: emulates === false };
     }
@@ -33417,7 +33430,9 @@ class LocalStore {
         const inMount = external_node_path_.relative(mount.mountPoint, dir);
         const outside = failure('EUNCHECKABLE', 'reach', dir, 'is outside the remote path, so it cannot be checked');
         if (mount.serverPath === undefined) {
-            return external_node_path_.isAbsolute(text) ? outside : insideOr(mount.mountPoint, external_node_path_.join(inMount, text), outside);
+            return external_node_path_.isAbsolute(text)
+                ? outside
+                : insideOr(mount.mountPoint, external_node_path_.join(inMount, text), outside);
         }
         const serverTarget = external_node_path_.posix.resolve(external_node_path_.posix.join(mount.serverPath, inMount), text);
         return insideOr(mount.mountPoint, external_node_path_.posix.relative(mount.serverPath, serverTarget), outside);
@@ -33432,7 +33447,9 @@ function insideOr(root, relative, outside) {
 function entryOf(file, times) {
     try {
         const text = external_node_fs_.readlinkSync(file);
-        return times ? { kind: 'symlink', text, mtimeMs: external_node_fs_.lstatSync(file).mtimeMs } : { kind: 'symlink', text };
+        return times
+            ? { kind: 'symlink', text, mtimeMs: external_node_fs_.lstatSync(file).mtimeMs }
+            : { kind: 'symlink', text };
     }
     catch (error) {
         const code = error.code;
@@ -33463,7 +33480,12 @@ function fromStats(stats) {
     if (stats.isDirectory())
         return { kind: 'directory' };
     if (stats.isFile()) {
-        return { kind: 'file', id: `${stats.dev}:${stats.ino}`, nlink: stats.nlink, mtimeMs: stats.mtimeMs };
+        return {
+            kind: 'file',
+            id: `${stats.dev}:${stats.ino}`,
+            nlink: stats.nlink,
+            mtimeMs: stats.mtimeMs,
+        };
     }
     if (stats.isSymbolicLink())
         return { kind: 'symlink', text: '', mtimeMs: stats.mtimeMs };
@@ -33570,7 +33592,11 @@ async function withKeyFiles(settings, work) {
 
 
 /** The files the Dockerfile copies (see .dockerignore): the image tag is a hash of them. */
-const IMAGE_FILES = ['Dockerfile', 'dist/cli.js', 'dist/guard-worker.cjs', 'dist/package.json'];
+function imageFiles(root) {
+    const copied = (file) => /^(cli\.js|\d+\.cli\.js|guard-worker\.cjs|package\.json)$/.test(file);
+    const dist = external_node_fs_.readdirSync(external_node_path_.join(root, 'dist')).filter(copied).sort();
+    return ['Dockerfile', ...dist.map((file) => `dist/${file}`)];
+}
 /**
  * Switches the links on the remote host by running the CLI in the action's image: over SFTP,
  * unprivileged, or with `sshfs`, mounting `remote-path` (which needs FUSE in the container).
@@ -33579,7 +33605,14 @@ const IMAGE_FILES = ['Dockerfile', 'dist/cli.js', 'dist/guard-worker.cjs', 'dist
 async function switchInContainer(specs, options, settings) {
     const image = settings.image || (await ensureOwnImage(settings.network));
     return withKeyFiles(settings, async (keys) => {
-        const fuse = ['--device', '/dev/fuse', '--cap-add', 'SYS_ADMIN', '--security-opt', 'apparmor=unconfined'];
+        const fuse = [
+            '--device',
+            '/dev/fuse',
+            '--cap-add',
+            'SYS_ADMIN',
+            '--security-opt',
+            'apparmor=unconfined',
+        ];
         const args = [
             'run',
             '--rm',
@@ -33673,7 +33706,7 @@ async function ensureOwnImage(network) {
     // The runner starts `node <action>/dist/index.js`.
     const root = external_node_path_.resolve(external_node_path_.dirname(process.argv[1]), '..');
     const hash = (0,external_node_crypto_.createHash)('sha256');
-    for (const file of IMAGE_FILES)
+    for (const file of imageFiles(root))
         hash.update(file).update(external_node_fs_.readFileSync(external_node_path_.join(root, file)));
     const tag = `atomic-link:${hash.digest('hex').slice(0, 16)}`;
     const present = await exec_exec('docker', ['image', 'inspect', tag], {

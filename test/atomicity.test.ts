@@ -2,8 +2,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ME } from '../lib/platform/identity.js';
 import { Guard } from '../lib/transport/local/guard.js';
 import {
+  CLI,
   leftovers,
   makeDeployTree,
   makeManyLinks,
@@ -98,19 +100,31 @@ describe('no lookup ever finds a link missing', () => {
 
   test('a switch that fails midway switches the earlier links back', () => {
     const dir = makeDeployTree();
-    const data = path.join(dir, 'data');
-    fs.writeFileSync(data, 'old');
-    execFileSync('chattr', ['+i', data]); // rename over it now fails with EPERM, even for root
-    try {
-      const run = runCli(['--replace-files', 'current -> releases/v2', 'data -> releases/v3'], dir);
-      expect(run.status).toBe(1);
-      expect(run.stderr).toContain('could not switch LINK "data"');
-      expect(run.stderr).toContain('switched back the 1 link already switched');
-      expect(fs.readlinkSync(path.join(dir, 'current'))).toBe('releases/v1');
-      expect(leftovers(dir)).toEqual([]);
-    } finally {
-      execFileSync('chattr', ['-i', data]);
-    }
+    fs.symlinkSync('releases/v1', path.join(dir, 'other'));
+    // strace makes the second rename fail, as a full or failing disk would.
+    const run = spawnSync(
+      'strace',
+      [
+        '-f',
+        '-o',
+        '/dev/null',
+        '-e',
+        'trace=rename,renameat,renameat2',
+        '-e',
+        'inject=rename,renameat,renameat2:error=EIO:when=2',
+        process.execPath,
+        CLI,
+        'current -> releases/v2',
+        'other -> releases/v3',
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('could not switch LINK "other": EIO (rename)');
+    expect(run.stderr).toContain('switched back the link already switched');
+    expect(fs.readlinkSync(path.join(dir, 'current'))).toBe('releases/v1');
+    expect(fs.readlinkSync(path.join(dir, 'other'))).toBe('releases/v1');
+    expect(leftovers(dir)).toEqual([]);
   });
 
   test('kill -9 mid-batch leaves every link old or new, and the next run sweeps the leftovers', async () => {
@@ -133,8 +147,10 @@ describe('no lookup ever finds a link missing', () => {
     // The killed run's lock is left; a temporary link of a killed run is planted beside it
     // (a kill lands between symlink and rename too rarely to wait for).
     expect(leftovers(links)).toContain('.atomic-link.lock');
-    const host = os.hostname().replace(/[^A-Za-z0-9]/g, '');
-    fs.symlinkSync('x', path.join(links, `.atomic-link-tmp-${host}-${run.pid}-0a1b2c-7`));
+    fs.symlinkSync(
+      'x',
+      path.join(links, `.atomic-link-tmp-${ME.instance}-${run.pid}-0a1b2c3d4e5f6789`),
+    );
 
     const again = runCli(['-f', specs], dir);
     expect(again.status).toBe(0);

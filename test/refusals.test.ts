@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ME } from '../lib/platform/identity.js';
 import { makeDeployTree, runCli, snapshot } from './helpers/tree.js';
 
 /** Runs the CLI expecting a refusal: the exit code, a message naming `mention`, no change. */
@@ -104,19 +105,71 @@ describe('refusals change nothing and say what is wrong', () => {
     const dir = makeDeployTree();
     const lock = path.join(dir, '.atomic-link.lock');
     // A holder that refreshes its lock, as a run in a long batch does.
-    const holder = spawn('sh', ['-c', `while :; do touch '${lock}'; sleep 0.2; done`]);
+    const holder = spawn('sh', ['-c', `while :; do touch -h '${lock}'; sleep 0.2; done`]);
     try {
-      fs.writeFileSync(
-        lock,
-        JSON.stringify({ pid: holder.pid, host: os.hostname(), since: 'test' }),
-      );
+      const text = {
+        host: os.hostname(),
+        instance: ME.instance,
+        pid: holder.pid,
+        token: 't',
+        since: 'test',
+      };
+      fs.symlinkSync(JSON.stringify(text), lock);
       const before = snapshot(dir);
-      const run = runCli(['--lock-timeout', '1', 'current -> releases/v2'], dir);
+      const started = Date.now();
+      const run = runCli(['--lock-timeout', '5', 'current -> releases/v2'], dir);
       expect(run.status).toBe(1);
-      expect(run.stderr).toContain(`is locked by pid ${holder.pid}`);
+      expect(run.stderr).toContain(`is held by pid ${holder.pid}`);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(5000);
       expect(snapshot(dir)).toEqual(before);
     } finally {
       holder.kill();
+    }
+  });
+
+  test('a lock path holding a directory or a file: a clear error; garbage: a bounded wait', () => {
+    for (const [plant, status, says] of [
+      [(lock: string) => fs.mkdirSync(lock), 1, 'is a directory, not a lock'],
+      [(lock: string) => fs.writeFileSync(lock, 'null'), 1, 'is a file, not a lock'],
+      // A symlink naming no holder is a lock of unknown holder: stale once not refreshed.
+      [(lock: string) => fs.symlinkSync('garbage', lock), 0, ''],
+    ] as const) {
+      const dir = makeDeployTree();
+      const lock = path.join(dir, '.atomic-link.lock');
+      plant(lock);
+      const started = Date.now();
+      const run = runCli(['--lock-timeout', '5', 'current -> releases/v2'], dir);
+      expect(run.stderr).toContain(says);
+      expect(run.status).toBe(status);
+      expect(Date.now() - started).toBeLessThan(15000);
+      expect(fs.readlinkSync(path.join(dir, 'current'))).toBe(
+        status ? 'releases/v1' : 'releases/v2',
+      );
+    }
+  });
+
+  test('a lock of a holder that is gone is broken at once, and one not refreshed after the timeout', () => {
+    for (const [holderPid, age] of [
+      [2 ** 22 + 1, 0], // a pid no process has here
+      [process.pid, 10], // alive, but its lock was last refreshed 10 s ago
+    ]) {
+      const dir = makeDeployTree();
+      const lock = path.join(dir, '.atomic-link.lock');
+      const text = {
+        host: os.hostname(),
+        instance: ME.instance,
+        pid: holderPid,
+        token: 't',
+        since: 'x',
+      };
+      fs.symlinkSync(JSON.stringify(text), lock);
+      const then = new Date(Date.now() - age * 1000);
+      fs.lutimesSync(lock, then, then);
+      const run = runCli(['--lock-timeout', '5', 'current -> releases/v2'], dir);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(fs.readlinkSync(path.join(dir, 'current'))).toBe('releases/v2');
+      expect(fs.existsSync(lock) || fs.readdirSync(dir).includes('.atomic-link.lock')).toBe(false);
     }
   });
 });
