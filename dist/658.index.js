@@ -173,6 +173,7 @@ async function connect(target) {
     await new Promise((resolve, reject) => {
         client.once('ready', () => resolve());
         client.once('error', (error) => reject(error));
+        client.once('close', () => reject(new Error('the connection closed during the handshake')));
         client.connect(config);
         // ssh2 writes a packet in several pieces; with Nagle's algorithm on, each piece after the
         // first waits for the server's delayed ACK (40 ms on Linux), at every round trip.
@@ -182,9 +183,18 @@ async function connect(target) {
         const reason = hostKeyProblem ?? error.message;
         throw new errors/* UpdateError */.mp(`cannot connect to ${where} (port ${target.port}): ${reason}; nothing was changed`);
     });
-    // Later errors (a lost connection) reach the requests in flight, which fail.
+    // A later error is a lost connection, which `lost` reports.
     client.on('error', () => undefined);
-    const openSftp = () => new Promise((resolve, reject) => client.sftp((error, sftp) => (error ? reject(error) : resolve(sftp))));
+    const lost = new Promise((_, reject) => {
+        const gone = () => reject(new Error('the connection was lost'));
+        client.once('close', gone);
+        client.once('end', gone);
+    });
+    lost.catch(() => undefined);
+    const openSftp = () => Promise.race([
+        new Promise((resolve, reject) => client.sftp((error, sftp) => (error ? reject(error) : resolve(sftp)))),
+        lost,
+    ]);
     const sftp = await openSftp().catch((error) => {
         client.end();
         throw new errors/* UpdateError */.mp(`${where}: the server offers no SFTP (${error.message}); nothing was changed`);
@@ -192,7 +202,7 @@ async function connect(target) {
     // ssh2 keeps the extensions of the server's version reply here, and checks them itself.
     const extensions = new Set(Object.keys(sftp._extensions));
     let second;
-    return { client, sftp, extensions, second: () => (second ??= openSftp()), where };
+    return { client, sftp, extensions, second: () => (second ??= openSftp()), lost, where };
 }
 /** --identity, else an agent, else the first of the usual key files that exists. */
 function credentials(target) {
@@ -228,6 +238,12 @@ function readOr(file, fallback) {
  * only decides how many lookups are on the way at once.
  */
 const IN_FLIGHT = 128;
+/**
+ * Over a fast link a whole batch is renamed in a millisecond or two, less than one time slice
+ * of a busy server: the guard keeps looking at least this long, so that another writer's gap
+ * at the same moment is not missed for want of lookups.
+ */
+const MIN_WATCH_MS = 50;
 const NO_SUCH_FILE = 2;
 /**
  * Watches links on the server through a channel of its own (a second sftp-server process,
@@ -250,9 +266,17 @@ class SftpGuard {
         this.sftp = sftp;
         this.paths = paths;
     }
-    /** Resolves once the server has answered a first lookup: from then on it is looking. */
-    static async start(sftp, paths) {
+    /**
+     * Resolves once the server has answered a first lookup: from then on it is looking. When
+     * `lost` rejects, the guard has lost sight, and says so.
+     */
+    static async start(sftp, paths, lost) {
         const guard = new SftpGuard(sftp, paths);
+        lost.catch((error) => {
+            guard.blind ??= error.message;
+            guard.outstanding = 0;
+            guard.wake();
+        });
         await new Promise((resolve) => {
             guard.settled = resolve;
             for (let i = 0; i < IN_FLIGHT; i++)
@@ -265,6 +289,9 @@ class SftpGuard {
     }
     /** Stops sending, waits for the lookups on the way (they cover the last renames), reports. */
     async stop() {
+        const left = MIN_WATCH_MS - (performance.now() - this.start);
+        if (left > 0 && this.blind === undefined)
+            await new Promise((resolve) => setTimeout(resolve, left));
         this.stopping = true;
         if (this.outstanding > 0)
             await new Promise((resolve) => (this.settled = resolve));
@@ -475,7 +502,7 @@ class SftpStore {
         const channel = await this.session.second().catch((error) => {
             throw new errors/* UpdateError */.mp(`cannot open a second SFTP channel for the guard: ${error.message}`);
         });
-        return SftpGuard.start(channel, paths);
+        return SftpGuard.start(channel, paths, this.session.lost);
     }
     async renameBehaviour() {
         return { kind: 'atomic' };
@@ -495,7 +522,7 @@ class SftpStore {
         return outcomes;
     }
     call(syscall, send) {
-        return new Promise((resolve, reject) => {
+        const answer = new Promise((resolve, reject) => {
             try {
                 send((error, value) => (error ? reject(asFailure(error, syscall)) : resolve(value)));
             }
@@ -504,6 +531,10 @@ class SftpStore {
                 reject(failure('ELOST', syscall, `the connection is gone (${error.message})`));
             }
         });
+        const lost = this.session.lost.catch((error) => {
+            throw failure('ELOST', syscall, error.message);
+        });
+        return Promise.race([answer, lost]);
     }
 }
 function asFailure(error, syscall) {

@@ -1836,6 +1836,7 @@ class Guard {
 
 
 
+
 // Lookups on mounted network filesystems run on libuv's thread pool, 4 threads unless this is
 // set before its first use: 4 requests in flight would leave most of a round trip unused.
 process.env.UV_THREADPOOL_SIZE ??= '32';
@@ -1857,6 +1858,8 @@ class LocalStore {
     knowsInodes = true;
     views = new SshfsViews();
     suspect = new Map();
+    /** Device and inode of each directory resolved, to notice one replaced under its name. */
+    identity = new Map();
     guard;
     /** A guard thread started early, so that it boots while the links are checked. */
     spare;
@@ -1867,8 +1870,10 @@ class LocalStore {
     async realDirs(dirs) {
         return dirs.map((dir) => attempt(() => {
             const real = external_node_fs_.realpathSync(dir);
-            if (!external_node_fs_.statSync(real).isDirectory())
+            const stats = external_node_fs_.statSync(real);
+            if (!stats.isDirectory())
                 throw failure('ENOTDIR', 'stat', real);
+            this.identity.set(real, `${stats.dev}:${stats.ino}`);
             return real;
         }));
     }
@@ -1897,11 +1902,13 @@ class LocalStore {
         return concurrently(places, async (place) => (0,port/* isFailure */.N)(place) ? throwIt(place) : external_node_fs_.promises.access(place));
     }
     async create(links) {
+        this.checkStillThere(links.map((link) => link.path));
         return links.map((link) => attempt(() => link.type === 'symbolic'
             ? external_node_fs_.symlinkSync(link.content, link.path)
             : external_node_fs_.linkSync(link.content, link.path)));
     }
     async rename(renames) {
+        this.checkStillThere(renames.map((rename) => rename.to));
         return renames.map((rename) => attempt(() => {
             if (rename.watchIndex !== undefined)
                 this.guard?.switching(rename.watchIndex);
@@ -1909,6 +1916,7 @@ class LocalStore {
         }));
     }
     async remove(paths) {
+        this.checkStillThere(paths);
         return paths.map((file) => attempt(() => external_node_fs_.unlinkSync(file)));
     }
     async touch(paths) {
@@ -1970,6 +1978,29 @@ class LocalStore {
     async close() {
         await this.spare?.dispose();
         this.views.close();
+    }
+    /**
+     * Every directory written to must still be the one resolved at the start: a mount that died
+     * (sshfs unmounts itself when its connection does) leaves an empty directory under the same
+     * name, and links made there would be made nowhere the user looks.
+     */
+    checkStillThere(paths) {
+        for (const dir of new Set(paths.map((file) => external_node_path_.dirname(file)))) {
+            const known = this.identity.get(dir);
+            if (known === undefined)
+                continue;
+            let now;
+            try {
+                const stats = external_node_fs_.statSync(dir);
+                now = `${stats.dev}:${stats.ino}`;
+            }
+            catch (error) {
+                now = error.code ?? 'gone';
+            }
+            if (now !== known) {
+                throw new errors/* StoreLostError */.U8(`${dir} is no longer the directory it was (a mount gone?)`);
+            }
+        }
     }
     suspectOf(dir) {
         if (!this.suspect.has(dir))
@@ -2452,8 +2483,6 @@ async function run(argv) {
         const onProgress = (done, total) => process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`);
         const { place, specs, options } = settings;
         const report = await withStopSignals((signal) => withStore(place, specs, { ...options, signal, onProgress }, (store, placed) => switchLinks(store, specs, placed)));
-        for (const note of report.notes)
-            process.stderr.write(`atomic-link: note: ${note}\n`);
         if (settings.json)
             process.stdout.write(JSON.stringify(report, null, 2) + '\n');
         else
@@ -2477,6 +2506,9 @@ function printReport(report, verbose) {
     for (const result of report.results) {
         process.stdout.write(describeResult(result, report.dryRun) + '\n');
     }
+    if (verbose)
+        for (const note of report.notes)
+            process.stderr.write(`atomic-link: note: ${note}\n`);
     if (verbose && report.guard) {
         const { lookups, missing } = report.guard;
         process.stderr.write(`atomic-link: guard made ${lookups} lookups, saw ${missing} missing\n`);

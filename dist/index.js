@@ -31509,7 +31509,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -33269,6 +33269,7 @@ class Guard {
 
 
 
+
 // Lookups on mounted network filesystems run on libuv's thread pool, 4 threads unless this is
 // set before its first use: 4 requests in flight would leave most of a round trip unused.
 process.env.UV_THREADPOOL_SIZE ??= '32';
@@ -33290,6 +33291,8 @@ class LocalStore {
     knowsInodes = true;
     views = new SshfsViews();
     suspect = new Map();
+    /** Device and inode of each directory resolved, to notice one replaced under its name. */
+    identity = new Map();
     guard;
     /** A guard thread started early, so that it boots while the links are checked. */
     spare;
@@ -33300,8 +33303,10 @@ class LocalStore {
     async realDirs(dirs) {
         return dirs.map((dir) => attempt(() => {
             const real = external_node_fs_.realpathSync(dir);
-            if (!external_node_fs_.statSync(real).isDirectory())
+            const stats = external_node_fs_.statSync(real);
+            if (!stats.isDirectory())
                 throw failure('ENOTDIR', 'stat', real);
+            this.identity.set(real, `${stats.dev}:${stats.ino}`);
             return real;
         }));
     }
@@ -33330,11 +33335,13 @@ class LocalStore {
         return concurrently(places, async (place) => (0,port/* isFailure */.N)(place) ? throwIt(place) : external_node_fs_.promises.access(place));
     }
     async create(links) {
+        this.checkStillThere(links.map((link) => link.path));
         return links.map((link) => attempt(() => link.type === 'symbolic'
             ? external_node_fs_.symlinkSync(link.content, link.path)
             : external_node_fs_.linkSync(link.content, link.path)));
     }
     async rename(renames) {
+        this.checkStillThere(renames.map((rename) => rename.to));
         return renames.map((rename) => attempt(() => {
             if (rename.watchIndex !== undefined)
                 this.guard?.switching(rename.watchIndex);
@@ -33342,6 +33349,7 @@ class LocalStore {
         }));
     }
     async remove(paths) {
+        this.checkStillThere(paths);
         return paths.map((file) => attempt(() => external_node_fs_.unlinkSync(file)));
     }
     async touch(paths) {
@@ -33403,6 +33411,29 @@ class LocalStore {
     async close() {
         await this.spare?.dispose();
         this.views.close();
+    }
+    /**
+     * Every directory written to must still be the one resolved at the start: a mount that died
+     * (sshfs unmounts itself when its connection does) leaves an empty directory under the same
+     * name, and links made there would be made nowhere the user looks.
+     */
+    checkStillThere(paths) {
+        for (const dir of new Set(paths.map((file) => external_node_path_.dirname(file)))) {
+            const known = this.identity.get(dir);
+            if (known === undefined)
+                continue;
+            let now;
+            try {
+                const stats = external_node_fs_.statSync(dir);
+                now = `${stats.dev}:${stats.ino}`;
+            }
+            catch (error) {
+                now = error.code ?? 'gone';
+            }
+            if (now !== known) {
+                throw new errors/* StoreLostError */.U8(`${dir} is no longer the directory it was (a mount gone?)`);
+            }
+        }
     }
     suspectOf(dir) {
         if (!this.suspect.has(dir))
@@ -33899,7 +33930,7 @@ async function run() {
         // A cancelled job (the runner sends SIGINT, then SIGTERM) ends the batch whole.
         const report = await group(`Switching ${count} link${count === 1 ? '' : 's'}${where}`, () => withStopSignals((signal) => switchAnywhere(specs, { ...options, signal }, remote)));
         for (const note of report.notes)
-            warning(note);
+            info(`note: ${note}`);
         for (const result of report.results)
             info(describeResult(result, report.dryRun));
         if (report.guard)

@@ -1,6 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ME } from '../lib/platform/identity.js';
 import { Guard } from '../lib/transport/local/guard.js';

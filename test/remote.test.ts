@@ -10,7 +10,8 @@ import {
   startReader,
   switchingStarted,
 } from './helpers/tree.js';
-import { makeServerTree, mountsUnder, startSshd } from './helpers/ssh-server.js';
+import { startDelayProxy } from './helpers/delay-proxy.js';
+import { makeServerTree, manyRemoteLinks, mountsUnder, startSshd } from './helpers/ssh-server.js';
 import type { SshServer } from './helpers/ssh-server.js';
 
 const MOUNTS = path.join(os.tmpdir(), 'atomic-link-');
@@ -39,11 +40,19 @@ afterEach(() => {
 
 const remoteLink = (name: string) => fs.readlinkSync(path.join(server.root, name));
 
-describe('links on a remote directory, over SSH with sshfs', () => {
+/** SFTP spoken by atomic-link itself (the default), and the server mounted with sshfs. */
+const MODES = [
+  { mode: 'SFTP', flags: [] as string[] },
+  { mode: 'sshfs', flags: ['--sshfs'] },
+];
+
+describe.each(MODES)('links on a remote directory, over SSH ($mode)', ({ mode, flags }) => {
+  const args = () => [...server.args, ...flags];
+  const plainArgs = () => [...plainServer.args, ...flags];
   test('a reader on the server never sees current missing while the CLI switches it', async () => {
     const reader = startReader(path.join(server.root, 'current', 'index.html'));
     for (let i = 0; i < 8; i++) {
-      const run = runCli([...server.args, `current -> releases/v${(i % 2) + 2}`], '/');
+      const run = runCli([...args(), `current -> releases/v${(i % 2) + 2}`], '/');
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
     }
@@ -61,7 +70,7 @@ describe('links on a remote directory, over SSH with sshfs', () => {
     fs.symlinkSync(dotdot, path.join(server.root, 'up'));
     const run = runCli(
       [
-        ...server.args,
+        ...args(),
         '--json',
         `abs -> ${path.join(server.root, 'releases/v2')}`,
         `up -> ../${path.basename(server.root)}/releases/v2`,
@@ -76,14 +85,11 @@ describe('links on a remote directory, over SSH with sshfs', () => {
     expect(remoteLink('up')).toBe(`../${path.basename(server.root)}/releases/v2`);
 
     const before = snapshot(server.root);
-    const missing = runCli(
-      [...server.args, `abs -> ${path.join(server.root, 'releases/v9')}`],
-      '/',
-    );
+    const missing = runCli([...args(), `abs -> ${path.join(server.root, 'releases/v9')}`], '/');
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('releases/v9');
     expect(missing.stderr).toContain('does not exist');
-    const outside = runCli([...server.args, 'abs -> /etc'], '/');
+    const outside = runCli([...args(), 'abs -> /etc'], '/');
     expect(outside.status).toBe(2);
     expect(outside.stderr).toContain('outside the remote path');
     expect(snapshot(server.root)).toEqual(before);
@@ -91,14 +97,14 @@ describe('links on a remote directory, over SSH with sshfs', () => {
 
   test('hard links are made on the server; replacing one needs --replace-files there', () => {
     const page = path.join(server.root, 'page');
-    expect(runCli([...server.args, 'page => releases/v1/index.html'], '/').status).toBe(0);
+    expect(runCli([...args(), 'page => releases/v1/index.html'], '/').status).toBe(0);
     const v1 = fs.statSync(path.join(server.root, 'releases/v1/index.html')).ino;
     expect(fs.statSync(page).ino).toBe(v1);
-    // sshfs reports every file with one link, so a hard link cannot be told from data.
-    const refused = runCli([...server.args, 'page => releases/v2/index.html'], '/');
+    // Neither SFTP nor sshfs tells how many names a file has: a hard link looks like data.
+    const refused = runCli([...args(), 'page => releases/v2/index.html'], '/');
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('--replace-files');
-    const run = runCli([...server.args, '--replace-files', 'page => releases/v2/index.html'], '/');
+    const run = runCli([...args(), '--replace-files', 'page => releases/v2/index.html'], '/');
     expect(run.status).toBe(0);
     expect(fs.statSync(page).ino).toBe(
       fs.statSync(path.join(server.root, 'releases/v2/index.html')).ino,
@@ -107,7 +113,7 @@ describe('links on a remote directory, over SSH with sshfs', () => {
 
   test('a server without posix-rename: exit 1, the cause named, nothing changed, no leftovers', () => {
     const before = snapshot(plainServer.root);
-    const run = runCli([...plainServer.args, 'current -> releases/v2'], '/');
+    const run = runCli([...plainArgs(), 'current -> releases/v2'], '/');
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('posix-rename@openssh.com');
     expect(snapshot(plainServer.root)).toEqual(before);
@@ -123,15 +129,24 @@ describe('links on a remote directory, over SSH with sshfs', () => {
     const wrong = `${empty}-wrong`;
     fs.writeFileSync(wrong, wrongKey);
     try {
-      for (const [file, says] of [
-        [empty, 'No ED25519 host key is known'],
-        [wrong, 'has changed'],
-      ]) {
-        const args = server.args.map((arg) => (arg === server.knownHosts ? file : arg));
-        const run = runCli([...args, 'current -> releases/v2'], '/');
+      const expected =
+        mode === 'sshfs'
+          ? [
+              [empty, 'No ED25519 host key is known'],
+              [wrong, 'has changed'],
+            ]
+          : [
+              [empty, `[127.0.0.1]:${server.port} is not in ${empty}`],
+              [wrong, 'does not match'],
+            ];
+      for (const [file, says] of expected) {
+        const keyed = args().map((arg) => (arg === server.knownHosts ? file : arg));
+        const run = runCli([...keyed, 'current -> releases/v2'], '/');
         expect(run.status).toBe(1);
         expect(run.stderr).toContain(says);
-        expect(run.stderr).toContain('Host key verification failed');
+        expect(run.stderr).toContain(
+          mode === 'sshfs' ? 'Host key verification failed' : 'nothing was',
+        );
       }
     } finally {
       fs.rmSync(empty);
@@ -167,15 +182,18 @@ describe('links on a remote directory, over SSH with sshfs', () => {
     makeServerTree(victim.root);
     const count = 3000;
     const specFile = manyRemoteLinks(victim.root, count);
+    const proxy =
+      mode === 'SFTP' ? await startDelayProxy({ targetPort: victim.port, delayMs: 40 }) : undefined;
     try {
-      const run = startCli([...victim.args, '-f', specFile], '/');
+      const reach = proxy ? [...victim.argsVia(proxy.port), ...flags] : [...victim.args, ...flags];
+      const run = startCli([...reach, '--spec-file', specFile], '/');
       await switchingStarted(path.join(victim.root, 'links', 'l0'), '../releases/v2');
       const killedAt = Date.now();
       victim.kill();
       const result = await run;
       const seconds = (Date.now() - killedAt) / 1000;
       expect(result.status).toBe(1);
-      expect(result.stderr).toMatch(/^atomic-link: .*specs\.txt line \d+: could not switch LINK/m);
+      expect(result.stderr).toMatch(/^atomic-link: .*(could not switch LINK|connection)/m);
       expect(seconds).toBeLessThan(20);
       let switched = 0;
       for (let i = 0; i < count; i++) {
@@ -186,6 +204,7 @@ describe('links on a remote directory, over SSH with sshfs', () => {
       expect(switched).toBeGreaterThan(0);
       expect(switched).toBeLessThan(count);
     } finally {
+      await proxy?.close();
       victim.stop();
     }
   });
@@ -193,23 +212,35 @@ describe('links on a remote directory, over SSH with sshfs', () => {
   test('SIGTERM mid-batch: the batch ends whole, the lock and the mount are removed, exit 143', async () => {
     const count = 3000;
     const specFile = manyRemoteLinks(server.root, count);
-    const run = startCli([...server.args, '-f', specFile], '/');
-    await switchingStarted(path.join(server.root, 'links', 'l0'), '../releases/v2');
-    process.kill(run.pid, 'SIGTERM');
-    const result = await run;
-    expect(result.status).toBe(143);
-    // A batch is never left half switched by a signal: it ends, then the run stops.
-    for (let i = 0; i < count; i++) {
-      expect(fs.readlinkSync(path.join(server.root, 'links', `l${i}`))).toBe('../releases/v2');
+    // Over SFTP a batch takes a few round trips: a slow network lets the signal land in it.
+    const proxy =
+      mode === 'SFTP' ? await startDelayProxy({ targetPort: server.port, delayMs: 40 }) : undefined;
+    try {
+      const reach = proxy ? [...server.argsVia(proxy.port), ...flags] : args();
+      const run = startCli([...reach, '--spec-file', specFile], '/');
+      await switchingStarted(path.join(server.root, 'links', 'l0'), '../releases/v2');
+      process.kill(run.pid, 'SIGTERM');
+      const result = await run;
+      expect(result.stderr).toContain('stopped by SIGTERM');
+      expect(result.status).toBe(143);
+      // A signal never leaves a batch half switched: it ends whole, here switched back.
+      const texts = new Set<string>();
+      for (let i = 0; i < count; i++)
+        texts.add(fs.readlinkSync(path.join(server.root, 'links', `l${i}`)));
+      expect(texts.size).toBe(1);
+      expect(leftovers(path.join(server.root, 'links'))).toEqual([]);
+      // afterEach checks that no mount is left behind.
+    } finally {
+      await proxy?.close();
     }
-    expect(leftovers(path.join(server.root, 'links'))).toEqual([]);
-    // afterEach checks that no mount is left behind.
   });
 
   test('long batches report progress on stderr at least every 2 seconds', async () => {
+    // Over SFTP a batch of 4,000 links is over before a second passes: nothing to report.
+    if (mode === 'SFTP') return;
     const specFile = manyRemoteLinks(server.root, 4000);
     const stamps: number[] = [];
-    const run = startCli([...server.args, '-f', specFile], '/', [], (line) => {
+    const run = startCli([...args(), '--spec-file', specFile], '/', [], (line) => {
       if (/switched \d+ of 4000 links/.test(line)) stamps.push(Date.now());
     });
     const result = await run;
@@ -220,16 +251,3 @@ describe('links on a remote directory, over SSH with sshfs', () => {
     expect(Math.max(...gaps)).toBeLessThanOrEqual(2000);
   });
 });
-
-/** `count` links root/links/lN -> ../releases/v1, and a spec file switching them all to v2. */
-function manyRemoteLinks(root: string, count: number): string {
-  fs.mkdirSync(path.join(root, 'links'));
-  for (let i = 0; i < count; i++)
-    fs.symlinkSync('../releases/v1', path.join(root, 'links', `l${i}`));
-  const specFile = path.join(root, 'specs.txt');
-  fs.writeFileSync(
-    specFile,
-    Array.from({ length: count }, (_, i) => `links/l${i} -> ../releases/v2`).join('\n'),
-  );
-  return specFile;
-}

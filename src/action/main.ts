@@ -27,7 +27,7 @@ export async function run(): Promise<void> {
       `Switching ${count} link${count === 1 ? '' : 's'}${where}`,
       () => withStopSignals((signal) => switchAnywhere(specs, { ...options, signal }, remote)),
     );
-    for (const note of report.notes) core.warning(note);
+    for (const note of report.notes) core.info(`note: ${note}`);
     for (const result of report.results) core.info(describeResult(result, report.dryRun));
     if (report.guard) core.debug(`guard: ${JSON.stringify(report.guard)}`);
     await publishReport(report);

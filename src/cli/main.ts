@@ -26,7 +26,6 @@ export async function run(argv: string[]): Promise<number> {
         switchLinks(store, specs, placed),
       ),
     );
-    for (const note of report.notes) process.stderr.write(`atomic-link: note: ${note}\n`);
     if (settings.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else printReport(report, settings.verbose);
     return 0;
@@ -49,6 +48,8 @@ function printReport(report: SwitchReport, verbose: boolean): void {
   for (const result of report.results) {
     process.stdout.write(describeResult(result, report.dryRun) + '\n');
   }
+  if (verbose)
+    for (const note of report.notes) process.stderr.write(`atomic-link: note: ${note}\n`);
   if (verbose && report.guard) {
     const { lookups, missing } = report.guard;
     process.stderr.write(`atomic-link: guard made ${lookups} lookups, saw ${missing} missing\n`);

@@ -13,6 +13,8 @@ export interface SshServer {
   knownHosts: string;
   /** The CLI arguments that reach `root` on this server. */
   args: string[];
+  /** The same arguments for port `port` (a proxy in front of this server), with its known_hosts. */
+  argsVia: (port: number) => string[];
   /** Kills the listener and every session it forked, as a crashed server would. */
   kill: () => void;
   stop: () => void;
@@ -20,10 +22,14 @@ export interface SshServer {
 
 /**
  * A real OpenSSH sshd on 127.0.0.1 with its own host key, client key and known_hosts.
- * `posixRename: false` starts it with `internal-sftp -P posix-rename`, a server on which
- * rename will not replace an existing link.
+ * `posixRename: false` starts it with `internal-sftp -P posix-rename`, a server on
+ * which rename will not replace an existing link; `deny` names more SFTP requests to refuse.
  */
-export async function startSshd({ posixRename = true } = {}): Promise<SshServer> {
+export async function startSshd({
+  posixRename = true,
+  deny = [] as string[],
+} = {}): Promise<SshServer> {
+  const denied = [...(posixRename ? [] : ['posix-rename']), ...deny];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-sshd-'));
   const root = path.join(dir, 'srv');
   fs.mkdirSync(root);
@@ -46,7 +52,7 @@ export async function startSshd({ posixRename = true } = {}): Promise<SshServer>
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
       'UsePAM no',
-      `Subsystem sftp internal-sftp${posixRename ? '' : ' -P posix-rename'}`,
+      `Subsystem sftp internal-sftp${denied.length ? ` -P ${denied.join(',')}` : ''}`,
       '',
     ].join('\n'),
   );
@@ -58,21 +64,27 @@ export async function startSshd({ posixRename = true } = {}): Promise<SshServer>
   });
   await waitForPort(port, daemon);
   const identity = path.join(dir, 'client_key');
+  const argsFor = (at: number, known: string) => [
+    '--ssh',
+    `root@127.0.0.1:${root}`,
+    '--ssh-port',
+    String(at),
+    '--identity',
+    identity,
+    '--known-hosts',
+    known,
+  ];
   return {
     port,
     root,
     identity,
     knownHosts,
-    args: [
-      '--ssh',
-      `root@127.0.0.1:${root}`,
-      '--ssh-port',
-      String(port),
-      '--identity',
-      identity,
-      '--known-hosts',
-      knownHosts,
-    ],
+    args: argsFor(port, knownHosts),
+    argsVia: (at: number) => {
+      const file = path.join(dir, `known_hosts_${at}`);
+      fs.writeFileSync(file, `[127.0.0.1]:${at} ${hostKey[0]} ${hostKey[1]}\n`);
+      return argsFor(at, file);
+    },
     kill: () => killTree(daemon.pid as number),
     stop: () => {
       killTree(daemon.pid as number);
@@ -149,4 +161,17 @@ export function mountsUnder(prefix: string): string[] {
     .split('\n')
     .map((line) => line.split(' ')[4])
     .filter((point) => point?.startsWith(prefix));
+}
+
+/** `count` links root/links/lN -> ../releases/v1, and a spec file switching them all to v2. */
+export function manyRemoteLinks(root: string, count: number): string {
+  fs.mkdirSync(path.join(root, 'links'));
+  for (let i = 0; i < count; i++)
+    fs.symlinkSync('../releases/v1', path.join(root, 'links', `l${i}`));
+  const specFile = path.join(root, 'specs.txt');
+  fs.writeFileSync(
+    specFile,
+    Array.from({ length: count }, (_, i) => `links/l${i} -> ../releases/v2`).join('\n'),
+  );
+  return specFile;
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { StoreLostError } from '../../engine/errors.js';
 import { isFailure } from '../../engine/port.js';
 import type {
   Entry,
@@ -37,6 +38,8 @@ export class LocalStore implements LinkStore {
   readonly knowsInodes = true;
   private readonly views = new SshfsViews();
   private readonly suspect = new Map<string, string | undefined>();
+  /** Device and inode of each directory resolved, to notice one replaced under its name. */
+  private readonly identity = new Map<string, string>();
   private guard: Guard | undefined;
   /** A guard thread started early, so that it boots while the links are checked. */
   private spare: Guard | undefined;
@@ -49,7 +52,9 @@ export class LocalStore implements LinkStore {
     return dirs.map((dir) =>
       attempt(() => {
         const real = fs.realpathSync(dir);
-        if (!fs.statSync(real).isDirectory()) throw failure('ENOTDIR', 'stat', real);
+        const stats = fs.statSync(real);
+        if (!stats.isDirectory()) throw failure('ENOTDIR', 'stat', real);
+        this.identity.set(real, `${stats.dev}:${stats.ino}`);
         return real;
       }),
     );
@@ -83,6 +88,7 @@ export class LocalStore implements LinkStore {
   }
 
   async create(links: NewLink[]): Promise<Outcome<void>[]> {
+    this.checkStillThere(links.map((link) => link.path));
     return links.map((link) =>
       attempt(() =>
         link.type === 'symbolic'
@@ -93,6 +99,7 @@ export class LocalStore implements LinkStore {
   }
 
   async rename(renames: Rename[]): Promise<Outcome<void>[]> {
+    this.checkStillThere(renames.map((rename) => rename.to));
     return renames.map((rename) =>
       attempt(() => {
         if (rename.watchIndex !== undefined) this.guard?.switching(rename.watchIndex);
@@ -102,6 +109,7 @@ export class LocalStore implements LinkStore {
   }
 
   async remove(paths: string[]): Promise<Outcome<void>[]> {
+    this.checkStillThere(paths);
     return paths.map((file) => attempt(() => fs.unlinkSync(file)));
   }
 
@@ -168,6 +176,28 @@ export class LocalStore implements LinkStore {
   async close(): Promise<void> {
     await this.spare?.dispose();
     this.views.close();
+  }
+
+  /**
+   * Every directory written to must still be the one resolved at the start: a mount that died
+   * (sshfs unmounts itself when its connection does) leaves an empty directory under the same
+   * name, and links made there would be made nowhere the user looks.
+   */
+  private checkStillThere(paths: string[]): void {
+    for (const dir of new Set(paths.map((file) => path.dirname(file)))) {
+      const known = this.identity.get(dir);
+      if (known === undefined) continue;
+      let now: string;
+      try {
+        const stats = fs.statSync(dir);
+        now = `${stats.dev}:${stats.ino}`;
+      } catch (error) {
+        now = (error as StoreFailure).code ?? 'gone';
+      }
+      if (now !== known) {
+        throw new StoreLostError(`${dir} is no longer the directory it was (a mount gone?)`);
+      }
+    }
   }
 
   private suspectOf(dir: string): string | undefined {

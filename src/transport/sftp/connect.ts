@@ -21,6 +21,11 @@ export interface SshSession {
   extensions: Set<string>;
   /** A second channel, opened on demand: the guard looks through it while the first works. */
   second: () => Promise<SFTPWrapper>;
+  /**
+   * Rejects when the connection is gone. ssh2 does not always answer the requests still on
+   * the way then, so every wait on the server races this.
+   */
+  lost: Promise<never>;
   where: string;
 }
 
@@ -70,6 +75,7 @@ export async function connect(target: SshTarget): Promise<SshSession> {
   await new Promise<void>((resolve, reject) => {
     client.once('ready', () => resolve());
     client.once('error', (error) => reject(error));
+    client.once('close', () => reject(new Error('the connection closed during the handshake')));
     client.connect(config);
     // ssh2 writes a packet in several pieces; with Nagle's algorithm on, each piece after the
     // first waits for the server's delayed ACK (40 ms on Linux), at every round trip.
@@ -81,12 +87,21 @@ export async function connect(target: SshTarget): Promise<SshSession> {
       `cannot connect to ${where} (port ${target.port}): ${reason}; nothing was changed`,
     );
   });
-  // Later errors (a lost connection) reach the requests in flight, which fail.
+  // A later error is a lost connection, which `lost` reports.
   client.on('error', () => undefined);
+  const lost = new Promise<never>((_, reject) => {
+    const gone = () => reject(new Error('the connection was lost'));
+    client.once('close', gone);
+    client.once('end', gone);
+  });
+  lost.catch(() => undefined);
   const openSftp = () =>
-    new Promise<SFTPWrapper>((resolve, reject) =>
-      client.sftp((error, sftp) => (error ? reject(error) : resolve(sftp))),
-    );
+    Promise.race([
+      new Promise<SFTPWrapper>((resolve, reject) =>
+        client.sftp((error, sftp) => (error ? reject(error) : resolve(sftp))),
+      ),
+      lost,
+    ]);
   const sftp = await openSftp().catch((error: Error) => {
     client.end();
     throw new UpdateError(
@@ -96,7 +111,7 @@ export async function connect(target: SshTarget): Promise<SshSession> {
   // ssh2 keeps the extensions of the server's version reply here, and checks them itself.
   const extensions = new Set(Object.keys((sftp as unknown as { _extensions: object })._extensions));
   let second: Promise<SFTPWrapper> | undefined;
-  return { client, sftp, extensions, second: () => (second ??= openSftp()), where };
+  return { client, sftp, extensions, second: () => (second ??= openSftp()), lost, where };
 }
 
 /** --identity, else an agent, else the first of the usual key files that exists. */

@@ -8,6 +8,12 @@ import type { Watch } from '../../engine/port.js';
  * only decides how many lookups are on the way at once.
  */
 const IN_FLIGHT = 128;
+/**
+ * Over a fast link a whole batch is renamed in a millisecond or two, less than one time slice
+ * of a busy server: the guard keeps looking at least this long, so that another writer's gap
+ * at the same moment is not missed for want of lookups.
+ */
+const MIN_WATCH_MS = 50;
 const NO_SUCH_FILE = 2;
 
 /**
@@ -31,9 +37,17 @@ export class SftpGuard implements Watch {
     private readonly paths: string[],
   ) {}
 
-  /** Resolves once the server has answered a first lookup: from then on it is looking. */
-  static async start(sftp: SFTPWrapper, paths: string[]): Promise<SftpGuard> {
+  /**
+   * Resolves once the server has answered a first lookup: from then on it is looking. When
+   * `lost` rejects, the guard has lost sight, and says so.
+   */
+  static async start(sftp: SFTPWrapper, paths: string[], lost: Promise<never>): Promise<SftpGuard> {
     const guard = new SftpGuard(sftp, paths);
+    lost.catch((error: Error) => {
+      guard.blind ??= error.message;
+      guard.outstanding = 0;
+      guard.wake();
+    });
     await new Promise<void>((resolve) => {
       guard.settled = resolve;
       for (let i = 0; i < IN_FLIGHT; i++) guard.send();
@@ -47,6 +61,9 @@ export class SftpGuard implements Watch {
 
   /** Stops sending, waits for the lookups on the way (they cover the last renames), reports. */
   async stop(): Promise<GuardReport> {
+    const left = MIN_WATCH_MS - (performance.now() - this.start);
+    if (left > 0 && this.blind === undefined)
+      await new Promise((resolve) => setTimeout(resolve, left));
     this.stopping = true;
     if (this.outstanding > 0) await new Promise<void>((resolve) => (this.settled = resolve));
     return {

@@ -188,7 +188,7 @@ export class SftpStore implements LinkStore {
     const channel = await this.session.second().catch((error: Error) => {
       throw new UpdateError(`cannot open a second SFTP channel for the guard: ${error.message}`);
     });
-    return SftpGuard.start(channel, paths);
+    return SftpGuard.start(channel, paths, this.session.lost);
   }
 
   async renameBehaviour(): Promise<RenameBehaviour> {
@@ -216,7 +216,7 @@ export class SftpStore implements LinkStore {
     syscall: string,
     send: (cb: (error: Error | null | undefined, value: R) => void) => void,
   ): Promise<R> {
-    return new Promise((resolve, reject) => {
+    const answer = new Promise<R>((resolve, reject) => {
       try {
         send((error, value) => (error ? reject(asFailure(error, syscall)) : resolve(value)));
       } catch (error) {
@@ -224,6 +224,10 @@ export class SftpStore implements LinkStore {
         reject(failure('ELOST', syscall, `the connection is gone (${(error as Error).message})`));
       }
     });
+    const lost = this.session.lost.catch((error: Error) => {
+      throw failure('ELOST', syscall, error.message);
+    });
+    return Promise.race([answer, lost]);
   }
 }
 

@@ -1,0 +1,181 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startDelayProxy } from './helpers/delay-proxy.js';
+import { makeServerTree, manyRemoteLinks, startSshd } from './helpers/ssh-server.js';
+import type { SshServer } from './helpers/ssh-server.js';
+import { CLI, leftovers, runCli, snapshot, startCli } from './helpers/tree.js';
+
+let server: SshServer;
+
+beforeAll(async () => {
+  server = await startSshd();
+});
+afterAll(() => server.stop());
+beforeEach(() => {
+  fs.rmSync(server.root, { recursive: true, force: true });
+  fs.mkdirSync(server.root);
+  makeServerTree(server.root);
+});
+
+const textOrMissing = (file: string) => {
+  try {
+    return fs.readlinkSync(file);
+  } catch {
+    return undefined;
+  }
+};
+
+const linkTexts = (root: string, count: number) =>
+  Array.from({ length: count }, (_, i) => fs.readlinkSync(path.join(root, 'links', `l${i}`)));
+
+describe('SFTP spoken by atomic-link itself', () => {
+  test('the connection cut at several moments of a 2,000-link batch: no hang, every link old or new, a re-run finishes clean', async () => {
+    const count = 2000;
+    const specFile = manyRemoteLinks(server.root, count);
+    for (const cutAfterMs of [100, 250, 400, 550, 700, 900]) {
+      const proxy = await startDelayProxy({ targetPort: server.port, delayMs: 25 });
+      try {
+        const run = startCli([...server.argsVia(proxy.port), '--spec-file', specFile], '/');
+        await new Promise((resolve) => setTimeout(resolve, cutAfterMs));
+        const cutAt = Date.now();
+        proxy.cut();
+        const result = await run;
+        expect(Date.now() - cutAt).toBeLessThan(20000);
+        if (result.status !== 0) {
+          expect(result.status).toBe(1);
+          expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+        }
+        // readlink throws if a link is missing.
+        for (const text of linkTexts(server.root, count)) {
+          expect(['../releases/v1', '../releases/v2']).toContain(text);
+        }
+      } finally {
+        await proxy.close();
+      }
+      // The next run, from here, breaks the cut run's lock (its pid is gone) and sweeps its names.
+      const again = runCli([...server.args, '--spec-file', specFile], '/');
+      expect(again.stderr).not.toMatch(/internal error/);
+      expect(again.status).toBe(0);
+      expect(new Set(linkTexts(server.root, count))).toEqual(new Set(['../releases/v2']));
+      expect(leftovers(path.join(server.root, 'links'))).toEqual([]);
+      // Back to v1 for the next round.
+      fs.writeFileSync(specFile, fs.readFileSync(specFile, 'utf8').replaceAll('v2', 'v1'));
+      expect(runCli([...server.args, '--spec-file', specFile], '/').status).toBe(0);
+      fs.writeFileSync(specFile, fs.readFileSync(specFile, 'utf8').replaceAll('v1', 'v2'));
+    }
+  });
+
+  test('the guard, through a second channel, catches a naive writer on the server 20 of 20 times, and never cries wolf', async () => {
+    const count = 20;
+    const specFile = manyRemoteLinks(server.root, count);
+    const links = path.join(server.root, 'links');
+    for (let round = 0; round < 20; round++) {
+      const clean = runCli([...server.args, '--spec-file', specFile], '/');
+      expect(clean.stderr).toBe('');
+      expect(clean.status).toBe(0);
+      fs.writeFileSync(
+        specFile,
+        fs.readFileSync(specFile, 'utf8').replaceAll(/v[12]/g, round % 2 ? 'v2' : 'v1'),
+      );
+    }
+    for (let round = 0; round < 20; round++) {
+      // What rm + ln -s (and BusyBox or BSD ln -sf) do on the server meanwhile: unlink, then
+      // symlink, each link missing between the two.
+      const writer = spawn('bash', [
+        '-c',
+        `cd '${links}' && while :; do for i in $(seq 0 ${count - 1}); do rm -f l$i; ln -s ../releases/v3 l$i; done; done`,
+      ]);
+      try {
+        // Under way once l0 reads v3 (now and then it is missing: that is the writer's gap).
+        for (;;) {
+          if (textOrMissing(path.join(links, 'l0')) === '../releases/v3') break;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        const run = await startCli([...server.args, '--spec-file', specFile], '/');
+        expect(run.stderr).toContain('the guard saw links missing');
+        expect(run.status).toBe(3);
+      } finally {
+        writer.kill('SIGKILL');
+        await new Promise((resolve) => writer.once('close', resolve));
+      }
+      for (let i = 0; i < count; i++) {
+        fs.rmSync(path.join(links, `l${i}`), { force: true });
+        fs.symlinkSync('../releases/v1', path.join(links, `l${i}`));
+      }
+    }
+  });
+
+  test('a server without hardlink@openssh.com: hard links refused before anything is touched', async () => {
+    const noHardlink = await startSshd({ deny: ['hardlink'] });
+    try {
+      makeServerTree(noHardlink.root);
+      const before = snapshot(noHardlink.root);
+      const run = runCli([...noHardlink.args, 'page => releases/v1/index.html'], '/');
+      expect(run.stderr).toContain('lacks hardlink@openssh.com');
+      expect(run.status).toBe(1);
+      expect(snapshot(noHardlink.root)).toEqual(before);
+      // Symbolic links need only posix-rename.
+      expect(runCli([...noHardlink.args, 'current -> releases/v2'], '/').status).toBe(0);
+    } finally {
+      noHardlink.stop();
+    }
+  });
+
+  test('host keys from hashed known_hosts lines; ECDSA and RSA identities; an agent', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-keys-'));
+    try {
+      const hashed = path.join(dir, 'known_hosts');
+      fs.copyFileSync(server.knownHosts, hashed);
+      execFileSync('ssh-keygen', ['-q', '-H', '-f', hashed]);
+      expect(fs.readFileSync(hashed, 'utf8')).toMatch(/^\|1\|/);
+      const authorized = path.join(path.dirname(server.identity), 'authorized_keys');
+      const keyed = (identity: string, known = hashed) =>
+        server.args.map((arg) =>
+          arg === server.identity ? identity : arg === server.knownHosts ? known : arg,
+        );
+      let version = 2;
+      for (const [type, bits] of [
+        ['ecdsa', '256'],
+        ['rsa', '3072'],
+      ]) {
+        const key = path.join(dir, `id_${type}`);
+        execFileSync('ssh-keygen', ['-q', '-t', type, '-b', bits, '-N', '', '-f', key]);
+        fs.appendFileSync(authorized, fs.readFileSync(`${key}.pub`));
+        const run = runCli([...keyed(key), `current -> releases/v${version}`], '/');
+        expect(run.stderr).not.toMatch(/error/);
+        expect(run.status).toBe(0);
+        expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe(`releases/v${version}`);
+        version = 5 - version;
+      }
+      // No --identity: the agent's key.
+      const agent = execFileSync('ssh-agent', ['-s', '-a', path.join(dir, 'agent.sock')], {
+        encoding: 'utf8',
+      });
+      const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(agent)?.[1]);
+      try {
+        const env = { ...process.env, SSH_AUTH_SOCK: path.join(dir, 'agent.sock'), HOME: dir };
+        execFileSync('ssh-add', ['-q', server.identity], { env });
+        const withoutIdentity = keyed(server.identity).filter(
+          (arg, index, all) => arg !== '--identity' && all[index - 1] !== '--identity',
+        );
+        const run = spawnSync(
+          process.execPath,
+          [CLI, ...withoutIdentity, 'current -> releases/v1'],
+          {
+            env,
+            encoding: 'utf8',
+          },
+        );
+        expect(run.stderr).toBe('');
+        expect(run.status).toBe(0);
+        expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe('releases/v1');
+      } finally {
+        process.kill(pid);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
