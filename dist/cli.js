@@ -1060,9 +1060,13 @@ function trialFailed(dir, error) {
 const PROGRESS_EVERY_MS = 1000;
 /**
  * Per-link phases go to the store in chunks: between two chunks the lock is refreshed, progress
- * reported and a stop request seen. A chunk is still one round trip remotely.
+ * reported and a stop request seen. A chunk is one round trip remotely, and takes from
+ * microseconds a link (a local disk) to round trips a link (a mounted network volume), so
+ * its size follows the time the last one took.
  */
-const CHUNK = 2000;
+const FIRST_CHUNK = 128;
+const MAX_CHUNK = 8192;
+const CHUNK_MS = 250;
 /**
  * Switches every link of the batch, or none: all specs are checked before anything is touched,
  * and a switch that fails midway switches back the links already switched. Each switch is one
@@ -1170,9 +1174,12 @@ class Batch {
     }
     /** Creates every temporary link; if any cannot be made, nothing has been switched yet. */
     async createAll(links) {
-        for (let start = 0; start < links.length; start += CHUNK) {
-            const chunk = links.slice(start, start + CHUNK);
+        for (let start = 0, size = FIRST_CHUNK; start < links.length;) {
+            const chunk = links.slice(start, start + size);
+            const began = Date.now();
             const made = await this.store.create(chunk);
+            size = nextChunk(size, began);
+            start += chunk.length;
             chunk.forEach((link, index) => {
                 if (!(0,port/* isFailure */.N)(made[index]))
                     this.temps.add(link.path);
@@ -1187,8 +1194,10 @@ class Batch {
     }
     /** Renames in chunks; `done` collects the indexes switched, also when one fails. */
     async renameAll(renames, done, pending) {
-        for (let start = 0; start < renames.length; start += CHUNK) {
-            const outcomes = await this.store.rename(renames.slice(start, start + CHUNK));
+        for (let start = 0, size = FIRST_CHUNK; start < renames.length;) {
+            const began = Date.now();
+            const outcomes = await this.store.rename(renames.slice(start, start + size));
+            size = nextChunk(size, began);
             let failed;
             outcomes.forEach((outcome, offset) => {
                 if ((0,port/* isFailure */.N)(outcome))
@@ -1205,7 +1214,10 @@ class Batch {
                 throw new errors/* UpdateError */.mp(`${operation.origin}: could not switch LINK ${JSON.stringify(operation.link)}: ` +
                     (0,errors/* describeError */.Uc)(outcomes[failed - start]));
             }
-            await this.between(done.length, '');
+            start += outcomes.length;
+            // Once the last link is switched, a stop request finds the batch whole: it stays done.
+            if (start < renames.length)
+                await this.between(done.length, '');
             if (this.options.onProgress && Date.now() - this.lastProgress >= PROGRESS_EVERY_MS) {
                 this.lastProgress = Date.now();
                 this.options.onProgress(done.length, renames.length);
@@ -1214,6 +1226,8 @@ class Batch {
     }
     /** Between two chunks: a stop request ends the batch, and the lock is kept alive. */
     async between(switched, state) {
+        // A signal is handled on the event loop: let it run after a chunk made synchronously.
+        await new Promise((resolve) => setImmediate(resolve));
         stopIfAsked(this.options, state || `${switched} links were switched`);
         if (this.locks?.due)
             await this.locks.refresh();
@@ -1304,6 +1318,10 @@ class Batch {
             ? undefined
             : `atomic-link: could not clean up: ${problems.slice(0, 3).join('; ')}; a later run removes what is left`;
     }
+}
+function nextChunk(size, began) {
+    const took = Math.max(1, Date.now() - began);
+    return Math.max(16, Math.min(MAX_CHUNK, Math.round((size * CHUNK_MS) / took)));
 }
 function wrap(cause, message) {
     if (cause instanceof errors/* InterruptedError */.p4)
@@ -2482,12 +2500,21 @@ async function run(argv) {
         }
         const onProgress = (done, total) => process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`);
         const { place, specs, options } = settings;
-        const report = await withStopSignals((signal) => withStore(place, specs, { ...options, signal, onProgress }, (store, placed) => switchLinks(store, specs, placed)));
+        let stoppedBy;
+        const report = await withStopSignals(async (signal) => {
+            const done = await withStore(place, specs, { ...options, signal, onProgress }, (store, placed) => switchLinks(store, specs, placed));
+            stoppedBy = signal.aborted ? String(signal.reason) : undefined;
+            return done;
+        });
         if (settings.json)
             process.stdout.write(JSON.stringify(report, null, 2) + '\n');
         else
             printReport(report, settings.verbose);
-        return 0;
+        if (stoppedBy === undefined)
+            return 0;
+        // The signal came when the batch could only be finished: it is, and the exit says so.
+        process.stderr.write(`atomic-link: stopped by ${stoppedBy} after the batch was done\n`);
+        return exitCodeOf(stoppedBy);
     }
     catch (error) {
         if (error instanceof errors/* AtomicLinkError */.G7) {

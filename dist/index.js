@@ -32493,9 +32493,13 @@ function trialFailed(dir, error) {
 const PROGRESS_EVERY_MS = 1000;
 /**
  * Per-link phases go to the store in chunks: between two chunks the lock is refreshed, progress
- * reported and a stop request seen. A chunk is still one round trip remotely.
+ * reported and a stop request seen. A chunk is one round trip remotely, and takes from
+ * microseconds a link (a local disk) to round trips a link (a mounted network volume), so
+ * its size follows the time the last one took.
  */
-const CHUNK = 2000;
+const FIRST_CHUNK = 128;
+const MAX_CHUNK = 8192;
+const CHUNK_MS = 250;
 /**
  * Switches every link of the batch, or none: all specs are checked before anything is touched,
  * and a switch that fails midway switches back the links already switched. Each switch is one
@@ -32603,9 +32607,12 @@ class Batch {
     }
     /** Creates every temporary link; if any cannot be made, nothing has been switched yet. */
     async createAll(links) {
-        for (let start = 0; start < links.length; start += CHUNK) {
-            const chunk = links.slice(start, start + CHUNK);
+        for (let start = 0, size = FIRST_CHUNK; start < links.length;) {
+            const chunk = links.slice(start, start + size);
+            const began = Date.now();
             const made = await this.store.create(chunk);
+            size = nextChunk(size, began);
+            start += chunk.length;
             chunk.forEach((link, index) => {
                 if (!(0,port/* isFailure */.N)(made[index]))
                     this.temps.add(link.path);
@@ -32620,8 +32627,10 @@ class Batch {
     }
     /** Renames in chunks; `done` collects the indexes switched, also when one fails. */
     async renameAll(renames, done, pending) {
-        for (let start = 0; start < renames.length; start += CHUNK) {
-            const outcomes = await this.store.rename(renames.slice(start, start + CHUNK));
+        for (let start = 0, size = FIRST_CHUNK; start < renames.length;) {
+            const began = Date.now();
+            const outcomes = await this.store.rename(renames.slice(start, start + size));
+            size = nextChunk(size, began);
             let failed;
             outcomes.forEach((outcome, offset) => {
                 if ((0,port/* isFailure */.N)(outcome))
@@ -32638,7 +32647,10 @@ class Batch {
                 throw new errors/* UpdateError */.mp(`${operation.origin}: could not switch LINK ${JSON.stringify(operation.link)}: ` +
                     (0,errors/* describeError */.Uc)(outcomes[failed - start]));
             }
-            await this.between(done.length, '');
+            start += outcomes.length;
+            // Once the last link is switched, a stop request finds the batch whole: it stays done.
+            if (start < renames.length)
+                await this.between(done.length, '');
             if (this.options.onProgress && Date.now() - this.lastProgress >= PROGRESS_EVERY_MS) {
                 this.lastProgress = Date.now();
                 this.options.onProgress(done.length, renames.length);
@@ -32647,6 +32659,8 @@ class Batch {
     }
     /** Between two chunks: a stop request ends the batch, and the lock is kept alive. */
     async between(switched, state) {
+        // A signal is handled on the event loop: let it run after a chunk made synchronously.
+        await new Promise((resolve) => setImmediate(resolve));
         stopIfAsked(this.options, state || `${switched} links were switched`);
         if (this.locks?.due)
             await this.locks.refresh();
@@ -32737,6 +32751,10 @@ class Batch {
             ? undefined
             : `atomic-link: could not clean up: ${problems.slice(0, 3).join('; ')}; a later run removes what is left`;
     }
+}
+function nextChunk(size, began) {
+    const took = Math.max(1, Date.now() - began);
+    return Math.max(16, Math.min(MAX_CHUNK, Math.round((size * CHUNK_MS) / took)));
 }
 function wrap(cause, message) {
     if (cause instanceof errors/* InterruptedError */.p4)

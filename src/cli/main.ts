@@ -21,14 +21,23 @@ export async function run(argv: string[]): Promise<number> {
     const onProgress = (done: number, total: number) =>
       process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`);
     const { place, specs, options } = settings;
-    const report = await withStopSignals((signal) =>
-      withStore(place, specs, { ...options, signal, onProgress }, (store, placed) =>
-        switchLinks(store, specs, placed),
-      ),
-    );
+    let stoppedBy: string | undefined;
+    const report = await withStopSignals(async (signal) => {
+      const done = await withStore(
+        place,
+        specs,
+        { ...options, signal, onProgress },
+        (store, placed) => switchLinks(store, specs, placed),
+      );
+      stoppedBy = signal.aborted ? String(signal.reason) : undefined;
+      return done;
+    });
     if (settings.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else printReport(report, settings.verbose);
-    return 0;
+    if (stoppedBy === undefined) return 0;
+    // The signal came when the batch could only be finished: it is, and the exit says so.
+    process.stderr.write(`atomic-link: stopped by ${stoppedBy} after the batch was done\n`);
+    return exitCodeOf(stoppedBy);
   } catch (error) {
     if (error instanceof AtomicLinkError) {
       process.stderr.write(`atomic-link: ${error.message}\n`);

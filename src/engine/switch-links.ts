@@ -17,9 +17,13 @@ import type { GuardReport, LinkResult, LinkSpec, SwitchOptions, SwitchReport } f
 const PROGRESS_EVERY_MS = 1000;
 /**
  * Per-link phases go to the store in chunks: between two chunks the lock is refreshed, progress
- * reported and a stop request seen. A chunk is still one round trip remotely.
+ * reported and a stop request seen. A chunk is one round trip remotely, and takes from
+ * microseconds a link (a local disk) to round trips a link (a mounted network volume), so
+ * its size follows the time the last one took.
  */
-const CHUNK = 2000;
+const FIRST_CHUNK = 128;
+const MAX_CHUNK = 8192;
+const CHUNK_MS = 250;
 
 /**
  * Switches every link of the batch, or none: all specs are checked before anything is touched,
@@ -135,9 +139,12 @@ class Batch {
 
   /** Creates every temporary link; if any cannot be made, nothing has been switched yet. */
   private async createAll(links: NewLink[]): Promise<void> {
-    for (let start = 0; start < links.length; start += CHUNK) {
-      const chunk = links.slice(start, start + CHUNK);
+    for (let start = 0, size = FIRST_CHUNK; start < links.length;) {
+      const chunk = links.slice(start, start + size);
+      const began = Date.now();
       const made = await this.store.create(chunk);
+      size = nextChunk(size, began);
+      start += chunk.length;
       chunk.forEach((link, index) => {
         if (!isFailure(made[index])) this.temps.add(link.path);
       });
@@ -154,8 +161,10 @@ class Batch {
 
   /** Renames in chunks; `done` collects the indexes switched, also when one fails. */
   private async renameAll(renames: Rename[], done: number[], pending: Operation[]): Promise<void> {
-    for (let start = 0; start < renames.length; start += CHUNK) {
-      const outcomes = await this.store.rename(renames.slice(start, start + CHUNK));
+    for (let start = 0, size = FIRST_CHUNK; start < renames.length;) {
+      const began = Date.now();
+      const outcomes = await this.store.rename(renames.slice(start, start + size));
+      size = nextChunk(size, began);
       let failed: number | undefined;
       outcomes.forEach((outcome, offset) => {
         if (isFailure(outcome)) failed ??= start + offset;
@@ -173,7 +182,9 @@ class Batch {
             describeError(outcomes[failed - start]),
         );
       }
-      await this.between(done.length, '');
+      start += outcomes.length;
+      // Once the last link is switched, a stop request finds the batch whole: it stays done.
+      if (start < renames.length) await this.between(done.length, '');
       if (this.options.onProgress && Date.now() - this.lastProgress >= PROGRESS_EVERY_MS) {
         this.lastProgress = Date.now();
         this.options.onProgress(done.length, renames.length);
@@ -183,6 +194,8 @@ class Batch {
 
   /** Between two chunks: a stop request ends the batch, and the lock is kept alive. */
   private async between(switched: number, state: string): Promise<void> {
+    // A signal is handled on the event loop: let it run after a chunk made synchronously.
+    await new Promise((resolve) => setImmediate(resolve));
     stopIfAsked(this.options, state || `${switched} links were switched`);
     if (this.locks?.due) await this.locks.refresh();
   }
@@ -278,6 +291,11 @@ class Batch {
       ? undefined
       : `atomic-link: could not clean up: ${problems.slice(0, 3).join('; ')}; a later run removes what is left`;
   }
+}
+
+function nextChunk(size: number, began: number): number {
+  const took = Math.max(1, Date.now() - began);
+  return Math.max(16, Math.min(MAX_CHUNK, Math.round((size * CHUNK_MS) / took)));
 }
 
 function wrap(cause: unknown, message: string): AtomicLinkError {
