@@ -1,109 +1,210 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { startDelayProxy } from '../test/helpers/delay-proxy.js';
 import { startSshd } from '../test/helpers/ssh-server.js';
+import type { SshServer } from '../test/helpers/ssh-server.js';
 import { CLI } from './local.js';
-import { median, timeCommand } from './measure.js';
+import { median } from './measure.js';
 import { linkTree } from './trees.js';
 
-const SAMPLED = 100;
+const COUNTS = [1, 100, 1000];
+const ROUNDS = 5;
+/**
+ * Over 20 ms RTT one run of atomic-link --ssh takes from tens of seconds to minutes: a contender
+ * is run again in a cell only while its runs there have taken less than this in all.
+ */
+const CELL_BUDGET_SECONDS = 30;
 
 export interface RemoteResult {
+  network: string;
+  count: number;
   name: string;
   runs: number;
   medianSeconds: number;
-  ratioToSingleSsh: number;
+  ratioToOneSshCall: number;
 }
 
+/** The way to the sshd: straight, or through the delay proxy with its own known_hosts. */
+interface Route {
+  network: string;
+  server: SshServer;
+  port: number;
+  knownHosts: string;
+}
+
+interface Contender {
+  name: string;
+  /** The N it runs for, when not all of them. */
+  counts?: number[];
+  /** Seconds of one run switching all `count` links of the tree in `dir` to `version`. */
+  run: (route: Route, dir: string, count: number, version: string) => Promise<number>;
+}
+
+/** The first is the baseline the others are compared with. */
+const CONTENDERS: Contender[] = [
+  {
+    name: 'one ssh call: ln -s + mv -T per link',
+    run: (route, dir, count, version) =>
+      timed([
+        ...ssh(route),
+        `set -e; cd ${dir}; for i in $(seq 0 ${count - 1}); do ` +
+          `ln -s ../releases/${version}/f$i links/.l$i.tmp; mv -T links/.l$i.tmp links/l$i; done`,
+      ]),
+  },
+  {
+    name: 'atomic-link --ssh (sshfs)',
+    run: (route, dir, _count, version) =>
+      timed([
+        process.execPath,
+        CLI,
+        ...cliSsh(route, dir),
+        '-f',
+        path.join(dir, `specs-${version}`),
+      ]),
+  },
+  // The native SFTP --ssh joins here, with `atomic-link --ssh ... --sshfs` beside it.
+  {
+    name: 'atomic-link -C on an sshfs mount (probe; mount not timed)',
+    counts: [1],
+    run: (route, dir, _count, version) =>
+      onMount(route, dir, (mount) =>
+        timed([process.execPath, CLI, '-C', mount, `links/l0 -> ../releases/${version}/f0`]),
+      ),
+  },
+];
+
 /**
- * 1,000 links on a loopback sshd: atomic-link --ssh (mount, second view, probe, guard) against
- * what SSH deploy steps do: one ssh running ln -sfn for each, and one ssh call per link.
+ * Each contender switching N links (N = 1, 100, 1,000) on a loopback sshd, straight and through
+ * a proxy that holds every chunk 10 ms each way (this kernel has no netem), in turns within
+ * rounds; the ratios are to the one ssh call of the same network and N.
  */
-export async function benchRemote(
-  count: number,
-  log: (line: string) => void,
-): Promise<RemoteResult[]> {
+export async function benchRemote(log: (line: string) => void): Promise<RemoteResult[]> {
   const server = await startSshd();
+  const proxy = await startDelayProxy({ targetPort: server.port, delayMs: 10 });
   try {
-    const dir = linkTree(count, server.root);
-    const ssh = [
-      'ssh',
-      '-p',
-      String(server.port),
-      '-i',
-      server.identity,
-      '-o',
-      `UserKnownHostsFile=${server.knownHosts}`,
-      '-o',
-      'StrictHostKeyChecking=yes',
-      '-o',
-      'BatchMode=yes',
-      'root@127.0.0.1',
-    ];
-    const cliArgs = server.args.map((arg) =>
-      arg.endsWith(`:${server.root}`) ? `root@127.0.0.1:${dir}` : arg,
+    // known_hosts names the port, so the proxy's needs a line of its own; beside the server's,
+    // it goes when the server stops.
+    const proxyKnownHosts = path.join(path.dirname(server.knownHosts), 'known_hosts-proxy');
+    fs.writeFileSync(
+      proxyKnownHosts,
+      fs
+        .readFileSync(server.knownHosts, 'utf8')
+        .replace(`[127.0.0.1]:${server.port} `, `[127.0.0.1]:${proxy.port} `),
     );
-    const script = (v: string) =>
-      `cd ${dir} && ` +
-      Array.from({ length: count }, (_, i) => `ln -sfn ../releases/${v}/f${i} links/l${i}`).join(
-        ' && ',
-      );
-    const contenders: { name: string; runs: number; run: (v: string) => number }[] = [
-      {
-        name: 'atomic-link --ssh, guard on',
-        runs: 5,
-        run: (v) =>
-          check(
-            timeCommand([process.execPath, CLI, ...cliArgs, '-f', path.join(dir, `specs-${v}`)]),
-          ),
-      },
-      {
-        name: "one ssh call: sh -c 'ln -sfn ...' per link",
-        runs: 5,
-        run: (v) => check(timeCommand([...ssh, script(v)])),
-      },
-      {
-        // A connection per link takes minutes for 1,000: the first SAMPLED links are timed,
-        // and the total is that time scaled to all links (the cost per call is flat).
-        name: `one ssh call per link (ln -sfn; ${SAMPLED} timed, scaled to ${count})`,
-        runs: 1,
-        run: (v) => {
-          let total = 0;
-          for (let i = 0; i < SAMPLED; i++) {
-            total += check(
-              timeCommand([...ssh, `ln -sfn ../releases/${v}/f${i} ${dir}/links/l${i}`]),
-            );
-          }
-          return (total * count) / SAMPLED;
-        },
-      },
+    const routes: Route[] = [
+      { network: 'loopback', server, port: server.port, knownHosts: server.knownHosts },
+      { network: '20 ms RTT', server, port: proxy.port, knownHosts: proxyKnownHosts },
     ];
-    const times = new Map<string, number[]>(contenders.map((contender) => [contender.name, []]));
-    let version = 'v1';
-    for (let round = 0; round < 5; round++) {
-      for (const contender of contenders) {
-        if (round >= contender.runs) continue;
-        version = version === 'v1' ? 'v2' : 'v1';
-        times.get(contender.name)?.push(contender.run(version));
+    const trees = COUNTS.map((count) => ({ count, dir: linkTree(count, server.root), at: 'v1' }));
+    const results: RemoteResult[] = [];
+    for (const route of routes) {
+      for (const tree of trees) {
+        const here = CONTENDERS.filter(
+          (contender) => contender.counts?.includes(tree.count) ?? true,
+        );
+        const times = here.map((): number[] => []);
+        for (let round = 0; round < ROUNDS; round++) {
+          for (const [i, contender] of here.entries()) {
+            if (times[i].reduce((sum, seconds) => sum + seconds, 0) >= CELL_BUDGET_SECONDS)
+              continue;
+            tree.at = tree.at === 'v1' ? 'v2' : 'v1';
+            times[i].push(await contender.run(route, tree.dir, tree.count, tree.at));
+          }
+        }
+        log(`  ${route.network}, N = ${tree.count}:`);
+        const baseline = median(times[0]);
+        for (const [i, contender] of here.entries()) {
+          const seconds = median(times[i]);
+          const record = {
+            network: route.network,
+            count: tree.count,
+            name: contender.name,
+            runs: times[i].length,
+            medianSeconds: seconds,
+            ratioToOneSshCall: seconds / baseline,
+          };
+          log(
+            `    ${record.name}: ${seconds.toFixed(2)} s, ${record.ratioToOneSshCall.toFixed(2)}x ` +
+              `one ssh call (${record.runs} run${record.runs === 1 ? '' : 's'})`,
+          );
+          results.push(record);
+        }
       }
     }
-    const single = median(times.get(contenders[1].name) as number[]);
-    return contenders.map((contender) => {
-      const seconds = median(times.get(contender.name) as number[]);
-      log(
-        `  ${contender.name}: ${seconds.toFixed(2)} s, ${(seconds / single).toFixed(2)}x one ssh call`,
-      );
-      return {
-        name: contender.name,
-        runs: contender.runs,
-        medianSeconds: seconds,
-        ratioToSingleSsh: seconds / single,
-      };
-    });
+    return results;
   } finally {
+    await proxy.close();
     server.stop();
   }
 }
 
-function check(run: { seconds: number; status: number | null }): number {
-  if (run.status !== 0) throw new Error(`a remote contender failed with ${run.status}`);
-  return run.seconds;
+function ssh(route: Route): string[] {
+  return [
+    'ssh',
+    '-p',
+    String(route.port),
+    '-i',
+    route.server.identity,
+    '-o',
+    `UserKnownHostsFile=${route.knownHosts}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    'root@127.0.0.1',
+  ];
+}
+
+/** The test server's --ssh arguments, aimed at `dir` along `route`. */
+function cliSsh(route: Route, dir: string): string[] {
+  const values: Record<string, string> = {
+    '--ssh': `root@127.0.0.1:${dir}`,
+    '--ssh-port': String(route.port),
+    '--known-hosts': route.knownHosts,
+  };
+  return route.server.args.map((arg, i, args) => values[args[i - 1]] ?? arg);
+}
+
+/** `dir` mounted with sshfs along `route`, as the tests mount it, for the time of `use`. */
+async function onMount<T>(route: Route, dir: string, use: (mount: string) => Promise<T>) {
+  const mount = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-bench-mount-'));
+  try {
+    await timed([
+      'sshfs',
+      `root@127.0.0.1:${dir}`,
+      mount,
+      '-p',
+      String(route.port),
+      '-o',
+      `IdentityFile=${route.server.identity},UserKnownHostsFile=${route.knownHosts},` +
+        'StrictHostKeyChecking=yes,BatchMode=yes',
+    ]);
+    try {
+      return await use(mount);
+    } finally {
+      await timed(['fusermount3', '-u', mount]);
+    }
+  } finally {
+    fs.rmdirSync(mount);
+  }
+}
+
+/**
+ * Wall time of a command that must succeed. Spawned asynchronously, unlike timeCommand: the
+ * delay proxy forwards in this process's event loop, which a synchronous spawn would stall.
+ */
+function timed(command: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (status) => {
+      if (status === 0) resolve(Number(process.hrtime.bigint() - start) / 1e9);
+      else reject(new Error(`${command[0]} failed with ${status}: ${stderr.slice(-2000)}`));
+    });
+  });
 }
