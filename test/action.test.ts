@@ -85,6 +85,22 @@ describe('the bundled action, run as the runner runs it', () => {
       },
       'a compare-and-swap only under the lock',
     ],
+    [{ links: 'current -> releases/v2', 'ssh-host': '-oProxyCommand=sh' }, 'input "ssh-host"'],
+    [
+      {
+        links: 'current -> releases/v2',
+        'ssh-host': 'web1',
+        'ssh-user': '-oProxyCommand=sh',
+        'ssh-private-key': 'key',
+        'ssh-known-hosts': 'web1 ssh-ed25519 AAAA',
+        'remote-path': '/srv/app',
+      },
+      'input "ssh-user" must be a name',
+    ],
+    [
+      { links: 'current -> releases/v2', 'working-directory': 'nowhere' },
+      '"nowhere" does not exist',
+    ],
   ])('bad input %j fails the job, naming it, and changes nothing', async (inputs, mention) => {
     const dir = makeDeployTree();
     fs.symlinkSync(os.tmpdir(), path.join(dir, 'escape'));
@@ -100,10 +116,13 @@ describe('the bundled action, run as the runner runs it', () => {
     const dir = makeDeployTree();
     const hostile = '<img src=x onerror=alert(1)>';
     fs.symlinkSync('releases/<svg onload=alert(2)>', path.join(dir, hostile));
+    // A blank line would end the table's HTML block and start Markdown.
+    fs.symlinkSync('releases/v1\n\n![x](y)', path.join(dir, 'home'));
     fs.mkdirSync(path.join(dir, 'releases', `"v4" & 'v5'`));
     const links = JSON.stringify([
       { link: hostile, target: 'releases/v2' },
       { link: 'current', target: `releases/"v4" & 'v5'` },
+      { link: 'home', target: 'releases/v2' },
     ]);
     const step = await runStep(dir, { links });
     expect(step.status).toBe(0);
@@ -111,6 +130,7 @@ describe('the bundled action, run as the runner runs it', () => {
     expect(step.summary).toContain('<td>&lt;img src=x onerror=alert(1)&gt;</td>');
     expect(step.summary).toContain('<td>releases/&lt;svg onload=alert(2)&gt;</td>');
     expect(step.summary).toContain('<td>releases/&quot;v4&quot; &amp; &#39;v5&#39;</td>');
+    expect(step.summary).toContain('<td>releases/v1&#10;&#10;![x](y)</td>');
   });
 
   describe('a working directory behind a symlink, as /var/www -> /data/www', () => {
