@@ -33781,6 +33781,7 @@ async function ensureOwnImage(network) {
 
 
 
+
 /**
  * Reads and checks every input in one place, before anything is touched. Messages name the
  * input, and for `links` the offending line.
@@ -33791,7 +33792,7 @@ function getSettings() {
     if (remote && external_node_path_.isAbsolute(workingInput)) {
         throw new errors/* UsageError */.eb(`input "working-directory" must be relative to "remote-path" when "ssh-host" is set`);
     }
-    const workingDirectory = remote ? workingInput : external_node_path_.resolve(workingInput);
+    const workingDirectory = remote ? workingInput : realWorkingDirectory(workingInput);
     const backup = getInput('backup-suffix');
     const relative = booleanInput('relative', false);
     const specs = parseSpecText(getInput('links', { required: true }), 'links').map((spec) => ({
@@ -33801,6 +33802,12 @@ function getSettings() {
     }));
     if (specs.length === 0)
         throw new errors/* UsageError */.eb('input "links" holds no link specs');
+    const lock = booleanInput('lock', true);
+    const unguarded = lock ? undefined : specs.find((spec) => spec.expect !== undefined);
+    if (unguarded) {
+        throw new errors/* UsageError */.eb(`${unguarded.origin}: "expect" is a compare-and-swap only under the lock, and input "lock" ` +
+            'is false: another run could switch the link between the comparison and the swap');
+    }
     return {
         specs,
         remote,
@@ -33812,16 +33819,31 @@ function getSettings() {
             dryRun: booleanInput('dry-run', false),
             guard: booleanInput('guard', true),
             probe: probeInput(),
-            lock: booleanInput('lock', true),
+            lock,
             lockTimeoutSeconds: secondsInput('lock-timeout', 60, MIN_LOCK_TIMEOUT_SECONDS),
             fsync: booleanInput('fsync', true),
         },
     };
 }
+/**
+ * The working directory as the kernel resolves it, once: links are placed and checked against
+ * the real directory, so one behind a symlink (/var/www -> /data/www) holds its own links, and
+ * a LINK whose parent is a symlink leading out of it is still refused.
+ */
+function realWorkingDirectory(input) {
+    try {
+        return external_node_fs_.realpathSync(input);
+    }
+    catch (error) {
+        const reason = error.code === 'ENOENT' ? 'does not exist' : (0,errors/* describeError */.Uc)(error);
+        throw new errors/* UsageError */.eb(`input "working-directory" ${JSON.stringify(input)} ${reason}`);
+    }
+}
 function remoteSettings() {
     const host = getInput('ssh-host');
     if (host === '')
         return undefined;
+    checkSshName('ssh-host', host);
     const required = (name) => {
         const value = getInput(name);
         if (value === '')
@@ -33832,6 +33854,8 @@ function remoteSettings() {
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
         throw new errors/* UsageError */.eb(`input "ssh-port" must be a port number, not ${JSON.stringify(getInput('ssh-port'))}`);
     }
+    const user = required('ssh-user');
+    checkSshName('ssh-user', user);
     const privateKey = required('ssh-private-key');
     // Masked before anything else can print it; the runner masks each line of a multi-line secret.
     core_setSecret(privateKey);
@@ -33847,7 +33871,7 @@ function remoteSettings() {
         sshfs,
         host,
         port,
-        user: required('ssh-user'),
+        user,
         privateKey,
         knownHosts: required('ssh-known-hosts'),
         remotePath,
@@ -33858,6 +33882,12 @@ function remoteSettings() {
             .map((option) => option.trim())
             .filter((option) => option !== ''),
     };
+}
+/** ssh and sshfs would take a leading '-' for an option: -oProxyCommand=... runs a command. */
+function checkSshName(name, value) {
+    if (value.startsWith('-') || /\s/.test(value)) {
+        throw new errors/* UsageError */.eb(`input "${name}" must be a name, not ${JSON.stringify(value)}`);
+    }
 }
 /** YAML 1.2 core schema booleans, as the runner's own getBooleanInput reads them. */
 function booleanInput(name, fallback) {
@@ -33911,7 +33941,7 @@ async function publishReport(report) {
         result.target,
         result.type,
         resultStatus(result, report.dryRun),
-    ]);
+    ].map(escapeHtml));
     const guard = report.guard
         ? `Guard: ${report.guard.lookups} lookups, ${report.guard.missing} missing.`
         : report.dryRun
@@ -33922,6 +33952,23 @@ async function publishReport(report) {
         .addTable([header, ...rows])
         .addRaw(guard, true)
         .write();
+}
+const HTML_ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    '\n': '&#10;',
+    '\r': '&#13;',
+};
+/**
+ * addTable writes its cells as raw HTML, and names and targets are anyone's text. A line break
+ * is escaped too: a blank line would end the HTML block, and GitHub would render what follows
+ * it (a previous symlink text can hold one) as Markdown.
+ */
+function escapeHtml(text) {
+    return text.replace(/[&<>"'\n\r]/g, (char) => HTML_ENTITIES[char]);
 }
 
 ;// CONCATENATED MODULE: ./lib/action/main.js

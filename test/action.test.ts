@@ -78,6 +78,29 @@ describe('the bundled action, run as the runner runs it', () => {
     [{ links: 'current -> releases/v2', 'lock-timeout': '-1' }, 'input "lock-timeout"'],
     [{ links: '' }, 'Input required and not supplied: links'],
     [{ links: 'current releases/v2' }, 'links line 1'],
+    [
+      {
+        links: '[{"link": "current", "target": "releases/v2", "expect": "releases/v1"}]',
+        lock: 'false',
+      },
+      'a compare-and-swap only under the lock',
+    ],
+    [{ links: 'current -> releases/v2', 'ssh-host': '-oProxyCommand=sh' }, 'input "ssh-host"'],
+    [
+      {
+        links: 'current -> releases/v2',
+        'ssh-host': 'web1',
+        'ssh-user': '-oProxyCommand=sh',
+        'ssh-private-key': 'key',
+        'ssh-known-hosts': 'web1 ssh-ed25519 AAAA',
+        'remote-path': '/srv/app',
+      },
+      'input "ssh-user" must be a name',
+    ],
+    [
+      { links: 'current -> releases/v2', 'working-directory': 'nowhere' },
+      '"nowhere" does not exist',
+    ],
   ])('bad input %j fails the job, naming it, and changes nothing', async (inputs, mention) => {
     const dir = makeDeployTree();
     fs.symlinkSync(os.tmpdir(), path.join(dir, 'escape'));
@@ -87,6 +110,70 @@ describe('the bundled action, run as the runner runs it', () => {
     const error = step.stdout.split('\n').find((line) => line.startsWith('::error::'));
     expect(error).toContain(mention);
     expect(snapshot(dir)).toEqual(before);
+  });
+
+  test('names and targets reach the job summary HTML-escaped', async () => {
+    const dir = makeDeployTree();
+    const hostile = '<img src=x onerror=alert(1)>';
+    fs.symlinkSync('releases/<svg onload=alert(2)>', path.join(dir, hostile));
+    // A blank line would end the table's HTML block and start Markdown.
+    fs.symlinkSync('releases/v1\n\n![x](y)', path.join(dir, 'home'));
+    fs.mkdirSync(path.join(dir, 'releases', `"v4" & 'v5'`));
+    const links = JSON.stringify([
+      { link: hostile, target: 'releases/v2' },
+      { link: 'current', target: `releases/"v4" & 'v5'` },
+      { link: 'home', target: 'releases/v2' },
+    ]);
+    const step = await runStep(dir, { links });
+    expect(step.status).toBe(0);
+    expect(step.summary).not.toMatch(/<(img|svg)/);
+    expect(step.summary).toContain('<td>&lt;img src=x onerror=alert(1)&gt;</td>');
+    expect(step.summary).toContain('<td>releases/&lt;svg onload=alert(2)&gt;</td>');
+    expect(step.summary).toContain('<td>releases/&quot;v4&quot; &amp; &#39;v5&#39;</td>');
+    expect(step.summary).toContain('<td>releases/v1&#10;&#10;![x](y)</td>');
+  });
+
+  describe('a working directory behind a symlink, as /var/www -> /data/www', () => {
+    /** workspace/www -> data/www, a deploy tree, and data/www/escape -> data (outside www). */
+    function symlinkedSite(): { workspace: string; site: string } {
+      const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-workspace-'));
+      const site = path.join(workspace, 'data', 'www');
+      fs.mkdirSync(path.dirname(site));
+      fs.renameSync(makeDeployTree(), site);
+      fs.symlinkSync('data/www', path.join(workspace, 'www'));
+      fs.symlinkSync('..', path.join(site, 'escape'));
+      return { workspace, site };
+    }
+
+    test.each([
+      ['a relative path', () => 'www'],
+      ['an absolute path', (workspace: string) => path.join(workspace, 'www')],
+    ])('works, given as %s', async (_, workingDirectory) => {
+      const { workspace, site } = symlinkedSite();
+      const step = await runStep(workspace, {
+        links: 'current -> releases/v2',
+        'working-directory': workingDirectory(workspace),
+      });
+      expect(step.stdout).not.toContain('::error::');
+      expect(step.status).toBe(0);
+      expect(fs.readlinkSync(path.join(site, 'current'))).toBe('releases/v2');
+      expect(JSON.parse(step.outputs.previous)).toEqual({ current: 'releases/v1' });
+    });
+
+    test.each(['escape/current', '../current', '../../current'])(
+      'a LINK that leaves it (%s) is still refused',
+      async (link) => {
+        const { workspace, site } = symlinkedSite();
+        const before = snapshot(path.dirname(site));
+        const step = await runStep(workspace, {
+          links: `${link} -> www/releases/v2`,
+          'working-directory': 'www',
+        });
+        expect(step.status).toBe(1);
+        expect(step.stdout).toMatch(/::error::.*is outside the working directory/);
+        expect(snapshot(path.dirname(site))).toEqual(before);
+      },
+    );
   });
 
   test('the guard fails the job when a link goes missing during the update', async () => {

@@ -1,6 +1,7 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { MIN_LOCK_TIMEOUT_SECONDS, UsageError, parseSpecText } from '../engine/index.js';
+import { MIN_LOCK_TIMEOUT_SECONDS, UsageError, describeError, parseSpecText } from '../engine/index.js';
 import type { LinkSpec, ProbeMode, SwitchOptions } from '../engine/index.js';
 
 export interface ActionSettings {
@@ -40,7 +41,7 @@ export function getSettings(): ActionSettings {
       `input "working-directory" must be relative to "remote-path" when "ssh-host" is set`,
     );
   }
-  const workingDirectory = remote ? workingInput : path.resolve(workingInput);
+  const workingDirectory = remote ? workingInput : realWorkingDirectory(workingInput);
   const backup = core.getInput('backup-suffix');
   const relative = booleanInput('relative', false);
   const specs = parseSpecText(core.getInput('links', { required: true }), 'links').map((spec) => ({
@@ -49,6 +50,14 @@ export function getSettings(): ActionSettings {
     backup: spec.backup ?? (backup || undefined),
   }));
   if (specs.length === 0) throw new UsageError('input "links" holds no link specs');
+  const lock = booleanInput('lock', true);
+  const unguarded = lock ? undefined : specs.find((spec) => spec.expect !== undefined);
+  if (unguarded) {
+    throw new UsageError(
+      `${unguarded.origin}: "expect" is a compare-and-swap only under the lock, and input "lock" ` +
+        'is false: another run could switch the link between the comparison and the swap',
+    );
+  }
   return {
     specs,
     remote,
@@ -60,16 +69,32 @@ export function getSettings(): ActionSettings {
       dryRun: booleanInput('dry-run', false),
       guard: booleanInput('guard', true),
       probe: probeInput(),
-      lock: booleanInput('lock', true),
+      lock,
       lockTimeoutSeconds: secondsInput('lock-timeout', 60, MIN_LOCK_TIMEOUT_SECONDS),
       fsync: booleanInput('fsync', true),
     },
   };
 }
 
+/**
+ * The working directory as the kernel resolves it, once: links are placed and checked against
+ * the real directory, so one behind a symlink (/var/www -> /data/www) holds its own links, and
+ * a LINK whose parent is a symlink leading out of it is still refused.
+ */
+function realWorkingDirectory(input: string): string {
+  try {
+    return fs.realpathSync(input);
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : describeError(error);
+    throw new UsageError(`input "working-directory" ${JSON.stringify(input)} ${reason}`);
+  }
+}
+
 function remoteSettings(): RemoteSettings | undefined {
   const host = core.getInput('ssh-host');
   if (host === '') return undefined;
+  checkSshName('ssh-host', host);
   const required = (name: string) => {
     const value = core.getInput(name);
     if (value === '') throw new UsageError(`input "${name}" is required when "ssh-host" is set`);
@@ -81,6 +106,8 @@ function remoteSettings(): RemoteSettings | undefined {
       `input "ssh-port" must be a port number, not ${JSON.stringify(core.getInput('ssh-port'))}`,
     );
   }
+  const user = required('ssh-user');
+  checkSshName('ssh-user', user);
   const privateKey = required('ssh-private-key');
   // Masked before anything else can print it; the runner masks each line of a multi-line secret.
   core.setSecret(privateKey);
@@ -96,7 +123,7 @@ function remoteSettings(): RemoteSettings | undefined {
     sshfs,
     host,
     port,
-    user: required('ssh-user'),
+    user,
     privateKey,
     knownHosts: required('ssh-known-hosts'),
     remotePath,
@@ -108,6 +135,13 @@ function remoteSettings(): RemoteSettings | undefined {
       .map((option) => option.trim())
       .filter((option) => option !== ''),
   };
+}
+
+/** ssh and sshfs would take a leading '-' for an option: -oProxyCommand=... runs a command. */
+function checkSshName(name: string, value: string): void {
+  if (value.startsWith('-') || /\s/.test(value)) {
+    throw new UsageError(`input "${name}" must be a name, not ${JSON.stringify(value)}`);
+  }
 }
 
 /** YAML 1.2 core schema booleans, as the runner's own getBooleanInput reads them. */

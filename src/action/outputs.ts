@@ -16,13 +16,15 @@ export async function publishReport(report: SwitchReport): Promise<void> {
     data,
     header: true,
   }));
-  const rows = results.map((result) => [
-    result.link,
-    result.previous ?? '(none)',
-    result.target,
-    result.type,
-    resultStatus(result, report.dryRun),
-  ]);
+  const rows = results.map((result) =>
+    [
+      result.link,
+      result.previous ?? '(none)',
+      result.target,
+      result.type,
+      resultStatus(result, report.dryRun),
+    ].map(escapeHtml),
+  );
   const guard = report.guard
     ? `Guard: ${report.guard.lookups} lookups, ${report.guard.missing} missing.`
     : report.dryRun
@@ -33,4 +35,23 @@ export async function publishReport(report: SwitchReport): Promise<void> {
     .addTable([header, ...rows])
     .addRaw(guard, true)
     .write();
+}
+
+const HTML_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+};
+
+/**
+ * addTable writes its cells as raw HTML, and names and targets are anyone's text. A line break
+ * is escaped too: a blank line would end the HTML block, and GitHub would render what follows
+ * it (a previous symlink text can hold one) as Markdown.
+ */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'\n\r]/g, (char) => HTML_ENTITIES[char]);
 }

@@ -2,20 +2,18 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import YAML from 'yaml';
 import { ACTION, ROOT } from './tree.js';
 
 /** The defaults action.yml declares, read from it as the runner does. */
 function actionDefaults(): Record<string, string> {
-  const defaults: Record<string, string> = {};
-  let input: string | undefined;
-  for (const line of fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8').split('\n')) {
-    const name = /^ {2}([a-z-]+):$/.exec(line);
-    if (name) input = name[1];
-    const value = /^ {4}default: (.*)$/.exec(line);
-    if (input && value) defaults[input] = value[1].replace(/^'(.*)'$/, '$1');
-    if (/^outputs:/.test(line)) break;
-  }
-  return defaults;
+  const action = YAML.parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
+  const inputs: [string, { default?: unknown }][] = Object.entries(action.inputs);
+  return Object.fromEntries(
+    inputs
+      .filter(([, input]) => input.default !== undefined)
+      .map(([name, input]) => [name, String(input.default)]),
+  );
 }
 
 export interface StepResult {
