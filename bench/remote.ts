@@ -52,7 +52,13 @@ export async function benchRemote(
         runs: 5,
         run: (v) =>
           check(
-            timeCommand([process.execPath, CLI, ...cliArgs, '-f', path.join(dir, `specs-${v}`)]),
+            timeCommand([
+              process.execPath,
+              CLI,
+              ...cliArgs,
+              '--spec-file',
+              path.join(dir, `specs-${v}`),
+            ]),
           ),
       },
       {

@@ -168,7 +168,7 @@ describe('links on a remote directory, over SSH with sshfs', () => {
     const count = 3000;
     const specFile = manyRemoteLinks(victim.root, count);
     try {
-      const run = startCli([...victim.args, '-f', specFile], '/');
+      const run = startCli([...victim.args, '--spec-file', specFile], '/');
       await switchingStarted(path.join(victim.root, 'links', 'l0'), '../releases/v2');
       const killedAt = Date.now();
       victim.kill();
@@ -193,7 +193,7 @@ describe('links on a remote directory, over SSH with sshfs', () => {
   test('SIGTERM mid-batch: the batch ends whole, the lock and the mount are removed, exit 143', async () => {
     const count = 3000;
     const specFile = manyRemoteLinks(server.root, count);
-    const run = startCli([...server.args, '-f', specFile], '/');
+    const run = startCli([...server.args, '--spec-file', specFile], '/');
     await switchingStarted(path.join(server.root, 'links', 'l0'), '../releases/v2');
     process.kill(run.pid, 'SIGTERM');
     const result = await run;
@@ -209,7 +209,7 @@ describe('links on a remote directory, over SSH with sshfs', () => {
   test('long batches report progress on stderr at least every 2 seconds', async () => {
     const specFile = manyRemoteLinks(server.root, 4000);
     const stamps: number[] = [];
-    const run = startCli([...server.args, '-f', specFile], '/', [], (line) => {
+    const run = startCli([...server.args, '--spec-file', specFile], '/', [], (line) => {
       if (/switched \d+ of 4000 links/.test(line)) stamps.push(Date.now());
     });
     const result = await run;

@@ -3,13 +3,14 @@ import type { SwitchReport } from '../engine/index.js';
 import path from 'node:path';
 import { withRemoteMount } from '../remote/ssh-mount.js';
 import { parseCommandLine } from './args.js';
+import { nameBackups } from './backups.js';
 import { USAGE } from './usage.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 /** Runs the CLI and returns its exit code; never throws. */
 export async function run(argv: string[]): Promise<number> {
   try {
-    const settings = parseCommandLine(argv, process.cwd());
+    const settings = parseCommandLine(argv, process.cwd(), process.env);
     if (settings.command === 'help') {
       process.stdout.write(USAGE);
       return 0;
@@ -20,17 +21,16 @@ export async function run(argv: string[]): Promise<number> {
     }
     const onProgress = (done: number, total: number) =>
       process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`);
-    const { remote, specs, options } = settings;
+    const { remote, specs, options, backup } = settings;
+    const switchFrom = (cwd: string, root?: string) => {
+      nameBackups(specs, backup, cwd);
+      return switchLinks(specs, { ...options, cwd, root, onProgress });
+    };
     const report = remote
       ? await withRemoteMount(remote, (mountPoint) =>
-          switchLinks(specs, {
-            ...options,
-            cwd: path.resolve(mountPoint, options.cwd),
-            root: mountPoint,
-            onProgress,
-          }),
+          switchFrom(path.resolve(mountPoint, options.cwd), mountPoint),
         )
-      : await switchLinks(specs, { ...options, onProgress });
+      : await switchFrom(options.cwd);
     if (settings.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else printReport(report, settings.verbose);
     return 0;
