@@ -137,6 +137,7 @@ describe('ln-style arguments and SPECs become specs', () => {
     [['-f', 'specs.txt'], 'spec files are read with --spec-file=FILE (-f is --force)'],
     [['--ssh', 'deploy@web:/srv', '-f', '-'], 'spec files are read with --spec-file=FILE'],
     [['current -> releases/v2', 'page'], 'cannot be mixed'],
+    [['--expect', 'releases/v1', '--no-lock', 'current -> releases/v2'], 'needs the lock'],
     [['-b', '--backup=frob', 'current -> releases/v2'], '--backup="frob": not a backup CONTROL'],
     [[], 'no links given'],
   ])('%j is refused', (argv, message) => {

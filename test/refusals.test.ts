@@ -96,6 +96,10 @@ describe('refusals change nothing and say what is wrong', () => {
       '-S, --suffix "a/b": a backup suffix must be a name, with no \'/\'',
     ],
     [['-s', '-S', '', 'releases/v2', 'current'], '-S, --suffix "": a backup suffix must be a name'],
+    [
+      ['--expect', 'releases/v1', '--no-lock', 'current -> releases/v2'],
+      'needs the lock, so --no-lock is refused',
+    ],
     [['-L', 'current -> releases/v2'], '-t, -T and -L go with ln-style arguments'],
     [['-L', 'releases/v9', 'page'], '-L cannot follow TARGET'],
     [
@@ -119,6 +123,16 @@ describe('refusals change nothing and say what is wrong', () => {
   ])('bad spec file %j', (text, mention) => {
     expectRefused(['--spec-file', 'specs.txt'], mention, 2, (dir) =>
       fs.writeFileSync(path.join(dir, 'specs.txt'), text),
+    );
+  });
+
+  test("a spec file's expected target without the lock", () => {
+    const json = '[{"link": "current", "target": "releases/v2", "expect": "releases/v1"}]';
+    expectRefused(
+      ['--no-lock', '--spec-file', 'specs.json'],
+      'specs.json item 1: an expected target',
+      2,
+      (dir) => fs.writeFileSync(path.join(dir, 'specs.json'), json),
     );
   });
 

@@ -76,6 +76,13 @@ export function parseCommandLine(
       checkSpec(spec);
     }
   }
+  const swap = settings.specs.find((spec) => spec.expect !== undefined);
+  if (swap && !settings.options.lock) {
+    throw new UsageError(
+      `${swap.origin}: an expected target (--expect) needs the lock, so --no-lock is refused: ` +
+        'only under the lock are the check and the switch one compare-and-swap',
+    );
+  }
   return settings;
 }
 

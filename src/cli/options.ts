@@ -183,7 +183,7 @@ export const OPTIONS = {
   },
   'no-lock': {
     group: 'own',
-    help: "do not lock the links' directories",
+    help: "do not lock the links' directories (refused with --expect)",
   },
   'lock-timeout': {
     value: 'SECONDS',
