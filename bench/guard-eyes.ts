@@ -42,7 +42,13 @@ async function sshfsWorkaround(runs: number): Promise<EyesResult[]> {
       for (let run = 0; run < runs; run++) {
         // A caught probe leaves the links as they were: switch to the release not in place.
         const version = otherVersion(path.join(dir, 'links', 'l0'));
-        const args = [process.execPath, CLI, ...extra, '-f', path.join(dir, `specs-${version}`)];
+        const args = [
+          process.execPath,
+          CLI,
+          ...extra,
+          '--spec-file',
+          path.join(dir, `specs-${version}`),
+        ];
         if (timeCommand(args, { cwd: mountPoint }).status === 3) caught++;
       }
       return caught;
@@ -79,7 +85,7 @@ async function localNaiveWriter(runs: number): Promise<EyesResult> {
     let caught = 0;
     for (let run = 0; run < runs; run++) {
       const version = otherVersion(path.join(dir, 'links', 'l999'));
-      const args = [process.execPath, CLI, '-f', `specs-${version}`];
+      const args = [process.execPath, CLI, '--spec-file', `specs-${version}`];
       if (timeCommand(args, { cwd: dir }).status === 3) caught++;
     }
     return { case: 'local disk, unlink-then-symlink writer on 50 of 1,000 links', runs, caught };

@@ -60,11 +60,11 @@ export function contenders(): Contender[] {
     { name: 'C symlink+rename (floor)', command: (n, v) => [floor, String(n), v] },
     {
       name: 'atomic-link, guard on',
-      command: (_, v) => [process.execPath, CLI, '-f', `specs-${v}`],
+      command: (_, v) => [process.execPath, CLI, '--spec-file', `specs-${v}`],
     },
     {
       name: 'atomic-link, guard off',
-      command: (_, v) => [process.execPath, CLI, '--no-guard', '-f', `specs-${v}`],
+      command: (_, v) => [process.execPath, CLI, '--no-guard', '--spec-file', `specs-${v}`],
     },
     {
       name: 'Node symlinkSync+renameSync loop',

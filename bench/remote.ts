@@ -60,7 +60,7 @@ const CONTENDERS: Contender[] = [
         process.execPath,
         CLI,
         ...cliSsh(route, dir),
-        '-f',
+        '--spec-file',
         path.join(dir, `specs-${version}`),
       ]),
   },

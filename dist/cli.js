@@ -160,7 +160,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4788);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9459);
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
 
@@ -169,7 +169,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4788:
+/***/ 9459:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2179,10 +2179,419 @@ async function using(store, options, work) {
 
 ;// CONCATENATED MODULE: external "node:buffer"
 const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 // EXTERNAL MODULE: ./lib/transport/ssh-target.js
 var ssh_target = __nccwpck_require__(2121);
+;// CONCATENATED MODULE: ./lib/cli/backups.js
+
+
+/** GNU ln's backup CONTROL words, by the method each names. */
+const CONTROLS = {
+    none: ['none', 'off'],
+    numbered: ['numbered', 't'],
+    existing: ['existing', 'nil'],
+    simple: ['simple', 'never'],
+};
+const WORDS = Object.entries(CONTROLS).flatMap(([control, words]) => words.map((word) => ({ word, control: control })));
+function isBackupControl(word) {
+    return WORDS.some((entry) => entry.word === word);
+}
+/** A CONTROL read as GNU's argmatch reads it: a word, or an abbreviation naming one method. */
+function backupControl(word, source) {
+    const exact = WORDS.find((entry) => entry.word === word);
+    if (exact)
+        return exact.control;
+    const controls = new Set(WORDS.filter((entry) => entry.word.startsWith(word)).map((entry) => entry.control));
+    if (controls.size === 1)
+        return [...controls][0];
+    throw new errors/* UsageError */.eb(`${source}=${JSON.stringify(word)}: ${controls.size === 0 ? 'not' : 'ambiguous as'} a backup ` +
+        'CONTROL, which is none or off, numbered or t, existing or nil, simple or never');
+}
+/**
+ * ln's -b, --backup[=CONTROL] and -S, with VERSION_CONTROL and SIMPLE_BACKUP_SUFFIX as ln reads
+ * them: the backups to make, or undefined for none.
+ */
+function backupPlan(request, env) {
+    if (request.backup === undefined && !request.b && request.suffix === undefined)
+        return undefined;
+    const control = typeof request.backup === 'string'
+        ? backupControl(request.backup, '--backup')
+        : env.VERSION_CONTROL
+            ? backupControl(env.VERSION_CONTROL, 'VERSION_CONTROL')
+            : 'existing';
+    if (control === 'none')
+        return undefined;
+    return { method: control, suffix: simpleSuffix(request.suffix, env.SIMPLE_BACKUP_SUFFIX) };
+}
+/** GNU ln would put '~' in place of a bad suffix without a word; a deploy should hear of it. */
+function simpleSuffix(option, fromEnv) {
+    const [suffix, source] = option !== undefined
+        ? [option, '-S, --suffix']
+        : fromEnv
+            ? [fromEnv, 'SIMPLE_BACKUP_SUFFIX']
+            : ['~', ''];
+    if (suffix === '' || /[/\r\n]/.test(suffix)) {
+        throw new errors/* UsageError */.eb(`${source} ${JSON.stringify(suffix)}: a backup suffix must be a name, with no '/' or line break`);
+    }
+    return suffix;
+}
+/** NAME.~N~ as GNU's backupfile.c counts it: N from 1, with no leading zero. */
+const NUMBERED = /^(.+)\.~([1-9][0-9]*)~$/s;
+/** The highest N of each name's numbered backups NAME.~N~ among a directory's entries. */
+function highestBackups(entries) {
+    const highest = new Map();
+    for (const entry of entries) {
+        const match = NUMBERED.exec(entry);
+        if (!match)
+            continue;
+        const number = BigInt(match[2]);
+        if (number > (highest.get(match[1]) ?? 0n))
+            highest.set(match[1], number);
+    }
+    return highest;
+}
+/** The suffix of a link's next backup, given its highest numbered backup so far. */
+function backupSuffix(plan, highest) {
+    if (plan.method === 'simple' || (plan.method === 'existing' && highest === undefined)) {
+        return plan.suffix;
+    }
+    return `.~${(highest ?? 0n) + 1n}~`;
+}
+/**
+ * Gives each spec without a backup suffix of its own (a JSON spec's) the one `plan` names, with
+ * LINK paths read from `cwd`. Numbered suffixes are chosen from the directories' entries here,
+ * before the engine takes the directories' locks: a concurrent run can choose the same N, and
+ * the later backup link then replaces the earlier one atomically, like any link. No name is ever
+ * missing, but that earlier backup is not kept.
+ */
+async function nameBackups(store, specs, plan, cwd) {
+    if (plan === undefined)
+        return;
+    const unnamed = specs.filter((spec) => spec.backup === undefined);
+    if (plan.method === 'simple') {
+        for (const spec of unnamed)
+            spec.backup = plan.suffix;
+        return;
+    }
+    const dirOf = (spec) => external_node_path_.posix.resolve(cwd, external_node_path_.posix.dirname(spec.link));
+    const dirs = [...new Set(unnamed.map(dirOf))];
+    const listings = await store.list(dirs);
+    const highest = new Map();
+    for (const spec of unnamed) {
+        const dir = dirOf(spec);
+        if (!highest.has(dir))
+            highest.set(dir, highestBackups(names(listings[dirs.indexOf(dir)], dir, spec)));
+        spec.backup = backupSuffix(plan, highest.get(dir)?.get(external_node_path_.posix.basename(spec.link)));
+    }
+}
+/** A missing directory holds no backups; the engine then names it as missing. */
+function names(listing, dir, spec) {
+    if (!(0,port/* isFailure */.N)(listing))
+        return listing;
+    if (listing.code === 'ENOENT' || listing.code === 'ENOTDIR')
+        return [];
+    throw new errors/* UsageError */.eb(`${spec.origin}: cannot list ${dir} for LINK ${JSON.stringify(spec.link)}'s numbered ` +
+        `backup: ${(0,errors/* describeError */.Uc)(listing)}`);
+}
+
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./lib/cli/options.js
+
+
+
+const GROUP_TITLES = {
+    ln: "GNU ln's options (coreutils 9), and what atomic-link does with them:",
+    own: "atomic-link's own options:",
+    remote: 'Remote directories, over SSH (LINKs and -C are read from PATH):',
+};
+/** ln's options first, in ln's order, then atomic-link's. Keys are the long names. */
+const OPTIONS = {
+    backup: {
+        value: 'CONTROL',
+        optionalValue: true,
+        group: 'ln',
+        gnu: 'make a backup of each existing destination file',
+        help: 'keep a backup of each LINK that is replaced: a link to its old target, in place before LINK is switched (CONTROL: see below)',
+    },
+    // parseArgs needs a long name for every option; `--b` works as -b, and is not shown.
+    b: {
+        short: 'b',
+        shortOnly: true,
+        group: 'ln',
+        gnu: 'like --backup but does not accept an argument',
+        help: 'like --backup but does not accept an argument',
+    },
+    directory: {
+        short: 'dF',
+        group: 'ln',
+        gnu: 'allow the superuser to attempt to hard link directories',
+        refused: 'hard links to directories cannot be made, the kernel refuses them even to root (to resolve LINKs from DIR, use -C, --chdir=DIR)',
+    },
+    force: {
+        short: 'f',
+        group: 'ln',
+        gnu: 'remove existing destination files',
+        help: 'accepted: LINK is always replaced, in one rename (a regular file only with --replace-files)',
+    },
+    interactive: {
+        short: 'i',
+        group: 'ln',
+        gnu: 'prompt whether to remove destinations',
+        refused: 'atomic-link never prompts, a deploy runs unattended (--expect=TARGET switches only from a known target; --dry-run shows the plan)',
+    },
+    logical: {
+        short: 'L',
+        group: 'ln',
+        gnu: 'dereference TARGETs that are symbolic links',
+        help: 'hard links to a symlink TARGET go to what it points to',
+    },
+    'no-dereference': {
+        short: 'n',
+        group: 'ln',
+        gnu: 'treat LINK_NAME as a normal file if it is a symbolic link to a directory',
+        help: 'accepted: a symlink at LINK is always the link to replace, never a directory to enter',
+    },
+    physical: {
+        short: 'P',
+        group: 'ln',
+        gnu: 'make hard links directly to symbolic links',
+        help: 'hard links to a symlink TARGET go to the symlink itself (the default)',
+    },
+    relative: {
+        short: 'r',
+        group: 'ln',
+        gnu: 'with -s, create links relative to link location',
+        help: "store targets relative to each link's directory (the link's path is not resolved)",
+    },
+    symbolic: {
+        short: 's',
+        group: 'ln',
+        gnu: 'make symbolic links instead of hard links',
+        help: "make symbolic links instead of hard links (a SPEC's arrow says which)",
+    },
+    suffix: {
+        short: 'S',
+        value: 'SUFFIX',
+        group: 'ln',
+        gnu: 'override the usual backup suffix',
+        help: 'override the usual backup suffix; implies -b (empty or with / refused)',
+    },
+    'target-directory': {
+        short: 't',
+        value: 'DIRECTORY',
+        group: 'ln',
+        gnu: 'specify the DIRECTORY in which to create the links',
+        help: 'make the links inside DIRECTORY',
+    },
+    'no-target-directory': {
+        short: 'T',
+        group: 'ln',
+        gnu: 'treat LINK_NAME as a normal file always',
+        help: 'treat LINK as the link always (a real directory there is refused)',
+    },
+    verbose: {
+        short: 'v',
+        group: 'ln',
+        gnu: 'print name of each linked file',
+        help: 'print each link switched, and what the guard saw',
+    },
+    help: {
+        short: 'h',
+        group: 'ln',
+        gnu: 'display this help and exit',
+        help: 'display this help and exit',
+    },
+    version: {
+        group: 'ln',
+        gnu: 'output version information and exit',
+        help: 'output version information and exit',
+    },
+    chdir: {
+        short: 'C',
+        value: 'DIR',
+        group: 'own',
+        help: 'resolve LINK paths (and ln-style TARGETs) from DIR',
+    },
+    'spec-file': {
+        value: 'FILE',
+        group: 'own',
+        help: "read SPECs from FILE ('-' = stdin, UTF-8): one per line, or a JSON array",
+    },
+    'allow-dangling': {
+        group: 'own',
+        help: 'allow symlink targets that do not exist',
+    },
+    'replace-files': {
+        group: 'own',
+        help: 'allow replacing a regular file at LINK',
+    },
+    expect: {
+        value: 'TARGET',
+        group: 'own',
+        help: 'switch only if the link now points at TARGET (one link; a compare-and-swap under the lock)',
+    },
+    'dry-run': {
+        group: 'own',
+        help: 'check everything and print the plan; change nothing',
+    },
+    json: {
+        group: 'own',
+        help: 'print the report as JSON on stdout',
+    },
+    'no-guard': {
+        group: 'own',
+        help: 'do not watch the links for a missing moment',
+    },
+    probe: {
+        group: 'own',
+        help: 'make trial swaps before the switch on any filesystem (default: on network and FUSE filesystems)',
+    },
+    'no-probe': {
+        group: 'own',
+        help: 'make no trial swaps',
+    },
+    'no-lock': {
+        group: 'own',
+        help: "do not lock the links' directories (refused with --expect)",
+    },
+    'lock-timeout': {
+        value: 'SECONDS',
+        group: 'own',
+        help: 'wait this long for a lock; a lock not refreshed this long is stale (default 60, at least 5)',
+    },
+    'no-fsync': {
+        group: 'own',
+        help: 'do not fsync the directories after the switch',
+    },
+    ssh: {
+        value: 'USER@HOST:PATH',
+        group: 'remote',
+        help: 'switch links in PATH (absolute) on HOST, speaking SFTP; LINKs must stay inside PATH',
+    },
+    'ssh-port': {
+        value: 'N',
+        group: 'remote',
+        help: 'the SSH port (default 22)',
+    },
+    identity: {
+        value: 'FILE',
+        group: 'remote',
+        help: 'the private key to log in with',
+    },
+    'known-hosts': {
+        value: 'FILE',
+        group: 'remote',
+        help: 'the host keys to check HOST against (always checked; default: ~/.ssh/known_hosts)',
+    },
+    sshfs: {
+        group: 'remote',
+        help: 'mount PATH with sshfs and switch on the mount, instead of speaking SFTP (needs FUSE)',
+    },
+    'sshfs-option': {
+        value: 'OPT',
+        multiple: true,
+        group: 'remote',
+        help: 'with --sshfs: one more sshfs -o option (repeatable)',
+    },
+};
+const DEFINITIONS = Object.entries(OPTIONS);
+/** Long names by each option's own letter and its synonyms' letters. */
+const BY_LETTER = new Map(DEFINITIONS.flatMap(([name, definition]) => [...(definition.short ?? '')].map((letter) => [letter, name])));
+/** parseArgs' table; a synonym letter gets an entry of its own, named by the letter. */
+const PARSE_ARGS_OPTIONS = Object.fromEntries(DEFINITIONS.flatMap(([name, definition]) => {
+    const type = definition.value && !definition.optionalValue ? 'string' : 'boolean';
+    // parseArgs refuses a `short` or `multiple` key that is present but undefined.
+    const [own, ...synonyms] = definition.short ?? '';
+    const config = {
+        type,
+        ...(own && { short: own }),
+        ...(definition.multiple && { multiple: true }),
+    };
+    return [[name, config], ...synonyms.map((letter) => [letter, { type, short: letter }])];
+}));
+/** The long name behind a parsed option's name (a synonym's letter, or the name itself). */
+function longName(name) {
+    return Object.hasOwn(OPTIONS, name)
+        ? name
+        : BY_LETTER.get(name);
+}
+/**
+ * Parses the options as GNU ln's getopt does, where parseArgs cannot. parseArgs has no optional
+ * values, so `--backup=CONTROL` is taken apart before it runs. Each `--NAME=VALUE` before `--`
+ * is an option, never the value of the one before it: parseArgs refuses a separate value that
+ * starts with '-'. Throws a UsageError naming the option.
+ */
+function parseOptions(argv) {
+    const args = [...argv];
+    const optionalValues = new Map();
+    const end = args.includes('--') ? args.indexOf('--') : args.length;
+    for (let index = 0; index < end; index++) {
+        const [, name, value] = /^--([^=]+)=(.*)$/s.exec(args[index]) ?? [];
+        if (name === undefined || !Object.hasOwn(OPTIONS, name))
+            continue;
+        const definition = OPTIONS[name];
+        if (definition.refused)
+            throw refusal(`--${name}`, definition.refused);
+        if (definition.optionalValue) {
+            args[index] = `--${name}`;
+            optionalValues.set(index, { name, value });
+        }
+    }
+    let parsed;
+    try {
+        parsed = (0,external_node_util_namespaceObject.parseArgs)({
+            args,
+            options: PARSE_ARGS_OPTIONS,
+            allowPositionals: true,
+            strict: true,
+            tokens: true,
+        });
+    }
+    catch (error) {
+        // parseArgs explains over several lines (how to pass a value that starts with '-'): kept.
+        const message = error.message.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
+        throw new errors/* UsageError */.eb(`${message}; see --help`);
+    }
+    const order = [];
+    const { tokens } = parsed;
+    tokens.forEach((token, position) => {
+        if (token.kind !== 'option')
+            return;
+        const name = longName(token.name);
+        const definition = OPTIONS[name];
+        if (definition.refused)
+            throw refusal(token.rawName, definition.refused);
+        order.push(name);
+        if (definition.optionalValue && !optionalValues.has(token.index)) {
+            refuseSeparateValue(token.rawName, tokens[position + 1], token.index);
+        }
+    });
+    const values = parsed.values;
+    // As in GNU ln: `--backup=` is a bare --backup, and a later bare one keeps the last CONTROL.
+    for (const { name, value } of optionalValues.values())
+        if (value)
+            values[name] = value;
+    return { values: values, positionals: parsed.positionals, order };
+}
+function refusal(rawName, why) {
+    return new errors/* UsageError */.eb(`${rawName} is refused: ${why}`);
+}
+/**
+ * In ln a word after a bare --backup is a file. atomic-link's --backup once took a SUFFIX that
+ * way, so such a word is refused, as a likely old command line, rather than read as a file.
+ * A SPEC after it is unambiguous, and allowed.
+ */
+function refuseSeparateValue(rawName, next, index) {
+    if (next?.kind !== 'positional' || next.index !== index + 1 || isSpecText(next.value))
+        return;
+    const word = next.value;
+    const fix = isBackupControl(word)
+        ? `write ${rawName}=${word}`
+        : `for a backup suffix write -S ${word} -b (or --suffix=${word}); for a CONTROL, ${rawName}=CONTROL`;
+    throw new errors/* UsageError */.eb(`${rawName} ${JSON.stringify(word)}: ${rawName} takes no separate value; ${fix}; ` +
+        'before ln-style arguments use -b');
+}
+
 ;// CONCATENATED MODULE: ./lib/cli/args.js
 
 
@@ -2190,53 +2599,16 @@ var ssh_target = __nccwpck_require__(2121);
 
 
 
-const OPTIONS = {
-    directory: { type: 'string', short: 'C' },
-    'spec-file': { type: 'string', short: 'f' },
-    symbolic: { type: 'boolean', short: 's' },
-    relative: { type: 'boolean', short: 'r' },
-    'target-directory': { type: 'string', short: 't' },
-    'no-target-directory': { type: 'boolean', short: 'T' },
-    'allow-dangling': { type: 'boolean' },
-    'replace-files': { type: 'boolean' },
-    backup: { type: 'string' },
-    expect: { type: 'string' },
-    'dry-run': { type: 'boolean' },
-    json: { type: 'boolean' },
-    verbose: { type: 'boolean', short: 'v' },
-    'no-guard': { type: 'boolean' },
-    probe: { type: 'boolean' },
-    'no-probe': { type: 'boolean' },
-    'no-lock': { type: 'boolean' },
-    'lock-timeout': { type: 'string' },
-    'no-fsync': { type: 'boolean' },
-    ssh: { type: 'string' },
-    'ssh-port': { type: 'string' },
-    identity: { type: 'string' },
-    'known-hosts': { type: 'string' },
-    sshfs: { type: 'boolean' },
-    'sshfs-option': { type: 'string', multiple: true },
-    help: { type: 'boolean', short: 'h' },
-    version: { type: 'boolean' },
-};
-function parse(argv) {
-    return (0,external_node_util_namespaceObject.parseArgs)({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-}
-/** Turns the command line into settings, or throws a UsageError that says what is wrong. */
-function parseCommandLine(argv, cwd) {
-    let parsed;
-    try {
-        parsed = parse(argv);
-    }
-    catch (error) {
-        // parseArgs explains over several lines (how to pass a value that starts with '-'): kept.
-        const message = error.message.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
-        throw new errors/* UsageError */.eb(`${message}; see --help`);
-    }
-    const { values, positionals } = parsed;
+
+/**
+ * Turns the command line into settings, or throws a UsageError that says what is wrong. `env`
+ * holds ln's VERSION_CONTROL and SIMPLE_BACKUP_SUFFIX.
+ */
+function parseCommandLine(argv, cwd, env) {
+    const { values, positionals, order } = parseOptions(argv);
     const place = placeOf(values, cwd);
     const remote = place.kind !== 'local';
-    const base = remote ? (values.directory ?? '.') : external_node_path_.resolve(cwd, values.directory ?? '.');
+    const base = remote ? (values.chdir ?? '.') : external_node_path_.resolve(cwd, values.chdir ?? '.');
     const settings = {
         command: values.help ? 'help' : values.version ? 'version' : 'switch',
         specs: [],
@@ -2247,10 +2619,14 @@ function parseCommandLine(argv, cwd) {
     };
     if (settings.command !== 'switch')
         return settings;
+    settings.backup = backupPlan(values, env);
     if (remote && positionals.some((arg) => !isSpecText(arg))) {
-        throw new errors/* UsageError */.eb("--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments");
+        throw new errors/* UsageError */.eb(`--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments${specFileHint(values)}`);
     }
-    const specs = readSpecs(values, positionals, remote ? cwd : base);
+    // As in ln: -s ignores -L and -P; otherwise the last of them given counts.
+    const logical = !values.symbolic &&
+        order.findLast((name) => name === 'logical' || name === 'physical') === 'logical';
+    const specs = readSpecs(values, positionals, remote ? cwd : base, logical);
     settings.specs =
         place.kind === 'local' ? specs : specs.map((spec) => remoteLink(spec, place.target.path));
     if (settings.specs.length === 0)
@@ -2259,15 +2635,19 @@ function parseCommandLine(argv, cwd) {
         throw new errors/* UsageError */.eb('--expect takes exactly one link');
     }
     // The specs are this parse's own objects: the options that apply to all are set in place,
-    // and only a spec that takes one of the option's values needs checking again.
+    // and a spec that takes --expect's value is checked again.
     for (const spec of settings.specs) {
         if (values.relative)
             spec.relative = true;
-        if (values.expect !== undefined || (values.backup !== undefined && spec.backup === undefined)) {
-            spec.expect = values.expect ?? spec.expect;
-            spec.backup ??= values.backup;
+        if (values.expect !== undefined) {
+            spec.expect = values.expect;
             checkSpec(spec);
         }
+    }
+    const swap = settings.specs.find((spec) => spec.expect !== undefined);
+    if (swap && !settings.options.lock) {
+        throw new errors/* UsageError */.eb(`${swap.origin}: an expected target (--expect) needs the lock, so --no-lock is refused: ` +
+            'only under the lock are the check and the switch one compare-and-swap');
     }
     return settings;
 }
@@ -2277,8 +2657,9 @@ function placeOf(values, cwd) {
         const stray = sshOnly.find((name) => values[name] !== undefined);
         if (stray)
             throw new errors/* UsageError */.eb(`--${stray} goes with --ssh`);
-        if (values['sshfs-option'] !== undefined)
+        if (values['sshfs-option'] !== undefined) {
             throw new errors/* UsageError */.eb('--sshfs-option goes with --ssh and --sshfs');
+        }
         return { kind: 'local' };
     }
     if (values['sshfs-option'] !== undefined && !values.sshfs) {
@@ -2345,7 +2726,7 @@ function lockTimeout(text) {
     }
     return seconds;
 }
-function readSpecs(values, positionals, cwd) {
+function readSpecs(values, positionals, cwd, logical) {
     const fromFile = values['spec-file'] === undefined ? [] : readSpecFile(values['spec-file'], cwd);
     const specArgs = positionals.filter((arg) => isSpecText(arg));
     if (specArgs.length > 0 || fromFile.length > 0 || values['spec-file'] !== undefined) {
@@ -2354,12 +2735,12 @@ function readSpecs(values, positionals, cwd) {
             throw new errors/* UsageError */.eb(`argument ${JSON.stringify(odd)} is not a SPEC ('LINK -> TARGET'); ` +
                 'SPECs and ln-style arguments cannot be mixed');
         }
-        if (values['target-directory'] !== undefined || values['no-target-directory']) {
-            throw new errors/* UsageError */.eb('-t and -T go with ln-style arguments, not with SPECs');
+        if (values['target-directory'] !== undefined || values['no-target-directory'] || logical) {
+            throw new errors/* UsageError */.eb('-t, -T and -L go with ln-style arguments, not with SPECs');
         }
         return [...fromFile, ...specArgs.map((arg, index) => parseSpec(arg, `argument ${index + 1}`))];
     }
-    return lnStyleSpecs(values, positionals, cwd);
+    return lnStyleSpecs(values, positionals, cwd, logical);
 }
 function readSpecFile(file, cwd) {
     const source = file === '-' ? 'stdin' : file;
@@ -2392,14 +2773,20 @@ function firstNonUtf8Line(bytes) {
  * ln's argument forms. ln reads TARGET from the current directory for hard links and for -r,
  * so those become absolute here; a plain symlink TARGET is stored as given, as ln does.
  */
-function lnStyleSpecs(values, positionals, cwd) {
+function lnStyleSpecs(values, positionals, cwd, logical) {
     const type = values.symbolic ? 'symbolic' : 'hard';
-    const spec = (target, link) => checkSpec({
-        link,
-        target: type === 'hard' || values.relative ? external_node_path_.resolve(cwd, target) : target,
-        type,
-        origin: `argument ${JSON.stringify(target)}`,
-    });
+    const spec = (target, link) => {
+        const origin = `argument ${JSON.stringify(target)}`;
+        let linked = type === 'hard' || values.relative ? external_node_path_.resolve(cwd, target) : target;
+        if (logical)
+            linked = resolvedTarget(linked, origin);
+        const linkPath = external_node_path_.resolve(cwd, link);
+        if (external_node_path_.resolve(external_node_path_.dirname(linkPath), linked) === linkPath) {
+            throw new errors/* UsageError */.eb(`${origin}: TARGET and LINK ${JSON.stringify(link)} are the same file` +
+                specFileHint(values));
+        }
+        return checkSpec({ link, target: linked, type, origin });
+    };
     const into = (dir, targets) => targets.map((target) => spec(target, linkInto(dir, target)));
     if (positionals.length === 0)
         return [];
@@ -2427,55 +2814,120 @@ function lnStyleSpecs(values, positionals, cwd) {
     }
     return [spec(positionals[0], last)];
 }
+/** `-f FILE` once read a spec file: such a command line now ends in a refusal that says so. */
+function specFileHint(values) {
+    return values.force ? '; spec files are read with --spec-file=FILE (-f is --force)' : '';
+}
 function isRealDirectory(cwd, dir) {
     return external_node_fs_.lstatSync(external_node_path_.resolve(cwd, dir), { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
+/**
+ * -L. The engine makes a hard link with link(2), which on Linux links a symlink itself: ln's
+ * -P. ln -L calls linkat(AT_SYMLINK_FOLLOW), which links the file the symlink leads to; its
+ * real path names that same file, so linking the real path is -L.
+ */
+function resolvedTarget(target, origin) {
+    try {
+        return external_node_fs_.realpathSync(target);
+    }
+    catch (error) {
+        throw new errors/* UsageError */.eb(`${origin}: -L cannot follow TARGET ${JSON.stringify(target)}: ${(0,errors/* describeError */.Uc)(error)}`);
+    }
+}
 
 ;// CONCATENATED MODULE: ./lib/cli/usage.js
-const USAGE = `Usage:
-  atomic-link [OPTIONS] SPEC...            SPEC is 'LINK -> TARGET' (symbolic) or 'LINK => TARGET' (hard)
-  atomic-link [OPTIONS] [-s] TARGET LINK   like ln: a hard link unless -s
-  atomic-link [OPTIONS] [-s] TARGET... DIR like ln: one link per TARGET inside DIR (a real directory)
 
-Switches each LINK to its TARGET with a single rename, so that nothing looking the link up
-ever finds it missing, and fails (exit 3) if a link was seen missing anyway. A symlink to a
-directory at LINK is replaced, never entered (as ln -n). SPEC targets are read from the link's
-own directory, as the kernel reads a symlink's text.
+const WIDTH = 100;
+/** Where help text starts after an option's name, as in GNU's --help. */
+const HELP_COLUMN = 30;
+const usage_DEFINITIONS = Object.entries(OPTIONS);
+/** An option as help and the README show it: `-d, -F, --directory`, `--backup[=CONTROL]`, `-b`. */
+function optionLabel(name, definition) {
+    const letters = [...(definition.short ?? '')].map((letter) => `-${letter}`);
+    if (definition.shortOnly)
+        return letters.join(', ');
+    const value = definition.value ?? '';
+    const shown = !value ? '' : definition.optionalValue ? `[=${value}]` : `=${value}`;
+    return [...letters, `--${name}${shown}`].join(', ');
+}
+function optionText(definition) {
+    return definition.refused ? `refused: ${definition.refused}` : (definition.help ?? '');
+}
+/** Words in lines of at most `width` characters, the first `first` characters in. */
+function usage_wrap(text, first, indent) {
+    const lines = [];
+    let line = '';
+    let start = first;
+    for (const word of text.split(' ')) {
+        if (line && start + line.length + 1 + word.length > WIDTH) {
+            lines.push(line);
+            line = word;
+            start = indent;
+        }
+        else {
+            line = line ? `${line} ${word}` : word;
+        }
+    }
+    lines.push(line);
+    return lines.join('\n' + ' '.repeat(indent));
+}
+function helpLine(name, definition) {
+    const label = (definition.short ? '  ' : '      ') + optionLabel(name, definition);
+    const padded = label.length + 2 > HELP_COLUMN ? `${label}  ` : label.padEnd(HELP_COLUMN);
+    return padded + usage_wrap(optionText(definition), padded.length, HELP_COLUMN + 2);
+}
+function helpGroup(group) {
+    const lines = usage_DEFINITIONS.filter(([, definition]) => definition.group === group).map(([name, definition]) => helpLine(name, definition));
+    return `${GROUP_TITLES[group]}\n${lines.join('\n')}\n`;
+}
+const paragraph = (text) => usage_wrap(text, 0, 0) + '\n';
+const USAGE = `Usage: atomic-link [OPTION]... [-T] TARGET LINK
+  or:  atomic-link [OPTION]... TARGET
+  or:  atomic-link [OPTION]... TARGET... DIRECTORY
+  or:  atomic-link [OPTION]... -t DIRECTORY TARGET...
+  or:  atomic-link [OPTION]... SPEC...
+  or:  atomic-link [OPTION]... --spec-file=FILE
+${paragraph('As ln: in the 1st form, make LINK a link to TARGET; in the 2nd, a link to TARGET in the ' +
+    'current directory; in the 3rd and 4th, a link to each TARGET in DIRECTORY. Hard links by ' +
+    "default, symbolic links with -s. A SPEC is 'LINK -> TARGET' (symbolic) or 'LINK => TARGET' " +
+    "(hard); its TARGET is read from the link's own directory, as the kernel reads a symlink's text.")}
+${paragraph('Unlike ln, each LINK is switched with a single rename, so that nothing looking it up ever ' +
+    'finds it missing, and the run fails (exit 3) if a link was seen missing anyway. A LINK ' +
+    'that exists is always replaced (ln -f), and a symlink at LINK is always the link itself, ' +
+    'never a directory to link into (ln -n).')}
+${helpGroup('ln')}
+${paragraph("The backup suffix is '~', unless set with --suffix or SIMPLE_BACKUP_SUFFIX. The version " +
+    'control method may be selected via the --backup option or through the VERSION_CONTROL ' +
+    'environment variable. Here are the values:')}
+  none, off       never make backups (even if --backup is given)
+  numbered, t     make numbered backups (LINK.~N~)
+  existing, nil   numbered if numbered backups exist, simple otherwise
+  simple, never   always make simple backups
 
-Options:
-  -C, --directory DIR        resolve LINK paths (and ln-style TARGETs) from DIR
-  -f, --spec-file FILE       read SPECs from FILE ('-' = stdin, UTF-8): one per line, or a JSON array
-  -s, --symbolic             ln-style arguments make symbolic links
-  -r, --relative             store targets relative to each link's directory
-  -t, --target-directory DIR make the links inside DIR
-  -T, --no-target-directory  treat LINK as the link even if it is a directory
-      --allow-dangling       allow symlink targets that do not exist
-      --replace-files        allow replacing a regular file at LINK
-      --backup SUFFIX        keep LINK+SUFFIX pointing at the previous target
-      --expect TARGET        switch only if the link now points at TARGET (one SPEC only)
-      --dry-run              check everything and print the plan; change nothing
-      --json                 print the results as JSON on stdout
-  -v, --verbose              print each link switched
-      --no-guard             do not watch the links for a missing moment
-      --probe, --no-probe    trial swaps before the switch: forced, or skipped
-                             (default: on for network and FUSE filesystems)
-      --no-lock              do not lock the links' directories
-      --lock-timeout SECONDS wait this long for a lock; older locks are stale (default 60)
-      --no-fsync             do not fsync the directories after the switch
-
-Remote directories (mounted with sshfs; LINKs and -C are read from PATH):
-      --ssh USER@HOST:PATH   switch links in PATH on HOST, over SSH
-      --ssh-port N           the SSH port (default 22)
-      --identity FILE        the private key to log in with
-      --known-hosts FILE     the host keys to check HOST against (always checked)
-      --sshfs-option OPT     one more sshfs -o option (repeatable)
-
-  -h, --help                 print this help
-      --version              print the version
-
-Exit codes: 0 done; 1 the update failed (links as before, or switched back);
-2 bad usage or input (nothing touched); 3 a link was seen missing (guard or probe).
-`;
+${paragraph("A backup is a new link to LINK's old target, switched in before LINK, so that neither is " +
+    'ever missing; none is made when LINK is new or already points at TARGET. Using -s ignores ' +
+    '-L and -P. Otherwise, the last option specified controls behavior when a TARGET is a ' +
+    'symbolic link, defaulting to -P.')}
+${helpGroup('own')}
+${helpGroup('remote')}
+${paragraph('Exit codes: 0 done; 1 the update failed (links as before, or switched back); 2 bad usage ' +
+    'or input (nothing touched); 3 a link was seen missing (guard or probe).')}`;
+const cell = (text) => text.replace(/\|/g, '\\|');
+/**
+ * A group's options as a Markdown table for the README (scripts/readme-options.js puts it
+ * there); ln's own options with GNU ln's meaning beside atomic-link's.
+ */
+function optionTable(group) {
+    const rows = usage_DEFINITIONS.filter(([, definition]) => definition.group === group).map(([name, definition]) => {
+        const cells = [`\`${optionLabel(name, definition)}\``];
+        if (group === 'ln')
+            cells.push(definition.gnu ?? '');
+        cells.push(optionText(definition));
+        return `| ${cells.map(cell).join(' | ')} |`;
+    });
+    const header = group === 'ln' ? ['option', 'GNU ln', 'atomic-link'] : ['option', 'meaning'];
+    return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows].join('\n');
+}
 
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"0.1.0"};
@@ -2486,10 +2938,11 @@ const package_namespaceObject = {"rE":"0.1.0"};
 
 
 
+
 /** Runs the CLI and returns its exit code; never throws. */
 async function run(argv) {
     try {
-        const settings = parseCommandLine(argv, process.cwd());
+        const settings = parseCommandLine(argv, process.cwd(), process.env);
         if (settings.command === 'help') {
             process.stdout.write(USAGE);
             return 0;
@@ -2499,10 +2952,13 @@ async function run(argv) {
             return 0;
         }
         const onProgress = (done, total) => process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`);
-        const { place, specs, options } = settings;
+        const { place, specs, options, backup } = settings;
         let stoppedBy;
         const report = await withStopSignals(async (signal) => {
-            const done = await withStore(place, specs, { ...options, signal, onProgress }, (store, placed) => switchLinks(store, specs, placed));
+            const done = await withStore(place, specs, { ...options, signal, onProgress }, async (store, placed) => {
+                await nameBackups(store, specs, backup, placed.cwd);
+                return switchLinks(store, specs, placed);
+            });
             stoppedBy = signal.aborted ? String(signal.reason) : undefined;
             return done;
         });

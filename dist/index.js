@@ -33726,7 +33726,7 @@ function cliArguments(options, settings, keys) {
     for (const [on, flag] of flags)
         if (on)
             args.push(flag);
-    return [...args, '-f', '-'];
+    return [...args, '--spec-file', '-'];
 }
 /** The spec as a JSON spec-file object, which is what the CLI reads from stdin. */
 function specObject(spec) {

@@ -41,5 +41,5 @@ naive() { rm "$site/current" && ln -s "$1" "$site/current"; }
 echo "switching $site/current 200 times while a reader reads current/index.html"
 switch_with "atomic-link 'current -> TARGET'" atomic
 switch_with "rm current && ln -s TARGET current" naive
-atomic-link -v -C "$site" --backup .previous 'current -> releases/v2'
+atomic-link -v -C "$site" -b -S .previous 'current -> releases/v2'
 rm -rf "$site"

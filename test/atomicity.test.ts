@@ -131,7 +131,7 @@ describe('no lookup ever finds a link missing', () => {
     const dir = makeManyLinks(count);
     const specs = writeSpecs(dir, count, 'v2');
     const links = path.join(dir, 'links');
-    const run = startCli(['-f', specs], dir);
+    const run = startCli(['--spec-file', specs], dir);
     await switchingStarted(path.join(links, 'l0'), '../releases/v2/f0');
     process.kill(run.pid, 'SIGKILL');
     await run;
@@ -151,7 +151,7 @@ describe('no lookup ever finds a link missing', () => {
       path.join(links, `.atomic-link-tmp-${ME.instance}-${run.pid}-0a1b2c3d4e5f6789`),
     );
 
-    const again = runCli(['-f', specs], dir);
+    const again = runCli(['--spec-file', specs], dir);
     expect(again.status).toBe(0);
     expect(leftovers(links)).toEqual([]);
     expect(fs.readlinkSync(path.join(links, `l${count - 1}`))).toBe(`../releases/v2/f${count - 1}`);
@@ -162,7 +162,7 @@ describe('no lookup ever finds a link missing', () => {
     const dir = makeManyLinks(count);
     // strace slows the first run's renames down, so its batch is surely under way when the
     // second starts; without the lock (--no-lock) the two then end in a mix of v2 and v3.
-    const first = startCli(['-f', writeSpecs(dir, count, 'v2')], dir, [
+    const first = startCli(['--spec-file', writeSpecs(dir, count, 'v2')], dir, [
       'strace',
       '-f',
       '-o',
@@ -171,7 +171,7 @@ describe('no lookup ever finds a link missing', () => {
       'trace=rename,renameat,renameat2',
     ]);
     await switchingStarted(path.join(dir, 'links', 'l0'), '../releases/v2/f0');
-    const second = await startCli(['-f', writeSpecs(dir, count, 'v3')], dir);
+    const second = await startCli(['--spec-file', writeSpecs(dir, count, 'v3')], dir);
     expect((await first).status).toBe(0);
     expect(second.status).toBe(0);
     const versions = new Set<string>();

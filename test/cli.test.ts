@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { leftovers, makeDeployTree, runCli, snapshot } from './helpers/tree.js';
+import { leftovers, makeDeployTree, runCli, snapshot, startReader } from './helpers/tree.js';
 
 const readLink = (dir: string, name: string) => fs.readlinkSync(path.join(dir, name));
 
@@ -79,11 +79,12 @@ describe('the CLI switches links', () => {
     expect(readLink(dir, 'www/current')).toBe('../releases/v2');
   });
 
-  test('-C resolves links from another directory', () => {
+  test('-C, --chdir resolves links from another directory', () => {
     const dir = makeDeployTree();
-    const run = runCli(['-C', dir, 'current -> releases/v3'], '/');
-    expect(run.status).toBe(0);
+    expect(runCli(['-C', dir, 'current -> releases/v3'], '/').status).toBe(0);
     expect(readLink(dir, 'current')).toBe('releases/v3');
+    expect(runCli([`--chdir=${dir}`, 'current -> releases/v2'], '/').status).toBe(0);
+    expect(readLink(dir, 'current')).toBe('releases/v2');
   });
 
   test('a spec file holds specs, comments and blank lines; - reads stdin', () => {
@@ -92,13 +93,13 @@ describe('the CLI switches links', () => {
       path.join(dir, 'links.txt'),
       '# the site\n\ncurrent -> releases/v2\n  previous -> releases/v1  \npage => releases/v2/index.html\n',
     );
-    expect(runCli(['-f', 'links.txt'], dir).status).toBe(0);
+    expect(runCli(['--spec-file', 'links.txt'], dir).status).toBe(0);
     expect(readLink(dir, 'current')).toBe('releases/v2');
     expect(readLink(dir, 'previous')).toBe('releases/v1');
     expect(fs.statSync(path.join(dir, 'page')).ino).toBe(
       fs.statSync(path.join(dir, 'releases/v2/index.html')).ino,
     );
-    expect(runCli(['-f', '-'], dir, 'current -> releases/v3\n').status).toBe(0);
+    expect(runCli(['--spec-file', '-'], dir, 'current -> releases/v3\n').status).toBe(0);
     expect(readLink(dir, 'current')).toBe('releases/v3');
   });
 
@@ -111,7 +112,7 @@ describe('the CLI switches links', () => {
       { into: 'bin', targets: ['../releases/v2', '../releases/v3'] },
     ];
     fs.writeFileSync(path.join(dir, 'links.json'), JSON.stringify(specs));
-    const run = runCli(['-f', 'links.json', '--json'], dir);
+    const run = runCli(['--spec-file', 'links.json', '--json'], dir);
     expect(run.status).toBe(0);
     expect(readLink(dir, 'current')).toBe('releases/v2');
     expect(readLink(dir, 'current.old')).toBe('releases/v1');
@@ -125,14 +126,11 @@ describe('the CLI switches links', () => {
     ]);
   });
 
-  test('--backup keeps the previous target under LINK+SUFFIX, for symbolic and hard links', () => {
+  test('-b keeps the previous target under LINK~, for symbolic and hard links', () => {
     const dir = makeDeployTree();
     fs.linkSync(path.join(dir, 'releases/v1/index.html'), path.join(dir, 'page'));
     const v1 = fs.statSync(path.join(dir, 'page')).ino;
-    const run = runCli(
-      ['--backup', '~', 'current -> releases/v2', 'page => releases/v2/index.html'],
-      dir,
-    );
+    const run = runCli(['-b', 'current -> releases/v2', 'page => releases/v2/index.html'], dir);
     expect(run.status).toBe(0);
     expect(readLink(dir, 'current~')).toBe('releases/v1');
     expect(fs.statSync(path.join(dir, 'page~')).ino).toBe(v1);
@@ -191,5 +189,120 @@ describe('the CLI switches links', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("'LINK -> TARGET'");
     expect(runCli(['--version'], '/').stdout).toMatch(/^atomic-link \d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe("GNU ln's letters mean what they mean in ln", () => {
+  test('the deploy one-liner -sfn TARGET LINK switches atomically under a reader', async () => {
+    const dir = makeDeployTree();
+    const reader = startReader(path.join(dir, 'current', 'index.html'));
+    for (let i = 0; i < 10; i++) {
+      const run = runCli(['-sfn', `releases/v${(i % 2) + 2}`, 'current'], dir);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+    }
+    const seen = await reader.stop();
+    expect(seen.missing).toBe(0);
+    expect(seen.reads).toBeGreaterThan(0);
+    expect(readLink(dir, 'current')).toBe('releases/v3');
+    expect(leftovers(dir)).toEqual([]);
+    expect(fs.readdirSync(path.join(dir, 'releases', 'v2'))).toEqual(['index.html']);
+  });
+
+  test.each([['-sf'], ['-nfs'], ['-s', '-f', '-n'], ['--symbolic', '--force', '--no-dereference']])(
+    '%j TARGET LINK replaces the link, never linking inside its directory',
+    (...flags) => {
+      const dir = makeDeployTree();
+      const run = runCli([...flags, 'releases/v2', 'current'], dir);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toBe('');
+      expect(readLink(dir, 'current')).toBe('releases/v2');
+      expect(fs.readdirSync(path.join(dir, 'releases', 'v1'))).toEqual(['index.html']);
+    },
+  );
+
+  test('-sfnv says what it switched', () => {
+    const dir = makeDeployTree();
+    const run = runCli(['-sfnv', 'releases/v2', 'current'], dir);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('switched: "current" -> "releases/v2" (was "releases/v1")\n');
+  });
+
+  test('ln TARGET makes the link in the current directory, symbolic or hard', () => {
+    const dir = makeDeployTree();
+    expect(runCli(['-s', 'releases/v2'], dir).status).toBe(0);
+    expect(readLink(dir, 'v2')).toBe('releases/v2');
+    expect(runCli(['releases/v3/index.html'], dir).status).toBe(0);
+    expect(fs.statSync(path.join(dir, 'index.html')).ino).toBe(
+      fs.statSync(path.join(dir, 'releases/v3/index.html')).ino,
+    );
+  });
+
+  test('-sfb keeps LINK~, -S SUFFIX (which implies -b) LINK+SUFFIX', () => {
+    const dir = makeDeployTree();
+    expect(runCli(['-sfb', 'releases/v2', 'current'], dir).status).toBe(0);
+    expect(readLink(dir, 'current~')).toBe('releases/v1');
+    expect(runCli(['-sfn', '-S', '.old', '-b', 'releases/v3', 'current'], dir).status).toBe(0);
+    expect(readLink(dir, 'current.old')).toBe('releases/v2');
+    expect(runCli(['-s', '--suffix=.prev', 'releases/v1', 'current'], dir).status).toBe(0);
+    expect(readLink(dir, 'current.prev')).toBe('releases/v3');
+    expect(readLink(dir, 'current')).toBe('releases/v1');
+  });
+
+  test('--backup=numbered counts on from the highest LINK.~N~; existing then stays numbered', () => {
+    const dir = makeDeployTree();
+    const numbered = () =>
+      fs
+        .readdirSync(dir)
+        .filter((name) => name.includes('.~'))
+        .sort();
+    expect(runCli(['-s', '--backup=numbered', 'releases/v2', 'current'], dir).status).toBe(0);
+    expect(runCli(['-s', '--backup=numbered', 'releases/v3', 'current'], dir).status).toBe(0);
+    expect(numbered()).toEqual(['current.~1~', 'current.~2~']);
+    expect(readLink(dir, 'current.~1~')).toBe('releases/v1');
+    expect(readLink(dir, 'current.~2~')).toBe('releases/v2');
+    expect(runCli(['-sb', 'releases/v1', 'current'], dir).status).toBe(0);
+    expect(readLink(dir, 'current.~3~')).toBe('releases/v3');
+    expect(fs.existsSync(path.join(dir, 'current~'))).toBe(false);
+  });
+
+  test('VERSION_CONTROL and SIMPLE_BACKUP_SUFFIX choose the backups, as for ln', () => {
+    const dir = makeDeployTree();
+    const env = { VERSION_CONTROL: 't', SIMPLE_BACKUP_SUFFIX: '.bak' };
+    expect(runCli(['-sb', 'releases/v2', 'current'], dir, undefined, env).status).toBe(0);
+    expect(readLink(dir, 'current.~1~')).toBe('releases/v1');
+    const simple = { ...env, VERSION_CONTROL: 'never' };
+    expect(runCli(['-sb', 'releases/v3', 'current'], dir, undefined, simple).status).toBe(0);
+    expect(readLink(dir, 'current.bak')).toBe('releases/v2');
+    // --backup=CONTROL wins over the environment; none makes no backup at all.
+    expect(
+      runCli(['-s', '--backup=off', 'releases/v1', 'current'], dir, undefined, env).status,
+    ).toBe(0);
+    expect(
+      fs
+        .readdirSync(dir)
+        .filter((name) => name.startsWith('current'))
+        .sort(),
+    ).toEqual(['current', 'current.bak', 'current.~1~']);
+  });
+
+  test('-P (the default) hard-links a symlink TARGET itself, -L what it points to', () => {
+    const dir = makeDeployTree();
+    fs.symlinkSync('releases/v2/index.html', path.join(dir, 'alias'));
+    const file = fs.statSync(path.join(dir, 'releases/v2/index.html')).ino;
+    for (const flags of [[], ['-P'], ['-L', '-P']]) {
+      expect(runCli([...flags, 'alias', 'page'], dir).status).toBe(0);
+      expect(readLink(dir, 'page')).toBe('releases/v2/index.html');
+      expect(fs.lstatSync(path.join(dir, 'page')).ino).toBe(
+        fs.lstatSync(path.join(dir, 'alias')).ino,
+      );
+    }
+    for (const flags of [['-L'], ['-P', '-L'], ['--logical']]) {
+      expect(runCli([...flags, 'alias', 'page'], dir).status).toBe(0);
+      expect(fs.lstatSync(path.join(dir, 'page')).ino).toBe(file);
+    }
+    // -s ignores -L, as in ln.
+    expect(runCli(['-sL', 'alias', 'text'], dir).status).toBe(0);
+    expect(readLink(dir, 'text')).toBe('alias');
   });
 });

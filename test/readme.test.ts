@@ -56,3 +56,13 @@ describe("action.yml keeps to the Marketplace's rules", () => {
     ]).toContain(action.branding.color);
   });
 });
+
+test("README's option tables are the ones the option table makes (npm run readme)", () => {
+  const check = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'scripts', 'readme-options.js'), '--check'],
+    { encoding: 'utf8' },
+  );
+  expect(check.stderr).toBe('');
+  expect(check.status).toBe(0);
+});

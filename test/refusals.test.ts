@@ -70,8 +70,45 @@ describe('refusals change nothing and say what is wrong', () => {
     [['--expect', 'x', 'a -> releases/v2', 'b -> releases/v2'], '--expect takes exactly one link'],
     [['current -> releases/v2', './current -> releases/v3'], 'also named by argument 1'],
     [[], 'no links given'],
-    [['-f', 'missing.txt'], 'spec file missing.txt'],
+    [['--spec-file', 'missing.txt'], 'spec file missing.txt'],
     [['nodir/current -> ../releases/v2'], '/nodir, does not exist'],
+    [
+      ['-sfn', 'releases/v2', 'releases/v1', 'current'],
+      'the last argument "current" is not a directory',
+    ],
+    [['-i', '-s', 'releases/v2', 'current'], '-i is refused: atomic-link never prompts'],
+    [
+      ['--interactive', 'current -> releases/v2'],
+      '--interactive is refused: atomic-link never prompts',
+    ],
+    [['-d', 'releases/v2', 'dir'], '-d is refused: hard links to directories cannot be made'],
+    [['-sF', 'releases/v2', 'dir'], '-F is refused: hard links to directories cannot be made'],
+    [['--directory', '.', 'current -> releases/v2'], 'use -C, --chdir=DIR'],
+    [['--directory=.', 'current -> releases/v2'], '--directory is refused'],
+    [
+      ['--backup', '.previous', 'current -> releases/v2'],
+      'write -S .previous -b (or --suffix=.previous)',
+    ],
+    [['--backup', 'numbered', 'releases/v2', 'current'], 'write --backup=numbered'],
+    [['-s', '--backup=nope', 'releases/v2', 'current'], '--backup="nope": not a backup CONTROL'],
+    [['-s', '--backup=n', 'releases/v2', 'current'], '--backup="n": ambiguous as a backup CONTROL'],
+    [
+      ['-s', '-S', 'a/b', 'releases/v2', 'current'],
+      '-S, --suffix "a/b": a backup suffix must be a name, with no \'/\'',
+    ],
+    [['-s', '-S', '', 'releases/v2', 'current'], '-S, --suffix "": a backup suffix must be a name'],
+    [
+      ['--expect', 'releases/v1', '--no-lock', 'current -> releases/v2'],
+      'needs the lock, so --no-lock is refused',
+    ],
+    [['-L', 'current -> releases/v2'], '-t, -T and -L go with ln-style arguments'],
+    [['-L', 'releases/v9', 'page'], '-L cannot follow TARGET'],
+    [
+      ['-f', 'links.txt'],
+      'are the same file; spec files are read with --spec-file=FILE (-f is --force)',
+    ],
+    [['-sf', 'current'], 'argument "current": TARGET and LINK "current" are the same file'],
+    [['-sf', './current', 'current'], 'are the same file'],
   ])('bad usage %j', (args, mention) => {
     expectRefused(args, mention);
   });
@@ -85,8 +122,18 @@ describe('refusals change nothing and say what is wrong', () => {
     ['[{"link": "current"', 'not valid JSON'],
     ['current => releases/v2/index.html\nbroken line\n', 'specs.txt line 2'],
   ])('bad spec file %j', (text, mention) => {
-    expectRefused(['-f', 'specs.txt'], mention, 2, (dir) =>
+    expectRefused(['--spec-file', 'specs.txt'], mention, 2, (dir) =>
       fs.writeFileSync(path.join(dir, 'specs.txt'), text),
+    );
+  });
+
+  test("a spec file's expected target without the lock", () => {
+    const json = '[{"link": "current", "target": "releases/v2", "expect": "releases/v1"}]';
+    expectRefused(
+      ['--no-lock', '--spec-file', 'specs.json'],
+      'specs.json item 1: an expected target',
+      2,
+      (dir) => fs.writeFileSync(path.join(dir, 'specs.json'), json),
     );
   });
 
@@ -96,7 +143,7 @@ describe('refusals change nothing and say what is wrong', () => {
       Buffer.from([0x63, 0xff, 0xfe]),
       Buffer.from(' -> releases/v2\n'),
     ]);
-    expectRefused(['-f', 'specs.txt'], 'specs.txt line 2: not UTF-8 text', 2, (dir) =>
+    expectRefused(['--spec-file', 'specs.txt'], 'specs.txt line 2: not UTF-8 text', 2, (dir) =>
       fs.writeFileSync(path.join(dir, 'specs.txt'), bytes),
     );
   });

@@ -99,7 +99,7 @@ function cliArguments(options: SwitchOptions, settings: RemoteSettings, keys: Ke
     [options.fsync === false, '--no-fsync'],
   ];
   for (const [on, flag] of flags) if (on) args.push(flag);
-  return [...args, '-f', '-'];
+  return [...args, '--spec-file', '-'];
 }
 
 /** The spec as a JSON spec-file object, which is what the CLI reads from stdin. */

@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { MIN_LOCK_TIMEOUT_SECONDS, UsageError, describeError, parseSpecText } from '../engine/index.js';
+import {
+  MIN_LOCK_TIMEOUT_SECONDS,
+  UsageError,
+  describeError,
+  parseSpecText,
+} from '../engine/index.js';
 import type { LinkSpec, ProbeMode, SwitchOptions } from '../engine/index.js';
 
 export interface ActionSettings {

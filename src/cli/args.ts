@@ -1,7 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   MIN_LOCK_TIMEOUT_SECONDS,
   UsageError,
@@ -15,67 +14,36 @@ import {
 import type { LinkSpec, ProbeMode, SwitchOptions } from '../engine/index.js';
 import type { Place } from '../transport/open-store.js';
 import { parseSshTarget } from '../transport/ssh-target.js';
+import { backupPlan } from './backups.js';
+import type { BackupPlan } from './backups.js';
+import { parseOptions } from './options.js';
+import type { OptionValues as Values } from './options.js';
 
 export interface CliSettings {
   command: 'help' | 'version' | 'switch';
   specs: LinkSpec[];
   /** With --ssh, `cwd` is relative to the remote directory, and is resolved once it is mounted. */
   options: SwitchOptions;
+  /** ln's backups, named per link once its directory can be read (nameBackups). */
+  backup?: BackupPlan;
   json: boolean;
   verbose: boolean;
   place: Place;
 }
 
-const OPTIONS = {
-  directory: { type: 'string', short: 'C' },
-  'spec-file': { type: 'string', short: 'f' },
-  symbolic: { type: 'boolean', short: 's' },
-  relative: { type: 'boolean', short: 'r' },
-  'target-directory': { type: 'string', short: 't' },
-  'no-target-directory': { type: 'boolean', short: 'T' },
-  'allow-dangling': { type: 'boolean' },
-  'replace-files': { type: 'boolean' },
-  backup: { type: 'string' },
-  expect: { type: 'string' },
-  'dry-run': { type: 'boolean' },
-  json: { type: 'boolean' },
-  verbose: { type: 'boolean', short: 'v' },
-  'no-guard': { type: 'boolean' },
-  probe: { type: 'boolean' },
-  'no-probe': { type: 'boolean' },
-  'no-lock': { type: 'boolean' },
-  'lock-timeout': { type: 'string' },
-  'no-fsync': { type: 'boolean' },
-  ssh: { type: 'string' },
-  'ssh-port': { type: 'string' },
-  identity: { type: 'string' },
-  'known-hosts': { type: 'string' },
-  sshfs: { type: 'boolean' },
-  'sshfs-option': { type: 'string', multiple: true },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean' },
-} as const;
-
-type Values = ReturnType<typeof parse>['values'];
-
-function parse(argv: string[]) {
-  return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-}
-
-/** Turns the command line into settings, or throws a UsageError that says what is wrong. */
-export function parseCommandLine(argv: string[], cwd: string): CliSettings {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    // parseArgs explains over several lines (how to pass a value that starts with '-'): kept.
-    const message = (error as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
-    throw new UsageError(`${message}; see --help`);
-  }
-  const { values, positionals } = parsed;
+/**
+ * Turns the command line into settings, or throws a UsageError that says what is wrong. `env`
+ * holds ln's VERSION_CONTROL and SIMPLE_BACKUP_SUFFIX.
+ */
+export function parseCommandLine(
+  argv: string[],
+  cwd: string,
+  env: Record<string, string | undefined>,
+): CliSettings {
+  const { values, positionals, order } = parseOptions(argv);
   const place = placeOf(values, cwd);
   const remote = place.kind !== 'local';
-  const base = remote ? (values.directory ?? '.') : path.resolve(cwd, values.directory ?? '.');
+  const base = remote ? (values.chdir ?? '.') : path.resolve(cwd, values.chdir ?? '.');
   const settings: CliSettings = {
     command: values.help ? 'help' : values.version ? 'version' : 'switch',
     specs: [],
@@ -85,10 +53,17 @@ export function parseCommandLine(argv: string[], cwd: string): CliSettings {
     place,
   };
   if (settings.command !== 'switch') return settings;
+  settings.backup = backupPlan(values, env);
   if (remote && positionals.some((arg) => !isSpecText(arg))) {
-    throw new UsageError("--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments");
+    throw new UsageError(
+      `--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments${specFileHint(values)}`,
+    );
   }
-  const specs = readSpecs(values, positionals, remote ? cwd : base);
+  // As in ln: -s ignores -L and -P; otherwise the last of them given counts.
+  const logical =
+    !values.symbolic &&
+    order.findLast((name) => name === 'logical' || name === 'physical') === 'logical';
+  const specs = readSpecs(values, positionals, remote ? cwd : base, logical);
   settings.specs =
     place.kind === 'local' ? specs : specs.map((spec) => remoteLink(spec, place.target.path));
   if (settings.specs.length === 0) throw new UsageError('no links given; see --help');
@@ -96,14 +71,20 @@ export function parseCommandLine(argv: string[], cwd: string): CliSettings {
     throw new UsageError('--expect takes exactly one link');
   }
   // The specs are this parse's own objects: the options that apply to all are set in place,
-  // and only a spec that takes one of the option's values needs checking again.
+  // and a spec that takes --expect's value is checked again.
   for (const spec of settings.specs) {
     if (values.relative) spec.relative = true;
-    if (values.expect !== undefined || (values.backup !== undefined && spec.backup === undefined)) {
-      spec.expect = values.expect ?? spec.expect;
-      spec.backup ??= values.backup;
+    if (values.expect !== undefined) {
+      spec.expect = values.expect;
       checkSpec(spec);
     }
+  }
+  const swap = settings.specs.find((spec) => spec.expect !== undefined);
+  if (swap && !settings.options.lock) {
+    throw new UsageError(
+      `${swap.origin}: an expected target (--expect) needs the lock, so --no-lock is refused: ` +
+        'only under the lock are the check and the switch one compare-and-swap',
+    );
   }
   return settings;
 }
@@ -113,8 +94,9 @@ function placeOf(values: Values, cwd: string): Place {
   if (values.ssh === undefined) {
     const stray = sshOnly.find((name) => values[name] !== undefined);
     if (stray) throw new UsageError(`--${stray} goes with --ssh`);
-    if (values['sshfs-option'] !== undefined)
+    if (values['sshfs-option'] !== undefined) {
       throw new UsageError('--sshfs-option goes with --ssh and --sshfs');
+    }
     return { kind: 'local' };
   }
   if (values['sshfs-option'] !== undefined && !values.sshfs) {
@@ -185,7 +167,12 @@ function lockTimeout(text: string | undefined): number {
   return seconds;
 }
 
-function readSpecs(values: Values, positionals: string[], cwd: string): LinkSpec[] {
+function readSpecs(
+  values: Values,
+  positionals: string[],
+  cwd: string,
+  logical: boolean,
+): LinkSpec[] {
   const fromFile = values['spec-file'] === undefined ? [] : readSpecFile(values['spec-file'], cwd);
   const specArgs = positionals.filter((arg) => isSpecText(arg));
   if (specArgs.length > 0 || fromFile.length > 0 || values['spec-file'] !== undefined) {
@@ -196,12 +183,12 @@ function readSpecs(values: Values, positionals: string[], cwd: string): LinkSpec
           'SPECs and ln-style arguments cannot be mixed',
       );
     }
-    if (values['target-directory'] !== undefined || values['no-target-directory']) {
-      throw new UsageError('-t and -T go with ln-style arguments, not with SPECs');
+    if (values['target-directory'] !== undefined || values['no-target-directory'] || logical) {
+      throw new UsageError('-t, -T and -L go with ln-style arguments, not with SPECs');
     }
     return [...fromFile, ...specArgs.map((arg, index) => parseSpec(arg, `argument ${index + 1}`))];
   }
-  return lnStyleSpecs(values, positionals, cwd);
+  return lnStyleSpecs(values, positionals, cwd, logical);
 }
 
 function readSpecFile(file: string, cwd: string): LinkSpec[] {
@@ -237,15 +224,26 @@ function firstNonUtf8Line(bytes: Buffer): number {
  * ln's argument forms. ln reads TARGET from the current directory for hard links and for -r,
  * so those become absolute here; a plain symlink TARGET is stored as given, as ln does.
  */
-function lnStyleSpecs(values: Values, positionals: string[], cwd: string): LinkSpec[] {
+function lnStyleSpecs(
+  values: Values,
+  positionals: string[],
+  cwd: string,
+  logical: boolean,
+): LinkSpec[] {
   const type = values.symbolic ? 'symbolic' : 'hard';
-  const spec = (target: string, link: string): LinkSpec =>
-    checkSpec({
-      link,
-      target: type === 'hard' || values.relative ? path.resolve(cwd, target) : target,
-      type,
-      origin: `argument ${JSON.stringify(target)}`,
-    });
+  const spec = (target: string, link: string): LinkSpec => {
+    const origin = `argument ${JSON.stringify(target)}`;
+    let linked = type === 'hard' || values.relative ? path.resolve(cwd, target) : target;
+    if (logical) linked = resolvedTarget(linked, origin);
+    const linkPath = path.resolve(cwd, link);
+    if (path.resolve(path.dirname(linkPath), linked) === linkPath) {
+      throw new UsageError(
+        `${origin}: TARGET and LINK ${JSON.stringify(link)} are the same file` +
+          specFileHint(values),
+      );
+    }
+    return checkSpec({ link, target: linked, type, origin });
+  };
   const into = (dir: string, targets: string[]) =>
     targets.map((target) => spec(target, linkInto(dir, target)));
 
@@ -271,6 +269,26 @@ function lnStyleSpecs(values: Values, positionals: string[], cwd: string): LinkS
   return [spec(positionals[0], last)];
 }
 
+/** `-f FILE` once read a spec file: such a command line now ends in a refusal that says so. */
+function specFileHint(values: Values): string {
+  return values.force ? '; spec files are read with --spec-file=FILE (-f is --force)' : '';
+}
+
 function isRealDirectory(cwd: string, dir: string): boolean {
   return fs.lstatSync(path.resolve(cwd, dir), { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+/**
+ * -L. The engine makes a hard link with link(2), which on Linux links a symlink itself: ln's
+ * -P. ln -L calls linkat(AT_SYMLINK_FOLLOW), which links the file the symlink leads to; its
+ * real path names that same file, so linking the real path is -L.
+ */
+function resolvedTarget(target: string, origin: string): string {
+  try {
+    return fs.realpathSync(target);
+  } catch (error) {
+    throw new UsageError(
+      `${origin}: -L cannot follow TARGET ${JSON.stringify(target)}: ${describeError(error)}`,
+    );
+  }
 }

@@ -3,13 +3,14 @@ import type { SwitchReport } from '../engine/index.js';
 import { exitCodeOf, withStopSignals } from '../platform/stop-signals.js';
 import { withStore } from '../transport/open-store.js';
 import { parseCommandLine } from './args.js';
+import { nameBackups } from './backups.js';
 import { USAGE } from './usage.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 /** Runs the CLI and returns its exit code; never throws. */
 export async function run(argv: string[]): Promise<number> {
   try {
-    const settings = parseCommandLine(argv, process.cwd());
+    const settings = parseCommandLine(argv, process.cwd(), process.env);
     if (settings.command === 'help') {
       process.stdout.write(USAGE);
       return 0;
@@ -20,14 +21,17 @@ export async function run(argv: string[]): Promise<number> {
     }
     const onProgress = (done: number, total: number) =>
       process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`);
-    const { place, specs, options } = settings;
+    const { place, specs, options, backup } = settings;
     let stoppedBy: string | undefined;
     const report = await withStopSignals(async (signal) => {
       const done = await withStore(
         place,
         specs,
         { ...options, signal, onProgress },
-        (store, placed) => switchLinks(store, specs, placed),
+        async (store, placed) => {
+          await nameBackups(store, specs, backup, placed.cwd);
+          return switchLinks(store, specs, placed);
+        },
       );
       stoppedBy = signal.aborted ? String(signal.reason) : undefined;
       return done;

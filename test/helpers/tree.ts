@@ -26,10 +26,23 @@ export interface Run {
   stderr: string;
 }
 
-export function runCli(args: string[], cwd: string, input?: string): Run {
+/** The environment without ln's backup variables, which would change what -b names. */
+const CLEAN_ENV = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([name]) => name !== 'VERSION_CONTROL' && name !== 'SIMPLE_BACKUP_SUFFIX',
+  ),
+);
+
+export function runCli(
+  args: string[],
+  cwd: string,
+  input?: string,
+  env: Record<string, string> = {},
+): Run {
   const result: SpawnSyncReturns<string> = spawnSync(process.execPath, [CLI, ...args], {
     cwd,
     input,
+    env: { ...CLEAN_ENV, ...env },
     encoding: 'utf8',
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -1,0 +1,354 @@
+import { parseArgs } from 'node:util';
+import { UsageError, isSpecText } from '../engine/index.js';
+import { isBackupControl } from './backups.js';
+
+/**
+ * One command-line option. This table is the only place options are defined: the parser, the
+ * --help text and the README's option tables are all made from it.
+ */
+export interface OptionDefinition {
+  /** Short letters; the first is the option's own, more are synonyms (ln's -d, -F). */
+  short?: string;
+  /** ln's -b has no long name: help shows the letter alone. */
+  shortOnly?: boolean;
+  /** The value's name in help (`--suffix=SUFFIX`); a flag when absent. */
+  value?: string;
+  /** `--backup[=CONTROL]`: the value, if any, is only ever given after `=`. */
+  optionalValue?: boolean;
+  multiple?: boolean;
+  group: OptionGroup;
+  /** What the option does in atomic-link. */
+  help?: string;
+  /** Why atomic-link refuses the option (exit 2), instead of `help`. */
+  refused?: string;
+  /** What GNU ln (coreutils 9) says the option does, for ln's own options. */
+  gnu?: string;
+}
+
+export type OptionGroup = 'ln' | 'own' | 'remote';
+
+export const GROUP_TITLES: Record<OptionGroup, string> = {
+  ln: "GNU ln's options (coreutils 9), and what atomic-link does with them:",
+  own: "atomic-link's own options:",
+  remote: 'Remote directories, over SSH (LINKs and -C are read from PATH):',
+};
+
+/** ln's options first, in ln's order, then atomic-link's. Keys are the long names. */
+export const OPTIONS = {
+  backup: {
+    value: 'CONTROL',
+    optionalValue: true,
+    group: 'ln',
+    gnu: 'make a backup of each existing destination file',
+    help: 'keep a backup of each LINK that is replaced: a link to its old target, in place before LINK is switched (CONTROL: see below)',
+  },
+  // parseArgs needs a long name for every option; `--b` works as -b, and is not shown.
+  b: {
+    short: 'b',
+    shortOnly: true,
+    group: 'ln',
+    gnu: 'like --backup but does not accept an argument',
+    help: 'like --backup but does not accept an argument',
+  },
+  directory: {
+    short: 'dF',
+    group: 'ln',
+    gnu: 'allow the superuser to attempt to hard link directories',
+    refused:
+      'hard links to directories cannot be made, the kernel refuses them even to root (to resolve LINKs from DIR, use -C, --chdir=DIR)',
+  },
+  force: {
+    short: 'f',
+    group: 'ln',
+    gnu: 'remove existing destination files',
+    help: 'accepted: LINK is always replaced, in one rename (a regular file only with --replace-files)',
+  },
+  interactive: {
+    short: 'i',
+    group: 'ln',
+    gnu: 'prompt whether to remove destinations',
+    refused:
+      'atomic-link never prompts, a deploy runs unattended (--expect=TARGET switches only from a known target; --dry-run shows the plan)',
+  },
+  logical: {
+    short: 'L',
+    group: 'ln',
+    gnu: 'dereference TARGETs that are symbolic links',
+    help: 'hard links to a symlink TARGET go to what it points to',
+  },
+  'no-dereference': {
+    short: 'n',
+    group: 'ln',
+    gnu: 'treat LINK_NAME as a normal file if it is a symbolic link to a directory',
+    help: 'accepted: a symlink at LINK is always the link to replace, never a directory to enter',
+  },
+  physical: {
+    short: 'P',
+    group: 'ln',
+    gnu: 'make hard links directly to symbolic links',
+    help: 'hard links to a symlink TARGET go to the symlink itself (the default)',
+  },
+  relative: {
+    short: 'r',
+    group: 'ln',
+    gnu: 'with -s, create links relative to link location',
+    help: "store targets relative to each link's directory (the link's path is not resolved)",
+  },
+  symbolic: {
+    short: 's',
+    group: 'ln',
+    gnu: 'make symbolic links instead of hard links',
+    help: "make symbolic links instead of hard links (a SPEC's arrow says which)",
+  },
+  suffix: {
+    short: 'S',
+    value: 'SUFFIX',
+    group: 'ln',
+    gnu: 'override the usual backup suffix',
+    help: 'override the usual backup suffix; implies -b (empty or with / refused)',
+  },
+  'target-directory': {
+    short: 't',
+    value: 'DIRECTORY',
+    group: 'ln',
+    gnu: 'specify the DIRECTORY in which to create the links',
+    help: 'make the links inside DIRECTORY',
+  },
+  'no-target-directory': {
+    short: 'T',
+    group: 'ln',
+    gnu: 'treat LINK_NAME as a normal file always',
+    help: 'treat LINK as the link always (a real directory there is refused)',
+  },
+  verbose: {
+    short: 'v',
+    group: 'ln',
+    gnu: 'print name of each linked file',
+    help: 'print each link switched, and what the guard saw',
+  },
+  help: {
+    short: 'h',
+    group: 'ln',
+    gnu: 'display this help and exit',
+    help: 'display this help and exit',
+  },
+  version: {
+    group: 'ln',
+    gnu: 'output version information and exit',
+    help: 'output version information and exit',
+  },
+  chdir: {
+    short: 'C',
+    value: 'DIR',
+    group: 'own',
+    help: 'resolve LINK paths (and ln-style TARGETs) from DIR',
+  },
+  'spec-file': {
+    value: 'FILE',
+    group: 'own',
+    help: "read SPECs from FILE ('-' = stdin, UTF-8): one per line, or a JSON array",
+  },
+  'allow-dangling': {
+    group: 'own',
+    help: 'allow symlink targets that do not exist',
+  },
+  'replace-files': {
+    group: 'own',
+    help: 'allow replacing a regular file at LINK',
+  },
+  expect: {
+    value: 'TARGET',
+    group: 'own',
+    help: 'switch only if the link now points at TARGET (one link; a compare-and-swap under the lock)',
+  },
+  'dry-run': {
+    group: 'own',
+    help: 'check everything and print the plan; change nothing',
+  },
+  json: {
+    group: 'own',
+    help: 'print the report as JSON on stdout',
+  },
+  'no-guard': {
+    group: 'own',
+    help: 'do not watch the links for a missing moment',
+  },
+  probe: {
+    group: 'own',
+    help: 'make trial swaps before the switch on any filesystem (default: on network and FUSE filesystems)',
+  },
+  'no-probe': {
+    group: 'own',
+    help: 'make no trial swaps',
+  },
+  'no-lock': {
+    group: 'own',
+    help: "do not lock the links' directories (refused with --expect)",
+  },
+  'lock-timeout': {
+    value: 'SECONDS',
+    group: 'own',
+    help: 'wait this long for a lock; a lock not refreshed this long is stale (default 60, at least 5)',
+  },
+  'no-fsync': {
+    group: 'own',
+    help: 'do not fsync the directories after the switch',
+  },
+  ssh: {
+    value: 'USER@HOST:PATH',
+    group: 'remote',
+    help: 'switch links in PATH (absolute) on HOST, speaking SFTP; LINKs must stay inside PATH',
+  },
+  'ssh-port': {
+    value: 'N',
+    group: 'remote',
+    help: 'the SSH port (default 22)',
+  },
+  identity: {
+    value: 'FILE',
+    group: 'remote',
+    help: 'the private key to log in with',
+  },
+  'known-hosts': {
+    value: 'FILE',
+    group: 'remote',
+    help: 'the host keys to check HOST against (always checked; default: ~/.ssh/known_hosts)',
+  },
+  sshfs: {
+    group: 'remote',
+    help: 'mount PATH with sshfs and switch on the mount, instead of speaking SFTP (needs FUSE)',
+  },
+  'sshfs-option': {
+    value: 'OPT',
+    multiple: true,
+    group: 'remote',
+    help: 'with --sshfs: one more sshfs -o option (repeatable)',
+  },
+} as const satisfies Record<string, OptionDefinition>;
+
+type Options = typeof OPTIONS;
+type ValueOf<D> = D extends { optionalValue: true }
+  ? string | true
+  : D extends { multiple: true }
+    ? string[]
+    : D extends { value: string }
+      ? string
+      : boolean;
+
+/** Each given option's value; `backup` is its CONTROL, or true when given without one. */
+export type OptionValues = { -readonly [K in keyof Options]?: ValueOf<Options[K]> };
+
+export interface ParsedOptions {
+  values: OptionValues;
+  positionals: string[];
+  /** The options given, by long name, in the order given (ln: the last of -L and -P wins). */
+  order: (keyof Options)[];
+}
+
+const DEFINITIONS = Object.entries(OPTIONS) as [keyof Options, OptionDefinition][];
+
+/** Long names by each option's own letter and its synonyms' letters. */
+const BY_LETTER = new Map(
+  DEFINITIONS.flatMap(([name, definition]) =>
+    [...(definition.short ?? '')].map((letter) => [letter, name] as const),
+  ),
+);
+
+/** parseArgs' table; a synonym letter gets an entry of its own, named by the letter. */
+const PARSE_ARGS_OPTIONS = Object.fromEntries(
+  DEFINITIONS.flatMap(([name, definition]) => {
+    const type = definition.value && !definition.optionalValue ? 'string' : 'boolean';
+    // parseArgs refuses a `short` or `multiple` key that is present but undefined.
+    const [own, ...synonyms] = definition.short ?? '';
+    const config = {
+      type,
+      ...(own && { short: own }),
+      ...(definition.multiple && { multiple: true }),
+    };
+    return [[name, config], ...synonyms.map((letter) => [letter, { type, short: letter }])];
+  }),
+);
+
+/** The long name behind a parsed option's name (a synonym's letter, or the name itself). */
+function longName(name: string): keyof Options {
+  return Object.hasOwn(OPTIONS, name)
+    ? (name as keyof Options)
+    : (BY_LETTER.get(name) as keyof Options);
+}
+
+/**
+ * Parses the options as GNU ln's getopt does, where parseArgs cannot. parseArgs has no optional
+ * values, so `--backup=CONTROL` is taken apart before it runs. Each `--NAME=VALUE` before `--`
+ * is an option, never the value of the one before it: parseArgs refuses a separate value that
+ * starts with '-'. Throws a UsageError naming the option.
+ */
+export function parseOptions(argv: string[]): ParsedOptions {
+  const args = [...argv];
+  const optionalValues = new Map<number, { name: string; value: string }>();
+  const end = args.includes('--') ? args.indexOf('--') : args.length;
+  for (let index = 0; index < end; index++) {
+    const [, name, value] = /^--([^=]+)=(.*)$/s.exec(args[index]) ?? [];
+    if (name === undefined || !Object.hasOwn(OPTIONS, name)) continue;
+    const definition: OptionDefinition = OPTIONS[name as keyof Options];
+    if (definition.refused) throw refusal(`--${name}`, definition.refused);
+    if (definition.optionalValue) {
+      args[index] = `--${name}`;
+      optionalValues.set(index, { name, value });
+    }
+  }
+
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: PARSE_ARGS_OPTIONS,
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+    });
+  } catch (error) {
+    // parseArgs explains over several lines (how to pass a value that starts with '-'): kept.
+    const message = (error as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
+    throw new UsageError(`${message}; see --help`);
+  }
+
+  const order: (keyof Options)[] = [];
+  const { tokens } = parsed;
+  tokens.forEach((token, position) => {
+    if (token.kind !== 'option') return;
+    const name = longName(token.name);
+    const definition: OptionDefinition = OPTIONS[name];
+    if (definition.refused) throw refusal(token.rawName, definition.refused);
+    order.push(name);
+    if (definition.optionalValue && !optionalValues.has(token.index)) {
+      refuseSeparateValue(token.rawName, tokens[position + 1], token.index);
+    }
+  });
+  const values: Record<string, unknown> = parsed.values;
+  // As in GNU ln: `--backup=` is a bare --backup, and a later bare one keeps the last CONTROL.
+  for (const { name, value } of optionalValues.values()) if (value) values[name] = value;
+  return { values: values as OptionValues, positionals: parsed.positionals, order };
+}
+
+function refusal(rawName: string, why: string): UsageError {
+  return new UsageError(`${rawName} is refused: ${why}`);
+}
+
+type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
+
+/**
+ * In ln a word after a bare --backup is a file. atomic-link's --backup once took a SUFFIX that
+ * way, so such a word is refused, as a likely old command line, rather than read as a file.
+ * A SPEC after it is unambiguous, and allowed.
+ */
+function refuseSeparateValue(rawName: string, next: Token | undefined, index: number): void {
+  if (next?.kind !== 'positional' || next.index !== index + 1 || isSpecText(next.value)) return;
+  const word = next.value;
+  const fix = isBackupControl(word)
+    ? `write ${rawName}=${word}`
+    : `for a backup suffix write -S ${word} -b (or --suffix=${word}); for a CONTROL, ${rawName}=CONTROL`;
+  throw new UsageError(
+    `${rawName} ${JSON.stringify(word)}: ${rawName} takes no separate value; ${fix}; ` +
+      'before ln-style arguments use -b',
+  );
+}
