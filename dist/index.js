@@ -33566,9 +33566,9 @@ async function concurrently(items, call) {
     return results;
 }
 function asFailure(error) {
-    if (error instanceof Error && typeof error.code === 'string')
+    if ((0,port/* isFailure */.N)(error))
         return error;
-    return failure('EIO', '', '', error instanceof Error ? error.message : String(error));
+    return failure('EIO', '', '', error?.message ?? String(error));
 }
 function failure(code, syscall, file, message) {
     return Object.assign(new Error(message ?? `${code}: ${syscall} ${file}`), { code, syscall });
@@ -34115,8 +34115,10 @@ class InterruptedError extends AtomicLinkError {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   N: () => (/* binding */ isFailure)
 /* harmony export */ });
+/** Told by shape, not by class: an error made in another realm (a VM context) is one too. */
 function isFailure(outcome) {
-    return outcome instanceof Error;
+    const maybe = outcome;
+    return typeof maybe?.code === 'string' && typeof maybe?.message === 'string';
 }
 
 

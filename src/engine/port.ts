@@ -66,8 +66,10 @@ export interface StoreFailure extends Error {
   syscall?: string;
 }
 
+/** Told by shape, not by class: an error made in another realm (a VM context) is one too. */
 export function isFailure<T>(outcome: Outcome<T>): outcome is StoreFailure {
-  return outcome instanceof Error;
+  const maybe = outcome as Partial<StoreFailure> | null | undefined;
+  return typeof maybe?.code === 'string' && typeof maybe?.message === 'string';
 }
 
 export type Entry =

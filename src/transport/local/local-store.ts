@@ -318,9 +318,8 @@ async function concurrently<T, R>(
 }
 
 function asFailure(error: unknown): StoreFailure {
-  if (error instanceof Error && typeof (error as StoreFailure).code === 'string')
-    return error as StoreFailure;
-  return failure('EIO', '', '', error instanceof Error ? error.message : String(error));
+  if (isFailure(error as StoreFailure)) return error as StoreFailure;
+  return failure('EIO', '', '', (error as Error)?.message ?? String(error));
 }
 
 function failure(code: string, syscall: string, file: string, message?: string): StoreFailure {
