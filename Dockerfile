@@ -1,24 +1,37 @@
-# atomic-link for remote directories: the CLI with sshfs, to switch links on a host that is
-# reached only by SSH. Run it with FUSE, never --privileged:
-#   docker run --rm --device /dev/fuse --cap-add SYS_ADMIN --security-opt apparmor=unconfined \
-#     -v "$PWD/keys:/keys:ro" IMAGE --ssh deploy@host:/srv/app --identity /keys/id \
-#     --known-hosts /keys/known_hosts 'current -> releases/v42'
+# atomic-link, the CLI, for any CI that runs containers. Over SSH it speaks SFTP itself and
+# needs no privilege; it runs as an unprivileged user:
+#   docker run --rm -v "$PWD/keys:/keys:ro" IMAGE --ssh deploy@host:/srv/app \
+#     --identity /keys/id --known-hosts /keys/known_hosts 'current -> releases/v42'
+# Only --sshfs (mounting the remote directory) needs FUSE, and root in the container:
+#   docker run --rm --user 0 --device /dev/fuse --cap-add SYS_ADMIN \
+#     --security-opt apparmor=unconfined … IMAGE --ssh … --sshfs …
 # BASE_IMAGE may be any Debian-based image with node 20 or later on PATH.
 ARG BASE_IMAGE=node:24-bookworm-slim
 FROM ${BASE_IMAGE}
 
+# Set by the release workflow; a local build says what it is.
+ARG VERSION=dev
+ARG REVISION=unknown
+ARG CREATED=unknown
 LABEL org.opencontainers.image.title="atomic-link" \
-      org.opencontainers.image.description="Switch links atomically on remote directories over SSH, and fail if one could be seen missing" \
+      org.opencontainers.image.description="Switch links atomically, locally or over SSH, and fail if one could be seen missing" \
       org.opencontainers.image.source="https://github.com/atomic-link/atomic-link" \
-      org.opencontainers.image.licenses="MIT"
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}"
 
+# sshfs and ssh only for --sshfs; SFTP is spoken by the bundle itself.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       sshfs openssh-client fuse3 \
  && apt-get clean \
- && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \
+ && useradd --system --uid 10001 --user-group --create-home --shell /usr/sbin/nologin atomic-link
 
 # Only the bundle: it needs nothing from npm at run time. No keys or secrets are baked in;
 # they are mounted at run time.
 COPY dist/ /opt/atomic-link/
+USER atomic-link
+WORKDIR /home/atomic-link
 ENTRYPOINT ["node", "/opt/atomic-link/cli.js"]

@@ -33654,6 +33654,8 @@ function imageFiles(root) {
 async function switchInContainer(specs, options, settings) {
     const image = settings.image || (await ensureOwnImage(settings.network));
     return withKeyFiles(settings, async (keys) => {
+        // Over SFTP the container needs no privilege, and runs as the runner's user, who can read
+        // the 0600 key; mounting with sshfs needs FUSE, and root in the container.
         const fuse = [
             '--device',
             '/dev/fuse',
@@ -33662,10 +33664,13 @@ async function switchInContainer(specs, options, settings) {
             '--security-opt',
             'apparmor=unconfined',
         ];
+        const user = settings.sshfs ? '0:0' : `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
         const args = [
             'run',
             '--rm',
             '-i',
+            '--user',
+            user,
             ...(settings.sshfs ? fuse : []),
             ...(settings.network ? ['--network', settings.network] : []),
             '-v',

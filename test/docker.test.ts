@@ -30,25 +30,50 @@ beforeEach(() => {
 });
 
 describe('the Docker image', () => {
-  test('prints the usage, and is labelled', () => {
+  test('prints the usage and its version, runs as a user of its own, and is labelled', () => {
     const help = spawnSync('docker', ['run', '--rm', IMAGE, '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("'LINK -> TARGET'");
-    const labels = spawnSync(
-      'docker',
-      ['image', 'inspect', IMAGE, '--format', '{{json .Config.Labels}}'],
-      {
+    const version = spawnSync('docker', ['run', '--rm', IMAGE, '--version'], { encoding: 'utf8' });
+    expect(version.stdout).toMatch(/^atomic-link \d+\.\d+\.\d+/);
+    const config = JSON.parse(
+      spawnSync('docker', ['image', 'inspect', IMAGE, '--format', '{{json .Config}}'], {
         encoding: 'utf8',
-      },
+      }).stdout,
     );
-    expect(JSON.parse(labels.stdout)['org.opencontainers.image.title']).toBe('atomic-link');
+    expect(config.User).toBe('atomic-link');
+    expect(config.Labels['org.opencontainers.image.title']).toBe('atomic-link');
+    expect(config.Labels['org.opencontainers.image.version']).toBeDefined();
   });
 
-  test('switches links on a host over SSH, with host networking and the keys mounted read-only', () => {
+  /** The keys in a directory the image's own user can read, as a user would hand them over. */
+  function withKeys(work: (keys: string) => void): void {
     const keys = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-keys-'));
+    fs.chmodSync(keys, 0o755);
     fs.copyFileSync(server.identity, path.join(keys, 'id'));
+    fs.chmodSync(path.join(keys, 'id'), 0o644);
     fs.copyFileSync(server.knownHosts, path.join(keys, 'known_hosts'));
     try {
+      work(keys);
+    } finally {
+      fs.rmSync(keys, { recursive: true, force: true });
+    }
+  }
+
+  const remoteArgs = () => [
+    '--ssh',
+    `root@127.0.0.1:${server.root}`,
+    '--ssh-port',
+    String(server.port),
+    '--identity',
+    '/keys/id',
+    '--known-hosts',
+    '/keys/known_hosts',
+    '--json',
+  ];
+
+  test('switches links over SFTP as its own unprivileged user: no FUSE, no added capability', () => {
+    withKeys((keys) => {
       const run = spawnSync(
         'docker',
         [
@@ -56,19 +81,14 @@ describe('the Docker image', () => {
           '--rm',
           '--network',
           'host',
-          ...FUSE,
+          '--cap-drop',
+          'ALL',
+          '--security-opt',
+          'no-new-privileges',
           '-v',
           `${keys}:/keys:ro`,
           IMAGE,
-          '--ssh',
-          `root@127.0.0.1:${server.root}`,
-          '--ssh-port',
-          String(server.port),
-          '--identity',
-          '/keys/id',
-          '--known-hosts',
-          '/keys/known_hosts',
-          '--json',
+          ...remoteArgs(),
           'current -> releases/v2',
           `abs -> ${server.root}/releases/v3`,
         ],
@@ -79,19 +99,45 @@ describe('the Docker image', () => {
       expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe('releases/v2');
       expect(fs.readlinkSync(path.join(server.root, 'abs'))).toBe(`${server.root}/releases/v3`);
       expect(JSON.parse(run.stdout).guard.missing).toBe(0);
-    } finally {
-      fs.rmSync(keys, { recursive: true, force: true });
-    }
+    });
   });
 
-  test('is smaller than its base plus 40 MB', () => {
+  test('with --sshfs, mounts the remote directory: root in the container, with FUSE', () => {
+    withKeys((keys) => {
+      const run = spawnSync(
+        'docker',
+        [
+          'run',
+          '--rm',
+          '--network',
+          'host',
+          '--user',
+          '0',
+          ...FUSE,
+          '-v',
+          `${keys}:/keys:ro`,
+          IMAGE,
+          ...remoteArgs(),
+          '--sshfs',
+          'current -> releases/v3',
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe('releases/v3');
+      expect(JSON.parse(run.stdout).guard.missing).toBe(0);
+    });
+  });
+
+  test('is smaller than its base plus 25 MB', () => {
     const size = (image: string) =>
       Number(
         spawnSync('docker', ['image', 'inspect', image, '--format', '{{.Size}}'], {
           encoding: 'utf8',
         }).stdout,
       );
-    expect(size(IMAGE) - size(BASE_IMAGE)).toBeLessThan(40 * 1024 * 1024);
+    expect(size(IMAGE) - size(BASE_IMAGE)).toBeLessThan(25 * 1024 * 1024);
   });
 });
 
@@ -106,12 +152,13 @@ describe('the bundled action in container mode, run as the runner runs it', () =
     'docker-network': 'host',
   });
 
-  test('builds its own image, switches the links, and never prints the key', async () => {
+  test('container: true builds its own image, switches the links, and never prints the key', async () => {
     const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-workspace-'));
     const step = await runStep(
       workspace,
       {
         ...sshInputs(),
+        container: 'true',
         links: '# remote\ncurrent -> releases/v2\npage => releases/v2/index.html\n',
       },
       { ATOMIC_LINK_BASE_IMAGE: BASE_IMAGE },
@@ -150,6 +197,20 @@ describe('the bundled action in container mode, run as the runner runs it', () =
     expect(step.status).toBe(1);
     expect(step.stdout).toMatch(/::error::links line 3: TARGET "releases\/v9" .*does not exist/);
     expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe('releases/v1');
+  });
+
+  test('sshfs: true mounts remote-path in the container', async () => {
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-workspace-'));
+    const step = await runStep(workspace, {
+      ...sshInputs(),
+      image: IMAGE,
+      sshfs: 'true',
+      links: 'current -> releases/v3\n',
+    });
+    expect(step.stdout).not.toContain('::error::');
+    expect(step.status).toBe(0);
+    expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe('releases/v3');
+    expect(step.stdout).toMatch(/docker run --rm -i --user 0:0 --device \/dev\/fuse/);
   });
 
   test('missing ssh-known-hosts is an input error', async () => {

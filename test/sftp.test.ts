@@ -5,6 +5,7 @@ import path from 'node:path';
 import { startDelayProxy } from './helpers/delay-proxy.js';
 import { makeServerTree, manyRemoteLinks, startSshd } from './helpers/ssh-server.js';
 import type { SshServer } from './helpers/ssh-server.js';
+import { runStep } from './helpers/runner.js';
 import { CLI, leftovers, runCli, snapshot, startCli } from './helpers/tree.js';
 
 let server: SshServer;
@@ -177,5 +178,50 @@ describe('SFTP spoken by atomic-link itself', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('the action with ssh-host switches from the runner itself: no docker on PATH', async () => {
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-workspace-'));
+    const step = await runStep(
+      workspace,
+      {
+        'ssh-host': '127.0.0.1',
+        'ssh-port': String(server.port),
+        'ssh-user': 'root',
+        'ssh-private-key': fs.readFileSync(server.identity, 'utf8'),
+        'ssh-known-hosts': fs.readFileSync(server.knownHosts, 'utf8'),
+        'remote-path': server.root,
+        links: 'current -> releases/v2\npage => releases/v2/index.html\n',
+      },
+      // Nothing to run: a docker (or ssh, or sshfs) started from here would fail.
+      { PATH: fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-empty-path-')) },
+    );
+    expect(step.stdout).not.toContain('::error::');
+    expect(step.status).toBe(0);
+    expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe('releases/v2');
+    expect(fs.statSync(path.join(server.root, 'page')).ino).toBe(
+      fs.statSync(path.join(server.root, 'releases/v2/index.html')).ino,
+    );
+    expect(JSON.parse(step.outputs.previous)).toEqual({ current: 'releases/v1', page: null });
+    expect(step.stdout).toContain('not flushed to disk: SFTP cannot fsync a directory');
+    // The key file is gone from RUNNER_TEMP.
+    expect(
+      fs.readdirSync(step.runnerTemp).filter((name) => name.startsWith('atomic-link-')),
+    ).toEqual([]);
+  });
+
+  test('a remote path behind a symlink holds its links; a LINK through a symlink leading out is refused', () => {
+    fs.mkdirSync(path.join(server.root, 'data', 'www'), { recursive: true });
+    makeServerTree(path.join(server.root, 'data', 'www'));
+    fs.symlinkSync('data/www', path.join(server.root, 'www'));
+    fs.symlinkSync('/tmp', path.join(server.root, 'data', 'www', 'out'));
+    const www = server.args.map((arg) => arg.replace(`:${server.root}`, `:${server.root}/www`));
+    const run = runCli([...www, 'current -> releases/v2'], '/');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(fs.readlinkSync(path.join(server.root, 'data', 'www', 'current'))).toBe('releases/v2');
+    const out = runCli([...www, 'out/x -> releases/v2'], '/');
+    expect(out.stderr).toContain('is outside the working directory');
+    expect(out.status).toBe(2);
   });
 });

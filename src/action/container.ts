@@ -29,6 +29,8 @@ export async function switchInContainer(
 ): Promise<SwitchReport> {
   const image = settings.image || (await ensureOwnImage(settings.network));
   return withKeyFiles(settings, async (keys) => {
+    // Over SFTP the container needs no privilege, and runs as the runner's user, who can read
+    // the 0600 key; mounting with sshfs needs FUSE, and root in the container.
     const fuse = [
       '--device',
       '/dev/fuse',
@@ -37,10 +39,13 @@ export async function switchInContainer(
       '--security-opt',
       'apparmor=unconfined',
     ];
+    const user = settings.sshfs ? '0:0' : `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
     const args = [
       'run',
       '--rm',
       '-i',
+      '--user',
+      user,
       ...(settings.sshfs ? fuse : []),
       ...(settings.network ? ['--network', settings.network] : []),
       '-v',
