@@ -46,12 +46,15 @@ describe('the Docker image', () => {
     expect(config.Labels['org.opencontainers.image.version']).toBeDefined();
   });
 
-  /** The keys in a directory the image's own user can read, as a user would hand them over. */
-  function withKeys(work: (keys: string) => void): void {
+  /**
+   * The keys in a directory the image's own user can read (`keyMode` 0644), as a user would
+   * hand them over; ssh, for --sshfs, wants the key 0600, read as root.
+   */
+  function withKeys(work: (keys: string) => void, keyMode = 0o644): void {
     const keys = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-keys-'));
     fs.chmodSync(keys, 0o755);
     fs.copyFileSync(server.identity, path.join(keys, 'id'));
-    fs.chmodSync(path.join(keys, 'id'), 0o644);
+    fs.chmodSync(path.join(keys, 'id'), keyMode);
     fs.copyFileSync(server.knownHosts, path.join(keys, 'known_hosts'));
     try {
       work(keys);
@@ -127,7 +130,7 @@ describe('the Docker image', () => {
       expect(run.status).toBe(0);
       expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe('releases/v3');
       expect(JSON.parse(run.stdout).guard.missing).toBe(0);
-    });
+    }, 0o600);
   });
 
   test('is smaller than its base plus 25 MB', () => {
