@@ -28657,7 +28657,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 8220:
+/***/ 4623:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33610,6 +33610,8 @@ async function using(store, options, work) {
     }
 }
 
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
 ;// CONCATENATED MODULE: ./lib/action/key-files.js
 
 
@@ -33640,6 +33642,8 @@ async function withKeyFiles(settings, work) {
 
 
 
+const PUBLISHED_REPOSITORY = 'ghcr.io/atomic-link/atomic-link';
+
 /** The files the Dockerfile copies (see .dockerignore): the image tag is a hash of them. */
 function imageFiles(root) {
     const copied = (file) => /^(cli\.js|\d+\.cli\.js|guard-worker\.cjs|package\.json)$/.test(file);
@@ -33652,7 +33656,8 @@ function imageFiles(root) {
  * The key is mounted read-only from its 0600 file.
  */
 async function switchInContainer(specs, options, settings) {
-    const image = settings.image || (await ensureOwnImage(settings.network));
+    const own = settings.image === '' || settings.image === 'build';
+    const image = own ? await ownImage(settings.network, settings.image === 'build') : settings.image;
     return withKeyFiles(settings, async (keys) => {
         // Over SFTP the container needs no privilege, and runs as the runner's user, who can read
         // the 0600 key; mounting with sshfs needs FUSE, and root in the container.
@@ -33755,26 +33760,47 @@ function containerFailure(code, stderr, specs) {
         return new errors/* MissingLinkError */.dP(said);
     return new errors/* UpdateError */.mp(said);
 }
+/**
+ * The published image of this very version of the action, pulled unless present; where it
+ * cannot be pulled (an air-gapped runner), or `image: build` asks for it, the image is built
+ * from the action's own Dockerfile instead. Says which it did.
+ */
+async function ownImage(network, build) {
+    const published = `${process.env.ATOMIC_LINK_IMAGE_REPOSITORY || PUBLISHED_REPOSITORY}:${package_namespaceObject.rE}`;
+    if (!build) {
+        if ((await docker(['image', 'inspect', published])) === 0) {
+            info(`Using the image ${published}`);
+            return published;
+        }
+        if ((await docker(['pull', '--quiet', published])) === 0) {
+            info(`Pulled the image ${published}`);
+            return published;
+        }
+        info(`Could not pull ${published}: building the image from the action's Dockerfile`);
+    }
+    return builtImage(network);
+}
+const docker = (args) => exec_exec('docker', args, { ignoreReturnCode: true, silent: true });
 /** Builds the action's own image once per content hash; later runs reuse it. */
-async function ensureOwnImage(network) {
+async function builtImage(network) {
     // The runner starts `node <action>/dist/index.js`.
     const root = external_node_path_.resolve(external_node_path_.dirname(process.argv[1]), '..');
     const hash = (0,external_node_crypto_.createHash)('sha256');
     for (const file of imageFiles(root))
         hash.update(file).update(external_node_fs_.readFileSync(external_node_path_.join(root, file)));
     const tag = `atomic-link:${hash.digest('hex').slice(0, 16)}`;
-    const present = await exec_exec('docker', ['image', 'inspect', tag], {
-        ignoreReturnCode: true,
-        silent: true,
-    });
-    if (present === 0)
+    if ((await docker(['image', 'inspect', tag])) === 0) {
+        info(`Using the image ${tag}, built from the action's Dockerfile`);
         return tag;
+    }
     const base = process.env.ATOMIC_LINK_BASE_IMAGE;
     info(`Building the image ${tag} (once; later runs reuse it)`);
     await exec_exec('docker', [
         'build',
         ...(network ? ['--network', network] : []),
         ...(base ? ['--build-arg', `BASE_IMAGE=${base}`] : []),
+        '--build-arg',
+        `VERSION=${package_namespaceObject.rE}`,
         '-t',
         tag,
         root,
@@ -34133,7 +34159,7 @@ function isFailure(outcome) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8220);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4623);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

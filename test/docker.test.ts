@@ -5,6 +5,7 @@ import path from 'node:path';
 import { makeServerTree, startSshd } from './helpers/ssh-server.js';
 import type { SshServer } from './helpers/ssh-server.js';
 import { runStep } from './helpers/runner.js';
+import { ROOT } from './helpers/tree.js';
 
 /** Built by scripts/test.sh from the Dockerfile, on a base image made without a registry. */
 const IMAGE = process.env.ATOMIC_LINK_TEST_IMAGE ?? 'atomic-link:test';
@@ -164,7 +165,14 @@ describe('the bundled action in container mode, run as the runner runs it', () =
         container: 'true',
         links: '# remote\ncurrent -> releases/v2\npage => releases/v2/index.html\n',
       },
-      { ATOMIC_LINK_BASE_IMAGE: BASE_IMAGE },
+      // A registry on loopback that is not there: the pull fails at once, and the image is built.
+      {
+        ATOMIC_LINK_BASE_IMAGE: BASE_IMAGE,
+        ATOMIC_LINK_IMAGE_REPOSITORY: '127.0.0.1:9/atomic-link',
+      },
+    );
+    expect(step.stdout).toMatch(
+      /Could not pull 127\.0\.0\.1:9\/atomic-link:\d+\.\d+\.\d+: building/,
     );
     expect(step.status).toBe(0);
     expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe('releases/v2');
@@ -200,6 +208,25 @@ describe('the bundled action in container mode, run as the runner runs it', () =
     expect(step.status).toBe(1);
     expect(step.stdout).toMatch(/::error::links line 3: TARGET "releases\/v9" .*does not exist/);
     expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe('releases/v1');
+  });
+
+  test('the published image of its own version is used when present', async () => {
+    const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+    const published = `atomic-link-published.test/atomic-link:${version}`;
+    spawnSync('docker', ['tag', IMAGE, published]);
+    try {
+      const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-workspace-'));
+      const step = await runStep(
+        workspace,
+        { ...sshInputs(), container: 'true', links: 'current -> releases/v3\n' },
+        { ATOMIC_LINK_IMAGE_REPOSITORY: 'atomic-link-published.test/atomic-link' },
+      );
+      expect(step.stdout).toContain(`Using the image ${published}`);
+      expect(step.status).toBe(0);
+      expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe('releases/v3');
+    } finally {
+      spawnSync('docker', ['rmi', published]);
+    }
   });
 
   test('sshfs: true mounts remote-path in the container', async () => {

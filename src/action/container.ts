@@ -6,6 +6,9 @@ import * as exec from '@actions/exec';
 import { MissingLinkError, UpdateError, UsageError } from '../engine/index.js';
 import type { LinkSpec, SwitchOptions, SwitchReport } from '../engine/index.js';
 import type { RemoteSettings } from './inputs.js';
+import pkg from '../../package.json' with { type: 'json' };
+
+const PUBLISHED_REPOSITORY = 'ghcr.io/atomic-link/atomic-link';
 import { withKeyFiles } from './key-files.js';
 import type { KeyFiles } from './key-files.js';
 
@@ -27,7 +30,8 @@ export async function switchInContainer(
   options: SwitchOptions,
   settings: RemoteSettings,
 ): Promise<SwitchReport> {
-  const image = settings.image || (await ensureOwnImage(settings.network));
+  const own = settings.image === '' || settings.image === 'build';
+  const image = own ? await ownImage(settings.network, settings.image === 'build') : settings.image;
   return withKeyFiles(settings, async (keys) => {
     // Over SFTP the container needs no privilege, and runs as the runner's user, who can read
     // the 0600 key; mounting with sshfs needs FUSE, and root in the container.
@@ -132,25 +136,50 @@ function containerFailure(code: number, stderr: string, specs: LinkSpec[]): Erro
   return new UpdateError(said);
 }
 
+/**
+ * The published image of this very version of the action, pulled unless present; where it
+ * cannot be pulled (an air-gapped runner), or `image: build` asks for it, the image is built
+ * from the action's own Dockerfile instead. Says which it did.
+ */
+async function ownImage(network: string, build: boolean): Promise<string> {
+  const published = `${process.env.ATOMIC_LINK_IMAGE_REPOSITORY || PUBLISHED_REPOSITORY}:${pkg.version}`;
+  if (!build) {
+    if ((await docker(['image', 'inspect', published])) === 0) {
+      core.info(`Using the image ${published}`);
+      return published;
+    }
+    if ((await docker(['pull', '--quiet', published])) === 0) {
+      core.info(`Pulled the image ${published}`);
+      return published;
+    }
+    core.info(`Could not pull ${published}: building the image from the action's Dockerfile`);
+  }
+  return builtImage(network);
+}
+
+const docker = (args: string[]) =>
+  exec.exec('docker', args, { ignoreReturnCode: true, silent: true });
+
 /** Builds the action's own image once per content hash; later runs reuse it. */
-async function ensureOwnImage(network: string): Promise<string> {
+async function builtImage(network: string): Promise<string> {
   // The runner starts `node <action>/dist/index.js`.
   const root = path.resolve(path.dirname(process.argv[1]), '..');
   const hash = createHash('sha256');
   for (const file of imageFiles(root))
     hash.update(file).update(fs.readFileSync(path.join(root, file)));
   const tag = `atomic-link:${hash.digest('hex').slice(0, 16)}`;
-  const present = await exec.exec('docker', ['image', 'inspect', tag], {
-    ignoreReturnCode: true,
-    silent: true,
-  });
-  if (present === 0) return tag;
+  if ((await docker(['image', 'inspect', tag])) === 0) {
+    core.info(`Using the image ${tag}, built from the action's Dockerfile`);
+    return tag;
+  }
   const base = process.env.ATOMIC_LINK_BASE_IMAGE;
   core.info(`Building the image ${tag} (once; later runs reuse it)`);
   await exec.exec('docker', [
     'build',
     ...(network ? ['--network', network] : []),
     ...(base ? ['--build-arg', `BASE_IMAGE=${base}`] : []),
+    '--build-arg',
+    `VERSION=${pkg.version}`,
     '-t',
     tag,
     root,
