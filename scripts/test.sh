@@ -35,9 +35,14 @@ bash scripts/start-docker.sh
 bash scripts/docker-base.sh atomic-link-base:bookworm
 docker build -q --network host --build-arg BASE_IMAGE=atomic-link-base:bookworm -t atomic-link:test . >/dev/null
 results=$(mktemp -t atomic-link-jest.XXXXXX)
+hidden=$(mktemp -t atomic-link-jest-noproc.XXXXXX)
 status=0
 npm test -- --json --outputFile="$results" || status=$?
+# The local tests once more with /proc hidden from the CLI, standing in for macOS and the BSDs.
+ATOMIC_LINK_HIDE_PROC=1 npm test -- --json --outputFile="$hidden" \
+  test/cli.test.ts test/refusals.test.ts test/backups.test.ts || status=$?
 # One plain closing line, whatever the runner: N passed, N failed.
-node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);' "$results"
+node -e 'const runs = process.argv.slice(1).map((file) => JSON.parse(require("fs").readFileSync(file, "utf8")));
+  const sum = (key) => runs.reduce((total, run) => total + run[key], 0);
+  console.log(`tests: ${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed`);' "$results" "$hidden"
 exit "$status"

@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { leftovers, makeDeployTree, runCli, snapshot, startReader } from './helpers/tree.js';
+import { CLI, leftovers, makeDeployTree, runCli, snapshot, startReader } from './helpers/tree.js';
 
 const readLink = (dir: string, name: string) => fs.readlinkSync(path.join(dir, name));
 
@@ -304,5 +305,29 @@ describe("GNU ln's letters mean what they mean in ln", () => {
     // -s ignores -L, as in ln.
     expect(runCli(['-sL', 'alias', 'text'], dir).status).toBe(0);
     expect(readLink(dir, 'text')).toBe('alias');
+  });
+
+  test('a local switch, guard on, needs no /proc (hidden here, as macOS has none)', () => {
+    const dir = makeDeployTree();
+    const hidden = spawnSync(
+      'unshare',
+      [
+        '--mount',
+        'sh',
+        '-c',
+        'mount -t tmpfs none /proc && ls -A /proc && exec "$@"',
+        'sh',
+        process.execPath,
+        CLI,
+        '-v',
+        'current -> releases/v2',
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(hidden.stderr).toMatch(/^atomic-link: guard made [1-9]\d* lookups, saw 0 missing$/m);
+    // `ls -A /proc` printed nothing: the CLI ran with an empty /proc.
+    expect(hidden.stdout).toBe('switched: "current" -> "releases/v2" (was "releases/v1")\n');
+    expect(hidden.status).toBe(0);
+    expect(fs.readlinkSync(path.join(dir, 'current'))).toBe('releases/v2');
   });
 });
