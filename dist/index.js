@@ -32649,8 +32649,9 @@ class Batch {
             }
             start += outcomes.length;
             // Once the last link is switched, a stop request finds the batch whole: it stays done.
-            if (start < renames.length)
-                await this.between(done.length, '');
+            if (start === renames.length)
+                break;
+            await this.between(done.length, '');
             if (this.options.onProgress && Date.now() - this.lastProgress >= PROGRESS_EVERY_MS) {
                 this.lastProgress = Date.now();
                 this.options.onProgress(done.length, renames.length);
