@@ -26,12 +26,20 @@ var external_node_url_ = __webpack_require__(3136);
 ;// CONCATENATED MODULE: ./lib/transport/ssh-target.js
 
 
-/** Parses `USER@HOST:PATH` (HOST may be `[IPv6]`); PATH must be absolute. */
+/**
+ * Parses `USER@HOST:PATH` (HOST may be `[IPv6]`) or `ssh://USER@HOST[:PORT]/PATH`; PATH must be
+ * absolute. A destination ssh would read as an option (a leading `-`) is refused.
+ */
 function parseSshTarget(text) {
+    if (text.startsWith('ssh://'))
+        return parseSshUrl(text);
     const match = /^((?:[^@:/\s]+@)?(?:\[[^\]]+\]|[^:[\]\s/]+)):(.*)$/.exec(text);
     if (!match)
         throw new UsageError(`--ssh ${JSON.stringify(text)} must be USER@HOST:PATH`);
     const [, destination, dir] = match;
+    if (destination.startsWith('-')) {
+        throw new UsageError(`--ssh ${JSON.stringify(text)}: a destination may not start with '-'`);
+    }
     if (!dir.startsWith('/')) {
         throw new UsageError(`--ssh ${JSON.stringify(text)}: PATH must be absolute, as the server sees it`);
     }
@@ -44,6 +52,27 @@ function splitDestination(destination) {
     return {
         user: at < 0 ? undefined : destination.slice(0, at),
         host: host.startsWith('[') ? host.slice(1, -1) : host,
+    };
+}
+function parseSshUrl(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new UsageError(`--ssh ${JSON.stringify(text)} must be ssh://USER@HOST[:PORT]/PATH`);
+    }
+    if (url.hostname === '' || url.pathname === '' || url.password !== '' || url.search !== '') {
+        throw new UsageError(`--ssh ${JSON.stringify(text)} must be ssh://USER@HOST[:PORT]/PATH`);
+    }
+    const user = decodeURIComponent(url.username);
+    if (user.startsWith('-') || url.hostname.startsWith('-')) {
+        throw new UsageError(`--ssh ${JSON.stringify(text)}: a destination may not start with '-'`);
+    }
+    return {
+        destination: `${user ? `${user}@` : ''}${url.hostname}`,
+        path: path.posix.normalize(decodeURIComponent(url.pathname)),
+        port: url.port === '' ? undefined : Number(url.port),
     };
 }
 

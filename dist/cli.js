@@ -160,7 +160,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9459);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4770);
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
 
@@ -169,7 +169,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9459:
+/***/ 4770:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1073,16 +1073,26 @@ const CHUNK_MS = 250;
  * rename, watched by the guard; a link seen missing fails the run after the switch.
  */
 async function switchLinks(store, specs, options) {
-    const placed = await placeSpecs(store, specs, options);
     if (options.dryRun) {
-        const operations = await inspect(store, placed, options);
+        const operations = await inspect(store, await placeSpecs(store, specs, options), options);
         return { results: operations.map(toResult), probed: [], dryRun: true, notes: [] };
     }
+    const prepared = await prepareSwitch(store, specs, options);
+    try {
+        const { guard, notes } = await prepared.commit();
+        return { results: prepared.results, guard, probed: prepared.probed, dryRun: false, notes };
+    }
+    finally {
+        await prepared.release();
+    }
+}
+/** Everything before the first rename: place, lock, sweep, inspect, probe, make the new links. */
+async function prepareSwitch(store, specs, options) {
+    const placed = await placeSpecs(store, specs, options);
     const dirs = [...new Set(placed.map((item) => item.realDir))].sort();
     const timeoutMs = (options.lockTimeoutSeconds ?? 60) * 1000;
     const locks = options.lock === false ? undefined : await DirLocks.acquire(store, dirs, timeoutMs);
     const batch = new Batch(store, options, locks);
-    let report;
     try {
         stopIfAsked(options, 'nothing was changed');
         if (locks)
@@ -1091,17 +1101,29 @@ async function switchLinks(store, specs, options) {
         const pending = operations.filter((operation) => operation.changed);
         const probed = await probeDirectories(store, [...new Set(pending.map((op) => op.realDir))], options);
         stopIfAsked(options, 'nothing was changed');
-        const guard = await batch.run(pending);
-        const notes = await makeDurable(store, pending, options);
-        report = { results: operations.map(toResult), guard, probed, dryRun: false, notes };
-        return report;
+        await batch.prepare(pending);
+        return {
+            results: operations.map(toResult),
+            probed,
+            commit: async () => {
+                const guard = await batch.commit();
+                const notes = await makeDurable(store, pending, options);
+                return { guard, notes, ...batch.renameTimes };
+            },
+            revert: (cause) => batch.revert(cause),
+            release: () => releaseBatch(batch),
+        };
     }
-    finally {
-        // A failure to clean up is said, never put in place of what happened to the links.
-        const cleanup = await batch.cleanUp();
-        if (cleanup)
-            process.emitWarning(cleanup);
+    catch (error) {
+        await releaseBatch(batch);
+        throw error;
     }
+}
+/** A failure to clean up is said, never put in place of what happened to the links. */
+async function releaseBatch(batch) {
+    const cleanup = await batch.cleanUp();
+    if (cleanup)
+        process.stderr.write(`${cleanup}\n`);
 }
 function stopIfAsked(options, state) {
     const reason = options.signal?.reason;
@@ -1120,14 +1142,18 @@ class Batch {
         this.options = options;
         this.locks = locks;
     }
-    /**
-     * Makes every new link under a temporary name, then renames them into place while the guard
-     * watches. Returns the guard's report; throws, with every link old or switched back, when
-     * the batch could not be done.
-     */
-    async run(pending) {
-        if (pending.length === 0)
-            return undefined;
+    pending = [];
+    renames = [];
+    watched = [];
+    kept = new Map();
+    done = [];
+    rolledBackWhole = false;
+    watch;
+    sentAt = 0;
+    ackedAt = 0;
+    /** Makes every new link under a temporary name; nothing a reader sees changes yet. */
+    async prepare(pending) {
+        this.pending = pending;
         const temp = pending.map((operation) => tempName(operation.realDir));
         // Files at a LINK (hard links, or regular files with --replace-files) keep a second name
         // until the batch is over, so that a rollback can rename them back.
@@ -1140,28 +1166,36 @@ class Batch {
                 content: pending[index].path,
             })),
         ]);
-        const kept = new Map(keptFiles.map(({ index, keep }) => [index, keep]));
+        this.kept = new Map(keptFiles.map(({ index, keep }) => [index, keep]));
         // Links that exist now are the ones that must never be missing.
-        const watched = [];
-        const renames = pending.map((operation, index) => {
+        this.renames = pending.map((operation, index) => {
             const rename = { from: temp[index], to: operation.path };
             if (operation.prior.kind !== 'none')
-                rename.watchIndex = watched.push(index) - 1;
+                rename.watchIndex = this.watched.push(index) - 1;
             return rename;
         });
-        const watch = this.options.guard === false || watched.length === 0
-            ? undefined
-            : await this.store.watch(watched.map((index) => pending[index].path));
-        const done = [];
+        // Watching from now on, the guard is looking before the first rename, and its start-up
+        // is not part of the switch itself (for a fleet, not part of the skew).
+        if (this.options.guard !== false && this.watched.length > 0) {
+            this.watch = await this.store.watch(this.watched.map((index) => pending[index].path));
+        }
+    }
+    /**
+     * Renames the new links into place while the guard watches. Returns the guard's report;
+     * throws, with every link old or switched back, when the batch could not be done.
+     */
+    async commit() {
+        const { pending } = this;
         let failure;
+        this.sentAt = performance.now();
         try {
-            await this.renameAll(renames, done, pending);
+            await this.renameAll(this.renames, this.done, pending);
         }
         catch (error) {
-            failure = await this.rollback(pending, done, kept, error);
+            failure = await this.rollback(error);
         }
-        // Hard links: a rename onto the same inode does nothing and leaves the temporary name.
-        const report = watch ? await watch.stop() : undefined;
+        this.ackedAt = performance.now();
+        const report = await this.stopWatching();
         if (report && report.missing > 0)
             throw missingError(report, pending, failure);
         if (failure)
@@ -1171,6 +1205,20 @@ class Batch {
                 `so it cannot vouch that none was missing`);
         }
         return report;
+    }
+    /** When the first rename was sent and the last acknowledged, on performance.now()'s clock. */
+    get renameTimes() {
+        return { sentAt: this.sentAt, ackedAt: this.ackedAt };
+    }
+    async stopWatching() {
+        const watch = this.watch;
+        this.watch = undefined;
+        return watch?.stop();
+    }
+    /** Switches back a batch commit() switched whole, for a cause outside it. */
+    async revert(cause) {
+        const error = await this.rollback(new errors/* UpdateError */.mp(cause));
+        return { whole: this.rolledBackWhole, message: error.message };
     }
     /** Creates every temporary link; if any cannot be made, nothing has been switched yet. */
     async createAll(links) {
@@ -1237,7 +1285,9 @@ class Batch {
      * Puts each switched link back as it was, each again in one rename. Returns the error to
      * report: the cause, and the truth about every link that could not be put back.
      */
-    async rollback(pending, done, kept, cause) {
+    async rollback(cause) {
+        const { pending, done, kept } = this;
+        this.rolledBackWhole = true;
         const why = cause instanceof Error ? cause.message : String(cause);
         if (done.length === 0)
             return wrap(cause, `${why}; no link was changed`);
@@ -1288,6 +1338,7 @@ class Batch {
                 if (!failed.has(item.index))
                     failed.set(item.index, `unknown: ${(0,errors/* describeError */.Uc)(error)}`);
         }
+        this.rolledBackWhole = failed.size === 0;
         if (failed.size === 0) {
             const count = done.length === 1 ? 'the link' : `the ${done.length} links`;
             return wrap(cause, `${why}; switched back ${count} already switched`);
@@ -1302,6 +1353,7 @@ class Batch {
     /** Removes every temporary name still there, and the locks; returns what failed, if anything. */
     async cleanUp() {
         const problems = [];
+        await this.stopWatching().catch(() => undefined);
         try {
             const temps = [...this.temps];
             const removed = await this.store.remove(temps);
@@ -1374,6 +1426,146 @@ function toResult(operation) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/engine/fleet.js
+
+
+/** The engine's failures, with the fleet's report of where every host ended. */
+class FleetError extends errors/* AtomicLinkError */.G7 {
+    report;
+    constructor(message, exitCode, report) {
+        super(message, exitCode);
+        this.report = report;
+    }
+}
+/**
+ * Switches the same links on many hosts as one: first every host is prepared (connected,
+ * checked, locked, every new link made under its temporary name), at most `maxHosts` at once;
+ * only when all are ready are the renames sent to every host together. A host that fails to
+ * get ready leaves every host unchanged; a host that fails to switch has every host that did
+ * switched back.
+ */
+async function switchFleet(members, specs, maxHosts) {
+    const ready = [];
+    const failures = [];
+    await eachLimited(members, maxHosts, async (member) => {
+        let store;
+        try {
+            store = await member.open();
+            const started = Date.now();
+            await store.realDirs([member.options.cwd]);
+            const roundTripMs = Date.now() - started;
+            const prepared = await prepareSwitch(store, specs, member.options);
+            ready.push({ member, store, prepared, roundTripMs });
+        }
+        catch (error) {
+            failures.push({ member, error });
+            await store?.close().catch(() => undefined);
+        }
+    });
+    try {
+        if (failures.length > 0)
+            throw notReady(members, ready, failures);
+        return await switchReady(members, ready);
+    }
+    finally {
+        for (const { prepared, store } of ready) {
+            await prepared.release().catch(() => undefined);
+            await store.close().catch(() => undefined);
+        }
+    }
+}
+async function switchReady(members, ready) {
+    const started = performance.now();
+    const outcomes = await Promise.allSettled(ready.map(({ prepared }) => prepared.commit()));
+    // From the first rename sent to the last acknowledged, over the hosts that switched.
+    const times = outcomes.flatMap((outcome) => outcome.status === 'fulfilled' ? [outcome.value] : []);
+    const skewMs = times.length === 0
+        ? Math.round(performance.now() - started)
+        : Math.round(Math.max(...times.map((t) => t.ackedAt)) - Math.min(...times.map((t) => t.sentAt)));
+    const failed = outcomes.flatMap((outcome, index) => outcome.status === 'rejected'
+        ? [{ host: ready[index].member.host, error: outcome.reason }]
+        : []);
+    // A host whose guard saw a link missing was still switched: the fleet stays switched.
+    const switchFailed = failed.filter(({ error }) => !(error instanceof errors/* MissingLinkError */.dP));
+    const hosts = [];
+    for (const [index, item] of ready.entries()) {
+        const outcome = outcomes[index];
+        const report = {
+            host: item.member.host,
+            state: 'switched',
+            results: item.prepared.results,
+            notes: [],
+            roundTripMs: item.roundTripMs,
+        };
+        if (outcome.status === 'fulfilled') {
+            report.guard = outcome.value.guard;
+            report.notes = outcome.value.notes;
+            if (switchFailed.length > 0) {
+                const undone = await item.prepared.revert(`${describeHosts(switchFailed.map(({ host }) => host))} could not switch`);
+                report.state = undone.whole ? 'switched back' : 'unknown';
+                report.error = undone.message;
+            }
+        }
+        else if (!(outcome.reason instanceof errors/* MissingLinkError */.dP)) {
+            report.state = outcome.reason instanceof errors/* StoreLostError */.U8 ? 'unknown' : 'switched back';
+            report.error = (0,errors/* describeError */.Uc)(outcome.reason);
+        }
+        else {
+            report.error = (0,errors/* describeError */.Uc)(outcome.reason);
+        }
+        hosts.push(report);
+    }
+    const report = { hosts: inOrder(members, hosts), skewMs };
+    if (switchFailed.length > 0) {
+        throw new FleetError(`the switch failed on ${describeHosts(switchFailed.map(({ host }) => host))}; ` +
+            `every host that had switched was switched back: ` +
+            switchFailed.map(({ host, error }) => `${host}: ${(0,errors/* describeError */.Uc)(error)}`).join('; '), 1, report);
+    }
+    const missing = failed.filter(({ error }) => error instanceof errors/* MissingLinkError */.dP);
+    if (missing.length > 0) {
+        throw new FleetError(missing.map(({ host, error }) => `${host}: ${(0,errors/* describeError */.Uc)(error)}`).join('; '), 3, report);
+    }
+    return report;
+}
+/** Nothing was renamed anywhere: a bad spec or target is exit 2, anything else exit 1. */
+function notReady(members, ready, failures) {
+    const usage = failures.some(({ error }) => error instanceof errors/* UsageError */.eb);
+    const hosts = [
+        ...ready.map(({ member, prepared, roundTripMs }) => ({
+            host: member.host,
+            state: 'unchanged',
+            results: prepared.results,
+            notes: [],
+            roundTripMs,
+        })),
+        ...failures.map(({ member, error }) => ({
+            host: member.host,
+            state: 'unchanged',
+            results: [],
+            notes: [],
+            error: (0,errors/* describeError */.Uc)(error),
+        })),
+    ];
+    const said = failures.map(({ member, error }) => `${member.host}: ${(0,errors/* describeError */.Uc)(error)}`);
+    return new FleetError(`${said.join('; ')}; no host was changed`, usage ? 2 : failures.some(({ error }) => error instanceof errors/* MissingLinkError */.dP) ? 3 : 1, { hosts: inOrder(members, hosts), skewMs: 0 });
+}
+function inOrder(members, hosts) {
+    const rank = new Map(members.map((member, index) => [member.host, index]));
+    return hosts.sort((a, b) => (rank.get(a.host) ?? 0) - (rank.get(b.host) ?? 0));
+}
+function describeHosts(hosts) {
+    return hosts.length === 1 ? hosts[0] : `${hosts.length} hosts (${hosts.join(', ')})`;
+}
+/** Runs `work` on every item, at most `limit` at once: one slow host holds up no other. */
+async function eachLimited(items, limit, work) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length)
+            await work(items[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 ;// CONCATENATED MODULE: ./lib/engine/report-text.js
 /** What happened to one link, in the words every front end uses. */
 function resultStatus(result, dryRun) {
@@ -1391,6 +1583,7 @@ function describeResult(result, dryRun) {
 
 ;// CONCATENATED MODULE: ./lib/engine/index.js
 /** The engine's public API: everything the front ends and the stores need, and nothing more. */
+
 
 
 
@@ -2177,6 +2370,18 @@ async function using(store, options, work) {
         await store.close();
     }
 }
+/** The hosts of a fleet, each opened over SFTP when its turn comes, with its own paths. */
+function fleetMembers(targets, specs, options) {
+    const hardLinks = specs.some((spec) => spec.type === 'hard');
+    return targets.map((target) => ({
+        host: `ssh://${target.destination}:${target.port}${target.path}`,
+        options: inside(target.path, options),
+        open: async () => {
+            const { SftpStore } = await __nccwpck_require__.e(/* import() */ 507).then(__nccwpck_require__.bind(__nccwpck_require__, 6507));
+            return SftpStore.open(target, { hardLinks });
+        },
+    }));
+}
 
 ;// CONCATENATED MODULE: external "node:buffer"
 const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
@@ -2466,8 +2671,14 @@ const OPTIONS = {
     },
     ssh: {
         value: 'USER@HOST:PATH',
+        multiple: true,
         group: 'remote',
-        help: 'switch links in PATH (absolute) on HOST, speaking SFTP; LINKs must stay inside PATH',
+        help: 'switch links in PATH (absolute) on HOST, speaking SFTP; LINKs must stay inside PATH. Also ssh://USER@HOST[:PORT]/PATH. Given again: many hosts switched as one (prepared everywhere, then switched everywhere)',
+    },
+    'max-hosts': {
+        value: 'N',
+        group: 'remote',
+        help: 'with several --ssh: prepare at most N hosts at once (default 16)',
     },
     'ssh-port': {
         value: 'N',
@@ -2629,7 +2840,11 @@ function parseCommandLine(argv, cwd, env) {
         order.findLast((name) => name === 'logical' || name === 'physical') === 'logical';
     const specs = readSpecs(values, positionals, remote ? cwd : base, logical);
     settings.specs =
-        place.kind === 'local' ? specs : specs.map((spec) => remoteLink(spec, place.target.path));
+        place.kind === 'local'
+            ? specs
+            : place.kind === 'fleet'
+                ? specs.map((spec) => relativeLink(spec))
+                : specs.map((spec) => remoteLink(spec, place.target.path));
     if (settings.specs.length === 0)
         throw new errors/* UsageError */.eb('no links given; see --help');
     if (values.expect !== undefined && settings.specs.length !== 1) {
@@ -2653,7 +2868,7 @@ function parseCommandLine(argv, cwd, env) {
     return settings;
 }
 function placeOf(values, cwd) {
-    const sshOnly = ['ssh-port', 'identity', 'known-hosts', 'sshfs'];
+    const sshOnly = ['ssh-port', 'identity', 'known-hosts', 'sshfs', 'max-hosts'];
     if (values.ssh === undefined) {
         const stray = sshOnly.find((name) => values[name] !== undefined);
         if (stray)
@@ -2670,14 +2885,27 @@ function placeOf(values, cwd) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
         throw new errors/* UsageError */.eb(`--ssh-port ${JSON.stringify(values['ssh-port'])} must be a port number`);
     }
-    const target = {
-        ...(0,ssh_target/* parseSshTarget */.v)(values.ssh),
-        port,
-        identity: readableFile(values.identity, '--identity', cwd),
-        knownHosts: readableFile(values['known-hosts'], '--known-hosts', cwd),
-        sshfsOptions: values['sshfs-option'] ?? [],
-    };
-    return { kind: values.sshfs ? 'sshfs' : 'sftp', target };
+    const identity = readableFile(values.identity, '--identity', cwd);
+    const knownHosts = readableFile(values['known-hosts'], '--known-hosts', cwd);
+    const targets = values.ssh.map((text) => {
+        const { port: own, ...where } = (0,ssh_target/* parseSshTarget */.v)(text);
+        return {
+            ...where,
+            port: own ?? port,
+            identity,
+            knownHosts,
+            sshfsOptions: values['sshfs-option'] ?? [],
+        };
+    });
+    if (targets.length === 1)
+        return { kind: values.sshfs ? 'sshfs' : 'sftp', target: targets[0] };
+    if (values.sshfs)
+        throw new errors/* UsageError */.eb('--sshfs takes one --ssh: many hosts are switched over SFTP');
+    const maxHosts = Number(values['max-hosts'] ?? '16');
+    if (!Number.isInteger(maxHosts) || maxHosts < 1) {
+        throw new errors/* UsageError */.eb(`--max-hosts ${JSON.stringify(values['max-hosts'])} must be a whole number, 1 or more`);
+    }
+    return { kind: 'fleet', targets, maxHosts };
 }
 function readableFile(file, option, cwd) {
     if (file === undefined)
@@ -2690,6 +2918,12 @@ function readableFile(file, option, cwd) {
         throw new errors/* UsageError */.eb(`${option} ${absolute}: ${(0,errors/* describeError */.Uc)(error)}`);
     }
     return absolute;
+}
+/** Each host reads LINKs from its own PATH: a LINK that names one host's path is refused. */
+function relativeLink(spec) {
+    if (!external_node_path_.posix.isAbsolute(spec.link))
+        return spec;
+    throw new errors/* UsageError */.eb(`${spec.origin}: LINK ${JSON.stringify(spec.link)} must be relative with several --ssh: each host reads it from its own PATH`);
 }
 /** An absolute LINK names a path on the server: it must lie in the remote directory. */
 function remoteLink(spec, root) {
@@ -2954,6 +3188,20 @@ async function run(argv) {
         }
         const onProgress = (done, total) => process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`);
         const { place, specs, options, backup } = settings;
+        if (place.kind === 'fleet') {
+            if (backup !== undefined && backup.method !== 'simple') {
+                throw new errors/* UsageError */.eb('numbered backups take one --ssh: each host would number its own');
+            }
+            for (const spec of specs)
+                spec.backup ??= backup?.suffix;
+            const report = await withStopSignals((signal) => switchFleet(fleetMembers(place.targets, specs, { ...options, signal, onProgress }), specs, place.maxHosts)).catch((error) => {
+                if (error instanceof FleetError)
+                    printFleet(error.report, settings.json, true);
+                throw error;
+            });
+            printFleet(report, settings.json, settings.verbose);
+            return 0;
+        }
         let stoppedBy;
         const report = await withStopSignals(async (signal) => {
             const done = await withStore(place, specs, { ...options, signal, onProgress }, async (store, placed) => {
@@ -2997,6 +3245,23 @@ function printReport(report, verbose) {
         const { lookups, missing } = report.guard;
         process.stderr.write(`atomic-link: guard made ${lookups} lookups, saw ${missing} missing\n`);
     }
+}
+/** A line per host (and per link with -v); with --json the whole report on stdout. */
+function printFleet(report, json, verbose) {
+    if (json) {
+        process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+        return;
+    }
+    if (!verbose)
+        return;
+    for (const host of report.hosts) {
+        const rtt = host.roundTripMs === undefined ? '' : `, round trip ${host.roundTripMs} ms`;
+        process.stderr.write(`atomic-link: ${host.host}: ${host.state}${rtt}\n`);
+        for (const result of host.results) {
+            process.stdout.write(`${host.host}: ${describeResult(result, false)}\n`);
+        }
+    }
+    process.stderr.write(`atomic-link: skew ${report.skewMs} ms\n`);
 }
 
 
@@ -3109,12 +3374,20 @@ function isFailure(outcome) {
 /* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4899);
 
 
-/** Parses `USER@HOST:PATH` (HOST may be `[IPv6]`); PATH must be absolute. */
+/**
+ * Parses `USER@HOST:PATH` (HOST may be `[IPv6]`) or `ssh://USER@HOST[:PORT]/PATH`; PATH must be
+ * absolute. A destination ssh would read as an option (a leading `-`) is refused.
+ */
 function parseSshTarget(text) {
+    if (text.startsWith('ssh://'))
+        return parseSshUrl(text);
     const match = /^((?:[^@:/\s]+@)?(?:\[[^\]]+\]|[^:[\]\s/]+)):(.*)$/.exec(text);
     if (!match)
         throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`--ssh ${JSON.stringify(text)} must be USER@HOST:PATH`);
     const [, destination, dir] = match;
+    if (destination.startsWith('-')) {
+        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`--ssh ${JSON.stringify(text)}: a destination may not start with '-'`);
+    }
     if (!dir.startsWith('/')) {
         throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`--ssh ${JSON.stringify(text)}: PATH must be absolute, as the server sees it`);
     }
@@ -3127,6 +3400,27 @@ function splitDestination(destination) {
     return {
         user: at < 0 ? undefined : destination.slice(0, at),
         host: host.startsWith('[') ? host.slice(1, -1) : host,
+    };
+}
+function parseSshUrl(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`--ssh ${JSON.stringify(text)} must be ssh://USER@HOST[:PORT]/PATH`);
+    }
+    if (url.hostname === '' || url.pathname === '' || url.password !== '' || url.search !== '') {
+        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`--ssh ${JSON.stringify(text)} must be ssh://USER@HOST[:PORT]/PATH`);
+    }
+    const user = decodeURIComponent(url.username);
+    if (user.startsWith('-') || url.hostname.startsWith('-')) {
+        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`--ssh ${JSON.stringify(text)}: a destination may not start with '-'`);
+    }
+    return {
+        destination: `${user ? `${user}@` : ''}${url.hostname}`,
+        path: node_path__WEBPACK_IMPORTED_MODULE_0__.posix.normalize(decodeURIComponent(url.pathname)),
+        port: url.port === '' ? undefined : Number(url.port),
     };
 }
 

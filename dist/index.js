@@ -28657,7 +28657,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 4623:
+/***/ 4132:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32506,16 +32506,26 @@ const CHUNK_MS = 250;
  * rename, watched by the guard; a link seen missing fails the run after the switch.
  */
 async function switchLinks(store, specs, options) {
-    const placed = await placeSpecs(store, specs, options);
     if (options.dryRun) {
-        const operations = await inspect(store, placed, options);
+        const operations = await inspect(store, await placeSpecs(store, specs, options), options);
         return { results: operations.map(toResult), probed: [], dryRun: true, notes: [] };
     }
+    const prepared = await switch_links_prepareSwitch(store, specs, options);
+    try {
+        const { guard, notes } = await prepared.commit();
+        return { results: prepared.results, guard, probed: prepared.probed, dryRun: false, notes };
+    }
+    finally {
+        await prepared.release();
+    }
+}
+/** Everything before the first rename: place, lock, sweep, inspect, probe, make the new links. */
+async function switch_links_prepareSwitch(store, specs, options) {
+    const placed = await placeSpecs(store, specs, options);
     const dirs = [...new Set(placed.map((item) => item.realDir))].sort();
     const timeoutMs = (options.lockTimeoutSeconds ?? 60) * 1000;
     const locks = options.lock === false ? undefined : await DirLocks.acquire(store, dirs, timeoutMs);
     const batch = new Batch(store, options, locks);
-    let report;
     try {
         stopIfAsked(options, 'nothing was changed');
         if (locks)
@@ -32524,17 +32534,29 @@ async function switchLinks(store, specs, options) {
         const pending = operations.filter((operation) => operation.changed);
         const probed = await probeDirectories(store, [...new Set(pending.map((op) => op.realDir))], options);
         stopIfAsked(options, 'nothing was changed');
-        const guard = await batch.run(pending);
-        const notes = await makeDurable(store, pending, options);
-        report = { results: operations.map(toResult), guard, probed, dryRun: false, notes };
-        return report;
+        await batch.prepare(pending);
+        return {
+            results: operations.map(toResult),
+            probed,
+            commit: async () => {
+                const guard = await batch.commit();
+                const notes = await makeDurable(store, pending, options);
+                return { guard, notes, ...batch.renameTimes };
+            },
+            revert: (cause) => batch.revert(cause),
+            release: () => releaseBatch(batch),
+        };
     }
-    finally {
-        // A failure to clean up is said, never put in place of what happened to the links.
-        const cleanup = await batch.cleanUp();
-        if (cleanup)
-            process.emitWarning(cleanup);
+    catch (error) {
+        await releaseBatch(batch);
+        throw error;
     }
+}
+/** A failure to clean up is said, never put in place of what happened to the links. */
+async function releaseBatch(batch) {
+    const cleanup = await batch.cleanUp();
+    if (cleanup)
+        process.stderr.write(`${cleanup}\n`);
 }
 function stopIfAsked(options, state) {
     const reason = options.signal?.reason;
@@ -32553,14 +32575,18 @@ class Batch {
         this.options = options;
         this.locks = locks;
     }
-    /**
-     * Makes every new link under a temporary name, then renames them into place while the guard
-     * watches. Returns the guard's report; throws, with every link old or switched back, when
-     * the batch could not be done.
-     */
-    async run(pending) {
-        if (pending.length === 0)
-            return undefined;
+    pending = [];
+    renames = [];
+    watched = [];
+    kept = new Map();
+    done = [];
+    rolledBackWhole = false;
+    watch;
+    sentAt = 0;
+    ackedAt = 0;
+    /** Makes every new link under a temporary name; nothing a reader sees changes yet. */
+    async prepare(pending) {
+        this.pending = pending;
         const temp = pending.map((operation) => tempName(operation.realDir));
         // Files at a LINK (hard links, or regular files with --replace-files) keep a second name
         // until the batch is over, so that a rollback can rename them back.
@@ -32573,28 +32599,36 @@ class Batch {
                 content: pending[index].path,
             })),
         ]);
-        const kept = new Map(keptFiles.map(({ index, keep }) => [index, keep]));
+        this.kept = new Map(keptFiles.map(({ index, keep }) => [index, keep]));
         // Links that exist now are the ones that must never be missing.
-        const watched = [];
-        const renames = pending.map((operation, index) => {
+        this.renames = pending.map((operation, index) => {
             const rename = { from: temp[index], to: operation.path };
             if (operation.prior.kind !== 'none')
-                rename.watchIndex = watched.push(index) - 1;
+                rename.watchIndex = this.watched.push(index) - 1;
             return rename;
         });
-        const watch = this.options.guard === false || watched.length === 0
-            ? undefined
-            : await this.store.watch(watched.map((index) => pending[index].path));
-        const done = [];
+        // Watching from now on, the guard is looking before the first rename, and its start-up
+        // is not part of the switch itself (for a fleet, not part of the skew).
+        if (this.options.guard !== false && this.watched.length > 0) {
+            this.watch = await this.store.watch(this.watched.map((index) => pending[index].path));
+        }
+    }
+    /**
+     * Renames the new links into place while the guard watches. Returns the guard's report;
+     * throws, with every link old or switched back, when the batch could not be done.
+     */
+    async commit() {
+        const { pending } = this;
         let failure;
+        this.sentAt = performance.now();
         try {
-            await this.renameAll(renames, done, pending);
+            await this.renameAll(this.renames, this.done, pending);
         }
         catch (error) {
-            failure = await this.rollback(pending, done, kept, error);
+            failure = await this.rollback(error);
         }
-        // Hard links: a rename onto the same inode does nothing and leaves the temporary name.
-        const report = watch ? await watch.stop() : undefined;
+        this.ackedAt = performance.now();
+        const report = await this.stopWatching();
         if (report && report.missing > 0)
             throw missingError(report, pending, failure);
         if (failure)
@@ -32604,6 +32638,20 @@ class Batch {
                 `so it cannot vouch that none was missing`);
         }
         return report;
+    }
+    /** When the first rename was sent and the last acknowledged, on performance.now()'s clock. */
+    get renameTimes() {
+        return { sentAt: this.sentAt, ackedAt: this.ackedAt };
+    }
+    async stopWatching() {
+        const watch = this.watch;
+        this.watch = undefined;
+        return watch?.stop();
+    }
+    /** Switches back a batch commit() switched whole, for a cause outside it. */
+    async revert(cause) {
+        const error = await this.rollback(new errors/* UpdateError */.mp(cause));
+        return { whole: this.rolledBackWhole, message: error.message };
     }
     /** Creates every temporary link; if any cannot be made, nothing has been switched yet. */
     async createAll(links) {
@@ -32670,7 +32718,9 @@ class Batch {
      * Puts each switched link back as it was, each again in one rename. Returns the error to
      * report: the cause, and the truth about every link that could not be put back.
      */
-    async rollback(pending, done, kept, cause) {
+    async rollback(cause) {
+        const { pending, done, kept } = this;
+        this.rolledBackWhole = true;
         const why = cause instanceof Error ? cause.message : String(cause);
         if (done.length === 0)
             return wrap(cause, `${why}; no link was changed`);
@@ -32721,6 +32771,7 @@ class Batch {
                 if (!failed.has(item.index))
                     failed.set(item.index, `unknown: ${(0,errors/* describeError */.Uc)(error)}`);
         }
+        this.rolledBackWhole = failed.size === 0;
         if (failed.size === 0) {
             const count = done.length === 1 ? 'the link' : `the ${done.length} links`;
             return wrap(cause, `${why}; switched back ${count} already switched`);
@@ -32735,6 +32786,7 @@ class Batch {
     /** Removes every temporary name still there, and the locks; returns what failed, if anything. */
     async cleanUp() {
         const problems = [];
+        await this.stopWatching().catch(() => undefined);
         try {
             const temps = [...this.temps];
             const removed = await this.store.remove(temps);
@@ -32807,6 +32859,146 @@ function toResult(operation) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/engine/fleet.js
+
+
+/** The engine's failures, with the fleet's report of where every host ended. */
+class FleetError extends errors/* AtomicLinkError */.G7 {
+    report;
+    constructor(message, exitCode, report) {
+        super(message, exitCode);
+        this.report = report;
+    }
+}
+/**
+ * Switches the same links on many hosts as one: first every host is prepared (connected,
+ * checked, locked, every new link made under its temporary name), at most `maxHosts` at once;
+ * only when all are ready are the renames sent to every host together. A host that fails to
+ * get ready leaves every host unchanged; a host that fails to switch has every host that did
+ * switched back.
+ */
+async function switchFleet(members, specs, maxHosts) {
+    const ready = [];
+    const failures = [];
+    await eachLimited(members, maxHosts, async (member) => {
+        let store;
+        try {
+            store = await member.open();
+            const started = Date.now();
+            await store.realDirs([member.options.cwd]);
+            const roundTripMs = Date.now() - started;
+            const prepared = await prepareSwitch(store, specs, member.options);
+            ready.push({ member, store, prepared, roundTripMs });
+        }
+        catch (error) {
+            failures.push({ member, error });
+            await store?.close().catch(() => undefined);
+        }
+    });
+    try {
+        if (failures.length > 0)
+            throw notReady(members, ready, failures);
+        return await switchReady(members, ready);
+    }
+    finally {
+        for (const { prepared, store } of ready) {
+            await prepared.release().catch(() => undefined);
+            await store.close().catch(() => undefined);
+        }
+    }
+}
+async function switchReady(members, ready) {
+    const started = performance.now();
+    const outcomes = await Promise.allSettled(ready.map(({ prepared }) => prepared.commit()));
+    // From the first rename sent to the last acknowledged, over the hosts that switched.
+    const times = outcomes.flatMap((outcome) => outcome.status === 'fulfilled' ? [outcome.value] : []);
+    const skewMs = times.length === 0
+        ? Math.round(performance.now() - started)
+        : Math.round(Math.max(...times.map((t) => t.ackedAt)) - Math.min(...times.map((t) => t.sentAt)));
+    const failed = outcomes.flatMap((outcome, index) => outcome.status === 'rejected'
+        ? [{ host: ready[index].member.host, error: outcome.reason }]
+        : []);
+    // A host whose guard saw a link missing was still switched: the fleet stays switched.
+    const switchFailed = failed.filter(({ error }) => !(error instanceof MissingLinkError));
+    const hosts = [];
+    for (const [index, item] of ready.entries()) {
+        const outcome = outcomes[index];
+        const report = {
+            host: item.member.host,
+            state: 'switched',
+            results: item.prepared.results,
+            notes: [],
+            roundTripMs: item.roundTripMs,
+        };
+        if (outcome.status === 'fulfilled') {
+            report.guard = outcome.value.guard;
+            report.notes = outcome.value.notes;
+            if (switchFailed.length > 0) {
+                const undone = await item.prepared.revert(`${describeHosts(switchFailed.map(({ host }) => host))} could not switch`);
+                report.state = undone.whole ? 'switched back' : 'unknown';
+                report.error = undone.message;
+            }
+        }
+        else if (!(outcome.reason instanceof MissingLinkError)) {
+            report.state = outcome.reason instanceof StoreLostError ? 'unknown' : 'switched back';
+            report.error = describeError(outcome.reason);
+        }
+        else {
+            report.error = describeError(outcome.reason);
+        }
+        hosts.push(report);
+    }
+    const report = { hosts: inOrder(members, hosts), skewMs };
+    if (switchFailed.length > 0) {
+        throw new FleetError(`the switch failed on ${describeHosts(switchFailed.map(({ host }) => host))}; ` +
+            `every host that had switched was switched back: ` +
+            switchFailed.map(({ host, error }) => `${host}: ${describeError(error)}`).join('; '), 1, report);
+    }
+    const missing = failed.filter(({ error }) => error instanceof MissingLinkError);
+    if (missing.length > 0) {
+        throw new FleetError(missing.map(({ host, error }) => `${host}: ${describeError(error)}`).join('; '), 3, report);
+    }
+    return report;
+}
+/** Nothing was renamed anywhere: a bad spec or target is exit 2, anything else exit 1. */
+function notReady(members, ready, failures) {
+    const usage = failures.some(({ error }) => error instanceof UsageError);
+    const hosts = [
+        ...ready.map(({ member, prepared, roundTripMs }) => ({
+            host: member.host,
+            state: 'unchanged',
+            results: prepared.results,
+            notes: [],
+            roundTripMs,
+        })),
+        ...failures.map(({ member, error }) => ({
+            host: member.host,
+            state: 'unchanged',
+            results: [],
+            notes: [],
+            error: describeError(error),
+        })),
+    ];
+    const said = failures.map(({ member, error }) => `${member.host}: ${describeError(error)}`);
+    return new FleetError(`${said.join('; ')}; no host was changed`, usage ? 2 : failures.some(({ error }) => error instanceof MissingLinkError) ? 3 : 1, { hosts: inOrder(members, hosts), skewMs: 0 });
+}
+function inOrder(members, hosts) {
+    const rank = new Map(members.map((member, index) => [member.host, index]));
+    return hosts.sort((a, b) => (rank.get(a.host) ?? 0) - (rank.get(b.host) ?? 0));
+}
+function describeHosts(hosts) {
+    return hosts.length === 1 ? hosts[0] : `${hosts.length} hosts (${hosts.join(', ')})`;
+}
+/** Runs `work` on every item, at most `limit` at once: one slow host holds up no other. */
+async function eachLimited(items, limit, work) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length)
+            await work(items[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 ;// CONCATENATED MODULE: ./lib/engine/report-text.js
 /** What happened to one link, in the words every front end uses. */
 function resultStatus(result, dryRun) {
@@ -32824,6 +33016,7 @@ function describeResult(result, dryRun) {
 
 ;// CONCATENATED MODULE: ./lib/engine/index.js
 /** The engine's public API: everything the front ends and the stores need, and nothing more. */
+
 
 
 
@@ -33610,6 +33803,18 @@ async function using(store, options, work) {
         await store.close();
     }
 }
+/** The hosts of a fleet, each opened over SFTP when its turn comes, with its own paths. */
+function fleetMembers(targets, specs, options) {
+    const hardLinks = specs.some((spec) => spec.type === 'hard');
+    return targets.map((target) => ({
+        host: `ssh://${target.destination}:${target.port}${target.path}`,
+        options: inside(target.path, options),
+        open: async () => {
+            const { SftpStore } = await __nccwpck_require__.e(/* import() */ 658).then(__nccwpck_require__.bind(__nccwpck_require__, 7658));
+            return SftpStore.open(target, { hardLinks });
+        },
+    }));
+}
 
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"0.1.0"};
@@ -34160,7 +34365,7 @@ function isFailure(outcome) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4623);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4132);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

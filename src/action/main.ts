@@ -3,7 +3,7 @@ import { describeResult, switchLinks } from '../engine/index.js';
 import type { LinkSpec, SwitchOptions, SwitchReport } from '../engine/index.js';
 import { withStopSignals } from '../platform/stop-signals.js';
 import { withStore } from '../transport/open-store.js';
-import type { Place } from '../transport/open-store.js';
+import type { OnePlace } from '../transport/open-store.js';
 import { switchInContainer } from './container.js';
 import { getSettings } from './inputs.js';
 import type { RemoteSettings } from './inputs.js';
@@ -41,7 +41,7 @@ function switchAnywhere(
   options: SwitchOptions,
   remote: RemoteSettings | undefined,
 ): Promise<SwitchReport> {
-  const work = (place: Place) =>
+  const work = (place: OnePlace) =>
     withStore(place, specs, options, (store, placed) => switchLinks(store, specs, placed));
   if (remote === undefined) return work({ kind: 'local' });
   if (remote.container) return switchInContainer(specs, options, remote);

@@ -65,7 +65,11 @@ export function parseCommandLine(
     order.findLast((name) => name === 'logical' || name === 'physical') === 'logical';
   const specs = readSpecs(values, positionals, remote ? cwd : base, logical);
   settings.specs =
-    place.kind === 'local' ? specs : specs.map((spec) => remoteLink(spec, place.target.path));
+    place.kind === 'local'
+      ? specs
+      : place.kind === 'fleet'
+        ? specs.map((spec) => relativeLink(spec))
+        : specs.map((spec) => remoteLink(spec, place.target.path));
   if (settings.specs.length === 0) throw new UsageError('no links given; see --help');
   if (values.expect !== undefined && settings.specs.length !== 1) {
     throw new UsageError('--expect takes exactly one link');
@@ -90,7 +94,7 @@ export function parseCommandLine(
 }
 
 function placeOf(values: Values, cwd: string): Place {
-  const sshOnly = ['ssh-port', 'identity', 'known-hosts', 'sshfs'] as const;
+  const sshOnly = ['ssh-port', 'identity', 'known-hosts', 'sshfs', 'max-hosts'] as const;
   if (values.ssh === undefined) {
     const stray = sshOnly.find((name) => values[name] !== undefined);
     if (stray) throw new UsageError(`--${stray} goes with --ssh`);
@@ -106,14 +110,28 @@ function placeOf(values: Values, cwd: string): Place {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new UsageError(`--ssh-port ${JSON.stringify(values['ssh-port'])} must be a port number`);
   }
-  const target = {
-    ...parseSshTarget(values.ssh),
-    port,
-    identity: readableFile(values.identity, '--identity', cwd),
-    knownHosts: readableFile(values['known-hosts'], '--known-hosts', cwd),
-    sshfsOptions: values['sshfs-option'] ?? [],
-  };
-  return { kind: values.sshfs ? 'sshfs' : 'sftp', target };
+  const identity = readableFile(values.identity, '--identity', cwd);
+  const knownHosts = readableFile(values['known-hosts'], '--known-hosts', cwd);
+  const targets = values.ssh.map((text) => {
+    const { port: own, ...where } = parseSshTarget(text);
+    return {
+      ...where,
+      port: own ?? port,
+      identity,
+      knownHosts,
+      sshfsOptions: values['sshfs-option'] ?? [],
+    };
+  });
+  if (targets.length === 1) return { kind: values.sshfs ? 'sshfs' : 'sftp', target: targets[0] };
+  if (values.sshfs)
+    throw new UsageError('--sshfs takes one --ssh: many hosts are switched over SFTP');
+  const maxHosts = Number(values['max-hosts'] ?? '16');
+  if (!Number.isInteger(maxHosts) || maxHosts < 1) {
+    throw new UsageError(
+      `--max-hosts ${JSON.stringify(values['max-hosts'])} must be a whole number, 1 or more`,
+    );
+  }
+  return { kind: 'fleet', targets, maxHosts };
 }
 
 function readableFile(file: string | undefined, option: string, cwd: string): string | undefined {
@@ -125,6 +143,14 @@ function readableFile(file: string | undefined, option: string, cwd: string): st
     throw new UsageError(`${option} ${absolute}: ${describeError(error)}`);
   }
   return absolute;
+}
+
+/** Each host reads LINKs from its own PATH: a LINK that names one host's path is refused. */
+function relativeLink(spec: LinkSpec): LinkSpec {
+  if (!path.posix.isAbsolute(spec.link)) return spec;
+  throw new UsageError(
+    `${spec.origin}: LINK ${JSON.stringify(spec.link)} must be relative with several --ssh: each host reads it from its own PATH`,
+  );
 }
 
 /** An absolute LINK names a path on the server: it must lie in the remote directory. */

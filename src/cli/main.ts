@@ -1,7 +1,15 @@
-import { AtomicLinkError, InterruptedError, describeResult, switchLinks } from '../engine/index.js';
-import type { SwitchReport } from '../engine/index.js';
+import {
+  AtomicLinkError,
+  FleetError,
+  InterruptedError,
+  UsageError,
+  describeResult,
+  switchFleet,
+  switchLinks,
+} from '../engine/index.js';
+import type { FleetReport, SwitchReport } from '../engine/index.js';
 import { exitCodeOf, withStopSignals } from '../platform/stop-signals.js';
-import { withStore } from '../transport/open-store.js';
+import { fleetMembers, withStore } from '../transport/open-store.js';
 import { parseCommandLine } from './args.js';
 import { nameBackups } from './backups.js';
 import { USAGE } from './usage.js';
@@ -22,6 +30,24 @@ export async function run(argv: string[]): Promise<number> {
     const onProgress = (done: number, total: number) =>
       process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`);
     const { place, specs, options, backup } = settings;
+    if (place.kind === 'fleet') {
+      if (backup !== undefined && backup.method !== 'simple') {
+        throw new UsageError('numbered backups take one --ssh: each host would number its own');
+      }
+      for (const spec of specs) spec.backup ??= backup?.suffix;
+      const report = await withStopSignals((signal) =>
+        switchFleet(
+          fleetMembers(place.targets, specs, { ...options, signal, onProgress }),
+          specs,
+          place.maxHosts,
+        ),
+      ).catch((error: unknown) => {
+        if (error instanceof FleetError) printFleet(error.report, settings.json, true);
+        throw error;
+      });
+      printFleet(report, settings.json, settings.verbose);
+      return 0;
+    }
     let stoppedBy: string | undefined;
     const report = await withStopSignals(async (signal) => {
       const done = await withStore(
@@ -67,4 +93,21 @@ function printReport(report: SwitchReport, verbose: boolean): void {
     const { lookups, missing } = report.guard;
     process.stderr.write(`atomic-link: guard made ${lookups} lookups, saw ${missing} missing\n`);
   }
+}
+
+/** A line per host (and per link with -v); with --json the whole report on stdout. */
+function printFleet(report: FleetReport, json: boolean, verbose: boolean): void {
+  if (json) {
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    return;
+  }
+  if (!verbose) return;
+  for (const host of report.hosts) {
+    const rtt = host.roundTripMs === undefined ? '' : `, round trip ${host.roundTripMs} ms`;
+    process.stderr.write(`atomic-link: ${host.host}: ${host.state}${rtt}\n`);
+    for (const result of host.results) {
+      process.stdout.write(`${host.host}: ${describeResult(result, false)}\n`);
+    }
+  }
+  process.stderr.write(`atomic-link: skew ${report.skewMs} ms\n`);
 }

@@ -196,8 +196,14 @@ export const OPTIONS = {
   },
   ssh: {
     value: 'USER@HOST:PATH',
+    multiple: true,
     group: 'remote',
-    help: 'switch links in PATH (absolute) on HOST, speaking SFTP; LINKs must stay inside PATH',
+    help: 'switch links in PATH (absolute) on HOST, speaking SFTP; LINKs must stay inside PATH. Also ssh://USER@HOST[:PORT]/PATH. Given again: many hosts switched as one (prepared everywhere, then switched everywhere)',
+  },
+  'max-hosts': {
+    value: 'N',
+    group: 'remote',
+    help: 'with several --ssh: prepare at most N hosts at once (default 16)',
   },
   'ssh-port': {
     value: 'N',

@@ -9,7 +9,7 @@ import {
 import { inspect, placeSpecs } from './plan.js';
 import type { Operation } from './plan.js';
 import { isFailure } from './port.js';
-import type { LinkStore, NewLink, Outcome, Rename } from './port.js';
+import type { LinkStore, NewLink, Outcome, Rename, Watch } from './port.js';
 import { probeDirectories } from './probe.js';
 import { sweepLeftovers, tempName } from './temp-names.js';
 import type { GuardReport, LinkResult, LinkSpec, SwitchOptions, SwitchReport } from './types.js';
@@ -35,16 +35,51 @@ export async function switchLinks(
   specs: LinkSpec[],
   options: SwitchOptions,
 ): Promise<SwitchReport> {
-  const placed = await placeSpecs(store, specs, options);
   if (options.dryRun) {
-    const operations = await inspect(store, placed, options);
+    const operations = await inspect(store, await placeSpecs(store, specs, options), options);
     return { results: operations.map(toResult), probed: [], dryRun: true, notes: [] };
   }
+  const prepared = await prepareSwitch(store, specs, options);
+  try {
+    const { guard, notes } = await prepared.commit();
+    return { results: prepared.results, guard, probed: prepared.probed, dryRun: false, notes };
+  } finally {
+    await prepared.release();
+  }
+}
+
+/**
+ * A batch made ready to switch: checked, locked, every new link made under its temporary name.
+ * Nothing a reader sees has changed yet. release() must follow on every way out.
+ */
+export interface PreparedSwitch {
+  results: LinkResult[];
+  probed: string[];
+  /**
+   * Renames every link into place, watched; throws with every link old or switched back (or
+   * an exit-3 error when the guard saw one missing, after the switch).
+   */
+  commit(): Promise<{ guard?: GuardReport; notes: string[]; sentAt: number; ackedAt: number }>;
+  /**
+   * Switches back what commit() switched, when the batch must be undone after all; `whole`
+   * says whether every link is as it was again, the message says how it went.
+   */
+  revert(cause: string): Promise<{ whole: boolean; message: string }>;
+  /** Removes the temporary names and the locks. */
+  release(): Promise<void>;
+}
+
+/** Everything before the first rename: place, lock, sweep, inspect, probe, make the new links. */
+export async function prepareSwitch(
+  store: LinkStore,
+  specs: LinkSpec[],
+  options: SwitchOptions,
+): Promise<PreparedSwitch> {
+  const placed = await placeSpecs(store, specs, options);
   const dirs = [...new Set(placed.map((item) => item.realDir))].sort();
   const timeoutMs = (options.lockTimeoutSeconds ?? 60) * 1000;
   const locks = options.lock === false ? undefined : await DirLocks.acquire(store, dirs, timeoutMs);
   const batch = new Batch(store, options, locks);
-  let report: SwitchReport | undefined;
   try {
     stopIfAsked(options, 'nothing was changed');
     if (locks) await sweepLeftovers(store, dirs, locks.files, timeoutMs);
@@ -56,15 +91,28 @@ export async function switchLinks(
       options,
     );
     stopIfAsked(options, 'nothing was changed');
-    const guard = await batch.run(pending);
-    const notes = await makeDurable(store, pending, options);
-    report = { results: operations.map(toResult), guard, probed, dryRun: false, notes };
-    return report;
-  } finally {
-    // A failure to clean up is said, never put in place of what happened to the links.
-    const cleanup = await batch.cleanUp();
-    if (cleanup) process.emitWarning(cleanup);
+    await batch.prepare(pending);
+    return {
+      results: operations.map(toResult),
+      probed,
+      commit: async () => {
+        const guard = await batch.commit();
+        const notes = await makeDurable(store, pending, options);
+        return { guard, notes, ...batch.renameTimes };
+      },
+      revert: (cause) => batch.revert(cause),
+      release: () => releaseBatch(batch),
+    };
+  } catch (error) {
+    await releaseBatch(batch);
+    throw error;
   }
+}
+
+/** A failure to clean up is said, never put in place of what happened to the links. */
+async function releaseBatch(batch: Batch): Promise<void> {
+  const cleanup = await batch.cleanUp();
+  if (cleanup) process.stderr.write(`${cleanup}\n`);
 }
 
 function stopIfAsked(options: SwitchOptions, state: string): void {
@@ -83,13 +131,19 @@ class Batch {
     private readonly locks: DirLocks | undefined,
   ) {}
 
-  /**
-   * Makes every new link under a temporary name, then renames them into place while the guard
-   * watches. Returns the guard's report; throws, with every link old or switched back, when
-   * the batch could not be done.
-   */
-  async run(pending: Operation[]): Promise<GuardReport | undefined> {
-    if (pending.length === 0) return undefined;
+  private pending: Operation[] = [];
+  private renames: Rename[] = [];
+  private watched: number[] = [];
+  private kept = new Map<number, string>();
+  private readonly done: number[] = [];
+  private rolledBackWhole = false;
+  private watch: Watch | undefined;
+  private sentAt = 0;
+  private ackedAt = 0;
+
+  /** Makes every new link under a temporary name; nothing a reader sees changes yet. */
+  async prepare(pending: Operation[]): Promise<void> {
+    this.pending = pending;
     const temp = pending.map((operation) => tempName(operation.realDir));
     // Files at a LINK (hard links, or regular files with --replace-files) keep a second name
     // until the batch is over, so that a rollback can rename them back.
@@ -104,28 +158,35 @@ class Batch {
         content: pending[index].path,
       })),
     ]);
-    const kept = new Map(keptFiles.map(({ index, keep }) => [index, keep]));
-
+    this.kept = new Map(keptFiles.map(({ index, keep }) => [index, keep]));
     // Links that exist now are the ones that must never be missing.
-    const watched: number[] = [];
-    const renames: Rename[] = pending.map((operation, index) => {
+    this.renames = pending.map((operation, index) => {
       const rename: Rename = { from: temp[index], to: operation.path };
-      if (operation.prior.kind !== 'none') rename.watchIndex = watched.push(index) - 1;
+      if (operation.prior.kind !== 'none') rename.watchIndex = this.watched.push(index) - 1;
       return rename;
     });
-    const watch =
-      this.options.guard === false || watched.length === 0
-        ? undefined
-        : await this.store.watch(watched.map((index) => pending[index].path));
-    const done: number[] = [];
-    let failure: AtomicLinkError | undefined;
-    try {
-      await this.renameAll(renames, done, pending);
-    } catch (error) {
-      failure = await this.rollback(pending, done, kept, error);
+    // Watching from now on, the guard is looking before the first rename, and its start-up
+    // is not part of the switch itself (for a fleet, not part of the skew).
+    if (this.options.guard !== false && this.watched.length > 0) {
+      this.watch = await this.store.watch(this.watched.map((index) => pending[index].path));
     }
-    // Hard links: a rename onto the same inode does nothing and leaves the temporary name.
-    const report = watch ? await watch.stop() : undefined;
+  }
+
+  /**
+   * Renames the new links into place while the guard watches. Returns the guard's report;
+   * throws, with every link old or switched back, when the batch could not be done.
+   */
+  async commit(): Promise<GuardReport | undefined> {
+    const { pending } = this;
+    let failure: AtomicLinkError | undefined;
+    this.sentAt = performance.now();
+    try {
+      await this.renameAll(this.renames, this.done, pending);
+    } catch (error) {
+      failure = await this.rollback(error);
+    }
+    this.ackedAt = performance.now();
+    const report = await this.stopWatching();
     if (report && report.missing > 0) throw missingError(report, pending, failure);
     if (failure) throw failure;
     if (report?.blind) {
@@ -135,6 +196,23 @@ class Batch {
       );
     }
     return report;
+  }
+
+  /** When the first rename was sent and the last acknowledged, on performance.now()'s clock. */
+  get renameTimes(): { sentAt: number; ackedAt: number } {
+    return { sentAt: this.sentAt, ackedAt: this.ackedAt };
+  }
+
+  private async stopWatching(): Promise<GuardReport | undefined> {
+    const watch = this.watch;
+    this.watch = undefined;
+    return watch?.stop();
+  }
+
+  /** Switches back a batch commit() switched whole, for a cause outside it. */
+  async revert(cause: string): Promise<{ whole: boolean; message: string }> {
+    const error = await this.rollback(new UpdateError(cause));
+    return { whole: this.rolledBackWhole, message: error.message };
   }
 
   /** Creates every temporary link; if any cannot be made, nothing has been switched yet. */
@@ -205,12 +283,9 @@ class Batch {
    * Puts each switched link back as it was, each again in one rename. Returns the error to
    * report: the cause, and the truth about every link that could not be put back.
    */
-  private async rollback(
-    pending: Operation[],
-    done: number[],
-    kept: Map<number, string>,
-    cause: unknown,
-  ): Promise<AtomicLinkError> {
+  private async rollback(cause: unknown): Promise<AtomicLinkError> {
+    const { pending, done, kept } = this;
+    this.rolledBackWhole = true;
     const why = cause instanceof Error ? cause.message : String(cause);
     if (done.length === 0) return wrap(cause, `${why}; no link was changed`);
     const back: { index: number; rename?: Rename; link?: NewLink }[] = done.map((index) => {
@@ -256,6 +331,7 @@ class Batch {
       for (const item of back)
         if (!failed.has(item.index)) failed.set(item.index, `unknown: ${describeError(error)}`);
     }
+    this.rolledBackWhole = failed.size === 0;
     if (failed.size === 0) {
       const count = done.length === 1 ? 'the link' : `the ${done.length} links`;
       return wrap(cause, `${why}; switched back ${count} already switched`);
@@ -276,6 +352,7 @@ class Batch {
   /** Removes every temporary name still there, and the locks; returns what failed, if anything. */
   async cleanUp(): Promise<string | undefined> {
     const problems: string[] = [];
+    await this.stopWatching().catch(() => undefined);
     try {
       const temps = [...this.temps];
       const removed = await this.store.remove(temps);

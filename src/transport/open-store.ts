@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { LinkSpec, LinkStore, SwitchOptions } from '../engine/index.js';
+import type { FleetMember, LinkSpec, LinkStore, SwitchOptions } from '../engine/index.js';
 import { withRemoteMount } from './sshfs-mount.js';
 import { LocalStore } from './local/local-store.js';
 import type { SshTarget } from './ssh-target.js';
@@ -9,7 +9,12 @@ import type { SshTarget } from './ssh-target.js';
  * or a server mounted with sshfs for the run.
  */
 export type Place =
-  { kind: 'local' } | { kind: 'sftp'; target: SshTarget } | { kind: 'sshfs'; target: SshTarget };
+  | { kind: 'local' }
+  | { kind: 'sftp'; target: SshTarget }
+  | { kind: 'sshfs'; target: SshTarget }
+  | { kind: 'fleet'; targets: SshTarget[]; maxHosts: number };
+
+export type OnePlace = Exclude<Place, { kind: 'fleet' }>;
 
 /**
  * Opens the store for `place`, runs `work` on it with the options made right for it (remote
@@ -17,7 +22,7 @@ export type Place =
  * out. The SFTP store, and ssh2 with it, is loaded only when asked for.
  */
 export async function withStore<T>(
-  place: Place,
+  place: OnePlace,
   specs: LinkSpec[],
   options: SwitchOptions,
   work: (store: LinkStore, options: SwitchOptions) => Promise<T>,
@@ -49,4 +54,21 @@ async function using<T>(
   } finally {
     await store.close();
   }
+}
+
+/** The hosts of a fleet, each opened over SFTP when its turn comes, with its own paths. */
+export function fleetMembers(
+  targets: SshTarget[],
+  specs: LinkSpec[],
+  options: SwitchOptions,
+): FleetMember[] {
+  const hardLinks = specs.some((spec) => spec.type === 'hard');
+  return targets.map((target) => ({
+    host: `ssh://${target.destination}:${target.port}${target.path}`,
+    options: inside(target.path, options),
+    open: async () => {
+      const { SftpStore } = await import('./sftp/sftp-store.js');
+      return SftpStore.open(target, { hardLinks });
+    },
+  }));
 }
