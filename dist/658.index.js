@@ -179,6 +179,9 @@ async function connect(target) {
     scope.__dirname ??= external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
     const { Client } = (await __webpack_require__.e(/* import() */ 472).then(__webpack_require__.t.bind(__webpack_require__, 5472, 19))).default;
     const client = new Client();
+    // ssh2 may emit more than one error (a failed handshake, then the socket): each is reported
+    // where it is awaited; an unheard one must not end the process.
+    client.on('error', () => undefined);
     let hostKeyProblem;
     const config = {
         host,
@@ -212,8 +215,6 @@ async function connect(target) {
         const reason = hostKeyProblem ?? error.message;
         throw new errors/* UpdateError */.mp(`cannot connect to ${where} (port ${target.port}): ${reason}; nothing was changed`);
     });
-    // A later error is a lost connection, which `lost` reports.
-    client.on('error', () => undefined);
     const lost = new Promise((_, reject) => {
         const gone = () => reject(new Error('the connection was lost'));
         client.once('close', gone);

@@ -53,6 +53,9 @@ export async function connect(target: SshTarget): Promise<SshSession> {
   scope.__dirname ??= path.dirname(fileURLToPath(import.meta.url));
   const { Client } = (await import('ssh2')).default;
   const client = new Client();
+  // ssh2 may emit more than one error (a failed handshake, then the socket): each is reported
+  // where it is awaited; an unheard one must not end the process.
+  client.on('error', () => undefined);
   let hostKeyProblem: string | undefined;
   const config: ConnectConfig = {
     host,
@@ -87,8 +90,6 @@ export async function connect(target: SshTarget): Promise<SshSession> {
       `cannot connect to ${where} (port ${target.port}): ${reason}; nothing was changed`,
     );
   });
-  // A later error is a lost connection, which `lost` reports.
-  client.on('error', () => undefined);
   const lost = new Promise<never>((_, reject) => {
     const gone = () => reject(new Error('the connection was lost'));
     client.once('close', gone);

@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { startDelayProxy } from './helpers/delay-proxy.js';
+import type { DelayProxy } from './helpers/delay-proxy.js';
+import { makeServerTree, startSshd } from './helpers/ssh-server.js';
+import type { SshServer } from './helpers/ssh-server.js';
+import { leftovers, startCli } from './helpers/tree.js';
+
+let server: SshServer;
+let plainServer: SshServer;
+const proxies: DelayProxy[] = [];
+
+beforeAll(async () => {
+  server = await startSshd();
+  plainServer = await startSshd({ posixRename: false });
+});
+afterAll(async () => {
+  for (const proxy of proxies) await proxy.close();
+  server.stop();
+  plainServer.stop();
+});
+
+/** `count` hosts: directories of one real sshd, each reached through its own delaying proxy. */
+async function fleet(delaysMs: number[]): Promise<{ dirs: string[]; args: string[] }> {
+  const dirs: string[] = [];
+  const args: string[] = [];
+  for (const [index, delayMs] of delaysMs.entries()) {
+    const dir = path.join(server.root, `host${index}`);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    makeServerTree(dir);
+    dirs.push(dir);
+    const proxy = await startDelayProxy({ targetPort: server.port, delayMs });
+    proxies.push(proxy);
+    const via = server.argsVia(proxy.port);
+    // --identity and --known-hosts apply to all hosts: one known_hosts naming every proxy.
+    fs.appendFileSync(knownHosts(), fs.readFileSync(via[via.indexOf('--known-hosts') + 1]));
+    args.push('--ssh', `ssh://root@127.0.0.1:${proxy.port}${dir}`);
+  }
+  return { dirs, args: [...args, '--identity', server.identity, '--known-hosts', knownHosts()] };
+}
+
+const knownHosts = () => path.join(path.dirname(server.identity), 'known_hosts_fleet');
+const current = (dir: string) => fs.readlinkSync(path.join(dir, 'current'));
+
+describe('many hosts switched as one', () => {
+  test('hosts of different latencies are prepared, then switched together; skew and round trips reported', async () => {
+    const { dirs, args } = await fleet([0, 5, 10, 20]);
+    // Started asynchronously, so that the proxies in this process keep forwarding.
+    const run = await startCli([...args, '--json', 'current -> releases/v2'], '/');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.hosts).toHaveLength(4);
+    for (const [index, host] of report.hosts.entries()) {
+      expect(host.host).toContain(dirs[index]);
+      expect(host.state).toBe('switched');
+      expect(host.results[0]).toMatchObject({ link: 'current', previous: 'releases/v1' });
+      expect(host.guard.missing).toBe(0);
+      expect(host.roundTripMs).toBeGreaterThanOrEqual(0);
+    }
+    // 20 ms round trips at most: the renames on every host land within a few of them.
+    expect(report.skewMs).toBeLessThan(200);
+    for (const dir of dirs) {
+      expect(current(dir)).toBe('releases/v2');
+      expect(leftovers(dir)).toEqual([]);
+    }
+  });
+
+  test('one host without posix-rename, or missing a target: no host changes', async () => {
+    const { dirs, args } = await fleet([0, 5]);
+    fs.rmSync(path.join(plainServer.root), { recursive: true, force: true });
+    fs.mkdirSync(plainServer.root);
+    makeServerTree(plainServer.root);
+    fs.appendFileSync(knownHosts(), fs.readFileSync(plainServer.knownHosts));
+    // --identity applies to every host: the other server takes the same key.
+    const authorized = path.join(path.dirname(plainServer.identity), 'authorized_keys');
+    fs.appendFileSync(authorized, fs.readFileSync(`${server.identity}.pub`));
+    const plain = `ssh://root@127.0.0.1:${plainServer.port}${plainServer.root}`;
+    const nonAtomic = await startCli([...args, '--ssh', plain, 'current -> releases/v2'], '/');
+    expect(nonAtomic.stderr).toContain(`${plain}: `);
+    expect(nonAtomic.stderr).toContain('lacks posix-rename@openssh.com');
+    expect(nonAtomic.stderr).toContain('no host was changed');
+    expect(nonAtomic.status).toBe(1);
+
+    fs.rmSync(path.join(dirs[1], 'releases', 'v3'), { recursive: true });
+    const missing = await startCli([...args, 'current -> releases/v3'], '/');
+    expect(missing.stderr).toMatch(
+      new RegExp(`${dirs[1]}: .*TARGET "releases/v3".*does not exist`),
+    );
+    expect(missing.status).toBe(2);
+    for (const dir of [...dirs, plainServer.root]) {
+      expect(current(dir)).toBe('releases/v1');
+      expect(leftovers(dir)).toEqual([]);
+    }
+  });
+
+  test("one host's connection cut between the phases: every host ends with its old links, and a re-run finishes clean", async () => {
+    // The last host is slow to get ready, so the first is ready, waiting, when it is cut off.
+    const { dirs, args } = await fleet([5, 5, 150]);
+    const victim = proxies.at(-3) as DelayProxy;
+    const run = startCli([...args, 'current -> releases/v2'], '/');
+    const deadline = Date.now() + 20000;
+    while (!fs.readdirSync(dirs[0]).some((name) => name.startsWith('.atomic-link-tmp-'))) {
+      if (Date.now() > deadline) throw new Error('the first host never got ready');
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    victim.cut();
+    const result = await run;
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(dirs[0]);
+    for (const dir of dirs) expect(current(dir)).toBe('releases/v1');
+    // The cut host keeps the lock and the temporary link of the run; the next run clears them.
+    expect(leftovers(dirs[0]).length).toBeGreaterThan(0);
+    const again = await startCli([...args, 'current -> releases/v2'], '/');
+    expect(again.stderr).toBe('');
+    expect(again.status).toBe(0);
+    for (const dir of dirs) {
+      expect(current(dir)).toBe('releases/v2');
+      expect(leftovers(dir)).toEqual([]);
+    }
+  });
+
+  test('--max-hosts bounds the hosts prepared at once; bad fleet usage is exit 2', async () => {
+    const { dirs, args } = await fleet([0, 0, 0]);
+    const run = await startCli([...args, '--max-hosts', '1', 'current -> releases/v3'], '/');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    for (const dir of dirs) expect(current(dir)).toBe('releases/v3');
+    for (const [extra, says] of [
+      [['--max-hosts', '0'], '--max-hosts "0"'],
+      [['--sshfs'], '--sshfs takes one --ssh'],
+      [[], 'must be relative with several --ssh'],
+    ] as const) {
+      const link = says.includes('relative') ? `${dirs[0]}/current` : 'current';
+      const bad = await startCli([...args, ...extra, `${link} -> releases/v2`], '/');
+      expect(bad.stderr).toContain(says);
+      expect(bad.status).toBe(2);
+    }
+  });
+});
