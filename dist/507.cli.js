@@ -336,7 +336,6 @@ class SftpGuard {
 
 const POSIX_RENAME = 'posix-rename@openssh.com';
 const HARDLINK = 'hardlink@openssh.com';
-const LSETSTAT = 'lsetstat@openssh.com';
 /** READDIR requests sent at once on one handle: up to ~100 names come back per request. */
 const READDIRS_IN_FLIGHT = 16;
 /** SFTP status codes as errno names, so that the engine reads them as it reads local errors. */
@@ -437,15 +436,6 @@ class SftpStore {
     }
     remove(paths) {
         return this.batch(paths, (file) => this.call('unlink', (cb) => this.sftp.unlink(file, cb)));
-    }
-    touch(paths) {
-        const now = Math.floor(Date.now() / 1000);
-        return this.batch(paths, async (file) => {
-            if (!this.session.extensions.has(LSETSTAT)) {
-                throw failure('ENOTSUP', 'lsetstat', `the server lacks ${LSETSTAT}`);
-            }
-            await this.call('lsetstat', (cb) => this.sftp.ext_openssh_lsetstat(file, { atime: now, mtime: now }, cb));
-        });
     }
     /** Opens each directory, then asks for many pages of names at once on its handle. */
     list(dirs) {

@@ -229,7 +229,86 @@ function isGone(other) {
 var errors = __nccwpck_require__(4899);
 // EXTERNAL MODULE: ./lib/engine/port.js
 var port = __nccwpck_require__(4799);
+;// CONCATENATED MODULE: ./lib/engine/temp-names.js
+
+
+
+/**
+ * Temporary names: the prefix, the instance and pid of the run that made them (so a later run
+ * can tell a dead run's leftovers from a live one's), and a random part drawn for each name,
+ * so that nobody can plant the next name in advance.
+ *
+ * They live in the links' own directory, not in a private 0700 subdirectory (google/renameio's
+ * scheme), and that is as safe: the race raised against "create under a temporary name, then
+ * rename" is someone replacing the temporary link before the rename, and only someone allowed
+ * to remove or rename entries of this directory can, who could replace the destination itself
+ * just as well; in a sticky directory nobody but us, the directory's owner and root can touch
+ * our entry at all. A planted name is never adopted: the create is exclusive. And it costs
+ * nothing more than the rename itself: no directory to make and remove per run (two more round
+ * trips remotely), and every rename stays inside one directory.
+ */
+const TEMP_PREFIX = '.atomic-link-tmp-';
+const RUN_PART = `${TEMP_PREFIX}${ME.instance}-${ME.pid}-`;
+const LEFTOVER = /^\.atomic-link-tmp-([0-9a-f]{12})-(\d+)-[0-9a-f]{16}$/;
+let pool = Buffer.alloc(0);
+let used = 0;
+/** A fresh temporary name in `dir`. */
+function tempName(dir) {
+    // One random draw per 512 names: drawing per name costs more than the symlink it names.
+    if (used === pool.length) {
+        pool = (0,external_node_crypto_.randomBytes)(8 * 512);
+        used = 0;
+    }
+    const random = pool.toString('hex', used, used + 8);
+    used += 8;
+    return `${dir === '/' ? '' : dir}/${RUN_PART}${random}`;
+}
+/** True for a name of ours (a temporary name, or the lock), which no LINK may take. */
+function isReservedName(name) {
+    return name.startsWith(TEMP_PREFIX) || name.startsWith('.atomic-link.lock');
+}
+/**
+ * Removes the temporary names that dead runs left in `dirs`: those of a run provably gone, or
+ * older than `maxAgeMs`. Call it holding the directories' locks (`locks[i]` is the lock file of
+ * `dirs[i]`), so that no live locked run's names can be taken; the lock, just made, tells the
+ * store's own time, so ages are right even when the store's clock is not ours. Only links and
+ * files with exactly our pattern are unlinked; nothing is removed recursively or followed.
+ */
+async function sweepLeftovers(store, dirs, locks, maxAgeMs) {
+    const listings = await store.list(dirs);
+    const candidates = [];
+    listings.forEach((names, dir) => {
+        if ((0,port/* isFailure */.N)(names))
+            return;
+        for (const name of names) {
+            if (name.startsWith(TEMP_PREFIX) && LEFTOVER.test(name)) {
+                candidates.push({ file: `${dirs[dir] === '/' ? '' : dirs[dir]}/${name}`, dir });
+            }
+        }
+    });
+    if (candidates.length === 0)
+        return;
+    const entries = await store.inspect([...locks, ...candidates.map(({ file }) => file)], {
+        times: true,
+    });
+    const doomed = candidates
+        .filter(({ file, dir }, index) => isLeftover(file, entries[locks.length + index], entries[dir], maxAgeMs))
+        .map(({ file }) => file);
+    if (doomed.length > 0)
+        await store.remove(doomed);
+}
+function isLeftover(file, entry, lock, maxAgeMs) {
+    if ((0,port/* isFailure */.N)(entry) || (entry.kind !== 'symlink' && entry.kind !== 'file'))
+        return false;
+    const [, instance, pid] = LEFTOVER.exec(file.slice(file.lastIndexOf('/') + 1)) ?? [];
+    if (isGone({ instance, pid: Number(pid) }))
+        return true;
+    const now = !(0,port/* isFailure */.N)(lock) && lock.kind === 'symlink' ? lock.mtimeMs : undefined;
+    return now !== undefined && entry.mtimeMs !== undefined && now - entry.mtimeMs > maxAgeMs;
+}
+
 ;// CONCATENATED MODULE: ./lib/engine/dir-lock.js
+
 
 
 
@@ -325,22 +404,27 @@ class DirLocks {
     /**
      * Tells waiting runs that the holder is alive, and makes sure the locks are still ours: a
      * lock removed or taken over means another run may be working here, so the batch must stop.
+     * A fresh lock with the same holder is renamed over the old one: that renews its mtime on
+     * every store (a symlink's own times cannot be set through sshfs). Only a breaker that saw
+     * the lock unchanged for the whole timeout could have taken it meanwhile.
      */
     async refresh() {
         this.lastRefresh = Date.now();
-        const [touched, entries] = await Promise.all([
-            this.store.touch(this.files),
-            this.store.inspect(this.files),
-        ]);
+        const entries = await this.store.inspect(this.files);
         this.files.forEach((file, index) => {
             const entry = entries[index];
-            if (!(0,port/* isFailure */.N)(entry) && entry.kind === 'symlink' && entry.text === this.text) {
-                if (!(0,port/* isFailure */.N)(touched[index]))
-                    return;
-                throw new errors/* UpdateError */.mp(`cannot refresh the lock ${where(this.store, file)}: ${(0,errors/* describeError */.Uc)(touched[index])}`);
+            if ((0,port/* isFailure */.N)(entry) || entry.kind !== 'symlink' || entry.text !== this.text) {
+                throw new errors/* UpdateError */.mp(`the lock ${where(this.store, file)} is no longer ours (${lostHow(entry)})`);
             }
-            throw new errors/* UpdateError */.mp(`the lock ${where(this.store, file)} is no longer ours (${lostHow(entry)})`);
         });
+        const fresh = this.files.map((file) => tempName(file.slice(0, file.lastIndexOf('/')) || '/'));
+        const made = await this.store.create(fresh.map((path) => ({ path, type: 'symbolic', content: this.text })));
+        const renamed = await this.store.rename(fresh.flatMap((from, index) => (0,port/* isFailure */.N)(made[index]) ? [] : [{ from, to: this.files[index] }]));
+        const failed = [...made, ...renamed].find(port/* isFailure */.N);
+        if (failed) {
+            await this.store.remove(fresh);
+            throw new errors/* UpdateError */.mp(`cannot refresh the lock in ${where(this.store, this.files[0])}: ${(0,errors/* describeError */.Uc)(failed)}`);
+        }
     }
     /** Removes the locks that are still ours; never another run's. */
     async release() {
@@ -576,84 +660,6 @@ function typeField(record, origin) {
 /** Quotes a name for a message so that spaces and control characters stay visible. */
 function quote(text) {
     return JSON.stringify(text);
-}
-
-;// CONCATENATED MODULE: ./lib/engine/temp-names.js
-
-
-
-/**
- * Temporary names: the prefix, the instance and pid of the run that made them (so a later run
- * can tell a dead run's leftovers from a live one's), and a random part drawn for each name,
- * so that nobody can plant the next name in advance.
- *
- * They live in the links' own directory, not in a private 0700 subdirectory (google/renameio's
- * scheme), and that is as safe: the race raised against "create under a temporary name, then
- * rename" is someone replacing the temporary link before the rename, and only someone allowed
- * to remove or rename entries of this directory can, who could replace the destination itself
- * just as well; in a sticky directory nobody but us, the directory's owner and root can touch
- * our entry at all. A planted name is never adopted: the create is exclusive. And it costs
- * nothing more than the rename itself: no directory to make and remove per run (two more round
- * trips remotely), and every rename stays inside one directory.
- */
-const TEMP_PREFIX = '.atomic-link-tmp-';
-const RUN_PART = `${TEMP_PREFIX}${ME.instance}-${ME.pid}-`;
-const LEFTOVER = /^\.atomic-link-tmp-([0-9a-f]{12})-(\d+)-[0-9a-f]{16}$/;
-let pool = Buffer.alloc(0);
-let used = 0;
-/** A fresh temporary name in `dir`. */
-function tempName(dir) {
-    // One random draw per 512 names: drawing per name costs more than the symlink it names.
-    if (used === pool.length) {
-        pool = (0,external_node_crypto_.randomBytes)(8 * 512);
-        used = 0;
-    }
-    const random = pool.toString('hex', used, used + 8);
-    used += 8;
-    return `${dir === '/' ? '' : dir}/${RUN_PART}${random}`;
-}
-/** True for a name of ours (a temporary name, or the lock), which no LINK may take. */
-function isReservedName(name) {
-    return name.startsWith(TEMP_PREFIX) || name.startsWith('.atomic-link.lock');
-}
-/**
- * Removes the temporary names that dead runs left in `dirs`: those of a run provably gone, or
- * older than `maxAgeMs`. Call it holding the directories' locks (`locks[i]` is the lock file of
- * `dirs[i]`), so that no live locked run's names can be taken; the lock, just made, tells the
- * store's own time, so ages are right even when the store's clock is not ours. Only links and
- * files with exactly our pattern are unlinked; nothing is removed recursively or followed.
- */
-async function sweepLeftovers(store, dirs, locks, maxAgeMs) {
-    const listings = await store.list(dirs);
-    const candidates = [];
-    listings.forEach((names, dir) => {
-        if ((0,port/* isFailure */.N)(names))
-            return;
-        for (const name of names) {
-            if (name.startsWith(TEMP_PREFIX) && LEFTOVER.test(name)) {
-                candidates.push({ file: `${dirs[dir] === '/' ? '' : dirs[dir]}/${name}`, dir });
-            }
-        }
-    });
-    if (candidates.length === 0)
-        return;
-    const entries = await store.inspect([...locks, ...candidates.map(({ file }) => file)], {
-        times: true,
-    });
-    const doomed = candidates
-        .filter(({ file, dir }, index) => isLeftover(file, entries[locks.length + index], entries[dir], maxAgeMs))
-        .map(({ file }) => file);
-    if (doomed.length > 0)
-        await store.remove(doomed);
-}
-function isLeftover(file, entry, lock, maxAgeMs) {
-    if ((0,port/* isFailure */.N)(entry) || (entry.kind !== 'symlink' && entry.kind !== 'file'))
-        return false;
-    const [, instance, pid] = LEFTOVER.exec(file.slice(file.lastIndexOf('/') + 1)) ?? [];
-    if (isGone({ instance, pid: Number(pid) }))
-        return true;
-    const now = !(0,port/* isFailure */.N)(lock) && lock.kind === 'symlink' ? lock.mtimeMs : undefined;
-    return now !== undefined && entry.mtimeMs !== undefined && now - entry.mtimeMs > maxAgeMs;
 }
 
 ;// CONCATENATED MODULE: ./lib/engine/plan.js
@@ -2130,10 +2136,6 @@ class LocalStore {
     async remove(paths) {
         this.checkStillThere(paths);
         return paths.map((file) => attempt(() => external_node_fs_.unlinkSync(file)));
-    }
-    async touch(paths) {
-        const now = new Date();
-        return paths.map((file) => attempt(() => external_node_fs_.lutimesSync(file, now, now)));
     }
     async list(dirs) {
         return dirs.map((dir) => attempt(() => external_node_fs_.readdirSync(dir)));

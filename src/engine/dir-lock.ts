@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ME, isGone } from '../platform/identity.js';
 import { UpdateError, describeError } from './errors.js';
 import { isFailure } from './port.js';
+import { tempName } from './temp-names.js';
 import type { Entry, LinkStore, Outcome } from './port.js';
 
 export const LOCK_NAME = '.atomic-link.lock';
@@ -110,25 +111,37 @@ export class DirLocks {
   /**
    * Tells waiting runs that the holder is alive, and makes sure the locks are still ours: a
    * lock removed or taken over means another run may be working here, so the batch must stop.
+   * A fresh lock with the same holder is renamed over the old one: that renews its mtime on
+   * every store (a symlink's own times cannot be set through sshfs). Only a breaker that saw
+   * the lock unchanged for the whole timeout could have taken it meanwhile.
    */
   async refresh(): Promise<void> {
     this.lastRefresh = Date.now();
-    const [touched, entries] = await Promise.all([
-      this.store.touch(this.files),
-      this.store.inspect(this.files),
-    ]);
+    const entries = await this.store.inspect(this.files);
     this.files.forEach((file, index) => {
       const entry = entries[index];
-      if (!isFailure(entry) && entry.kind === 'symlink' && entry.text === this.text) {
-        if (!isFailure(touched[index])) return;
+      if (isFailure(entry) || entry.kind !== 'symlink' || entry.text !== this.text) {
         throw new UpdateError(
-          `cannot refresh the lock ${where(this.store, file)}: ${describeError(touched[index])}`,
+          `the lock ${where(this.store, file)} is no longer ours (${lostHow(entry)})`,
         );
       }
-      throw new UpdateError(
-        `the lock ${where(this.store, file)} is no longer ours (${lostHow(entry)})`,
-      );
     });
+    const fresh = this.files.map((file) => tempName(file.slice(0, file.lastIndexOf('/')) || '/'));
+    const made = await this.store.create(
+      fresh.map((path) => ({ path, type: 'symbolic', content: this.text })),
+    );
+    const renamed = await this.store.rename(
+      fresh.flatMap((from, index) =>
+        isFailure(made[index]) ? [] : [{ from, to: this.files[index] }],
+      ),
+    );
+    const failed = [...made, ...renamed].find(isFailure);
+    if (failed) {
+      await this.store.remove(fresh);
+      throw new UpdateError(
+        `cannot refresh the lock in ${where(this.store, this.files[0])}: ${describeError(failed)}`,
+      );
+    }
   }
 
   /** Removes the locks that are still ours; never another run's. */

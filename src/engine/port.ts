@@ -43,8 +43,6 @@ export interface LinkStore {
   rename(renames: Rename[]): Promise<Outcome<void>[]>;
   /** Unlinks each path: never recursive, never following a link. */
   remove(paths: string[]): Promise<Outcome<void>[]>;
-  /** Sets each path's mtime to now, not following a symlink there (a lock's heartbeat). */
-  touch(paths: string[]): Promise<Outcome<void>[]>;
   /** The names in each directory. */
   list(dirs: string[]): Promise<Outcome<string[]>[]>;
   /** Makes each directory's entries durable, where the store can. */

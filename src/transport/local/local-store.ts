@@ -113,11 +113,6 @@ export class LocalStore implements LinkStore {
     return paths.map((file) => attempt(() => fs.unlinkSync(file)));
   }
 
-  async touch(paths: string[]): Promise<Outcome<void>[]> {
-    const now = new Date();
-    return paths.map((file) => attempt(() => fs.lutimesSync(file, now, now)));
-  }
-
   async list(dirs: string[]): Promise<Outcome<string[]>[]> {
     return dirs.map((dir) => attempt(() => fs.readdirSync(dir)));
   }

@@ -19,7 +19,6 @@ import { SftpGuard } from './sftp-guard.js';
 
 const POSIX_RENAME = 'posix-rename@openssh.com';
 const HARDLINK = 'hardlink@openssh.com';
-const LSETSTAT = 'lsetstat@openssh.com';
 /** READDIR requests sent at once on one handle: up to ~100 names come back per request. */
 const READDIRS_IN_FLIGHT = 16;
 
@@ -136,18 +135,6 @@ export class SftpStore implements LinkStore {
     return this.batch(paths, (file) =>
       this.call<void>('unlink', (cb) => this.sftp.unlink(file, cb)),
     );
-  }
-
-  touch(paths: string[]): Promise<Outcome<void>[]> {
-    const now = Math.floor(Date.now() / 1000);
-    return this.batch(paths, async (file) => {
-      if (!this.session.extensions.has(LSETSTAT)) {
-        throw failure('ENOTSUP', 'lsetstat', `the server lacks ${LSETSTAT}`);
-      }
-      await this.call<void>('lsetstat', (cb) =>
-        this.sftp.ext_openssh_lsetstat(file, { atime: now, mtime: now }, cb),
-      );
-    });
   }
 
   /** Opens each directory, then asks for many pages of names at once on its handle. */
