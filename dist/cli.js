@@ -383,6 +383,11 @@ class DirLocks {
                     throw new errors/* UpdateError */.mp(`${where(store, file)} is a ${entry.kind}, not a lock of atomic-link's (a symlink ` +
                         `naming its holder); remove it if no other tool uses that name`);
                 }
+                const holder = parseHolder(entry.text);
+                if (holder?.instance === ME.instance && holder.pid === ME.pid) {
+                    throw new errors/* UpdateError */.mp(`${where(store, file)} is held by this very run: two of its hosts or directories ` +
+                        `are one (a shared volume?)`);
+                }
                 if (isStale(store, file, entry, seen, timeoutMs)) {
                     await breakLock(store, file, entry);
                     seen.delete(file);

@@ -31816,6 +31816,11 @@ class DirLocks {
                     throw new errors/* UpdateError */.mp(`${where(store, file)} is a ${entry.kind}, not a lock of atomic-link's (a symlink ` +
                         `naming its holder); remove it if no other tool uses that name`);
                 }
+                const holder = parseHolder(entry.text);
+                if (holder?.instance === ME.instance && holder.pid === ME.pid) {
+                    throw new errors/* UpdateError */.mp(`${where(store, file)} is held by this very run: two of its hosts or directories ` +
+                        `are one (a shared volume?)`);
+                }
                 if (isStale(store, file, entry, seen, timeoutMs)) {
                     await breakLock(store, file, entry);
                     seen.delete(file);
@@ -32516,7 +32521,7 @@ async function switchLinks(store, specs, options) {
         const operations = await inspect(store, await placeSpecs(store, specs, options), options);
         return { results: operations.map(toResult), probed: [], dryRun: true, notes: [] };
     }
-    const prepared = await switch_links_prepareSwitch(store, specs, options);
+    const prepared = await prepareSwitch(store, specs, options);
     try {
         const { guard, notes } = await prepared.commit();
         return { results: prepared.results, guard, probed: prepared.probed, dryRun: false, notes };
@@ -32526,7 +32531,7 @@ async function switchLinks(store, specs, options) {
     }
 }
 /** Everything before the first rename: place, lock, sweep, inspect, probe, make the new links. */
-async function switch_links_prepareSwitch(store, specs, options) {
+async function prepareSwitch(store, specs, options) {
     const placed = await placeSpecs(store, specs, options);
     const dirs = [...new Set(placed.map((item) => item.realDir))].sort();
     const timeoutMs = (options.lockTimeoutSeconds ?? 60) * 1000;
@@ -32925,7 +32930,7 @@ async function switchReady(members, ready) {
         ? [{ host: ready[index].member.host, error: outcome.reason }]
         : []);
     // A host whose guard saw a link missing was still switched: the fleet stays switched.
-    const switchFailed = failed.filter(({ error }) => !(error instanceof MissingLinkError));
+    const switchFailed = failed.filter(({ error }) => !(error instanceof errors/* MissingLinkError */.dP));
     const hosts = [];
     for (const [index, item] of ready.entries()) {
         const outcome = outcomes[index];
@@ -32945,12 +32950,12 @@ async function switchReady(members, ready) {
                 report.error = undone.message;
             }
         }
-        else if (!(outcome.reason instanceof MissingLinkError)) {
-            report.state = outcome.reason instanceof StoreLostError ? 'unknown' : 'switched back';
-            report.error = describeError(outcome.reason);
+        else if (!(outcome.reason instanceof errors/* MissingLinkError */.dP)) {
+            report.state = outcome.reason instanceof errors/* StoreLostError */.U8 ? 'unknown' : 'switched back';
+            report.error = (0,errors/* describeError */.Uc)(outcome.reason);
         }
         else {
-            report.error = describeError(outcome.reason);
+            report.error = (0,errors/* describeError */.Uc)(outcome.reason);
         }
         hosts.push(report);
     }
@@ -32958,17 +32963,17 @@ async function switchReady(members, ready) {
     if (switchFailed.length > 0) {
         throw new FleetError(`the switch failed on ${describeHosts(switchFailed.map(({ host }) => host))}; ` +
             `every host that had switched was switched back: ` +
-            switchFailed.map(({ host, error }) => `${host}: ${describeError(error)}`).join('; '), 1, report);
+            switchFailed.map(({ host, error }) => `${host}: ${(0,errors/* describeError */.Uc)(error)}`).join('; '), 1, report);
     }
-    const missing = failed.filter(({ error }) => error instanceof MissingLinkError);
+    const missing = failed.filter(({ error }) => error instanceof errors/* MissingLinkError */.dP);
     if (missing.length > 0) {
-        throw new FleetError(missing.map(({ host, error }) => `${host}: ${describeError(error)}`).join('; '), 3, report);
+        throw new FleetError(missing.map(({ host, error }) => `${host}: ${(0,errors/* describeError */.Uc)(error)}`).join('; '), 3, report);
     }
     return report;
 }
 /** Nothing was renamed anywhere: a bad spec or target is exit 2, anything else exit 1. */
 function notReady(members, ready, failures) {
-    const usage = failures.some(({ error }) => error instanceof UsageError);
+    const usage = failures.some(({ error }) => error instanceof errors/* UsageError */.eb);
     const hosts = [
         ...ready.map(({ member, prepared, roundTripMs }) => ({
             host: member.host,
@@ -32982,11 +32987,11 @@ function notReady(members, ready, failures) {
             state: 'unchanged',
             results: [],
             notes: [],
-            error: describeError(error),
+            error: (0,errors/* describeError */.Uc)(error),
         })),
     ];
-    const said = failures.map(({ member, error }) => `${member.host}: ${describeError(error)}`);
-    return new FleetError(`${said.join('; ')}; no host was changed`, usage ? 2 : failures.some(({ error }) => error instanceof MissingLinkError) ? 3 : 1, { hosts: inOrder(members, hosts), skewMs: 0 });
+    const said = failures.map(({ member, error }) => `${member.host}: ${(0,errors/* describeError */.Uc)(error)}`);
+    return new FleetError(`${said.join('; ')}; no host was changed`, usage ? 2 : failures.some(({ error }) => error instanceof errors/* MissingLinkError */.dP) ? 3 : 1, { hosts: inOrder(members, hosts), skewMs: 0 });
 }
 function inOrder(members, hosts) {
     const rank = new Map(members.map((member, index) => [member.host, index]));
@@ -33913,12 +33918,12 @@ async function switchInContainer(specs, options, settings) {
     });
 }
 function cliArguments(options, settings, keys) {
-    const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+    const [{ host, port }] = settings.hosts;
     const args = [
         '--ssh',
-        `${settings.user}@${host}:${settings.remotePath}`,
+        `${settings.user}@${host.includes(':') ? `[${host}]` : host}:${settings.remotePath}`,
         '--ssh-port',
-        String(settings.port),
+        String(port),
         '--identity',
         `/keys/${external_node_path_.basename(keys.identity)}`,
         '--known-hosts',
@@ -34079,10 +34084,9 @@ function realWorkingDirectory(input) {
     }
 }
 function remoteSettings() {
-    const host = getInput('ssh-host');
-    if (host === '')
+    const hostInput = getInput('ssh-host');
+    if (hostInput.trim() === '')
         return undefined;
-    checkSshName('ssh-host', host);
     const required = (name) => {
         const value = getInput(name);
         if (value === '')
@@ -34105,11 +34109,19 @@ function remoteSettings() {
     const image = getInput('image');
     const sshfs = booleanInput('sshfs', false);
     const container = booleanInput('container', false) || image !== '' || sshfs;
+    const hosts = hostInput
+        .split(/[\n,]/)
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '')
+        .map((entry) => hostAndPort(entry, port));
+    if (container && hosts.length > 1) {
+        throw new errors/* UsageError */.eb('input "ssh-host" names several hosts: they are switched as one from the runner, over ' +
+            'SFTP, not in a container (container, image and sshfs take one host)');
+    }
     return {
         container,
         sshfs,
-        host,
-        port,
+        hosts,
         user,
         privateKey,
         knownHosts: required('ssh-known-hosts'),
@@ -34121,6 +34133,17 @@ function remoteSettings() {
             .map((option) => option.trim())
             .filter((option) => option !== ''),
     };
+}
+/** `HOST`, `HOST:PORT`, `[IPv6]` or `[IPv6]:PORT`; a bare IPv6 address has no port. */
+function hostAndPort(entry, fallback) {
+    const match = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry) ?? /^([^:]+)(?::(\d+))?$/.exec(entry);
+    const [host, portText] = match ? [match[1], match[2]] : [entry, undefined];
+    checkSshName('ssh-host', host);
+    const port = portText === undefined ? fallback : Number(portText);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new errors/* UsageError */.eb(`input "ssh-host" ${JSON.stringify(entry)}: not a port number`);
+    }
+    return { host, port };
 }
 /** ssh and sshfs would take a leading '-' for an option: -oProxyCommand=... runs a command. */
 function checkSshName(name, value) {
@@ -34192,6 +34215,40 @@ async function publishReport(report) {
         .addRaw(guard, true)
         .write();
 }
+/**
+ * For several hosts: `result` records and `previous` carry the host (a later step can roll the
+ * whole fleet back), `skew-ms` says how far apart the hosts switched; the summary has a row per
+ * host and link. Outputs are set only when the fleet switched.
+ */
+async function publishFleetReport(report, switched) {
+    const results = report.hosts.flatMap(({ host, results }) => results.map((result) => ({ host, ...result })));
+    if (switched) {
+        setOutput('result', JSON.stringify(results));
+        setOutput('changed', String(results.filter((result) => result.changed).length));
+        setOutput('previous', JSON.stringify(Object.fromEntries(report.hosts.map(({ host, results }) => [
+            host,
+            Object.fromEntries(results.map((result) => [result.link, result.previous])),
+        ]))));
+        setOutput('skew-ms', String(report.skewMs));
+    }
+    const header = ['Host', 'Link', 'Previous', 'New', 'Type', 'Host state'].map((data) => ({
+        data,
+        header: true,
+    }));
+    const rows = report.hosts.flatMap(({ host, results, state }) => (results.length > 0 ? results : [undefined]).map((result) => [
+        host,
+        result?.link ?? '',
+        result?.previous ?? '(none)',
+        result?.target ?? '',
+        result?.type ?? '',
+        state,
+    ].map(escapeHtml)));
+    await summary
+        .addHeading('atomic-link', 3)
+        .addTable([header, ...rows])
+        .addRaw(`Skew: ${report.skewMs} ms from the first rename sent to the last acknowledged.`, true)
+        .write();
+}
 const HTML_ENTITIES = {
     '&': '&amp;',
     '<': '&lt;',
@@ -34219,6 +34276,8 @@ function escapeHtml(text) {
 
 
 
+/** Hosts prepared at once, as the CLI's --max-hosts default. */
+const MAX_HOSTS = 16;
 /** The action's entry point: inputs in, links switched, outputs and summary out. */
 async function run() {
     try {
@@ -34230,9 +34289,21 @@ async function run() {
             ...settings.options,
             onProgress: (done, total) => info(`switched ${done} of ${total} links`),
         };
-        const where = remote ? ` on ${remote.host}:${remote.remotePath}` : '';
+        const hosts = remote?.hosts.map(({ host }) => host).join(', ');
+        const where = remote ? ` on ${hosts}:${remote.remotePath}` : '';
+        const title = `Switching ${count} link${count === 1 ? '' : 's'}${where}`;
         // A cancelled job (the runner sends SIGINT, then SIGTERM) ends the batch whole.
-        const report = await group(`Switching ${count} link${count === 1 ? '' : 's'}${where}`, () => withStopSignals((signal) => switchAnywhere(specs, { ...options, signal }, remote)));
+        if (remote && remote.hosts.length > 1) {
+            const report = await group(title, () => withStopSignals((signal) => switchHosts(specs, { ...options, signal }, remote)))
+                .catch(async (error) => {
+                if (error instanceof FleetError)
+                    await publishFleetReport(error.report, false);
+                throw error;
+            });
+            await publishFleetReport(report, true);
+            return;
+        }
+        const report = await group(title, () => withStopSignals((signal) => switchAnywhere(specs, { ...options, signal }, remote)));
         for (const note of report.notes)
             info(`note: ${note}`);
         for (const result of report.results)
@@ -34245,23 +34316,27 @@ async function run() {
         setFailed(error instanceof Error ? error.message : String(error));
     }
 }
+/** The SFTP targets of every host, with the key files, for as long as `work` runs. */
+function withTargets(remote, work) {
+    return withKeyFiles(remote, (keys) => work(remote.hosts.map(({ host, port }) => ({
+        destination: `${remote.user}@${host.includes(':') ? `[${host}]` : host}`,
+        path: remote.remotePath,
+        port,
+        identity: keys.identity,
+        knownHosts: keys.knownHosts,
+        sshfsOptions: [],
+    }))));
+}
 function switchAnywhere(specs, options, remote) {
     const work = (place) => withStore(place, specs, options, (store, placed) => switchLinks(store, specs, placed));
     if (remote === undefined)
         return work({ kind: 'local' });
     if (remote.container)
         return switchInContainer(specs, options, remote);
-    return withKeyFiles(remote, (keys) => work({
-        kind: 'sftp',
-        target: {
-            destination: `${remote.user}@${remote.host.includes(':') ? `[${remote.host}]` : remote.host}`,
-            path: remote.remotePath,
-            port: remote.port,
-            identity: keys.identity,
-            knownHosts: keys.knownHosts,
-            sshfsOptions: [],
-        },
-    }));
+    return withTargets(remote, ([target]) => work({ kind: 'sftp', target }));
+}
+function switchHosts(specs, options, remote) {
+    return withTargets(remote, (targets) => switchFleet(fleetMembers(targets, specs, options), specs, MAX_HOSTS));
 }
 
 

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { startDelayProxy } from './helpers/delay-proxy.js';
 import type { DelayProxy } from './helpers/delay-proxy.js';
 import { makeServerTree, startSshd } from './helpers/ssh-server.js';
 import type { SshServer } from './helpers/ssh-server.js';
+import { runStep } from './helpers/runner.js';
 import { leftovers, startCli } from './helpers/tree.js';
 
 let server: SshServer;
@@ -137,5 +139,36 @@ describe('many hosts switched as one', () => {
       expect(bad.stderr).toContain(says);
       expect(bad.status).toBe(2);
     }
+  });
+
+  test('the action switches several hosts as one, from the runner, and says how far apart', async () => {
+    const { dirs } = await fleet([0, 5, 10]);
+    const ports = proxies.slice(-3).map((proxy) => proxy.port);
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-workspace-'));
+    // The hosts share remote-path: one directory of one server, behind three proxies. Each
+    // host would wait for the others' lock, held until the fleet is done: no lock here.
+    const step = await runStep(workspace, {
+      lock: 'false',
+      'ssh-host': ports.map((port) => `127.0.0.1:${port}`).join('\n'),
+      'ssh-user': 'root',
+      'ssh-private-key': fs.readFileSync(server.identity, 'utf8'),
+      'ssh-known-hosts': fs.readFileSync(knownHosts(), 'utf8'),
+      'remote-path': dirs[0],
+      links: 'current -> releases/v3\n',
+    });
+    expect(step.stdout).not.toContain('::error::');
+    expect(step.status).toBe(0);
+    expect(current(dirs[0])).toBe('releases/v3');
+    const result = JSON.parse(step.outputs.result);
+    expect(result).toHaveLength(3);
+    expect(new Set(result.map((record: { host: string }) => record.host)).size).toBe(3);
+    const previous = JSON.parse(step.outputs.previous);
+    expect(Object.values(previous)).toEqual([
+      { current: 'releases/v1' },
+      { current: 'releases/v1' },
+      { current: 'releases/v1' },
+    ]);
+    expect(Number(step.outputs['skew-ms'])).toBeGreaterThanOrEqual(0);
+    expect(step.summary).toContain('<th>Host</th>');
   });
 });

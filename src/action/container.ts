@@ -79,12 +79,12 @@ export async function switchInContainer(
 }
 
 function cliArguments(options: SwitchOptions, settings: RemoteSettings, keys: KeyFiles): string[] {
-  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  const [{ host, port }] = settings.hosts;
   const args = [
     '--ssh',
-    `${settings.user}@${host}:${settings.remotePath}`,
+    `${settings.user}@${host.includes(':') ? `[${host}]` : host}:${settings.remotePath}`,
     '--ssh-port',
-    String(settings.port),
+    String(port),
     '--identity',
     `/keys/${path.basename(keys.identity)}`,
     '--known-hosts',

@@ -22,8 +22,8 @@ export interface RemoteSettings {
   container: boolean;
   /** Mount remote-path with sshfs (container mode) instead of speaking SFTP. */
   sshfs: boolean;
-  host: string;
-  port: number;
+  /** One host, or a fleet switched as one (SFTP from the runner only). */
+  hosts: { host: string; port: number }[];
   user: string;
   privateKey: string;
   knownHosts: string;
@@ -97,9 +97,8 @@ function realWorkingDirectory(input: string): string {
 }
 
 function remoteSettings(): RemoteSettings | undefined {
-  const host = core.getInput('ssh-host');
-  if (host === '') return undefined;
-  checkSshName('ssh-host', host);
+  const hostInput = core.getInput('ssh-host');
+  if (hostInput.trim() === '') return undefined;
   const required = (name: string) => {
     const value = core.getInput(name);
     if (value === '') throw new UsageError(`input "${name}" is required when "ssh-host" is set`);
@@ -123,11 +122,21 @@ function remoteSettings(): RemoteSettings | undefined {
   const image = core.getInput('image');
   const sshfs = booleanInput('sshfs', false);
   const container = booleanInput('container', false) || image !== '' || sshfs;
+  const hosts = hostInput
+    .split(/[\n,]/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => hostAndPort(entry, port));
+  if (container && hosts.length > 1) {
+    throw new UsageError(
+      'input "ssh-host" names several hosts: they are switched as one from the runner, over ' +
+        'SFTP, not in a container (container, image and sshfs take one host)',
+    );
+  }
   return {
     container,
     sshfs,
-    host,
-    port,
+    hosts,
     user,
     privateKey,
     knownHosts: required('ssh-known-hosts'),
@@ -140,6 +149,18 @@ function remoteSettings(): RemoteSettings | undefined {
       .map((option) => option.trim())
       .filter((option) => option !== ''),
   };
+}
+
+/** `HOST`, `HOST:PORT`, `[IPv6]` or `[IPv6]:PORT`; a bare IPv6 address has no port. */
+function hostAndPort(entry: string, fallback: number): { host: string; port: number } {
+  const match = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry) ?? /^([^:]+)(?::(\d+))?$/.exec(entry);
+  const [host, portText] = match ? [match[1], match[2]] : [entry, undefined];
+  checkSshName('ssh-host', host);
+  const port = portText === undefined ? fallback : Number(portText);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new UsageError(`input "ssh-host" ${JSON.stringify(entry)}: not a port number`);
+  }
+  return { host, port };
 }
 
 /** ssh and sshfs would take a leading '-' for an option: -oProxyCommand=... runs a command. */

@@ -1,14 +1,18 @@
 import * as core from '@actions/core';
-import { describeResult, switchLinks } from '../engine/index.js';
-import type { LinkSpec, SwitchOptions, SwitchReport } from '../engine/index.js';
+import { FleetError, describeResult, switchFleet, switchLinks } from '../engine/index.js';
+import type { FleetReport, LinkSpec, SwitchOptions, SwitchReport } from '../engine/index.js';
 import { withStopSignals } from '../platform/stop-signals.js';
-import { withStore } from '../transport/open-store.js';
+import { fleetMembers, withStore } from '../transport/open-store.js';
 import type { OnePlace } from '../transport/open-store.js';
+import type { SshTarget } from '../transport/ssh-target.js';
 import { switchInContainer } from './container.js';
 import { getSettings } from './inputs.js';
 import type { RemoteSettings } from './inputs.js';
 import { withKeyFiles } from './key-files.js';
-import { publishReport } from './outputs.js';
+import { publishFleetReport, publishReport } from './outputs.js';
+
+/** Hosts prepared at once, as the CLI's --max-hosts default. */
+const MAX_HOSTS = 16;
 
 /** The action's entry point: inputs in, links switched, outputs and summary out. */
 export async function run(): Promise<void> {
@@ -21,11 +25,24 @@ export async function run(): Promise<void> {
       ...settings.options,
       onProgress: (done, total) => core.info(`switched ${done} of ${total} links`),
     };
-    const where = remote ? ` on ${remote.host}:${remote.remotePath}` : '';
+    const hosts = remote?.hosts.map(({ host }) => host).join(', ');
+    const where = remote ? ` on ${hosts}:${remote.remotePath}` : '';
+    const title = `Switching ${count} link${count === 1 ? '' : 's'}${where}`;
     // A cancelled job (the runner sends SIGINT, then SIGTERM) ends the batch whole.
-    const report = await core.group(
-      `Switching ${count} link${count === 1 ? '' : 's'}${where}`,
-      () => withStopSignals((signal) => switchAnywhere(specs, { ...options, signal }, remote)),
+    if (remote && remote.hosts.length > 1) {
+      const report = await core
+        .group(title, () =>
+          withStopSignals((signal) => switchHosts(specs, { ...options, signal }, remote)),
+        )
+        .catch(async (error: unknown) => {
+          if (error instanceof FleetError) await publishFleetReport(error.report, false);
+          throw error;
+        });
+      await publishFleetReport(report, true);
+      return;
+    }
+    const report = await core.group(title, () =>
+      withStopSignals((signal) => switchAnywhere(specs, { ...options, signal }, remote)),
     );
     for (const note of report.notes) core.info(`note: ${note}`);
     for (const result of report.results) core.info(describeResult(result, report.dryRun));
@@ -34,6 +51,25 @@ export async function run(): Promise<void> {
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** The SFTP targets of every host, with the key files, for as long as `work` runs. */
+function withTargets<T>(
+  remote: RemoteSettings,
+  work: (targets: SshTarget[]) => Promise<T>,
+): Promise<T> {
+  return withKeyFiles(remote, (keys) =>
+    work(
+      remote.hosts.map(({ host, port }) => ({
+        destination: `${remote.user}@${host.includes(':') ? `[${host}]` : host}`,
+        path: remote.remotePath,
+        port,
+        identity: keys.identity,
+        knownHosts: keys.knownHosts,
+        sshfsOptions: [],
+      })),
+    ),
+  );
 }
 
 function switchAnywhere(
@@ -45,17 +81,15 @@ function switchAnywhere(
     withStore(place, specs, options, (store, placed) => switchLinks(store, specs, placed));
   if (remote === undefined) return work({ kind: 'local' });
   if (remote.container) return switchInContainer(specs, options, remote);
-  return withKeyFiles(remote, (keys) =>
-    work({
-      kind: 'sftp',
-      target: {
-        destination: `${remote.user}@${remote.host.includes(':') ? `[${remote.host}]` : remote.host}`,
-        path: remote.remotePath,
-        port: remote.port,
-        identity: keys.identity,
-        knownHosts: keys.knownHosts,
-        sshfsOptions: [],
-      },
-    }),
+  return withTargets(remote, ([target]) => work({ kind: 'sftp', target }));
+}
+
+function switchHosts(
+  specs: LinkSpec[],
+  options: SwitchOptions,
+  remote: RemoteSettings,
+): Promise<FleetReport> {
+  return withTargets(remote, (targets) =>
+    switchFleet(fleetMembers(targets, specs, options), specs, MAX_HOSTS),
   );
 }

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { resultStatus } from '../engine/index.js';
-import type { SwitchReport } from '../engine/index.js';
+import type { FleetReport, SwitchReport } from '../engine/index.js';
 
 /** Sets the outputs a later step needs, rollback included, and writes the job summary. */
 export async function publishReport(report: SwitchReport): Promise<void> {
@@ -34,6 +34,54 @@ export async function publishReport(report: SwitchReport): Promise<void> {
     .addHeading('atomic-link', 3)
     .addTable([header, ...rows])
     .addRaw(guard, true)
+    .write();
+}
+
+/**
+ * For several hosts: `result` records and `previous` carry the host (a later step can roll the
+ * whole fleet back), `skew-ms` says how far apart the hosts switched; the summary has a row per
+ * host and link. Outputs are set only when the fleet switched.
+ */
+export async function publishFleetReport(report: FleetReport, switched: boolean): Promise<void> {
+  const results = report.hosts.flatMap(({ host, results }) =>
+    results.map((result) => ({ host, ...result })),
+  );
+  if (switched) {
+    core.setOutput('result', JSON.stringify(results));
+    core.setOutput('changed', String(results.filter((result) => result.changed).length));
+    core.setOutput(
+      'previous',
+      JSON.stringify(
+        Object.fromEntries(
+          report.hosts.map(({ host, results }) => [
+            host,
+            Object.fromEntries(results.map((result) => [result.link, result.previous])),
+          ]),
+        ),
+      ),
+    );
+    core.setOutput('skew-ms', String(report.skewMs));
+  }
+  const header = ['Host', 'Link', 'Previous', 'New', 'Type', 'Host state'].map((data) => ({
+    data,
+    header: true,
+  }));
+  const rows = report.hosts.flatMap(({ host, results, state }) =>
+    (results.length > 0 ? results : [undefined]).map((result) =>
+      [
+        host,
+        result?.link ?? '',
+        result?.previous ?? '(none)',
+        result?.target ?? '',
+        result?.type ?? '',
+        state,
+      ].map(escapeHtml),
+    ),
+  );
+  await core.summary
+    .addHeading('atomic-link', 3)
+    .addTable([header, ...rows])
+    .addRaw(`Skew: ${report.skewMs} ms from the first rename sent to the last acknowledged.`, true)
     .write();
 }
 

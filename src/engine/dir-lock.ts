@@ -86,6 +86,13 @@ export class DirLocks {
               `naming its holder); remove it if no other tool uses that name`,
           );
         }
+        const holder = parseHolder(entry.text);
+        if (holder?.instance === ME.instance && holder.pid === ME.pid) {
+          throw new UpdateError(
+            `${where(store, file)} is held by this very run: two of its hosts or directories ` +
+              `are one (a shared volume?)`,
+          );
+        }
         if (isStale(store, file, entry, seen, timeoutMs)) {
           await breakLock(store, file, entry);
           seen.delete(file);
