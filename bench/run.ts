@@ -10,9 +10,10 @@ import { benchGuardEyes } from './guard-eyes.js';
 import { benchImage } from './image.js';
 import { benchLocal } from './local.js';
 import { benchRemote } from './remote.js';
+import { benchFleet } from './fleet.js';
 import { describeFilesystem, round, shell } from './measure.js';
 
-const SECTIONS = ['local', 'cold', 'remote', 'eyes', 'image'];
+const SECTIONS = ['local', 'cold', 'remote', 'eyes', 'image', 'fleet'];
 const chosen = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const sizesArg = process.argv.find((arg) => arg.startsWith('--sizes='));
 const sizes = sizesArg ? sizesArg.slice(8).split(',').map(Number) : [10, 100, 1000, 10000, 100000];
@@ -90,6 +91,10 @@ if (run('image')) {
     `  ${image.image}: ${image.imageMB.toFixed(1)} MB, base ${image.baseMB.toFixed(1)} MB, +${image.addedMB.toFixed(1)} MB`,
   );
   results.image = image;
+}
+if (run('fleet')) {
+  log('\n6. Many hosts as one: 10 hosts x 100 links, each host behind its own 20 ms RTT proxy');
+  results.fleet = await benchFleet(log);
 }
 
 const out = path.join('bench', 'results', 'results.json');

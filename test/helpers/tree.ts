@@ -141,6 +141,10 @@ export function startReader(file: string): {
   stop: () => Promise<{ reads: number; missing: number }>;
 } {
   const child = spawn(process.execPath, [path.join(ROOT, 'test', 'helpers', 'reader.js'), file]);
+  // A test that fails before stop() must not leave its reader spinning after the run.
+  const orphan = () => child.kill('SIGKILL');
+  process.once('exit', orphan);
+  child.once('close', () => process.off('exit', orphan));
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   const ready = new Promise((resolve) => child.stdout.once('data', resolve));
