@@ -72,10 +72,12 @@ export async function switchFleet(
     let store: LinkStore | undefined;
     try {
       store = await member.open();
+      // Timed beside the preparation's own first requests, so that it costs no round trip.
       const started = Date.now();
-      await store.realDirs([member.options.cwd]);
-      const roundTripMs = Date.now() - started;
-      const prepared = await prepareSwitch(store, specs, member.options);
+      const [roundTripMs, prepared] = await Promise.all([
+        store.realDirs([member.options.cwd]).then(() => Date.now() - started),
+        prepareSwitch(store, specs, member.options),
+      ]);
       ready.push({ member, store, prepared, roundTripMs });
     } catch (error) {
       failures.push({ member, error });
