@@ -1162,10 +1162,24 @@ class Batch {
     watch;
     sentAt = 0;
     ackedAt = 0;
-    /** Makes every new link under a temporary name; nothing a reader sees changes yet. */
+    /**
+     * Makes every new link under a temporary name; nothing a reader sees changes yet. The guard
+     * is looking from before the first of them: its start-up is not part of the switch (for a
+     * fleet, not part of the skew), and it watches as long as the batch touches the directory.
+     */
     async prepare(pending) {
         this.pending = pending;
         const temp = pending.map((operation) => tempName(operation.realDir));
+        // Links that exist now are the ones that must never be missing.
+        this.renames = pending.map((operation, index) => {
+            const rename = { from: temp[index], to: operation.path };
+            if (operation.prior.kind !== 'none')
+                rename.watchIndex = this.watched.push(index) - 1;
+            return rename;
+        });
+        if (this.options.guard !== false && this.watched.length > 0) {
+            this.watch = await this.store.watch(this.watched.map((index) => pending[index].path));
+        }
         // Files at a LINK (hard links, or regular files with --replace-files) keep a second name
         // until the batch is over, so that a rollback can rename them back.
         const keptFiles = pending.flatMap((operation, index) => operation.prior.kind === 'file' ? [{ index, keep: tempName(operation.realDir) }] : []);
@@ -1178,18 +1192,6 @@ class Batch {
             })),
         ]);
         this.kept = new Map(keptFiles.map(({ index, keep }) => [index, keep]));
-        // Links that exist now are the ones that must never be missing.
-        this.renames = pending.map((operation, index) => {
-            const rename = { from: temp[index], to: operation.path };
-            if (operation.prior.kind !== 'none')
-                rename.watchIndex = this.watched.push(index) - 1;
-            return rename;
-        });
-        // Watching from now on, the guard is looking before the first rename, and its start-up
-        // is not part of the switch itself (for a fleet, not part of the skew).
-        if (this.options.guard !== false && this.watched.length > 0) {
-            this.watch = await this.store.watch(this.watched.map((index) => pending[index].path));
-        }
     }
     /**
      * Renames the new links into place while the guard watches. Returns the guard's report;

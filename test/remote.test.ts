@@ -11,10 +11,9 @@ import {
   switchingStarted,
 } from './helpers/tree.js';
 import { startDelayProxy } from './helpers/delay-proxy.js';
-import { makeServerTree, manyRemoteLinks, mountsUnder, startSshd } from './helpers/ssh-server.js';
+import { makeServerTree, manyRemoteLinks, mountsOf, startSshd } from './helpers/ssh-server.js';
 import type { SshServer } from './helpers/ssh-server.js';
 
-const MOUNTS = path.join(os.tmpdir(), 'atomic-link-');
 let server: SshServer;
 let plainServer: SshServer;
 
@@ -35,7 +34,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   // Every way out of the CLI unmounts what it mounted.
-  expect(mountsUnder(MOUNTS)).toEqual([]);
+  expect(mountsOf([server.root, plainServer.root])).toEqual([]);
 });
 
 const remoteLink = (name: string) => fs.readlinkSync(path.join(server.root, name));

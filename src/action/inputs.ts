@@ -99,17 +99,22 @@ function realWorkingDirectory(input: string): string {
 function remoteSettings(): RemoteSettings | undefined {
   const hostInput = core.getInput('ssh-host');
   if (hostInput.trim() === '') return undefined;
-  const required = (name: string) => {
-    const value = core.getInput(name);
-    if (value === '') throw new UsageError(`input "${name}" is required when "ssh-host" is set`);
-    return value;
-  };
   const port = Number(core.getInput('ssh-port') || '22');
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new UsageError(
       `input "ssh-port" must be a port number, not ${JSON.stringify(core.getInput('ssh-port'))}`,
     );
   }
+  const hosts = hostInput
+    .split(/[\n,]/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => hostAndPort(entry, port));
+  const required = (name: string) => {
+    const value = core.getInput(name);
+    if (value === '') throw new UsageError(`input "${name}" is required when "ssh-host" is set`);
+    return value;
+  };
   const user = required('ssh-user');
   checkSshName('ssh-user', user);
   const privateKey = required('ssh-private-key');
@@ -122,11 +127,6 @@ function remoteSettings(): RemoteSettings | undefined {
   const image = core.getInput('image');
   const sshfs = booleanInput('sshfs', false);
   const container = booleanInput('container', false) || image !== '' || sshfs;
-  const hosts = hostInput
-    .split(/[\n,]/)
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '')
-    .map((entry) => hostAndPort(entry, port));
   if (container && hosts.length > 1) {
     throw new UsageError(
       'input "ssh-host" names several hosts: they are switched as one from the runner, over ' +

@@ -154,13 +154,20 @@ export function makeServerTree(root: string): void {
   fs.symlinkSync('releases/v1', path.join(root, 'current'));
 }
 
-/** Mounts of this machine whose mount point starts with `prefix` (none may be left behind). */
-export function mountsUnder(prefix: string): string[] {
+/**
+ * Mounts of this machine that serve a directory under one of `roots` (the test servers' own):
+ * none may be left behind. Other runs' mounts on the same machine are not ours to judge.
+ */
+export function mountsOf(roots: string[]): string[] {
   return fs
     .readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')
-    .map((line) => line.split(' ')[4])
-    .filter((point) => point?.startsWith(prefix));
+    .filter((line) => {
+      const fields = line.split(' ');
+      const source = fields[fields.indexOf('-') + 2] ?? '';
+      return roots.some((root) => source.includes(`:${root}`));
+    })
+    .map((line) => line.split(' ')[4]);
 }
 
 /** `count` links root/links/lN -> ../releases/v1, and a spec file switching them all to v2. */
