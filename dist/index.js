@@ -32382,14 +32382,27 @@ function refuseDuplicates(operations) {
  */
 function refuseLoops(operations) {
     const leadsTo = new Map();
+    const names = new Set();
     for (const operation of operations) {
-        if (operation.type === 'symbolic')
-            leadsTo.set(operation.path, operation);
+        if (operation.type !== 'symbolic')
+            continue;
+        leadsTo.set(operation.path, operation);
+        names.add(operation.path.slice(operation.path.lastIndexOf('/') + 1));
     }
-    const resolved = (operation) => external_node_path_.posix.resolve(operation.realDir, operation.content);
+    // Only a text whose last part names a link of the batch can lead to one: the rest, nearly
+    // all in a batch, are passed over without resolving them.
+    const next = (operation) => {
+        const text = operation.content.replace(/\/+$/, '');
+        if (!names.has(text.slice(text.lastIndexOf('/') + 1)))
+            return undefined;
+        return leadsTo.get(external_node_path_.posix.resolve(operation.realDir, text));
+    };
     for (const start of leadsTo.values()) {
+        let at = next(start);
+        if (at === undefined)
+            continue;
         const visited = new Set([start.path]);
-        for (let at = leadsTo.get(resolved(start)); at !== undefined; at = leadsTo.get(resolved(at))) {
+        for (; at !== undefined; at = next(at)) {
             if (visited.has(at.path)) {
                 throw new errors/* UsageError */.eb(`${start.origin}: LINK ${quote(start.link)} -> ${quote(start.content)} would make a ` +
                     `symlink loop with the other links of the batch; nothing was changed`);
@@ -33555,10 +33568,11 @@ class LocalStore {
         });
     }
     async reach(targets) {
-        const places = targets.map(({ dir, text }) => this.targetHere(dir, text));
-        if (!this.anyRemote(targets.map(({ dir }) => `${dir}/.`))) {
-            return places.map((place) => attempt(() => ((0,port/* isFailure */.N)(place) ? throwIt(place) : external_node_fs_.accessSync(place))));
+        if (!this.anyRemoteDir(targets.map(({ dir }) => dir))) {
+            // The kernel resolves the text from the directory, `..` after a symlink included.
+            return targets.map(({ dir, text }) => attempt(() => external_node_fs_.accessSync(text.startsWith('/') ? text : `${dir}/${text}`)));
         }
+        const places = targets.map(({ dir, text }) => this.targetHere(dir, text));
         return concurrently(places, async (place) => (0,port/* isFailure */.N)(place) ? throwIt(place) : external_node_fs_.promises.access(place));
     }
     async create(links) {
@@ -33641,7 +33655,7 @@ class LocalStore {
      * name, and links made there would be made nowhere the user looks.
      */
     checkStillThere(paths) {
-        for (const dir of new Set(paths.map((file) => external_node_path_.dirname(file)))) {
+        for (const dir of dirsOf(paths)) {
             const known = this.identity.get(dir);
             if (known === undefined)
                 continue;
@@ -33664,7 +33678,13 @@ class LocalStore {
         return this.suspect.get(dir);
     }
     anyRemote(paths) {
-        return paths.some((file) => this.suspectOf(external_node_path_.dirname(file)) !== undefined);
+        return this.anyRemoteDir(dirsOf(paths));
+    }
+    anyRemoteDir(dirs) {
+        for (const dir of new Set(dirs))
+            if (this.suspectOf(dir) !== undefined)
+                return true;
+        return false;
     }
     sshfsMount(file) {
         return this.suspectOf(external_node_path_.dirname(file)) === FUSE ? this.views.mountOf(file) : undefined;
@@ -33691,6 +33711,17 @@ class LocalStore {
         const serverTarget = external_node_path_.posix.resolve(external_node_path_.posix.join(mount.serverPath, inMount), text);
         return insideOr(mount.mountPoint, external_node_path_.posix.relative(mount.serverPath, serverTarget), outside);
     }
+}
+/** The directories of `paths`, each once: a batch has many links in few directories. */
+function dirsOf(paths) {
+    const dirs = new Set();
+    let last = '';
+    for (const file of paths) {
+        const dir = file.slice(0, file.lastIndexOf('/')) || '/';
+        if (dir !== last)
+            dirs.add((last = dir));
+    }
+    return dirs;
 }
 function insideOr(root, relative, outside) {
     if (relative.startsWith('..') || external_node_path_.isAbsolute(relative))

@@ -379,14 +379,24 @@ function refuseDuplicates(operations: Operation[]): void {
  */
 function refuseLoops(operations: Operation[]): void {
   const leadsTo = new Map<string, Operation>();
+  const names = new Set<string>();
   for (const operation of operations) {
-    if (operation.type === 'symbolic') leadsTo.set(operation.path, operation);
+    if (operation.type !== 'symbolic') continue;
+    leadsTo.set(operation.path, operation);
+    names.add(operation.path.slice(operation.path.lastIndexOf('/') + 1));
   }
-  const resolved = (operation: Operation) =>
-    path.posix.resolve(operation.realDir, operation.content);
+  // Only a text whose last part names a link of the batch can lead to one: the rest, nearly
+  // all in a batch, are passed over without resolving them.
+  const next = (operation: Operation) => {
+    const text = operation.content.replace(/\/+$/, '');
+    if (!names.has(text.slice(text.lastIndexOf('/') + 1))) return undefined;
+    return leadsTo.get(path.posix.resolve(operation.realDir, text));
+  };
   for (const start of leadsTo.values()) {
+    let at = next(start);
+    if (at === undefined) continue;
     const visited = new Set<string>([start.path]);
-    for (let at = leadsTo.get(resolved(start)); at !== undefined; at = leadsTo.get(resolved(at))) {
+    for (; at !== undefined; at = next(at)) {
       if (visited.has(at.path)) {
         throw new UsageError(
           `${start.origin}: LINK ${quote(start.link)} -> ${quote(start.content)} would make a ` +

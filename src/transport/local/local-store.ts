@@ -76,12 +76,13 @@ export class LocalStore implements LinkStore {
   }
 
   async reach(targets: { dir: string; text: string }[]): Promise<Outcome<void>[]> {
-    const places = targets.map(({ dir, text }) => this.targetHere(dir, text));
-    if (!this.anyRemote(targets.map(({ dir }) => `${dir}/.`))) {
-      return places.map((place) =>
-        attempt(() => (isFailure(place) ? throwIt(place) : fs.accessSync(place))),
+    if (!this.anyRemoteDir(targets.map(({ dir }) => dir))) {
+      // The kernel resolves the text from the directory, `..` after a symlink included.
+      return targets.map(({ dir, text }) =>
+        attempt(() => fs.accessSync(text.startsWith('/') ? text : `${dir}/${text}`)),
       );
     }
+    const places = targets.map(({ dir, text }) => this.targetHere(dir, text));
     return concurrently(places, async (place) =>
       isFailure(place) ? throwIt(place) : fs.promises.access(place),
     );
@@ -179,7 +180,7 @@ export class LocalStore implements LinkStore {
    * name, and links made there would be made nowhere the user looks.
    */
   private checkStillThere(paths: string[]): void {
-    for (const dir of new Set(paths.map((file) => path.dirname(file)))) {
+    for (const dir of dirsOf(paths)) {
       const known = this.identity.get(dir);
       if (known === undefined) continue;
       let now: string;
@@ -201,7 +202,12 @@ export class LocalStore implements LinkStore {
   }
 
   private anyRemote(paths: string[]): boolean {
-    return paths.some((file) => this.suspectOf(path.dirname(file)) !== undefined);
+    return this.anyRemoteDir(dirsOf(paths));
+  }
+
+  private anyRemoteDir(dirs: Iterable<string>): boolean {
+    for (const dir of new Set(dirs)) if (this.suspectOf(dir) !== undefined) return true;
+    return false;
   }
 
   private sshfsMount(file: string) {
@@ -235,6 +241,17 @@ export class LocalStore implements LinkStore {
     const serverTarget = path.posix.resolve(path.posix.join(mount.serverPath, inMount), text);
     return insideOr(mount.mountPoint, path.posix.relative(mount.serverPath, serverTarget), outside);
   }
+}
+
+/** The directories of `paths`, each once: a batch has many links in few directories. */
+function dirsOf(paths: string[]): Set<string> {
+  const dirs = new Set<string>();
+  let last = '';
+  for (const file of paths) {
+    const dir = file.slice(0, file.lastIndexOf('/')) || '/';
+    if (dir !== last) dirs.add((last = dir));
+  }
+  return dirs;
 }
 
 function insideOr(root: string, relative: string, outside: StoreFailure): Outcome<string> {
