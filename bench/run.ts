@@ -81,7 +81,7 @@ if (run('remote')) {
   results.remote = await benchRemote(log);
 }
 if (run('eyes')) {
-  log("\n4. The guard's eyes (runs failed with exit 3 over a non-atomic switch)");
+  log("\n4. The guard's eyes (runs failed with exit 3, over non-atomic switches and without)");
   results.eyes = await benchGuardEyes(20, log);
 }
 if (run('image')) {

@@ -23,3 +23,8 @@ export function linkTree(count: number, parent = os.tmpdir()): string {
   }
   return dir;
 }
+
+/** The release of a link tree that `link` does not point into now, v1 or v2. */
+export function otherVersion(link: string): string {
+  return fs.readlinkSync(link).includes('/v1/') ? 'v2' : 'v1';
+}
