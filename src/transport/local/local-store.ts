@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { StoreLostError } from '../../engine/errors.js';
+import { StoreLostError, describeError } from '../../engine/errors.js';
 import { isFailure } from '../../engine/port.js';
 import type {
   Entry,
@@ -20,6 +20,8 @@ import { SshfsViews, emulatesRename } from './sshfs-view.js';
 // set before its first use: 4 requests in flight would leave most of a round trip unused.
 process.env.UV_THREADPOOL_SIZE ??= '32';
 const IN_FLIGHT = 32;
+/** Errors from a mount whose server can no longer be asked. */
+const DISCONNECTED = new Set(['ENOTCONN', 'ECONNABORTED']);
 
 /**
  * The local filesystem through node:fs, which also serves any mounted volume (sshfs, NFS,
@@ -88,25 +90,29 @@ export class LocalStore implements LinkStore {
 
   async create(links: NewLink[]): Promise<Outcome<void>[]> {
     this.checkStillThere(links.map((link) => link.path));
-    return each(links, (link) =>
-      link.type === 'symbolic'
-        ? fs.symlinkSync(link.content, link.path)
-        : fs.linkSync(link.content, link.path),
+    return answered(
+      each(links, (link) =>
+        link.type === 'symbolic'
+          ? fs.symlinkSync(link.content, link.path)
+          : fs.linkSync(link.content, link.path),
+      ),
     );
   }
 
   async rename(renames: Rename[]): Promise<Outcome<void>[]> {
     this.checkStillThere(renames.map((rename) => rename.to));
     const guard = this.guard;
-    return each(renames, (rename) => {
-      if (rename.watchIndex !== undefined) guard?.switching(rename.watchIndex);
-      fs.renameSync(rename.from, rename.to);
-    });
+    return answered(
+      each(renames, (rename) => {
+        if (rename.watchIndex !== undefined) guard?.switching(rename.watchIndex);
+        fs.renameSync(rename.from, rename.to);
+      }),
+    );
   }
 
   async remove(paths: string[]): Promise<Outcome<void>[]> {
     this.checkStillThere(paths);
-    return each(paths, (file) => fs.unlinkSync(file));
+    return answered(each(paths, (file) => fs.unlinkSync(file)));
   }
 
   async list(dirs: string[]): Promise<Outcome<string[]>[]> {
@@ -292,6 +298,16 @@ function fromStats(stats: fs.Stats): Entry {
   }
   if (stats.isSymbolicLink()) return { kind: 'symlink', text: '', mtimeMs: stats.mtimeMs };
   return { kind: 'other' };
+}
+
+/**
+ * A write to a mount whose connection is gone may or may not have reached the server: the
+ * store is lost, as an SFTP store is, and nothing after can be trusted to say what happened.
+ */
+function answered(outcomes: Outcome<void>[]): Outcome<void>[] {
+  const lost = outcomes.find((outcome) => isFailure(outcome) && DISCONNECTED.has(outcome.code));
+  if (lost) throw new StoreLostError(`the mount's connection is gone: ${describeError(lost)}`);
+  return outcomes;
 }
 
 /** Each item's outcome, in order; a loop, not a closure per item, on batches of thousands. */
