@@ -1621,6 +1621,7 @@ function describeResult(result, dryRun) {
 
 ;// CONCATENATED MODULE: ./lib/platform/stop-signals.js
 
+
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const lastWords = new Set();
 /**
@@ -1638,6 +1639,15 @@ async function withStopSignals(work) {
         }
         for (const cleanup of lastWords)
             cleanup();
+        try {
+            // Written at once: the event loop will not run again to flush a stream.
+            external_node_fs_.writeSync(2, `atomic-link: stopped at once by a second ${signal}: every link is old or new, but ` +
+                'the batch may be part done; the next run breaks the lock and removes the temporary ' +
+                'links\n');
+        }
+        catch {
+            // Nobody is reading stderr any more: the exit code says it.
+        }
         process.exit(exitCodeOf(signal));
     };
     for (const signal of SIGNALS)
@@ -2081,6 +2091,8 @@ class Guard {
 // set before its first use: 4 requests in flight would leave most of a round trip unused.
 process.env.UV_THREADPOOL_SIZE ??= '32';
 const IN_FLIGHT = 32;
+/** Errors from a mount whose server can no longer be asked. */
+const DISCONNECTED = new Set(['ENOTCONN', 'ECONNABORTED']);
 /**
  * The local filesystem through node:fs, which also serves any mounted volume (sshfs, NFS,
  * CIFS). On a local disk each call is cheap and made at once, synchronously; on a network
@@ -2144,22 +2156,22 @@ class LocalStore {
     }
     async create(links) {
         this.checkStillThere(links.map((link) => link.path));
-        return each(links, (link) => link.type === 'symbolic'
+        return answered(each(links, (link) => link.type === 'symbolic'
             ? external_node_fs_.symlinkSync(link.content, link.path)
-            : external_node_fs_.linkSync(link.content, link.path));
+            : external_node_fs_.linkSync(link.content, link.path)));
     }
     async rename(renames) {
         this.checkStillThere(renames.map((rename) => rename.to));
         const guard = this.guard;
-        return each(renames, (rename) => {
+        return answered(each(renames, (rename) => {
             if (rename.watchIndex !== undefined)
                 guard?.switching(rename.watchIndex);
             external_node_fs_.renameSync(rename.from, rename.to);
-        });
+        }));
     }
     async remove(paths) {
         this.checkStillThere(paths);
-        return each(paths, (file) => external_node_fs_.unlinkSync(file));
+        return answered(each(paths, (file) => external_node_fs_.unlinkSync(file)));
     }
     async list(dirs) {
         return each(dirs, (dir) => external_node_fs_.readdirSync(dir));
@@ -2343,6 +2355,16 @@ function fromStats(stats) {
     if (stats.isSymbolicLink())
         return { kind: 'symlink', text: '', mtimeMs: stats.mtimeMs };
     return { kind: 'other' };
+}
+/**
+ * A write to a mount whose connection is gone may or may not have reached the server: the
+ * store is lost, as an SFTP store is, and nothing after can be trusted to say what happened.
+ */
+function answered(outcomes) {
+    const lost = outcomes.find((outcome) => (0,port/* isFailure */.N)(outcome) && DISCONNECTED.has(outcome.code));
+    if (lost)
+        throw new errors/* StoreLostError */.U8(`the mount's connection is gone: ${(0,errors/* describeError */.Uc)(lost)}`);
+    return outcomes;
 }
 /** Each item's outcome, in order; a loop, not a closure per item, on batches of thousands. */
 function each(items, call) {
@@ -3025,20 +3047,57 @@ function readSpecs(values, positionals, cwd, logical) {
     }
     return lnStyleSpecs(values, positionals, cwd, logical);
 }
+/**
+ * The largest spec file read: a million links take about 60 MiB, and a file past this size
+ * would take seconds to read and most of the memory Node has, to fail anyway.
+ */
+const SPEC_FILE_LIMIT = 256 * 1024 * 1024;
 function readSpecFile(file, cwd) {
     const source = file === '-' ? 'stdin' : file;
     let bytes;
     try {
-        bytes = external_node_fs_.readFileSync(file === '-' ? 0 : external_node_path_.resolve(cwd, file));
+        bytes = readAtMost(file === '-' ? 0 : external_node_path_.resolve(cwd, file), SPEC_FILE_LIMIT);
     }
     catch (error) {
         throw new errors/* UsageError */.eb(`spec file ${file}: ${error.message}`);
+    }
+    if (bytes === undefined) {
+        throw new errors/* UsageError */.eb(`spec file ${source} is over ${SPEC_FILE_LIMIT / 2 ** 20} MiB, the most one may hold`);
     }
     // Decoded leniently, bytes that are not UTF-8 would become U+FFFD and name another file.
     if (!(0,external_node_buffer_namespaceObject.isUtf8)(bytes)) {
         throw new errors/* UsageError */.eb(`${source} line ${firstNonUtf8Line(bytes)}: not UTF-8 text; write the names in UTF-8`);
     }
     return parseSpecText(bytes.toString('utf8'), source);
+}
+/**
+ * The bytes of a file or stdin, or undefined when there are more than `limit`: a regular file
+ * is judged by its size before anything is read, a pipe (which has no size) once it has sent
+ * more.
+ */
+function readAtMost(file, limit) {
+    const fd = typeof file === 'number' ? file : external_node_fs_.openSync(file, 'r');
+    try {
+        const stats = external_node_fs_.fstatSync(fd);
+        if (stats.isFile() && stats.size > limit)
+            return undefined;
+        const chunks = [];
+        let total = 0;
+        for (;;) {
+            const chunk = Buffer.allocUnsafe(Math.min(2 ** 20, limit + 1 - total));
+            const read = external_node_fs_.readSync(fd, chunk, 0, chunk.length, null);
+            if (read === 0)
+                return Buffer.concat(chunks, total);
+            chunks.push(chunk.subarray(0, read));
+            total += read;
+            if (total > limit)
+                return undefined;
+        }
+    }
+    finally {
+        if (typeof file !== 'number')
+            external_node_fs_.closeSync(fd);
+    }
 }
 /** The number of the first line that is not UTF-8, in bytes known to hold one. */
 function firstNonUtf8Line(bytes) {

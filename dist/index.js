@@ -33054,6 +33054,7 @@ function describeResult(result, dryRun) {
 
 ;// CONCATENATED MODULE: ./lib/platform/stop-signals.js
 
+
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const lastWords = new Set();
 /**
@@ -33071,6 +33072,15 @@ async function withStopSignals(work) {
         }
         for (const cleanup of lastWords)
             cleanup();
+        try {
+            // Written at once: the event loop will not run again to flush a stream.
+            external_node_fs_.writeSync(2, `atomic-link: stopped at once by a second ${signal}: every link is old or new, but ` +
+                'the batch may be part done; the next run breaks the lock and removes the temporary ' +
+                'links\n');
+        }
+        catch {
+            // Nobody is reading stderr any more: the exit code says it.
+        }
         process.exit(exitCodeOf(signal));
     };
     for (const signal of SIGNALS)
@@ -33514,6 +33524,8 @@ class Guard {
 // set before its first use: 4 requests in flight would leave most of a round trip unused.
 process.env.UV_THREADPOOL_SIZE ??= '32';
 const IN_FLIGHT = 32;
+/** Errors from a mount whose server can no longer be asked. */
+const DISCONNECTED = new Set(['ENOTCONN', 'ECONNABORTED']);
 /**
  * The local filesystem through node:fs, which also serves any mounted volume (sshfs, NFS,
  * CIFS). On a local disk each call is cheap and made at once, synchronously; on a network
@@ -33577,22 +33589,22 @@ class LocalStore {
     }
     async create(links) {
         this.checkStillThere(links.map((link) => link.path));
-        return each(links, (link) => link.type === 'symbolic'
+        return answered(each(links, (link) => link.type === 'symbolic'
             ? external_node_fs_.symlinkSync(link.content, link.path)
-            : external_node_fs_.linkSync(link.content, link.path));
+            : external_node_fs_.linkSync(link.content, link.path)));
     }
     async rename(renames) {
         this.checkStillThere(renames.map((rename) => rename.to));
         const guard = this.guard;
-        return each(renames, (rename) => {
+        return answered(each(renames, (rename) => {
             if (rename.watchIndex !== undefined)
                 guard?.switching(rename.watchIndex);
             external_node_fs_.renameSync(rename.from, rename.to);
-        });
+        }));
     }
     async remove(paths) {
         this.checkStillThere(paths);
-        return each(paths, (file) => external_node_fs_.unlinkSync(file));
+        return answered(each(paths, (file) => external_node_fs_.unlinkSync(file)));
     }
     async list(dirs) {
         return each(dirs, (dir) => external_node_fs_.readdirSync(dir));
@@ -33776,6 +33788,16 @@ function fromStats(stats) {
     if (stats.isSymbolicLink())
         return { kind: 'symlink', text: '', mtimeMs: stats.mtimeMs };
     return { kind: 'other' };
+}
+/**
+ * A write to a mount whose connection is gone may or may not have reached the server: the
+ * store is lost, as an SFTP store is, and nothing after can be trusted to say what happened.
+ */
+function answered(outcomes) {
+    const lost = outcomes.find((outcome) => (0,port/* isFailure */.N)(outcome) && DISCONNECTED.has(outcome.code));
+    if (lost)
+        throw new errors/* StoreLostError */.U8(`the mount's connection is gone: ${(0,errors/* describeError */.Uc)(lost)}`);
+    return outcomes;
 }
 /** Each item's outcome, in order; a loop, not a closure per item, on batches of thousands. */
 function each(items, call) {
@@ -34080,7 +34102,8 @@ function getSettings() {
     const workingDirectory = remote ? workingInput : realWorkingDirectory(workingInput);
     const backup = getInput('backup-suffix');
     const relative = booleanInput('relative', false);
-    const specs = parseSpecText(getInput('links', { required: true }), 'links').map((spec) => ({
+    // The suffix is checked as the CLI's is, once it is a spec's: `/../x` would leave the directory.
+    const specs = parseSpecText(getInput('links', { required: true }), 'links').map((spec) => checkSpec({
         ...spec,
         relative: spec.relative || relative,
         backup: spec.backup ?? (backup || undefined),
