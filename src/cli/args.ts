@@ -191,13 +191,24 @@ function readSpecs(
   return lnStyleSpecs(values, positionals, cwd, logical);
 }
 
+/**
+ * The largest spec file read: a million links take about 60 MiB, and a file past this size
+ * would take seconds to read and most of the memory Node has, to fail anyway.
+ */
+const SPEC_FILE_LIMIT = 256 * 1024 * 1024;
+
 function readSpecFile(file: string, cwd: string): LinkSpec[] {
   const source = file === '-' ? 'stdin' : file;
-  let bytes: Buffer;
+  let bytes: Buffer | undefined;
   try {
-    bytes = fs.readFileSync(file === '-' ? 0 : path.resolve(cwd, file));
+    bytes = readAtMost(file === '-' ? 0 : path.resolve(cwd, file), SPEC_FILE_LIMIT);
   } catch (error) {
     throw new UsageError(`spec file ${file}: ${(error as Error).message}`);
+  }
+  if (bytes === undefined) {
+    throw new UsageError(
+      `spec file ${source} is over ${SPEC_FILE_LIMIT / 2 ** 20} MiB, the most one may hold`,
+    );
   }
   // Decoded leniently, bytes that are not UTF-8 would become U+FFFD and name another file.
   if (!isUtf8(bytes)) {
@@ -206,6 +217,31 @@ function readSpecFile(file: string, cwd: string): LinkSpec[] {
     );
   }
   return parseSpecText(bytes.toString('utf8'), source);
+}
+
+/**
+ * The bytes of a file or stdin, or undefined when there are more than `limit`: a regular file
+ * is judged by its size before anything is read, a pipe (which has no size) once it has sent
+ * more.
+ */
+function readAtMost(file: string | number, limit: number): Buffer | undefined {
+  const fd = typeof file === 'number' ? file : fs.openSync(file, 'r');
+  try {
+    const stats = fs.fstatSync(fd);
+    if (stats.isFile() && stats.size > limit) return undefined;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(2 ** 20, limit + 1 - total));
+      const read = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) return Buffer.concat(chunks, total);
+      chunks.push(chunk.subarray(0, read));
+      total += read;
+      if (total > limit) return undefined;
+    }
+  } finally {
+    if (typeof file !== 'number') fs.closeSync(fd);
+  }
 }
 
 /** The number of the first line that is not UTF-8, in bytes known to hold one. */
