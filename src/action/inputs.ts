@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import {
   MIN_LOCK_TIMEOUT_SECONDS,
   UsageError,
+  checkSpec,
   describeError,
   parseSpecText,
 } from '../engine/index.js';
@@ -49,11 +50,14 @@ export function getSettings(): ActionSettings {
   const workingDirectory = remote ? workingInput : realWorkingDirectory(workingInput);
   const backup = core.getInput('backup-suffix');
   const relative = booleanInput('relative', false);
-  const specs = parseSpecText(core.getInput('links', { required: true }), 'links').map((spec) => ({
-    ...spec,
-    relative: spec.relative || relative,
-    backup: spec.backup ?? (backup || undefined),
-  }));
+  // The suffix is checked as the CLI's is, once it is a spec's: `/../x` would leave the directory.
+  const specs = parseSpecText(core.getInput('links', { required: true }), 'links').map((spec) =>
+    checkSpec({
+      ...spec,
+      relative: spec.relative || relative,
+      backup: spec.backup ?? (backup || undefined),
+    }),
+  );
   if (specs.length === 0) throw new UsageError('input "links" holds no link specs');
   const lock = booleanInput('lock', true);
   const unguarded = lock ? undefined : specs.find((spec) => spec.expect !== undefined);
