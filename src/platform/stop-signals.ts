@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -17,6 +18,17 @@ export async function withStopSignals<T>(work: (signal: AbortSignal) => Promise<
       return;
     }
     for (const cleanup of lastWords) cleanup();
+    try {
+      // Written at once: the event loop will not run again to flush a stream.
+      fs.writeSync(
+        2,
+        `atomic-link: stopped at once by a second ${signal}: every link is old or new, but ` +
+          'the batch may be part done; the next run breaks the lock and removes the temporary ' +
+          'links\n',
+      );
+    } catch {
+      // Nobody is reading stderr any more: the exit code says it.
+    }
     process.exit(exitCodeOf(signal));
   };
   for (const signal of SIGNALS) process.on(signal, onSignal);
