@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { StoreLostError } from '../../engine/errors.js';
+import { StoreLostError, describeError } from '../../engine/errors.js';
 import { isFailure } from '../../engine/port.js';
 import type {
   Entry,
@@ -20,6 +20,8 @@ import { SshfsViews, emulatesRename } from './sshfs-view.js';
 // set before its first use: 4 requests in flight would leave most of a round trip unused.
 process.env.UV_THREADPOOL_SIZE ??= '32';
 const IN_FLIGHT = 32;
+/** Errors from a mount whose server can no longer be asked. */
+const DISCONNECTED = new Set(['ENOTCONN', 'ECONNABORTED']);
 
 /**
  * The local filesystem through node:fs, which also serves any mounted volume (sshfs, NFS,
@@ -89,28 +91,32 @@ export class LocalStore implements LinkStore {
 
   async create(links: NewLink[]): Promise<Outcome<void>[]> {
     this.checkStillThere(links.map((link) => link.path));
-    return links.map((link) =>
-      attempt(() =>
-        link.type === 'symbolic'
-          ? fs.symlinkSync(link.content, link.path)
-          : fs.linkSync(link.content, link.path),
+    return answered(
+      links.map((link) =>
+        attempt(() =>
+          link.type === 'symbolic'
+            ? fs.symlinkSync(link.content, link.path)
+            : fs.linkSync(link.content, link.path),
+        ),
       ),
     );
   }
 
   async rename(renames: Rename[]): Promise<Outcome<void>[]> {
     this.checkStillThere(renames.map((rename) => rename.to));
-    return renames.map((rename) =>
-      attempt(() => {
-        if (rename.watchIndex !== undefined) this.guard?.switching(rename.watchIndex);
-        fs.renameSync(rename.from, rename.to);
-      }),
+    return answered(
+      renames.map((rename) =>
+        attempt(() => {
+          if (rename.watchIndex !== undefined) this.guard?.switching(rename.watchIndex);
+          fs.renameSync(rename.from, rename.to);
+        }),
+      ),
     );
   }
 
   async remove(paths: string[]): Promise<Outcome<void>[]> {
     this.checkStillThere(paths);
-    return paths.map((file) => attempt(() => fs.unlinkSync(file)));
+    return answered(paths.map((file) => attempt(() => fs.unlinkSync(file))));
   }
 
   async touch(paths: string[]): Promise<Outcome<void>[]> {
@@ -287,6 +293,16 @@ function fromStats(stats: fs.Stats): Entry {
   }
   if (stats.isSymbolicLink()) return { kind: 'symlink', text: '', mtimeMs: stats.mtimeMs };
   return { kind: 'other' };
+}
+
+/**
+ * The outcomes of a change, unless one says the mount's connection is gone (a FUSE daemon that
+ * died): what the server did with those requests cannot be known, so the store is lost.
+ */
+function answered(outcomes: Outcome<void>[]): Outcome<void>[] {
+  const lost = outcomes.find((outcome) => isFailure(outcome) && DISCONNECTED.has(outcome.code));
+  if (lost) throw new StoreLostError(`the mount's connection is gone: ${describeError(lost)}`);
+  return outcomes;
 }
 
 function attempt<T>(call: () => T): Outcome<T> {
