@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { describeResult, switchLinks } from '../engine/index.js';
+import { AtomicLinkError, describeResult, switchLinks } from '../engine/index.js';
 import type { LinkSpec, SwitchOptions, SwitchReport } from '../engine/index.js';
 import { withStopSignals } from '../platform/stop-signals.js';
 import { withStore } from '../transport/open-store.js';
@@ -32,6 +32,7 @@ export async function run(): Promise<void> {
     if (report.guard) core.debug(`guard: ${JSON.stringify(report.guard)}`);
     await publishReport(report);
   } catch (error) {
+    if (error instanceof AtomicLinkError) for (const note of error.notes) core.info(note);
     core.setFailed(error instanceof Error ? error.message : String(error));
   }
 }

@@ -9,7 +9,7 @@ import {
 import { inspect, placeSpecs } from './plan.js';
 import type { Operation } from './plan.js';
 import { isFailure } from './port.js';
-import type { LinkStore, NewLink, Outcome, Rename } from './port.js';
+import type { LinkStore, NewLink, Outcome, Rename, StoreFailure, Watch } from './port.js';
 import { probeDirectories } from './probe.js';
 import { sweepLeftovers, tempName } from './temp-names.js';
 import type { GuardReport, LinkResult, LinkSpec, SwitchOptions, SwitchReport } from './types.js';
@@ -42,9 +42,12 @@ export async function switchLinks(
   }
   const dirs = [...new Set(placed.map((item) => item.realDir))].sort();
   const timeoutMs = (options.lockTimeoutSeconds ?? 60) * 1000;
-  const locks = options.lock === false ? undefined : await DirLocks.acquire(store, dirs, timeoutMs);
+  const locks =
+    options.lock === false
+      ? undefined
+      : await DirLocks.acquire(store, dirs, timeoutMs, options.signal);
   const batch = new Batch(store, options, locks);
-  let report: SwitchReport | undefined;
+  let report: SwitchReport;
   try {
     stopIfAsked(options, 'nothing was changed');
     if (locks) await sweepLeftovers(store, dirs, locks.files, timeoutMs);
@@ -59,17 +62,34 @@ export async function switchLinks(
     const guard = await batch.run(pending);
     const notes = await makeDurable(store, pending, options);
     report = { results: operations.map(toResult), guard, probed, dryRun: false, notes };
-    return report;
-  } finally {
+  } catch (error) {
     // A failure to clean up is said, never put in place of what happened to the links.
-    const cleanup = await batch.cleanUp();
-    if (cleanup) process.emitWarning(cleanup);
+    const problems = await batch.cleanUp();
+    if (error instanceof AtomicLinkError) error.notes.push(...problems);
+    throw error;
+  }
+  report.notes.push(...(await batch.cleanUp()));
+  return report;
+}
+
+function stopIfAsked(options: SwitchOptions, state?: string): void {
+  const reason = options.signal?.reason;
+  if (options.signal?.aborted) {
+    throw new InterruptedError(`stopped by ${reason}${state ? `; ${state}` : ''}`, reason);
   }
 }
 
-function stopIfAsked(options: SwitchOptions, state: string): void {
-  const reason = options.signal?.reason;
-  if (options.signal?.aborted) throw new InterruptedError(`stopped by ${reason}; ${state}`, reason);
+/** A link the rollback could not put back: new, or unknown (old or new) when no answer came. */
+interface NotBack {
+  state: 'new' | 'unknown';
+  reason: string;
+}
+
+/** One link's way back: a rename onto it (made from `link` first, if given), or a removal. */
+interface WayBack {
+  index: number;
+  rename?: Rename;
+  link?: NewLink;
 }
 
 /** The switch itself and everything it leaves to clean up, whatever way it ends. */
@@ -85,8 +105,8 @@ class Batch {
 
   /**
    * Makes every new link under a temporary name, then renames them into place while the guard
-   * watches. Returns the guard's report; throws, with every link old or switched back, when
-   * the batch could not be done.
+   * watches. Returns the guard's report; throws when the batch could not be done, with every
+   * link old or switched back, or with the truth about each link that is not.
    */
   async run(pending: Operation[]): Promise<GuardReport | undefined> {
     if (pending.length === 0) return undefined;
@@ -116,17 +136,26 @@ class Batch {
     const watch =
       this.options.guard === false || watched.length === 0
         ? undefined
-        : await this.store.watch(watched.map((index) => pending[index].path));
+        : await this.store.watch(watched.map((index) => pending[index].path)).catch((error) => {
+            throw wrap(
+              error,
+              `cannot start the guard: ${describeError(error)}; no link was changed`,
+            );
+          });
     const done: number[] = [];
+    const unsure: number[] = [];
     let failure: AtomicLinkError | undefined;
     try {
-      await this.renameAll(renames, done, pending);
+      await this.renameAll(renames, done, unsure, pending);
     } catch (error) {
-      failure = await this.rollback(pending, done, kept, error);
+      failure = await this.rollback(pending, done, unsure, kept, error);
     }
-    // Hard links: a rename onto the same inode does nothing and leaves the temporary name.
-    const report = watch ? await watch.stop() : undefined;
-    if (report && report.missing > 0) throw missingError(report, pending, failure);
+    const report = watch ? await stopWatching(watch) : undefined;
+    if (report && report.missing > 0) {
+      const missing = missingError(report, pending, failure);
+      missing.notes.push(...(failure?.notes ?? []));
+      throw missing;
+    }
     if (failure) throw failure;
     if (report?.blind) {
       throw new MissingLinkError(
@@ -155,15 +184,30 @@ class Batch {
             `${describeError(made[failed])}; no link was changed`,
         );
       }
-      await this.between(0, 'no link was changed');
+      await this.between('no link was changed');
     }
   }
 
-  /** Renames in chunks; `done` collects the indexes switched, also when one fails. */
-  private async renameAll(renames: Rename[], done: number[], pending: Operation[]): Promise<void> {
+  /**
+   * Renames in chunks; `done` collects the indexes switched, also when one fails, and `unsure`
+   * those of a chunk that got no answer (the store was lost), each now old or new.
+   */
+  private async renameAll(
+    renames: Rename[],
+    done: number[],
+    unsure: number[],
+    pending: Operation[],
+  ): Promise<void> {
     for (let start = 0, size = FIRST_CHUNK; start < renames.length;) {
+      // Before the first chunk too: the lock must be known to be ours when the first link moves.
+      // After the last, a stop request finds the batch whole: it stays done.
+      await this.between();
+      const chunk = renames.slice(start, start + size);
       const began = Date.now();
-      const outcomes = await this.store.rename(renames.slice(start, start + size));
+      const outcomes = await this.store.rename(chunk).catch((error: unknown) => {
+        unsure.push(...chunk.map((_, offset) => start + offset));
+        throw error;
+      });
       size = nextChunk(size, began);
       let failed: number | undefined;
       outcomes.forEach((outcome, offset) => {
@@ -183,8 +227,6 @@ class Batch {
         );
       }
       start += outcomes.length;
-      // Once the last link is switched, a stop request finds the batch whole: it stays done.
-      if (start < renames.length) await this.between(done.length, '');
       if (this.options.onProgress && Date.now() - this.lastProgress >= PROGRESS_EVERY_MS) {
         this.lastProgress = Date.now();
         this.options.onProgress(done.length, renames.length);
@@ -192,12 +234,17 @@ class Batch {
     }
   }
 
-  /** Between two chunks: a stop request ends the batch, and the lock is kept alive. */
-  private async between(switched: number, state: string): Promise<void> {
-    // A signal is handled on the event loop: let it run after a chunk made synchronously.
+  /**
+   * Between two chunks: a stop request, or a lock the heartbeat found lost, ends the batch;
+   * `state` says what that leaves, when the caller knows.
+   */
+  private async between(state?: string): Promise<void> {
+    // A signal, and the heartbeat's timer, run on the event loop: let them run after a chunk
+    // made synchronously.
     await new Promise((resolve) => setImmediate(resolve));
-    stopIfAsked(this.options, state || `${switched} links were switched`);
-    if (this.locks?.due) await this.locks.refresh();
+    stopIfAsked(this.options, state);
+    const lost = this.locks?.lost;
+    if (lost) throw new UpdateError(state ? `${lost}; ${state}` : lost);
   }
 
   /**
@@ -207,12 +254,59 @@ class Batch {
   private async rollback(
     pending: Operation[],
     done: number[],
+    unsure: number[],
     kept: Map<number, string>,
     cause: unknown,
   ): Promise<AtomicLinkError> {
     const why = cause instanceof Error ? cause.message : String(cause);
-    if (done.length === 0) return wrap(cause, `${why}; no link was changed`);
-    const back: { index: number; rename?: Rename; link?: NewLink }[] = done.map((index) => {
+    const left = new Map<number, NotBack>();
+    for (const index of unsure) left.set(index, { state: 'unknown', reason: why });
+    if (done.length > 0) await this.putBack(pending, done, kept, left);
+    if (left.size === 0) {
+      const count = done.length === 1 ? 'the link' : `the ${done.length} links`;
+      return wrap(
+        cause,
+        done.length === 0
+          ? `${why}; no link was changed`
+          : `${why}; switched back ${count} already switched`,
+      );
+    }
+    const told = [...left.values()];
+    const some = (state: NotBack['state'], what: string) => {
+      const count = told.filter((link) => link.state === state).length;
+      return count === 0 ? [] : [`${count} ${count === 1 ? 'link is' : 'links are'} ${what}`];
+    };
+    const message =
+      `${why}; the batch could not be switched back whole: ` +
+      [...some('new', 'new'), ...some('unknown', 'old or new (no answer came)')].join(', ') +
+      ` (each named below); every other link is as it was`;
+    const error =
+      cause instanceof InterruptedError
+        ? new InterruptedError(message, cause.signal)
+        : new UpdateError(message);
+    for (const [index, { state, reason }] of left) {
+      const link = JSON.stringify(pending[index].link);
+      error.notes.push(
+        state === 'new'
+          ? `${link} is new (${JSON.stringify(pending[index].target)}), not switched back: ${reason}`
+          : `${link} is old or new: ${reason}`,
+      );
+    }
+    return error;
+  }
+
+  /**
+   * Switches back the links in `done`, and records in `left` each one that could not be. The
+   * old symlinks are made again under temporary names, then renamed over the new ones; files
+   * come back from the names they kept; links that were not there are removed.
+   */
+  private async putBack(
+    pending: Operation[],
+    done: number[],
+    kept: Map<number, string>,
+    left: Map<number, NotBack>,
+  ): Promise<void> {
+    const back: WayBack[] = done.map((index) => {
       const operation = pending[index];
       const prior = operation.prior;
       if (prior.kind === 'symlink') {
@@ -227,69 +321,85 @@ class Batch {
         return { index, rename: { from: kept.get(index) as string, to: operation.path } };
       return { index };
     });
-    const failed = new Map<number, string>();
+    const fail = (item: WayBack, state: NotBack['state'], error: unknown) =>
+      left.set(item.index, { state, reason: describeError(error) });
+
+    const making = back.filter((item) => item.link);
+    let made: Outcome<void>[];
     try {
-      const links = back.filter((item) => item.link).map((item) => item.link as NewLink);
-      const made = await this.store.create(links);
-      const unmade = new Set(links.filter((_, i) => isFailure(made[i])).map((link) => link.path));
-      links.forEach((link, i) => isFailure(made[i]) || this.temps.add(link.path));
-      const renames = back.filter((item) => item.rename && !unmade.has(item.rename.from));
-      const renamed = await this.store.rename(renames.map((item) => item.rename as Rename));
-      renames.forEach((item, i) => {
-        if (isFailure(renamed[i])) failed.set(item.index, describeError(renamed[i]));
-        else this.temps.delete((item.rename as Rename).from);
-      });
-      for (const item of back) {
-        if (item.link && unmade.has(item.link.path)) {
-          failed.set(item.index, describeError(made[links.indexOf(item.link)]));
-        }
-      }
-      const removals = back.filter((item) => !item.rename);
-      const removed = await this.store.remove(removals.map((item) => pending[item.index].path));
-      removals.forEach((item, i) => {
-        if (isFailure(removed[i]) && removed[i].code !== 'ENOENT')
-          failed.set(item.index, describeError(removed[i]));
+      made = await this.store.create(making.map((item) => item.link as NewLink));
+    } catch (error) {
+      // Nothing went back: every switched link is still new.
+      back.forEach((item) => fail(item, 'new', error));
+      return;
+    }
+    making.forEach((item, i) => {
+      if (isFailure(made[i])) fail(item, 'new', made[i]);
+      else this.temps.add((item.link as NewLink).path);
+    });
+
+    const renaming = back.filter((item) => item.rename && !left.has(item.index));
+    const removing = back.filter((item) => !item.rename);
+    let renamed: Outcome<void>[];
+    try {
+      renamed = await this.store.rename(renaming.map((item) => item.rename as Rename));
+    } catch (error) {
+      renaming.forEach((item) => fail(item, 'unknown', error));
+      removing.forEach((item) => fail(item, 'new', error));
+      return;
+    }
+    renaming.forEach((item, i) => {
+      if (isFailure(renamed[i])) fail(item, 'new', renamed[i]);
+      else this.temps.delete((item.rename as Rename).from);
+    });
+
+    try {
+      const removed = await this.store.remove(removing.map((item) => pending[item.index].path));
+      removing.forEach((item, i) => {
+        const outcome = removed[i];
+        if (isFailure(outcome) && outcome.code !== 'ENOENT') fail(item, 'new', outcome);
       });
     } catch (error) {
-      // The store itself is gone (a connection lost): nothing more can be known or done.
-      for (const item of back)
-        if (!failed.has(item.index)) failed.set(item.index, `unknown: ${describeError(error)}`);
+      removing.forEach((item) => fail(item, 'unknown', error));
     }
-    if (failed.size === 0) {
-      const count = done.length === 1 ? 'the link' : `the ${done.length} links`;
-      return wrap(cause, `${why}; switched back ${count} already switched`);
-    }
-    const listed = [...failed]
-      .slice(0, 10)
-      .map(
-        ([index, reason]) =>
-          `${JSON.stringify(pending[index].link)} is new, not switched back (${reason})`,
-      );
-    const more = failed.size > 10 ? `; and ${failed.size - 10} more new` : '';
-    return new UpdateError(
-      `${why}; switched back ${done.length - failed.size} of the ${done.length} links switched, ` +
-        `but not all: ${listed.join('; ')}${more}; every other link is as it was`,
-    );
   }
 
-  /** Removes every temporary name still there, and the locks; returns what failed, if anything. */
-  async cleanUp(): Promise<string | undefined> {
+  /** Removes every temporary name still there, and the locks; returns what it could not. */
+  async cleanUp(): Promise<string[]> {
     const problems: string[] = [];
+    const temps = [...this.temps];
+    this.temps.clear();
     try {
-      const temps = [...this.temps];
       const removed = await this.store.remove(temps);
-      removed.forEach((outcome, index) => {
-        if (isFailure(outcome) && outcome.code !== 'ENOENT')
-          problems.push(`${temps[index]}: ${describeError(outcome)}`);
-      });
-      this.temps.clear();
-      await this.locks?.release();
+      const failed = removed.filter(
+        (outcome): outcome is StoreFailure => isFailure(outcome) && outcome.code !== 'ENOENT',
+      );
+      if (failed.length > 0) {
+        problems.push(
+          `cannot remove ${failed.length} temporary ${failed.length === 1 ? 'link' : 'links'}: ` +
+            describeError(failed[0]),
+        );
+      }
     } catch (error) {
-      problems.push(describeError(error));
+      problems.push(`cannot remove the temporary links: ${describeError(error)}`);
+    }
+    try {
+      problems.push(...((await this.locks?.release()) ?? []));
+    } catch (error) {
+      problems.push(`cannot remove the lock: ${describeError(error)}`);
     }
     return problems.length === 0
-      ? undefined
-      : `atomic-link: could not clean up: ${problems.slice(0, 3).join('; ')}; a later run removes what is left`;
+      ? []
+      : [`could not clean up: ${problems.join('; ')}; a later run removes what is left`];
+  }
+}
+
+/** A guard that cannot report has lost sight of the links, as a blind one has. */
+async function stopWatching(watch: Watch): Promise<GuardReport> {
+  try {
+    return await watch.stop();
+  } catch (error) {
+    return { ...watch.soFar(), blind: describeError(error), sightings: [] };
   }
 }
 
