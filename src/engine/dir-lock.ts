@@ -10,6 +10,11 @@ const BREAK_SUFFIX = '.break';
 const POLL_MS = 100;
 /** Below this, a holder busy between two refreshes could be taken for dead. */
 export const MIN_LOCK_TIMEOUT_SECONDS = 5;
+/**
+ * How often a holder refreshes its lock: a quarter of the shortest timeout any waiting run may
+ * judge it by, whatever its own timeout is.
+ */
+const HEARTBEAT_MS = (MIN_LOCK_TIMEOUT_SECONDS * 1000) / 4;
 /** The break lock is held for a few requests; one this old belongs to a run that died there. */
 const BREAK_STALE_MS = 10000;
 
@@ -45,7 +50,6 @@ export class DirLocks {
     private readonly store: LinkStore,
     readonly files: string[],
     private readonly text: string,
-    timeoutMs: number,
   ) {
     // A timer, not calls between chunks: a phase that asks the store for a long time (a large
     // batch's inspection through a slow mount) would otherwise let the lock look stale.
@@ -55,7 +59,7 @@ export class DirLocks {
           this.lostHow ??= describeError(error);
         })
         .finally(() => (this.beating = undefined));
-    }, timeoutMs / 4);
+    }, HEARTBEAT_MS);
     this.heartbeat.unref();
   }
 
@@ -81,7 +85,7 @@ export class DirLocks {
         files.map((file) => ({ path: file, type: 'symbolic', content: text })),
       );
       const busy = files.filter((_, index) => isFailure(made[index]));
-      if (busy.length === 0) return new DirLocks(store, files, text, timeoutMs);
+      if (busy.length === 0) return new DirLocks(store, files, text);
       const mine = files.filter((_, index) => !isFailure(made[index]));
       if (mine.length > 0) await store.remove(mine);
 
