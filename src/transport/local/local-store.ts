@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StoreLostError, describeError } from '../../engine/errors.js';
 import { isFailure } from '../../engine/port.js';
+import { tempName } from '../../engine/temp-names.js';
 import type {
   Entry,
   LinkStore,
@@ -121,7 +122,21 @@ export class LocalStore implements LinkStore {
 
   async touch(paths: string[]): Promise<Outcome<void>[]> {
     const now = new Date();
-    return paths.map((file) => attempt(() => fs.lutimesSync(file, now, now)));
+    return paths.map((file) =>
+      attempt(() => {
+        if (this.sshfsMount(file) === undefined) return fs.lutimesSync(file, now, now);
+        // sshfs sets the time of what a link leads to (SFTP's setstat follows links), never
+        // the link's own: the link is made again, with the text it has, and renamed over it.
+        const fresh = tempName(path.dirname(file));
+        fs.symlinkSync(fs.readlinkSync(file), fresh);
+        try {
+          fs.renameSync(fresh, file);
+        } catch (error) {
+          fs.rmSync(fresh, { force: true });
+          throw error;
+        }
+      }),
+    );
   }
 
   async list(dirs: string[]): Promise<Outcome<string[]>[]> {
