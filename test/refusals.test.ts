@@ -3,21 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ME } from '../lib/platform/identity.js';
-import { makeDeployTree, runCli, snapshot } from './helpers/tree.js';
-
-/** Runs the CLI expecting a refusal: the exit code, a message naming `mention`, no change. */
-function expectRefused(args: string[], mention: string, code = 2, prepare?: (dir: string) => void) {
-  const dir = makeDeployTree();
-  prepare?.(dir);
-  const before = snapshot(dir);
-  const run = runCli(args, dir);
-  expect(run.stderr).toContain(mention);
-  expect(run.stderr).toMatch(/^atomic-link: /);
-  expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
-  expect(run.status).toBe(code);
-  expect(snapshot(dir)).toEqual(before);
-  return run;
-}
+import { expectRefused, makeDeployTree, runCli, snapshot } from './helpers/tree.js';
 
 describe('refusals change nothing and say what is wrong', () => {
   test('a real directory at the destination', () => {

@@ -183,32 +183,58 @@ describe.each(MODES)('links on a remote directory, over SSH ($mode)', ({ mode, f
     }
   });
 
-  test('sshd killed mid-batch: the run fails within seconds, every link is old or new', async () => {
+  test('sshd killed mid-batch: the run fails within seconds, says which links may be new, and a run over SFTP recovers', async () => {
     const victim = await startSshd();
     makeServerTree(victim.root);
     const count = 3000;
     const specFile = manyRemoteLinks(victim.root, count);
+    const links = path.join(victim.root, 'links');
     const proxy =
       mode === 'SFTP' ? await startDelayProxy({ targetPort: victim.port, delayMs: 40 }) : undefined;
     try {
       const reach = proxy ? [...victim.argsVia(proxy.port), ...flags] : [...victim.args, ...flags];
       const run = startCli([...reach, '--spec-file', specFile], '/');
-      await switchingStarted(path.join(victim.root, 'links', 'l0'), '../releases/v2');
+      await switchingStarted(path.join(links, 'l0'), '../releases/v2');
       const killedAt = Date.now();
       victim.kill();
       const result = await run;
       const seconds = (Date.now() - killedAt) / 1000;
+      expect(result.stderr).not.toContain('internal error');
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(/^atomic-link: .*(could not switch LINK|connection)/m);
       expect(seconds).toBeLessThan(20);
       let switched = 0;
       for (let i = 0; i < count; i++) {
-        const text = fs.readlinkSync(path.join(victim.root, 'links', `l${i}`)); // never missing
+        const text = fs.readlinkSync(path.join(links, `l${i}`)); // never missing
         expect(['../releases/v1', '../releases/v2']).toContain(text);
-        if (text === '../releases/v2') switched++;
+        if (text === '../releases/v2') {
+          switched++;
+          // Each link left new is named, as new or as old or new: never "switched back".
+          expect(result.stderr).toMatch(
+            new RegExp(`^atomic-link: "links/l${i}" is (new|old or new)`, 'm'),
+          );
+        }
       }
       expect(switched).toBeGreaterThan(0);
       expect(switched).toBeLessThan(count);
+      expect(result.stderr).not.toContain('switched back the');
+
+      // The dead run's lock and temporary links are still on the server. A run over SFTP, by
+      // way of another server on the same directory, breaks the lock (its holder is gone)
+      // and sweeps the rest.
+      expect(leftovers(links)).toContain('.atomic-link.lock');
+      const rescue = await startSshd();
+      try {
+        const rescueArgs = rescue.args.map((arg) => arg.replace(rescue.root, victim.root));
+        const again = runCli([...rescueArgs, '--spec-file', specFile], '/');
+        expect(again.stderr).not.toContain('internal error');
+        expect(again.status).toBe(0);
+        for (let i = 0; i < count; i++)
+          expect(fs.readlinkSync(path.join(links, `l${i}`))).toBe('../releases/v2');
+        expect(leftovers(links)).toEqual([]);
+      } finally {
+        rescue.stop();
+      }
     } finally {
       await proxy?.close();
       victim.stop();

@@ -1,5 +1,11 @@
 import * as core from '@actions/core';
-import { FleetError, describeResult, switchFleet, switchLinks } from '../engine/index.js';
+import {
+  AtomicLinkError,
+  FleetError,
+  describeResult,
+  switchFleet,
+  switchLinks,
+} from '../engine/index.js';
 import type { FleetReport, LinkSpec, SwitchOptions, SwitchReport } from '../engine/index.js';
 import { withStopSignals } from '../platform/stop-signals.js';
 import { fleetMembers, withStore } from '../transport/open-store.js';
@@ -49,6 +55,7 @@ export async function run(): Promise<void> {
     if (report.guard) core.debug(`guard: ${JSON.stringify(report.guard)}`);
     await publishReport(report);
   } catch (error) {
+    if (error instanceof AtomicLinkError) for (const note of error.notes) core.info(note);
     core.setFailed(error instanceof Error ? error.message : String(error));
   }
 }

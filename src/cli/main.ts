@@ -71,6 +71,7 @@ export async function run(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof AtomicLinkError) {
       process.stderr.write(`atomic-link: ${error.message}\n`);
+      for (const note of error.notes) process.stderr.write(`atomic-link: ${note}\n`);
       return error instanceof InterruptedError ? exitCodeOf(error.signal) : error.exitCode;
     }
     // Every failure the engine foresees is an AtomicLinkError: this is a bug, said as one.

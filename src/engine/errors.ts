@@ -3,6 +3,12 @@
  * callers never have to guess from a message what kind of failure they are looking at.
  */
 export class AtomicLinkError extends Error {
+  /**
+   * Lines that go with the message: each link left neither old nor switched back, and what
+   * could not be cleaned up.
+   */
+  readonly notes: string[] = [];
+
   constructor(
     message: string,
     readonly exitCode: number,
@@ -19,7 +25,10 @@ export class UsageError extends AtomicLinkError {
   }
 }
 
-/** The update failed; every link is as it was, or was switched back (exit 1). */
+/**
+ * The update failed (exit 1): every link is as it was, or was switched back; or, when even
+ * the switch back failed, the message says so and the notes name each link that is not.
+ */
 export class UpdateError extends AtomicLinkError {
   constructor(message: string) {
     super(message, 1);

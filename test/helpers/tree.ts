@@ -20,6 +20,25 @@ export function makeDeployTree(): string {
   return dir;
 }
 
+/** Runs the CLI expecting a refusal: the exit code, a message naming `mention`, no change. */
+export function expectRefused(
+  args: string[],
+  mention: string,
+  code = 2,
+  prepare?: (dir: string) => void,
+): Run {
+  const dir = makeDeployTree();
+  prepare?.(dir);
+  const before = snapshot(dir);
+  const run = runCli(args, dir);
+  expect(run.stderr).toContain(mention);
+  expect(run.stderr).toMatch(/^atomic-link: /);
+  expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  expect(run.status).toBe(code);
+  expect(snapshot(dir)).toEqual(before);
+  return run;
+}
+
 export interface Run {
   status: number | null;
   stdout: string;
@@ -39,8 +58,22 @@ export function runCli(
   input?: string,
   env: Record<string, string> = {},
 ): Run {
-  const [command, ...rest] = [...HIDE_PROC, process.execPath, CLI, ...args];
-  const result: SpawnSyncReturns<string> = spawnSync(command, rest, {
+  return spawnCli([process.execPath, CLI, ...args], cwd, input, env);
+}
+
+/** runCli under a wrapper command (strace, runuser), as startCli takes one. */
+export function runCliUnder(wrapper: string[], args: string[], cwd: string, cli = CLI): Run {
+  return spawnCli([...wrapper, process.execPath, cli, ...args], cwd);
+}
+
+function spawnCli(
+  command: string[],
+  cwd: string,
+  input?: string,
+  env: Record<string, string> = {},
+): Run {
+  const [program, ...rest] = [...HIDE_PROC, ...command];
+  const result: SpawnSyncReturns<string> = spawnSync(program, rest, {
     cwd,
     input,
     env: { ...CLEAN_ENV, ...env },
@@ -64,8 +97,9 @@ export function startCli(
   cwd: string,
   wrapper: string[] = [],
   onStderrLine?: (line: string) => void,
+  cli = CLI,
 ): Promise<Run> & { pid: number } {
-  const command = [...wrapper, ...HIDE_PROC, process.execPath, CLI, ...args];
+  const command = [...wrapper, ...HIDE_PROC, process.execPath, cli, ...args];
   const child = spawn(command[0], command.slice(1), { cwd });
   let stdout = '';
   let stderr = '';
@@ -104,9 +138,12 @@ export function leftovers(dir: string): string[] {
   return fs.readdirSync(dir).filter((name) => name.startsWith('.atomic-link'));
 }
 
-/** Many links `links/lN -> ../releases/v1/fN`, with real targets in v1, v2 and v3. */
-export function makeManyLinks(count: number): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-many-'));
+/**
+ * Many links `links/lN -> ../releases/v1/fN`, with real targets in v1, v2 and v3, in a new
+ * directory under `parent`.
+ */
+export function makeManyLinks(count: number, parent = os.tmpdir()): string {
+  const dir = fs.mkdtempSync(path.join(parent, 'atomic-link-many-'));
   fs.mkdirSync(path.join(dir, 'links'));
   for (const version of ['v1', 'v2', 'v3']) {
     fs.mkdirSync(path.join(dir, 'releases', version), { recursive: true });

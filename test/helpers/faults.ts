@@ -1,0 +1,138 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CLI } from './tree.js';
+import type { Run } from './tree.js';
+
+/**
+ * A tmpfs of its own (`options` as `mount -o` takes them: a size, a number of inodes), on a
+ * directory every user can reach, so that a second user can work in it too.
+ */
+export function mountTmpfs(options = 'size=256m'): { dir: string; unmount: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-fs-'));
+  fs.chmodSync(dir, 0o755);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir]);
+  return {
+    dir,
+    unmount: () => {
+      // Lazily: a CLI that a failed test left running may still hold it.
+      execFileSync('umount', ['-l', dir]);
+      fs.rmdirSync(dir);
+    },
+  };
+}
+
+/** A second user, for faults that root would walk through (a directory made read-only). */
+export const TEST_USER = 'atomic-link-test';
+
+export function ensureTestUser(): { uid: number; gid: number } {
+  if (spawnSync('id', [TEST_USER]).status !== 0) {
+    const made = spawnSync('useradd', ['--system', '--no-create-home', TEST_USER], {
+      encoding: 'utf8',
+    });
+    // 9: made meanwhile by a test running beside this one.
+    if (made.status !== 0 && made.status !== 9) throw new Error(`useradd: ${made.stderr}`);
+  }
+  const id = (flag: string) => Number(execFileSync('id', [flag, TEST_USER], { encoding: 'utf8' }));
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+/**
+ * A copy of the bundled CLI in `dir`, for a run as TEST_USER, who may not be able to reach
+ * the checkout (a CI runner's home is 0750).
+ */
+export function cliCopyIn(dir: string): string {
+  const copy = path.join(dir, 'dist');
+  fs.cpSync(path.dirname(CLI), copy, { recursive: true });
+  return path.join(copy, path.basename(CLI));
+}
+
+export const RENAME_CALLS = ['rename', 'renameat', 'renameat2'];
+
+/**
+ * The command line that runs a program under strace, tracing `calls` (into `output`) and
+ * injecting each of `injections` (`CALLS:error=ENOSPC:when=300+`, `CALLS:delay_enter=2000`).
+ * strace counts calls per thread, so `when` counts the main thread's calls alone.
+ */
+export function underStrace(calls: string[], injections: string[] = [], output = '/dev/null') {
+  return [
+    'strace',
+    '-f',
+    '-o',
+    output,
+    '-e',
+    `trace=${calls.join(',')}`,
+    ...injections.flatMap((injection) => ['-e', `inject=${injection}`]),
+  ];
+}
+
+/** Renames slowed to `microseconds` each, so that a fault can be made to land mid-batch. */
+export function slowRenames(microseconds = 2000, more: string[] = []): string[] {
+  return underStrace(RENAME_CALLS, [
+    `${RENAME_CALLS.join(',')}:delay_enter=${microseconds}`,
+    ...more,
+  ]);
+}
+
+/** The pid of the program strace (pid `tracer`) runs, once it has started it. */
+export async function tracedPid(tracer: number): Promise<number> {
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    const children = fs.readFileSync(`/proc/${tracer}/task/${tracer}/children`, 'utf8').trim();
+    if (children) return Number(children.split(' ')[0]);
+    if (Date.now() > deadline) throw new Error(`strace ${tracer} started nothing`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** The release each of `count` links `links/lN` points at now; readlink throws if one is missing. */
+export function versionsOf(links: string, count: number): string[] {
+  return Array.from(
+    { length: count },
+    (_, i) => fs.readlinkSync(path.join(links, `l${i}`)).split('/')[2],
+  );
+}
+
+/** How many links point at each release. */
+export function census(links: string, count: number): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const version of versionsOf(links, count)) counts[version] = (counts[version] ?? 0) + 1;
+  return counts;
+}
+
+/** No internal error, no stack trace: every failure is one the engine foresaw and names. */
+export function expectNoInternalError(run: Run): void {
+  expect(run.stderr).not.toContain('internal error');
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+}
+
+/**
+ * A batch of `links/l0…` from v1 to v2 failed midway: exit 1, the cause named first (cleanup
+ * problems after it, never in its place), every link old or new, and the links the report
+ * names as new are exactly the links that are: it never says "switched back" of one that was
+ * not. Returns how many were left new.
+ */
+export function expectTruthfulFailure(run: Run, links: string, count: number, cause: string) {
+  expectNoInternalError(run);
+  expect(run.status).toBe(1);
+  const lines = run.stderr.split('\n').filter((line) => !/ switched \d+ of \d+ links$/.test(line));
+  expect(lines[0]).toContain(cause);
+  expect(lines[0]).not.toContain('could not clean up');
+  const versions = versionsOf(links, count);
+  expect(versions.every((version) => version === 'v1' || version === 'v2')).toBe(true);
+  const isNew = versions.flatMap((version, i) => (version === 'v2' ? [i] : []));
+  const named = [...run.stderr.matchAll(/^atomic-link: "links\/l(\d+)" is new /gm)].map((match) =>
+    Number(match[1]),
+  );
+  expect(named.sort((a, b) => a - b)).toEqual(isNew);
+  if (isNew.length > 0) {
+    expect(lines[0]).toContain(
+      isNew.length === 1 ? '1 link is new' : `${isNew.length} links are new`,
+    );
+    expect(lines[0]).not.toContain('switched back the');
+  } else {
+    expect(lines[0]).toMatch(/switched back the \d+ links already switched|no link was changed/);
+  }
+  return isNew.length;
+}
