@@ -31827,11 +31827,6 @@ class DirLocks {
                     throw new errors/* UpdateError */.mp(`${where(store, file)} is a ${entry.kind}, not a lock of atomic-link's (a symlink ` +
                         `naming its holder); remove it if no other tool uses that name`);
                 }
-                const holder = parseHolder(entry.text);
-                if (holder?.instance === ME.instance && holder.pid === ME.pid) {
-                    throw new errors/* UpdateError */.mp(`${where(store, file)} is held by this very run: two of its hosts or directories ` +
-                        `are one (a shared volume?)`);
-                }
                 if (isStale(store, file, entry, seen, timeoutMs)) {
                     await breakLock(store, file, entry, text, seen);
                     seen.delete(file);
@@ -31985,8 +31980,10 @@ function parseHolder(text) {
 }
 function describeHolder(text) {
     const holder = parseHolder(text);
+    // Two hosts of one fleet that are one directory (a shared volume) wait for each other.
+    const own = holder?.instance === ME.instance && holder.pid === ME.pid ? ' (this very run)' : '';
     return holder
-        ? `pid ${holder.pid} on ${holder.host} since ${holder.since}`
+        ? `pid ${holder.pid}${own} on ${holder.host} since ${holder.since}`
         : `an unknown holder (${JSON.stringify(text.slice(0, 80))})`;
 }
 function lostHow(entry) {
@@ -32808,7 +32805,8 @@ class Batch {
                     (0,errors/* describeError */.Uc)(outcomes[failed - start]));
             }
             start += outcomes.length;
-            if (this.options.onProgress && Date.now() - this.lastProgress >= PROGRESS_EVERY_MS) {
+            const more = start < renames.length;
+            if (more && this.options.onProgress && Date.now() - this.lastProgress >= PROGRESS_EVERY_MS) {
                 this.lastProgress = Date.now();
                 this.options.onProgress(done.length, renames.length);
             }

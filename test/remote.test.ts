@@ -281,6 +281,8 @@ describe.each(MODES)('links on a remote directory, over SSH ($mode)', ({ mode, f
     // Long enough for the claim to mean something: several reports.
     expect(stamps.length).toBeGreaterThanOrEqual(2);
     const gaps = stamps.slice(1).map((stamp, i) => stamp - stamps[i]);
-    expect(Math.max(...gaps)).toBeLessThanOrEqual(2000);
+    // Reports come between chunks, each sized to take a quarter second at the pace of the last:
+    // a loaded machine can stretch one, so the bound is loose.
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(5000);
   });
 });

@@ -104,13 +104,6 @@ export class DirLocks {
               `naming its holder); remove it if no other tool uses that name`,
           );
         }
-        const holder = parseHolder(entry.text);
-        if (holder?.instance === ME.instance && holder.pid === ME.pid) {
-          throw new UpdateError(
-            `${where(store, file)} is held by this very run: two of its hosts or directories ` +
-              `are one (a shared volume?)`,
-          );
-        }
         if (isStale(store, file, entry, seen, timeoutMs)) {
           await breakLock(store, file, entry, text, seen);
           seen.delete(file);
@@ -305,8 +298,10 @@ function parseHolder(text: string): Holder | undefined {
 
 function describeHolder(text: string): string {
   const holder = parseHolder(text);
+  // Two hosts of one fleet that are one directory (a shared volume) wait for each other.
+  const own = holder?.instance === ME.instance && holder.pid === ME.pid ? ' (this very run)' : '';
   return holder
-    ? `pid ${holder.pid} on ${holder.host} since ${holder.since}`
+    ? `pid ${holder.pid}${own} on ${holder.host} since ${holder.since}`
     : `an unknown holder (${JSON.stringify(text.slice(0, 80))})`;
 }
 

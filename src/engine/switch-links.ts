@@ -310,7 +310,8 @@ class Batch {
         );
       }
       start += outcomes.length;
-      if (this.options.onProgress && Date.now() - this.lastProgress >= PROGRESS_EVERY_MS) {
+      const more = start < renames.length;
+      if (more && this.options.onProgress && Date.now() - this.lastProgress >= PROGRESS_EVERY_MS) {
         this.lastProgress = Date.now();
         this.options.onProgress(done.length, renames.length);
       }
