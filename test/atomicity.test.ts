@@ -1,6 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ME } from '../lib/platform/identity.js';
 import { Guard } from '../lib/transport/local/guard.js';
@@ -157,42 +156,6 @@ describe('no lookup ever finds a link missing', () => {
     expect(leftovers(links)).toEqual([]);
     expect(fs.readlinkSync(path.join(links, `l${count - 1}`))).toBe(`../releases/v2/f${count - 1}`);
   });
-
-  test.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)(
-    '%s mid-batch (a cancelled job): the batch ends whole, the report says so, exit 128+N, nothing left',
-    async (signal) => {
-      const count = 5000;
-      const dir = makeManyLinks(count);
-      const specs = writeSpecs(dir, count, 'v2');
-      const links = path.join(dir, 'links');
-      // strace holds each rename 0.3 ms, so that the signal surely lands within the batch.
-      const run = startCli(['--spec-file', specs], dir, [
-        'strace',
-        '-f',
-        '-o',
-        '/dev/null',
-        '-e',
-        'trace=rename,renameat,renameat2',
-        '-e',
-        'inject=rename,renameat,renameat2:delay_enter=300',
-      ]);
-      await switchingStarted(path.join(links, 'l0'), '../releases/v2/f0');
-      // To the CLI itself, strace's child, as the runner signals the step's process.
-      const cli = Number(
-        fs.readFileSync(`/proc/${run.pid}/task/${run.pid}/children`, 'utf8').trim(),
-      );
-      process.kill(cli, signal);
-      const result = await run;
-      expect(result.stderr).toMatch(new RegExp(`^atomic-link: stopped by ${signal}`, 'm'));
-      expect(result.status).toBe(128 + os.constants.signals[signal]);
-      const versions = new Set<string>();
-      for (let i = 0; i < count; i++) {
-        versions.add(fs.readlinkSync(path.join(links, `l${i}`)).split('/')[2]);
-      }
-      expect(versions.size).toBe(1);
-      expect(leftovers(links)).toEqual([]);
-    },
-  );
 
   test('two runs on one directory at once never interleave their batches', async () => {
     const count = 3000;

@@ -407,6 +407,7 @@ describe('input refused before anything is touched', () => {
 
   test.each([
     [['current -> current'], undefined],
+    [['current -> ./current/'], undefined],
     [
       ['a -> b', 'b -> a'],
       (dir: string) => {

@@ -205,49 +205,4 @@ describe('refusals change nothing and say what is wrong', () => {
       expect(fs.existsSync(lock) || fs.readdirSync(dir).includes('.atomic-link.lock')).toBe(false);
     }
   });
-
-  test('a spec file over the size limit: exit 2 naming the limit, without reading it', () => {
-    const dir = makeDeployTree();
-    const huge = path.join(dir, 'specs.txt');
-    // Sparse: 600 MB that take no room and no time to make.
-    fs.writeFileSync(huge, '');
-    fs.truncateSync(huge, 600 * 2 ** 20);
-    const before = snapshot(dir);
-    const started = Date.now();
-    const run = runCli(['--spec-file', 'specs.txt'], dir);
-    expect(run.stderr).toBe(
-      'atomic-link: spec file specs.txt is over 256 MiB, the most one may hold\n',
-    );
-    expect(run.status).toBe(2);
-    expect(Date.now() - started).toBeLessThan(5000);
-    expect(snapshot(dir)).toEqual(before);
-  });
-
-  test.each([
-    [['current -> current'], undefined],
-    [['current -> ./current/'], undefined],
-    [
-      ['a -> b', 'b -> a'],
-      (dir: string) => {
-        fs.symlinkSync('releases/v1', path.join(dir, 'a'));
-        fs.symlinkSync('releases/v1', path.join(dir, 'b'));
-      },
-    ],
-    [
-      ['a -> b', 'b -> c', 'c -> a'],
-      (dir: string) => {
-        for (const name of ['a', 'b', 'c']) fs.symlinkSync('releases/v1', path.join(dir, name));
-      },
-    ],
-  ])('symlinks that would lead to each other in a circle are refused: %j', (specs, prepare) => {
-    expectRefused(specs, 'would make a symlink loop with the other links of the batch', 2, prepare);
-  });
-
-  test.each([
-    '.atomic-link.lock',
-    '.atomic-link.lock.break',
-    '.atomic-link-tmp-0123456789ab-1-0123456789abcdef',
-  ])('a LINK named like the lock or a temporary name is refused: %s', (name) => {
-    expectRefused([`${name} -> releases/v2`], 'takes a name atomic-link keeps');
-  });
 });
