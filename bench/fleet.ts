@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startDelayProxy } from '../test/helpers/delay-proxy.js';
@@ -6,6 +5,8 @@ import type { DelayProxy } from '../test/helpers/delay-proxy.js';
 import { startSshd } from '../test/helpers/ssh-server.js';
 import { CLI } from './local.js';
 import { median } from './measure.js';
+import { run } from './routes.js';
+import type { Finished } from './routes.js';
 import { linkTree } from './trees.js';
 
 const HOSTS = 10;
@@ -76,7 +77,7 @@ export async function benchFleet(log: (line: string) => void): Promise<FleetResu
             '--ssh',
             `ssh://root@127.0.0.1:${proxies[i].port}${dir}`,
           ]);
-          const run = await timed([
+          const finished = await timed([
             process.execPath,
             CLI,
             ...args,
@@ -88,7 +89,7 @@ export async function benchFleet(log: (line: string) => void): Promise<FleetResu
             '--spec-file',
             path.join(dirs[0], `specs-${version}`),
           ]);
-          return { seconds: run.seconds, skewMs: JSON.parse(run.stdout).skewMs };
+          return { seconds: finished.seconds, skewMs: JSON.parse(finished.stdout).skewMs };
         },
       },
       {
@@ -150,24 +151,10 @@ export async function benchFleet(log: (line: string) => void): Promise<FleetResu
   }
 }
 
-/**
- * Runs a command without blocking this process (the proxies forward on its event loop); the
- * time is counted from `since` when given.
- */
-function timed(
-  command: string[],
-  since = process.hrtime.bigint(),
-): Promise<{ seconds: number; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (status) => {
-      if (status === 0) resolve({ seconds: Number(process.hrtime.bigint() - since) / 1e9, stdout });
-      else reject(new Error(`${command[0]} failed with ${status}: ${stderr.slice(-2000)}`));
-    });
-  });
+/** A run that must succeed; the proxies forward on this process's event loop meanwhile. */
+async function timed(command: string[], since?: bigint): Promise<Finished> {
+  const finished = await run(command, since);
+  if (finished.status !== 0)
+    throw new Error(`${command[0]} failed with ${finished.status}: ${finished.said}`);
+  return finished;
 }

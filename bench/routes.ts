@@ -114,22 +114,25 @@ export interface Finished {
   status: number | null;
   /** Its last line on stderr. */
   said: string;
+  stdout: string;
 }
 
 /**
- * Wall time and exit of a command. Spawned asynchronously, unlike timeCommand: the delay proxy
- * forwards in this process's event loop, which a synchronous spawn would stall.
+ * Wall time (from `start`, when commands started together are timed from one moment) and exit
+ * of a command. Spawned asynchronously, unlike timeCommand: the delay proxy forwards in this
+ * process's event loop, which a synchronous spawn would stall.
  */
-export function run(command: string[]): Promise<Finished> {
+export function run(command: string[], start = process.hrtime.bigint()): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
     let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
     child.once('error', reject);
     child.once('close', (status) => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      resolve({ seconds, status, said: stderr.trim().split('\n').at(-1) ?? '' });
+      resolve({ seconds, status, said: stderr.trim().split('\n').at(-1) ?? '', stdout });
     });
   });
 }
