@@ -34160,12 +34160,15 @@ function specObject(spec) {
     const { link, target, type, relative, expect, backup } = spec;
     return { link, target, type, relative: relative ?? false, expect, backup };
 }
-/** The CLI's own message and exit code, with "stdin item N" named as the input line it came from. */
+/**
+ * The CLI's own message and exit code, with "stdin item N" named as the input line it came from.
+ * The message is the first line that is not progress: the lines after it are its notes (each
+ * link left new, what could not be cleaned up), already in the log.
+ */
 function containerFailure(code, stderr, specs) {
     const said = stderr
         .split('\n')
-        .filter((line) => line.startsWith('atomic-link: ') && !/switched \d+ of \d+ links$/.test(line))
-        .at(-1)
+        .find((line) => line.startsWith('atomic-link: ') && !/switched \d+ of \d+ links$/.test(line))
         ?.slice('atomic-link: '.length)
         .replace(/stdin item (\d+)/g, (text, index) => specs[Number(index) - 1]?.origin ?? text);
     if (said === undefined) {

@@ -117,12 +117,15 @@ function specObject(spec: LinkSpec) {
   return { link, target, type, relative: relative ?? false, expect, backup };
 }
 
-/** The CLI's own message and exit code, with "stdin item N" named as the input line it came from. */
+/**
+ * The CLI's own message and exit code, with "stdin item N" named as the input line it came from.
+ * The message is the first line that is not progress: the lines after it are its notes (each
+ * link left new, what could not be cleaned up), already in the log.
+ */
 function containerFailure(code: number, stderr: string, specs: LinkSpec[]): Error {
   const said = stderr
     .split('\n')
-    .filter((line) => line.startsWith('atomic-link: ') && !/switched \d+ of \d+ links$/.test(line))
-    .at(-1)
+    .find((line) => line.startsWith('atomic-link: ') && !/switched \d+ of \d+ links$/.test(line))
     ?.slice('atomic-link: '.length)
     .replace(
       /stdin item (\d+)/g,
