@@ -2329,9 +2329,11 @@ class LocalStore {
         });
     }
     async watch(paths) {
+        // The view first: when it cannot be opened, no guard thread is taken that would keep the
+        // process alive (the spare one is ended by close()).
+        const seenAs = paths.map((file) => this.viewOf(file));
         const guard = this.spare ?? new Guard();
         this.spare = undefined;
-        const seenAs = paths.map((file) => this.viewOf(file));
         try {
             await guard.watch(seenAs);
         }
