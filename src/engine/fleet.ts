@@ -121,7 +121,7 @@ async function switchReady(members: FleetMember[], ready: Ready[]): Promise<Flee
     const report: HostReport = {
       host: item.member.host,
       state: 'switched',
-      results: item.prepared.results,
+      results: item.prepared.results(),
       notes: [],
       roundTripMs: item.roundTripMs,
     };
@@ -175,7 +175,7 @@ function notReady(
     ...ready.map(({ member, prepared, roundTripMs }) => ({
       host: member.host,
       state: 'unchanged' as const,
-      results: prepared.results,
+      results: prepared.results(),
       notes: [],
       roundTripMs,
     })),

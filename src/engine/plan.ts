@@ -138,64 +138,57 @@ export async function inspect(
   placed: Placed[],
   options: SwitchOptions,
 ): Promise<Operation[]> {
-  const backupPaths = placed.map((item) =>
-    item.spec.backup === undefined ? undefined : item.path + item.spec.backup,
-  );
-  const hardTargets = placed.map((item) =>
-    item.spec.type === 'hard' ? path.posix.resolve(item.realDir, item.spec.target) : undefined,
-  );
-  const expected = placed.map((item) =>
-    item.spec.type === 'hard' && item.spec.expect !== undefined
-      ? path.posix.resolve(item.realDir, item.spec.expect)
-      : undefined,
-  );
-  const checked = placed.map((item) =>
-    item.spec.type === 'symbolic' && !options.allowDangling
-      ? { dir: item.realDir, text: symlinkContent(item) }
-      : undefined,
-  );
-  const present = <T>(list: (T | undefined)[]) => list.filter((x): x is T => x !== undefined);
-  const [entries, reached] = await Promise.all([
-    store.inspect([
-      ...placed.map((item) => item.path),
-      ...present(backupPaths),
-      ...present(hardTargets),
-      ...present(expected),
-    ]),
-    store.reach(present(checked)),
-  ]);
-  const answers = { entries: entries.values(), reached: reached.values() };
-  const next = <T>(iterator: Iterator<T>): T => iterator.next().value as T;
-  const links = placed.map(() => next(answers.entries));
-  const backups = backupPaths.map((file) =>
-    file === undefined ? undefined : next(answers.entries),
-  );
-  const hards = hardTargets.map((file) => (file === undefined ? undefined : next(answers.entries)));
-  const expects = expected.map((file) => (file === undefined ? undefined : next(answers.entries)));
-  const reaches = checked.map((item) => (item === undefined ? undefined : next(answers.reached)));
+  // One request of each kind for the whole batch: the links first, then what some specs
+  // also need (a backup's path, a hard link's target, a hard link's expected file), each
+  // found again by its position.
+  const count = placed.length;
+  const paths = placed.map((item) => item.path);
+  const at = {
+    backup: new Int32Array(count),
+    hard: new Int32Array(count),
+    expect: new Int32Array(count),
+  };
+  const checked: { dir: string; text: string }[] = [];
+  const reachAt = new Int32Array(count).fill(-1);
+  placed.forEach((item, index) => {
+    const { spec } = item;
+    at.backup[index] = spec.backup === undefined ? -1 : paths.push(item.path + spec.backup) - 1;
+    at.hard[index] =
+      spec.type === 'hard' ? paths.push(path.posix.resolve(item.realDir, spec.target)) - 1 : -1;
+    at.expect[index] =
+      spec.type === 'hard' && spec.expect !== undefined
+        ? paths.push(path.posix.resolve(item.realDir, spec.expect)) - 1
+        : -1;
+    if (spec.type === 'symbolic' && !options.allowDangling) {
+      reachAt[index] = checked.push({ dir: item.realDir, text: symlinkContent(item) }) - 1;
+    }
+  });
+  const [entries, reached] = await Promise.all([store.inspect(paths), store.reach(checked)]);
+  const entryAt = (position: number) => (position < 0 ? undefined : entries[position]);
 
   const operations: Operation[] = [];
   placed.forEach((item, index) => {
-    const operation = plan(item, links[index]);
+    const operation = plan(item, entries[index]);
     if (item.spec.type === 'symbolic') {
-      if (reaches[index] !== undefined) checkReached(operation, reaches[index] as Outcome<void>);
+      if (reachAt[index] >= 0) checkReached(operation, reached[reachAt[index]]);
     } else {
-      checkHardTarget(operation, hards[index] as Outcome<Entry>);
-      const target = hards[index] as Entry;
-      operation.changed = !(operation.prior.kind === 'file' && sameFile(operation.prior, target));
+      const target = entries[at.hard[index]];
+      checkHardTarget(operation, target);
+      operation.changed = !(
+        operation.prior.kind === 'file' && sameFile(operation.prior, target as Entry)
+      );
     }
     if (operation.changed) checkReplaceable(operation, options);
-    if (item.spec.expect !== undefined) checkExpected(operation, item.spec.expect, expects[index]);
+    if (item.spec.expect !== undefined) {
+      checkExpected(operation, item.spec.expect, entryAt(at.expect[index]));
+    }
     const backup = item.spec.backup;
     if (backup !== undefined && operation.changed && operation.prior.kind !== 'none') {
-      operations.push(
-        backupOperation(operation, backup, backups[index] as Outcome<Entry>, options),
-      );
+      operations.push(backupOperation(operation, backup, entries[at.backup[index]], options));
     }
     operations.push(operation);
   });
-  refuseDuplicates(operations);
-  refuseLoops(operations);
+  refuseLoops(operations, refuseDuplicates(operations));
   return operations;
 }
 
@@ -238,10 +231,10 @@ function toPrior(entry: Outcome<Entry>, origin: string, link: string): Prior {
   switch (entry.kind) {
     case 'none':
       return { kind: 'none' };
+    // The entry itself: a copy per link would be thousands of objects more to collect.
     case 'symlink':
-      return { kind: 'symlink', text: entry.text };
     case 'file':
-      return { kind: 'file', id: entry.id, nlink: entry.nlink };
+      return entry;
     case 'directory':
       throw new UsageError(
         `${origin}: LINK ${quote(link)} is a real directory; rename cannot replace a ` +
@@ -359,17 +352,19 @@ function backupOperation(
   return backup;
 }
 
-function refuseDuplicates(operations: Operation[]): void {
-  const seen = new Map<string, Operation>();
+/** Every operation by its path; two that name one link are refused. */
+function refuseDuplicates(operations: Operation[]): Map<string, Operation> {
+  const byPath = new Map<string, Operation>();
   for (const operation of operations) {
-    const earlier = seen.get(operation.path);
+    const earlier = byPath.get(operation.path);
     if (earlier) {
       throw new UsageError(
         `${operation.origin}: LINK ${quote(operation.link)} is also named by ${earlier.origin}`,
       );
     }
-    seen.set(operation.path, operation);
+    byPath.set(operation.path, operation);
   }
+  return byPath;
 }
 
 /**
@@ -377,22 +372,20 @@ function refuseDuplicates(operations: Operation[]): void {
  * `b -> a`): the target checks pass, as each target exists before the switch, and after it
  * nothing resolves.
  */
-function refuseLoops(operations: Operation[]): void {
-  const leadsTo = new Map<string, Operation>();
+function refuseLoops(operations: Operation[], byPath: Map<string, Operation>): void {
   const names = new Set<string>();
   for (const operation of operations) {
-    if (operation.type !== 'symbolic') continue;
-    leadsTo.set(operation.path, operation);
-    names.add(operation.path.slice(operation.path.lastIndexOf('/') + 1));
+    if (operation.type === 'symbolic') names.add(lastPart(operation.path));
   }
   // Only a text whose last part names a link of the batch can lead to one: the rest, nearly
   // all in a batch, are passed over without resolving them.
   const next = (operation: Operation) => {
-    const text = operation.content.replace(/\/+$/, '');
-    if (!names.has(text.slice(text.lastIndexOf('/') + 1))) return undefined;
-    return leadsTo.get(path.posix.resolve(operation.realDir, text));
+    if (!names.has(lastPart(operation.content))) return undefined;
+    const at = byPath.get(path.posix.resolve(operation.realDir, operation.content));
+    return at?.type === 'symbolic' ? at : undefined;
   };
-  for (const start of leadsTo.values()) {
+  for (const start of operations) {
+    if (start.type !== 'symbolic') continue;
     let at = next(start);
     if (at === undefined) continue;
     const visited = new Set<string>([start.path]);
@@ -406,4 +399,11 @@ function refuseLoops(operations: Operation[]): void {
       visited.add(at.path);
     }
   }
+}
+
+/** The last part of a path, trailing slashes aside. */
+function lastPart(file: string): string {
+  let end = file.length;
+  while (end > 1 && file.charCodeAt(end - 1) === 47) end--;
+  return file.slice(file.lastIndexOf('/', end - 1) + 1, end);
 }

@@ -43,7 +43,7 @@ export async function switchLinks(
   let report: SwitchReport;
   try {
     const { guard, notes } = await prepared.commit();
-    report = { results: prepared.results, guard, probed: prepared.probed, dryRun: false, notes };
+    report = { results: prepared.results(), guard, probed: prepared.probed, dryRun: false, notes };
   } catch (error) {
     // A failure to clean up is said, never put in place of what happened to the links.
     const problems = await prepared.release();
@@ -59,7 +59,8 @@ export async function switchLinks(
  * Nothing a reader sees has changed yet. release() must follow on every way out.
  */
 export interface PreparedSwitch {
-  results: LinkResult[];
+  /** Made when asked for, at the end: not carried through the switch, link by link. */
+  results(): LinkResult[];
   probed: string[];
   /**
    * Renames every link into place, watched; throws with every link old or switched back, or
@@ -102,7 +103,7 @@ export async function prepareSwitch(
     stopIfAsked(options, 'nothing was changed');
     await batch.prepare(pending);
     return {
-      results: operations.map(toResult),
+      results: () => operations.map(toResult),
       probed,
       commit: async () => {
         const guard = await batch.commit();
@@ -141,7 +142,14 @@ interface WayBack {
 
 /** The switch itself and everything it leaves to clean up, whatever way it ends. */
 class Batch {
-  private readonly temps = new Set<string>();
+  /**
+   * What became of each pending link's temporary name: 0 not made, 1 made, 2 renamed into
+   * place. By index, not in a set of names: hashing thousands of fresh names costs more than
+   * the bookkeeping is worth.
+   */
+  private made = new Uint8Array(0);
+  /** The other temporary names made: files' second names and the rollback's links. */
+  private readonly others = new Set<string>();
   private lastProgress = Date.now();
 
   constructor(
@@ -151,7 +159,10 @@ class Batch {
   ) {}
 
   private pending: Operation[] = [];
-  private renames: Rename[] = [];
+  /** Each pending link's temporary name. */
+  private temps: string[] = [];
+  /** Each pending link's index among the watched paths, or -1. */
+  private watchIndex = new Int32Array(0);
   private readonly watched: number[] = [];
   private kept = new Map<number, string>();
   private readonly done: number[] = [];
@@ -162,18 +173,33 @@ class Batch {
   private ackedAt = 0;
 
   /**
-   * Makes every new link under a temporary name; nothing a reader sees changes yet. The guard
-   * is looking from before the first of them: its start-up is not part of the switch (for a
-   * fleet, not part of the skew), and it watches as long as the batch touches the directory.
+   * Makes every new link under a temporary name; nothing a reader sees changes yet. Then the
+   * guard starts looking: its start-up is not part of the switch (for a fleet, not part of
+   * the skew), and while the temporary links are made it would only take the processor from
+   * the batch (on two cores, 10,000 links took 15% longer with it looking from the start).
    */
   async prepare(pending: Operation[]): Promise<void> {
     this.pending = pending;
-    const temp = pending.map((operation) => tempName(operation.realDir));
-    // Links that exist now are the ones that must never be missing.
-    this.renames = pending.map((operation, index) => {
-      const rename: Rename = { from: temp[index], to: operation.path };
-      if (operation.prior.kind !== 'none') rename.watchIndex = this.watched.push(index) - 1;
-      return rename;
+    this.made = new Uint8Array(pending.length);
+    this.temps = pending.map((operation) => tempName(operation.realDir));
+    this.watchIndex = new Int32Array(pending.length).fill(-1);
+    pending.forEach((operation, index) => {
+      // Links that exist now are the ones that must never be missing.
+      if (operation.prior.kind !== 'none') this.watchIndex[index] = this.watched.push(index) - 1;
+    });
+    // Files at a LINK (hard links, or regular files with --replace-files) keep a second name
+    // until the batch is over, so that a rollback can rename them back.
+    const keeping: NewLink[] = [];
+    pending.forEach((operation, index) => {
+      if (operation.prior.kind !== 'file') return;
+      const keep = tempName(operation.realDir);
+      this.kept.set(index, keep);
+      keeping.push({ path: keep, type: 'hard', content: operation.path });
+    });
+    await this.createAll(pending.length + keeping.length, (index) => {
+      if (index >= pending.length) return keeping[index - pending.length];
+      const { type, content } = pending[index];
+      return { path: this.temps[index], type, content };
     });
     if (this.options.guard !== false && this.watched.length > 0) {
       this.watch = await this.store
@@ -182,20 +208,6 @@ class Batch {
           throw wrap(error, `cannot start the guard: ${describeError(error)}; no link was changed`);
         });
     }
-    // Files at a LINK (hard links, or regular files with --replace-files) keep a second name
-    // until the batch is over, so that a rollback can rename them back.
-    const keptFiles = pending.flatMap((operation, index) =>
-      operation.prior.kind === 'file' ? [{ index, keep: tempName(operation.realDir) }] : [],
-    );
-    await this.createAll([
-      ...pending.map((op, index) => ({ path: temp[index], type: op.type, content: op.content })),
-      ...keptFiles.map(({ index, keep }) => ({
-        path: keep,
-        type: 'hard' as const,
-        content: pending[index].path,
-      })),
-    ]);
-    this.kept = new Map(keptFiles.map(({ index, keep }) => [index, keep]));
   }
 
   /**
@@ -208,7 +220,7 @@ class Batch {
     let failure: AtomicLinkError | undefined;
     this.sentAt = performance.now();
     try {
-      await this.renameAll(this.renames, this.done, this.unsure, pending);
+      await this.renameAll(this.done, this.unsure, pending);
     } catch (error) {
       failure = await this.rollback(error);
     }
@@ -250,17 +262,21 @@ class Batch {
   }
 
   /** Creates every temporary link; if any cannot be made, nothing has been switched yet. */
-  private async createAll(links: NewLink[]): Promise<void> {
-    for (let start = 0, size = FIRST_CHUNK; start < links.length;) {
-      const chunk = links.slice(start, start + size);
+  private async createAll(count: number, linkAt: (index: number) => NewLink): Promise<void> {
+    for (let start = 0, size = FIRST_CHUNK; start < count;) {
+      // Made chunk by chunk, each left to die young: thousands of objects that lived through
+      // the whole batch would be copied by every collection.
+      const chunk = range(start, Math.min(count, start + size), linkAt);
       const began = Date.now();
       const made = await this.store.create(chunk);
       size = nextChunk(size, began);
+      let failed = -1;
+      for (let offset = 0; offset < chunk.length; offset++) {
+        if (isFailure(made[offset])) failed = failed < 0 ? offset : failed;
+        else if (start + offset < this.made.length) this.made[start + offset] = 1;
+        else this.others.add(chunk[offset].path);
+      }
       start += chunk.length;
-      chunk.forEach((link, index) => {
-        if (!isFailure(made[index])) this.temps.add(link.path);
-      });
-      const failed = made.findIndex(isFailure);
       if (failed >= 0) {
         throw new UpdateError(
           `cannot create ${JSON.stringify(chunk[failed].path)}, a new link to put in place: ` +
@@ -275,17 +291,16 @@ class Batch {
    * Renames in chunks; `done` collects the indexes switched, also when one fails, and `unsure`
    * those of a chunk that got no answer (the store was lost), each now old or new.
    */
-  private async renameAll(
-    renames: Rename[],
-    done: number[],
-    unsure: number[],
-    pending: Operation[],
-  ): Promise<void> {
-    for (let start = 0, size = FIRST_CHUNK; start < renames.length;) {
+  private async renameAll(done: number[], unsure: number[], pending: Operation[]): Promise<void> {
+    for (let start = 0, size = FIRST_CHUNK; start < pending.length;) {
       // Before the first chunk too: the lock must be known to be ours when the first link moves.
       // After the last, a stop request finds the batch whole: it stays done.
       await this.between();
-      const chunk = renames.slice(start, start + size);
+      const chunk = range(start, Math.min(pending.length, start + size), (index) => {
+        const rename: Rename = { from: this.temps[index], to: pending[index].path };
+        if (this.watchIndex[index] >= 0) rename.watchIndex = this.watchIndex[index];
+        return rename;
+      });
       const began = Date.now();
       const outcomes = await this.store.rename(chunk).catch((error: unknown) => {
         unsure.push(...chunk.map((_, offset) => start + offset));
@@ -293,15 +308,14 @@ class Batch {
       });
       size = nextChunk(size, began);
       let failed: number | undefined;
-      outcomes.forEach((outcome, offset) => {
-        if (isFailure(outcome)) failed ??= start + offset;
+      for (let index = start; index < start + outcomes.length; index++) {
+        if (isFailure(outcomes[index - start])) failed ??= index;
         else {
-          done.push(start + offset);
+          done.push(index);
           // A hard link renamed onto its own inode stays: it is removed with the leftovers.
-          if (pending[start + offset].type === 'symbolic')
-            this.temps.delete(renames[start + offset].from);
+          if (pending[index].type === 'symbolic') this.made[index] = 2;
         }
-      });
+      }
       if (failed !== undefined) {
         const operation = pending[failed];
         throw new UpdateError(
@@ -310,10 +324,10 @@ class Batch {
         );
       }
       start += outcomes.length;
-      const more = start < renames.length;
+      const more = start < pending.length;
       if (more && this.options.onProgress && Date.now() - this.lastProgress >= PROGRESS_EVERY_MS) {
         this.lastProgress = Date.now();
-        this.options.onProgress(done.length, renames.length);
+        this.options.onProgress(done.length, pending.length);
       }
     }
   }
@@ -420,7 +434,7 @@ class Batch {
     }
     making.forEach((item, i) => {
       if (isFailure(made[i])) fail(item, 'new', made[i]);
-      else this.temps.add((item.link as NewLink).path);
+      else this.others.add((item.link as NewLink).path);
     });
 
     const renaming = back.filter((item) => item.rename && !left.has(item.index));
@@ -435,7 +449,7 @@ class Batch {
     }
     renaming.forEach((item, i) => {
       if (isFailure(renamed[i])) fail(item, 'new', renamed[i]);
-      else this.temps.delete((item.rename as Rename).from);
+      else this.others.delete((item.rename as Rename).from);
     });
 
     try {
@@ -453,8 +467,12 @@ class Batch {
   async cleanUp(): Promise<string[]> {
     const problems: string[] = [];
     await this.stopWatching();
-    const temps = [...this.temps];
-    this.temps.clear();
+    const temps = [...this.others];
+    this.others.clear();
+    this.made.forEach((state, index) => {
+      if (state === 1) temps.push(this.temps[index]);
+    });
+    this.made.fill(0);
     try {
       const removed = await this.store.remove(temps);
       const failed = removed.filter(
@@ -487,6 +505,13 @@ async function stopWatching(watch: Watch): Promise<GuardReport> {
   } catch (error) {
     return { ...watch.soFar(), blind: describeError(error), sightings: [] };
   }
+}
+
+/** `make(index)` for each index from `start` up to `end`. */
+function range<T>(start: number, end: number, make: (index: number) => T): T[] {
+  const items: T[] = new Array(end - start);
+  for (let index = start; index < end; index++) items[index - start] = make(index);
+  return items;
 }
 
 function nextChunk(size: number, began: number): number {

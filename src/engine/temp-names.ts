@@ -21,18 +21,19 @@ export const TEMP_PREFIX = '.atomic-link-tmp-';
 const RUN_PART = `${TEMP_PREFIX}${ME.instance}-${ME.pid}-`;
 const LEFTOVER = /^\.atomic-link-tmp-([0-9a-f]{12})-(\d+)-[0-9a-f]{16}$/;
 
-let pool = Buffer.alloc(0);
+let pool = '';
 let used = 0;
 
 /** A fresh temporary name in `dir`. */
 export function tempName(dir: string): string {
-  // One random draw per 512 names: drawing per name costs more than the symlink it names.
+  // One random draw per 512 names, turned to hex at once: per name, either costs more than
+  // the symlink it names.
   if (used === pool.length) {
-    pool = randomBytes(8 * 512);
+    pool = randomBytes(8 * 512).toString('hex');
     used = 0;
   }
-  const random = pool.toString('hex', used, used + 8);
-  used += 8;
+  const random = pool.slice(used, used + 16);
+  used += 16;
   return `${dir === '/' ? '' : dir}/${RUN_PART}${random}`;
 }
 
