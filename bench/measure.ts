@@ -19,36 +19,62 @@ export function timeCommand(command: string[], options: SpawnSyncOptions = {}): 
 }
 
 /**
- * A tiny C program that forks, runs the command and prints the child's peak resident memory
- * (KiB) from wait4: the child is the command alone, not a copy of a larger parent.
+ * A tiny C program that forks, runs the command and prints what wait4 says of the child alone
+ * (not of a larger parent): its wall time, CPU time (user + system, all threads) and peak
+ * resident memory.
  */
-const PEAK_C = `#include <stdio.h>
+const USAGE_C = `#include <stdio.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 int main(int argc, char **argv) {
+  struct timespec start, end;
+  clock_gettime(CLOCK_MONOTONIC, &start);
   pid_t pid = fork();
   if (pid == 0) { execvp(argv[1], argv + 1); _exit(127); }
   int status; struct rusage usage;
   wait4(pid, &status, 0, &usage);
-  printf("%ld\\n", usage.ru_maxrss);
+  clock_gettime(CLOCK_MONOTONIC, &end);
+  printf("%.6f %.6f %ld\\n",
+    (end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9,
+    usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
+      + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6,
+    usage.ru_maxrss);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 `;
 
-let peakTool: string | undefined;
+let usageTool: string | undefined;
+
+export interface Usage {
+  wallSeconds: number;
+  cpuSeconds: number;
+  peakMemoryKiB: number;
+}
+
+/** Wall time, CPU time and peak memory of one run of a command, which must succeed. */
+export function usageOf(command: string[], cwd: string): Usage {
+  if (usageTool === undefined) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-usage-'));
+    fs.writeFileSync(path.join(dir, 'usage.c'), USAGE_C);
+    execFileSync('cc', ['-O2', '-o', path.join(dir, 'usage'), path.join(dir, 'usage.c')]);
+    usageTool = path.join(dir, 'usage');
+  }
+  const result = spawnSync(usageTool, command, { cwd, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${command.join(' ')} failed: ${result.stderr}`);
+  const [wallSeconds, cpuSeconds, peakMemoryKiB] = result.stdout
+    .trim()
+    .split('\n')
+    .at(-1)
+    ?.split(' ')
+    .map(Number) as number[];
+  return { wallSeconds, cpuSeconds, peakMemoryKiB };
+}
 
 /** Peak resident memory (KiB) of one run of a command. */
 export function peakMemoryKiB(command: string[], cwd: string): number {
-  if (peakTool === undefined) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-peak-'));
-    fs.writeFileSync(path.join(dir, 'peak.c'), PEAK_C);
-    execFileSync('cc', ['-O2', '-o', path.join(dir, 'peak'), path.join(dir, 'peak.c')]);
-    peakTool = path.join(dir, 'peak');
-  }
-  const result = spawnSync(peakTool, command, { cwd, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${command.join(' ')} failed: ${result.stderr}`);
-  return Number(result.stdout.trim().split('\n').at(-1));
+  return usageOf(command, cwd).peakMemoryKiB;
 }
 
 export function median(values: number[]): number {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { perLinkChart } from './chart.js';
+import { benchBaseline } from './baseline.js';
 import { benchCold } from './cold.js';
 import { benchGuardEyes } from './guard-eyes.js';
 import { benchImage } from './image.js';
@@ -13,7 +14,7 @@ import { benchRemote } from './remote.js';
 import { benchFleet } from './fleet.js';
 import { describeFilesystem, round, shell } from './measure.js';
 
-const SECTIONS = ['local', 'cold', 'remote', 'eyes', 'image', 'fleet'];
+const SECTIONS = ['local', 'cold', 'remote', 'eyes', 'image', 'fleet', 'baseline'];
 const chosen = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const sizesArg = process.argv.find((arg) => arg.startsWith('--sizes='));
 const sizes = sizesArg ? sizesArg.slice(8).split(',').map(Number) : [10, 100, 1000, 10000, 100000];
@@ -21,6 +22,10 @@ const sizes = sizesArg ? sizesArg.slice(8).split(',').map(Number) : [10, 100, 10
 const inArg = process.argv.find((arg) => arg.startsWith('--in='));
 const treesIn = inArg ? path.resolve(inArg.slice(5)) : os.tmpdir();
 const chart = inArg ? `docs/bench-local-${path.basename(treesIn)}.svg` : 'docs/bench-local.svg';
+// --baseline=REF: the commit the baseline section compares this build with. By default the
+// main before the engine went over the batch port (issue 9), whose goal is "no regression".
+const baselineArg = process.argv.find((arg) => arg.startsWith('--baseline='));
+const baselineRef = baselineArg ? baselineArg.slice(11) : '05d3218';
 const run = (section: string) => chosen.length === 0 || chosen.includes(section);
 for (const section of chosen) {
   if (!SECTIONS.includes(section))
@@ -95,6 +100,12 @@ if (run('image')) {
 if (run('fleet')) {
   log('\n6. Many hosts as one: 10 hosts x 100 links, each host behind its own 20 ms RTT proxy');
   results.fleet = await benchFleet(log);
+}
+if (run('baseline')) {
+  // tmpfs: a steady floor (ext4 without a journal moves with its recent deletions).
+  const places = inArg ? [treesIn] : ['/dev/shm'];
+  log(`\n7. This build against ${baselineRef}, 10,000 links (medians of 10 rounds in turns)`);
+  results.baseline = benchBaseline(baselineRef, places, 10000, 10, log);
 }
 
 const out = path.join('bench', 'results', 'results.json');

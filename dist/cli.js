@@ -1862,6 +1862,105 @@ function exitCodeOf(signal) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./lib/platform/filesystems.js
+
+
+/**
+ * statfs magic numbers (Linux) of filesystems whose rename may not be one atomic replace: FUSE
+ * (sshfs may emulate it, workaround=rename), and network filesystems that may retry or emulate.
+ */
+const SUSPECT_ON_LINUX = new Map([
+    [0x65735546, 'FUSE'],
+    [0x6969, 'NFS'],
+    [0xff534d42, 'CIFS'],
+    [0xfe534d42, 'SMB2'],
+    [0x517b, 'SMB'],
+    [0x01021997, '9P'],
+    [0x00c36400, 'Ceph'],
+    [0x786f4256, 'VirtualBox shared folder'],
+    [0x47504653, 'GPFS'],
+    [0x0bd00bd0, 'Lustre'],
+]);
+/**
+ * Type names, as `mount` prints them on macOS and the BSDs, of the same kinds: FUSE in all its
+ * builds (macfuse, osxfuse, fusefs.sshfs; FUSE-T serves through nfs), and network filesystems.
+ */
+const SUSPECT_NAME = /fuse|^(nfs|smbfs|cifs|afpfs|webdav|9p|sshfs)$/;
+/**
+ * Why links on this machine's own disk cannot be switched here, or undefined where they can.
+ * On Windows the engine's paths (POSIX) do not fit, and one rename cannot replace a directory
+ * symlink (a directory to MoveFileEx); deleting and re-creating instead is what atomic-link
+ * exists not to do.
+ */
+const LOCAL_UNSUPPORTED = process.platform === 'win32'
+    ? 'switching links on a Windows disk is not supported yet: a directory symlink cannot be ' +
+        'replaced in one rename there, and atomic-link never deletes and re-creates a link; ' +
+        '--ssh (over SFTP) works from Windows'
+    : undefined;
+/** Linux's FUSE, where the serving sshfs process and its mount can be found through /proc. */
+const FUSE = 'FUSE';
+/**
+ * The kind of filesystem holding `dir` when it is one whose rename is suspect, else undefined.
+ * Linux answers from statfs. macOS and the BSDs number their filesystems differently and Node
+ * shows no type name (statfs's f_fstypename), so the mount table that `mount` prints is read,
+ * once per run, and only there. Where neither works (Windows; `mount` not found), the answer is
+ * undefined: the directory is not suspect, and trial swaps run only with --probe.
+ */
+function suspectFilesystem(dir) {
+    if (process.platform === 'linux')
+        return SUSPECT_ON_LINUX.get(external_node_fs_.statfsSync(dir).type);
+    if (!PRINTS_MOUNTS.has(process.platform))
+        return undefined;
+    mounts ??= readMounts();
+    const type = filesystemOf(dir, mounts);
+    return type !== undefined && SUSPECT_NAME.test(type) ? type : undefined;
+}
+const PRINTS_MOUNTS = new Set(['darwin', 'freebsd', 'openbsd', 'netbsd']);
+let mounts;
+function readMounts() {
+    try {
+        return parseMountTable((0,external_node_child_process_namespaceObject.execFileSync)('/sbin/mount', { encoding: 'utf8', timeout: 5000 }));
+    }
+    catch {
+        return [];
+    }
+}
+/**
+ * `mount`'s lines: `SOURCE on MOUNTPOINT (TYPE, option, ...)` (macOS, FreeBSD) or
+ * `SOURCE on MOUNTPOINT type TYPE (options)` (OpenBSD, NetBSD). A mount point may hold spaces;
+ * the type is told by the last parenthesis.
+ */
+function parseMountTable(text) {
+    const table = [];
+    for (const line of text.split('\n')) {
+        const bsd = / on (\/.*) type (\S+) \([^()]*\)$/.exec(line);
+        const mac = bsd ? null : / on (\/.*) \(([^,()]+)(?:, [^()]*)?\)$/.exec(line);
+        const found = bsd ?? mac;
+        if (found)
+            table.push({ mountPoint: found[1], type: found[2] });
+    }
+    return table;
+}
+/**
+ * The type of the mount holding `dir` (a resolved path): the mount point that contains it with
+ * the least of the path left over. On macOS a path of the data volume may be listed under
+ * /System/Volumes/Data, its firmlink, so both spellings are tried.
+ */
+function filesystemOf(dir, table) {
+    let best;
+    for (const candidate of [dir, `/System/Volumes/Data${dir}`]) {
+        for (const { mountPoint, type } of table) {
+            const root = mountPoint === '/';
+            if (!root && candidate !== mountPoint && !candidate.startsWith(`${mountPoint}/`))
+                continue;
+            const left = candidate.length - (root ? 0 : mountPoint.length);
+            if (best === undefined || left < best.left)
+                best = { type, left };
+        }
+    }
+    return best?.type;
+}
+
 ;// CONCATENATED MODULE: ./lib/transport/local/sshfs-view.js
 
 
@@ -1888,7 +1987,7 @@ class SshfsViews {
      * for files on FUSE: the mount table is read then, and only then (it needs /proc).
      */
     mountOf(file) {
-        this.mounts ??= readMounts();
+        this.mounts ??= sshfs_view_readMounts();
         const dir = external_node_path_.dirname(file);
         if (!this.mountOfDir.has(dir))
             this.mountOfDir.set(dir, sshfsMountOf(this.mounts, file));
@@ -2006,7 +2105,7 @@ function servingArguments(mount) {
     return undefined;
 }
 /** The mount table, or none where /proc is hidden (then no sshfs mount is recognised). */
-function readMounts() {
+function sshfs_view_readMounts() {
     let table;
     try {
         table = external_node_fs_.readFileSync('/proc/self/mountinfo', 'utf8');
@@ -2156,34 +2255,6 @@ async function withRemoteMount(target, work) {
         forget();
         unmountFuse(mountPoint);
     }
-}
-
-;// CONCATENATED MODULE: ./lib/platform/filesystems.js
-
-/**
- * statfs magic numbers (Linux) of filesystems whose rename may not be one atomic replace: FUSE
- * (sshfs may emulate it, workaround=rename), and network filesystems that may retry or emulate.
- * Other systems number their filesystems differently, and Node shows no type name: there the
- * answer is "unknown", and callers treat a directory as suspect only when asked to probe.
- */
-const SUSPECT_ON_LINUX = new Map([
-    [0x65735546, 'FUSE'],
-    [0x6969, 'NFS'],
-    [0xff534d42, 'CIFS'],
-    [0xfe534d42, 'SMB2'],
-    [0x517b, 'SMB'],
-    [0x01021997, '9P'],
-    [0x00c36400, 'Ceph'],
-    [0x786f4256, 'VirtualBox shared folder'],
-    [0x47504653, 'GPFS'],
-    [0x0bd00bd0, 'Lustre'],
-]);
-const FUSE = 'FUSE';
-/** The kind of filesystem holding `dir` when it is one whose rename is suspect, else undefined. */
-function suspectFilesystem(dir) {
-    if (process.platform !== 'linux')
-        return undefined;
-    return SUSPECT_ON_LINUX.get(external_node_fs_.statfsSync(dir).type);
 }
 
 ;// CONCATENATED MODULE: external "node:worker_threads"
@@ -2610,6 +2681,8 @@ function throwIt(error) {
 
 
 
+
+
 /**
  * Opens the store for `place`, runs `work` on it with the options made right for it (remote
  * LINKs are read from the remote directory and must stay in it), and closes it on every way
@@ -2617,6 +2690,8 @@ function throwIt(error) {
  */
 async function withStore(place, specs, options, work) {
     const guard = options.guard !== false;
+    if (place.kind !== 'sftp' && LOCAL_UNSUPPORTED)
+        throw new errors/* UpdateError */.mp(LOCAL_UNSUPPORTED);
     if (place.kind === 'local')
         return using(new LocalStore({ guard }), options, work);
     if (place.kind === 'sshfs') {

@@ -1,7 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLI, leftovers, makeDeployTree, runCli, snapshot, startReader } from './helpers/tree.js';
+import {
+  CLI,
+  leftovers,
+  makeDeployTree,
+  onLinux,
+  runCli,
+  snapshot,
+  startReader,
+} from './helpers/tree.js';
 
 const readLink = (dir: string, name: string) => fs.readlinkSync(path.join(dir, name));
 
@@ -307,7 +315,7 @@ describe("GNU ln's letters mean what they mean in ln", () => {
     expect(readLink(dir, 'text')).toBe('alias');
   });
 
-  test('a local switch, guard on, needs no /proc (hidden here, as macOS has none)', () => {
+  onLinux('a local switch, guard on, needs no /proc (hidden here, as macOS has none)', () => {
     const dir = makeDeployTree();
     const hidden = spawnSync(
       'unshare',

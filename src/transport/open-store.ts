@@ -1,5 +1,7 @@
 import path from 'node:path';
+import { UpdateError } from '../engine/index.js';
 import type { FleetMember, LinkSpec, LinkStore, SwitchOptions } from '../engine/index.js';
+import { LOCAL_UNSUPPORTED } from '../platform/filesystems.js';
 import { withRemoteMount } from './sshfs-mount.js';
 import { LocalStore } from './local/local-store.js';
 import type { SshTarget } from './ssh-target.js';
@@ -28,6 +30,7 @@ export async function withStore<T>(
   work: (store: LinkStore, options: SwitchOptions) => Promise<T>,
 ): Promise<T> {
   const guard = options.guard !== false;
+  if (place.kind !== 'sftp' && LOCAL_UNSUPPORTED) throw new UpdateError(LOCAL_UNSUPPORTED);
   if (place.kind === 'local') return using(new LocalStore({ guard }), options, work);
   if (place.kind === 'sshfs') {
     return withRemoteMount(place.target, (mountPoint) =>

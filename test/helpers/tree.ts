@@ -165,6 +165,12 @@ export function writeSpecs(dir: string, count: number, version: string): string 
   return file;
 }
 
+/**
+ * A test that needs Linux's own parts (unshare, strace, /proc): run on Linux always, and
+ * skipped only on the systems that lack them (the macOS and Windows jobs of the workflow).
+ */
+export const onLinux = process.platform === 'linux' ? test : test.skip;
+
 export function commandExists(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 }
