@@ -28657,7 +28657,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 4132:
+/***/ 7046:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33394,7 +33394,91 @@ function filesystemOf(dir, table) {
     return best?.type;
 }
 
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./lib/platform/open-dirs.js
+
+
+/**
+ * Calls made inside a directory opened once, rather than through its path: a parent swapped
+ * for a symlink after the directory was opened cannot redirect them. Node has no `*at` calls;
+ * on Linux /proc/self/fd/N names the open directory itself, not a path. Walking
+ * /proc/self/fd/N/NAME for every call costs half as much again as the plain path (the walk
+ * through /proc cannot take the kernel's fast path), so a run of calls is made with the
+ * working directory moved onto the open directory, through /proc/self/fd/N once, and bare
+ * names, which the kernel resolves from there, faster than a full path.
+ *
+ * The working directory is the whole process's: this holds only while every other path the
+ * process uses is absolute, as atomic-link's are, and only in the main thread (a worker may
+ * not change it). Not where /proc is not there (macOS, the BSDs, /proc hidden).
+ */
+const PROC_FD = '/proc/self/fd/';
+const DIRECTORY = external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_DIRECTORY | external_node_fs_.constants.O_NOFOLLOW;
+/** The working directory the process had, opened to come back to; null where it cannot be. */
+let home;
+function homeFd() {
+    if (home === undefined) {
+        home = null;
+        if (process.platform === 'linux' && external_node_worker_threads_.isMainThread && external_node_fs_.existsSync(PROC_FD)) {
+            try {
+                home = external_node_fs_.openSync('.', DIRECTORY);
+            }
+            catch {
+                // A working directory we may not read: calls go by path, checked before each chunk.
+            }
+        }
+    }
+    return home;
+}
+/** Whether calls can be made inside open directories here. */
+function openDirsUsable() {
+    return homeFd() !== null;
+}
+/**
+ * Opens the directory at `real`, never a symlink at its name; undefined when it may be
+ * searched but not read (calls in it then go by path). Throws when `real` no longer names the
+ * directory opened: a parent swapped since it was resolved.
+ */
+function openDir(real) {
+    let fd;
+    try {
+        fd = external_node_fs_.openSync(real, DIRECTORY);
+    }
+    catch (error) {
+        if (error.code === 'EACCES')
+            return undefined;
+        throw error;
+    }
+    try {
+        const opened = external_node_fs_.readlinkSync(`${PROC_FD}${fd}`);
+        if (opened !== real) {
+            throw Object.assign(new Error(`${real} was moved while it was resolved (to ${opened})`), {
+                code: 'ESTALE',
+                syscall: 'open',
+            });
+        }
+        return { fd, stats: external_node_fs_.fstatSync(fd) };
+    }
+    catch (error) {
+        external_node_fs_.closeSync(fd);
+        throw error;
+    }
+}
+/** `name` in the open directory `fd`, by a path through the open directory itself. */
+function inOpenDir(fd, name) {
+    return `${PROC_FD}${fd}/${name}`;
+}
+/** Moves the working directory onto the open directory `fd`: bare names resolve in it. */
+function enterOpenDir(fd) {
+    process.chdir(`${PROC_FD}${fd}`);
+}
+/** Back to the working directory the process had. */
+function leaveOpenDir() {
+    process.chdir(`${PROC_FD}${homeFd()}`);
+}
+
 ;// CONCATENATED MODULE: ./lib/transport/local/sshfs-view.js
+
 
 
 
@@ -33520,22 +33604,46 @@ function servingArguments(mount) {
     for (const pid of external_node_fs_.readdirSync('/proc')) {
         if (!/^\d+$/.test(pid))
             continue;
-        let argv;
-        try {
-            if (external_node_fs_.statSync(`/proc/${pid}`).uid !== me)
-                continue;
-            argv = external_node_fs_.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
-        }
-        catch {
-            continue; // gone, or not ours to read
-        }
-        if (external_node_path_.basename(argv[0] ?? '') !== 'sshfs')
+        const argv = commandLineOfOurs(pid, me);
+        if (argv === undefined || external_node_path_.basename(argv[0] ?? '') !== 'sshfs')
             continue;
         const args = argv.slice(1);
         if (args.includes(mount.source) && args.includes(mount.mountPoint))
             return args;
     }
     return undefined;
+}
+/**
+ * The command line of process `pid` when every uid it has (real, effective, saved, filesystem)
+ * is `me`, as its status says. Not the owner of /proc/PID: some kernels give root a process
+ * that cannot be dumped (one that ran a file its user may not read, or made itself so), and a
+ * setuid program keeps its user's real uid. Both are read through /proc/PID opened once, which
+ * stays the process's own: a pid reused between the reads is not taken for it.
+ */
+function commandLineOfOurs(pid, me) {
+    let fd;
+    try {
+        fd = external_node_fs_.openSync(`/proc/${pid}`, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_DIRECTORY);
+    }
+    catch {
+        return undefined; // gone
+    }
+    try {
+        const uids = /^Uid:(.*)$/m.exec(external_node_fs_.readFileSync(inOpenDir(fd, 'status'), 'utf8'))?.[1];
+        const ours = uids
+            ?.trim()
+            .split(/\s+/)
+            .every((uid) => Number(uid) === me) ?? false;
+        if (!ours)
+            return undefined;
+        return external_node_fs_.readFileSync(inOpenDir(fd, 'cmdline'), 'utf8').split('\0').slice(0, -1);
+    }
+    catch {
+        return undefined; // gone meanwhile, or not ours to read
+    }
+    finally {
+        external_node_fs_.closeSync(fd);
+    }
 }
 /** The mount table, or none where /proc is hidden (then no sshfs mount is recognised). */
 function sshfs_view_readMounts() {
@@ -33690,8 +33798,6 @@ async function withRemoteMount(target, work) {
     }
 }
 
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
 ;// CONCATENATED MODULE: ./lib/transport/local/guard-protocol.js
 /** Slots of the Int32Array over the shared control buffer. */
 const STOP = 0; // set to 1 by the main thread: report and exit
@@ -33781,6 +33887,7 @@ class Guard {
 
 
 
+
 // Lookups on mounted network filesystems run on libuv's thread pool, 4 threads unless this is
 // set before its first use: 4 requests in flight would leave most of a round trip unused.
 process.env.UV_THREADPOOL_SIZE ??= '32';
@@ -33796,6 +33903,10 @@ const DISCONNECTED = new Set(['ENOTCONN', 'ECONNABORTED']);
  * through the mount that makes a switch nothing can see a gap (the kernel holds the directory's
  * lock for the whole FUSE rename), and symlink texts that Debian's sshfs will not read back
  * through the mount (absolute, or with `..`) are read through it.
+ *
+ * Each directory resolved is opened once where the platform allows, and every write in it is
+ * made inside the open directory (platform/open-dirs): a parent swapped for a symlink after
+ * the checks cannot send a write elsewhere. Where it does not, writes go by path.
  */
 class LocalStore {
     where = '';
@@ -33804,8 +33915,12 @@ class LocalStore {
     knowsInodes = true;
     views = new SshfsViews();
     suspect = new Map();
-    /** Device and inode of each directory resolved, to notice one replaced under its name. */
-    identity = new Map();
+    /**
+     * Each directory resolved: its device and inode, to notice one replaced under its name, and
+     * the directory opened, when it is.
+     */
+    dirs = new Map();
+    inOpenDirs = openDirsUsable();
     guard;
     /** A guard thread started early, so that it boots while the links are checked. */
     spare;
@@ -33816,10 +33931,12 @@ class LocalStore {
     async realDirs(dirs) {
         return each(dirs, (dir) => {
             const real = external_node_fs_.realpathSync(dir);
-            const stats = external_node_fs_.statSync(real);
+            const opened = this.inOpenDirs ? openDir(real) : undefined;
+            const stats = opened?.stats ?? external_node_fs_.statSync(real);
             if (!stats.isDirectory())
                 throw failure('ENOTDIR', 'stat', real);
-            this.identity.set(real, `${stats.dev}:${stats.ino}`);
+            this.forget(real);
+            this.dirs.set(real, { id: `${stats.dev}:${stats.ino}`, fd: opened?.fd });
             return real;
         });
     }
@@ -33849,29 +33966,32 @@ class LocalStore {
         return concurrently(places, async (place) => (0,port/* isFailure */.N)(place) ? throwIt(place) : external_node_fs_.promises.access(place));
     }
     async create(links) {
-        this.checkStillThere(links, (link) => link.path);
-        return answered(each(links, (link) => link.type === 'symbolic'
-            ? external_node_fs_.symlinkSync(link.content, link.path)
-            : external_node_fs_.linkSync(link.content, link.path)));
+        return this.write(links, (link) => link.path, (link, at) => link.type === 'symbolic'
+            ? external_node_fs_.symlinkSync(link.content, at(link.path))
+            : external_node_fs_.linkSync(link.content, at(link.path)));
     }
     async rename(renames) {
-        this.checkStillThere(renames, (rename) => rename.to);
         const guard = this.guard;
-        return answered(each(renames, (rename) => {
+        return this.write(renames, (rename) => rename.to, (rename, at) => {
             if (rename.watchIndex !== undefined)
                 guard?.switching(rename.watchIndex);
-            external_node_fs_.renameSync(rename.from, rename.to);
-        }));
+            external_node_fs_.renameSync(at(rename.from), at(rename.to));
+        });
     }
     async remove(paths) {
-        this.checkStillThere(paths, (file) => file);
-        return answered(each(paths, (file) => external_node_fs_.unlinkSync(file)));
+        return this.write(paths, (file) => file, (file, at) => external_node_fs_.unlinkSync(at(file)));
     }
     async list(dirs) {
-        return each(dirs, (dir) => external_node_fs_.readdirSync(dir));
+        return each(dirs, (dir) => {
+            const fd = this.dirs.get(dir)?.fd;
+            return external_node_fs_.readdirSync(fd === undefined ? dir : inOpenDir(fd, '.'));
+        });
     }
     async syncDirs(dirs) {
         return each(dirs, (dir) => {
+            const held = this.dirs.get(dir)?.fd;
+            if (held !== undefined)
+                return external_node_fs_.fsyncSync(held);
             const fd = external_node_fs_.openSync(dir, 'r');
             try {
                 external_node_fs_.fsyncSync(fd);
@@ -33923,18 +34043,72 @@ class LocalStore {
     }
     async close() {
         await this.spare?.dispose();
+        for (const dir of [...this.dirs.keys()])
+            this.forget(dir);
         this.views.close();
+    }
+    forget(dir) {
+        const fd = this.dirs.get(dir)?.fd;
+        if (fd !== undefined)
+            external_node_fs_.closeSync(fd);
+        this.dirs.delete(dir);
+    }
+    /**
+     * Makes `call` for each item, after the directories are checked, with `at` giving the path
+     * by which to reach a file: where the directories are open, the calls are made inside the
+     * directory of each item's `main` file, and `at` gives a bare name for a file there.
+     */
+    write(items, main, call) {
+        this.checkStillThere(items, main);
+        if (!this.inOpenDirs)
+            return answered(each(items, (item) => call(item, byPath)));
+        // The directory of the last main file, with its slash, and whether the calls are made in it.
+        let here = '\0';
+        let inside = false;
+        let moved = false;
+        const at = (file) => inside && isIn(here, file) ? file.slice(here.length) : this.throughOpenDir(file);
+        try {
+            return answered(each(items, (item) => {
+                const file = main(item);
+                if (!isIn(here, file)) {
+                    const dir = file.slice(0, file.lastIndexOf('/')) || '/';
+                    const fd = this.dirs.get(dir)?.fd;
+                    here = '\0';
+                    inside = false;
+                    if (fd !== undefined) {
+                        moved = true;
+                        enterOpenDir(fd);
+                    }
+                    else if (moved)
+                        leaveOpenDir();
+                    here = dir === '/' ? dir : `${dir}/`;
+                    inside = fd !== undefined;
+                }
+                call(item, at);
+            }));
+        }
+        finally {
+            if (moved)
+                leaveOpenDir();
+        }
+    }
+    /** `file` through its open directory, for a file outside the one the calls are made in. */
+    throughOpenDir(file) {
+        const slash = file.lastIndexOf('/');
+        const fd = this.dirs.get(file.slice(0, slash) || '/')?.fd;
+        return fd === undefined ? file : inOpenDir(fd, file.slice(slash + 1));
     }
     /**
      * Every directory written to must still be the one resolved at the start: a mount that died
      * (sshfs unmounts itself when its connection does) leaves an empty directory under the same
-     * name, and links made there would be made nowhere the user looks.
+     * name, and links made there would be made nowhere the user looks. Where writes are made
+     * inside the open directories, one moved away and replaced would take them unseen.
      */
     checkStillThere(items, pathOf) {
         // Few directories, as in nearly every batch: each of them, without reading every path.
-        const dirs = this.identity.size <= 16 ? this.identity.keys() : dirsOf(items.map(pathOf));
+        const dirs = this.dirs.size <= 16 ? this.dirs.keys() : dirsOf(items.map(pathOf));
         for (const dir of dirs) {
-            const known = this.identity.get(dir);
+            const known = this.dirs.get(dir)?.id;
             if (known === undefined)
                 continue;
             let now;
@@ -33946,7 +34120,7 @@ class LocalStore {
                 now = error.code ?? 'gone';
             }
             if (now !== known) {
-                throw new errors/* StoreLostError */.U8(`${dir} is no longer the directory it was (a mount gone?)`);
+                throw new errors/* StoreLostError */.U8(`${dir} is no longer the directory it was (a mount gone, or the directory moved away?)`);
             }
         }
     }
@@ -33990,14 +34164,19 @@ class LocalStore {
         return insideOr(mount.mountPoint, external_node_path_.posix.relative(mount.serverPath, serverTarget), outside);
     }
 }
+const byPath = (file) => file;
+/**
+ * Whether `file` is a name in the directory `prefix` (with its slash), told without slicing:
+ * a batch's thousands of paths are mostly in one directory.
+ */
+const isIn = (prefix, file) => file.startsWith(prefix) && file.indexOf('/', prefix.length) < 0;
 /** The directories of `paths`, each once: a batch has many links in few directories. */
 function dirsOf(paths) {
     const dirs = new Set();
     let prefix = '\0';
     for (const file of paths) {
-        // The same directory as the last path, told without a slice and without lastIndexOf,
-        // which V8 does not make fast: a batch's thousands of paths are mostly in one directory.
-        if (file.startsWith(prefix) && file.indexOf('/', prefix.length) < 0)
+        // Told without lastIndexOf, which V8 does not make fast.
+        if (isIn(prefix, file))
             continue;
         const dir = file.slice(0, file.lastIndexOf('/')) || '/';
         dirs.add(dir);
@@ -34793,7 +34972,7 @@ function isFailure(outcome) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4132);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7046);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

@@ -11,8 +11,10 @@ import {
   ensureTestUser,
   expectNoInternalError,
   expectTruthfulFailure,
+  heldIn,
   mountTmpfs,
   slowRenames,
+  tracedPid,
   underStrace,
 } from './helpers/faults.js';
 import { runStep } from './helpers/runner.js';
@@ -385,6 +387,56 @@ describe('names of our own', () => {
     });
     expect(close).toEqual([]);
   });
+});
+
+describe('a parent directory of a LINK swapped for a symlink after its check', () => {
+  test.each([
+    // The first symlink made is the lock, the second the new link's temporary name.
+    { phase: 'create', calls: ['symlink', 'symlinkat'], when: 2 },
+    { phase: 'rename', calls: RENAME_CALLS, when: 1 },
+  ])(
+    'while the $phase is held on its way into the kernel: nothing is written where the symlink leads, the link is old or new in its own directory',
+    async ({ phase, calls, when }) => {
+      const dir = makeDeployTree();
+      const links = path.join(dir, 'links');
+      fs.mkdirSync(links);
+      fs.symlinkSync('../releases/v1', path.join(links, 'current'));
+      // Root's, outside the working directory, holding a name the batch writes.
+      const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-elsewhere-'));
+      fs.writeFileSync(path.join(elsewhere, 'current'), 'precious\n');
+      const run = startCli(
+        ['-v', 'links/current -> ../releases/v2'],
+        dir,
+        underStrace(calls, [`${calls.join(',')}:delay_enter=3000000:when=${when}`]),
+      );
+      await heldIn(await tracedPid(run.pid), calls);
+      if (phase === 'rename') {
+        // The temporary link copied there too: a rename by path would then replace `current`.
+        for (const name of leftovers(links).filter((name) => name.includes('-tmp-')))
+          fs.symlinkSync(fs.readlinkSync(path.join(links, name)), path.join(elsewhere, name));
+      }
+      const before = snapshot(elsewhere);
+      const moved = path.join(dir, 'moved');
+      fs.renameSync(links, moved);
+      fs.symlinkSync(elsewhere, links);
+      const result = await run;
+
+      expect(snapshot(elsewhere)).toEqual(before);
+      expectNoInternalError(result);
+      // The call held is made in the directory opened; the next check finds it gone from its
+      // name: before the rename, the batch stops; after it, the lock cannot be removed.
+      expect(result.stderr).toContain(`${links} is no longer the directory it was`);
+      if (phase === 'create') {
+        expect(result.stderr).toMatch(/^atomic-link: .*; no link was changed$/m);
+        expect(result.status).toBe(1);
+        expect(fs.readlinkSync(path.join(moved, 'current'))).toBe('../releases/v1');
+      } else {
+        // 3 when the guard looked while the swap left no directory at the name.
+        expect([0, 3]).toContain(result.status);
+        expect(fs.readlinkSync(path.join(moved, 'current'))).toBe('../releases/v2');
+      }
+    },
+  );
 });
 
 describe('input refused before anything is touched', () => {

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import {
   switchingStarted,
 } from './helpers/tree.js';
 import { startDelayProxy } from './helpers/delay-proxy.js';
+import { TEST_USER, ensureTestUser } from './helpers/faults.js';
 import { makeServerTree, manyRemoteLinks, mountsOf, startSshd } from './helpers/ssh-server.js';
 import type { SshServer } from './helpers/ssh-server.js';
 
@@ -315,3 +316,88 @@ describe.each(MODES)('links on a remote directory, over SSH ($mode)', ({ mode, f
     expect(Math.max(...gaps)).toBeLessThanOrEqual(5000);
   });
 });
+
+describe("another user's process named sshfs, naming a mount of ours", () => {
+  // Left out: a mount served by another user's sshfs alone. Root can look into another user's
+  // FUSE mount only if she mounted it with allow_other, which needs user_allow_other in
+  // /etc/fuse.conf, a change to the machine no test should make; and such a mount is not of
+  // our user, which servingArguments refuses before looking at any process.
+  test('its command line is never run for the second view: the switch is watched through our own sshfs', async () => {
+    ensureTestUser();
+    const hers = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-hers-'));
+    execFileSync('chown', [TEST_USER, hers]);
+    // Root's, where she cannot write: a marker there was made by a command run as root.
+    const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-marker-')), 'ran');
+    const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-usermount-'));
+    const source = `root@127.0.0.1:${server.root}`;
+    // A copy of xargs named sshfs, waiting on its input with her arguments: its comm and
+    // cmdline say sshfs serving our mount. She may run it but not read it, which makes the
+    // process undumpable (on some kernels /proc/PID is then root's). Started before our mount,
+    // it comes first in /proc.
+    const impostor = spawn(
+      'runuser',
+      [
+        '-u',
+        TEST_USER,
+        '--',
+        'sh',
+        '-c',
+        'cp /usr/bin/xargs sshfs && chmod 0111 sshfs && sleep 600 | exec ./sshfs "$@"',
+        'sh',
+        source,
+        mountPoint,
+        '-p',
+        String(server.port),
+        '-o',
+        `ProxyCommand=touch ${marker}`,
+      ],
+      { cwd: hers, detached: true, stdio: 'ignore' },
+    );
+    try {
+      await waitFor(() =>
+        fs.readdirSync('/proc').some((pid) => {
+          try {
+            return (
+              fs.readFileSync(`/proc/${pid}/comm`, 'utf8') === 'sshfs\n' &&
+              fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(mountPoint)
+            );
+          } catch {
+            return false;
+          }
+        }),
+      );
+      execFileSync('sshfs', [
+        source,
+        mountPoint,
+        '-p',
+        String(server.port),
+        '-o',
+        `IdentityFile=${server.identity},UserKnownHostsFile=${server.knownHosts},StrictHostKeyChecking=yes,BatchMode=yes`,
+      ]);
+      try {
+        const run = runCli(['current -> releases/v2'], mountPoint);
+        expect(fs.existsSync(marker)).toBe(false);
+        expect(run.stderr).toBe('');
+        expect(run.status).toBe(0);
+        expect(remoteLink('current')).toBe('releases/v2');
+        // The second view was ours, and is gone: only the mount made here is left.
+        expect(mountsOf([server.root])).toEqual([mountPoint]);
+      } finally {
+        execFileSync('fusermount3', ['-u', mountPoint]);
+      }
+    } finally {
+      process.kill(-(impostor.pid as number), 'SIGKILL');
+      fs.rmdirSync(mountPoint);
+      fs.rmSync(hers, { recursive: true });
+      fs.rmSync(path.dirname(marker), { recursive: true });
+    }
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('waited 10 s in vain');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

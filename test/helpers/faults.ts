@@ -75,14 +75,49 @@ export function slowRenames(microseconds = 2000, more: string[] = []): string[] 
   ]);
 }
 
-/** The pid of the program strace (pid `tracer`) runs, once it has started it. */
+/**
+ * The pid of the program strace (pid `tracer`) runs, once it has started it: the child that
+ * runs another program than strace's own, as the children strace forks at its start to try
+ * the kernel's features do not.
+ */
 export async function tracedPid(tracer: number): Promise<number> {
   const deadline = Date.now() + 10000;
+  const strace = fs.readlinkSync(`/proc/${tracer}/exe`);
   for (;;) {
     const children = fs.readFileSync(`/proc/${tracer}/task/${tracer}/children`, 'utf8').trim();
-    if (children) return Number(children.split(' ')[0]);
+    for (const child of children ? children.split(' ') : []) {
+      try {
+        if (fs.readlinkSync(`/proc/${child}/exe`) !== strace) return Number(child);
+      } catch {
+        // gone meanwhile: one of the tries
+      }
+    }
     if (Date.now() > deadline) throw new Error(`strace ${tracer} started nothing`);
     await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** The numbers /proc/PID/syscall shows for the calls a test waits on, per machine. */
+const SYSCALL_NUMBERS: Record<string, Record<string, number>> = {
+  x64: { symlink: 88, symlinkat: 266, rename: 82, renameat: 264, renameat2: 316 },
+  arm64: { symlinkat: 36, renameat: 38, renameat2: 276 },
+};
+
+/**
+ * Resolves once the main thread of `pid` is held on its way into one of `calls`, by a delay
+ * strace injects: seen there twice, 50 ms apart, which a call that is not held never is.
+ */
+export async function heldIn(pid: number, calls: string[]): Promise<void> {
+  const numbers = SYSCALL_NUMBERS[os.arch()];
+  if (numbers === undefined) throw new Error(`no syscall numbers for ${os.arch()}`);
+  const wanted = new Set(calls.map((call) => String(numbers[call])));
+  const deadline = Date.now() + 20000;
+  let seen = 0;
+  while (seen < 2) {
+    if (Date.now() > deadline) throw new Error(`${pid} was never held in ${calls.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = fs.readFileSync(`/proc/${pid}/syscall`, 'utf8').split(' ')[0];
+    seen = wanted.has(now) ? seen + 1 : 0;
   }
 }
 

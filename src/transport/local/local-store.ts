@@ -13,6 +13,13 @@ import type {
   Watch,
 } from '../../engine/port.js';
 import { FUSE, suspectFilesystem } from '../../platform/filesystems.js';
+import {
+  enterOpenDir,
+  inOpenDir,
+  leaveOpenDir,
+  openDir,
+  openDirsUsable,
+} from '../../platform/open-dirs.js';
 import { Guard } from './guard.js';
 import { SshfsViews, emulatesRename } from './sshfs-view.js';
 
@@ -32,6 +39,10 @@ const DISCONNECTED = new Set(['ENOTCONN', 'ECONNABORTED']);
  * through the mount that makes a switch nothing can see a gap (the kernel holds the directory's
  * lock for the whole FUSE rename), and symlink texts that Debian's sshfs will not read back
  * through the mount (absolute, or with `..`) are read through it.
+ *
+ * Each directory resolved is opened once where the platform allows, and every write in it is
+ * made inside the open directory (platform/open-dirs): a parent swapped for a symlink after
+ * the checks cannot send a write elsewhere. Where it does not, writes go by path.
  */
 export class LocalStore implements LinkStore {
   readonly where = '';
@@ -40,8 +51,12 @@ export class LocalStore implements LinkStore {
   readonly knowsInodes = true;
   private readonly views = new SshfsViews();
   private readonly suspect = new Map<string, string | undefined>();
-  /** Device and inode of each directory resolved, to notice one replaced under its name. */
-  private readonly identity = new Map<string, string>();
+  /**
+   * Each directory resolved: its device and inode, to notice one replaced under its name, and
+   * the directory opened, when it is.
+   */
+  private readonly dirs = new Map<string, { id: string; fd: number | undefined }>();
+  private readonly inOpenDirs = openDirsUsable();
   private guard: Guard | undefined;
   /** A guard thread started early, so that it boots while the links are checked. */
   private spare: Guard | undefined;
@@ -53,9 +68,11 @@ export class LocalStore implements LinkStore {
   async realDirs(dirs: string[]): Promise<Outcome<string>[]> {
     return each(dirs, (dir) => {
       const real = fs.realpathSync(dir);
-      const stats = fs.statSync(real);
+      const opened = this.inOpenDirs ? openDir(real) : undefined;
+      const stats = opened?.stats ?? fs.statSync(real);
       if (!stats.isDirectory()) throw failure('ENOTDIR', 'stat', real);
-      this.identity.set(real, `${stats.dev}:${stats.ino}`);
+      this.forget(real);
+      this.dirs.set(real, { id: `${stats.dev}:${stats.ino}`, fd: opened?.fd });
       return real;
     });
   }
@@ -89,38 +106,47 @@ export class LocalStore implements LinkStore {
   }
 
   async create(links: NewLink[]): Promise<Outcome<void>[]> {
-    this.checkStillThere(links, (link) => link.path);
-    return answered(
-      each(links, (link) =>
+    return this.write(
+      links,
+      (link) => link.path,
+      (link, at) =>
         link.type === 'symbolic'
-          ? fs.symlinkSync(link.content, link.path)
-          : fs.linkSync(link.content, link.path),
-      ),
+          ? fs.symlinkSync(link.content, at(link.path))
+          : fs.linkSync(link.content, at(link.path)),
     );
   }
 
   async rename(renames: Rename[]): Promise<Outcome<void>[]> {
-    this.checkStillThere(renames, (rename) => rename.to);
     const guard = this.guard;
-    return answered(
-      each(renames, (rename) => {
+    return this.write(
+      renames,
+      (rename) => rename.to,
+      (rename, at) => {
         if (rename.watchIndex !== undefined) guard?.switching(rename.watchIndex);
-        fs.renameSync(rename.from, rename.to);
-      }),
+        fs.renameSync(at(rename.from), at(rename.to));
+      },
     );
   }
 
   async remove(paths: string[]): Promise<Outcome<void>[]> {
-    this.checkStillThere(paths, (file) => file);
-    return answered(each(paths, (file) => fs.unlinkSync(file)));
+    return this.write(
+      paths,
+      (file) => file,
+      (file, at) => fs.unlinkSync(at(file)),
+    );
   }
 
   async list(dirs: string[]): Promise<Outcome<string[]>[]> {
-    return each(dirs, (dir) => fs.readdirSync(dir));
+    return each(dirs, (dir) => {
+      const fd = this.dirs.get(dir)?.fd;
+      return fs.readdirSync(fd === undefined ? dir : inOpenDir(fd, '.'));
+    });
   }
 
   async syncDirs(dirs: string[]): Promise<Outcome<void>[]> {
     return each(dirs, (dir) => {
+      const held = this.dirs.get(dir)?.fd;
+      if (held !== undefined) return fs.fsyncSync(held);
       const fd = fs.openSync(dir, 'r');
       try {
         fs.fsyncSync(fd);
@@ -172,19 +198,76 @@ export class LocalStore implements LinkStore {
 
   async close(): Promise<void> {
     await this.spare?.dispose();
+    for (const dir of [...this.dirs.keys()]) this.forget(dir);
     this.views.close();
+  }
+
+  private forget(dir: string): void {
+    const fd = this.dirs.get(dir)?.fd;
+    if (fd !== undefined) fs.closeSync(fd);
+    this.dirs.delete(dir);
+  }
+
+  /**
+   * Makes `call` for each item, after the directories are checked, with `at` giving the path
+   * by which to reach a file: where the directories are open, the calls are made inside the
+   * directory of each item's `main` file, and `at` gives a bare name for a file there.
+   */
+  private write<T>(
+    items: T[],
+    main: (item: T) => string,
+    call: (item: T, at: (file: string) => string) => void,
+  ): Outcome<void>[] {
+    this.checkStillThere(items, main);
+    if (!this.inOpenDirs) return answered(each(items, (item) => call(item, byPath)));
+    // The directory of the last main file, with its slash, and whether the calls are made in it.
+    let here = '\0';
+    let inside = false;
+    let moved = false;
+    const at = (file: string) =>
+      inside && isIn(here, file) ? file.slice(here.length) : this.throughOpenDir(file);
+    try {
+      return answered(
+        each(items, (item) => {
+          const file = main(item);
+          if (!isIn(here, file)) {
+            const dir = file.slice(0, file.lastIndexOf('/')) || '/';
+            const fd = this.dirs.get(dir)?.fd;
+            here = '\0';
+            inside = false;
+            if (fd !== undefined) {
+              moved = true;
+              enterOpenDir(fd);
+            } else if (moved) leaveOpenDir();
+            here = dir === '/' ? dir : `${dir}/`;
+            inside = fd !== undefined;
+          }
+          call(item, at);
+        }),
+      );
+    } finally {
+      if (moved) leaveOpenDir();
+    }
+  }
+
+  /** `file` through its open directory, for a file outside the one the calls are made in. */
+  private throughOpenDir(file: string): string {
+    const slash = file.lastIndexOf('/');
+    const fd = this.dirs.get(file.slice(0, slash) || '/')?.fd;
+    return fd === undefined ? file : inOpenDir(fd, file.slice(slash + 1));
   }
 
   /**
    * Every directory written to must still be the one resolved at the start: a mount that died
    * (sshfs unmounts itself when its connection does) leaves an empty directory under the same
-   * name, and links made there would be made nowhere the user looks.
+   * name, and links made there would be made nowhere the user looks. Where writes are made
+   * inside the open directories, one moved away and replaced would take them unseen.
    */
   private checkStillThere<T>(items: T[], pathOf: (item: T) => string): void {
     // Few directories, as in nearly every batch: each of them, without reading every path.
-    const dirs = this.identity.size <= 16 ? this.identity.keys() : dirsOf(items.map(pathOf));
+    const dirs = this.dirs.size <= 16 ? this.dirs.keys() : dirsOf(items.map(pathOf));
     for (const dir of dirs) {
-      const known = this.identity.get(dir);
+      const known = this.dirs.get(dir)?.id;
       if (known === undefined) continue;
       let now: string;
       try {
@@ -194,7 +277,9 @@ export class LocalStore implements LinkStore {
         now = (error as StoreFailure).code ?? 'gone';
       }
       if (now !== known) {
-        throw new StoreLostError(`${dir} is no longer the directory it was (a mount gone?)`);
+        throw new StoreLostError(
+          `${dir} is no longer the directory it was (a mount gone, or the directory moved away?)`,
+        );
       }
     }
   }
@@ -246,14 +331,22 @@ export class LocalStore implements LinkStore {
   }
 }
 
+const byPath = (file: string) => file;
+
+/**
+ * Whether `file` is a name in the directory `prefix` (with its slash), told without slicing:
+ * a batch's thousands of paths are mostly in one directory.
+ */
+const isIn = (prefix: string, file: string) =>
+  file.startsWith(prefix) && file.indexOf('/', prefix.length) < 0;
+
 /** The directories of `paths`, each once: a batch has many links in few directories. */
 function dirsOf(paths: string[]): Set<string> {
   const dirs = new Set<string>();
   let prefix = '\0';
   for (const file of paths) {
-    // The same directory as the last path, told without a slice and without lastIndexOf,
-    // which V8 does not make fast: a batch's thousands of paths are mostly in one directory.
-    if (file.startsWith(prefix) && file.indexOf('/', prefix.length) < 0) continue;
+    // Told without lastIndexOf, which V8 does not make fast.
+    if (isIn(prefix, file)) continue;
     const dir = file.slice(0, file.lastIndexOf('/')) || '/';
     dirs.add(dir);
     prefix = dir === '/' ? dir : `${dir}/`;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UpdateError } from '../../engine/errors.js';
+import { inOpenDir } from '../../platform/open-dirs.js';
 
 /** An sshfs mount, as /proc/self/mountinfo and the process serving it describe it. */
 export interface SshfsMount {
@@ -138,18 +139,42 @@ export function servingArguments(mount: SshfsMount): string[] | undefined {
   if (me === undefined || mount.uid !== me) return undefined;
   for (const pid of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
-    let argv: string[];
-    try {
-      if (fs.statSync(`/proc/${pid}`).uid !== me) continue;
-      argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
-    } catch {
-      continue; // gone, or not ours to read
-    }
-    if (path.basename(argv[0] ?? '') !== 'sshfs') continue;
+    const argv = commandLineOfOurs(pid, me);
+    if (argv === undefined || path.basename(argv[0] ?? '') !== 'sshfs') continue;
     const args = argv.slice(1);
     if (args.includes(mount.source) && args.includes(mount.mountPoint)) return args;
   }
   return undefined;
+}
+
+/**
+ * The command line of process `pid` when every uid it has (real, effective, saved, filesystem)
+ * is `me`, as its status says. Not the owner of /proc/PID: some kernels give root a process
+ * that cannot be dumped (one that ran a file its user may not read, or made itself so), and a
+ * setuid program keeps its user's real uid. Both are read through /proc/PID opened once, which
+ * stays the process's own: a pid reused between the reads is not taken for it.
+ */
+function commandLineOfOurs(pid: string, me: number): string[] | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(`/proc/${pid}`, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  } catch {
+    return undefined; // gone
+  }
+  try {
+    const uids = /^Uid:(.*)$/m.exec(fs.readFileSync(inOpenDir(fd, 'status'), 'utf8'))?.[1];
+    const ours =
+      uids
+        ?.trim()
+        .split(/\s+/)
+        .every((uid) => Number(uid) === me) ?? false;
+    if (!ours) return undefined;
+    return fs.readFileSync(inOpenDir(fd, 'cmdline'), 'utf8').split('\0').slice(0, -1);
+  } catch {
+    return undefined; // gone meanwhile, or not ours to read
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 interface MountEntry {
