@@ -33119,10 +33119,12 @@ async function switchFleet(members, specs, maxHosts) {
         return await switchReady(members, ready);
     }
     finally {
-        for (const { prepared, store } of ready) {
+        // Every host at once: one after another, ten hosts' releases (two round trips each) took
+        // longer than their whole switch.
+        await Promise.all(ready.map(async ({ prepared, store }) => {
             await prepared.release().catch(() => undefined);
             await store.close().catch(() => undefined);
-        }
+        }));
     }
 }
 async function switchReady(members, ready) {
