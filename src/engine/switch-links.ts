@@ -6,8 +6,8 @@ import {
   UpdateError,
   describeError,
 } from './errors.js';
-import { inspect, placeSpecs } from './plan.js';
-import type { Operation } from './plan.js';
+import { askState, inspect, placeSpecs } from './plan.js';
+import type { Asked, Operation } from './plan.js';
 import { isFailure } from './port.js';
 import type { LinkStore, NewLink, Outcome, Rename, StoreFailure, Watch } from './port.js';
 import { probeDirectories } from './probe.js';
@@ -85,15 +85,32 @@ export async function prepareSwitch(
   const placed = await placeSpecs(store, specs, options);
   const dirs = [...new Set(placed.map((item) => item.realDir))].sort();
   const timeoutMs = (options.lockTimeoutSeconds ?? 60) * 1000;
+  // A store that carries out requests in order gets the reads of the batch sent right behind
+  // the locks' creation: one round trip for the locks, the sweep's listing and the links'
+  // state, instead of three. They count only if every lock was taken at that first try.
+  let behind: { listed: Promise<Outcome<string[]>[]>; asked: Asked } | undefined;
+  const readBehind = () => {
+    behind = { listed: store.list(dirs), asked: askState(store, placed, options) };
+    // Read later, or never (the locks were not taken at once): never an unheard failure.
+    behind.listed.catch(() => undefined);
+    behind.asked.answers.catch(() => undefined);
+  };
   const locks =
     options.lock === false
       ? undefined
-      : await DirLocks.acquire(store, dirs, timeoutMs, options.signal);
+      : await DirLocks.acquire(
+          store,
+          dirs,
+          timeoutMs,
+          options.signal,
+          store.inOrder ? readBehind : undefined,
+        );
+  const early = locks?.atOnce ? behind : undefined;
   const batch = new Batch(store, options, locks);
   try {
     stopIfAsked(options, 'nothing was changed');
-    if (locks) await sweepLeftovers(store, dirs, locks.files, timeoutMs);
-    const operations = await inspect(store, placed, options);
+    if (locks) await sweepLeftovers(store, dirs, locks.files, timeoutMs, early?.listed);
+    const operations = await inspect(store, placed, options, early?.asked);
     const pending = operations.filter((operation) => operation.changed);
     const probed = await probeDirectories(
       store,
@@ -202,8 +219,13 @@ class Batch {
       return { path: this.temps[index], type, content };
     });
     if (this.options.guard !== false && this.watched.length > 0) {
+      // Standing by until commit(): a fleet's first hosts ready wait for the last, and ten
+      // guards looking at full rate meanwhile took the processor from the hosts not ready yet.
       this.watch = await this.store
-        .watch(this.watched.map((index) => pending[index].path))
+        .watch(
+          this.watched.map((index) => pending[index].path),
+          { standBy: true },
+        )
         .catch((error) => {
           throw wrap(error, `cannot start the guard: ${describeError(error)}; no link was changed`);
         });
@@ -218,6 +240,7 @@ class Batch {
   async commit(): Promise<GuardReport | undefined> {
     const { pending } = this;
     let failure: AtomicLinkError | undefined;
+    this.watch?.begin?.();
     this.sentAt = performance.now();
     try {
       await this.renameAll(this.done, this.unsure, pending);
