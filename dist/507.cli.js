@@ -204,6 +204,7 @@ async function connect(target) {
         extensions,
         second: () => (second ??= openSftp()),
         batchWrites,
+        socket,
         lost,
         where,
     };
@@ -422,6 +423,8 @@ class SftpStore {
     knowsInodes = false;
     /** One channel: sftp-server carries out its requests one after another, as sent. */
     inOrder = true;
+    /** Standing by, the guard keeps one lookup in flight. */
+    cheapStandBy = true;
     where;
     sftp;
     constructor(session) {
@@ -542,6 +545,8 @@ class SftpStore {
     }
     async close() {
         this.session.client.end();
+        // Everything is said: the process need not wait a round trip for the server's goodbye.
+        this.session.socket.unref();
     }
     /**
      * Sends every item's requests, then waits for all answers. A request that got no answer at

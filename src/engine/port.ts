@@ -28,6 +28,11 @@ export interface LinkStore {
    * trip, and used only if every lock was taken at that first try.
    */
   readonly inOrder?: boolean;
+  /**
+   * Whether a watch standing by costs next to nothing until begin() (a remote guard keeping
+   * one lookup in flight): the engine then starts it beside the creates, not after them.
+   */
+  readonly cheapStandBy?: boolean;
 
   /** Each directory with symlinks resolved; a failure when it is missing or not a directory. */
   realDirs(dirs: string[]): Promise<Outcome<string>[]>;

@@ -27,6 +27,8 @@ export interface SshSession {
    * then sends it in one system call: a phase's requests, made one by one, leave together.
    */
   batchWrites: () => void;
+  /** The connection's socket, ours (ssh2 was handed it). */
+  socket: net.Socket;
   /**
    * Rejects when the connection is gone. ssh2 does not always answer the requests still on
    * the way then, so every wait on the server races this.
@@ -137,6 +139,7 @@ export async function connect(target: SshTarget): Promise<SshSession> {
     extensions,
     second: () => (second ??= openSftp()),
     batchWrites,
+    socket,
     lost,
     where,
   };
