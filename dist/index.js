@@ -32652,15 +32652,21 @@ async function prepareSwitch(store, specs, options) {
         : await DirLocks.acquire(store, dirs, timeoutMs, options.signal, store.inOrder ? readBehind : undefined);
     const early = locks?.atOnce ? behind : undefined;
     const batch = new Batch(store, options, locks);
+    let sweeping;
     try {
         stopIfAsked(options, 'nothing was changed');
-        if (locks)
-            await sweepLeftovers(store, dirs, locks.files, timeoutMs, early?.listed);
+        // A dead run's names are its own: removing them can go on while the batch is checked and
+        // its new links made, on a store where waiting for the listing costs a round trip.
+        sweeping = locks && sweepLeftovers(store, dirs, locks.files, timeoutMs, early?.listed);
+        sweeping?.catch(() => undefined);
+        if (!store.inOrder)
+            await sweeping;
         const operations = await inspect(store, placed, options, early?.asked);
         const pending = operations.filter((operation) => operation.changed);
         const probed = await probeDirectories(store, [...new Set(pending.map((op) => op.realDir))], options);
         stopIfAsked(options, 'nothing was changed');
         await batch.prepare(pending);
+        await sweeping;
         return {
             results: () => operations.map(toResult),
             probed,
@@ -32674,6 +32680,7 @@ async function prepareSwitch(store, specs, options) {
         };
     }
     catch (error) {
+        await sweeping?.catch(() => undefined);
         const problems = await batch.cleanUp();
         if (error instanceof errors/* AtomicLinkError */.G7)
             error.notes.push(...problems);

@@ -107,9 +107,14 @@ export async function prepareSwitch(
         );
   const early = locks?.atOnce ? behind : undefined;
   const batch = new Batch(store, options, locks);
+  let sweeping: Promise<void> | undefined;
   try {
     stopIfAsked(options, 'nothing was changed');
-    if (locks) await sweepLeftovers(store, dirs, locks.files, timeoutMs, early?.listed);
+    // A dead run's names are its own: removing them can go on while the batch is checked and
+    // its new links made, on a store where waiting for the listing costs a round trip.
+    sweeping = locks && sweepLeftovers(store, dirs, locks.files, timeoutMs, early?.listed);
+    sweeping?.catch(() => undefined);
+    if (!store.inOrder) await sweeping;
     const operations = await inspect(store, placed, options, early?.asked);
     const pending = operations.filter((operation) => operation.changed);
     const probed = await probeDirectories(
@@ -119,6 +124,7 @@ export async function prepareSwitch(
     );
     stopIfAsked(options, 'nothing was changed');
     await batch.prepare(pending);
+    await sweeping;
     return {
       results: () => operations.map(toResult),
       probed,
@@ -131,6 +137,7 @@ export async function prepareSwitch(
       release: () => batch.cleanUp(),
     };
   } catch (error) {
+    await sweeping?.catch(() => undefined);
     const problems = await batch.cleanUp();
     if (error instanceof AtomicLinkError) error.notes.push(...problems);
     throw error;
