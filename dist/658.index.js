@@ -19,6 +19,8 @@ var errors = __webpack_require__(4899);
 var port = __webpack_require__(4799);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:url"
@@ -153,6 +155,7 @@ function hostKeyAlgorithms(keys) {
 
 
 
+
 /** A dead or silent server fails the run within seconds: 3 keep-alives 2 s apart unanswered. */
 const KEEPALIVE_MS = 2000;
 const KEEPALIVE_MISSES = 3;
@@ -183,9 +186,13 @@ async function connect(target) {
     // where it is awaited; an unheard one must not end the process.
     client.on('error', () => undefined);
     let hostKeyProblem;
+    // Our own socket, so that writes can be held and sent together (batchWrites).
+    const socket = external_node_net_.connect({ host, port: target.port });
+    // ssh2 writes a packet in several pieces; with Nagle's algorithm on, each piece after the
+    // first waits for the server's delayed ACK (40 ms on Linux), at every round trip.
+    socket.setNoDelay(true);
     const config = {
-        host,
-        port: target.port,
+        sock: socket,
         username,
         readyTimeout: CONNECT_TIMEOUT_MS,
         keepaliveInterval: KEEPALIVE_MS,
@@ -207,9 +214,6 @@ async function connect(target) {
         client.once('error', (error) => reject(error));
         client.once('close', () => reject(new Error('the connection closed during the handshake')));
         client.connect(config);
-        // ssh2 writes a packet in several pieces; with Nagle's algorithm on, each piece after the
-        // first waits for the server's delayed ACK (40 ms on Linux), at every round trip.
-        client.setNoDelay(true);
     }).catch((error) => {
         client.end();
         const reason = hostKeyProblem ?? error.message;
@@ -232,17 +236,52 @@ async function connect(target) {
     // ssh2 keeps the extensions of the server's version reply here, and checks them itself.
     const extensions = new Set(Object.keys(sftp._extensions));
     let second;
-    return { client, sftp, extensions, second: () => (second ??= openSftp()), lost, where };
+    let held = false;
+    // Each SFTP request is a packet of its own, and each packet a write: 100 lookups were 100
+    // system calls (and as many segments for the network and the server to take in).
+    const batchWrites = () => {
+        if (held)
+            return;
+        held = true;
+        socket.cork();
+        process.nextTick(() => {
+            held = false;
+            socket.uncork();
+        });
+    };
+    return {
+        client,
+        sftp,
+        extensions,
+        second: () => (second ??= openSftp()),
+        batchWrites,
+        socket,
+        lost,
+        where,
+    };
 }
-/** --identity, else an agent, else the first of the usual key files that exists. */
+/**
+ * --identity, else an agent, else the first of the usual key files that exists. The methods
+ * are tried straight away: ssh2 would first ask the server which it takes (the "none"
+ * method), a round trip the answer of which changes nothing here.
+ */
 function credentials(target) {
-    if (target.identity)
-        return { privateKey: readKey(target.identity) };
+    if (target.identity) {
+        return { privateKey: readKey(target.identity), authHandler: ['publickey'] };
+    }
     const agent = process.env.SSH_AUTH_SOCK;
     const usual = ['id_ed25519', 'id_ecdsa', 'id_rsa']
         .map((name) => external_node_path_.join(external_node_os_.homedir(), '.ssh', name))
         .find((file) => external_node_fs_.existsSync(file));
-    return { ...(agent ? { agent } : {}), ...(usual ? { privateKey: readKey(usual) } : {}) };
+    const methods = [
+        ...(usual ? ['publickey'] : []),
+        ...(agent ? ['agent'] : []),
+    ];
+    return {
+        ...(agent ? { agent } : {}),
+        ...(usual ? { privateKey: readKey(usual) } : {}),
+        authHandler: methods.length > 0 ? methods : ['none'],
+    };
 }
 function readKey(file) {
     try {
@@ -269,6 +308,11 @@ function readOr(file, fallback) {
  */
 const IN_FLIGHT = 128;
 /**
+ * Lookups kept in flight while standing by (prepared, waiting for the switch): enough to show
+ * that the server is looking and to notice a connection lost, no load on it.
+ */
+const STAND_BY_IN_FLIGHT = 1;
+/**
  * Over a fast link a whole batch is renamed in a millisecond or two, less than one time slice
  * of a busy server: the guard keeps looking at least this long, so that another writer's gap
  * at the same moment is not missed for want of lookups.
@@ -290,18 +334,22 @@ class SftpGuard {
     stopping = false;
     blind;
     start = performance.now();
+    /** When it began looking at the full rate: the minimum watch counts from there. */
+    begun = this.start;
+    inFlight;
     sightings = new Map();
     settled;
-    constructor(sftp, paths) {
+    constructor(sftp, paths, standBy) {
         this.sftp = sftp;
         this.paths = paths;
+        this.inFlight = standBy ? STAND_BY_IN_FLIGHT : IN_FLIGHT;
     }
     /**
      * Resolves once the server has answered a first lookup: from then on it is looking. When
      * `lost` rejects, the guard has lost sight, and says so.
      */
-    static async start(sftp, paths, lost) {
-        const guard = new SftpGuard(sftp, paths);
+    static async start(sftp, paths, lost, standBy = false) {
+        const guard = new SftpGuard(sftp, paths, standBy);
         lost.catch((error) => {
             guard.blind ??= error.message;
             guard.outstanding = 0;
@@ -309,17 +357,26 @@ class SftpGuard {
         });
         await new Promise((resolve) => {
             guard.settled = resolve;
-            for (let i = 0; i < IN_FLIGHT; i++)
+            for (let i = 0; i < guard.inFlight; i++)
                 guard.send();
         });
         return guard;
+    }
+    /** From standing by to the full rate: the renames follow these lookups on the connection. */
+    begin() {
+        if (this.inFlight === IN_FLIGHT || this.stopping || this.blind !== undefined)
+            return;
+        this.inFlight = IN_FLIGHT;
+        this.begun = performance.now();
+        while (this.outstanding < this.inFlight)
+            this.send();
     }
     soFar() {
         return { lookups: this.lookups, missing: this.missing };
     }
     /** Stops sending, waits for the lookups on the way (they cover the last renames), reports. */
     async stop() {
-        const left = MIN_WATCH_MS - (performance.now() - this.start);
+        const left = MIN_WATCH_MS - (performance.now() - this.begun);
         if (left > 0 && this.blind === undefined)
             await new Promise((resolve) => setTimeout(resolve, left));
         this.stopping = true;
@@ -336,6 +393,9 @@ class SftpGuard {
         const index = this.next;
         this.next = (this.next + 1) % this.paths.length;
         this.outstanding++;
+        // Each lookup leaves at once, not held to go with others (batchWrites): lookups sent in
+        // bunches are answered in bunches, with gaps between them in which nothing is looked at
+        // (a naive writer on the server was then missed in some runs out of 20).
         try {
             this.sftp.lstat(this.paths[index], (error) => this.answered(index, error));
         }
@@ -355,8 +415,10 @@ class SftpGuard {
         // The first answer means the server is looking; the caller may start switching.
         if (!this.stopping && this.lookups === 1)
             this.wake();
-        if (!this.stopping && this.blind === undefined)
-            this.send();
+        if (!this.stopping && this.blind === undefined) {
+            if (this.outstanding < this.inFlight)
+                this.send();
+        }
         else if (this.outstanding === 0)
             this.wake();
     }
@@ -410,6 +472,10 @@ class SftpStore {
     canSyncDirs = false;
     sameClock = false;
     knowsInodes = false;
+    /** One channel: sftp-server carries out its requests one after another, as sent. */
+    inOrder = true;
+    /** Standing by, the guard keeps one lookup in flight. */
+    cheapStandBy = true;
     where;
     sftp;
     constructor(session) {
@@ -495,6 +561,7 @@ class SftpStore {
             const names = [];
             try {
                 for (let done = false; !done;) {
+                    this.session.batchWrites();
                     const pages = await Promise.all(Array.from({ length: READDIRS_IN_FLIGHT }, () => this.call('readdir', (cb) => this.sftp.readdir(handle, cb)).catch((error) => {
                         // The end of the listing: SSH_FX_EOF.
                         if (error.code === 'EOF')
@@ -518,23 +585,26 @@ class SftpStore {
     async syncDirs(dirs) {
         return dirs.map(() => failure('ENOTSUP', 'fsync', 'SFTP cannot fsync a directory'));
     }
-    async watch(paths) {
+    async watch(paths, options) {
         const channel = await this.session.second().catch((error) => {
             throw new errors/* UpdateError */.mp(`cannot open a second SFTP channel for the guard: ${error.message}`);
         });
-        return SftpGuard.start(channel, paths, this.session.lost);
+        return SftpGuard.start(channel, paths, this.session.lost, options?.standBy);
     }
     async renameBehaviour() {
         return { kind: 'atomic' };
     }
     async close() {
         this.session.client.end();
+        // Everything is said: the process need not wait a round trip for the server's goodbye.
+        this.session.socket.unref();
     }
     /**
      * Sends every item's requests, then waits for all answers. A request that got no answer at
      * all (the connection is gone) makes the whole phase throw: what it did is unknown.
      */
     async batch(items, call) {
+        this.session.batchWrites();
         const outcomes = await Promise.all(items.map((item) => call(item).catch((error) => error)));
         const lost = outcomes.find((outcome) => (0,port/* isFailure */.N)(outcome) && outcome.code === 'ELOST');
         if (lost)

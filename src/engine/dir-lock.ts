@@ -50,6 +50,8 @@ export class DirLocks {
     private readonly store: LinkStore,
     readonly files: string[],
     private readonly text: string,
+    /** Whether every lock was taken at the first try: nothing was waited for or broken. */
+    readonly atOnce: boolean,
   ) {
     // A timer, not calls between chunks: a phase that asks the store for a long time (a large
     // batch's inspection through a slow mount) would otherwise let the lock look stale.
@@ -66,13 +68,16 @@ export class DirLocks {
   /**
    * Takes the locks of all `dirs` together, or none: a run that gets only some lets them go
    * and tries again, so two runs over overlapping directories cannot deadlock. A stop
-   * request ends the wait.
+   * request ends the wait. `behind` is called once, right after the first try's creates are
+   * sent and before their answers are read: a store that carries out requests in order
+   * (`inOrder`) does what it sends there after them.
    */
   static async acquire(
     store: LinkStore,
     dirs: string[],
     timeoutMs: number,
     signal?: AbortSignal,
+    behind?: () => void,
   ): Promise<DirLocks> {
     const text = holderText();
     const files = dirs.map((dir) => `${dir === '/' ? '' : dir}/${LOCK_NAME}`);
@@ -80,12 +85,14 @@ export class DirLocks {
     // What each busy lock looked like when first seen, and since when (our clock): a lock
     // that does not change for the timeout is stale whatever the store's clock says.
     const seen = new Map<string, { state: string; since: number }>();
-    for (;;) {
-      const made = await store.create(
+    for (let first = true; ; first = false) {
+      const making = store.create(
         files.map((file) => ({ path: file, type: 'symbolic', content: text })),
       );
+      if (first) behind?.();
+      const made = await making;
       const busy = files.filter((_, index) => isFailure(made[index]));
-      if (busy.length === 0) return new DirLocks(store, files, text);
+      if (busy.length === 0) return new DirLocks(store, files, text, first);
       const mine = files.filter((_, index) => !isFailure(made[index]));
       if (mine.length > 0) await store.remove(mine);
 

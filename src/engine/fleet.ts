@@ -88,10 +88,14 @@ export async function switchFleet(
     if (failures.length > 0) throw notReady(members, ready, failures);
     return await switchReady(members, ready);
   } finally {
-    for (const { prepared, store } of ready) {
-      await prepared.release().catch(() => undefined);
-      await store.close().catch(() => undefined);
-    }
+    // Every host at once: one after another, ten hosts' releases (two round trips each) took
+    // longer than their whole switch.
+    await Promise.all(
+      ready.map(async ({ prepared, store }) => {
+        await prepared.release().catch(() => undefined);
+        await store.close().catch(() => undefined);
+      }),
+    );
   }
 }
 

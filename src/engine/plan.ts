@@ -137,33 +137,10 @@ export async function inspect(
   store: LinkStore,
   placed: Placed[],
   options: SwitchOptions,
+  asked: Asked = askState(store, placed, options),
 ): Promise<Operation[]> {
-  // One request of each kind for the whole batch: the links first, then what some specs
-  // also need (a backup's path, a hard link's target, a hard link's expected file), each
-  // found again by its position.
-  const count = placed.length;
-  const paths = placed.map((item) => item.path);
-  const at = {
-    backup: new Int32Array(count),
-    hard: new Int32Array(count),
-    expect: new Int32Array(count),
-  };
-  const checked: { dir: string; text: string }[] = [];
-  const reachAt = new Int32Array(count).fill(-1);
-  placed.forEach((item, index) => {
-    const { spec } = item;
-    at.backup[index] = spec.backup === undefined ? -1 : paths.push(item.path + spec.backup) - 1;
-    at.hard[index] =
-      spec.type === 'hard' ? paths.push(path.posix.resolve(item.realDir, spec.target)) - 1 : -1;
-    at.expect[index] =
-      spec.type === 'hard' && spec.expect !== undefined
-        ? paths.push(path.posix.resolve(item.realDir, spec.expect)) - 1
-        : -1;
-    if (spec.type === 'symbolic' && !options.allowDangling) {
-      reachAt[index] = checked.push({ dir: item.realDir, text: symlinkContent(item) }) - 1;
-    }
-  });
-  const [entries, reached] = await Promise.all([store.inspect(paths), store.reach(checked)]);
+  const { at, reachAt } = asked;
+  const [entries, reached] = await asked.answers;
   const entryAt = (position: number) => (position < 0 ? undefined : entries[position]);
 
   const operations: Operation[] = [];
@@ -190,6 +167,44 @@ export async function inspect(
   });
   refuseLoops(operations, refuseDuplicates(operations));
   return operations;
+}
+
+/** The requests inspect() judges by, sent; their answers come in `answers`. */
+export interface Asked {
+  at: { backup: Int32Array; hard: Int32Array; expect: Int32Array };
+  reachAt: Int32Array;
+  answers: Promise<[Outcome<Entry>[], Outcome<void>[]]>;
+}
+
+/** Sends what inspect() needs to know of the links, without waiting for the answers. */
+export function askState(store: LinkStore, placed: Placed[], options: SwitchOptions): Asked {
+  // One request of each kind for the whole batch: the links first, then what some specs
+  // also need (a backup's path, a hard link's target, a hard link's expected file), each
+  // found again by its position.
+  const count = placed.length;
+  const paths = placed.map((item) => item.path);
+  const at = {
+    backup: new Int32Array(count),
+    hard: new Int32Array(count),
+    expect: new Int32Array(count),
+  };
+  const checked: { dir: string; text: string }[] = [];
+  const reachAt = new Int32Array(count).fill(-1);
+  placed.forEach((item, index) => {
+    const { spec } = item;
+    at.backup[index] = spec.backup === undefined ? -1 : paths.push(item.path + spec.backup) - 1;
+    at.hard[index] =
+      spec.type === 'hard' ? paths.push(path.posix.resolve(item.realDir, spec.target)) - 1 : -1;
+    at.expect[index] =
+      spec.type === 'hard' && spec.expect !== undefined
+        ? paths.push(path.posix.resolve(item.realDir, spec.expect)) - 1
+        : -1;
+    if (spec.type === 'symbolic' && !options.allowDangling) {
+      reachAt[index] = checked.push({ dir: item.realDir, text: symlinkContent(item) }) - 1;
+    }
+  });
+  const answers = Promise.all([store.inspect(paths), store.reach(checked)]);
+  return { at, reachAt, answers };
 }
 
 function symlinkContent(item: Placed): string {

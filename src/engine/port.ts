@@ -21,6 +21,18 @@ export interface LinkStore {
    * unknown, so a hard link is always re-made and a file at LINK needs --replace-files.
    */
   readonly knowsInodes: boolean;
+  /**
+   * Whether requests sent before the answers to earlier ones are carried out in the order
+   * sent (one SFTP channel: the server handles its requests one after another). Then what is
+   * read under the locks is asked for right behind the locks' creation, in the same round
+   * trip, and used only if every lock was taken at that first try.
+   */
+  readonly inOrder?: boolean;
+  /**
+   * Whether a watch standing by costs next to nothing until begin() (a remote guard keeping
+   * one lookup in flight): the engine then starts it beside the creates, not after them.
+   */
+  readonly cheapStandBy?: boolean;
 
   /** Each directory with symlinks resolved; a failure when it is missing or not a directory. */
   realDirs(dirs: string[]): Promise<Outcome<string>[]>;
@@ -48,8 +60,12 @@ export interface LinkStore {
   /** Makes each directory's entries durable, where the store can. */
   syncDirs(dirs: string[]): Promise<Outcome<void>[]>;
 
-  /** Starts watching `paths` for a missing moment; resolves once it is looking. */
-  watch(paths: string[]): Promise<Watch>;
+  /**
+   * Starts watching `paths` for a missing moment; resolves once it is looking. `standBy`: the
+   * switch comes later (a fleet waits for its other hosts), when begin() says so; a store
+   * whose lookups cost the server and the network may look only now and then until then.
+   */
+  watch(paths: string[], options?: { standBy?: boolean }): Promise<Watch>;
   /** What is known of how rename behaves in `dir`, before any trial. */
   renameBehaviour(dir: string): Promise<RenameBehaviour>;
 
@@ -91,6 +107,8 @@ export interface Rename {
 }
 
 export interface Watch {
+  /** The switch starts now: look at the full rate from here until stop(). */
+  begin?(): void;
   /** Lookups made and misses seen so far, while it looks. */
   soFar(): { lookups: number; missing: number };
   /** Stops looking and reports, naming links by the paths given to watch(). */

@@ -48,14 +48,16 @@ export function isReservedName(name: string): boolean {
  * `dirs[i]`), so that no live locked run's names can be taken; the lock, just made, tells the
  * store's own time, so ages are right even when the store's clock is not ours. Only links and
  * files with exactly our pattern are unlinked; nothing is removed recursively or followed.
+ * `listed`: the listing of `dirs`, already asked for under the locks.
  */
 export async function sweepLeftovers(
   store: LinkStore,
   dirs: string[],
   locks: string[],
   maxAgeMs: number,
+  listed?: Promise<Outcome<string[]>[]>,
 ): Promise<void> {
-  const listings = await store.list(dirs);
+  const listings = await (listed ?? store.list(dirs));
   const candidates: { file: string; dir: number }[] = [];
   listings.forEach((names, dir) => {
     if (isFailure(names)) return;

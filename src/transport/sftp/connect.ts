@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Client, ConnectConfig, SFTPWrapper } from 'ssh2';
+import type { AuthenticationType, Client, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { UpdateError } from '../../engine/errors.js';
 import { splitDestination } from '../ssh-target.js';
 import type { SshTarget } from '../ssh-target.js';
@@ -21,6 +22,13 @@ export interface SshSession {
   extensions: Set<string>;
   /** A second channel, opened on demand: the guard looks through it while the first works. */
   second: () => Promise<SFTPWrapper>;
+  /**
+   * Holds what is written to the connection until the current turn of the event loop ends,
+   * then sends it in one system call: a phase's requests, made one by one, leave together.
+   */
+  batchWrites: () => void;
+  /** The connection's socket, ours (ssh2 was handed it). */
+  socket: net.Socket;
   /**
    * Rejects when the connection is gone. ssh2 does not always answer the requests still on
    * the way then, so every wait on the server races this.
@@ -57,9 +65,13 @@ export async function connect(target: SshTarget): Promise<SshSession> {
   // where it is awaited; an unheard one must not end the process.
   client.on('error', () => undefined);
   let hostKeyProblem: string | undefined;
+  // Our own socket, so that writes can be held and sent together (batchWrites).
+  const socket = net.connect({ host, port: target.port });
+  // ssh2 writes a packet in several pieces; with Nagle's algorithm on, each piece after the
+  // first waits for the server's delayed ACK (40 ms on Linux), at every round trip.
+  socket.setNoDelay(true);
   const config: ConnectConfig = {
-    host,
-    port: target.port,
+    sock: socket,
     username,
     readyTimeout: CONNECT_TIMEOUT_MS,
     keepaliveInterval: KEEPALIVE_MS,
@@ -80,9 +92,6 @@ export async function connect(target: SshTarget): Promise<SshSession> {
     client.once('error', (error) => reject(error));
     client.once('close', () => reject(new Error('the connection closed during the handshake')));
     client.connect(config);
-    // ssh2 writes a packet in several pieces; with Nagle's algorithm on, each piece after the
-    // first waits for the server's delayed ACK (40 ms on Linux), at every round trip.
-    client.setNoDelay(true);
   }).catch((error: Error) => {
     client.end();
     const reason = hostKeyProblem ?? error.message;
@@ -112,17 +121,52 @@ export async function connect(target: SshTarget): Promise<SshSession> {
   // ssh2 keeps the extensions of the server's version reply here, and checks them itself.
   const extensions = new Set(Object.keys((sftp as unknown as { _extensions: object })._extensions));
   let second: Promise<SFTPWrapper> | undefined;
-  return { client, sftp, extensions, second: () => (second ??= openSftp()), lost, where };
+  let held = false;
+  // Each SFTP request is a packet of its own, and each packet a write: 100 lookups were 100
+  // system calls (and as many segments for the network and the server to take in).
+  const batchWrites = () => {
+    if (held) return;
+    held = true;
+    socket.cork();
+    process.nextTick(() => {
+      held = false;
+      socket.uncork();
+    });
+  };
+  return {
+    client,
+    sftp,
+    extensions,
+    second: () => (second ??= openSftp()),
+    batchWrites,
+    socket,
+    lost,
+    where,
+  };
 }
 
-/** --identity, else an agent, else the first of the usual key files that exists. */
+/**
+ * --identity, else an agent, else the first of the usual key files that exists. The methods
+ * are tried straight away: ssh2 would first ask the server which it takes (the "none"
+ * method), a round trip the answer of which changes nothing here.
+ */
 function credentials(target: SshTarget): Partial<ConnectConfig> {
-  if (target.identity) return { privateKey: readKey(target.identity) };
+  if (target.identity) {
+    return { privateKey: readKey(target.identity), authHandler: ['publickey'] };
+  }
   const agent = process.env.SSH_AUTH_SOCK;
   const usual = ['id_ed25519', 'id_ecdsa', 'id_rsa']
     .map((name) => path.join(os.homedir(), '.ssh', name))
     .find((file) => fs.existsSync(file));
-  return { ...(agent ? { agent } : {}), ...(usual ? { privateKey: readKey(usual) } : {}) };
+  const methods: AuthenticationType[] = [
+    ...(usual ? (['publickey'] as const) : []),
+    ...(agent ? (['agent'] as const) : []),
+  ];
+  return {
+    ...(agent ? { agent } : {}),
+    ...(usual ? { privateKey: readKey(usual) } : {}),
+    authHandler: methods.length > 0 ? methods : ['none'],
+  };
 }
 
 function readKey(file: string): Buffer {

@@ -43,6 +43,10 @@ export class SftpStore implements LinkStore {
   readonly canSyncDirs = false;
   readonly sameClock = false;
   readonly knowsInodes = false;
+  /** One channel: sftp-server carries out its requests one after another, as sent. */
+  readonly inOrder = true;
+  /** Standing by, the guard keeps one lookup in flight. */
+  readonly cheapStandBy = true;
   readonly where: string;
   private readonly sftp: SFTPWrapper;
 
@@ -144,6 +148,7 @@ export class SftpStore implements LinkStore {
       const names: string[] = [];
       try {
         for (let done = false; !done;) {
+          this.session.batchWrites();
           const pages = await Promise.all(
             Array.from({ length: READDIRS_IN_FLIGHT }, () =>
               this.call<{ filename: string }[]>('readdir', (cb) =>
@@ -171,11 +176,11 @@ export class SftpStore implements LinkStore {
     return dirs.map(() => failure('ENOTSUP', 'fsync', 'SFTP cannot fsync a directory'));
   }
 
-  async watch(paths: string[]): Promise<Watch> {
+  async watch(paths: string[], options?: { standBy?: boolean }): Promise<Watch> {
     const channel = await this.session.second().catch((error: Error) => {
       throw new UpdateError(`cannot open a second SFTP channel for the guard: ${error.message}`);
     });
-    return SftpGuard.start(channel, paths, this.session.lost);
+    return SftpGuard.start(channel, paths, this.session.lost, options?.standBy);
   }
 
   async renameBehaviour(): Promise<RenameBehaviour> {
@@ -184,6 +189,8 @@ export class SftpStore implements LinkStore {
 
   async close(): Promise<void> {
     this.session.client.end();
+    // Everything is said: the process need not wait a round trip for the server's goodbye.
+    this.session.socket.unref();
   }
 
   /**
@@ -191,6 +198,7 @@ export class SftpStore implements LinkStore {
    * all (the connection is gone) makes the whole phase throw: what it did is unknown.
    */
   private async batch<T, R>(items: T[], call: (item: T) => Promise<R>): Promise<Outcome<R>[]> {
+    this.session.batchWrites();
     const outcomes = await Promise.all(
       items.map((item) => call(item).catch((error: StoreFailure) => error)),
     );
