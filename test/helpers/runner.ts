@@ -24,11 +24,15 @@ export interface StepResult {
   runnerTemp: string;
 }
 
-/** Runs dist/index.js the way the runner does: node, the workspace as cwd, INPUT_* variables. */
+/**
+ * Runs dist/index.js the way the runner does: node, the workspace as cwd, INPUT_* variables;
+ * under `wrapper` (strace, to hold a call), when given.
+ */
 export function runStep(
   workspace: string,
   inputs: Record<string, string>,
   extraEnv: Record<string, string> = {},
+  wrapper: string[] = [],
 ): Promise<StepResult> {
   const files = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-runner-'));
   const outputFile = path.join(files, 'output');
@@ -47,7 +51,8 @@ export function runStep(
     env[`INPUT_${name.toUpperCase()}`] = value;
   }
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [ACTION], { cwd: workspace, env });
+    const [program, ...rest] = [...wrapper, process.execPath, ACTION];
+    const child = spawn(program, rest, { cwd: workspace, env });
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stdout += chunk));
