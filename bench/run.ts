@@ -102,8 +102,9 @@ if (run('fleet')) {
   results.fleet = await benchFleet(log);
 }
 if (run('baseline')) {
-  // tmpfs: a steady floor (ext4 without a journal moves with its recent deletions).
-  const places = inArg ? [treesIn] : ['/dev/shm'];
+  // tmpfs: a steady floor (ext4 without a journal moves with its recent deletions); --in adds
+  // a place of one's own.
+  const places = inArg ? ['/dev/shm', treesIn] : ['/dev/shm'];
   log(`\n7. This build against ${baselineRef}, 10,000 links (medians of 10 rounds in turns)`);
   results.baseline = benchBaseline(baselineRef, places, 10000, 10, log);
 }
