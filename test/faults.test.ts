@@ -16,6 +16,7 @@ import {
   slowRenames,
   tracedPid,
   underStrace,
+  DEAD_PID,
 } from './helpers/faults.js';
 import { runStep } from './helpers/runner.js';
 import {
@@ -31,9 +32,6 @@ import {
   switchingStarted,
   writeSpecs,
 } from './helpers/tree.js';
-
-/** A pid above this machine's pid_max: no process has it, so its holder is provably gone. */
-const DEAD_PID = 2 ** 22 + 1;
 
 let tmpfs: { dir: string; unmount: () => void };
 beforeAll(() => {

@@ -13,6 +13,7 @@ import {
   mountTmpfs,
   slowRenames,
   underStrace,
+  DEAD_PID,
 } from './helpers/faults.js';
 import {
   expectRefused,
@@ -24,9 +25,6 @@ import {
   switchingStarted,
   writeSpecs,
 } from './helpers/tree.js';
-
-/** A pid above this machine's pid_max: no process has it, so its holder is provably gone. */
-const DEAD_PID = 2 ** 22 + 1;
 
 /** The text of a lock (or break lock) whose holder is gone. */
 const deadHolder = (token: string) =>

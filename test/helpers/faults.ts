@@ -26,6 +26,9 @@ export function mountTmpfs(options = 'size=256m'): { dir: string; unmount: () =>
 /** A second user, for faults that root would walk through (a directory made read-only). */
 export const TEST_USER = 'atomic-link-test';
 
+/** A pid above this machine's pid_max: no process has it, so its holder is provably gone. */
+export const DEAD_PID = 2 ** 22 + 1;
+
 export function ensureTestUser(): { uid: number; gid: number } {
   if (spawnSync('id', [TEST_USER]).status !== 0) {
     const made = spawnSync('useradd', ['--system', '--no-create-home', TEST_USER], {
