@@ -423,8 +423,6 @@ class SftpStore {
     knowsInodes = false;
     /** One channel: sftp-server carries out its requests one after another, as sent. */
     inOrder = true;
-    /** Standing by, the guard keeps one lookup in flight. */
-    cheapStandBy = true;
     where;
     sftp;
     constructor(session) {

@@ -6,27 +6,25 @@ Object.defineProperty(exports, "__esModule", { value: true });
 const node_fs_1 = __importDefault(require("node:fs"));
 const node_path_1 = __importDefault(require("node:path"));
 const node_worker_threads_1 = require("node:worker_threads");
-// Slots repeated from guard-protocol.ts: this file ships as compiled, without a bundler, so
-// it may not import values from the project's other modules.
-const STOP = 0;
-const LOOKING = 1;
-const HOT = 2;
-const LOOKUPS = 3;
-const MISSES = 4;
-const flags = new Int32Array(node_worker_threads_1.workerData);
+const { buffer, slots } = node_worker_threads_1.workerData;
+const flags = new Int32Array(buffer);
 /**
  * Looks names up with lstat, which sees the name itself and not what it points to: a dangling
  * link is present, a name in the middle of an unlink-then-create is not. Each round looks at
  * the link being switched right now, where a non-atomic switch opens its gap, and at the next
  * link in turn, so every link is also looked at again and again.
  */
-function watch({ paths }) {
+function watch({ paths, standBy }) {
+    Atomics.store(flags, slots.ready, 1);
+    Atomics.notify(flags, slots.ready);
+    if (standBy)
+        Atomics.wait(flags, slots.begin, 0);
     const start = performance.now();
     const misses = new Map();
     let lookups = 0;
     let blind;
     const look = (index) => {
-        Atomics.store(flags, LOOKUPS, ++lookups);
+        Atomics.store(flags, slots.lookups, ++lookups);
         try {
             if (node_fs_1.default.lstatSync(paths[index], { throwIfNoEntry: false }) !== undefined)
                 return;
@@ -42,7 +40,7 @@ function watch({ paths }) {
             blind = `${error.code ?? error} looking up ${paths[index]}`;
             return;
         }
-        Atomics.add(flags, MISSES, 1);
+        Atomics.add(flags, slots.misses, 1);
         const now = performance.now() - start;
         const miss = misses.get(index);
         if (miss) {
@@ -53,14 +51,14 @@ function watch({ paths }) {
             misses.set(index, { count: 1, firstMs: now, lastMs: now });
         }
     };
-    Atomics.store(flags, LOOKING, 1);
-    Atomics.notify(flags, LOOKING);
+    Atomics.store(flags, slots.looking, 1);
+    Atomics.notify(flags, slots.looking);
     let next = 0;
     do {
-        look(Atomics.load(flags, HOT));
+        look(Atomics.load(flags, slots.hot));
         look(next);
         next = (next + 1) % paths.length;
-    } while (Atomics.load(flags, STOP) === 0 && blind === undefined);
+    } while (Atomics.load(flags, slots.stop) === 0 && blind === undefined);
     const result = {
         lookups,
         blind,

@@ -28657,7 +28657,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 7046:
+/***/ 7531:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32179,6 +32179,7 @@ const join = (dir, name) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
  * before the links' state is read.
  */
 async function placeSpecs(store, specs, options) {
+    let last = '';
     const spelledOf = specs.map((spec) => {
         const slash = spec.link.lastIndexOf('/');
         const name = spec.link.slice(slash + 1);
@@ -32189,7 +32190,11 @@ async function placeSpecs(store, specs, options) {
             throw new errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} takes a name atomic-link keeps for its ` +
                 `lock and temporary links, which later runs remove`);
         }
-        return slash < 0 ? '.' : spec.link.slice(0, slash) || '/';
+        // Links of one directory mostly come one after another: one string then, hashed once.
+        if (slash <= 0 || slash !== last.length || !spec.link.startsWith(last)) {
+            last = slash < 0 ? '.' : spec.link.slice(0, slash) || '/';
+        }
+        return last;
     });
     const spelled = [...new Set(spelledOf)];
     const dirs = spelled.map((dir) => external_node_path_.posix.resolve(options.cwd, dir));
@@ -32457,15 +32462,16 @@ function refuseDuplicates(operations) {
  * nothing resolves.
  */
 function refuseLoops(operations, byPath) {
-    const names = new Set();
+    const linkDirs = new Set();
     for (const operation of operations) {
         if (operation.type === 'symbolic')
-            names.add(lastPart(operation.path));
+            linkDirs.add(operation.realDir);
     }
-    // Only a text whose last part names a link of the batch can lead to one: the rest, nearly
-    // all in a batch, are passed over without resolving them.
+    // Only a text naming a file in a directory of the batch's links can lead to one: the rest,
+    // nearly all in a batch (they name a release), are passed over without resolving them.
+    const mayLead = namesFileIn(linkDirs);
     const next = (operation) => {
-        if (!names.has(lastPart(operation.content)))
+        if (!mayLead(operation.realDir, operation.content))
             return undefined;
         const at = byPath.get(external_node_path_.posix.resolve(operation.realDir, operation.content));
         return at?.type === 'symbolic' ? at : undefined;
@@ -32486,12 +32492,27 @@ function refuseLoops(operations, byPath) {
         }
     }
 }
-/** The last part of a path, trailing slashes aside. */
-function lastPart(file) {
-    let end = file.length;
-    while (end > 1 && file.charCodeAt(end - 1) === 47)
-        end--;
-    return file.slice(file.lastIndexOf('/', end - 1) + 1, end);
+/**
+ * Whether a symlink text read from a directory may name a file in one of `dirs` (a text not
+ * ending in a plain name may lead anywhere). A batch's texts mostly name files of one
+ * directory, one after another: the directory is resolved once for a run of them.
+ */
+function namesFileIn(dirs) {
+    let lastFrom;
+    let lastPrefix = '';
+    let leads = true;
+    return (from, text) => {
+        const slash = text.lastIndexOf('/');
+        const name = text.slice(slash + 1);
+        if (name === '' || name === '.' || name === '..')
+            return true;
+        if (from !== lastFrom || slash + 1 !== lastPrefix.length || !text.startsWith(lastPrefix)) {
+            lastFrom = from;
+            lastPrefix = text.slice(0, slash + 1);
+            leads = dirs.has(external_node_path_.posix.resolve(from, lastPrefix || '.'));
+        }
+        return leads;
+    };
 }
 
 ;// CONCATENATED MODULE: ./lib/engine/probe.js
@@ -32726,12 +32747,11 @@ class Batch {
     sentAt = 0;
     ackedAt = 0;
     /**
-     * Makes every new link under a temporary name; nothing a reader sees changes yet. Then the
-     * guard starts looking: its start-up is not part of the switch (for a fleet, not part of
-     * the skew), and while the temporary links are made it would only take the processor from
-     * the batch (on two cores, 10,000 links took 4% longer with it looking from the start),
-     * unless it stands by at no cost until the switch (a remote guard): then it starts beside
-     * the creates.
+     * Makes every new link under a temporary name; nothing a reader sees changes yet. The
+     * guard is handed its links meanwhile, standing by until commit(): its start-up (a thread
+     * taking 10,000 paths, a first round trip) is then not part of the switch, nor of a fleet's
+     * skew, and it looks only from the first rename, as lookups made while the temporary links
+     * are made would take the processor from them (on two cores, 4% more time for 10,000).
      */
     async prepare(pending) {
         this.pending = pending;
@@ -32753,10 +32773,8 @@ class Batch {
             this.kept.set(index, keep);
             keeping.push({ path: keep, type: 'hard', content: operation.path });
         });
-        // A guard that stands by at no cost (a remote one) starts beside the creates: its first
-        // round trip then costs nothing. Any other starts after them (see above).
-        const early = this.store.cheapStandBy ? this.startWatch() : undefined;
-        early?.catch(() => undefined);
+        const watching = this.startWatch();
+        watching.catch(() => undefined);
         try {
             await this.createAll(pending.length + keeping.length, (index) => {
                 if (index >= pending.length)
@@ -32767,10 +32785,10 @@ class Batch {
         }
         catch (error) {
             // Settled, so that cleanUp() stops a guard that started meanwhile.
-            await early?.catch(() => undefined);
+            await watching.catch(() => undefined);
             throw error;
         }
-        await (early ?? this.startWatch());
+        await watching;
     }
     /**
      * Starts the guard on the links that exist now, standing by until commit(): a fleet's first
@@ -32794,7 +32812,7 @@ class Batch {
     async commit() {
         const { pending } = this;
         let failure;
-        this.watch?.begin?.();
+        this.watch?.begin();
         this.sentAt = performance.now();
         try {
             await this.renameAll(this.done, this.unsure, pending);
@@ -32865,16 +32883,17 @@ class Batch {
      * those of a chunk that got no answer (the store was lost), each now old or new.
      */
     async renameAll(done, unsure, pending) {
+        const renameAt = (index) => {
+            const rename = { from: this.temps[index], to: pending[index].path };
+            if (this.watchIndex[index] >= 0)
+                rename.watchIndex = this.watchIndex[index];
+            return rename;
+        };
         for (let start = 0, size = FIRST_CHUNK; start < pending.length;) {
             // Before the first chunk too: the lock must be known to be ours when the first link moves.
             // After the last, a stop request finds the batch whole: it stays done.
             await this.between();
-            const chunk = range(start, Math.min(pending.length, start + size), (index) => {
-                const rename = { from: this.temps[index], to: pending[index].path };
-                if (this.watchIndex[index] >= 0)
-                    rename.watchIndex = this.watchIndex[index];
-                return rename;
-            });
+            const chunk = range(start, Math.min(pending.length, start + size), renameAt);
             const began = Date.now();
             const outcomes = await this.store.rename(chunk).catch((error) => {
                 unsure.push(...chunk.map((_, offset) => start + offset));
@@ -33857,34 +33876,54 @@ async function withRemoteMount(target, work) {
 }
 
 ;// CONCATENATED MODULE: ./lib/transport/local/guard-protocol.js
-/** Slots of the Int32Array over the shared control buffer. */
-const STOP = 0; // set to 1 by the main thread: report and exit
-const LOOKING = 1; // set to 1 by the worker once it is looking
-const HOT = 2; // index of the path being switched right now
-const LOOKUPS = 3; // lookups made so far, kept by the worker
-const MISSES = 4; // lookups that found a link missing so far
-const CONTROL_SLOTS = 5;
+/**
+ * Slots of the Int32Array over the shared control buffer. The worker is handed this table
+ * with the buffer (it may not import values).
+ */
+const SLOTS = {
+    /** Set to 1 by the main thread: report and exit. */
+    stop: 0,
+    /** Set to 1 by the worker once it has the paths, standing by or looking. */
+    ready: 1,
+    /** Set to 1 by the main thread: a worker standing by looks from now. */
+    begin: 2,
+    /** Set to 1 by the worker once it is looking. */
+    looking: 3,
+    /** Index of the path being switched right now. */
+    hot: 4,
+    /** Lookups made so far, kept by the worker. */
+    lookups: 5,
+    /** Lookups that found a link missing so far. */
+    misses: 6,
+};
+const CONTROL_SLOTS = Object.keys(SLOTS).length;
 
 ;// CONCATENATED MODULE: ./lib/transport/local/guard.js
 
 
+/** How long begin() waits for the worker to be looking: it wakes in well under a millisecond. */
+const BEGIN_WAIT_MS = 1000;
 /**
  * Watches links from a worker thread while the main thread switches them. It has to run in
  * parallel: lookups made between two synchronous renames on the same thread could never see
  * a gap. Every lookup that finds a name missing is counted.
  *
  * The thread is started first and given its links later, so that its start-up overlaps the
- * checks the main thread makes before any switch.
+ * checks the main thread makes before any switch; standing by, it takes its links while the
+ * new links are made, and looks only from begin(), so as not to take the processor from them.
  */
 class Guard {
     flags = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
     worker;
     result;
-    paths = [];
+    /** How the report names each watched path. */
+    names = [];
     constructor() {
-        this.worker = new external_node_worker_threads_.Worker(__nccwpck_require__.ab + "guard-worker.cjs", {
-            workerData: this.flags.buffer,
-        });
+        const workerData = {
+            buffer: this.flags.buffer,
+            slots: SLOTS,
+        };
+        this.worker = new external_node_worker_threads_.Worker(__nccwpck_require__.ab + "guard-worker.cjs", { workerData });
         this.result = new Promise((resolve, reject) => {
             this.worker.once('message', resolve);
             this.worker.once('error', reject);
@@ -33893,30 +33932,46 @@ class Guard {
         // A failed guard fails the run where it is awaited, in watch() or stop().
         this.result.catch(() => undefined);
     }
-    /** Starts looking at `paths`; resolves once the worker is looking. */
-    async watch(paths) {
-        this.paths = paths;
-        const message = { paths };
+    /**
+     * Starts looking at `paths`, or with `standBy` only from begin(); resolves once the worker
+     * has them (and is looking, unless it stands by). The report names each path as `names`
+     * does (the path as given, where the guard looks at it through another view).
+     */
+    async watch(paths, { standBy = false, names = paths } = {}) {
+        this.names = names;
+        const message = { paths, standBy };
         this.worker.postMessage(message);
-        const looking = Atomics.waitAsync(this.flags, LOOKING, 0);
-        // Racing the result rethrows a worker that died before it began looking.
-        if (looking.async)
-            await Promise.race([looking.value, this.result]);
+        const ready = Atomics.waitAsync(this.flags, standBy ? SLOTS.ready : SLOTS.looking, 0);
+        // Racing the result rethrows a worker that died before it was ready.
+        if (ready.async)
+            await Promise.race([ready.value, this.result]);
+    }
+    /**
+     * A guard standing by looks from now. Returns once it is looking, so that the first rename
+     * made after it is watched: a blocking wait, as short as a thread's wake-up.
+     */
+    begin() {
+        Atomics.store(this.flags, SLOTS.begin, 1);
+        Atomics.notify(this.flags, SLOTS.begin);
+        Atomics.wait(this.flags, SLOTS.looking, 0, BEGIN_WAIT_MS);
     }
     /** Tells the guard which path (an index into the watched paths) is being switched now. */
     switching(index) {
-        Atomics.store(this.flags, HOT, index);
+        Atomics.store(this.flags, SLOTS.hot, index);
     }
     /** What the guard has seen so far, while it is still looking. */
     soFar() {
         return {
-            lookups: Atomics.load(this.flags, LOOKUPS),
-            missing: Atomics.load(this.flags, MISSES),
+            lookups: Atomics.load(this.flags, SLOTS.lookups),
+            missing: Atomics.load(this.flags, SLOTS.misses),
         };
     }
     /** Stops looking and reports what was seen, in the paths' own terms. */
     async stop() {
-        Atomics.store(this.flags, STOP, 1);
+        Atomics.store(this.flags, SLOTS.stop, 1);
+        // One standing by is woken to stop.
+        Atomics.store(this.flags, SLOTS.begin, 1);
+        Atomics.notify(this.flags, SLOTS.begin);
         const result = await this.result;
         await this.worker.terminate();
         return {
@@ -33924,7 +33979,7 @@ class Guard {
             blind: result.blind,
             missing: result.misses.reduce((sum, miss) => sum + miss.count, 0),
             sightings: result.misses.map(({ index, count, firstMs, lastMs }) => ({
-                link: this.paths[index],
+                link: this.names[index],
                 count,
                 firstMs: Math.round(firstMs),
                 lastMs: Math.round(lastMs),
@@ -33937,7 +33992,118 @@ class Guard {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/transport/local/reach.js
+
+/** From this many targets in one directory, it is listed rather than walked to for each. */
+const LIST_FROM = 64;
+/** A listing stops after this many entries per target sought in it. */
+const ENTRIES_PER_TARGET = 4;
+/**
+ * Whether each symlink text leads somewhere from its directory, as access(2) tells on this
+ * machine's filesystems: the kernel resolves the text, `..` after a symlink included.
+ *
+ * A batch's targets mostly share a directory (one release), and one listing of it costs less
+ * than a path walk per target: for 10,000 targets, 4-9 ms against 14-20 on tmpfs. A listing
+ * only ever confirms a target: a name listed as anything but a symlink is there. Every other
+ * target is looked up alone: a symlink (it must lead somewhere too), a name not listed (it
+ * may still be found on a case-insensitive filesystem, and its error is the lookup's own), a
+ * text that is not plainly a name in a directory (`dir/`, `.`), and the rest of a directory
+ * whose listing stopped: a listing reads at most a few entries per target sought, so a huge
+ * directory holding a few targets costs little more than their lookups.
+ */
+function reachOnDisk(targets) {
+    const found = new Uint8Array(targets.length);
+    for (const [parent, names] of byDirectory(targets)) {
+        if (names.size >= LIST_FROM)
+            findListed(parent, names, found);
+    }
+    const outcomes = new Array(targets.length);
+    for (let index = 0; index < targets.length; index++) {
+        if (found[index] === 1)
+            continue;
+        const { dir, text } = targets[index];
+        try {
+            external_node_fs_.accessSync(text.startsWith('/') ? text : `${dir}/${text}`);
+        }
+        catch (error) {
+            outcomes[index] = error;
+        }
+    }
+    return outcomes;
+}
+/**
+ * Per directory a text names (as a path from its link's directory), the index of the target
+ * by its name; left out are texts that do not end in a plain name, and a name met again in
+ * one directory (two links to one file): it is looked up alone.
+ */
+function byDirectory(targets) {
+    const directories = new Map();
+    // Set by the first text: no text has its last slash at -2.
+    let names = new Map();
+    let lastDir = '';
+    let lastSlash = -2;
+    let lastPrefix = '';
+    targets.forEach(({ dir, text }, index) => {
+        const slash = text.lastIndexOf('/');
+        const name = text.slice(slash + 1);
+        if (name === '' || name === '.' || name === '..')
+            return;
+        // A batch's texts mostly name one directory one after another: the last one's map serves.
+        if (slash !== lastSlash || dir !== lastDir || !text.startsWith(lastPrefix)) {
+            lastDir = dir;
+            lastSlash = slash;
+            lastPrefix = text.slice(0, Math.max(slash, 0));
+            const parent = slash < 0
+                ? dir
+                : slash === 0
+                    ? '/'
+                    : text.startsWith('/')
+                        ? lastPrefix
+                        : `${dir}/${lastPrefix}`;
+            names = directories.get(parent) ?? new Map();
+            directories.set(parent, names);
+        }
+        if (!names.has(name))
+            names.set(name, index);
+    });
+    return directories;
+}
+/**
+ * Marks in `found` the targets listed in `parent` as anything but a symlink. Nothing when the
+ * directory cannot be searched or listed: each target is then looked up for its own error.
+ */
+function findListed(parent, names, found) {
+    let dir;
+    try {
+        // access(2) needs to search the directory, a listing only to read it.
+        external_node_fs_.accessSync(parent, external_node_fs_.constants.X_OK);
+        dir = external_node_fs_.opendirSync(parent, { bufferSize: 1024 });
+    }
+    catch {
+        return;
+    }
+    try {
+        let left = names.size;
+        let budget = ENTRIES_PER_TARGET * names.size;
+        for (let entry = dir.readSync(); entry !== null && left > 0 && budget-- > 0;) {
+            const index = entry.isSymbolicLink() ? undefined : names.get(entry.name);
+            if (index !== undefined) {
+                found[index] = 1;
+                left--;
+            }
+            entry = dir.readSync();
+        }
+    }
+    catch {
+        // A listing cut short leaves the rest to be looked up alone.
+    }
+    finally {
+        dir.closeSync();
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/transport/local/local-store.js
+
 
 
 
@@ -34000,8 +34166,9 @@ class LocalStore {
     }
     async inspect(paths, options) {
         const times = options?.times ?? false;
-        if (!this.anyRemote(paths))
-            return each(paths, (file) => entryOf(file, times));
+        if (!this.anyRemote(paths)) {
+            return this.inDirs(paths, itself, times ? this.calls.readTimed : this.calls.read);
+        }
         return concurrently(paths, async (file) => {
             try {
                 return await remoteEntryOf(file, times);
@@ -34016,28 +34183,19 @@ class LocalStore {
         });
     }
     async reach(targets) {
-        if (!this.anyRemoteDir(targets.map(({ dir }) => dir))) {
-            // The kernel resolves the text from the directory, `..` after a symlink included.
-            return each(targets, ({ dir, text }) => external_node_fs_.accessSync(text.startsWith('/') ? text : `${dir}/${text}`));
-        }
+        if (!this.anyRemoteDir(targets.map(({ dir }) => dir)))
+            return reachOnDisk(targets);
         const places = targets.map(({ dir, text }) => this.targetHere(dir, text));
         return concurrently(places, async (place) => (0,port/* isFailure */.N)(place) ? throwIt(place) : external_node_fs_.promises.access(place));
     }
     async create(links) {
-        return this.write(links, (link) => link.path, (link, at) => link.type === 'symbolic'
-            ? external_node_fs_.symlinkSync(link.content, at(link.path))
-            : external_node_fs_.linkSync(link.content, at(link.path)));
+        return this.write(links, linkPath, this.calls.create);
     }
     async rename(renames) {
-        const guard = this.guard;
-        return this.write(renames, (rename) => rename.to, (rename, at) => {
-            if (rename.watchIndex !== undefined)
-                guard?.switching(rename.watchIndex);
-            external_node_fs_.renameSync(at(rename.from), at(rename.to));
-        });
+        return this.write(renames, renameTo, this.calls.rename);
     }
     async remove(paths) {
-        return this.write(paths, (file) => file, (file, at) => external_node_fs_.unlinkSync(at(file)));
+        return this.write(paths, itself, this.calls.remove);
     }
     async list(dirs) {
         return each(dirs, (dir) => {
@@ -34059,29 +34217,26 @@ class LocalStore {
             }
         });
     }
-    async watch(paths) {
+    async watch(paths, options) {
         // The view first: when it cannot be opened, no guard thread is taken that would keep the
         // process alive (the spare one is ended by close()).
-        const seenAs = paths.map((file) => this.viewOf(file));
+        const seenAs = this.anyRemote(paths) ? paths.map((file) => this.viewOf(file)) : paths;
         const guard = this.spare ?? new Guard();
         this.spare = undefined;
         try {
-            await guard.watch(seenAs);
+            await guard.watch(seenAs, { standBy: options?.standBy, names: paths });
         }
         catch (error) {
             await guard.dispose();
             throw error;
         }
         this.guard = guard;
-        const given = new Map(seenAs.map((seen, index) => [seen, paths[index]]));
         return {
+            begin: () => guard.begin(),
             soFar: () => guard.soFar(),
-            stop: async () => {
+            stop: () => {
                 this.guard = undefined;
-                const report = await guard.stop();
-                for (const sighting of report.sightings)
-                    sighting.link = given.get(sighting.link) ?? sighting.link;
-                return report;
+                return guard.stop();
             },
         };
     }
@@ -34112,43 +34267,77 @@ class LocalStore {
         this.dirs.delete(dir);
     }
     /**
-     * Makes `call` for each item, after the directories are checked, with `at` giving the path
-     * by which to reach a file: where the directories are open, the calls are made inside the
-     * directory of each item's `main` file, and `at` gives a bare name for a file there.
+     * The call made for each item, with `here` the path by which to reach its main file. Made
+     * once per store, not per batch: V8 compiles the loop of inDirs() for the functions it
+     * calls, and a fresh closure in each chunk of a batch undid that each time.
      */
+    calls = {
+        read: (_, here) => entryOf(here, false),
+        readTimed: (_, here) => entryOf(here, true),
+        create: (link, here) => link.type === 'symbolic'
+            ? external_node_fs_.symlinkSync(link.content, here)
+            : external_node_fs_.linkSync(link.content, here),
+        rename: (rename, here) => {
+            if (rename.watchIndex !== undefined)
+                this.guard?.switching(rename.watchIndex);
+            external_node_fs_.renameSync(this.at(rename.from), here);
+        },
+        remove: (_, here) => external_node_fs_.unlinkSync(here),
+    };
+    /** Where inDirs() makes its calls: the directory (with its slash), and whether inside it. */
+    current = { prefix: '\0', inside: false };
+    /** inDirs() for writes, after the directories are checked. */
     write(items, main, call) {
         this.checkStillThere(items, main);
-        if (!this.inOpenDirs)
-            return answered(each(items, (item) => call(item, byPath)));
-        // The directory of the last main file, with its slash, and whether the calls are made in it.
-        let here = '\0';
-        let inside = false;
+        return answered(this.inDirs(items, main, call));
+    }
+    /**
+     * Makes `call` for each item, with `here` the path by which to reach its `main` file (at()
+     * gives it for any other file): where the directories are open, the calls are made inside
+     * the directory of each item's main file, and a file there is reached by its bare name (the
+     * kernel walks one component, not the whole path: 20% less time for readlink).
+     */
+    inDirs(items, main, call) {
+        const outcomes = new Array(items.length);
+        const current = { prefix: '\0', inside: false };
+        this.current = current;
         let moved = false;
-        const at = (file) => inside && isIn(here, file) ? file.slice(here.length) : this.throughOpenDir(file);
         try {
-            return answered(each(items, (item) => {
+            for (let index = 0; index < items.length; index++) {
+                const item = items[index];
                 const file = main(item);
-                if (!isIn(here, file)) {
+                if (this.inOpenDirs && !isIn(current.prefix, file)) {
                     const dir = file.slice(0, file.lastIndexOf('/')) || '/';
                     const fd = this.dirs.get(dir)?.fd;
-                    here = '\0';
-                    inside = false;
+                    current.inside = false;
                     if (fd !== undefined) {
                         moved = true;
                         enterOpenDir(fd);
                     }
                     else if (moved)
                         leaveOpenDir();
-                    here = dir === '/' ? dir : `${dir}/`;
-                    inside = fd !== undefined;
+                    current.prefix = dir === '/' ? dir : `${dir}/`;
+                    current.inside = fd !== undefined;
                 }
-                call(item, at);
-            }));
+                try {
+                    outcomes[index] = call(item, current.inside ? file.slice(current.prefix.length) : file);
+                }
+                catch (error) {
+                    outcomes[index] = asFailure(error);
+                }
+            }
         }
         finally {
             if (moved)
                 leaveOpenDir();
+            this.current = { prefix: '\0', inside: false };
         }
+        return outcomes;
+    }
+    /** `file` as the calls of inDirs() reach it from where they are made. */
+    at(file) {
+        const { prefix, inside } = this.current;
+        return inside && isIn(prefix, file) ? file.slice(prefix.length) : this.throughOpenDir(file);
     }
     /** `file` through its open directory, for a file outside the one the calls are made in. */
     throughOpenDir(file) {
@@ -34191,9 +34380,13 @@ class LocalStore {
         return this.anyRemoteDir(dirsOf(paths));
     }
     anyRemoteDir(dirs) {
-        for (const dir of new Set(dirs))
-            if (this.suspectOf(dir) !== undefined)
+        let last;
+        for (const dir of dirs) {
+            // Thousands of items in a few directories, one after another: each run asked once.
+            if (dir !== last && this.suspectOf(dir) !== undefined)
                 return true;
+            last = dir;
+        }
         return false;
     }
     sshfsMount(file) {
@@ -34222,7 +34415,9 @@ class LocalStore {
         return insideOr(mount.mountPoint, external_node_path_.posix.relative(mount.serverPath, serverTarget), outside);
     }
 }
-const byPath = (file) => file;
+const itself = (file) => file;
+const linkPath = (link) => link.path;
+const renameTo = (rename) => rename.to;
 /**
  * Whether `file` is a name in the directory `prefix` (with its slash), told without slicing:
  * a batch's thousands of paths are mostly in one directory.
@@ -35030,7 +35225,7 @@ function isFailure(outcome) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7046);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7531);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

@@ -199,6 +199,32 @@ describe('the CLI switches links', () => {
     expect(help.stdout).toContain("'LINK -> TARGET'");
     expect(runCli(['--version'], '/').stdout).toMatch(/^atomic-link \d+\.\d+\.\d+\n$/);
   });
+
+  test('a report nobody reads, or that a full disk refuses, leaves the exit status as it was', () => {
+    const dir = makeDeployTree();
+    fs.mkdirSync(path.join(dir, 'bin'));
+    const specs = Array.from({ length: 3000 }, (_, i) => `bin/l${i} -> ../releases/v2`).join('\n');
+    fs.writeFileSync(path.join(dir, 'specs'), `${specs}\n`);
+    // `head` goes away after one byte: the rest of the -v lines meet a closed pipe (EPIPE).
+    const piped = spawnSync(
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" "${CLI}" -v --spec-file specs | head -c 1; echo "$\{PIPESTATUS[0]}" >&2`,
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(piped.stderr).toBe('0\n');
+    expect(readLink(dir, 'bin/l2999')).toBe('../releases/v2');
+    const full = spawnSync(
+      'bash',
+      ['-c', `"${process.execPath}" "${CLI}" --json 'current -> releases/v2' > /dev/full`],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(full.status).toBe(0);
+    expect(full.stderr).toBe('atomic-link: cannot write to standard output: ENOSPC\n');
+    expect(readLink(dir, 'current')).toBe('releases/v2');
+  });
 });
 
 describe("GNU ln's letters mean what they mean in ln", () => {

@@ -12,7 +12,7 @@ import { exitCodeOf, withStopSignals } from '../platform/stop-signals.js';
 import { fleetMembers, withStore } from '../transport/open-store.js';
 import { parseCommandLine } from './args.js';
 import { nameBackups } from './backups.js';
-import { USAGE } from './usage.js';
+import { usage } from './usage.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 /** Runs the CLI and returns its exit code; never throws. */
@@ -20,7 +20,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const settings = parseCommandLine(argv, process.cwd(), process.env);
     if (settings.command === 'help') {
-      process.stdout.write(USAGE);
+      process.stdout.write(usage());
       return 0;
     }
     if (settings.command === 'version') {

@@ -53,7 +53,9 @@ function helpGroup(group: OptionGroup): string {
 
 const paragraph = (text: string) => wrap(text, 0, 0) + '\n';
 
-export const USAGE = `Usage: atomic-link [OPTION]... [-T] TARGET LINK
+/** The --help text; made only when asked for, not on every start. */
+export function usage(): string {
+  return `Usage: atomic-link [OPTION]... [-T] TARGET LINK
   or:  atomic-link [OPTION]... TARGET
   or:  atomic-link [OPTION]... TARGET... DIRECTORY
   or:  atomic-link [OPTION]... -t DIRECTORY TARGET...
@@ -94,6 +96,7 @@ ${paragraph(
   'Exit codes: 0 done; 1 the update failed (links as before, or switched back); 2 bad usage ' +
     'or input (nothing touched); 3 a link was seen missing (guard or probe).',
 )}`;
+}
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 

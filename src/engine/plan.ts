@@ -51,6 +51,7 @@ export async function placeSpecs(
   specs: LinkSpec[],
   options: SwitchOptions,
 ): Promise<Placed[]> {
+  let last = '';
   const spelledOf = specs.map((spec) => {
     const slash = spec.link.lastIndexOf('/');
     const name = spec.link.slice(slash + 1);
@@ -63,7 +64,11 @@ export async function placeSpecs(
           `lock and temporary links, which later runs remove`,
       );
     }
-    return slash < 0 ? '.' : spec.link.slice(0, slash) || '/';
+    // Links of one directory mostly come one after another: one string then, hashed once.
+    if (slash <= 0 || slash !== last.length || !spec.link.startsWith(last)) {
+      last = slash < 0 ? '.' : spec.link.slice(0, slash) || '/';
+    }
+    return last;
   });
   const spelled = [...new Set(spelledOf)];
   const dirs = spelled.map((dir) => path.posix.resolve(options.cwd, dir));
@@ -388,14 +393,15 @@ function refuseDuplicates(operations: Operation[]): Map<string, Operation> {
  * nothing resolves.
  */
 function refuseLoops(operations: Operation[], byPath: Map<string, Operation>): void {
-  const names = new Set<string>();
+  const linkDirs = new Set<string>();
   for (const operation of operations) {
-    if (operation.type === 'symbolic') names.add(lastPart(operation.path));
+    if (operation.type === 'symbolic') linkDirs.add(operation.realDir);
   }
-  // Only a text whose last part names a link of the batch can lead to one: the rest, nearly
-  // all in a batch, are passed over without resolving them.
+  // Only a text naming a file in a directory of the batch's links can lead to one: the rest,
+  // nearly all in a batch (they name a release), are passed over without resolving them.
+  const mayLead = namesFileIn(linkDirs);
   const next = (operation: Operation) => {
-    if (!names.has(lastPart(operation.content))) return undefined;
+    if (!mayLead(operation.realDir, operation.content)) return undefined;
     const at = byPath.get(path.posix.resolve(operation.realDir, operation.content));
     return at?.type === 'symbolic' ? at : undefined;
   };
@@ -416,9 +422,24 @@ function refuseLoops(operations: Operation[], byPath: Map<string, Operation>): v
   }
 }
 
-/** The last part of a path, trailing slashes aside. */
-function lastPart(file: string): string {
-  let end = file.length;
-  while (end > 1 && file.charCodeAt(end - 1) === 47) end--;
-  return file.slice(file.lastIndexOf('/', end - 1) + 1, end);
+/**
+ * Whether a symlink text read from a directory may name a file in one of `dirs` (a text not
+ * ending in a plain name may lead anywhere). A batch's texts mostly name files of one
+ * directory, one after another: the directory is resolved once for a run of them.
+ */
+function namesFileIn(dirs: Set<string>): (from: string, text: string) => boolean {
+  let lastFrom: string | undefined;
+  let lastPrefix = '';
+  let leads = true;
+  return (from, text) => {
+    const slash = text.lastIndexOf('/');
+    const name = text.slice(slash + 1);
+    if (name === '' || name === '.' || name === '..') return true;
+    if (from !== lastFrom || slash + 1 !== lastPrefix.length || !text.startsWith(lastPrefix)) {
+      lastFrom = from;
+      lastPrefix = text.slice(0, slash + 1);
+      leads = dirs.has(path.posix.resolve(from, lastPrefix || '.'));
+    }
+    return leads;
+  };
 }

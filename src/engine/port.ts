@@ -28,11 +28,6 @@ export interface LinkStore {
    * trip, and used only if every lock was taken at that first try.
    */
   readonly inOrder?: boolean;
-  /**
-   * Whether a watch standing by costs next to nothing until begin() (a remote guard keeping
-   * one lookup in flight): the engine then starts it beside the creates, not after them.
-   */
-  readonly cheapStandBy?: boolean;
 
   /** Each directory with symlinks resolved; a failure when it is missing or not a directory. */
   realDirs(dirs: string[]): Promise<Outcome<string>[]>;
@@ -62,8 +57,9 @@ export interface LinkStore {
 
   /**
    * Starts watching `paths` for a missing moment; resolves once it is looking. `standBy`: the
-   * switch comes later (a fleet waits for its other hosts), when begin() says so; a store
-   * whose lookups cost the server and the network may look only now and then until then.
+   * switch comes later, when begin() says so (the new links are made meanwhile, and a fleet
+   * waits for its other hosts); until then the watch must cost next to nothing: a remote one
+   * keeps one lookup in flight, the local one waits. begin() returns once it looks fully.
    */
   watch(paths: string[], options?: { standBy?: boolean }): Promise<Watch>;
   /** What is known of how rename behaves in `dir`, before any trial. */
@@ -108,7 +104,7 @@ export interface Rename {
 
 export interface Watch {
   /** The switch starts now: look at the full rate from here until stop(). */
-  begin?(): void;
+  begin(): void;
   /** Lookups made and misses seen so far, while it looks. */
   soFar(): { lookups: number; missing: number };
   /** Stops looking and reports, naming links by the paths given to watch(). */

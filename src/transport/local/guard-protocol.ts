@@ -4,15 +4,36 @@
  */
 export interface GuardWatch {
   paths: string[];
+  /** Wait for `begin` before looking: the switch comes later. */
+  standBy: boolean;
 }
 
-/** Slots of the Int32Array over the shared control buffer. */
-export const STOP = 0; // set to 1 by the main thread: report and exit
-export const LOOKING = 1; // set to 1 by the worker once it is looking
-export const HOT = 2; // index of the path being switched right now
-export const LOOKUPS = 3; // lookups made so far, kept by the worker
-export const MISSES = 4; // lookups that found a link missing so far
-export const CONTROL_SLOTS = 5;
+/**
+ * Slots of the Int32Array over the shared control buffer. The worker is handed this table
+ * with the buffer (it may not import values).
+ */
+export const SLOTS = {
+  /** Set to 1 by the main thread: report and exit. */
+  stop: 0,
+  /** Set to 1 by the worker once it has the paths, standing by or looking. */
+  ready: 1,
+  /** Set to 1 by the main thread: a worker standing by looks from now. */
+  begin: 2,
+  /** Set to 1 by the worker once it is looking. */
+  looking: 3,
+  /** Index of the path being switched right now. */
+  hot: 4,
+  /** Lookups made so far, kept by the worker. */
+  lookups: 5,
+  /** Lookups that found a link missing so far. */
+  misses: 6,
+};
+export const CONTROL_SLOTS = Object.keys(SLOTS).length;
+
+export interface GuardWorkerData {
+  buffer: SharedArrayBuffer;
+  slots: typeof SLOTS;
+}
 
 export interface GuardWorkerResult {
   lookups: number;

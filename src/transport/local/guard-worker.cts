@@ -1,17 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { GuardWatch, GuardWorkerResult } from './guard-protocol.js';
+import type { GuardWatch, GuardWorkerData, GuardWorkerResult } from './guard-protocol.js';
 
-// Slots repeated from guard-protocol.ts: this file ships as compiled, without a bundler, so
-// it may not import values from the project's other modules.
-const STOP = 0;
-const LOOKING = 1;
-const HOT = 2;
-const LOOKUPS = 3;
-const MISSES = 4;
-
-const flags = new Int32Array(workerData as SharedArrayBuffer);
+const { buffer, slots } = workerData as GuardWorkerData;
+const flags = new Int32Array(buffer);
 
 /**
  * Looks names up with lstat, which sees the name itself and not what it points to: a dangling
@@ -19,13 +12,16 @@ const flags = new Int32Array(workerData as SharedArrayBuffer);
  * the link being switched right now, where a non-atomic switch opens its gap, and at the next
  * link in turn, so every link is also looked at again and again.
  */
-function watch({ paths }: GuardWatch): void {
+function watch({ paths, standBy }: GuardWatch): void {
+  Atomics.store(flags, slots.ready, 1);
+  Atomics.notify(flags, slots.ready);
+  if (standBy) Atomics.wait(flags, slots.begin, 0);
   const start = performance.now();
   const misses = new Map<number, { count: number; firstMs: number; lastMs: number }>();
   let lookups = 0;
   let blind: string | undefined;
   const look = (index: number) => {
-    Atomics.store(flags, LOOKUPS, ++lookups);
+    Atomics.store(flags, slots.lookups, ++lookups);
     try {
       if (fs.lstatSync(paths[index], { throwIfNoEntry: false }) !== undefined) return;
       // A link is missing only from a directory that is there: when the directory is gone
@@ -39,7 +35,7 @@ function watch({ paths }: GuardWatch): void {
       blind = `${(error as NodeJS.ErrnoException).code ?? error} looking up ${paths[index]}`;
       return;
     }
-    Atomics.add(flags, MISSES, 1);
+    Atomics.add(flags, slots.misses, 1);
     const now = performance.now() - start;
     const miss = misses.get(index);
     if (miss) {
@@ -50,14 +46,14 @@ function watch({ paths }: GuardWatch): void {
     }
   };
 
-  Atomics.store(flags, LOOKING, 1);
-  Atomics.notify(flags, LOOKING);
+  Atomics.store(flags, slots.looking, 1);
+  Atomics.notify(flags, slots.looking);
   let next = 0;
   do {
-    look(Atomics.load(flags, HOT));
+    look(Atomics.load(flags, slots.hot));
     look(next);
     next = (next + 1) % paths.length;
-  } while (Atomics.load(flags, STOP) === 0 && blind === undefined);
+  } while (Atomics.load(flags, slots.stop) === 0 && blind === undefined);
 
   const result: GuardWorkerResult = {
     lookups,

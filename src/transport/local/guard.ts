@@ -1,7 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import { CONTROL_SLOTS, HOT, LOOKING, LOOKUPS, MISSES, STOP } from './guard-protocol.js';
-import type { GuardWatch, GuardWorkerResult } from './guard-protocol.js';
+import { CONTROL_SLOTS, SLOTS } from './guard-protocol.js';
+import type { GuardWatch, GuardWorkerData, GuardWorkerResult } from './guard-protocol.js';
 import type { GuardReport } from '../../engine/types.js';
+
+/** How long begin() waits for the worker to be looking: it wakes in well under a millisecond. */
+const BEGIN_WAIT_MS = 1000;
 
 /**
  * Watches links from a worker thread while the main thread switches them. It has to run in
@@ -9,18 +12,22 @@ import type { GuardReport } from '../../engine/types.js';
  * a gap. Every lookup that finds a name missing is counted.
  *
  * The thread is started first and given its links later, so that its start-up overlaps the
- * checks the main thread makes before any switch.
+ * checks the main thread makes before any switch; standing by, it takes its links while the
+ * new links are made, and looks only from begin(), so as not to take the processor from them.
  */
 export class Guard {
   private readonly flags = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
   private readonly worker: Worker;
   private readonly result: Promise<GuardWorkerResult>;
-  private paths: string[] = [];
+  /** How the report names each watched path. */
+  private names: string[] = [];
 
   constructor() {
-    this.worker = new Worker(new URL('./guard-worker.cjs', import.meta.url), {
-      workerData: this.flags.buffer,
-    });
+    const workerData: GuardWorkerData = {
+      buffer: this.flags.buffer as SharedArrayBuffer,
+      slots: SLOTS,
+    };
+    this.worker = new Worker(new URL('./guard-worker.cjs', import.meta.url), { workerData });
     this.result = new Promise((resolve, reject) => {
       this.worker.once('message', resolve);
       this.worker.once('error', reject);
@@ -30,32 +37,52 @@ export class Guard {
     this.result.catch(() => undefined);
   }
 
-  /** Starts looking at `paths`; resolves once the worker is looking. */
-  async watch(paths: string[]): Promise<void> {
-    this.paths = paths;
-    const message: GuardWatch = { paths };
+  /**
+   * Starts looking at `paths`, or with `standBy` only from begin(); resolves once the worker
+   * has them (and is looking, unless it stands by). The report names each path as `names`
+   * does (the path as given, where the guard looks at it through another view).
+   */
+  async watch(
+    paths: string[],
+    { standBy = false, names = paths }: { standBy?: boolean; names?: string[] } = {},
+  ): Promise<void> {
+    this.names = names;
+    const message: GuardWatch = { paths, standBy };
     this.worker.postMessage(message);
-    const looking = Atomics.waitAsync(this.flags, LOOKING, 0);
-    // Racing the result rethrows a worker that died before it began looking.
-    if (looking.async) await Promise.race([looking.value, this.result]);
+    const ready = Atomics.waitAsync(this.flags, standBy ? SLOTS.ready : SLOTS.looking, 0);
+    // Racing the result rethrows a worker that died before it was ready.
+    if (ready.async) await Promise.race([ready.value, this.result]);
+  }
+
+  /**
+   * A guard standing by looks from now. Returns once it is looking, so that the first rename
+   * made after it is watched: a blocking wait, as short as a thread's wake-up.
+   */
+  begin(): void {
+    Atomics.store(this.flags, SLOTS.begin, 1);
+    Atomics.notify(this.flags, SLOTS.begin);
+    Atomics.wait(this.flags, SLOTS.looking, 0, BEGIN_WAIT_MS);
   }
 
   /** Tells the guard which path (an index into the watched paths) is being switched now. */
   switching(index: number): void {
-    Atomics.store(this.flags, HOT, index);
+    Atomics.store(this.flags, SLOTS.hot, index);
   }
 
   /** What the guard has seen so far, while it is still looking. */
   soFar(): { lookups: number; missing: number } {
     return {
-      lookups: Atomics.load(this.flags, LOOKUPS),
-      missing: Atomics.load(this.flags, MISSES),
+      lookups: Atomics.load(this.flags, SLOTS.lookups),
+      missing: Atomics.load(this.flags, SLOTS.misses),
     };
   }
 
   /** Stops looking and reports what was seen, in the paths' own terms. */
   async stop(): Promise<GuardReport> {
-    Atomics.store(this.flags, STOP, 1);
+    Atomics.store(this.flags, SLOTS.stop, 1);
+    // One standing by is woken to stop.
+    Atomics.store(this.flags, SLOTS.begin, 1);
+    Atomics.notify(this.flags, SLOTS.begin);
     const result = await this.result;
     await this.worker.terminate();
     return {
@@ -63,7 +90,7 @@ export class Guard {
       blind: result.blind,
       missing: result.misses.reduce((sum, miss) => sum + miss.count, 0),
       sightings: result.misses.map(({ index, count, firstMs, lastMs }) => ({
-        link: this.paths[index],
+        link: this.names[index],
         count,
         firstMs: Math.round(firstMs),
         lastMs: Math.round(lastMs),

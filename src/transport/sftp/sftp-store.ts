@@ -45,8 +45,6 @@ export class SftpStore implements LinkStore {
   readonly knowsInodes = false;
   /** One channel: sftp-server carries out its requests one after another, as sent. */
   readonly inOrder = true;
-  /** Standing by, the guard keeps one lookup in flight. */
-  readonly cheapStandBy = true;
   readonly where: string;
   private readonly sftp: SFTPWrapper;
 
