@@ -870,7 +870,7 @@ function askState(store, placed, options) {
     // also need (a backup's path, a hard link's target, a hard link's expected file), each
     // found again by its position.
     const count = placed.length;
-    const paths = placed.map((item) => item.path);
+    const paths = new Array(count);
     const at = {
         backup: new Int32Array(count),
         hard: new Int32Array(count),
@@ -880,6 +880,7 @@ function askState(store, placed, options) {
     const reachAt = new Int32Array(count).fill(-1);
     placed.forEach((item, index) => {
         const { spec } = item;
+        paths[index] = item.path;
         at.backup[index] = spec.backup === undefined ? -1 : paths.push(item.path + spec.backup) - 1;
         at.hard[index] =
             spec.type === 'hard' ? paths.push(external_node_path_.posix.resolve(item.realDir, spec.target)) - 1 : -1;
@@ -1267,7 +1268,8 @@ async function prepareSwitch(store, specs, options) {
             await sweeping;
         const operations = await inspect(store, placed, options, early?.asked);
         const pending = operations.filter((operation) => operation.changed);
-        const probed = await probeDirectories(store, [...new Set(pending.map((op) => op.realDir))], options);
+        const pendingDirs = [...new Set(pending.map((op) => op.realDir))];
+        const probed = await probeDirectories(store, pendingDirs, options);
         stopIfAsked(options, 'nothing was changed');
         await batch.prepare(pending);
         await sweeping;
@@ -1276,7 +1278,7 @@ async function prepareSwitch(store, specs, options) {
             probed,
             commit: async () => {
                 const guard = await batch.commit();
-                const notes = await makeDurable(store, pending, options);
+                const notes = await makeDurable(store, pendingDirs, options);
                 return { guard, notes, ...batch.renameTimes };
             },
             revert: (cause) => batch.revert(cause),
@@ -1339,22 +1341,21 @@ class Batch {
     async prepare(pending) {
         this.pending = pending;
         this.made = new Uint8Array(pending.length);
-        this.temps = pending.map((operation) => tempName(operation.realDir));
+        this.temps = new Array(pending.length);
         this.watchIndex = new Int32Array(pending.length).fill(-1);
+        const keeping = [];
         pending.forEach((operation, index) => {
+            this.temps[index] = tempName(operation.realDir);
             // Links that exist now are the ones that must never be missing.
             if (operation.prior.kind !== 'none')
                 this.watchIndex[index] = this.watched.push(index) - 1;
-        });
-        // Files at a LINK (hard links, or regular files with --replace-files) keep a second name
-        // until the batch is over, so that a rollback can rename them back.
-        const keeping = [];
-        pending.forEach((operation, index) => {
-            if (operation.prior.kind !== 'file')
-                return;
-            const keep = tempName(operation.realDir);
-            this.kept.set(index, keep);
-            keeping.push({ path: keep, type: 'hard', content: operation.path });
+            // Files at a LINK (hard links, or regular files with --replace-files) keep a second name
+            // until the batch is over, so that a rollback can rename them back.
+            if (operation.prior.kind === 'file') {
+                const keep = tempName(operation.realDir);
+                this.kept.set(index, keep);
+                keeping.push({ path: keep, type: 'hard', content: operation.path });
+            }
         });
         const watching = this.startWatch();
         watching.catch(() => undefined);
@@ -1444,15 +1445,7 @@ class Batch {
             const began = Date.now();
             const made = await this.store.create(chunk);
             size = nextChunk(size, began);
-            let failed = -1;
-            for (let offset = 0; offset < chunk.length; offset++) {
-                if ((0,port/* isFailure */.N)(made[offset]))
-                    failed = failed < 0 ? offset : failed;
-                else if (start + offset < this.made.length)
-                    this.made[start + offset] = 1;
-                else
-                    this.others.add(chunk[offset].path);
-            }
+            const failed = this.recordMade(start, chunk, made);
             start += chunk.length;
             if (failed >= 0) {
                 throw new errors/* UpdateError */.mp(`cannot create ${JSON.stringify(chunk[failed].path)}, a new link to put in place: ` +
@@ -1483,17 +1476,7 @@ class Batch {
                 throw error;
             });
             size = nextChunk(size, began);
-            let failed;
-            for (let index = start; index < start + outcomes.length; index++) {
-                if ((0,port/* isFailure */.N)(outcomes[index - start]))
-                    failed ??= index;
-                else {
-                    done.push(index);
-                    // A hard link renamed onto its own inode stays: it is removed with the leftovers.
-                    if (pending[index].type === 'symbolic')
-                        this.made[index] = 2;
-                }
-            }
+            const failed = this.recordSwitched(start, outcomes, done);
             if (failed !== undefined) {
                 const operation = pending[failed];
                 throw new errors/* UpdateError */.mp(`${operation.origin}: could not switch LINK ${JSON.stringify(operation.link)}: ` +
@@ -1506,6 +1489,39 @@ class Batch {
                 this.options.onProgress(done.length, pending.length);
             }
         }
+    }
+    /*
+     * The bookkeeping of a chunk, link by link, is kept out of the loops over chunks: V8 then
+     * compiles these small functions, not the whole of each loop (12 ms of a compiler thread,
+     * taken from the switch on two cores).
+     */
+    /** Records each link of a chunk made; returns the offset of the first that was not, or -1. */
+    recordMade(start, chunk, made) {
+        let failed = -1;
+        for (let offset = 0; offset < chunk.length; offset++) {
+            if ((0,port/* isFailure */.N)(made[offset]))
+                failed = failed < 0 ? offset : failed;
+            else if (start + offset < this.made.length)
+                this.made[start + offset] = 1;
+            else
+                this.others.add(chunk[offset].path);
+        }
+        return failed;
+    }
+    /** Records each link of a chunk switched in `done`; returns the index of the first not. */
+    recordSwitched(start, outcomes, done) {
+        let failed;
+        for (let index = start; index < start + outcomes.length; index++) {
+            if ((0,port/* isFailure */.N)(outcomes[index - start]))
+                failed ??= index;
+            else {
+                done.push(index);
+                // A hard link renamed onto its own inode stays: it is removed with the leftovers.
+                if (this.pending[index].type === 'symbolic')
+                    this.made[index] = 2;
+            }
+        }
+        return failed;
     }
     /**
      * Between two chunks: a stop request, or a lock the heartbeat found lost, ends the batch;
@@ -1694,13 +1710,12 @@ function wrap(cause, message) {
  * rename is atomic at once but durable only once the directory is on disk. Filesystems that
  * cannot fsync a directory say so, and SFTP has no way to ask: the report says which.
  */
-async function makeDurable(store, pending, options) {
-    if (options.fsync === false || pending.length === 0)
+async function makeDurable(store, dirs, options) {
+    if (options.fsync === false || dirs.length === 0)
         return [];
     if (!store.canSyncDirs) {
         return ['the new links are in place but not flushed to disk: SFTP cannot fsync a directory'];
     }
-    const dirs = [...new Set(pending.map((operation) => operation.realDir))];
     const synced = await store.syncDirs(dirs);
     return dirs.flatMap((dir, index) => {
         const outcome = synced[index];

@@ -187,7 +187,7 @@ export function askState(store: LinkStore, placed: Placed[], options: SwitchOpti
   // also need (a backup's path, a hard link's target, a hard link's expected file), each
   // found again by its position.
   const count = placed.length;
-  const paths = placed.map((item) => item.path);
+  const paths: string[] = new Array(count);
   const at = {
     backup: new Int32Array(count),
     hard: new Int32Array(count),
@@ -197,6 +197,7 @@ export function askState(store: LinkStore, placed: Placed[], options: SwitchOpti
   const reachAt = new Int32Array(count).fill(-1);
   placed.forEach((item, index) => {
     const { spec } = item;
+    paths[index] = item.path;
     at.backup[index] = spec.backup === undefined ? -1 : paths.push(item.path + spec.backup) - 1;
     at.hard[index] =
       spec.type === 'hard' ? paths.push(path.posix.resolve(item.realDir, spec.target)) - 1 : -1;
