@@ -33916,8 +33916,11 @@ const CONTROL_SLOTS = Object.keys(SLOTS).length;
 ;// CONCATENATED MODULE: ./lib/transport/local/guard.js
 
 
-/** How long begin() waits for the worker to be looking: it wakes in well under a millisecond. */
-const BEGIN_WAIT_MS = 1000;
+/**
+ * How long begin() waits for the worker to be looking. It wakes in a millisecond or two; one
+ * that has not in this time leaves the switch unwatched, and the guard says it was blind.
+ */
+const BEGIN_WAIT_MS = 5000;
 /**
  * Watches links from a worker thread while the main thread switches them. It has to run in
  * parallel: lookups made between two synchronous renames on the same thread could never see
@@ -33933,6 +33936,7 @@ class Guard {
     result;
     /** How the report names each watched path. */
     names = [];
+    late = false;
     constructor() {
         const workerData = {
             buffer: this.flags.buffer,
@@ -33968,7 +33972,7 @@ class Guard {
     begin() {
         Atomics.store(this.flags, SLOTS.begin, 1);
         Atomics.notify(this.flags, SLOTS.begin);
-        Atomics.wait(this.flags, SLOTS.looking, 0, BEGIN_WAIT_MS);
+        this.late = Atomics.wait(this.flags, SLOTS.looking, 0, BEGIN_WAIT_MS) === 'timed-out';
     }
     /** Tells the guard which path (an index into the watched paths) is being switched now. */
     switching(index) {
@@ -33991,7 +33995,10 @@ class Guard {
         await this.worker.terminate();
         return {
             lookups: result.lookups,
-            blind: result.blind,
+            blind: result.blind ??
+                (this.late
+                    ? `its thread was not looking ${BEGIN_WAIT_MS} ms after the switch began`
+                    : undefined),
             missing: result.misses.reduce((sum, miss) => sum + miss.count, 0),
             sightings: result.misses.map(({ index, count, firstMs, lastMs }) => ({
                 link: this.names[index],

@@ -3,8 +3,11 @@ import { CONTROL_SLOTS, SLOTS } from './guard-protocol.js';
 import type { GuardWatch, GuardWorkerData, GuardWorkerResult } from './guard-protocol.js';
 import type { GuardReport } from '../../engine/types.js';
 
-/** How long begin() waits for the worker to be looking: it wakes in well under a millisecond. */
-const BEGIN_WAIT_MS = 1000;
+/**
+ * How long begin() waits for the worker to be looking. It wakes in a millisecond or two; one
+ * that has not in this time leaves the switch unwatched, and the guard says it was blind.
+ */
+const BEGIN_WAIT_MS = 5000;
 
 /**
  * Watches links from a worker thread while the main thread switches them. It has to run in
@@ -21,6 +24,7 @@ export class Guard {
   private readonly result: Promise<GuardWorkerResult>;
   /** How the report names each watched path. */
   private names: string[] = [];
+  private late = false;
 
   constructor() {
     const workerData: GuardWorkerData = {
@@ -61,7 +65,7 @@ export class Guard {
   begin(): void {
     Atomics.store(this.flags, SLOTS.begin, 1);
     Atomics.notify(this.flags, SLOTS.begin);
-    Atomics.wait(this.flags, SLOTS.looking, 0, BEGIN_WAIT_MS);
+    this.late = Atomics.wait(this.flags, SLOTS.looking, 0, BEGIN_WAIT_MS) === 'timed-out';
   }
 
   /** Tells the guard which path (an index into the watched paths) is being switched now. */
@@ -87,7 +91,11 @@ export class Guard {
     await this.worker.terminate();
     return {
       lookups: result.lookups,
-      blind: result.blind,
+      blind:
+        result.blind ??
+        (this.late
+          ? `its thread was not looking ${BEGIN_WAIT_MS} ms after the switch began`
+          : undefined),
       missing: result.misses.reduce((sum, miss) => sum + miss.count, 0),
       sightings: result.misses.map(({ index, count, firstMs, lastMs }) => ({
         link: this.names[index],
