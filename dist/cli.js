@@ -2,6 +2,13 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 1953:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+module.exports = __nccwpck_require__.p + "6fdb16f6c0076d6768a3.cjs";
+
+/***/ }),
+
 /***/ 406:
 /***/ ((module) => {
 
@@ -1396,7 +1403,12 @@ class Batch {
     async commit() {
         const { pending } = this;
         let failure;
-        this.watch?.begin();
+        try {
+            this.watch?.begin();
+        }
+        catch (error) {
+            throw wrap(error, `the guard cannot look: ${(0,errors/* describeError */.Uc)(error)}; no link was changed`);
+        }
         this.sentAt = performance.now();
         try {
             await this.renameAll(this.done, this.unsure, pending);
@@ -2520,17 +2532,21 @@ class Guard {
     /** How the report names each watched path. */
     names = [];
     late = false;
+    /** Why the thread ended, once it has: seen between the chunks of the creates. */
+    ended;
     constructor() {
         const workerData = {
             buffer: this.flags.buffer,
             slots: SLOTS,
         };
-        this.worker = new external_node_worker_threads_namespaceObject.Worker(__nccwpck_require__.ab + "guard-worker.cjs", { workerData });
+        this.worker = new external_node_worker_threads_namespaceObject.Worker(new URL(/* asset import */ __nccwpck_require__(1953), __nccwpck_require__.b), { workerData });
         this.result = new Promise((resolve, reject) => {
             this.worker.once('message', resolve);
             this.worker.once('error', reject);
             this.worker.once('exit', (code) => reject(new Error(`the guard stopped early (${code})`)));
         });
+        this.worker.once('exit', (code) => (this.ended ??= `its thread ended (${code})`));
+        this.worker.once('error', (error) => (this.ended = `its thread failed: ${error.message}`));
         // A failed guard fails the run where it is awaited, in watch() or stop().
         this.result.catch(() => undefined);
     }
@@ -2550,9 +2566,12 @@ class Guard {
     }
     /**
      * A guard standing by looks from now. Returns once it is looking, so that the first rename
-     * made after it is watched: a blocking wait, as short as a thread's wake-up.
+     * made after it is watched: a blocking wait, as short as a thread's wake-up. Throws when its
+     * thread has ended while it stood by: nothing has been switched, and nothing would be watched.
      */
     begin() {
+        if (this.ended !== undefined)
+            throw new Error(this.ended);
         Atomics.store(this.flags, SLOTS.begin, 1);
         Atomics.notify(this.flags, SLOTS.begin);
         this.late = Atomics.wait(this.flags, SLOTS.looking, 0, BEGIN_WAIT_MS) === 'timed-out';
@@ -2907,6 +2926,8 @@ class LocalStore {
         const current = { prefix: '\0', inside: false };
         this.current = current;
         let moved = false;
+        // Why the calls cannot be made in the current directory (one we may read but not search).
+        let refused;
         try {
             for (let index = 0; index < items.length; index++) {
                 const item = items[index];
@@ -2915,14 +2936,24 @@ class LocalStore {
                     const dir = file.slice(0, file.lastIndexOf('/')) || '/';
                     const fd = this.dirs.get(dir)?.fd;
                     current.inside = false;
+                    refused = undefined;
                     if (fd !== undefined) {
-                        moved = true;
-                        enterOpenDir(fd);
+                        try {
+                            enterOpenDir(fd);
+                            moved = true;
+                        }
+                        catch (error) {
+                            refused = asFailure(error);
+                        }
                     }
                     else if (moved)
                         leaveOpenDir();
                     current.prefix = dir === '/' ? dir : `${dir}/`;
-                    current.inside = fd !== undefined;
+                    current.inside = fd !== undefined && refused === undefined;
+                }
+                if (refused !== undefined) {
+                    outcomes[index] = refused;
+                    continue;
                 }
                 try {
                     outcomes[index] = call(item, current.inside ? file.slice(current.prefix.length) : file);
@@ -4478,9 +4509,20 @@ function parseSshUrl(text) {
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/publicPath */
+/******/ (() => {
+/******/ 	var scriptUrl;
+/******/ 	if (typeof import.meta.url === "string") scriptUrl = import.meta.url
+/******/ 	// When supporting browsers where an automatic publicPath is not supported you must specify an output.publicPath manually via configuration
+/******/ 	// or pass an empty string ("") and set the __webpack_public_path__ variable from your code to use your own logic.
+/******/ 	if (!scriptUrl) throw new Error("Automatic publicPath is not supported in this browser");
+/******/ 	scriptUrl = scriptUrl.replace(/#.*$/, "").replace(/\?.*$/, "").replace(/\/[^\/]+$/, "/");
+/******/ 	__nccwpck_require__.p = scriptUrl;
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/import chunk loading */
 /******/ (() => {
-/******/ 	// no baseURI
+/******/ 	__nccwpck_require__.b = new URL("./", import.meta.url);
 /******/ 	
 /******/ 	// object to store loaded and loading chunks
 /******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched

@@ -44,6 +44,28 @@ describe('no lookup ever finds a link missing', () => {
     expect(clean.lookups).toBeGreaterThan(0);
   });
 
+  test('a guard standing by looks from begin(), and one whose thread ended refuses to begin', async () => {
+    const dir = makeDeployTree();
+    const link = path.join(dir, 'current');
+    const waiting = new Guard();
+    await waiting.watch([link], { standBy: true });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Standing by, it does not look.
+    expect(waiting.soFar().lookups).toBe(0);
+    waiting.begin();
+    const report = await waiting.stop();
+    expect(report.lookups).toBeGreaterThan(0);
+    expect(report.missing).toBe(0);
+
+    const gone = new Guard();
+    await gone.watch([link], { standBy: true });
+    await gone.dispose();
+    const asked = performance.now();
+    expect(() => gone.begin()).toThrow(/its thread ended/);
+    // At once: not after the wait for a thread that will never look.
+    expect(performance.now() - asked).toBeLessThan(1000);
+  });
+
   test('a reader through current/ sees no gap while the CLI switches, and does see ln-style gaps', async () => {
     const dir = makeDeployTree();
     const file = path.join(dir, 'current', 'index.html');

@@ -468,6 +468,38 @@ describe('input refused before anything is touched', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  test('a link directory its user may read but not search: a clear refusal, nothing changed', () => {
+    ensureTestUser();
+    const dir = makeDeployTree();
+    const cli = cliCopyIn(dir);
+    execFileSync('chown', ['-R', TEST_USER, dir]);
+    fs.mkdirSync(path.join(dir, 'links'));
+    fs.symlinkSync('../releases/v1', path.join(dir, 'links', 'current'));
+    execFileSync('chown', [
+      '-h',
+      TEST_USER,
+      path.join(dir, 'links'),
+      path.join(dir, 'links', 'current'),
+    ]);
+    // Readable, not searchable: the directory opens, but no call can be made inside it.
+    fs.chmodSync(path.join(dir, 'links'), 0o644);
+    const as = ['runuser', '-u', TEST_USER, '--'];
+    const spec = 'links/current -> ../releases/v2';
+    const locked = runCliUnder(as, [spec], dir, cli);
+    expectNoInternalError(locked);
+    expect(locked.stderr).toMatch(/^atomic-link: cannot take the lock .*EACCES/);
+    expect(locked.status).toBe(1);
+    const unlocked = runCliUnder(as, ['--no-lock', spec], dir, cli);
+    expectNoInternalError(unlocked);
+    expect(unlocked.stderr).toMatch(
+      /^atomic-link: argument 1: cannot read LINK "links\/current": EACCES/,
+    );
+    expect(unlocked.status).toBe(2);
+    fs.chmodSync(path.join(dir, 'links'), 0o755);
+    expect(fs.readdirSync(path.join(dir, 'links'))).toEqual(['current']);
+    expect(fs.readlinkSync(path.join(dir, 'links', 'current'))).toBe('../releases/v1');
+  });
+
   test.each([
     [['current -> current'], undefined],
     [['current -> ./current/'], undefined],

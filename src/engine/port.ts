@@ -59,7 +59,8 @@ export interface LinkStore {
    * Starts watching `paths` for a missing moment; resolves once it is looking. `standBy`: the
    * switch comes later, when begin() says so (the new links are made meanwhile, and a fleet
    * waits for its other hosts); until then the watch must cost next to nothing: a remote one
-   * keeps one lookup in flight, the local one waits. begin() returns once it looks fully.
+   * keeps one lookup in flight, the local one waits. begin() returns once it looks fully, and
+   * throws when it can no longer look (then nothing may be switched).
    */
   watch(paths: string[], options?: { standBy?: boolean }): Promise<Watch>;
   /** What is known of how rename behaves in `dir`, before any trial. */

@@ -259,7 +259,11 @@ class Batch {
   async commit(): Promise<GuardReport | undefined> {
     const { pending } = this;
     let failure: AtomicLinkError | undefined;
-    this.watch?.begin();
+    try {
+      this.watch?.begin();
+    } catch (error) {
+      throw wrap(error, `the guard cannot look: ${describeError(error)}; no link was changed`);
+    }
     this.sentAt = performance.now();
     try {
       await this.renameAll(this.done, this.unsure, pending);

@@ -25,6 +25,8 @@ export class Guard {
   /** How the report names each watched path. */
   private names: string[] = [];
   private late = false;
+  /** Why the thread ended, once it has: seen between the chunks of the creates. */
+  private ended: string | undefined;
 
   constructor() {
     const workerData: GuardWorkerData = {
@@ -37,6 +39,8 @@ export class Guard {
       this.worker.once('error', reject);
       this.worker.once('exit', (code) => reject(new Error(`the guard stopped early (${code})`)));
     });
+    this.worker.once('exit', (code) => (this.ended ??= `its thread ended (${code})`));
+    this.worker.once('error', (error) => (this.ended = `its thread failed: ${error.message}`));
     // A failed guard fails the run where it is awaited, in watch() or stop().
     this.result.catch(() => undefined);
   }
@@ -60,9 +64,11 @@ export class Guard {
 
   /**
    * A guard standing by looks from now. Returns once it is looking, so that the first rename
-   * made after it is watched: a blocking wait, as short as a thread's wake-up.
+   * made after it is watched: a blocking wait, as short as a thread's wake-up. Throws when its
+   * thread has ended while it stood by: nothing has been switched, and nothing would be watched.
    */
   begin(): void {
+    if (this.ended !== undefined) throw new Error(this.ended);
     Atomics.store(this.flags, SLOTS.begin, 1);
     Atomics.notify(this.flags, SLOTS.begin);
     this.late = Atomics.wait(this.flags, SLOTS.looking, 0, BEGIN_WAIT_MS) === 'timed-out';

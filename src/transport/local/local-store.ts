@@ -230,6 +230,8 @@ export class LocalStore implements LinkStore {
     const current = { prefix: '\0', inside: false };
     this.current = current;
     let moved = false;
+    // Why the calls cannot be made in the current directory (one we may read but not search).
+    let refused: StoreFailure | undefined;
     try {
       for (let index = 0; index < items.length; index++) {
         const item = items[index];
@@ -238,12 +240,21 @@ export class LocalStore implements LinkStore {
           const dir = file.slice(0, file.lastIndexOf('/')) || '/';
           const fd = this.dirs.get(dir)?.fd;
           current.inside = false;
+          refused = undefined;
           if (fd !== undefined) {
-            moved = true;
-            enterOpenDir(fd);
+            try {
+              enterOpenDir(fd);
+              moved = true;
+            } catch (error) {
+              refused = asFailure(error);
+            }
           } else if (moved) leaveOpenDir();
           current.prefix = dir === '/' ? dir : `${dir}/`;
-          current.inside = fd !== undefined;
+          current.inside = fd !== undefined && refused === undefined;
+        }
+        if (refused !== undefined) {
+          outcomes[index] = refused;
+          continue;
         }
         try {
           outcomes[index] = call(item, current.inside ? file.slice(current.prefix.length) : file);
