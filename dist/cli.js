@@ -2,13 +2,6 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 1953:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-module.exports = __nccwpck_require__.p + "6fdb16f6c0076d6768a3.cjs";
-
-/***/ }),
-
 /***/ 406:
 /***/ ((module) => {
 
@@ -2539,14 +2532,19 @@ class Guard {
             buffer: this.flags.buffer,
             slots: SLOTS,
         };
-        this.worker = new external_node_worker_threads_namespaceObject.Worker(new URL(/* asset import */ __nccwpck_require__(1953), __nccwpck_require__.b), { workerData });
+        this.worker = new external_node_worker_threads_namespaceObject.Worker(__nccwpck_require__.ab + "guard-worker.cjs", { workerData });
         this.result = new Promise((resolve, reject) => {
             this.worker.once('message', resolve);
             this.worker.once('error', reject);
             this.worker.once('exit', (code) => reject(new Error(`the guard stopped early (${code})`)));
         });
-        this.worker.once('exit', (code) => (this.ended ??= `its thread ended (${code})`));
+        // An error is followed by the exit: the first word is kept. Not with `??=`: ncc's asset
+        // relocator cannot parse it, and then ships the worker's file under a hashed name.
         this.worker.once('error', (error) => (this.ended = `its thread failed: ${error.message}`));
+        this.worker.once('exit', (code) => {
+            if (this.ended === undefined)
+                this.ended = `its thread ended (${code})`;
+        });
         // A failed guard fails the run where it is awaited, in watch() or stop().
         this.result.catch(() => undefined);
     }
@@ -4509,20 +4507,9 @@ function parseSshUrl(text) {
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/publicPath */
-/******/ (() => {
-/******/ 	var scriptUrl;
-/******/ 	if (typeof import.meta.url === "string") scriptUrl = import.meta.url
-/******/ 	// When supporting browsers where an automatic publicPath is not supported you must specify an output.publicPath manually via configuration
-/******/ 	// or pass an empty string ("") and set the __webpack_public_path__ variable from your code to use your own logic.
-/******/ 	if (!scriptUrl) throw new Error("Automatic publicPath is not supported in this browser");
-/******/ 	scriptUrl = scriptUrl.replace(/#.*$/, "").replace(/\?.*$/, "").replace(/\/[^\/]+$/, "/");
-/******/ 	__nccwpck_require__.p = scriptUrl;
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/import chunk loading */
 /******/ (() => {
-/******/ 	__nccwpck_require__.b = new URL("./", import.meta.url);
+/******/ 	// no baseURI
 /******/ 	
 /******/ 	// object to store loaded and loading chunks
 /******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched

@@ -51,6 +51,10 @@ try {
       fs.copyFileSync(path.join(out, asset), path.join(dist, copy));
     }
   }
+  // The guard's worker is loaded by its name; the package and the image ship it by that name.
+  if (!fs.existsSync(path.join(dist, 'guard-worker.cjs'))) {
+    throw new Error('dist/guard-worker.cjs is missing: ncc did not relocate the guard worker');
+  }
   fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
 } finally {
   fs.rmSync(work, { recursive: true, force: true });

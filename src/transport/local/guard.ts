@@ -39,8 +39,12 @@ export class Guard {
       this.worker.once('error', reject);
       this.worker.once('exit', (code) => reject(new Error(`the guard stopped early (${code})`)));
     });
-    this.worker.once('exit', (code) => (this.ended ??= `its thread ended (${code})`));
+    // An error is followed by the exit: the first word is kept. Not with `??=`: ncc's asset
+    // relocator cannot parse it, and then ships the worker's file under a hashed name.
     this.worker.once('error', (error) => (this.ended = `its thread failed: ${error.message}`));
+    this.worker.once('exit', (code) => {
+      if (this.ended === undefined) this.ended = `its thread ended (${code})`;
+    });
     // A failed guard fails the run where it is awaited, in watch() or stop().
     this.result.catch(() => undefined);
   }
