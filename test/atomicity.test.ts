@@ -44,6 +44,25 @@ describe('no lookup ever finds a link missing', () => {
     expect(clean.lookups).toBeGreaterThan(0);
   });
 
+  test('the guard looks at the link being switched on every round only when told to follow the switch', async () => {
+    const dir = makeDeployTree();
+    const present = path.join(dir, 'current');
+    const gone = path.join(dir, 'not-there');
+    const missingShare = async (followSwitch: boolean) => {
+      const guard = new Guard();
+      await guard.watch([present, gone], { followSwitch });
+      guard.switching(1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const report = await guard.stop();
+      expect(report.lookups).toBeGreaterThan(100);
+      return report.missing / report.lookups;
+    };
+    // Going round the two paths, one lookup in two is of the missing one; following the
+    // switch as well, three in four.
+    expect(await missingShare(false)).toBeCloseTo(0.5, 1);
+    expect(await missingShare(true)).toBeCloseTo(0.75, 1);
+  });
+
   test('a guard standing by looks from begin(), and one whose thread ended refuses to begin', async () => {
     const dir = makeDeployTree();
     const link = path.join(dir, 'current');

@@ -6,6 +6,8 @@ export interface GuardWatch {
   paths: string[];
   /** Wait for `begin` before looking: the switch comes later. */
   standBy: boolean;
+  /** Look at the path being switched (`hot`) on every round, besides the next one in turn. */
+  followSwitch: boolean;
 }
 
 /**

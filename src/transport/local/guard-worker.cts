@@ -9,10 +9,10 @@ const flags = new Int32Array(buffer);
 /**
  * Looks names up with lstat, which sees the name itself and not what it points to: a dangling
  * link is present, a name in the middle of an unlink-then-create is not. Each round looks at
- * the link being switched right now, where a non-atomic switch opens its gap, and at the next
- * link in turn, so every link is also looked at again and again.
+ * the next link in turn, so every link is looked at again and again, and with `followSwitch`
+ * at the link being switched right now, where a non-atomic switch opens its gap.
  */
-function watch({ paths, standBy }: GuardWatch): void {
+function watch({ paths, standBy, followSwitch }: GuardWatch): void {
   Atomics.store(flags, slots.ready, 1);
   Atomics.notify(flags, slots.ready);
   if (standBy) Atomics.wait(flags, slots.begin, 0);
@@ -50,7 +50,7 @@ function watch({ paths, standBy }: GuardWatch): void {
   Atomics.notify(flags, slots.looking);
   let next = 0;
   do {
-    look(Atomics.load(flags, slots.hot));
+    if (followSwitch) look(Atomics.load(flags, slots.hot));
     look(next);
     next = (next + 1) % paths.length;
   } while (Atomics.load(flags, slots.stop) === 0 && blind === undefined);

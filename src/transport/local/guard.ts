@@ -52,14 +52,19 @@ export class Guard {
   /**
    * Starts looking at `paths`, or with `standBy` only from begin(); resolves once the worker
    * has them (and is looking, unless it stands by). The report names each path as `names`
-   * does (the path as given, where the guard looks at it through another view).
+   * does (the path as given, where the guard looks at it through another view). With
+   * `followSwitch` (the default), each round also looks at the path switching() names.
    */
   async watch(
     paths: string[],
-    { standBy = false, names = paths }: { standBy?: boolean; names?: string[] } = {},
+    {
+      standBy = false,
+      names = paths,
+      followSwitch = true,
+    }: { standBy?: boolean; names?: string[]; followSwitch?: boolean } = {},
   ): Promise<void> {
     this.names = names;
-    const message: GuardWatch = { paths, standBy };
+    const message: GuardWatch = { paths, standBy, followSwitch };
     this.worker.postMessage(message);
     const ready = Atomics.waitAsync(this.flags, standBy ? SLOTS.ready : SLOTS.looking, 0);
     // Racing the result rethrows a worker that died before it was ready.
