@@ -58,52 +58,55 @@ export function benchBaseline(
   try {
     for (const where of places) {
       const dir = linkTree(count, where);
-      for (const guard of [true, false]) {
-        const flags = guard ? [] : ['--no-guard'];
-        const contenders = [
-          (v: string) => [
-            process.execPath,
-            baseline.cli,
-            ...flags,
-            baseline.specFileFlag,
-            `specs-${v}`,
-          ],
-          (v: string) => [process.execPath, CLI, ...flags, '--spec-file', `specs-${v}`],
-        ];
-        const wall: number[][] = [[], []];
-        const cpu: number[][] = [[], []];
-        let version = 'v1';
-        for (let round = 0; round < rounds; round++) {
-          contenders.forEach((command, index) => {
-            version = version === 'v1' ? 'v2' : 'v1';
-            const usage = usageOf(command(version), dir);
-            wall[index].push(usage.wallSeconds);
-            cpu[index].push(usage.cpuSeconds);
-          });
+      try {
+        for (const guard of [true, false]) {
+          const flags = guard ? [] : ['--no-guard'];
+          const contenders = [
+            (v: string) => [
+              process.execPath,
+              baseline.cli,
+              ...flags,
+              baseline.specFileFlag,
+              `specs-${v}`,
+            ],
+            (v: string) => [process.execPath, CLI, ...flags, '--spec-file', `specs-${v}`],
+          ];
+          const wall: number[][] = [[], []];
+          const cpu: number[][] = [[], []];
+          let version = 'v1';
+          for (let round = 0; round < rounds; round++) {
+            contenders.forEach((command, index) => {
+              version = version === 'v1' ? 'v2' : 'v1';
+              const usage = usageOf(command(version), dir);
+              wall[index].push(usage.wallSeconds);
+              cpu[index].push(usage.cpuSeconds);
+            });
+          }
+          const [before, after] = [0, 1].map((index) => ({
+            wallSeconds: median(wall[index]),
+            cpuSeconds: median(cpu[index]),
+          }));
+          const result: BaselineResult = {
+            where,
+            guard,
+            count,
+            rounds,
+            baseline: { ref, ...before },
+            current: after,
+            wallRatio: after.wallSeconds / before.wallSeconds,
+            cpuRatio: after.cpuSeconds / before.cpuSeconds,
+          };
+          results.push(result);
+          log(
+            `  ${where}, guard ${guard ? 'on' : 'off'}, ${count} links, ${rounds} rounds: ` +
+              `${ref} ${before.wallSeconds.toFixed(3)} s (CPU ${before.cpuSeconds.toFixed(3)} s), ` +
+              `this build ${after.wallSeconds.toFixed(3)} s (CPU ${after.cpuSeconds.toFixed(3)} s): ` +
+              `${result.wallRatio.toFixed(2)}x wall, ${result.cpuRatio.toFixed(2)}x CPU`,
+          );
         }
-        const [before, after] = [0, 1].map((index) => ({
-          wallSeconds: median(wall[index]),
-          cpuSeconds: median(cpu[index]),
-        }));
-        const result: BaselineResult = {
-          where,
-          guard,
-          count,
-          rounds,
-          baseline: { ref, ...before },
-          current: after,
-          wallRatio: after.wallSeconds / before.wallSeconds,
-          cpuRatio: after.cpuSeconds / before.cpuSeconds,
-        };
-        results.push(result);
-        log(
-          `  ${where}, guard ${guard ? 'on' : 'off'}, ${count} links, ${rounds} rounds: ` +
-            `${ref} ${before.wallSeconds.toFixed(3)} s (CPU ${before.cpuSeconds.toFixed(3)} s), ` +
-            `this build ${after.wallSeconds.toFixed(3)} s (CPU ${after.cpuSeconds.toFixed(3)} s): ` +
-            `${result.wallRatio.toFixed(2)}x wall, ${result.cpuRatio.toFixed(2)}x CPU`,
-        );
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
       }
-      fs.rmSync(dir, { recursive: true, force: true });
     }
   } finally {
     baseline.done();
