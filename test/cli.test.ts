@@ -214,7 +214,8 @@ describe('the CLI switches links', () => {
       ],
       { cwd: dir, encoding: 'utf8' },
     );
-    expect(piped.stderr).toBe('0\n');
+    // Nothing but the exit status, and the progress lines a slow run (a busy machine) prints.
+    expect(piped.stderr.replace(/^atomic-link: switched \d+ of 3000 links\n/gm, '')).toBe('0\n');
     expect(readLink(dir, 'bin/l2999')).toBe('../releases/v2');
     const full = spawnSync(
       'bash',
