@@ -22,6 +22,7 @@ describe('the bundled action, run as the runner runs it', () => {
         target: 'releases/v2',
         previous: 'releases/v1',
         changed: true,
+        state: 'switched',
       },
       {
         link: 'home',
@@ -29,6 +30,7 @@ describe('the bundled action, run as the runner runs it', () => {
         target: 'releases/v2/index.html',
         previous: 'releases/v1/index.html',
         changed: true,
+        state: 'switched',
       },
     ]);
     expect(step.outputs.changed).toBe('2');

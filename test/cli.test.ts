@@ -27,6 +27,7 @@ describe('the CLI switches links', () => {
         target: 'releases/v2',
         previous: 'releases/v1',
         changed: true,
+        state: 'switched',
       },
     ]);
     expect(report.guard.missing).toBe(0);

@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,6 +92,20 @@ describe('many hosts switched as one', () => {
       new RegExp(`${dirs[1]}: .*TARGET "releases/v3".*does not exist`),
     );
     expect(missing.status).toBe(2);
+    // No host was touched: nothing claims otherwise, with -v or --json either.
+    expect(missing.stdout).toBe('');
+    const told = await startCli([...args, '-v', 'current -> releases/v3'], '/');
+    expect(told.stdout).not.toMatch(/: switched:/);
+    expect(told.stdout).toContain('not switched: "current" -> "releases/v3" (still "releases/v1")');
+    const json = await startCli([...args, '--json', 'current -> releases/v3'], '/');
+    expect(json.status).toBe(2);
+    const report = JSON.parse(json.stdout) as { hosts: HostJson[]; skewMs?: number };
+    expect(report.hosts.map((host) => host.state)).toEqual(['unchanged', 'unchanged']);
+    expect(report.hosts[1].error).toContain('does not exist');
+    expect(report.hosts[0].results).toEqual([
+      expect.objectContaining({ state: 'not switched', changed: false }),
+    ]);
+    expect(report.skewMs).toBeUndefined();
     for (const dir of [...dirs, plainServer.root]) {
       expect(current(dir)).toBe('releases/v1');
       expect(leftovers(dir)).toEqual([]);
@@ -170,5 +185,118 @@ describe('many hosts switched as one', () => {
     ]);
     expect(Number(step.outputs['skew-ms'])).toBeGreaterThanOrEqual(0);
     expect(step.summary).toContain('<th>Host</th>');
+  });
+});
+
+/** Resolves once `dir` holds a temporary link of a run: that host is prepared. */
+async function prepared(dir: string): Promise<void> {
+  const deadline = Date.now() + 30000;
+  while (!fs.readdirSync(dir).some((name) => name.startsWith('.atomic-link-tmp-'))) {
+    if (Date.now() > deadline) throw new Error(`${dir} never got ready`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+interface HostJson {
+  host: string;
+  state: string;
+  error?: string;
+  results: { link: string; state: string; changed: boolean }[];
+}
+
+describe('a fleet that fails says where every host ends, and ends on one release', () => {
+  test('--expect not met on one host: exit 1, no host changed, and the action summary says so, cells closed', async () => {
+    const { dirs, args } = await fleet([0, 5, 10]);
+    fs.unlinkSync(path.join(dirs[2], 'current'));
+    fs.symlinkSync('releases/v3', path.join(dirs[2], 'current'));
+    const run = await startCli([...args, '--expect=releases/v1', 'current -> releases/v2'], '/');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('not at the expected "releases/v1"');
+    expect(run.stderr).toContain('no host was changed');
+    expect(dirs.map(current)).toEqual(['releases/v1', 'releases/v1', 'releases/v3']);
+
+    // The action, for three hosts sharing one directory (no lock, as the action test above):
+    // a TARGET missing there fails every host before any rename.
+    const ports = proxies.slice(-3).map((proxy) => proxy.port);
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-workspace-'));
+    const step = await runStep(workspace, {
+      lock: 'false',
+      'ssh-host': ports.map((port) => `127.0.0.1:${port}`).join('\n'),
+      'ssh-user': 'root',
+      'ssh-private-key': fs.readFileSync(server.identity, 'utf8'),
+      'ssh-known-hosts': fs.readFileSync(knownHosts(), 'utf8'),
+      'remote-path': dirs[0],
+      links: 'current -> releases/<x>\n',
+    });
+    expect(step.stdout).toContain('::error::');
+    expect(current(dirs[0])).toBe('releases/v1');
+    expect(step.outputs.result).toBeUndefined();
+    expect(step.summary).toContain('Failed: ');
+    expect(step.summary).toContain('releases/&lt;x&gt;');
+    expect(step.summary).toContain('No rename was sent.');
+    expect(step.summary).not.toContain('Skew');
+    expect(step.summary).toContain('<td>unchanged</td><td>(not read: links line 1: TARGET');
+    expect(step.summary).not.toContain('<td>switched</td>');
+    // Every cell the summary opens, it closes.
+    expect(step.summary.match(/<td>/g)?.length).toBe(step.summary.match(/<\/td>/g)?.length);
+  });
+
+  test('a host that cannot rename, a host whose guard sees another writer, a slow host: every host ends old, and the report says so host by host', async () => {
+    const { dirs, args } = await fleet([5, 100, 400]);
+    const [refusing, watched] = dirs;
+    fs.symlinkSync('releases/v1', path.join(watched, 'other'));
+    // Another writer on the second host replaces "other" as BSD ln -sf does: unlink, then
+    // symlink, here with a whole second between them, so that its guard cannot miss the gap.
+    // It starts once the host is prepared (its links read), while the slow host gets ready.
+    const writing = prepared(watched).then(() =>
+      spawn(process.execPath, [
+        '-e',
+        `const fs = require('fs'); const link = ${JSON.stringify(path.join(watched, 'other'))};
+       const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+       for (;;) {
+         try { fs.unlinkSync(link); } catch {}
+         pause(1000);
+         try { fs.symlinkSync('releases/v1', link); } catch {}
+         pause(20);
+       }`,
+      ]),
+    );
+    writing.catch(() => undefined);
+    const run = startCli(
+      [...args, '--json', 'current -> releases/v2', 'other -> releases/v2'],
+      '/',
+    );
+    // Once the first host is prepared, its directory refuses every change, root's too: its
+    // renames fail while the slow host is still getting ready.
+    const refused = prepared(refusing).then(() => execFileSync('chattr', ['+i', refusing]));
+    refused.catch(() => undefined);
+    const result = await run.finally(async () => (await writing).kill());
+    try {
+      await refused;
+    } finally {
+      execFileSync('chattr', ['-i', refusing]);
+    }
+    const report = JSON.parse(result.stdout) as { hosts: HostJson[]; error: { exitCode: number } };
+    const states = report.hosts.map((host) => host.state);
+    expect(states).toEqual(['unchanged', 'switched back', 'switched back']);
+    for (const dir of dirs) expect(current(dir)).toBe('releases/v1');
+    for (const host of report.hosts) {
+      for (const link of host.results) {
+        expect(link).toMatchObject({ state: 'not switched', changed: false });
+      }
+    }
+    expect(report.hosts[0].error).toContain('EACCES');
+    expect(report.hosts[1].error).toContain('the guard saw links missing');
+    expect(result.stderr).toContain('every host is as it was (2 switched back)');
+    expect(result.stderr).toMatch(/a link was seen missing: .*"other" missing/);
+    expect(
+      result.stderr
+        .trimEnd()
+        .split('\n')
+        .filter((line) => !line.startsWith('atomic-link: ')),
+    ).toEqual([]);
+    expect(report.error.exitCode).toBe(3);
+    expect(result.status).toBe(3);
   });
 });

@@ -3,6 +3,7 @@ import {
   AtomicLinkError,
   FleetError,
   describeResult,
+  oneLine,
   switchFleet,
   switchLinks,
 } from '../engine/index.js';
@@ -15,7 +16,7 @@ import { switchInContainer } from './container.js';
 import { getSettings } from './inputs.js';
 import type { RemoteSettings } from './inputs.js';
 import { withKeyFiles } from './key-files.js';
-import { publishFleetReport, publishReport } from './outputs.js';
+import { publishFailure, publishFleetReport, publishReport } from './outputs.js';
 
 /** Hosts prepared at once, as the CLI's --max-hosts default. */
 const MAX_HOSTS = 16;
@@ -36,26 +37,30 @@ export async function run(): Promise<void> {
     const title = `Switching ${count} link${count === 1 ? '' : 's'}${where}`;
     // A cancelled job (the runner sends SIGINT, then SIGTERM) ends the batch whole.
     if (remote && remote.hosts.length > 1) {
-      const report = await core
-        .group(title, () =>
-          withStopSignals((signal) => switchHosts(specs, { ...options, signal }, remote)),
-        )
-        .catch(async (error: unknown) => {
-          if (error instanceof FleetError) await publishFleetReport(error.report, false);
-          throw error;
-        });
-      await publishFleetReport(report, true);
+      const report = await core.group(title, () =>
+        withStopSignals((signal) => switchHosts(specs, { ...options, signal }, remote)),
+      );
+      await publishFleetReport(report);
       return;
     }
     const report = await core.group(title, () =>
       withStopSignals((signal) => switchAnywhere(specs, { ...options, signal }, remote)),
     );
-    for (const note of report.notes) core.info(`note: ${note}`);
-    for (const result of report.results) core.info(describeResult(result, report.dryRun));
+    for (const note of report.notes) core.info(oneLine(`note: ${note}`));
+    for (const result of report.results) core.info(oneLine(describeResult(result)));
     if (report.guard) core.debug(`guard: ${JSON.stringify(report.guard)}`);
     await publishReport(report);
   } catch (error) {
-    if (error instanceof AtomicLinkError) for (const note of error.notes) core.info(note);
+    if (error instanceof AtomicLinkError) {
+      for (const note of error.notes) core.info(oneLine(note));
+      // The summary says where every link stands, failed or not; a summary that cannot be
+      // written must not hide the failure.
+      await (
+        error instanceof FleetError
+          ? publishFleetReport(error.report, error)
+          : publishFailure(error)
+      ).catch((problem: unknown) => core.warning(`cannot write the job summary: ${problem}`));
+    }
     core.setFailed(error instanceof Error ? error.message : String(error));
   }
 }

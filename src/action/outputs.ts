@@ -1,6 +1,5 @@
 import * as core from '@actions/core';
-import { resultStatus } from '../engine/index.js';
-import type { FleetReport, SwitchReport } from '../engine/index.js';
+import type { AtomicLinkError, FleetReport, LinkResult, SwitchReport } from '../engine/index.js';
 
 /** Sets the outputs a later step needs, rollback included, and writes the job summary. */
 export async function publishReport(report: SwitchReport): Promise<void> {
@@ -11,42 +10,36 @@ export async function publishReport(report: SwitchReport): Promise<void> {
     'previous',
     JSON.stringify(Object.fromEntries(results.map((result) => [result.link, result.previous]))),
   );
-
-  const header = ['Link', 'Previous', 'New', 'Type', 'Status'].map((data) => ({
-    data,
-    header: true,
-  }));
-  const rows = results.map((result) =>
-    [
-      result.link,
-      result.previous ?? '(none)',
-      result.target,
-      result.type,
-      resultStatus(result, report.dryRun),
-    ].map(escapeHtml),
-  );
   const guard = report.guard
     ? `Guard: ${report.guard.lookups} lookups, ${report.guard.missing} missing.`
     : report.dryRun
       ? 'Dry run: nothing was changed.'
       : 'Guard: off, or no existing link to watch.';
-  await core.summary
-    .addHeading('atomic-link', 3)
-    .addTable([header, ...rows])
-    .addRaw(guard, true)
-    .write();
+  await summary(linkTable(results), guard);
+}
+
+/**
+ * The summary of a failed run on one host: the error, and where each link stands, when the
+ * run got as far as reading them.
+ */
+export async function publishFailure(error: AtomicLinkError): Promise<void> {
+  await summary(error.results ? linkTable(error.results) : undefined, failureText(error));
 }
 
 /**
  * For several hosts: `result` records and `previous` carry the host (a later step can roll the
  * whole fleet back), `skew-ms` says how far apart the hosts switched; the summary has a row per
- * host and link. Outputs are set only when the fleet switched.
+ * host and link, with where each stands. Outputs are set only when the fleet switched; a
+ * failure's summary says the error.
  */
-export async function publishFleetReport(report: FleetReport, switched: boolean): Promise<void> {
+export async function publishFleetReport(
+  report: FleetReport,
+  error?: AtomicLinkError,
+): Promise<void> {
   const results = report.hosts.flatMap(({ host, results }) =>
     results.map((result) => ({ host, ...result })),
   );
-  if (switched) {
+  if (error === undefined) {
     core.setOutput('result', JSON.stringify(results));
     core.setOutput('changed', String(results.filter((result) => result.changed).length));
     core.setOutput(
@@ -60,30 +53,51 @@ export async function publishFleetReport(report: FleetReport, switched: boolean)
         ),
       ),
     );
-    core.setOutput('skew-ms', String(report.skewMs));
+    core.setOutput('skew-ms', String(report.skewMs ?? 0));
   }
-  const header = ['Host', 'Link', 'Previous', 'New', 'Type', 'Host state'].map((data) => ({
-    data,
-    header: true,
-  }));
-  const rows = report.hosts.flatMap(({ host, results, state }) =>
-    (results.length > 0 ? results : [undefined]).map((result) =>
-      [
-        host,
-        result?.link ?? '',
-        result?.previous ?? '(none)',
-        result?.target ?? '',
-        result?.type ?? '',
-        state,
-      ].map(escapeHtml),
-    ),
+  const header = headings(['Host', 'Host state', 'Link', 'Previous', 'New', 'Type', 'Link state']);
+  const rows = report.hosts.flatMap(({ host, state, results, error: why }) =>
+    results.length === 0
+      ? [cells([host, state, `(not read${why ? `: ${why}` : ''})`, '', '', '', ''])]
+      : results.map((result) => cells([host, state, ...linkCells(result)])),
   );
-  await core.summary
-    .addHeading('atomic-link', 3)
-    .addTable([header, ...rows])
-    .addRaw(`Skew: ${report.skewMs} ms from the first rename sent to the last acknowledged.`, true)
-    .write();
+  const skew =
+    report.skewMs === undefined
+      ? 'No rename was sent.'
+      : `Skew: ${report.skewMs} ms from the first rename sent to the last acknowledged.`;
+  await summary([header, ...rows], error === undefined ? skew : `${failureText(error)} ${skew}`);
 }
+
+type Table = Parameters<typeof core.summary.addTable>[0];
+
+function linkTable(results: LinkResult[]): Table {
+  return [
+    headings(['Link', 'Previous', 'New', 'Type', 'State']),
+    ...results.map((result) => cells(linkCells(result))),
+  ];
+}
+
+function linkCells(result: LinkResult): string[] {
+  return [result.link, result.previous ?? '(none)', result.target, result.type, result.state];
+}
+
+async function summary(table: Table | undefined, text: string): Promise<void> {
+  const written = core.summary.addHeading('atomic-link', 3);
+  if (table) written.addTable(table);
+  await written.addRaw(escapeHtml(text), true).write();
+}
+
+function failureText(error: AtomicLinkError): string {
+  return [`Failed: ${error.message}`, ...error.notes].join(' ');
+}
+
+const headings = (names: string[]) => names.map((data) => ({ data, header: true }));
+
+/**
+ * Every cell escaped, and never empty: the summary writes an empty cell as an opening tag
+ * with no closing one.
+ */
+const cells = (texts: string[]) => texts.map((text) => escapeHtml(text) || '—');
 
 const HTML_ENTITIES: Record<string, string> = {
   '&': '&amp;',

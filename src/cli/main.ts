@@ -4,6 +4,7 @@ import {
   InterruptedError,
   UsageError,
   describeResult,
+  oneLine,
   switchFleet,
   switchLinks,
 } from '../engine/index.js';
@@ -17,6 +18,8 @@ import pkg from '../../package.json' with { type: 'json' };
 
 /** Runs the CLI and returns its exit code; never throws. */
 export async function run(argv: string[]): Promise<number> {
+  let json = false;
+  let verbose = false;
   try {
     const settings = parseCommandLine(argv, process.cwd(), process.env);
     if (settings.command === 'help') {
@@ -27,88 +30,115 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(`atomic-link ${pkg.version}\n`);
       return 0;
     }
+    ({ json, verbose } = settings);
     const onProgress = (done: number, total: number) =>
       process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`);
     const { place, specs, options, backup } = settings;
+    let stoppedBy: string | undefined;
     if (place.kind === 'fleet') {
       if (backup !== undefined && backup.method !== 'simple') {
         throw new UsageError('numbered backups take one --ssh: each host would number its own');
       }
       for (const spec of specs) spec.backup ??= backup?.suffix;
-      const report = await withStopSignals((signal) =>
-        switchFleet(
+      const report = await withStopSignals(async (signal) => {
+        const done = await switchFleet(
           fleetMembers(place.targets, specs, { ...options, signal, onProgress }),
           specs,
           place.maxHosts,
-        ),
-      ).catch((error: unknown) => {
-        if (error instanceof FleetError) printFleet(error.report, settings.json, true);
-        throw error;
+        );
+        stoppedBy = signal.aborted ? String(signal.reason) : undefined;
+        return done;
       });
       printFleet(report, settings.json, settings.verbose);
-      return 0;
+    } else {
+      const report = await withStopSignals(async (signal) => {
+        const done = await withStore(
+          place,
+          specs,
+          { ...options, signal, onProgress },
+          async (store, placed) => {
+            await nameBackups(store, specs, backup, placed.cwd);
+            return switchLinks(store, specs, placed);
+          },
+        );
+        stoppedBy = signal.aborted ? String(signal.reason) : undefined;
+        return done;
+      });
+      if (settings.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      else printReport(report, settings.verbose);
     }
-    let stoppedBy: string | undefined;
-    const report = await withStopSignals(async (signal) => {
-      const done = await withStore(
-        place,
-        specs,
-        { ...options, signal, onProgress },
-        async (store, placed) => {
-          await nameBackups(store, specs, backup, placed.cwd);
-          return switchLinks(store, specs, placed);
-        },
-      );
-      stoppedBy = signal.aborted ? String(signal.reason) : undefined;
-      return done;
-    });
-    if (settings.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-    else printReport(report, settings.verbose);
     if (stoppedBy === undefined) return 0;
     // The signal came when the batch could only be finished: it is, and the exit says so.
     process.stderr.write(`atomic-link: stopped by ${stoppedBy} after the batch was done\n`);
     return exitCodeOf(stoppedBy);
   } catch (error) {
-    if (error instanceof AtomicLinkError) {
-      process.stderr.write(`atomic-link: ${error.message}\n`);
-      for (const note of error.notes) process.stderr.write(`atomic-link: ${note}\n`);
-      return error instanceof InterruptedError ? exitCodeOf(error.signal) : error.exitCode;
+    if (!(error instanceof AtomicLinkError)) {
+      // Every failure the engine foresees is an AtomicLinkError: this is a bug, said as one.
+      say(`internal error (please report it): ${(error as Error)?.message ?? error}`);
+      return 1;
     }
-    // Every failure the engine foresees is an AtomicLinkError: this is a bug, said as one.
-    process.stderr.write(
-      `atomic-link: internal error (please report it): ${(error as Error)?.message ?? error}\n`,
-    );
-    return 1;
+    const signal =
+      error instanceof InterruptedError || error instanceof FleetError ? error.signal : undefined;
+    const exitCode = signal === undefined ? error.exitCode : exitCodeOf(signal);
+    if (json) printFailure(error, exitCode);
+    else if (error instanceof FleetError) printHosts(error.report, verbose);
+    say(error.message);
+    for (const note of error.notes) say(note);
+    return exitCode;
   }
+}
+
+/** A line on stderr, kept to one line whatever the message carries from elsewhere. */
+function say(message: string): void {
+  process.stderr.write(`atomic-link: ${oneLine(message)}\n`);
 }
 
 /** Quiet like ln unless asked; a dry run always shows its plan. */
 function printReport(report: SwitchReport, verbose: boolean): void {
   if (!verbose && !report.dryRun) return;
-  for (const result of report.results) {
-    process.stdout.write(describeResult(result, report.dryRun) + '\n');
-  }
-  if (verbose)
-    for (const note of report.notes) process.stderr.write(`atomic-link: note: ${note}\n`);
+  for (const result of report.results) process.stdout.write(describeResult(result) + '\n');
+  if (verbose) for (const note of report.notes) say(`note: ${note}`);
   if (verbose && report.guard) {
     const { lookups, missing } = report.guard;
-    process.stderr.write(`atomic-link: guard made ${lookups} lookups, saw ${missing} missing\n`);
+    say(`guard made ${lookups} lookups, saw ${missing} missing`);
   }
 }
 
-/** A line per host (and per link with -v); with --json the whole report on stdout. */
+/** With --json the whole report on stdout; with -v a line per host and per link. */
 function printFleet(report: FleetReport, json: boolean, verbose: boolean): void {
-  if (json) {
-    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-    return;
-  }
-  if (!verbose) return;
+  if (json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else if (verbose) printHosts(report, true);
+}
+
+/**
+ * Each host's end state on stderr, and each link's on stdout: every link with -v, and after
+ * a failure every link left new or unknown on a host that is not switched, so that nobody has
+ * to guess which hosts are on which release.
+ */
+function printHosts(report: FleetReport, verbose: boolean): void {
   for (const host of report.hosts) {
     const rtt = host.roundTripMs === undefined ? '' : `, round trip ${host.roundTripMs} ms`;
-    process.stderr.write(`atomic-link: ${host.host}: ${host.state}${rtt}\n`);
+    say(`${host.host}: ${host.state}${rtt}`);
     for (const result of host.results) {
-      process.stdout.write(`${host.host}: ${describeResult(result, false)}\n`);
+      const astray =
+        host.state !== 'switched' && (result.state === 'switched' || result.state === 'unknown');
+      if (verbose || astray) {
+        process.stdout.write(`${oneLine(host.host)}: ${describeResult(result)}\n`);
+      }
     }
   }
-  process.stderr.write(`atomic-link: skew ${report.skewMs} ms\n`);
+  if (report.skewMs !== undefined) say(`skew ${report.skewMs} ms`);
+}
+
+/**
+ * With --json, a failure is one JSON document too: the error, and where the links stand as
+ * far as the run got (a fleet's report, or one host's results once its links were read).
+ */
+function printFailure(error: AtomicLinkError, exitCode: number): void {
+  const said = { message: error.message, exitCode, notes: error.notes };
+  const document =
+    error instanceof FleetError
+      ? { ...error.report, error: said }
+      : { results: error.results ?? null, error: said };
+  process.stdout.write(JSON.stringify(document, null, 2) + '\n');
 }

@@ -1,3 +1,5 @@
+import type { LinkResult } from './types.js';
+
 /**
  * Every failure the engine reports carries the exit code the CLI and the action use, so that
  * callers never have to guess from a message what kind of failure they are looking at.
@@ -8,6 +10,8 @@ export class AtomicLinkError extends Error {
    * could not be cleaned up.
    */
   readonly notes: string[] = [];
+  /** Where each link stands, when the run failed after reading them all (during the switch). */
+  results?: LinkResult[];
 
   constructor(
     message: string,

@@ -1,14 +1,14 @@
 import {
   AtomicLinkError,
+  InterruptedError,
   MissingLinkError,
-  StoreLostError,
   UsageError,
   describeError,
 } from './errors.js';
 import type { LinkStore } from './port.js';
-import { prepareSwitch } from './switch-links.js';
+import { prepareSwitch, stopIfAsked } from './switch-links.js';
 import type { PreparedSwitch } from './switch-links.js';
-import type { GuardReport, LinkResult, LinkSpec, SwitchOptions } from './types.js';
+import type { BatchState, GuardReport, LinkResult, LinkSpec, SwitchOptions } from './types.js';
 
 /** One host of a fleet: how to reach its store, and the options with its own paths. */
 export interface FleetMember {
@@ -19,21 +19,24 @@ export interface FleetMember {
 
 export interface HostReport {
   host: string;
-  /** switched, switched back, unchanged (nothing reached it), or unknown (lost mid-switch). */
-  state: 'switched' | 'switched back' | 'unchanged' | 'unknown';
+  /** Where the host's links stand at the end: see BatchState. */
+  state: BatchState;
   results: LinkResult[];
   guard?: GuardReport;
   notes: string[];
   /** One SFTP round trip to the host, measured while preparing. */
   roundTripMs?: number;
-  /** Why the host did not end switched, when it did not. */
+  /** Why the host did not end switched, or what its guard saw, when either happened. */
   error?: string;
 }
 
 export interface FleetReport {
   hosts: HostReport[];
-  /** From the first rename sent to any host to the last acknowledged by any host. */
-  skewMs: number;
+  /**
+   * From the first rename sent to any host to the last acknowledged by any host; absent when
+   * no rename was sent.
+   */
+  skewMs?: number;
 }
 
 /** The engine's failures, with the fleet's report of where every host ended. */
@@ -42,6 +45,8 @@ export class FleetError extends AtomicLinkError {
     message: string,
     exitCode: number,
     readonly report: FleetReport,
+    /** The signal that stopped the fleet, when one did and no link was seen missing. */
+    readonly signal?: string,
   ) {
     super(message, exitCode);
   }
@@ -71,6 +76,8 @@ export async function switchFleet(
   await eachLimited(members, maxHosts, async (member) => {
     let store: LinkStore | undefined;
     try {
+      // Hosts not begun when a stop is asked are not begun at all.
+      stopIfAsked(member.options, 'nothing was changed');
       store = await member.open();
       // Timed beside the preparation's own first requests, so that it costs no round trip.
       const started = Date.now();
@@ -99,73 +106,89 @@ export async function switchFleet(
   }
 }
 
+/**
+ * Sends every host its renames together. The fleet ends on one release: when any host does not
+ * end switched, every host that did is switched back, those whose guard saw a link missing
+ * included (their readers saw a gap already; a fleet split between releases would add to it).
+ * Each host's report is its true end state, and the message claims no more than they show.
+ */
 async function switchReady(members: FleetMember[], ready: Ready[]): Promise<FleetReport> {
-  const started = performance.now();
   const outcomes = await Promise.allSettled(ready.map(({ prepared }) => prepared.commit()));
-  // From the first rename sent to the last acknowledged, over the hosts that switched.
   const times = outcomes.flatMap((outcome) =>
     outcome.status === 'fulfilled' ? [outcome.value] : [],
   );
-  const skewMs =
-    times.length === 0
-      ? Math.round(performance.now() - started)
-      : Math.round(
-          Math.max(...times.map((t) => t.ackedAt)) - Math.min(...times.map((t) => t.sentAt)),
-        );
-  const failed = outcomes.flatMap((outcome, index) =>
-    outcome.status === 'rejected'
-      ? [{ host: ready[index].member.host, error: outcome.reason }]
-      : [],
-  );
-  // A host whose guard saw a link missing was still switched: the fleet stays switched.
-  const switchFailed = failed.filter(({ error }) => !(error instanceof MissingLinkError));
-  const hosts: HostReport[] = [];
-  for (const [index, item] of ready.entries()) {
+  const hosts = ready.map((item, index): HostReport => {
     const outcome = outcomes[index];
     const report: HostReport = {
       host: item.member.host,
-      state: 'switched',
-      results: item.prepared.results(),
-      notes: [],
+      state: item.prepared.state(),
+      results: [],
+      notes: outcome.status === 'fulfilled' ? outcome.value.notes : [],
       roundTripMs: item.roundTripMs,
     };
-    if (outcome.status === 'fulfilled') {
-      report.guard = outcome.value.guard;
-      report.notes = outcome.value.notes;
-      if (switchFailed.length > 0) {
-        const undone = await item.prepared.revert(
-          `${describeHosts(switchFailed.map(({ host }) => host))} could not switch`,
-        );
-        report.state = undone.whole ? 'switched back' : 'unknown';
-        report.error = undone.message;
-      }
-    } else if (!(outcome.reason instanceof MissingLinkError)) {
-      report.state = outcome.reason instanceof StoreLostError ? 'unknown' : 'switched back';
+    if (outcome.status === 'fulfilled') report.guard = outcome.value.guard;
+    else {
       report.error = describeError(outcome.reason);
-    } else {
-      report.error = describeError(outcome.reason);
+      if (outcome.reason instanceof AtomicLinkError) report.notes.push(...outcome.reason.notes);
     }
-    hosts.push(report);
-  }
-  const report = { hosts: inOrder(members, hosts), skewMs };
-  if (switchFailed.length > 0) {
-    throw new FleetError(
-      `the switch failed on ${describeHosts(switchFailed.map(({ host }) => host))}; ` +
-        `every host that had switched was switched back: ` +
-        switchFailed.map(({ host, error }) => `${host}: ${describeError(error)}`).join('; '),
-      1,
-      report,
+    return report;
+  });
+  const failed = hosts.filter((host) => host.state !== 'switched');
+  if (failed.length > 0) {
+    const cause = `${describeHosts(failed.map(({ host }) => host))} could not switch`;
+    await Promise.all(
+      ready.map(async (item, index) => {
+        if (hosts[index].state !== 'switched') return;
+        const undone = await item.prepared.revert(cause);
+        hosts[index].state = item.prepared.state();
+        if (!undone.whole) hosts[index].error = undone.message;
+      }),
     );
   }
-  const missing = failed.filter(({ error }) => error instanceof MissingLinkError);
-  if (missing.length > 0) {
-    throw new FleetError(
-      missing.map(({ host, error }) => `${host}: ${describeError(error)}`).join('; '),
-      3,
-      report,
+  ready.forEach((item, index) => (hosts[index].results = item.prepared.results()));
+  const report: FleetReport = { hosts: inOrder(members, hosts) };
+  if (times.length > 0) {
+    report.skewMs = Math.round(
+      Math.max(...times.map((t) => t.ackedAt)) - Math.min(...times.map((t) => t.sentAt)),
     );
   }
-  return report;
+  const errors = outcomes.flatMap((outcome) =>
+    outcome.status === 'rejected' ? [outcome.reason as unknown] : [],
+  );
+  const seen = ready.flatMap((item, index) => {
+    const reason = outcomes[index].status === 'rejected' ? outcomes[index].reason : undefined;
+    return reason instanceof MissingLinkError ? [`${item.member.host}: ${reason.message}`] : [];
+  });
+  if (failed.length === 0 && seen.length === 0) return report;
+  const said =
+    failed.length === 0
+      ? [`every host is switched, but ${seen.join('; ')}`]
+      : [
+          `the switch failed on ${failed
+            .map(({ host, error }) => `${host} (${error ?? 'no answer'})`)
+            .join('; ')}`,
+          endStates(report.hosts),
+          ...(seen.length > 0 ? [`and a link was seen missing: ${seen.join('; ')}`] : []),
+        ];
+  throw new FleetError(
+    said.join('; '),
+    seen.length > 0 ? 3 : 1,
+    report,
+    seen.length === 0 ? interruptedBy(errors) : undefined,
+  );
+}
+
+/** What the hosts end as, in words that claim nothing their states do not show. */
+function endStates(hosts: HostReport[]): string {
+  const old = hosts.filter(({ state }) => state === 'unchanged' || state === 'switched back');
+  if (old.length === hosts.length) {
+    const back = hosts.filter(({ state }) => state === 'switched back').length;
+    return back === 0 ? 'no host was changed' : `every host is as it was (${back} switched back)`;
+  }
+  const others = hosts.filter((host) => !old.includes(host));
+  return `the fleet is not on one release: ${others
+    .map(({ host, state }) => `${host} is ${state === 'switched' ? 'new' : state}`)
+    .join('; ')}; every other host is as it was`;
 }
 
 /** Nothing was renamed anywhere: a bad spec or target is exit 2, anything else exit 1. */
@@ -195,8 +218,15 @@ function notReady(
   return new FleetError(
     `${said.join('; ')}; no host was changed`,
     usage ? 2 : failures.some(({ error }) => error instanceof MissingLinkError) ? 3 : 1,
-    { hosts: inOrder(members, hosts), skewMs: 0 },
+    { hosts: inOrder(members, hosts) },
+    interruptedBy(failures.map(({ error }) => error)),
   );
+}
+
+/** The signal that stopped some host, if one did. */
+function interruptedBy(errors: unknown[]): string | undefined {
+  return errors.find((error): error is InterruptedError => error instanceof InterruptedError)
+    ?.signal;
 }
 
 function inOrder(members: FleetMember[], hosts: HostReport[]): HostReport[] {

@@ -58,10 +58,14 @@ export async function placeSpecs(
     if (name === '.' || name === '..') {
       throw new UsageError(`${spec.origin}: LINK ${quote(spec.link)} does not name a link`);
     }
-    if (isReservedName(name)) {
+    const reserved = [name, ...(spec.backup === undefined ? [] : [name + spec.backup])].find(
+      isReservedName,
+    );
+    if (reserved !== undefined) {
+      const what = reserved === name ? 'LINK' : `the backup of LINK ${quote(spec.link)},`;
       throw new UsageError(
-        `${spec.origin}: LINK ${quote(spec.link)} takes a name atomic-link keeps for its ` +
-          `lock and temporary links, which later runs remove`,
+        `${spec.origin}: ${what} ${quote(reserved === name ? spec.link : reserved)} takes a ` +
+          `name atomic-link keeps for its lock and temporary links, which later runs remove`,
       );
     }
     // Links of one directory mostly come one after another: one string then, hashed once.

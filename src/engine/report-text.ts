@@ -1,17 +1,37 @@
 import type { LinkResult } from './types.js';
 
-/** What happened to one link, in the words every front end uses. */
-export function resultStatus(result: LinkResult, dryRun: boolean): string {
-  if (!result.changed) return 'unchanged';
-  return dryRun ? 'would switch' : 'switched';
-}
-
-/** `switched: "current" -> "releases/v2" (was "releases/v1")`, one line per link. */
-export function describeResult(result: LinkResult, dryRun: boolean): string {
+/**
+ * `switched: "current" -> "releases/v2" (was "releases/v1")`, one line per link, saying where
+ * the link stands: a link not switched says what it still points at.
+ */
+export function describeResult(result: LinkResult): string {
   const arrow = result.type === 'symbolic' ? '->' : '=>';
-  const was = result.previous === null ? '' : ` (was ${JSON.stringify(result.previous)})`;
+  const previous = result.previous === null ? undefined : JSON.stringify(result.previous);
+  const after: Record<LinkResult['state'], string | undefined> = {
+    switched: previous && `was ${previous}`,
+    'would switch': previous && `was ${previous}`,
+    unchanged: undefined,
+    'not switched': previous && `still ${previous}`,
+    unknown: `no answer came: it is this or ${previous ?? 'as it was'}`,
+  };
+  const said = after[result.state];
   return (
-    `${resultStatus(result, dryRun)}: ${JSON.stringify(result.link)} ${arrow} ` +
-    `${JSON.stringify(result.target)}${was}`
+    `${result.state}: ${JSON.stringify(result.link)} ${arrow} ` +
+    `${JSON.stringify(result.target)}${said ? ` (${said})` : ''}`
   );
 }
+
+/**
+ * Text for a log, one line: what a message carries from elsewhere (a lock's holder, a link's
+ * text, a server's error) may hold line breaks, and a line of its own that starts with `::`
+ * is a command to the GitHub runner. Control characters are shown as escapes.
+ */
+export function oneLine(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex -- control characters are what it escapes
+    /[\u0000-\u001f\u007f\u2028\u2029]/g,
+    (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };

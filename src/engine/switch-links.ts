@@ -12,7 +12,15 @@ import { isFailure } from './port.js';
 import type { LinkStore, NewLink, Outcome, Rename, StoreFailure, Watch } from './port.js';
 import { probeDirectories } from './probe.js';
 import { sweepLeftovers, tempName } from './temp-names.js';
-import type { GuardReport, LinkResult, LinkSpec, SwitchOptions, SwitchReport } from './types.js';
+import type {
+  BatchState,
+  GuardReport,
+  LinkResult,
+  LinkSpec,
+  LinkState,
+  SwitchOptions,
+  SwitchReport,
+} from './types.js';
 
 const PROGRESS_EVERY_MS = 1000;
 /**
@@ -37,7 +45,10 @@ export async function switchLinks(
 ): Promise<SwitchReport> {
   if (options.dryRun) {
     const operations = await inspect(store, await placeSpecs(store, specs, options), options);
-    return { results: operations.map(toResult), probed: [], dryRun: true, notes: [] };
+    const results = operations.map((operation) =>
+      toResult(operation, operation.changed ? 'would switch' : 'unchanged'),
+    );
+    return { results, probed: [], dryRun: true, notes: [] };
   }
   const prepared = await prepareSwitch(store, specs, options);
   let report: SwitchReport;
@@ -47,7 +58,10 @@ export async function switchLinks(
   } catch (error) {
     // A failure to clean up is said, never put in place of what happened to the links.
     const problems = await prepared.release();
-    if (error instanceof AtomicLinkError) error.notes.push(...problems);
+    if (error instanceof AtomicLinkError) {
+      error.notes.push(...problems);
+      error.results = prepared.results();
+    }
     throw error;
   }
   report.notes.push(...(await prepared.release()));
@@ -59,8 +73,13 @@ export async function switchLinks(
  * Nothing a reader sees has changed yet. release() must follow on every way out.
  */
 export interface PreparedSwitch {
-  /** Made when asked for, at the end: not carried through the switch, link by link. */
+  /**
+   * Each link and where it stands now. Made when asked for, at the end: not carried through
+   * the switch, link by link.
+   */
   results(): LinkResult[];
+  /** Where the batch stands as a whole, once commit() has been called. */
+  state(): BatchState;
   probed: string[];
   /**
    * Renames every link into place, watched; throws with every link old or switched back, or
@@ -123,7 +142,8 @@ export async function prepareSwitch(
     await batch.prepare(pending);
     await sweeping;
     return {
-      results: () => operations.map(toResult),
+      results: () => batch.results(operations),
+      state: () => batch.state(),
       probed,
       commit: async () => {
         const guard = await batch.commit();
@@ -141,7 +161,7 @@ export async function prepareSwitch(
   }
 }
 
-function stopIfAsked(options: SwitchOptions, state?: string): void {
+export function stopIfAsked(options: SwitchOptions, state?: string): void {
   const reason = options.signal?.reason;
   if (options.signal?.aborted) {
     throw new InterruptedError(`stopped by ${reason}${state ? `; ${state}` : ''}`, reason);
@@ -188,7 +208,9 @@ class Batch {
   private kept = new Map<number, string>();
   private readonly done: number[] = [];
   private readonly unsure: number[] = [];
-  private rolledBackWhole = false;
+  /** Set once rollback() ran: the links in `left` are those it could not put back. */
+  private rolledBack = false;
+  private left = new Map<number, NotBack>();
   private watch: Watch | undefined;
   private sentAt = 0;
   private ackedAt = 0;
@@ -291,9 +313,41 @@ class Batch {
   async revert(cause: string): Promise<{ whole: boolean; message: string }> {
     const error = await this.rollback(new UpdateError(cause));
     return {
-      whole: this.rolledBackWhole,
+      whole: this.left.size === 0,
       message: [error.message, ...error.notes].join('; '),
     };
+  }
+
+  /** Each pending link's state now, by index. */
+  private linkStates(): LinkState[] {
+    const states = new Array<LinkState>(this.pending.length).fill('not switched');
+    if (!this.rolledBack) {
+      for (const index of this.done) states[index] = 'switched';
+      for (const index of this.unsure) states[index] = 'unknown';
+    }
+    for (const [index, { state }] of this.left) {
+      states[index] = state === 'new' ? 'switched' : 'unknown';
+    }
+    return states;
+  }
+
+  /** Every operation's result; `operations` holds the pending ones in their order. */
+  results(operations: Operation[]): LinkResult[] {
+    const states = this.linkStates();
+    let index = 0;
+    return operations.map((operation) =>
+      toResult(operation, operation.changed ? states[index++] : 'unchanged'),
+    );
+  }
+
+  /** See PreparedSwitch.state. */
+  state(): BatchState {
+    const states = this.linkStates();
+    if (states.includes('unknown')) return 'unknown';
+    const switched = states.filter((state) => state === 'switched').length;
+    if (switched === states.length) return 'switched';
+    if (switched > 0) return 'mixed';
+    return this.done.length > 0 ? 'switched back' : 'unchanged';
   }
 
   /** When the first rename was sent and the last acknowledged, on performance.now()'s clock. */
@@ -424,7 +478,8 @@ class Batch {
     const left = new Map<number, NotBack>();
     for (const index of unsure) left.set(index, { state: 'unknown', reason: why });
     if (done.length > 0) await this.putBack(pending, done, kept, left);
-    this.rolledBackWhole = left.size === 0;
+    this.rolledBack = true;
+    this.left = left;
     if (left.size === 0) {
       const count = done.length === 1 ? 'the link' : `the ${done.length} links`;
       return wrap(
@@ -639,12 +694,13 @@ function missingError(
   );
 }
 
-function toResult(operation: Operation): LinkResult {
+function toResult(operation: Operation, state: LinkState): LinkResult {
   return {
     link: operation.link,
     type: operation.type,
     target: operation.target,
     previous: operation.prior.kind === 'symlink' ? operation.prior.text : null,
-    changed: operation.changed,
+    changed: state === 'switched' || state === 'would switch',
+    state,
   };
 }

@@ -43,6 +43,15 @@ export interface SwitchOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/**
+ * Where a link stands when the run ends. `switched`: at its new target, by this run.
+ * `unchanged`: it already was, nothing to do. `would switch`: a dry run's plan. `not switched`:
+ * it needed switching and is at its previous target (never switched, or switched back).
+ * `unknown`: the store stopped answering while the link was being switched or switched back:
+ * old or new, as every change is one rename.
+ */
+export type LinkState = 'switched' | 'unchanged' | 'would switch' | 'not switched' | 'unknown';
+
 export interface LinkResult {
   link: string;
   type: LinkType;
@@ -50,8 +59,18 @@ export interface LinkResult {
   target: string;
   /** The previous symlink text, or null when there was no link or it was a hard link/file. */
   previous: string | null;
+  /** Whether the link is new at the end (in a dry run: would be): state is switched or would switch. */
   changed: boolean;
+  state: LinkState;
 }
+
+/**
+ * Where a batch (one host's links) stands when the run ends, from its links' states.
+ * `unchanged`: no link was renamed. `switched`: every link is at its new target (or already
+ * was). `switched back`: links were renamed, and every one is old again. `mixed`: some links
+ * are new and the others old, each known. `unknown`: some link may be old or new (no answer).
+ */
+export type BatchState = 'unchanged' | 'switched' | 'switched back' | 'mixed' | 'unknown';
 
 export interface GuardReport {
   /** How many times the guard looked a link up. */
