@@ -373,6 +373,24 @@ describe('names of our own', () => {
     expectRefused([spec], 'takes a name atomic-link keeps for its lock and temporary links');
   });
 
+  test.each([
+    [['-S', '.lock', '.atomic-link -> releases/v2'], '".atomic-link.lock"'],
+    [['--suffix=.lock.break', '-b', '.atomic-link -> releases/v2'], '".atomic-link.lock.break"'],
+    [['--suffix=-tmp-x', '.atomic-link -> releases/v2'], '".atomic-link-tmp-x"'],
+  ])(
+    'a backup that would take a name kept for the lock and temporary links is refused: %j',
+    (args, name) => {
+      const prepare = (dir: string) =>
+        fs.symlinkSync('releases/v1', path.join(dir, '.atomic-link'));
+      expectRefused(
+        args,
+        `the backup of LINK ".atomic-link", ${name} takes a name atomic-link keeps`,
+        2,
+        prepare,
+      );
+    },
+  );
+
   test('temporary names are drawn at random for each link, not counted', () => {
     const count = 1000;
     const dir = makeManyLinks(count, tmpfs.dir);

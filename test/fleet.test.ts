@@ -299,4 +299,37 @@ describe('a fleet that fails says where every host ends, and ends on one release
     expect(report.error.exitCode).toBe(3);
     expect(result.status).toBe(3);
   });
+
+  test('SIGTERM while the hosts get ready: exit 143, every host as it was, nothing left behind', async () => {
+    const { dirs, args } = await fleet([0, 0, 300]);
+    const run = startCli([...args, 'current -> releases/v2'], '/');
+    await prepared(dirs[0]);
+    process.kill(run.pid, 'SIGTERM');
+    const result = await run;
+    expect(result.stderr).toContain('stopped by SIGTERM');
+    expect(result.status).toBe(143);
+    for (const dir of dirs) {
+      expect(current(dir)).toBe('releases/v1');
+      expect(leftovers(dir)).toEqual([]);
+    }
+  });
+
+  test('SIGTERM once every host has switched: the fleet stays switched, and the exit says it was stopped (143)', async () => {
+    const { dirs, args } = await fleet([0, 0, 300]);
+    const run = startCli([...args, 'current -> releases/v2'], '/');
+    const deadline = Date.now() + 30000;
+    // The slow host's answer to its renames, and its clean-up, are on their way for 600 ms more.
+    while (!dirs.every((dir) => current(dir) === 'releases/v2')) {
+      if (Date.now() > deadline) throw new Error('the fleet never switched');
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    process.kill(run.pid, 'SIGTERM');
+    const result = await run;
+    expect(result.stderr).toContain('stopped by SIGTERM after the batch was done');
+    expect(result.status).toBe(143);
+    for (const dir of dirs) {
+      expect(current(dir)).toBe('releases/v2');
+      expect(leftovers(dir)).toEqual([]);
+    }
+  });
 });
