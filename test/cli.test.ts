@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -8,6 +8,7 @@ import {
   onLinux,
   runCli,
   snapshot,
+  startCli,
   startReader,
 } from './helpers/tree.js';
 
@@ -365,5 +366,47 @@ describe("GNU ln's letters mean what they mean in ln", () => {
     expect(hidden.stdout).toBe('switched: "current" -> "releases/v2" (was "releases/v1")\n');
     expect(hidden.status).toBe(0);
     expect(fs.readlinkSync(path.join(dir, 'current'))).toBe('releases/v2');
+  });
+
+  test("a live lock whose holder text carries line breaks and workflow commands: one escaped line each, and --json's one document", async () => {
+    const dir = makeDeployTree();
+    const lock = path.join(dir, '.atomic-link.lock');
+    const holder = JSON.stringify({
+      host: 'evil\n::warning::pwned\r\n::set-output name=previous::{}',
+      instance: '0123456789ab',
+      pid: 4242,
+      token: 'x',
+      since: 'now\n::error::x',
+    });
+    // A holder that refreshes its lock, as a live run does: the waiters time out.
+    const refresher = spawn(process.execPath, [
+      '-e',
+      `const fs = require('fs');
+       const beat = () => { fs.symlinkSync(process.argv[1], process.argv[2] + '.new');
+                            fs.renameSync(process.argv[2] + '.new', process.argv[2]); };
+       beat(); setInterval(beat, 300);`,
+      holder,
+      lock,
+    ]);
+    try {
+      const [text, json] = await Promise.all([
+        startCli(['--lock-timeout', '5', 'current -> releases/v2'], dir),
+        startCli(['--lock-timeout', '5', '--json', 'current -> releases/v2'], dir),
+      ]);
+      for (const run of [text, json]) {
+        expect(run.status).toBe(1);
+        const lines = run.stderr.trimEnd().split('\n');
+        expect(lines.filter((line) => !line.startsWith('atomic-link: '))).toEqual([]);
+        expect(run.stderr).toContain('::warning::pwned');
+      }
+      expect(text.stdout).toBe('');
+      const report = JSON.parse(json.stdout);
+      expect(report.error).toMatchObject({ exitCode: 1 });
+      expect(report.error.message).toContain('is held by');
+      expect(report.results).toBeNull();
+      expect(readLink(dir, 'current')).toBe('releases/v1');
+    } finally {
+      refresher.kill();
+    }
   });
 });
