@@ -10,6 +10,7 @@ import {
   census,
   ensureTestUser,
   expectNoInternalError,
+  expectJsonMatchesDisk,
   expectTruthfulFailure,
   heldIn,
   mountTmpfs,
@@ -148,7 +149,7 @@ describe('a filesystem fault mid-batch: every link old or new, and a report that
     const { dir, links, unmount } = fullTree(count + 1);
     try {
       const run = startCli(
-        ['--spec-file', path.join(dir, 'specs-v2')],
+        ['--json', '--spec-file', path.join(dir, 'specs-v2')],
         dir,
         underStrace(RENAME_CALLS, [
           `${RENAME_CALLS.join(',')}:error=ENOSPC:delay_enter=2000000:when=500`,
@@ -163,6 +164,7 @@ describe('a filesystem fault mid-batch: every link old or new, and a report that
       // The links after the 500th in its chunk are switched too, each with an outcome of its
       // own, and the inodes they free let the rollback put some back: how many is the disk's.
       expect(expectTruthfulFailure(result, links, count, 'ENOSPC (rename)')).toBeGreaterThan(0);
+      expectJsonMatchesDisk(result, links, count);
       expect(result.stderr).toMatch(
         /^atomic-link: "links\/l\d+" is new .*not switched back: ENOSPC \(symlink\)$/m,
       );

@@ -174,3 +174,24 @@ export function expectTruthfulFailure(run: Run, links: string, count: number, ca
   }
   return isNew.length;
 }
+
+/**
+ * With --json, a failed batch's document says of each link `links/lN` what the disk shows:
+ * switched (new) or not switched (old).
+ */
+export function expectJsonMatchesDisk(run: Run, links: string, count: number): void {
+  const report = JSON.parse(run.stdout) as {
+    results: { link: string; state: string; changed: boolean }[];
+    error: { exitCode: number };
+  };
+  expect(report.error.exitCode).toBe(run.status);
+  const versions = versionsOf(links, count);
+  const said = new Map(report.results.map((result) => [result.link, result]));
+  versions.forEach((version, i) => {
+    const isNew = version === 'v2';
+    expect(said.get(`links/l${i}`)).toMatchObject({
+      state: isNew ? 'switched' : 'not switched',
+      changed: isNew,
+    });
+  });
+}
