@@ -60,6 +60,16 @@ describe('the bundled action, run as the runner runs it', () => {
     expect(fs.readlinkSync(path.join(dir, 'current'))).toBe('releases/v1');
   });
 
+  test('a failed step writes a summary too: the error, escaped, and nothing changed', async () => {
+    const dir = makeDeployTree();
+    const before = snapshot(dir);
+    const step = await runStep(dir, { links: 'current -> releases/<v9>' });
+    expect(step.stdout).toContain('::error::');
+    expect(step.summary).toContain('Failed: links line 1: TARGET &quot;releases/&lt;v9&gt;&quot;');
+    expect(step.summary).not.toContain('<v9>');
+    expect(snapshot(dir)).toEqual(before);
+  });
+
   test('dry-run reports the plan and changes nothing', async () => {
     const dir = makeDeployTree();
     const before = snapshot(dir);
