@@ -2,12 +2,13 @@ import * as core from '@actions/core';
 import {
   AtomicLinkError,
   FleetError,
+  InterruptedError,
   describeResult,
   switchFleet,
   switchLinks,
 } from '../engine/index.js';
 import type { FleetReport, LinkSpec, SwitchOptions, SwitchReport } from '../engine/index.js';
-import { withStopSignals } from '../platform/stop-signals.js';
+import { exitCodeOf, withStopSignals } from '../platform/stop-signals.js';
 import { fleetMembers, withStore } from '../transport/open-store.js';
 import type { OnePlace } from '../transport/open-store.js';
 import type { SshTarget } from '../transport/ssh-target.js';
@@ -15,6 +16,7 @@ import { switchInContainer } from './container.js';
 import { getSettings } from './inputs.js';
 import type { RemoteSettings } from './inputs.js';
 import { withKeyFiles } from './key-files.js';
+import { infoInert } from './log-safety.js';
 import { publishFleetReport, publishReport } from './outputs.js';
 
 /** Hosts prepared at once, as the CLI's --max-hosts default. */
@@ -47,16 +49,26 @@ export async function run(): Promise<void> {
       await publishFleetReport(report, true);
       return;
     }
+    let stoppedBy: string | undefined;
     const report = await core.group(title, () =>
-      withStopSignals((signal) => switchAnywhere(specs, { ...options, signal }, remote)),
+      withStopSignals(async (signal) => {
+        const done = await switchAnywhere(specs, { ...options, signal }, remote);
+        stoppedBy = signal.aborted ? String(signal.reason) : undefined;
+        return done;
+      }),
     );
-    for (const note of report.notes) core.info(`note: ${note}`);
-    for (const result of report.results) core.info(describeResult(result, report.dryRun));
+    for (const note of report.notes) infoInert(`note: ${note}`);
+    for (const result of report.results) infoInert(describeResult(result, report.dryRun));
     if (report.guard) core.debug(`guard: ${JSON.stringify(report.guard)}`);
     await publishReport(report);
+    // The signal came when the batch could only be finished: it is, and the step fails so.
+    if (stoppedBy)
+      throw new InterruptedError(`stopped by ${stoppedBy} after the batch was done`, stoppedBy);
   } catch (error) {
-    if (error instanceof AtomicLinkError) for (const note of error.notes) core.info(note);
+    if (error instanceof AtomicLinkError) for (const note of error.notes) infoInert(note);
     core.setFailed(error instanceof Error ? error.message : String(error));
+    // 128+N, as the CLI's: the job was cancelled, or the container stopped.
+    if (error instanceof InterruptedError) process.exitCode = exitCodeOf(error.signal);
   }
 }
 
