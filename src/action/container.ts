@@ -1,16 +1,26 @@
-import { createHash } from 'node:crypto';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
 import * as exec from '@actions/exec';
-import { MissingLinkError, UpdateError, UsageError } from '../engine/index.js';
-import type { LinkSpec, SwitchOptions, SwitchReport } from '../engine/index.js';
+import {
+  AtomicLinkError,
+  InterruptedError,
+  MissingLinkError,
+  UpdateError,
+  UsageError,
+  describeError,
+} from '../engine/index.js';
+import type { LinkResult, LinkSpec, SwitchOptions, SwitchReport } from '../engine/index.js';
+import { atLastSignal, exitCodeOf, signalOfExitCode } from '../platform/stop-signals.js';
 import type { RemoteSettings } from './inputs.js';
+import { withKeyFiles } from './key-files.js';
+import type { KeyFiles } from './key-files.js';
+import { withCommandsStopped } from './log-safety.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 const PUBLISHED_REPOSITORY = 'ghcr.io/atomic-link/atomic-link';
-import { withKeyFiles } from './key-files.js';
-import type { KeyFiles } from './key-files.js';
 
 /** The files the Dockerfile copies (see .dockerignore): the image tag is a hash of them. */
 function imageFiles(root: string): string[] {
@@ -32,6 +42,13 @@ export async function switchInContainer(
 ): Promise<SwitchReport> {
   const own = settings.image === '' || settings.image === 'build';
   const image = own ? await ownImage(settings.network, settings.image === 'build') : settings.image;
+  const stop = options.signal;
+  if (stop?.aborted) {
+    throw new InterruptedError(
+      `stopped by ${stop.reason} before the container started; nothing was changed`,
+      String(stop.reason),
+    );
+  }
   return withKeyFiles(settings, async (keys) => {
     // Over SFTP the container needs no privilege, and runs as the runner's user, who can read
     // the 0600 key; mounting with sshfs needs FUSE, and root in the container.
@@ -44,6 +61,7 @@ export async function switchInContainer(
       'apparmor=unconfined',
     ];
     const user = settings.sshfs ? '0:0' : `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
+    const name = `atomic-link-${randomBytes(8).toString('hex')}`;
     const args = [
       'run',
       '--rm',
@@ -52,6 +70,14 @@ export async function switchInContainer(
       user,
       ...(settings.sshfs ? fuse : []),
       ...(settings.network ? ['--network', settings.network] : []),
+      // Named, so that a stop is passed on to it, once: by us, not also by the docker client
+      // (a Ctrl-C reaches the client too, and a second signal would stop the CLI at once).
+      '--name',
+      name,
+      '--sig-proxy=false',
+      // An init as pid 1 passes a signal on to the CLI whenever it comes: the kernel drops a
+      // signal to a pid 1 without a handler, as the CLI is until its work starts.
+      '--init',
       '-v',
       `${keys.dir}:/keys:ro`,
       image,
@@ -59,23 +85,94 @@ export async function switchInContainer(
     ];
     core.debug(`docker ${args.join(' ')}`);
     const input = JSON.stringify(specs.map(specObject));
-    let stdout = '';
-    let stderr = '';
-    const code = await exec.exec('docker', args, {
-      input: Buffer.from(input),
-      ignoreReturnCode: true,
-      silent: true,
-      listeners: {
-        stdout: (data) => (stdout += data.toString()),
-        stderr: (data) => {
-          stderr += data.toString();
-          core.info(data.toString().trimEnd());
-        },
-      },
-    });
-    if (code !== 0) throw containerFailure(code, stderr, specs);
-    return JSON.parse(stdout) as SwitchReport;
+    const run = await withCommandsStopped(() => runContainer(name, args, input, stop));
+    const document = parseDocument(run.stdout);
+    // A report without an error: done, or stopped when the batch could only be finished (it
+    // was, and the caller says so).
+    if (document && !('error' in document)) return document;
+    throw containerFailure(run.code, run.stderr, specs, document);
   });
+}
+
+interface ContainerRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the container and copies its stderr (the CLI's progress and messages) into the log as
+ * it comes. A stop request is passed on to the CLI inside (`docker kill --signal`), which ends
+ * its batch whole and exits 128+N; an exit that skips this (a second signal, a crash) removes
+ * the container first, at once.
+ */
+async function runContainer(
+  name: string,
+  args: string[],
+  input: string,
+  stop: AbortSignal | undefined,
+): Promise<ContainerRun> {
+  const child = spawn('docker', args, { stdio: 'pipe' });
+  const ended = new Promise<number>((resolve, reject) => {
+    child.on('error', (error) =>
+      reject(new UpdateError(`cannot run docker: ${describeError(error)}`)),
+    );
+    child.on('close', (code, signal) => resolve(code ?? exitCodeOf(signal ?? 'SIGKILL')));
+  });
+  const forget = atLastSignal(() => {
+    spawnSync('docker', ['rm', '--force', name], { stdio: 'ignore' });
+  });
+  const passOn = () => void stopContainer(name, String(stop?.reason), ended);
+  stop?.addEventListener('abort', passOn, { once: true });
+  let stdout = '';
+  let stderr = '';
+  let line = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text;
+    const lines = (line + text).split('\n');
+    line = lines.pop() ?? '';
+    for (const each of lines) core.info(each);
+  });
+  // The container may end before it reads its input.
+  child.stdin.on('error', () => undefined).end(input);
+  try {
+    const code = await ended;
+    if (line !== '') core.info(line);
+    return { code, stdout, stderr };
+  } finally {
+    stop?.removeEventListener('abort', passOn);
+    forget();
+  }
+}
+
+/**
+ * Passes `signal` on to the container: until it is delivered (the container may not exist yet,
+ * or not run yet), or the run has ended.
+ */
+async function stopContainer(name: string, signal: string, ended: Promise<number>): Promise<void> {
+  let running = true;
+  void ended.finally(() => (running = false)).catch(() => undefined);
+  core.info(`Passing ${signal} on to the container ${name}`);
+  while (running && (await docker(['kill', `--signal=${signal}`, name])) !== 0) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** What the CLI printed with --json: its report, or on a failure the error and its results. */
+type CliDocument = SwitchReport | CliFailure;
+
+interface CliFailure {
+  results: LinkResult[] | null;
+  error: { message: string; exitCode: number; notes: string[] };
+}
+
+function parseDocument(stdout: string): CliDocument | undefined {
+  try {
+    return JSON.parse(stdout) as CliDocument;
+  } catch {
+    return undefined;
+  }
 }
 
 function cliArguments(options: SwitchOptions, settings: RemoteSettings, keys: KeyFiles): string[] {
@@ -118,19 +215,48 @@ function specObject(spec: LinkSpec) {
 }
 
 /**
- * The CLI's own message and exit code, with "stdin item N" named as the input line it came from.
+ * The CLI's own message and exit code, with "stdin item N" named as the input line it came from;
+ * an exit code of 128+N says it was stopped by signal N.
  * The message is the first line that is not progress: the lines after it are its notes (each
  * link left new, what could not be cleaned up), already in the log.
  */
-function containerFailure(code: number, stderr: string, specs: LinkSpec[]): Error {
-  const said = stderr
-    .split('\n')
-    .find((line) => line.startsWith('atomic-link: ') && !/switched \d+ of \d+ links$/.test(line))
-    ?.slice('atomic-link: '.length)
-    .replace(
-      /stdin item (\d+)/g,
-      (text, index: string) => specs[Number(index) - 1]?.origin ?? text,
-    );
+function containerFailure(
+  code: number,
+  stderr: string,
+  specs: LinkSpec[],
+  document: CliDocument | undefined,
+): AtomicLinkError {
+  const failure = document && 'error' in document ? document : undefined;
+  const error = makeFailure(code, stderr, specs, failure?.error.message);
+  // Its notes are in the log already, with the rest of its stderr.
+  if (failure?.results) error.results = failure.results;
+  return error;
+}
+
+function makeFailure(
+  code: number,
+  stderr: string,
+  specs: LinkSpec[],
+  message: string | undefined,
+): AtomicLinkError {
+  const said = (
+    message ??
+    stderr
+      .split('\n')
+      .find((line) => line.startsWith('atomic-link: ') && !/switched \d+ of \d+ links$/.test(line))
+      ?.slice('atomic-link: '.length)
+  )?.replace(
+    /stdin item (\d+)/g,
+    (text, index: string) => specs[Number(index) - 1]?.origin ?? text,
+  );
+  const signal = signalOfExitCode(code);
+  if (signal) {
+    // Killed before its work began, or with SIGKILL: the CLI had no word to say.
+    const stopped =
+      `the container was stopped by ${signal} (exit ${code}): every link is old or new, but the ` +
+      'batch may be part done; the next run breaks the lock and removes the temporary links';
+    return new InterruptedError(said ?? stopped, signal);
+  }
   if (said === undefined) {
     return new UpdateError(`docker run failed (exit ${code}): ${stderr.trim() || 'no message'}`);
   }

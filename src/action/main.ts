@@ -2,13 +2,13 @@ import * as core from '@actions/core';
 import {
   AtomicLinkError,
   FleetError,
+  InterruptedError,
   describeResult,
-  oneLine,
   switchFleet,
   switchLinks,
 } from '../engine/index.js';
 import type { FleetReport, LinkSpec, SwitchOptions, SwitchReport } from '../engine/index.js';
-import { withStopSignals } from '../platform/stop-signals.js';
+import { exitCodeOf, withStopSignals } from '../platform/stop-signals.js';
 import { fleetMembers, withStore } from '../transport/open-store.js';
 import type { OnePlace } from '../transport/open-store.js';
 import type { SshTarget } from '../transport/ssh-target.js';
@@ -16,6 +16,7 @@ import { switchInContainer } from './container.js';
 import { getSettings } from './inputs.js';
 import type { RemoteSettings } from './inputs.js';
 import { withKeyFiles } from './key-files.js';
+import { infoInert } from './log-safety.js';
 import { publishFailure, publishFleetReport, publishReport } from './outputs.js';
 
 /** Hosts prepared at once, as the CLI's --max-hosts default. */
@@ -36,23 +37,37 @@ export async function run(): Promise<void> {
     const where = remote ? ` on ${hosts}:${remote.remotePath}` : '';
     const title = `Switching ${count} link${count === 1 ? '' : 's'}${where}`;
     // A cancelled job (the runner sends SIGINT, then SIGTERM) ends the batch whole.
+    let stoppedBy: string | undefined;
+    const watchingStops = <T>(work: (signal: AbortSignal) => Promise<T>) =>
+      core.group(title, () =>
+        withStopSignals(async (signal) => {
+          const done = await work(signal);
+          stoppedBy = signal.aborted ? String(signal.reason) : undefined;
+          return done;
+        }),
+      );
     if (remote && remote.hosts.length > 1) {
-      const report = await core.group(title, () =>
-        withStopSignals((signal) => switchHosts(specs, { ...options, signal }, remote)),
+      const report = await watchingStops((signal) =>
+        switchHosts(specs, { ...options, signal }, remote),
       );
       await publishFleetReport(report);
-      return;
+    } else {
+      const report = await watchingStops((signal) =>
+        switchAnywhere(specs, { ...options, signal }, remote),
+      );
+      for (const note of report.notes) infoInert(`note: ${note}`);
+      for (const result of report.results) infoInert(describeResult(result));
+      if (report.guard) core.debug(`guard: ${JSON.stringify(report.guard)}`);
+      await publishReport(report);
     }
-    const report = await core.group(title, () =>
-      withStopSignals((signal) => switchAnywhere(specs, { ...options, signal }, remote)),
-    );
-    for (const note of report.notes) core.info(oneLine(`note: ${note}`));
-    for (const result of report.results) core.info(oneLine(describeResult(result)));
-    if (report.guard) core.debug(`guard: ${JSON.stringify(report.guard)}`);
-    await publishReport(report);
+    // The signal came when the batch could only be finished: it is, and the step fails so.
+    if (stoppedBy !== undefined) {
+      core.setFailed(`stopped by ${stoppedBy} after the batch was done`);
+      process.exitCode = exitCodeOf(stoppedBy);
+    }
   } catch (error) {
     if (error instanceof AtomicLinkError) {
-      for (const note of error.notes) core.info(oneLine(note));
+      for (const note of error.notes) infoInert(note);
       // The summary says where every link stands, failed or not; a summary that cannot be
       // written must not hide the failure.
       await (
@@ -62,6 +77,10 @@ export async function run(): Promise<void> {
       ).catch((problem: unknown) => core.warning(`cannot write the job summary: ${problem}`));
     }
     core.setFailed(error instanceof Error ? error.message : String(error));
+    // 128+N, as the CLI's: the job was cancelled, or the container stopped.
+    const signal =
+      error instanceof InterruptedError || error instanceof FleetError ? error.signal : undefined;
+    if (signal !== undefined) process.exitCode = exitCodeOf(signal);
   }
 }
 

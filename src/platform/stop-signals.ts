@@ -17,7 +17,6 @@ export async function withStopSignals<T>(work: (signal: AbortSignal) => Promise<
       controller.abort(signal);
       return;
     }
-    for (const cleanup of lastWords) cleanup();
     try {
       // Written at once: the event loop will not run again to flush a stream.
       fs.writeSync(
@@ -29,6 +28,7 @@ export async function withStopSignals<T>(work: (signal: AbortSignal) => Promise<
     } catch {
       // Nobody is reading stderr any more: the exit code says it.
     }
+    // The cleanups run on the way out (see atLastSignal).
     process.exit(exitCodeOf(signal));
   };
   for (const signal of SIGNALS) process.on(signal, onSignal);
@@ -39,13 +39,39 @@ export async function withStopSignals<T>(work: (signal: AbortSignal) => Promise<
   }
 }
 
-/** Registers a cleanup for an exit at a second signal; returns its removal. */
+/**
+ * Registers a cleanup for an exit that skips the `finally` blocks: at a second signal, or a
+ * crash (an uncaught exception ends the process with its 'exit' event, and no more). It must
+ * be synchronous: nothing asynchronous runs on the way out. Returns its removal, for when the
+ * resource is released the ordinary way.
+ */
 export function atLastSignal(cleanup: () => void): () => void {
+  if (lastWords.size === 0) process.on('exit', sayLastWords);
   lastWords.add(cleanup);
-  return () => lastWords.delete(cleanup);
+  return () => {
+    lastWords.delete(cleanup);
+    if (lastWords.size === 0) process.off('exit', sayLastWords);
+  };
+}
+
+function sayLastWords(): void {
+  for (const cleanup of lastWords) {
+    try {
+      cleanup();
+    } catch {
+      // The others still run; the process is going away whatever this one says.
+    }
+  }
+  lastWords.clear();
 }
 
 /** The shell's exit code for a process ended by `signal`. */
 export function exitCodeOf(signal: string): number {
   return 128 + (os.constants.signals[signal as NodeJS.Signals] ?? 0);
+}
+
+/** The signal a shell's exit code above 128 stands for, if any: `exitCodeOf`'s inverse. */
+export function signalOfExitCode(code: number): NodeJS.Signals | undefined {
+  const signals = Object.entries(os.constants.signals) as [NodeJS.Signals, number][];
+  return code > 128 ? signals.find(([, number]) => number === code - 128)?.[0] : undefined;
 }

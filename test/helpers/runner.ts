@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,13 +27,15 @@ export interface StepResult {
 
 /**
  * Runs dist/index.js the way the runner does: node, the workspace as cwd, INPUT_* variables;
- * under `wrapper` (strace, to hold a call), when given.
+ * under `wrapper` (strace, to hold a call), when given; `started` gets the process (to signal
+ * it as the runner cancelling a job does).
  */
 export function runStep(
   workspace: string,
   inputs: Record<string, string>,
   extraEnv: Record<string, string> = {},
   wrapper: string[] = [],
+  started?: (child: ChildProcess) => void,
 ): Promise<StepResult> {
   const files = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-runner-'));
   const outputFile = path.join(files, 'output');
@@ -53,6 +56,7 @@ export function runStep(
   return new Promise((resolve) => {
     const [program, ...rest] = [...wrapper, process.execPath, ACTION];
     const child = spawn(program, rest, { cwd: workspace, env });
+    started?.(child);
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stdout += chunk));

@@ -182,3 +182,22 @@ export function manyRemoteLinks(root: string, count: number): string {
   );
   return specFile;
 }
+
+/**
+ * One sshd for a test file: started before its tests and stopped after them, its root holding
+ * a fresh deploy tree (makeServerTree) at the start of each test. Returns the server's getter.
+ */
+export function useSshd(): () => SshServer {
+  let server: SshServer | undefined;
+  beforeAll(async () => {
+    server = await startSshd();
+  });
+  afterAll(() => server?.stop());
+  beforeEach(() => {
+    const { root } = server!;
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.mkdirSync(root);
+    makeServerTree(root);
+  });
+  return () => server!;
+}
