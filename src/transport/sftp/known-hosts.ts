@@ -37,22 +37,32 @@ function namesMatch(names: string, name: string): boolean {
     const mac = createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64');
     return mac === hash;
   }
+  return patternListMatches(names, name, true);
+}
+
+/**
+ * Whether `name` matches a comma-separated list of OpenSSH patterns, any of them negated with
+ * `!` (a negated match refuses the name whatever else matches), as OpenSSH's
+ * match_pattern_list: known_hosts names and ssh_config's `Match host`/`user` lists.
+ */
+export function patternListMatches(list: string, name: string, ignoreCase: boolean): boolean {
   let matched = false;
-  for (const pattern of names.split(',')) {
+  for (const pattern of list.split(',')) {
     const negated = pattern.startsWith('!');
-    if (!globMatch(negated ? pattern.slice(1) : pattern, name)) continue;
+    if (!globMatch(negated ? pattern.slice(1) : pattern, name, ignoreCase)) continue;
     if (negated) return false;
     matched = true;
   }
   return matched;
 }
 
-function globMatch(pattern: string, name: string): boolean {
+/** One OpenSSH pattern (`*` any run of characters, `?` one) against the whole of `name`. */
+export function globMatch(pattern: string, name: string, ignoreCase: boolean): boolean {
   const regex = pattern
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.');
-  return new RegExp(`^${regex}$`, 'i').test(name);
+  return new RegExp(`^${regex}$`, ignoreCase ? 'i' : '').test(name);
 }
 
 /**
