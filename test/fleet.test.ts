@@ -43,6 +43,25 @@ async function fleet(delaysMs: number[]): Promise<{ dirs: string[]; args: string
   return { dirs, args: [...args, '--identity', server.identity, '--known-hosts', knownHosts()] };
 }
 
+/**
+ * The action switching `links` on the last three proxies' hosts, which share `dir`: one
+ * directory of one server, behind three proxies. Each host would wait for the others' lock,
+ * held until the fleet is done: no lock here.
+ */
+function actionOnLastThree(dir: string, links: string) {
+  const ports = proxies.slice(-3).map((proxy) => proxy.port);
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-workspace-'));
+  return runStep(workspace, {
+    lock: 'false',
+    'ssh-host': ports.map((port) => `127.0.0.1:${port}`).join('\n'),
+    'ssh-user': 'root',
+    'ssh-private-key': fs.readFileSync(server.identity, 'utf8'),
+    'ssh-known-hosts': fs.readFileSync(knownHosts(), 'utf8'),
+    'remote-path': dir,
+    links,
+  });
+}
+
 const knownHosts = () => path.join(path.dirname(server.identity), 'known_hosts_fleet');
 const current = (dir: string) => fs.readlinkSync(path.join(dir, 'current'));
 
@@ -158,19 +177,7 @@ describe('many hosts switched as one', () => {
 
   test('the action switches several hosts as one, from the runner, and says how far apart', async () => {
     const { dirs } = await fleet([0, 5, 10]);
-    const ports = proxies.slice(-3).map((proxy) => proxy.port);
-    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-workspace-'));
-    // The hosts share remote-path: one directory of one server, behind three proxies. Each
-    // host would wait for the others' lock, held until the fleet is done: no lock here.
-    const step = await runStep(workspace, {
-      lock: 'false',
-      'ssh-host': ports.map((port) => `127.0.0.1:${port}`).join('\n'),
-      'ssh-user': 'root',
-      'ssh-private-key': fs.readFileSync(server.identity, 'utf8'),
-      'ssh-known-hosts': fs.readFileSync(knownHosts(), 'utf8'),
-      'remote-path': dirs[0],
-      links: 'current -> releases/v3\n',
-    });
+    const step = await actionOnLastThree(dirs[0], 'current -> releases/v3\n');
     expect(step.stdout).not.toContain('::error::');
     expect(step.status).toBe(0);
     expect(current(dirs[0])).toBe('releases/v3');
@@ -216,19 +223,8 @@ describe('a fleet that fails says where every host ends, and ends on one release
     expect(run.stderr).toContain('no host was changed');
     expect(dirs.map(current)).toEqual(['releases/v1', 'releases/v1', 'releases/v3']);
 
-    // The action, for three hosts sharing one directory (no lock, as the action test above):
-    // a TARGET missing there fails every host before any rename.
-    const ports = proxies.slice(-3).map((proxy) => proxy.port);
-    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-workspace-'));
-    const step = await runStep(workspace, {
-      lock: 'false',
-      'ssh-host': ports.map((port) => `127.0.0.1:${port}`).join('\n'),
-      'ssh-user': 'root',
-      'ssh-private-key': fs.readFileSync(server.identity, 'utf8'),
-      'ssh-known-hosts': fs.readFileSync(knownHosts(), 'utf8'),
-      'remote-path': dirs[0],
-      links: 'current -> releases/<x>\n',
-    });
+    // The action: a TARGET missing fails every host before any rename.
+    const step = await actionOnLastThree(dirs[0], 'current -> releases/<x>\n');
     expect(step.stdout).toContain('::error::');
     expect(current(dirs[0])).toBe('releases/v1');
     expect(step.outputs.result).toBeUndefined();
