@@ -28,6 +28,11 @@ export interface LinkStore {
    * trip, and used only if every lock was taken at that first try.
    */
   readonly inOrder?: boolean;
+  /**
+   * What opening the store passed over without failing (a known_hosts line it cannot use, a
+   * key file it could not): for a report's notes, shown with -v.
+   */
+  readonly notes?: readonly string[];
 
   /** Each directory with symlinks resolved; a failure when it is missing or not a directory. */
   realDirs(dirs: string[]): Promise<Outcome<string>[]>;

@@ -39,7 +39,7 @@ export async function withStore<T>(
   }
   const { SftpStore } = await import('./sftp/sftp-store.js');
   const hardLinks = specs.some((spec) => spec.type === 'hard');
-  const store = await SftpStore.open(place.target, { hardLinks });
+  const store = await SftpStore.open(place.target, { hardLinks, signal: options.signal });
   return using(store, inside(place.target.path, options), work);
 }
 
@@ -71,7 +71,7 @@ export function fleetMembers(
     options: inside(target.path, options),
     open: async () => {
       const { SftpStore } = await import('./sftp/sftp-store.js');
-      return SftpStore.open(target, { hardLinks });
+      return SftpStore.open(target, { hardLinks, signal: options.signal });
     },
   }));
 }

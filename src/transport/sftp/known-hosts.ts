@@ -6,29 +6,73 @@ export interface KnownKey {
   type: string;
   /** The public key blob, as the server sends it during key exchange. */
   blob: Buffer;
-  revoked: boolean;
 }
 
+/** What known_hosts says of one host. */
+export interface HostKeys {
+  /** The keys it may present, each of a type this client can check. */
+  keys: KnownKey[];
+  /** Keys marked @revoked: refused whatever else the file says of them. */
+  revoked: Buffer[];
+  /** The lines naming it that were passed over, and why: for -v, and for a refusal's message. */
+  skipped: string[];
+}
+
+/** The host key types ssh2 can check a server's signature with. */
+const CHECKABLE = new Set([
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'ssh-rsa',
+  'ssh-dss',
+]);
+
 /**
- * The keys known_hosts text gives for `host` on `port`, as OpenSSH matches them: the name is
- * `host` on port 22 and `[host]:port` otherwise; a line's names may be patterns (`*`, `?`,
- * `!negation`, comma-separated) or hashed (`|1|salt|hmac`). `@cert-authority` lines are not
- * supported and are passed over; `@revoked` lines mark a key that must be refused.
+ * What known_hosts text gives for `host` on `port`, as OpenSSH reads it: the name is `host` on
+ * port 22 and `[host]:port` otherwise; a line's names may be patterns (`*`, `?`, `!negation`,
+ * comma-separated) or hashed (`|1|salt|hmac`). Every line naming the host counts, in any
+ * order: a key is accepted when one line lists it, and refused when one marks it `@revoked`.
+ * Lines this client cannot use are passed over, not fatal: keys of other types (a FIDO
+ * `sk-ssh-ed25519@openssh.com` key), `@cert-authority` lines (host certificates are not
+ * supported), unknown markers, keys that do not parse.
  */
-export function knownKeysFor(text: string, host: string, port: number): KnownKey[] {
+export function hostKeysFor(text: string, host: string, port: number): HostKeys {
   const name = port === 22 ? host : `[${host}]:${port}`;
-  const keys: KnownKey[] = [];
-  for (const raw of text.split('\n')) {
+  const found: HostKeys = { keys: [], revoked: [], skipped: [] };
+  text.split('\n').forEach((raw, index) => {
     const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
+    if (line === '' || line.startsWith('#')) return;
     const fields = line.split(/\s+/);
     const marker = fields[0].startsWith('@') ? fields.shift() : undefined;
-    if (marker === '@cert-authority' || fields.length < 3) continue;
-    const [names, type, base64] = fields;
-    if (!namesMatch(names, name)) continue;
-    keys.push({ type, blob: Buffer.from(base64, 'base64'), revoked: marker === '@revoked' });
-  }
-  return keys;
+    if (fields.length < 3 || !namesMatch(fields[0], name)) return;
+    const [, type, base64] = fields;
+    const at = `line ${index + 1}`;
+    const blob = Buffer.from(base64, 'base64');
+    if (marker === '@cert-authority') {
+      found.skipped.push(`${at}: a @cert-authority line (host certificates are not supported)`);
+    } else if (marker !== undefined && marker !== '@revoked') {
+      found.skipped.push(`${at}: the unknown marker ${marker}`);
+    } else if (blobType(blob) !== type) {
+      found.skipped.push(`${at}: a ${type} key that does not parse`);
+    } else if (marker === '@revoked') {
+      found.revoked.push(blob);
+    } else if (!CHECKABLE.has(type)) {
+      found.skipped.push(`${at}: a ${type} key, a type this client cannot check`);
+    } else {
+      found.keys.push({ type, blob });
+    }
+  });
+  // A revoked key is not even asked for: the server is asked for another it holds, if any.
+  found.keys = found.keys.filter((key) => !found.revoked.some((blob) => blob.equals(key.blob)));
+  return found;
+}
+
+/** The type a key blob names in its first field, or undefined when it has none. */
+function blobType(blob: Buffer): string | undefined {
+  if (blob.length < 4) return undefined;
+  const length = blob.readUInt32BE(0);
+  return blob.length >= 4 + length ? blob.toString('latin1', 4, 4 + length) : undefined;
 }
 
 function namesMatch(names: string, name: string): boolean {
@@ -72,9 +116,14 @@ export function globMatch(pattern: string, name: string, ignoreCase: boolean): b
 export function hostKeyAlgorithms(keys: KnownKey[]): string[] {
   const algorithms: string[] = [];
   for (const key of keys) {
-    if (key.revoked) continue;
     const names = key.type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [key.type];
     for (const algorithm of names) if (!algorithms.includes(algorithm)) algorithms.push(algorithm);
   }
   return algorithms;
+}
+
+/** Whether the server's key `blob` may be trusted: `accepted`, `revoked`, or `unknown`. */
+export function judgeHostKey(known: HostKeys, blob: Buffer): 'accepted' | 'revoked' | 'unknown' {
+  if (known.revoked.some((revoked) => revoked.equals(blob))) return 'revoked';
+  return known.keys.some((key) => key.blob.equals(blob)) ? 'accepted' : 'unknown';
 }

@@ -1,6 +1,8 @@
 import type { SFTPWrapper } from 'ssh2';
 import type { GuardReport, MissingSighting } from '../../engine/types.js';
 import type { Watch } from '../../engine/port.js';
+import type { Channel } from './connect.js';
+import type { Requests } from './watchdog.js';
 
 /**
  * Lookups kept in flight on the guard's channel. The server answers them one after another as
@@ -39,26 +41,31 @@ export class SftpGuard implements Watch {
   private inFlight: number;
   private readonly sightings = new Map<number, MissingSighting>();
   private settled: (() => void) | undefined;
+  private readonly sftp: SFTPWrapper;
+  private readonly requests: Requests;
 
   private constructor(
-    private readonly sftp: SFTPWrapper,
+    channel: Channel,
     private readonly paths: string[],
     standBy: boolean,
   ) {
+    this.sftp = channel.sftp;
+    this.requests = channel.requests;
     this.inFlight = standBy ? STAND_BY_IN_FLIGHT : IN_FLIGHT;
   }
 
   /**
    * Resolves once the server has answered a first lookup: from then on it is looking. When
-   * `lost` rejects, the guard has lost sight, and says so.
+   * `lost` rejects (the watchdog closes a connection whose channel stopped answering), the
+   * guard has lost sight, and says so.
    */
   static async start(
-    sftp: SFTPWrapper,
+    channel: Channel,
     paths: string[],
     lost: Promise<never>,
     standBy = false,
   ): Promise<SftpGuard> {
-    const guard = new SftpGuard(sftp, paths, standBy);
+    const guard = new SftpGuard(channel, paths, standBy);
     lost.catch((error: Error) => {
       guard.blind ??= error.message;
       guard.outstanding = 0;
@@ -102,6 +109,7 @@ export class SftpGuard implements Watch {
     const index = this.next;
     this.next = (this.next + 1) % this.paths.length;
     this.outstanding++;
+    this.requests.sent();
     // Each lookup leaves at once, not held to go with others (batchWrites): lookups sent in
     // bunches are answered in bunches, with gaps between them in which nothing is looked at
     // (a naive writer on the server was then missed in some runs out of 20).
@@ -114,6 +122,7 @@ export class SftpGuard implements Watch {
 
   private answered(index: number, error: Error | null | undefined): void {
     this.outstanding--;
+    this.requests.done();
     this.lookups++;
     if (error) {
       if ((error as { code?: unknown }).code === NO_SUCH_FILE) this.seenMissing(index);

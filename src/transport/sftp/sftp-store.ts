@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { SFTPWrapper, Stats } from 'ssh2';
-import { StoreLostError, UpdateError } from '../../engine/errors.js';
+import { InterruptedError, StoreLostError, UpdateError } from '../../engine/errors.js';
 import { isFailure } from '../../engine/port.js';
 import type {
   Entry,
@@ -14,7 +14,7 @@ import type {
 } from '../../engine/port.js';
 import type { SshTarget } from '../ssh-target.js';
 import { connect } from './connect.js';
-import type { SshSession } from './connect.js';
+import type { Channel, SshSession } from './connect.js';
 import { SftpGuard } from './sftp-guard.js';
 
 const POSIX_RENAME = 'posix-rename@openssh.com';
@@ -46,24 +46,36 @@ export class SftpStore implements LinkStore {
   /** One channel: sftp-server carries out its requests one after another, as sent. */
   readonly inOrder = true;
   readonly where: string;
+  /**
+   * What connecting passed over and did not fail for (known_hosts lines it cannot use, key
+   * files it could not): for the caller to show with -v.
+   */
+  readonly notes: readonly string[];
   private readonly sftp: SFTPWrapper;
+  private readonly channel: Channel;
 
   private constructor(private readonly session: SshSession) {
     this.where = session.where.slice(0, session.where.lastIndexOf(':'));
-    this.sftp = session.sftp;
+    this.notes = session.notes;
+    this.channel = session.main;
+    this.sftp = session.main.sftp;
   }
 
   /**
    * Connects and checks the server's extensions exactly, before anything is touched: the
-   * renames need posix-rename, hard links need hardlink.
+   * renames need posix-rename, hard links need hardlink. `signal` (the run's stop request)
+   * ends a connect at once, and later has a server that does not answer left within a second.
    */
-  static async open(target: SshTarget, needs: { hardLinks: boolean }): Promise<SftpStore> {
-    const session = await connect(target);
+  static async open(
+    target: SshTarget,
+    needs: { hardLinks: boolean; signal?: AbortSignal },
+  ): Promise<SftpStore> {
+    const session = await connect(target, needs.signal);
     const missing = [POSIX_RENAME, ...(needs.hardLinks ? [HARDLINK] : [])].filter(
       (name) => !session.extensions.has(name),
     );
     if (missing.length > 0) {
-      session.client.end();
+      session.close();
       throw new UpdateError(
         `${session.where}: the server's SFTP lacks ${missing.join(' and ')}` +
           (missing.includes(POSIX_RENAME)
@@ -186,9 +198,7 @@ export class SftpStore implements LinkStore {
   }
 
   async close(): Promise<void> {
-    this.session.client.end();
-    // Everything is said: the process need not wait a round trip for the server's goodbye.
-    this.session.socket.unref();
+    this.session.close();
   }
 
   /**
@@ -201,18 +211,35 @@ export class SftpStore implements LinkStore {
       items.map((item) => call(item).catch((error: StoreFailure) => error)),
     );
     const lost = outcomes.find((outcome) => isFailure(outcome) && outcome.code === 'ELOST');
-    if (lost) throw new StoreLostError(`${this.where}: ${(lost as Error).message}`);
+    if (lost) throw this.lostError((lost as Error).message);
     return outcomes;
+  }
+
+  /**
+   * Work cut off by the connection's end: lost (each link old or new), or stopped by a signal
+   * when the stop had the connection closed, as the server did not answer it in time.
+   */
+  private lostError(message: string): StoreLostError | InterruptedError {
+    const ended = this.session.ended();
+    const why = `${this.where}: ${ended?.reason ?? message}`;
+    return ended?.signal ? new InterruptedError(why, ended.signal) : new StoreLostError(why);
   }
 
   private call<R>(
     syscall: string,
     send: (cb: (error: Error | null | undefined, value: R) => void) => void,
   ): Promise<R> {
+    const { requests } = this.channel;
     const answer = new Promise<R>((resolve, reject) => {
+      requests.sent();
       try {
-        send((error, value) => (error ? reject(asFailure(error, syscall)) : resolve(value)));
+        send((error, value) => {
+          requests.done();
+          if (error) reject(asFailure(error, syscall));
+          else resolve(value);
+        });
       } catch (error) {
+        requests.done();
         // ssh2 throws at once when the channel is already closed.
         reject(failure('ELOST', syscall, `the connection is gone (${(error as Error).message})`));
       }

@@ -1,0 +1,527 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { hostKeysFor, judgeHostKey } from '../lib/transport/sftp/known-hosts.js';
+import { HUNG_AFTER_MS } from '../lib/transport/sftp/watchdog.js';
+import { startDelayProxy } from './helpers/delay-proxy.js';
+import { expectNoInternalError, versionsOf } from './helpers/faults.js';
+import { makeServerTree, manyRemoteLinks, startSshd } from './helpers/ssh-server.js';
+import type { SshServer } from './helpers/ssh-server.js';
+import { leftovers, runCli, startCli, switchingStarted } from './helpers/tree.js';
+import type { Run } from './helpers/tree.js';
+
+let server: SshServer;
+let scratch: string;
+
+beforeAll(async () => {
+  server = await startSshd();
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-ssh-faults-'));
+});
+afterAll(() => {
+  server.stop();
+  fs.rmSync(scratch, { recursive: true, force: true });
+});
+beforeEach(() => {
+  fs.rmSync(server.root, { recursive: true, force: true });
+  fs.mkdirSync(server.root);
+  makeServerTree(server.root);
+});
+
+const current = () => fs.readlinkSync(path.join(server.root, 'current'));
+
+/** `args` without `--identity FILE`. */
+const withoutIdentity = (args: string[]) =>
+  args.filter((arg, i) => arg !== '--identity' && args[i - 1] !== '--identity');
+
+/** `args` with another known_hosts file. */
+const withKnownHosts = (args: string[], file: string) =>
+  args.map((arg, i) => (args[i - 1] === '--known-hosts' ? file : arg));
+
+/** The server's own known_hosts line, split: `[127.0.0.1]:PORT`, its type and its key. */
+function hostLine(target: SshServer): { name: string; type: string; key: string } {
+  const [name, type, key] = fs.readFileSync(target.knownHosts, 'utf8').trim().split(' ');
+  return { name, type, key };
+}
+
+/** A new ed25519 key pair in `dir` (encrypted with `passphrase` if given); the private file. */
+function newKey(dir: string, name: string, passphrase = ''): string {
+  const file = path.join(dir, name);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-f', file]);
+  return file;
+}
+
+/** How OpenSSH's own client takes the server with `knownHosts`: its exit status (0 or 255). */
+function sshStatus(target: SshServer, knownHosts: string): number | null {
+  return spawnSync('ssh', [
+    ...['-p', String(target.port), '-i', target.identity],
+    ...['-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', 'IdentitiesOnly=yes'],
+    ...['-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null'],
+    'root@127.0.0.1',
+    'true',
+  ]).status;
+}
+
+/** The blob of a FIDO (sk-ssh-ed25519) public key, which ssh-keygen makes only with a token. */
+function skKeyBase64(): string {
+  const field = (data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    return Buffer.concat([length, data]);
+  };
+  return Buffer.concat([
+    field(Buffer.from('sk-ssh-ed25519@openssh.com')),
+    field(randomBytes(32)),
+    field(Buffer.from('ssh:')),
+  ]).toString('base64');
+}
+
+/** `line` with its names hashed by ssh-keygen -H (which leaves lines with a marker alone). */
+function hashed(line: string): string {
+  const file = path.join(scratch, `hash-${process.hrtime.bigint()}`);
+  fs.writeFileSync(file, `${line}\n`);
+  execFileSync('ssh-keygen', ['-H', '-f', file], { stdio: 'ignore' });
+  const out = fs.readFileSync(file, 'utf8').trim();
+  fs.rmSync(file);
+  fs.rmSync(`${file}.old`, { force: true });
+  expect(out).toMatch(/^\|1\|/);
+  return out;
+}
+
+describe('known_hosts as OpenSSH reads it', () => {
+  const other = () => {
+    const file = newKey(scratch, `other-${process.hrtime.bigint()}`);
+    return fs.readFileSync(`${file}.pub`, 'utf8').split(' ')[1];
+  };
+  const cases: { name: string; lines: () => string[]; accepted: boolean; says?: RegExp }[] = [
+    {
+      name: 'the key listed, then marked @revoked on a later line',
+      lines: () => {
+        const { name, type, key } = hostLine(server);
+        return [`${name} ${type} ${key}`, `@revoked ${name} ${type} ${key}`];
+      },
+      accepted: false,
+      says: /revoked/,
+    },
+    {
+      name: 'the key listed, and @revoked for every host (*)',
+      lines: () => {
+        const { name, type, key } = hostLine(server);
+        return [`${name} ${type} ${key}`, `@revoked * ${type} ${key}`];
+      },
+      accepted: false,
+      says: /revoked/,
+    },
+    {
+      name: 'the key listed, and @revoked on a hashed line',
+      lines: () => {
+        const { name, type, key } = hostLine(server);
+        return [`${name} ${type} ${key}`, `@revoked ${hashed(`${name} ${type} ${key}`)}`];
+      },
+      accepted: false,
+      says: /revoked/,
+    },
+    {
+      name: 'the key only @revoked',
+      lines: () => {
+        const { name, type, key } = hostLine(server);
+        return [`@revoked ${name} ${type} ${key}`];
+      },
+      accepted: false,
+      says: /revoked/,
+    },
+    {
+      name: 'the key on a hashed line',
+      lines: () => {
+        const { name, type, key } = hostLine(server);
+        return [hashed(`${name} ${type} ${key}`)];
+      },
+      accepted: true,
+    },
+    {
+      name: 'two keys for the host, a wrong one first',
+      lines: () => {
+        const { name, type, key } = hostLine(server);
+        return [`${name} ${type} ${other()}`, `${name} ${type} ${key}`];
+      },
+      accepted: true,
+    },
+    {
+      name: 'a FIDO key (sk-ssh-ed25519@openssh.com) for the host, then the right key',
+      lines: () => {
+        const { name, type, key } = hostLine(server);
+        return [`${name} sk-ssh-ed25519@openssh.com ${skKeyBase64()}`, `${name} ${type} ${key}`];
+      },
+      accepted: true,
+    },
+    {
+      name: 'only a FIDO key for the host',
+      lines: () => [`${hostLine(server).name} sk-ssh-ed25519@openssh.com ${skKeyBase64()}`],
+      accepted: false,
+      says: /sk-ssh-ed25519@openssh\.com key, a type this client cannot check/,
+    },
+    {
+      name: 'a @cert-authority line for the host, then the right key',
+      lines: () => {
+        const { name, type, key } = hostLine(server);
+        return [`@cert-authority ${name} ${type} ${other()}`, `${name} ${type} ${key}`];
+      },
+      accepted: true,
+    },
+  ];
+
+  test.each(cases)('$name: as ssh decides', ({ lines, accepted, says }) => {
+    const file = path.join(scratch, `known_hosts-${process.hrtime.bigint()}`);
+    fs.writeFileSync(file, lines().join('\n') + '\n');
+    // OpenSSH's own client is the oracle.
+    expect(sshStatus(server, file)).toBe(accepted ? 0 : 255);
+    const started = Date.now();
+    const run = runCli([...withKnownHosts(server.args, file), 'current -> releases/v2'], '/');
+    expectNoInternalError(run);
+    expect(run.status).toBe(accepted ? 0 : 1);
+    expect(current()).toBe(accepted ? 'releases/v2' : 'releases/v1');
+    if (says) expect(run.stderr).toMatch(says);
+    if (!accepted) expect(run.stderr).toContain('nothing was');
+    // No hang after a refusal: nothing of the connection keeps the process alive.
+    expect(Date.now() - started).toBeLessThan(10000);
+  });
+});
+
+describe('identities as OpenSSH tries them', () => {
+  let home: string;
+  let agent: ChildProcess | undefined;
+  const agentSocket = () => path.join(home, 'agent.sock');
+
+  beforeEach(() => {
+    home = fs.mkdtempSync(path.join(scratch, 'home-'));
+    fs.mkdirSync(path.join(home, '.ssh'), { mode: 0o700 });
+    // The usual key file, encrypted: ssh passes it over (it has no way to ask for the passphrase).
+    newKey(path.join(home, '.ssh'), 'id_ed25519', 'a passphrase');
+  });
+  afterEach(() => {
+    agent?.kill();
+    agent = undefined;
+  });
+
+  async function startAgent(keys: string[]): Promise<void> {
+    agent = spawn('ssh-agent', ['-D', '-a', agentSocket()], { stdio: 'ignore' });
+    const deadline = Date.now() + 10000;
+    while (!fs.existsSync(agentSocket())) {
+      if (Date.now() > deadline) throw new Error('ssh-agent did not start');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    for (const key of keys) {
+      execFileSync('ssh-add', [key], {
+        env: { ...process.env, SSH_AUTH_SOCK: agentSocket() },
+        stdio: 'ignore',
+      });
+    }
+  }
+
+  const runAs = (args: string[], agentSock: string): { run: Run; ms: number } => {
+    const started = Date.now();
+    const run = runCli([...args, 'current -> releases/v2'], '/', undefined, {
+      HOME: home,
+      SSH_AUTH_SOCK: agentSock,
+    });
+    return { run, ms: Date.now() - started };
+  };
+
+  test('an agent holding the right key, beside an encrypted ~/.ssh/id_ed25519: logs in and switches', async () => {
+    await startAgent([server.identity]);
+    const { run, ms } = runAs(withoutIdentity(server.args), agentSocket());
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(current()).toBe('releases/v2');
+    expect(ms).toBeLessThan(10000);
+  });
+
+  test('an agent holding only other keys, then a usable ~/.ssh key file: each tried in turn', async () => {
+    await startAgent([newKey(scratch, `stranger-${process.hrtime.bigint()}`)]);
+    fs.copyFileSync(server.identity, path.join(home, '.ssh', 'id_rsa'));
+    const { run } = runAs(withoutIdentity(server.args), agentSocket());
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(current()).toBe('releases/v2');
+  });
+
+  test('an agent that cannot be reached is one method failed: the next is tried', () => {
+    const { run } = runAs(server.args, path.join(home, 'no-agent-here.sock'));
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(current()).toBe('releases/v2');
+  });
+
+  test('an encrypted --identity: exit 1 at once, saying so, nothing changed', () => {
+    const encrypted = newKey(home, 'encrypted', 'a passphrase');
+    const args = server.args.map((arg) => (arg === server.identity ? encrypted : arg));
+    const { run, ms } = runAs(args, '');
+    expectNoInternalError(run);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`the identity ${encrypted} is encrypted`);
+    expect(run.stderr).toContain('passphrases are not supported yet');
+    expect(current()).toBe('releases/v1');
+    expect(ms).toBeLessThan(10000);
+  });
+
+  test('no agent and only usual keys that cannot be used: exit 1 promptly, naming each passed over', () => {
+    fs.mkdirSync(path.join(home, '.ssh', 'id_ecdsa'));
+    const { run, ms } = runAs(withoutIdentity(server.args), '');
+    expectNoInternalError(run);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('the server accepted no identity');
+    expect(run.stderr).toContain(
+      `${path.join(home, '.ssh', 'id_ed25519')} was passed over: it is encrypted`,
+    );
+    expect(run.stderr).toContain(
+      `${path.join(home, '.ssh', 'id_ecdsa')} was passed over: it cannot be read (EISDIR)`,
+    );
+    expect(current()).toBe('releases/v1');
+    expect(ms).toBeLessThan(10000);
+  });
+
+  test('a key the server refuses: exit 1 promptly, naming what was tried', () => {
+    const stranger = newKey(home, 'stranger');
+    const args = server.args.map((arg) => (arg === server.identity ? stranger : arg));
+    const { run, ms } = runAs(args, '');
+    expectNoInternalError(run);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`the server accepted no identity (tried ${stranger})`);
+    expect(current()).toBe('releases/v1');
+    expect(ms).toBeLessThan(10000);
+  });
+});
+
+/** The processes serving `target`'s SFTP channels (internal-sftp, one per channel), by pid. */
+function sftpProcesses(target: SshServer): number[] {
+  const listener = Number(
+    fs.readFileSync(path.join(path.dirname(target.identity), 'sshd.pid'), 'utf8'),
+  );
+  const parents = new Map<number, number>();
+  const sftp: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('internal-sftp')) {
+        sftp.push(Number(entry));
+      }
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const descends = (pid: number): boolean => {
+    for (let up = parents.get(pid); up !== undefined && up > 1; up = parents.get(up)) {
+      if (up === listener) return true;
+    }
+    return false;
+  };
+  return sftp.filter(descends).sort((a, b) => a - b);
+}
+
+async function gone(pids: number[]): Promise<void> {
+  const deadline = Date.now() + 10000;
+  while (pids.some((pid) => fs.existsSync(`/proc/${pid}`))) {
+    if (Date.now() > deadline) throw new Error(`${pids.join(', ')} still running`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('a server that stops answering (its sftp-server stopped, sshd still answering)', () => {
+  const count = 2000;
+  const every = (pids: number[]) => pids;
+
+  /**
+   * Starts a batch of `count` links through a slow network, stops the SFTP processes `pick`
+   * picks (of the switch's channel and the guard's, in the order opened) once the first links
+   * are switched, runs `then` on the running CLI, and checks the end: every link old or new,
+   * the lock left behind. Resumes the server and runs again: the next run clears what the hung
+   * one left and switches.
+   */
+  async function hangMidBatch(
+    pick: (pids: number[]) => number[],
+    then: (cli: Promise<Run> & { pid: number }, stoppedAt: number) => Promise<Run>,
+  ): Promise<{ result: Run; versions: string[] }> {
+    const specFile = manyRemoteLinks(server.root, count);
+    const links = path.join(server.root, 'links');
+    const proxy = await startDelayProxy({ targetPort: server.port, delayMs: 40 });
+    let stopped: number[] = [];
+    try {
+      const cli = startCli([...server.argsVia(proxy.port), '--spec-file', specFile], '/');
+      await switchingStarted(path.join(links, 'l0'), '../releases/v2');
+      const channels = sftpProcesses(server);
+      expect(channels.length).toBe(2);
+      stopped = pick(channels);
+      for (const pid of stopped) process.kill(pid, 'SIGSTOP');
+      const result = await then(cli, Date.now());
+      expectNoInternalError(result);
+      const versions = versionsOf(links, count); // readlink throws on a missing link
+      expect(new Set([...versions, 'v1', 'v2'])).toEqual(new Set(['v1', 'v2']));
+      expect(result.stderr).not.toContain('switched back the');
+      // The lock and temporary names are left for the next run.
+      expect(leftovers(links)).toContain('.atomic-link.lock');
+      for (const pid of stopped) process.kill(pid, 'SIGCONT');
+      await gone(stopped);
+      stopped = [];
+      const again = runCli([...server.args, '--spec-file', specFile], '/');
+      expectNoInternalError(again);
+      expect(again.status).toBe(0);
+      expect(new Set(versionsOf(links, count))).toEqual(new Set(['v2']));
+      expect(leftovers(links)).toEqual([]);
+      return { result, versions };
+    } finally {
+      for (const pid of stopped) process.kill(pid, 'SIGCONT');
+      await proxy.close();
+    }
+  }
+
+  /** Each link found new is named, as new or as old or new: never said to be switched back. */
+  const expectEachNewNamed = (result: Run, versions: string[]) =>
+    versions.forEach((version, i) => {
+      if (version !== 'v2') return;
+      expect(result.stderr).toMatch(
+        new RegExp(`^atomic-link: "links/l${i}" is (new|old or new)`, 'm'),
+      );
+    });
+
+  test('the run fails within the documented deadline, says the server stopped answering, and the next run recovers', async () => {
+    let seconds = 0;
+    const { result, versions } = await hangMidBatch(every, async (cli, stoppedAt) => {
+      const ended = await cli;
+      seconds = (Date.now() - stoppedAt) / 1000;
+      return ended;
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^atomic-link: .*the server stopped answering/m);
+    expectEachNewNamed(result, versions);
+    // The documented deadline (10 s, as the link here is fast), plus slack for a loaded
+    // machine: not the hang it was.
+    expect(seconds * 1000).toBeLessThan(HUNG_AFTER_MS + 10000);
+  });
+
+  test('SIGTERM meanwhile: exit 143 within seconds, every link old or new', async () => {
+    let took = 0;
+    const { result, versions } = await hangMidBatch(every, async (cli) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const signalledAt = Date.now();
+      process.kill(cli.pid, 'SIGTERM');
+      const ended = await cli;
+      took = Date.now() - signalledAt;
+      return ended;
+    });
+    expect(took).toBeLessThan(3000);
+    expect(result.status).toBe(143);
+    expect(result.stderr).toMatch(/^atomic-link: .*stopped by SIGTERM/m);
+    expectEachNewNamed(result, versions);
+  });
+
+  test("only the guard's channel stopped: the switch ends, the guard says it lost sight (exit 3)", async () => {
+    const { result, versions } = await hangMidBatch(
+      ([, guard]) => [guard],
+      (cli) => cli,
+    );
+    expect(result.status).toBe(3);
+    expect(new Set(versions)).toEqual(new Set(['v2']));
+    expect(result.stderr).toMatch(
+      /^atomic-link: every link is switched, but the guard lost sight/m,
+    );
+    expect(result.stderr).toContain(
+      "the server stopped answering: nothing came back on the guard's SFTP channel",
+    );
+  });
+});
+
+test('SIGTERM while connecting to a server that never speaks: exit 143 at once, nothing sent', async () => {
+  let connected: () => void = () => undefined;
+  const accepted = new Promise<void>((resolve) => (connected = resolve));
+  const sockets: net.Socket[] = [];
+  const silent = net.createServer((socket) => {
+    sockets.push(socket);
+    connected();
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as net.AddressInfo).port;
+  try {
+    const { type, key } = hostLine(server);
+    const file = path.join(scratch, `known_hosts-silent`);
+    fs.writeFileSync(file, `[127.0.0.1]:${port} ${type} ${key}\n`);
+    const args = withKnownHosts(server.args, file).map((arg, i, all) =>
+      all[i - 1] === '--ssh-port' ? String(port) : arg,
+    );
+    const cli = startCli([...args, 'current -> releases/v2'], '/');
+    await accepted;
+    const signalledAt = Date.now();
+    process.kill(cli.pid, 'SIGTERM');
+    const result = await cli;
+    expect(Date.now() - signalledAt).toBeLessThan(2500);
+    expectNoInternalError(result);
+    expect(result.status).toBe(143);
+    expect(result.stderr).toMatch(/^atomic-link: stopped by SIGTERM while connecting/m);
+    expect(current()).toBe('releases/v1');
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  }
+});
+
+describe('known-hosts.ts', () => {
+  const key = (type: string, seed: number) => {
+    const field = (data: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, data.length]), data]);
+    return Buffer.concat([field(Buffer.from(type)), field(Buffer.alloc(32, seed))]);
+  };
+  const a = key('ssh-ed25519', 1);
+  const b = key('ssh-ed25519', 2);
+  const line = (names: string, blob: Buffer, marker = '') =>
+    `${marker}${names} ${blob.subarray(4, blob.readUInt32BE(0) + 4)} ${blob.toString('base64')}`;
+  const hashedName = (name: string) => {
+    const salt = randomBytes(20);
+    const mac = createHmac('sha1', salt).update(name).digest('base64');
+    return `|1|${salt.toString('base64')}|${mac}`;
+  };
+
+  test('every line naming the host counts: a key listed anywhere is accepted, one revoked anywhere refused', () => {
+    const text = [
+      line('[example.org]:2222', b),
+      line('other.org', a),
+      line('[example.org]:2222', a),
+      line('*', b, '@revoked '),
+    ].join('\n');
+    const known = hostKeysFor(text, 'example.org', 2222);
+    expect(judgeHostKey(known, a)).toBe('accepted');
+    expect(judgeHostKey(known, b)).toBe('revoked');
+    // The revoked key is not asked for.
+    expect(known.keys.map((k) => k.blob)).toEqual([a]);
+  });
+
+  test('names: port 22 is the bare name, patterns and negations, hashed names', () => {
+    expect(hostKeysFor(line('example.org', a), 'example.org', 22).keys).toHaveLength(1);
+    expect(hostKeysFor(line('example.org', a), 'example.org', 2222).keys).toHaveLength(0);
+    expect(hostKeysFor(line('*.org,!example.org', a), 'example.org', 22).keys).toHaveLength(0);
+    expect(hostKeysFor(line('ex?mple.*', a), 'example.org', 22).keys).toHaveLength(1);
+    const hashedLine = line(hashedName('[example.org]:2222'), a, '@revoked ');
+    expect(judgeHostKey(hostKeysFor(hashedLine, 'example.org', 2222), a)).toBe('revoked');
+    expect(judgeHostKey(hostKeysFor(hashedLine, 'example.org', 22), a)).toBe('unknown');
+  });
+
+  test('lines it cannot use are passed over with the reason, never fatal', () => {
+    const text = [
+      line('example.org', key('sk-ssh-ed25519@openssh.com', 3)),
+      line('example.org', b, '@cert-authority '),
+      line('example.org', b, '@future '),
+      `example.org ssh-rsa ${a.toString('base64')}`,
+      line('example.org', a),
+    ].join('\n');
+    const known = hostKeysFor(text, 'example.org', 22);
+    expect(known.keys.map((k) => k.blob)).toEqual([a]);
+    expect(known.skipped).toEqual([
+      'line 1: a sk-ssh-ed25519@openssh.com key, a type this client cannot check',
+      'line 2: a @cert-authority line (host certificates are not supported)',
+      'line 3: the unknown marker @future',
+      'line 4: a ssh-rsa key that does not parse',
+    ]);
+  });
+});
