@@ -119,6 +119,7 @@ function printHosts(report: FleetReport, verbose: boolean): void {
   for (const host of report.hosts) {
     const rtt = host.roundTripMs === undefined ? '' : `, round trip ${host.roundTripMs} ms`;
     say(`${host.host}: ${host.state}${rtt}`);
+    if (verbose) for (const note of host.notes) say(`${host.host}: note: ${note}`);
     for (const result of host.results) {
       const astray =
         host.state !== 'switched' && (result.state === 'switched' || result.state === 'unknown');

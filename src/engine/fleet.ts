@@ -123,7 +123,10 @@ async function switchReady(members: FleetMember[], ready: Ready[]): Promise<Flee
       host: item.member.host,
       state: item.prepared.state(),
       results: [],
-      notes: outcome.status === 'fulfilled' ? outcome.value.notes : [],
+      notes: [
+        ...(item.store.notes ?? []),
+        ...(outcome.status === 'fulfilled' ? outcome.value.notes : []),
+      ],
       roundTripMs: item.roundTripMs,
     };
     if (outcome.status === 'fulfilled') report.guard = outcome.value.guard;

@@ -64,6 +64,7 @@ export async function switchLinks(
     }
     throw error;
   }
+  report.notes.unshift(...(store.notes ?? []));
   report.notes.push(...(await prepared.release()));
   return report;
 }
