@@ -242,7 +242,7 @@ function isGone(other) {
 }
 
 // EXTERNAL MODULE: ./lib/engine/errors.js
-var errors = __nccwpck_require__(4899);
+var engine_errors = __nccwpck_require__(4899);
 // EXTERNAL MODULE: ./lib/engine/port.js
 var port = __nccwpck_require__(4799);
 ;// CONCATENATED MODULE: ./lib/engine/temp-names.js
@@ -378,7 +378,7 @@ class DirLocks {
         this.heartbeat = setInterval(() => {
             this.beating ??= this.refresh()
                 .catch((error) => {
-                this.lostHow ??= (0,errors/* describeError */.Uc)(error);
+                this.lostHow ??= (0,engine_errors/* describeError */.Uc)(error);
             })
                 .finally(() => (this.beating = undefined));
         }, HEARTBEAT_MS);
@@ -413,12 +413,12 @@ class DirLocks {
             for (const [index, file] of busy.entries()) {
                 const entry = entries[index];
                 if ((0,port/* isFailure */.N)(entry)) {
-                    throw new errors/* UpdateError */.mp(`cannot take the lock ${where(store, file)}: ${(0,errors/* describeError */.Uc)(made[files.indexOf(file)])}`);
+                    throw new engine_errors/* UpdateError */.mp(`cannot take the lock ${where(store, file)}: ${(0,engine_errors/* describeError */.Uc)(made[files.indexOf(file)])}`);
                 }
                 if (entry.kind === 'none')
                     continue; // released between our create and our look
                 if (entry.kind !== 'symlink') {
-                    throw new errors/* UpdateError */.mp(`${where(store, file)} is a ${entry.kind}, not a lock of atomic-link's (a symlink ` +
+                    throw new engine_errors/* UpdateError */.mp(`${where(store, file)} is a ${entry.kind}, not a lock of atomic-link's (a symlink ` +
                         `naming its holder); remove it if no other tool uses that name`);
                 }
                 if (isStale(store, file, entry, seen, timeoutMs)) {
@@ -427,12 +427,12 @@ class DirLocks {
                     continue;
                 }
                 if (Date.now() >= deadline) {
-                    throw new errors/* UpdateError */.mp(`${where(store, file)} is held by ${describeHolder(entry.text)}; waited ` +
+                    throw new engine_errors/* UpdateError */.mp(`${where(store, file)} is held by ${describeHolder(entry.text)}; waited ` +
                         `${Math.round(timeoutMs / 1000)} s`);
                 }
             }
             if (signal?.aborted) {
-                throw new errors/* InterruptedError */.p4(`stopped by ${signal.reason} while waiting for a lock; nothing was changed`, String(signal.reason));
+                throw new engine_errors/* InterruptedError */.p4(`stopped by ${signal.reason} while waiting for a lock; nothing was changed`, String(signal.reason));
             }
             // A random share of the wait, so that runs which collided do not collide again.
             await sleep(POLL_MS / 2 + Math.random() * POLL_MS);
@@ -457,7 +457,7 @@ class DirLocks {
         this.files.forEach((file, index) => {
             const entry = entries[index];
             if ((0,port/* isFailure */.N)(entry) || entry.kind !== 'symlink' || entry.text !== this.text) {
-                throw new errors/* UpdateError */.mp(`the lock ${where(this.store, file)} is no longer ours (${lostHow(entry)})`);
+                throw new engine_errors/* UpdateError */.mp(`the lock ${where(this.store, file)} is no longer ours (${lostHow(entry)})`);
             }
         });
         const fresh = this.files.map((file) => tempName(file.slice(0, file.lastIndexOf('/')) || '/'));
@@ -466,7 +466,7 @@ class DirLocks {
         const failed = [...made, ...renamed].find(port/* isFailure */.N);
         if (failed) {
             await this.store.remove(fresh);
-            throw new errors/* UpdateError */.mp(`cannot refresh the lock in ${where(this.store, this.files[0])}: ${(0,errors/* describeError */.Uc)(failed)}`);
+            throw new engine_errors/* UpdateError */.mp(`cannot refresh the lock in ${where(this.store, this.files[0])}: ${(0,engine_errors/* describeError */.Uc)(failed)}`);
         }
     }
     /**
@@ -480,7 +480,7 @@ class DirLocks {
         return this.files.flatMap((file, index) => {
             const outcome = removed[index];
             return (0,port/* isFailure */.N)(outcome) && outcome.code !== 'ENOENT'
-                ? [`cannot remove the lock ${where(this.store, file)}: ${(0,errors/* describeError */.Uc)(outcome)}`]
+                ? [`cannot remove the lock ${where(this.store, file)}: ${(0,engine_errors/* describeError */.Uc)(outcome)}`]
                 : [];
         });
     }
@@ -582,7 +582,7 @@ function describeHolder(text) {
 }
 function lostHow(entry) {
     if ((0,port/* isFailure */.N)(entry))
-        return (0,errors/* describeError */.Uc)(entry);
+        return (0,engine_errors/* describeError */.Uc)(entry);
     if (entry.kind === 'none')
         return 'it was removed';
     if (entry.kind === 'symlink')
@@ -608,7 +608,7 @@ function parseSpec(text, origin) {
     const arrow = ARROW_PATTERN.exec(text);
     const another = arrow !== null && ARROW_PATTERN.exec(text) !== null;
     if (arrow === null || another) {
-        throw new errors/* UsageError */.eb(`${origin}: ${quote(text)} must be 'LINK -> TARGET' (symbolic) or 'LINK => TARGET' (hard)` +
+        throw new engine_errors/* UsageError */.eb(`${origin}: ${quote(text)} must be 'LINK -> TARGET' (symbolic) or 'LINK => TARGET' (hard)` +
             (another ? ', with one arrow' : ''));
     }
     const link = text.slice(0, arrow.index).trim();
@@ -644,14 +644,14 @@ function parseSpecJson(text, source) {
         items = JSON.parse(text);
     }
     catch (error) {
-        throw new errors/* UsageError */.eb(`${source}: not valid JSON: ${error.message}`);
+        throw new engine_errors/* UsageError */.eb(`${source}: not valid JSON: ${error.message}`);
     }
     if (!Array.isArray(items))
-        throw new errors/* UsageError */.eb(`${source}: the JSON must be an array`);
+        throw new engine_errors/* UsageError */.eb(`${source}: the JSON must be an array`);
     return items.flatMap((item, index) => {
         const origin = `${source} item ${index + 1}`;
         if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-            throw new errors/* UsageError */.eb(`${origin}: must be an object with "link" and "target", or "into"`);
+            throw new engine_errors/* UsageError */.eb(`${origin}: must be an object with "link" and "target", or "into"`);
         }
         const record = item;
         return 'into' in record ? intoSpecs(record, origin) : [objectSpec(record, origin)];
@@ -675,14 +675,14 @@ function intoSpecs(record, origin) {
     const into = stringField(record, 'into', origin, true);
     const targets = record.targets;
     if (!Array.isArray(targets) || targets.length === 0) {
-        throw new errors/* UsageError */.eb(`${origin}: "targets" must be a non-empty array of paths`);
+        throw new engine_errors/* UsageError */.eb(`${origin}: "targets" must be a non-empty array of paths`);
     }
     const type = typeField(record, origin);
     const relative = booleanField(record, 'relative', origin);
     return targets.map((target, index) => {
         const where = `${origin} target ${index + 1}`;
         if (typeof target !== 'string')
-            throw new errors/* UsageError */.eb(`${where}: must be a string`);
+            throw new engine_errors/* UsageError */.eb(`${where}: must be a string`);
         return checkSpec({ link: linkInto(into, target), target, type, relative, origin: where });
     });
 }
@@ -699,27 +699,27 @@ function checkSpec(spec) {
     if (spec.backup !== undefined) {
         checkName(spec.backup, 'backup suffix', spec.origin);
         if (spec.backup.includes('/')) {
-            throw new errors/* UsageError */.eb(`${spec.origin}: backup suffix ${quote(spec.backup)} contains '/'`);
+            throw new engine_errors/* UsageError */.eb(`${spec.origin}: backup suffix ${quote(spec.backup)} contains '/'`);
         }
     }
     if (spec.link.endsWith('/')) {
-        throw new errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} ends with '/', which would follow the link into its target`);
+        throw new engine_errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} ends with '/', which would follow the link into its target`);
     }
     return spec;
 }
 function checkName(value, what, origin) {
     if (value === '')
-        throw new errors/* UsageError */.eb(`${origin}: ${what} is empty`);
+        throw new engine_errors/* UsageError */.eb(`${origin}: ${what} is empty`);
     if (value.includes('\0'))
-        throw new errors/* UsageError */.eb(`${origin}: ${what} contains a NUL byte`);
+        throw new engine_errors/* UsageError */.eb(`${origin}: ${what} contains a NUL byte`);
     if (/[\r\n]/.test(value)) {
-        throw new errors/* UsageError */.eb(`${origin}: ${what} ${quote(value)} contains a line break`);
+        throw new engine_errors/* UsageError */.eb(`${origin}: ${what} ${quote(value)} contains a line break`);
     }
 }
 function checkKeys(record, allowed, origin) {
     const unknown = Object.keys(record).filter((key) => !allowed.has(key));
     if (unknown.length > 0) {
-        throw new errors/* UsageError */.eb(`${origin}: unknown field ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
+        throw new engine_errors/* UsageError */.eb(`${origin}: unknown field ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
     }
 }
 function stringField(record, key, origin, required) {
@@ -727,20 +727,20 @@ function stringField(record, key, origin, required) {
     if (value === undefined && !required)
         return undefined;
     if (typeof value !== 'string') {
-        throw new errors/* UsageError */.eb(`${origin}: "${key}" must be a string`);
+        throw new engine_errors/* UsageError */.eb(`${origin}: "${key}" must be a string`);
     }
     return value;
 }
 function booleanField(record, key, origin) {
     const value = record[key] ?? false;
     if (typeof value !== 'boolean')
-        throw new errors/* UsageError */.eb(`${origin}: "${key}" must be true or false`);
+        throw new engine_errors/* UsageError */.eb(`${origin}: "${key}" must be true or false`);
     return value;
 }
 function typeField(record, origin) {
     const value = record.type ?? 'symbolic';
     if (value !== 'symbolic' && value !== 'hard') {
-        throw new errors/* UsageError */.eb(`${origin}: "type" must be "symbolic" or "hard"`);
+        throw new engine_errors/* UsageError */.eb(`${origin}: "type" must be "symbolic" or "hard"`);
     }
     return value;
 }
@@ -767,11 +767,13 @@ async function placeSpecs(store, specs, options) {
         const slash = spec.link.lastIndexOf('/');
         const name = spec.link.slice(slash + 1);
         if (name === '.' || name === '..') {
-            throw new errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} does not name a link`);
+            throw new engine_errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} does not name a link`);
         }
-        if (isReservedName(name)) {
-            throw new errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} takes a name atomic-link keeps for its ` +
-                `lock and temporary links, which later runs remove`);
+        const reserved = [name, ...(spec.backup === undefined ? [] : [name + spec.backup])].find(isReservedName);
+        if (reserved !== undefined) {
+            const what = reserved === name ? 'LINK' : `the backup of LINK ${quote(spec.link)},`;
+            throw new engine_errors/* UsageError */.eb(`${spec.origin}: ${what} ${quote(reserved === name ? spec.link : reserved)} takes a ` +
+                `name atomic-link keeps for its lock and temporary links, which later runs remove`);
         }
         // Links of one directory mostly come one after another: one string then, hashed once.
         if (slash <= 0 || slash !== last.length || !spec.link.startsWith(last)) {
@@ -785,7 +787,7 @@ async function placeSpecs(store, specs, options) {
     const reals = await store.realDirs(asked);
     const root = options.root === undefined ? undefined : reals[dirs.length];
     if (root !== undefined && (0,port/* isFailure */.N)(root)) {
-        throw new errors/* UsageError */.eb(`working directory ${options.root}: ${(0,errors/* describeError */.Uc)(root)}`);
+        throw new engine_errors/* UsageError */.eb(`working directory ${options.root}: ${(0,engine_errors/* describeError */.Uc)(root)}`);
     }
     const places = new Map();
     spelled.forEach((key, index) => places.set(key, { dir: dirs[index], realDir: '' }));
@@ -809,8 +811,8 @@ function missingDirectory(spec, dir, failure) {
         ? 'does not exist'
         : code === 'ENOTDIR'
             ? 'is not a directory'
-            : `is not usable: ${(0,errors/* describeError */.Uc)(failure)}`;
-    return new errors/* UsageError */.eb(`${spec.origin}: the directory of LINK ${quote(spec.link)}, ${dir}, ${reason}`);
+            : `is not usable: ${(0,engine_errors/* describeError */.Uc)(failure)}`;
+    return new engine_errors/* UsageError */.eb(`${spec.origin}: the directory of LINK ${quote(spec.link)}, ${dir}, ${reason}`);
 }
 /**
  * Refuses a link whose directory leaves the root by `..`, by an absolute path, or through a
@@ -824,7 +826,7 @@ function checkInside(root, realRoot, lexical, real, spec) {
     ]) {
         const relative = external_node_path_.posix.relative(base, candidate);
         if (relative === '..' || relative.startsWith('../') || external_node_path_.posix.isAbsolute(relative)) {
-            throw new errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} is outside the working directory ${root}`);
+            throw new engine_errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} is outside the working directory ${root}`);
         }
     }
 }
@@ -927,7 +929,7 @@ function plan(item, entry) {
 }
 function toPrior(entry, origin, link) {
     if ((0,port/* isFailure */.N)(entry)) {
-        throw new errors/* UsageError */.eb(`${origin}: cannot read LINK ${quote(link)}: ${(0,errors/* describeError */.Uc)(entry)}`);
+        throw new engine_errors/* UsageError */.eb(`${origin}: cannot read LINK ${quote(link)}: ${(0,engine_errors/* describeError */.Uc)(entry)}`);
     }
     switch (entry.kind) {
         case 'none':
@@ -937,10 +939,10 @@ function toPrior(entry, origin, link) {
         case 'file':
             return entry;
         case 'directory':
-            throw new errors/* UsageError */.eb(`${origin}: LINK ${quote(link)} is a real directory; rename cannot replace a ` +
+            throw new engine_errors/* UsageError */.eb(`${origin}: LINK ${quote(link)} is a real directory; rename cannot replace a ` +
                 `directory and its contents would be lost. Move it away first (this is never done for you)`);
         default:
-            throw new errors/* UsageError */.eb(`${origin}: LINK ${quote(link)} is not a link or regular file`);
+            throw new engine_errors/* UsageError */.eb(`${origin}: LINK ${quote(link)} is not a link or regular file`);
     }
 }
 /**
@@ -954,7 +956,7 @@ function checkReplaceable(operation, options) {
         return;
     if (operation.type === 'hard' && (prior.nlink ?? 1) > 1)
         return;
-    throw new errors/* UsageError */.eb(`${operation.origin}: LINK ${quote(operation.link)} is a regular file` +
+    throw new engine_errors/* UsageError */.eb(`${operation.origin}: LINK ${quote(operation.link)} is a regular file` +
         (operation.type === 'hard' ? ' with no other name' : '') +
         `; pass --replace-files to replace it`);
 }
@@ -966,17 +968,17 @@ function checkReached(operation, reached) {
         ? 'does not exist'
         : code === 'EUNCHECKABLE'
             ? reached.message
-            : (0,errors/* describeError */.Uc)(reached);
-    throw new errors/* UsageError */.eb(`${operation.origin}: TARGET ${quote(operation.content)} of LINK ${quote(operation.link)} ` +
+            : (0,engine_errors/* describeError */.Uc)(reached);
+    throw new engine_errors/* UsageError */.eb(`${operation.origin}: TARGET ${quote(operation.content)} of LINK ${quote(operation.link)} ` +
         `${reason} (resolved from ${operation.realDir}); pass --allow-dangling to link it anyway`);
 }
 function checkHardTarget(operation, entry) {
     if ((0,port/* isFailure */.N)(entry) || entry.kind === 'none') {
-        const why = (0,port/* isFailure */.N)(entry) ? (0,errors/* describeError */.Uc)(entry) : 'ENOENT (lstat)';
-        throw new errors/* UsageError */.eb(`${operation.origin}: hard link TARGET ${quote(operation.target)} cannot be used: ${why}`);
+        const why = (0,port/* isFailure */.N)(entry) ? (0,engine_errors/* describeError */.Uc)(entry) : 'ENOENT (lstat)';
+        throw new engine_errors/* UsageError */.eb(`${operation.origin}: hard link TARGET ${quote(operation.target)} cannot be used: ${why}`);
     }
     if (entry.kind === 'directory') {
-        throw new errors/* UsageError */.eb(`${operation.origin}: hard link TARGET ${quote(operation.target)} is a directory`);
+        throw new engine_errors/* UsageError */.eb(`${operation.origin}: hard link TARGET ${quote(operation.target)} is a directory`);
     }
 }
 /** Only a store that knows inodes can tell that a hard link is already the one asked for. */
@@ -999,7 +1001,7 @@ function checkExpected(operation, expected, hardExpected) {
             : prior.kind === 'none'
                 ? 'does not exist'
                 : 'is a hard link or file';
-        throw new errors/* UpdateError */.mp(`${operation.origin}: LINK ${quote(operation.link)} ${now}, not at the expected ` +
+        throw new engine_errors/* UpdateError */.mp(`${operation.origin}: LINK ${quote(operation.link)} ${now}, not at the expected ` +
             `${quote(expected)}; nothing was changed`);
     }
 }
@@ -1034,7 +1036,7 @@ function refuseDuplicates(operations) {
     for (const operation of operations) {
         const earlier = byPath.get(operation.path);
         if (earlier) {
-            throw new errors/* UsageError */.eb(`${operation.origin}: LINK ${quote(operation.link)} is also named by ${earlier.origin}`);
+            throw new engine_errors/* UsageError */.eb(`${operation.origin}: LINK ${quote(operation.link)} is also named by ${earlier.origin}`);
         }
         byPath.set(operation.path, operation);
     }
@@ -1069,7 +1071,7 @@ function refuseLoops(operations, byPath) {
         const visited = new Set([start.path]);
         for (; at !== undefined; at = next(at)) {
             if (visited.has(at.path)) {
-                throw new errors/* UsageError */.eb(`${start.origin}: LINK ${quote(start.link)} -> ${quote(start.content)} would make a ` +
+                throw new engine_errors/* UsageError */.eb(`${start.origin}: LINK ${quote(start.link)} -> ${quote(start.content)} would make a ` +
                     `symlink loop with the other links of the batch; nothing was changed`);
             }
             visited.add(at.path);
@@ -1122,7 +1124,7 @@ async function probeDirectories(store, dirs, options) {
     for (const dir of dirs) {
         const behaviour = await store.renameBehaviour(dir);
         if (behaviour.kind === 'gap') {
-            throw new errors/* MissingLinkError */.dP(`probe: rename in ${dir} is not atomic (${behaviour.reason}): links would be missing ` +
+            throw new engine_errors/* MissingLinkError */.dP(`probe: rename in ${dir} is not atomic (${behaviour.reason}): links would be missing ` +
                 `for a moment at each switch; no real link was touched`);
         }
         if (behaviour.kind === 'atomic' && mode === 'auto')
@@ -1172,7 +1174,7 @@ async function trialSwaps(store, dir, exact) {
         }
         const report = await watch.stop();
         if (report.missing > 0) {
-            throw new errors/* MissingLinkError */.dP(`probe: a scratch link in ${dir} was seen missing ${report.missing} times in ` +
+            throw new engine_errors/* MissingLinkError */.dP(`probe: a scratch link in ${dir} was seen missing ${report.missing} times in ` +
                 `${swaps} trial swaps (${report.lookups} lookups): rename on this filesystem ` +
                 `is not atomic (sshfs -o workaround=rename does this); no real link was touched`);
         }
@@ -1191,7 +1193,7 @@ function trialFailed(dir, error) {
             'lacks the posix-rename@openssh.com extension (OpenSSH has it), and replacing a link ' +
             'without it always leaves a moment with no link'
         : 'the trial rename failed';
-    return new errors/* UpdateError */.mp(`probe: ${cause} (${(0,errors/* describeError */.Uc)(error)} in ${dir}); no real link was touched`);
+    return new engine_errors/* UpdateError */.mp(`probe: ${cause} (${(0,engine_errors/* describeError */.Uc)(error)} in ${dir}); no real link was touched`);
 }
 
 ;// CONCATENATED MODULE: ./lib/engine/switch-links.js
@@ -1219,7 +1221,8 @@ const CHUNK_MS = 250;
 async function switchLinks(store, specs, options) {
     if (options.dryRun) {
         const operations = await inspect(store, await placeSpecs(store, specs, options), options);
-        return { results: operations.map(toResult), probed: [], dryRun: true, notes: [] };
+        const results = operations.map((operation) => toResult(operation, operation.changed ? 'would switch' : 'unchanged'));
+        return { results, probed: [], dryRun: true, notes: [] };
     }
     const prepared = await prepareSwitch(store, specs, options);
     let report;
@@ -1230,10 +1233,13 @@ async function switchLinks(store, specs, options) {
     catch (error) {
         // A failure to clean up is said, never put in place of what happened to the links.
         const problems = await prepared.release();
-        if (error instanceof errors/* AtomicLinkError */.G7)
+        if (error instanceof engine_errors/* AtomicLinkError */.G7) {
             error.notes.push(...problems);
+            error.results = prepared.results();
+        }
         throw error;
     }
+    report.notes.unshift(...(store.notes ?? []));
     report.notes.push(...(await prepared.release()));
     return report;
 }
@@ -1274,7 +1280,8 @@ async function prepareSwitch(store, specs, options) {
         await batch.prepare(pending);
         await sweeping;
         return {
-            results: () => operations.map(toResult),
+            results: () => batch.results(operations),
+            state: () => batch.state(),
             probed,
             commit: async () => {
                 const guard = await batch.commit();
@@ -1288,7 +1295,7 @@ async function prepareSwitch(store, specs, options) {
     catch (error) {
         await sweeping?.catch(() => undefined);
         const problems = await batch.cleanUp();
-        if (error instanceof errors/* AtomicLinkError */.G7)
+        if (error instanceof engine_errors/* AtomicLinkError */.G7)
             error.notes.push(...problems);
         throw error;
     }
@@ -1296,7 +1303,7 @@ async function prepareSwitch(store, specs, options) {
 function stopIfAsked(options, state) {
     const reason = options.signal?.reason;
     if (options.signal?.aborted) {
-        throw new errors/* InterruptedError */.p4(`stopped by ${reason}${state ? `; ${state}` : ''}`, reason);
+        throw new engine_errors/* InterruptedError */.p4(`stopped by ${reason}${state ? `; ${state}` : ''}`, reason);
     }
 }
 /** The switch itself and everything it leaves to clean up, whatever way it ends. */
@@ -1327,7 +1334,9 @@ class Batch {
     kept = new Map();
     done = [];
     unsure = [];
-    rolledBackWhole = false;
+    /** Set once rollback() ran: the links in `left` are those it could not put back. */
+    rolledBack = false;
+    left = new Map();
     watch;
     sentAt = 0;
     ackedAt = 0;
@@ -1385,7 +1394,7 @@ class Batch {
         this.watch = await this.store
             .watch(this.watched.map((index) => this.pending[index].path), { standBy: true })
             .catch((error) => {
-            throw wrap(error, `cannot start the guard: ${(0,errors/* describeError */.Uc)(error)}; no link was changed`);
+            throw wrap(error, `cannot start the guard: ${(0,engine_errors/* describeError */.Uc)(error)}; no link was changed`);
         });
     }
     /**
@@ -1400,7 +1409,7 @@ class Batch {
             this.watch?.begin();
         }
         catch (error) {
-            throw wrap(error, `the guard cannot look: ${(0,errors/* describeError */.Uc)(error)}; no link was changed`);
+            throw wrap(error, `the guard cannot look: ${(0,engine_errors/* describeError */.Uc)(error)}; no link was changed`);
         }
         this.sentAt = performance.now();
         try {
@@ -1419,18 +1428,50 @@ class Batch {
         if (failure)
             throw failure;
         if (report?.blind) {
-            throw new errors/* MissingLinkError */.dP(`every link is switched, but the guard lost sight of them (${report.blind}), ` +
+            throw new engine_errors/* MissingLinkError */.dP(`every link is switched, but the guard lost sight of them (${report.blind}), ` +
                 `so it cannot vouch that none was missing`);
         }
         return report;
     }
     /** Switches back a batch commit() switched whole, for a cause outside it. */
     async revert(cause) {
-        const error = await this.rollback(new errors/* UpdateError */.mp(cause));
+        const error = await this.rollback(new engine_errors/* UpdateError */.mp(cause));
         return {
-            whole: this.rolledBackWhole,
+            whole: this.left.size === 0,
             message: [error.message, ...error.notes].join('; '),
         };
+    }
+    /** Each pending link's state now, by index. */
+    linkStates() {
+        const states = new Array(this.pending.length).fill('not switched');
+        if (!this.rolledBack) {
+            for (const index of this.done)
+                states[index] = 'switched';
+            for (const index of this.unsure)
+                states[index] = 'unknown';
+        }
+        for (const [index, { state }] of this.left) {
+            states[index] = state === 'new' ? 'switched' : 'unknown';
+        }
+        return states;
+    }
+    /** Every operation's result; `operations` holds the pending ones in their order. */
+    results(operations) {
+        const states = this.linkStates();
+        let index = 0;
+        return operations.map((operation) => toResult(operation, operation.changed ? states[index++] : 'unchanged'));
+    }
+    /** See PreparedSwitch.state. */
+    state() {
+        const states = this.linkStates();
+        if (states.includes('unknown'))
+            return 'unknown';
+        const switched = states.filter((state) => state === 'switched').length;
+        if (switched === states.length)
+            return 'switched';
+        if (switched > 0)
+            return 'mixed';
+        return this.done.length > 0 ? 'switched back' : 'unchanged';
     }
     /** When the first rename was sent and the last acknowledged, on performance.now()'s clock. */
     get renameTimes() {
@@ -1453,8 +1494,8 @@ class Batch {
             const failed = this.recordMade(start, chunk, made);
             start += chunk.length;
             if (failed >= 0) {
-                throw new errors/* UpdateError */.mp(`cannot create ${JSON.stringify(chunk[failed].path)}, a new link to put in place: ` +
-                    `${(0,errors/* describeError */.Uc)(made[failed])}; no link was changed`);
+                throw new engine_errors/* UpdateError */.mp(`cannot create ${JSON.stringify(chunk[failed].path)}, a new link to put in place: ` +
+                    `${(0,engine_errors/* describeError */.Uc)(made[failed])}; no link was changed`);
             }
             await this.between('no link was changed');
         }
@@ -1484,8 +1525,8 @@ class Batch {
             const failed = this.recordSwitched(start, outcomes, done);
             if (failed !== undefined) {
                 const operation = pending[failed];
-                throw new errors/* UpdateError */.mp(`${operation.origin}: could not switch LINK ${JSON.stringify(operation.link)}: ` +
-                    (0,errors/* describeError */.Uc)(outcomes[failed - start]));
+                throw new engine_errors/* UpdateError */.mp(`${operation.origin}: could not switch LINK ${JSON.stringify(operation.link)}: ` +
+                    (0,engine_errors/* describeError */.Uc)(outcomes[failed - start]));
             }
             start += outcomes.length;
             const more = start < pending.length;
@@ -1539,7 +1580,7 @@ class Batch {
         stopIfAsked(this.options, state);
         const lost = this.locks?.lost;
         if (lost)
-            throw new errors/* UpdateError */.mp(state ? `${lost}; ${state}` : lost);
+            throw new engine_errors/* UpdateError */.mp(state ? `${lost}; ${state}` : lost);
     }
     /**
      * Puts each switched link back as it was, each again in one rename. Returns the error to
@@ -1553,7 +1594,8 @@ class Batch {
             left.set(index, { state: 'unknown', reason: why });
         if (done.length > 0)
             await this.putBack(pending, done, kept, left);
-        this.rolledBackWhole = left.size === 0;
+        this.rolledBack = true;
+        this.left = left;
         if (left.size === 0) {
             const count = done.length === 1 ? 'the link' : `the ${done.length} links`;
             return wrap(cause, done.length === 0
@@ -1568,9 +1610,9 @@ class Batch {
         const message = `${why}; the batch could not be switched back whole: ` +
             [...some('new', 'new'), ...some('unknown', 'old or new, as no answer came')].join('; ') +
             `; each is named below, and every other link is as it was`;
-        const error = cause instanceof errors/* InterruptedError */.p4
-            ? new errors/* InterruptedError */.p4(message, cause.signal)
-            : new errors/* UpdateError */.mp(message);
+        const error = cause instanceof engine_errors/* InterruptedError */.p4
+            ? new engine_errors/* InterruptedError */.p4(message, cause.signal)
+            : new engine_errors/* UpdateError */.mp(message);
         for (const [index, { state, reason }] of left) {
             const link = JSON.stringify(pending[index].link);
             error.notes.push(state === 'new'
@@ -1605,7 +1647,7 @@ class Batch {
                 return { index, rename: { from: kept.get(index), to: operation.path } };
             return { index };
         });
-        const fail = (item, state, error) => left.set(item.index, { state, reason: (0,errors/* describeError */.Uc)(error) });
+        const fail = (item, state, error) => left.set(item.index, { state, reason: (0,engine_errors/* describeError */.Uc)(error) });
         const making = back.filter((item) => item.link);
         let made;
         try {
@@ -1667,17 +1709,17 @@ class Batch {
             const failed = removed.filter((outcome) => (0,port/* isFailure */.N)(outcome) && outcome.code !== 'ENOENT');
             if (failed.length > 0) {
                 problems.push(`cannot remove ${failed.length} temporary ${failed.length === 1 ? 'link' : 'links'}: ` +
-                    (0,errors/* describeError */.Uc)(failed[0]));
+                    (0,engine_errors/* describeError */.Uc)(failed[0]));
             }
         }
         catch (error) {
-            problems.push(`cannot remove the temporary links: ${(0,errors/* describeError */.Uc)(error)}`);
+            problems.push(`cannot remove the temporary links: ${(0,engine_errors/* describeError */.Uc)(error)}`);
         }
         try {
             problems.push(...((await this.locks?.release()) ?? []));
         }
         catch (error) {
-            problems.push(`cannot remove the lock: ${(0,errors/* describeError */.Uc)(error)}`);
+            problems.push(`cannot remove the lock: ${(0,engine_errors/* describeError */.Uc)(error)}`);
         }
         return problems.length === 0
             ? []
@@ -1690,7 +1732,7 @@ async function stopWatching(watch) {
         return await watch.stop();
     }
     catch (error) {
-        return { ...watch.soFar(), blind: (0,errors/* describeError */.Uc)(error), sightings: [] };
+        return { ...watch.soFar(), blind: (0,engine_errors/* describeError */.Uc)(error), sightings: [] };
     }
 }
 /** `make(index)` for each index from `start` up to `end`. */
@@ -1705,11 +1747,11 @@ function nextChunk(size, began) {
     return Math.max(16, Math.min(MAX_CHUNK, Math.round((size * CHUNK_MS) / took)));
 }
 function wrap(cause, message) {
-    if (cause instanceof errors/* InterruptedError */.p4)
-        return new errors/* InterruptedError */.p4(message, cause.signal);
-    if (cause instanceof errors/* AtomicLinkError */.G7 && cause.exitCode !== 1)
+    if (cause instanceof engine_errors/* InterruptedError */.p4)
+        return new engine_errors/* InterruptedError */.p4(message, cause.signal);
+    if (cause instanceof engine_errors/* AtomicLinkError */.G7 && cause.exitCode !== 1)
         return cause;
-    return new errors/* UpdateError */.mp(message);
+    return new engine_errors/* UpdateError */.mp(message);
 }
 /**
  * rename is atomic at once but durable only once the directory is on disk. Filesystems that
@@ -1725,7 +1767,7 @@ async function makeDurable(store, dirs, options) {
     return dirs.flatMap((dir, index) => {
         const outcome = synced[index];
         return (0,port/* isFailure */.N)(outcome)
-            ? [`${dir} could not be flushed to disk: ${(0,errors/* describeError */.Uc)(outcome)}`]
+            ? [`${dir} could not be flushed to disk: ${(0,engine_errors/* describeError */.Uc)(outcome)}`]
             : [];
     });
 }
@@ -1739,17 +1781,18 @@ function missingError(report, pending, failure) {
         return `${JSON.stringify(link)} missing ${sighting.count} times ${when}`;
     });
     const more = report.sightings.length > 10 ? `, and ${report.sightings.length - 10} more links` : '';
-    const also = failure === undefined ? '' : `; the update also failed: ${(0,errors/* describeError */.Uc)(failure)}`;
-    return new errors/* MissingLinkError */.dP(`the guard saw links missing during the update (${report.missing} of ${report.lookups} ` +
+    const also = failure === undefined ? '' : `; the update also failed: ${(0,engine_errors/* describeError */.Uc)(failure)}`;
+    return new engine_errors/* MissingLinkError */.dP(`the guard saw links missing during the update (${report.missing} of ${report.lookups} ` +
         `lookups; times from when the guard started): ${shown.join('; ')}${more}${also}`);
 }
-function toResult(operation) {
+function toResult(operation, state) {
     return {
         link: operation.link,
         type: operation.type,
         target: operation.target,
         previous: operation.prior.kind === 'symlink' ? operation.prior.text : null,
-        changed: operation.changed,
+        changed: state === 'switched' || state === 'would switch',
+        state,
     };
 }
 
@@ -1757,11 +1800,15 @@ function toResult(operation) {
 
 
 /** The engine's failures, with the fleet's report of where every host ended. */
-class FleetError extends errors/* AtomicLinkError */.G7 {
+class FleetError extends engine_errors/* AtomicLinkError */.G7 {
     report;
-    constructor(message, exitCode, report) {
+    signal;
+    constructor(message, exitCode, report, 
+    /** The signal that stopped the fleet, when one did and no link was seen missing. */
+    signal) {
         super(message, exitCode);
         this.report = report;
+        this.signal = signal;
     }
 }
 /**
@@ -1777,6 +1824,8 @@ async function switchFleet(members, specs, maxHosts) {
     await eachLimited(members, maxHosts, async (member) => {
         let store;
         try {
+            // Hosts not begun when a stop is asked are not begun at all.
+            stopIfAsked(member.options, 'nothing was changed');
             store = await member.open();
             // Timed beside the preparation's own first requests, so that it costs no round trip.
             const started = Date.now();
@@ -1805,62 +1854,86 @@ async function switchFleet(members, specs, maxHosts) {
         }));
     }
 }
+/**
+ * Sends every host its renames together. The fleet ends on one release: when any host does not
+ * end switched, every host that did is switched back, those whose guard saw a link missing
+ * included (their readers saw a gap already; a fleet split between releases would add to it).
+ * Each host's report is its true end state, and the message claims no more than they show.
+ */
 async function switchReady(members, ready) {
-    const started = performance.now();
     const outcomes = await Promise.allSettled(ready.map(({ prepared }) => prepared.commit()));
-    // From the first rename sent to the last acknowledged, over the hosts that switched.
     const times = outcomes.flatMap((outcome) => outcome.status === 'fulfilled' ? [outcome.value] : []);
-    const skewMs = times.length === 0
-        ? Math.round(performance.now() - started)
-        : Math.round(Math.max(...times.map((t) => t.ackedAt)) - Math.min(...times.map((t) => t.sentAt)));
-    const failed = outcomes.flatMap((outcome, index) => outcome.status === 'rejected'
-        ? [{ host: ready[index].member.host, error: outcome.reason }]
-        : []);
-    // A host whose guard saw a link missing was still switched: the fleet stays switched.
-    const switchFailed = failed.filter(({ error }) => !(error instanceof errors/* MissingLinkError */.dP));
-    const hosts = [];
-    for (const [index, item] of ready.entries()) {
+    const hosts = ready.map((item, index) => {
         const outcome = outcomes[index];
         const report = {
             host: item.member.host,
-            state: 'switched',
-            results: item.prepared.results(),
-            notes: [],
+            state: item.prepared.state(),
+            results: [],
+            notes: [
+                ...(item.store.notes ?? []),
+                ...(outcome.status === 'fulfilled' ? outcome.value.notes : []),
+            ],
             roundTripMs: item.roundTripMs,
         };
-        if (outcome.status === 'fulfilled') {
+        if (outcome.status === 'fulfilled')
             report.guard = outcome.value.guard;
-            report.notes = outcome.value.notes;
-            if (switchFailed.length > 0) {
-                const undone = await item.prepared.revert(`${describeHosts(switchFailed.map(({ host }) => host))} could not switch`);
-                report.state = undone.whole ? 'switched back' : 'unknown';
-                report.error = undone.message;
-            }
-        }
-        else if (!(outcome.reason instanceof errors/* MissingLinkError */.dP)) {
-            report.state = outcome.reason instanceof errors/* StoreLostError */.U8 ? 'unknown' : 'switched back';
-            report.error = (0,errors/* describeError */.Uc)(outcome.reason);
-        }
         else {
-            report.error = (0,errors/* describeError */.Uc)(outcome.reason);
+            report.error = (0,engine_errors/* describeError */.Uc)(outcome.reason);
+            if (outcome.reason instanceof engine_errors/* AtomicLinkError */.G7)
+                report.notes.push(...outcome.reason.notes);
         }
-        hosts.push(report);
+        return report;
+    });
+    const failed = hosts.filter((host) => host.state !== 'switched');
+    if (failed.length > 0) {
+        const cause = `${describeHosts(failed.map(({ host }) => host))} could not switch`;
+        await Promise.all(ready.map(async (item, index) => {
+            if (hosts[index].state !== 'switched')
+                return;
+            const undone = await item.prepared.revert(cause);
+            hosts[index].state = item.prepared.state();
+            if (!undone.whole)
+                hosts[index].error = undone.message;
+        }));
     }
-    const report = { hosts: inOrder(members, hosts), skewMs };
-    if (switchFailed.length > 0) {
-        throw new FleetError(`the switch failed on ${describeHosts(switchFailed.map(({ host }) => host))}; ` +
-            `every host that had switched was switched back: ` +
-            switchFailed.map(({ host, error }) => `${host}: ${(0,errors/* describeError */.Uc)(error)}`).join('; '), 1, report);
+    ready.forEach((item, index) => (hosts[index].results = item.prepared.results()));
+    const report = { hosts: inOrder(members, hosts) };
+    if (times.length > 0) {
+        report.skewMs = Math.round(Math.max(...times.map((t) => t.ackedAt)) - Math.min(...times.map((t) => t.sentAt)));
     }
-    const missing = failed.filter(({ error }) => error instanceof errors/* MissingLinkError */.dP);
-    if (missing.length > 0) {
-        throw new FleetError(missing.map(({ host, error }) => `${host}: ${(0,errors/* describeError */.Uc)(error)}`).join('; '), 3, report);
+    const errors = outcomes.flatMap((outcome) => outcome.status === 'rejected' ? [outcome.reason] : []);
+    const seen = ready.flatMap((item, index) => {
+        const reason = outcomes[index].status === 'rejected' ? outcomes[index].reason : undefined;
+        return reason instanceof engine_errors/* MissingLinkError */.dP ? [`${item.member.host}: ${reason.message}`] : [];
+    });
+    if (failed.length === 0 && seen.length === 0)
+        return report;
+    const said = failed.length === 0
+        ? [`every host is switched, but ${seen.join('; ')}`]
+        : [
+            `the switch failed on ${failed
+                .map(({ host, error }) => `${host} (${error ?? 'no answer'})`)
+                .join('; ')}`,
+            endStates(report.hosts),
+            ...(seen.length > 0 ? [`and a link was seen missing: ${seen.join('; ')}`] : []),
+        ];
+    throw new FleetError(said.join('; '), seen.length > 0 ? 3 : 1, report, seen.length === 0 ? interruptedBy(errors) : undefined);
+}
+/** What the hosts end as, in words that claim nothing their states do not show. */
+function endStates(hosts) {
+    const old = hosts.filter(({ state }) => state === 'unchanged' || state === 'switched back');
+    if (old.length === hosts.length) {
+        const back = hosts.filter(({ state }) => state === 'switched back').length;
+        return back === 0 ? 'no host was changed' : `every host is as it was (${back} switched back)`;
     }
-    return report;
+    const others = hosts.filter((host) => !old.includes(host));
+    return `the fleet is not on one release: ${others
+        .map(({ host, state }) => `${host} is ${state === 'switched' ? 'new' : state}`)
+        .join('; ')}; every other host is as it was`;
 }
 /** Nothing was renamed anywhere: a bad spec or target is exit 2, anything else exit 1. */
 function notReady(members, ready, failures) {
-    const usage = failures.some(({ error }) => error instanceof errors/* UsageError */.eb);
+    const usage = failures.some(({ error }) => error instanceof engine_errors/* UsageError */.eb);
     const hosts = [
         ...ready.map(({ member, prepared, roundTripMs }) => ({
             host: member.host,
@@ -1874,11 +1947,16 @@ function notReady(members, ready, failures) {
             state: 'unchanged',
             results: [],
             notes: [],
-            error: (0,errors/* describeError */.Uc)(error),
+            error: (0,engine_errors/* describeError */.Uc)(error),
         })),
     ];
-    const said = failures.map(({ member, error }) => `${member.host}: ${(0,errors/* describeError */.Uc)(error)}`);
-    return new FleetError(`${said.join('; ')}; no host was changed`, usage ? 2 : failures.some(({ error }) => error instanceof errors/* MissingLinkError */.dP) ? 3 : 1, { hosts: inOrder(members, hosts), skewMs: 0 });
+    const said = failures.map(({ member, error }) => `${member.host}: ${(0,engine_errors/* describeError */.Uc)(error)}`);
+    return new FleetError(`${said.join('; ')}; no host was changed`, usage ? 2 : failures.some(({ error }) => error instanceof engine_errors/* MissingLinkError */.dP) ? 3 : 1, { hosts: inOrder(members, hosts) }, interruptedBy(failures.map(({ error }) => error)));
+}
+/** The signal that stopped some host, if one did. */
+function interruptedBy(errors) {
+    return errors.find((error) => error instanceof engine_errors/* InterruptedError */.p4)
+        ?.signal;
 }
 function inOrder(members, hosts) {
     const rank = new Map(members.map((member, index) => [member.host, index]));
@@ -1898,19 +1976,35 @@ async function eachLimited(items, limit, work) {
 }
 
 ;// CONCATENATED MODULE: ./lib/engine/report-text.js
-/** What happened to one link, in the words every front end uses. */
-function resultStatus(result, dryRun) {
-    if (!result.changed)
-        return 'unchanged';
-    return dryRun ? 'would switch' : 'switched';
-}
-/** `switched: "current" -> "releases/v2" (was "releases/v1")`, one line per link. */
-function describeResult(result, dryRun) {
+/**
+ * `switched: "current" -> "releases/v2" (was "releases/v1")`, one line per link, saying where
+ * the link stands: a link not switched says what it still points at.
+ */
+function describeResult(result) {
     const arrow = result.type === 'symbolic' ? '->' : '=>';
-    const was = result.previous === null ? '' : ` (was ${JSON.stringify(result.previous)})`;
-    return (`${resultStatus(result, dryRun)}: ${JSON.stringify(result.link)} ${arrow} ` +
-        `${JSON.stringify(result.target)}${was}`);
+    const previous = result.previous === null ? undefined : JSON.stringify(result.previous);
+    const after = {
+        switched: previous && `was ${previous}`,
+        'would switch': previous && `was ${previous}`,
+        unchanged: undefined,
+        'not switched': previous && `still ${previous}`,
+        unknown: `no answer came: it is this or ${previous ?? 'as it was'}`,
+    };
+    const said = after[result.state];
+    return (`${result.state}: ${JSON.stringify(result.link)} ${arrow} ` +
+        `${JSON.stringify(result.target)}${said ? ` (${said})` : ''}`);
 }
+/**
+ * Text for a log, one line: what a message carries from elsewhere (a lock's holder, a link's
+ * text, a server's error) may hold line breaks, and a line of its own that starts with `::`
+ * is a command to the GitHub runner. Control characters are shown as escapes.
+ */
+function oneLine(text) {
+    return text.replace(
+    // eslint-disable-next-line no-control-regex -- control characters are what it escapes
+    /[\u0000-\u001f\u007f\u2028\u2029]/g, (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+const SHORT_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 ;// CONCATENATED MODULE: ./lib/engine/index.js
 /** The engine's public API: everything the front ends and the stores need, and nothing more. */
@@ -1940,8 +2034,6 @@ async function withStopSignals(work) {
             controller.abort(signal);
             return;
         }
-        for (const cleanup of lastWords)
-            cleanup();
         try {
             // Written at once: the event loop will not run again to flush a stream.
             external_node_fs_.writeSync(2, `atomic-link: stopped at once by a second ${signal}: every link is old or new, but ` +
@@ -1951,6 +2043,7 @@ async function withStopSignals(work) {
         catch {
             // Nobody is reading stderr any more: the exit code says it.
         }
+        // The cleanups run on the way out (see atLastSignal).
         process.exit(exitCodeOf(signal));
     };
     for (const signal of SIGNALS)
@@ -1963,14 +2056,41 @@ async function withStopSignals(work) {
             process.off(signal, onSignal);
     }
 }
-/** Registers a cleanup for an exit at a second signal; returns its removal. */
+/**
+ * Registers a cleanup for an exit that skips the `finally` blocks: at a second signal, or a
+ * crash (an uncaught exception ends the process with its 'exit' event, and no more). It must
+ * be synchronous: nothing asynchronous runs on the way out. Returns its removal, for when the
+ * resource is released the ordinary way.
+ */
 function atLastSignal(cleanup) {
+    if (lastWords.size === 0)
+        process.on('exit', sayLastWords);
     lastWords.add(cleanup);
-    return () => lastWords.delete(cleanup);
+    return () => {
+        lastWords.delete(cleanup);
+        if (lastWords.size === 0)
+            process.off('exit', sayLastWords);
+    };
+}
+function sayLastWords() {
+    for (const cleanup of lastWords) {
+        try {
+            cleanup();
+        }
+        catch {
+            // The others still run; the process is going away whatever this one says.
+        }
+    }
+    lastWords.clear();
 }
 /** The shell's exit code for a process ended by `signal`. */
 function exitCodeOf(signal) {
     return 128 + (external_node_os_.constants.signals[signal] ?? 0);
+}
+/** The signal a shell's exit code above 128 stands for, if any: `exitCodeOf`'s inverse. */
+function signalOfExitCode(code) {
+    const signals = Object.entries(os.constants.signals);
+    return code > 128 ? signals.find(([, number]) => number === code - 128)?.[0] : undefined;
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -2241,7 +2361,7 @@ function mountSshfs(args) {
 function openView(mount) {
     const args = servingArguments(mount);
     if (args === undefined) {
-        throw new errors/* UpdateError */.mp(`cannot watch links on the sshfs mount ${mount.mountPoint}: the sshfs process serving it ` +
+        throw new engine_errors/* UpdateError */.mp(`cannot watch links on the sshfs mount ${mount.mountPoint}: the sshfs process serving it ` +
             `is not visible here or is another user's, so no second connection can be opened, and through the mount ` +
             `itself no gap can be seen; pass --no-guard --no-probe to switch unwatched`);
     }
@@ -2254,7 +2374,7 @@ function openView(mount) {
         ]);
     }
     catch (error) {
-        throw new errors/* UpdateError */.mp(`cannot open a second, uncached view of the sshfs mount ${mount.mountPoint} to watch ` +
+        throw new engine_errors/* UpdateError */.mp(`cannot open a second, uncached view of the sshfs mount ${mount.mountPoint} to watch ` +
             `the switch: ${error.message}`);
     }
 }
@@ -2445,7 +2565,7 @@ function mountRemote(target) {
         ]);
     }
     catch (error) {
-        throw new errors/* UpdateError */.mp(`cannot mount ${target.destination}:${target.path} (port ${target.port}) with sshfs: ` +
+        throw new engine_errors/* UpdateError */.mp(`cannot mount ${target.destination}:${target.path} (port ${target.port}) with sshfs: ` +
             `${sshDiagnosis(target) || error.message}; nothing was changed`);
     }
 }
@@ -3008,7 +3128,7 @@ class LocalStore {
                 now = error.code ?? 'gone';
             }
             if (now !== known) {
-                throw new errors/* StoreLostError */.U8(`${dir} is no longer the directory it was (a mount gone, or the directory moved away?)`);
+                throw new engine_errors/* StoreLostError */.U8(`${dir} is no longer the directory it was (a mount gone, or the directory moved away?)`);
             }
         }
     }
@@ -3138,7 +3258,7 @@ function fromStats(stats) {
 function answered(outcomes) {
     const lost = outcomes.find((outcome) => (0,port/* isFailure */.N)(outcome) && DISCONNECTED.has(outcome.code));
     if (lost)
-        throw new errors/* StoreLostError */.U8(`the mount's connection is gone: ${(0,errors/* describeError */.Uc)(lost)}`);
+        throw new engine_errors/* StoreLostError */.U8(`the mount's connection is gone: ${(0,engine_errors/* describeError */.Uc)(lost)}`);
     return outcomes;
 }
 /** Each item's outcome, in order; a loop, not a closure per item, on batches of thousands. */
@@ -3197,15 +3317,15 @@ function throwIt(error) {
 async function withStore(place, specs, options, work) {
     const guard = options.guard !== false;
     if (place.kind !== 'sftp' && LOCAL_UNSUPPORTED)
-        throw new errors/* UpdateError */.mp(LOCAL_UNSUPPORTED);
+        throw new engine_errors/* UpdateError */.mp(LOCAL_UNSUPPORTED);
     if (place.kind === 'local')
         return using(new LocalStore({ guard }), options, work);
     if (place.kind === 'sshfs') {
         return withRemoteMount(place.target, (mountPoint) => using(new LocalStore({ guard }), inside(mountPoint, options), work));
     }
-    const { SftpStore } = await __nccwpck_require__.e(/* import() */ 507).then(__nccwpck_require__.bind(__nccwpck_require__, 6507));
+    const { SftpStore } = await __nccwpck_require__.e(/* import() */ 330).then(__nccwpck_require__.bind(__nccwpck_require__, 8330));
     const hardLinks = specs.some((spec) => spec.type === 'hard');
-    const store = await SftpStore.open(place.target, { hardLinks });
+    const store = await SftpStore.open(place.target, { hardLinks, signal: options.signal });
     return using(store, inside(place.target.path, options), work);
 }
 function inside(root, options) {
@@ -3226,8 +3346,8 @@ function fleetMembers(targets, specs, options) {
         host: `ssh://${target.destination}:${target.port}${target.path}`,
         options: inside(target.path, options),
         open: async () => {
-            const { SftpStore } = await __nccwpck_require__.e(/* import() */ 507).then(__nccwpck_require__.bind(__nccwpck_require__, 6507));
-            return SftpStore.open(target, { hardLinks });
+            const { SftpStore } = await __nccwpck_require__.e(/* import() */ 330).then(__nccwpck_require__.bind(__nccwpck_require__, 8330));
+            return SftpStore.open(target, { hardLinks, signal: options.signal });
         },
     }));
 }
@@ -3258,7 +3378,7 @@ function backupControl(word, source) {
     const controls = new Set(WORDS.filter((entry) => entry.word.startsWith(word)).map((entry) => entry.control));
     if (controls.size === 1)
         return [...controls][0];
-    throw new errors/* UsageError */.eb(`${source}=${JSON.stringify(word)}: ${controls.size === 0 ? 'not' : 'ambiguous as'} a backup ` +
+    throw new engine_errors/* UsageError */.eb(`${source}=${JSON.stringify(word)}: ${controls.size === 0 ? 'not' : 'ambiguous as'} a backup ` +
         'CONTROL, which is none or off, numbered or t, existing or nil, simple or never');
 }
 /**
@@ -3285,7 +3405,7 @@ function simpleSuffix(option, fromEnv) {
             ? [fromEnv, 'SIMPLE_BACKUP_SUFFIX']
             : ['~', ''];
     if (suffix === '' || /[/\r\n]/.test(suffix)) {
-        throw new errors/* UsageError */.eb(`${source} ${JSON.stringify(suffix)}: a backup suffix must be a name, with no '/' or line break`);
+        throw new engine_errors/* UsageError */.eb(`${source} ${JSON.stringify(suffix)}: a backup suffix must be a name, with no '/' or line break`);
     }
     return suffix;
 }
@@ -3344,8 +3464,8 @@ function names(listing, dir, spec) {
         return listing;
     if (listing.code === 'ENOENT' || listing.code === 'ENOTDIR')
         return [];
-    throw new errors/* UsageError */.eb(`${spec.origin}: cannot list ${dir} for LINK ${JSON.stringify(spec.link)}'s numbered ` +
-        `backup: ${(0,errors/* describeError */.Uc)(listing)}`);
+    throw new engine_errors/* UsageError */.eb(`${spec.origin}: cannot list ${dir} for LINK ${JSON.stringify(spec.link)}'s numbered ` +
+        `backup: ${(0,engine_errors/* describeError */.Uc)(listing)}`);
 }
 
 ;// CONCATENATED MODULE: external "node:util"
@@ -3611,7 +3731,7 @@ function parseOptions(argv) {
     catch (error) {
         // parseArgs explains over several lines (how to pass a value that starts with '-'): kept.
         const message = error.message.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
-        throw new errors/* UsageError */.eb(`${message}; see --help`);
+        throw new engine_errors/* UsageError */.eb(`${message}; see --help`);
     }
     const order = [];
     const { tokens } = parsed;
@@ -3635,7 +3755,7 @@ function parseOptions(argv) {
     return { values: values, positionals: parsed.positionals, order };
 }
 function refusal(rawName, why) {
-    return new errors/* UsageError */.eb(`${rawName} is refused: ${why}`);
+    return new engine_errors/* UsageError */.eb(`${rawName} is refused: ${why}`);
 }
 /**
  * In ln a word after a bare --backup is a file. atomic-link's --backup once took a SUFFIX that
@@ -3649,7 +3769,7 @@ function refuseSeparateValue(rawName, next, index) {
     const fix = isBackupControl(word)
         ? `write ${rawName}=${word}`
         : `for a backup suffix write -S ${word} -b (or --suffix=${word}); for a CONTROL, ${rawName}=CONTROL`;
-    throw new errors/* UsageError */.eb(`${rawName} ${JSON.stringify(word)}: ${rawName} takes no separate value; ${fix}; ` +
+    throw new engine_errors/* UsageError */.eb(`${rawName} ${JSON.stringify(word)}: ${rawName} takes no separate value; ${fix}; ` +
         'before ln-style arguments use -b');
 }
 
@@ -3682,7 +3802,7 @@ function parseCommandLine(argv, cwd, env) {
         return settings;
     settings.backup = backupPlan(values, env);
     if (remote && positionals.some((arg) => !isSpecText(arg))) {
-        throw new errors/* UsageError */.eb(`--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments${specFileHint(values)}`);
+        throw new engine_errors/* UsageError */.eb(`--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments${specFileHint(values)}`);
     }
     // As in ln: -s ignores -L and -P; otherwise the last of them given counts.
     const logical = !values.symbolic &&
@@ -3695,9 +3815,9 @@ function parseCommandLine(argv, cwd, env) {
                 ? specs.map((spec) => relativeLink(spec))
                 : specs.map((spec) => remoteLink(spec, place.target.path));
     if (settings.specs.length === 0)
-        throw new errors/* UsageError */.eb('no links given; see --help');
+        throw new engine_errors/* UsageError */.eb('no links given; see --help');
     if (values.expect !== undefined && settings.specs.length !== 1) {
-        throw new errors/* UsageError */.eb('--expect takes exactly one link');
+        throw new engine_errors/* UsageError */.eb('--expect takes exactly one link');
     }
     // The specs are this parse's own objects: the options that apply to all are set in place,
     // and a spec that takes --expect's value is checked again.
@@ -3711,7 +3831,7 @@ function parseCommandLine(argv, cwd, env) {
     }
     const swap = settings.specs.find((spec) => spec.expect !== undefined);
     if (swap && !settings.options.lock) {
-        throw new errors/* UsageError */.eb(`${swap.origin}: an expected target (--expect) needs the lock, so --no-lock is refused: ` +
+        throw new engine_errors/* UsageError */.eb(`${swap.origin}: an expected target (--expect) needs the lock, so --no-lock is refused: ` +
             'only under the lock are the check and the switch one compare-and-swap');
     }
     return settings;
@@ -3721,18 +3841,18 @@ function placeOf(values, cwd) {
     if (values.ssh === undefined) {
         const stray = sshOnly.find((name) => values[name] !== undefined);
         if (stray)
-            throw new errors/* UsageError */.eb(`--${stray} goes with --ssh`);
+            throw new engine_errors/* UsageError */.eb(`--${stray} goes with --ssh`);
         if (values['sshfs-option'] !== undefined) {
-            throw new errors/* UsageError */.eb('--sshfs-option goes with --ssh and --sshfs');
+            throw new engine_errors/* UsageError */.eb('--sshfs-option goes with --ssh and --sshfs');
         }
         return { kind: 'local' };
     }
     if (values['sshfs-option'] !== undefined && !values.sshfs) {
-        throw new errors/* UsageError */.eb('--sshfs-option goes with --sshfs (without it, SFTP is spoken directly)');
+        throw new engine_errors/* UsageError */.eb('--sshfs-option goes with --sshfs (without it, SFTP is spoken directly)');
     }
     const port = Number(values['ssh-port'] ?? '22');
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-        throw new errors/* UsageError */.eb(`--ssh-port ${JSON.stringify(values['ssh-port'])} must be a port number`);
+        throw new engine_errors/* UsageError */.eb(`--ssh-port ${JSON.stringify(values['ssh-port'])} must be a port number`);
     }
     const identity = readableFile(values.identity, '--identity', cwd);
     const knownHosts = readableFile(values['known-hosts'], '--known-hosts', cwd);
@@ -3749,10 +3869,10 @@ function placeOf(values, cwd) {
     if (targets.length === 1)
         return { kind: values.sshfs ? 'sshfs' : 'sftp', target: targets[0] };
     if (values.sshfs)
-        throw new errors/* UsageError */.eb('--sshfs takes one --ssh: many hosts are switched over SFTP');
+        throw new engine_errors/* UsageError */.eb('--sshfs takes one --ssh: many hosts are switched over SFTP');
     const maxHosts = Number(values['max-hosts'] ?? '16');
     if (!Number.isInteger(maxHosts) || maxHosts < 1) {
-        throw new errors/* UsageError */.eb(`--max-hosts ${JSON.stringify(values['max-hosts'])} must be a whole number, 1 or more`);
+        throw new engine_errors/* UsageError */.eb(`--max-hosts ${JSON.stringify(values['max-hosts'])} must be a whole number, 1 or more`);
     }
     return { kind: 'fleet', targets, maxHosts };
 }
@@ -3764,7 +3884,7 @@ function readableFile(file, option, cwd) {
         external_node_fs_.accessSync(absolute, external_node_fs_.constants.R_OK);
     }
     catch (error) {
-        throw new errors/* UsageError */.eb(`${option} ${absolute}: ${(0,errors/* describeError */.Uc)(error)}`);
+        throw new engine_errors/* UsageError */.eb(`${option} ${absolute}: ${(0,engine_errors/* describeError */.Uc)(error)}`);
     }
     return absolute;
 }
@@ -3772,7 +3892,7 @@ function readableFile(file, option, cwd) {
 function relativeLink(spec) {
     if (!external_node_path_.posix.isAbsolute(spec.link))
         return spec;
-    throw new errors/* UsageError */.eb(`${spec.origin}: LINK ${JSON.stringify(spec.link)} must be relative with several --ssh: each host reads it from its own PATH`);
+    throw new engine_errors/* UsageError */.eb(`${spec.origin}: LINK ${JSON.stringify(spec.link)} must be relative with several --ssh: each host reads it from its own PATH`);
 }
 /** An absolute LINK names a path on the server: it must lie in the remote directory. */
 function remoteLink(spec, root) {
@@ -3780,13 +3900,13 @@ function remoteLink(spec, root) {
         return spec;
     const inside = external_node_path_.posix.relative(root, spec.link);
     if (inside === '' || inside.startsWith('..')) {
-        throw new errors/* UsageError */.eb(`${spec.origin}: LINK ${JSON.stringify(spec.link)} is outside the remote directory ${root}`);
+        throw new engine_errors/* UsageError */.eb(`${spec.origin}: LINK ${JSON.stringify(spec.link)} is outside the remote directory ${root}`);
     }
     return { ...spec, link: inside };
 }
 function switchOptions(values, cwd) {
     if (values.probe && values['no-probe'])
-        throw new errors/* UsageError */.eb('--probe and --no-probe conflict');
+        throw new engine_errors/* UsageError */.eb('--probe and --no-probe conflict');
     const probe = values.probe ? 'always' : values['no-probe'] ? 'never' : 'auto';
     return {
         cwd,
@@ -3805,7 +3925,7 @@ function lockTimeout(text) {
         return 60;
     const seconds = Number(text);
     if (text.trim() === '' || !Number.isFinite(seconds) || seconds < MIN_LOCK_TIMEOUT_SECONDS) {
-        throw new errors/* UsageError */.eb(`--lock-timeout ${JSON.stringify(text)} must be a number of seconds, at least ` +
+        throw new engine_errors/* UsageError */.eb(`--lock-timeout ${JSON.stringify(text)} must be a number of seconds, at least ` +
             `${MIN_LOCK_TIMEOUT_SECONDS}: a shorter one would let a busy holder's lock look stale`);
     }
     return seconds;
@@ -3816,11 +3936,11 @@ function readSpecs(values, positionals, cwd, logical) {
     if (specArgs.length > 0 || fromFile.length > 0 || values['spec-file'] !== undefined) {
         if (specArgs.length !== positionals.length) {
             const odd = positionals.find((arg) => !isSpecText(arg));
-            throw new errors/* UsageError */.eb(`argument ${JSON.stringify(odd)} is not a SPEC ('LINK -> TARGET'); ` +
+            throw new engine_errors/* UsageError */.eb(`argument ${JSON.stringify(odd)} is not a SPEC ('LINK -> TARGET'); ` +
                 'SPECs and ln-style arguments cannot be mixed');
         }
         if (values['target-directory'] !== undefined || values['no-target-directory'] || logical) {
-            throw new errors/* UsageError */.eb('-t, -T and -L go with ln-style arguments, not with SPECs');
+            throw new engine_errors/* UsageError */.eb('-t, -T and -L go with ln-style arguments, not with SPECs');
         }
         return [...fromFile, ...specArgs.map((arg, index) => parseSpec(arg, `argument ${index + 1}`))];
     }
@@ -3838,14 +3958,14 @@ function readSpecFile(file, cwd) {
         bytes = readAtMost(file === '-' ? 0 : external_node_path_.resolve(cwd, file), SPEC_FILE_LIMIT);
     }
     catch (error) {
-        throw new errors/* UsageError */.eb(`spec file ${file}: ${error.message}`);
+        throw new engine_errors/* UsageError */.eb(`spec file ${file}: ${error.message}`);
     }
     if (bytes === undefined) {
-        throw new errors/* UsageError */.eb(`spec file ${source} is over ${SPEC_FILE_LIMIT / 2 ** 20} MiB, the most one may hold`);
+        throw new engine_errors/* UsageError */.eb(`spec file ${source} is over ${SPEC_FILE_LIMIT / 2 ** 20} MiB, the most one may hold`);
     }
     // Decoded leniently, bytes that are not UTF-8 would become U+FFFD and name another file.
     if (!(0,external_node_buffer_namespaceObject.isUtf8)(bytes)) {
-        throw new errors/* UsageError */.eb(`${source} line ${firstNonUtf8Line(bytes)}: not UTF-8 text; write the names in UTF-8`);
+        throw new engine_errors/* UsageError */.eb(`${source} line ${firstNonUtf8Line(bytes)}: not UTF-8 text; write the names in UTF-8`);
     }
     return parseSpecText(bytes.toString('utf8'), source);
 }
@@ -3903,7 +4023,7 @@ function lnStyleSpecs(values, positionals, cwd, logical) {
             linked = resolvedTarget(linked, origin);
         const linkPath = external_node_path_.resolve(cwd, link);
         if (external_node_path_.resolve(external_node_path_.dirname(linkPath), linked) === linkPath) {
-            throw new errors/* UsageError */.eb(`${origin}: TARGET and LINK ${JSON.stringify(link)} are the same file` +
+            throw new engine_errors/* UsageError */.eb(`${origin}: TARGET and LINK ${JSON.stringify(link)} are the same file` +
                 specFileHint(values));
         }
         return checkSpec({ link, target: linked, type, origin });
@@ -3914,14 +4034,14 @@ function lnStyleSpecs(values, positionals, cwd, logical) {
     const dir = values['target-directory'];
     if (dir !== undefined) {
         if (values['no-target-directory'])
-            throw new errors/* UsageError */.eb('-t and -T conflict');
+            throw new engine_errors/* UsageError */.eb('-t and -T conflict');
         if (!isRealDirectory(cwd, dir))
-            throw new errors/* UsageError */.eb(`-t ${JSON.stringify(dir)} is not a directory`);
+            throw new engine_errors/* UsageError */.eb(`-t ${JSON.stringify(dir)} is not a directory`);
         return into(dir, positionals);
     }
     if (values['no-target-directory']) {
         if (positionals.length !== 2)
-            throw new errors/* UsageError */.eb('-T takes exactly TARGET and LINK');
+            throw new engine_errors/* UsageError */.eb('-T takes exactly TARGET and LINK');
         return [spec(positionals[0], positionals[1])];
     }
     if (positionals.length === 1)
@@ -3931,7 +4051,7 @@ function lnStyleSpecs(values, positionals, cwd, logical) {
     if (isRealDirectory(cwd, last))
         return into(last, positionals.slice(0, -1));
     if (positionals.length > 2) {
-        throw new errors/* UsageError */.eb(`the last argument ${JSON.stringify(last)} is not a directory`);
+        throw new engine_errors/* UsageError */.eb(`the last argument ${JSON.stringify(last)} is not a directory`);
     }
     return [spec(positionals[0], last)];
 }
@@ -3952,7 +4072,7 @@ function resolvedTarget(target, origin) {
         return external_node_fs_.realpathSync(target);
     }
     catch (error) {
-        throw new errors/* UsageError */.eb(`${origin}: -L cannot follow TARGET ${JSON.stringify(target)}: ${(0,errors/* describeError */.Uc)(error)}`);
+        throw new engine_errors/* UsageError */.eb(`${origin}: -L cannot follow TARGET ${JSON.stringify(target)}: ${(0,engine_errors/* describeError */.Uc)(error)}`);
     }
 }
 
@@ -4065,6 +4185,8 @@ const package_namespaceObject = {"rE":"0.1.0"};
 
 /** Runs the CLI and returns its exit code; never throws. */
 async function run(argv) {
+    let json = false;
+    let verbose = false;
     try {
         const settings = parseCommandLine(argv, process.cwd(), process.env);
         if (settings.command === 'help') {
@@ -4075,35 +4197,37 @@ async function run(argv) {
             process.stdout.write(`atomic-link ${package_namespaceObject.rE}\n`);
             return 0;
         }
+        ({ json, verbose } = settings);
         const onProgress = (done, total) => process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`);
         const { place, specs, options, backup } = settings;
+        let stoppedBy;
         if (place.kind === 'fleet') {
             if (backup !== undefined && backup.method !== 'simple') {
-                throw new errors/* UsageError */.eb('numbered backups take one --ssh: each host would number its own');
+                throw new engine_errors/* UsageError */.eb('numbered backups take one --ssh: each host would number its own');
             }
             for (const spec of specs)
                 spec.backup ??= backup?.suffix;
-            const report = await withStopSignals((signal) => switchFleet(fleetMembers(place.targets, specs, { ...options, signal, onProgress }), specs, place.maxHosts)).catch((error) => {
-                if (error instanceof FleetError)
-                    printFleet(error.report, settings.json, true);
-                throw error;
+            const report = await withStopSignals(async (signal) => {
+                const done = await switchFleet(fleetMembers(place.targets, specs, { ...options, signal, onProgress }), specs, place.maxHosts);
+                stoppedBy = signal.aborted ? String(signal.reason) : undefined;
+                return done;
             });
             printFleet(report, settings.json, settings.verbose);
-            return 0;
         }
-        let stoppedBy;
-        const report = await withStopSignals(async (signal) => {
-            const done = await withStore(place, specs, { ...options, signal, onProgress }, async (store, placed) => {
-                await nameBackups(store, specs, backup, placed.cwd);
-                return switchLinks(store, specs, placed);
+        else {
+            const report = await withStopSignals(async (signal) => {
+                const done = await withStore(place, specs, { ...options, signal, onProgress }, async (store, placed) => {
+                    await nameBackups(store, specs, backup, placed.cwd);
+                    return switchLinks(store, specs, placed);
+                });
+                stoppedBy = signal.aborted ? String(signal.reason) : undefined;
+                return done;
             });
-            stoppedBy = signal.aborted ? String(signal.reason) : undefined;
-            return done;
-        });
-        if (settings.json)
-            process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-        else
-            printReport(report, settings.verbose);
+            if (settings.json)
+                process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+            else
+                printReport(report, settings.verbose);
+        }
         if (stoppedBy === undefined)
             return 0;
         // The signal came when the batch could only be finished: it is, and the exit says so.
@@ -4111,48 +4235,80 @@ async function run(argv) {
         return exitCodeOf(stoppedBy);
     }
     catch (error) {
-        if (error instanceof errors/* AtomicLinkError */.G7) {
-            process.stderr.write(`atomic-link: ${error.message}\n`);
-            for (const note of error.notes)
-                process.stderr.write(`atomic-link: ${note}\n`);
-            return error instanceof errors/* InterruptedError */.p4 ? exitCodeOf(error.signal) : error.exitCode;
+        if (!(error instanceof engine_errors/* AtomicLinkError */.G7)) {
+            // Every failure the engine foresees is an AtomicLinkError: this is a bug, said as one.
+            say(`internal error (please report it): ${error?.message ?? error}`);
+            return 1;
         }
-        // Every failure the engine foresees is an AtomicLinkError: this is a bug, said as one.
-        process.stderr.write(`atomic-link: internal error (please report it): ${error?.message ?? error}\n`);
-        return 1;
+        const signal = error instanceof engine_errors/* InterruptedError */.p4 || error instanceof FleetError ? error.signal : undefined;
+        const exitCode = signal === undefined ? error.exitCode : exitCodeOf(signal);
+        if (json)
+            printFailure(error, exitCode);
+        else if (error instanceof FleetError)
+            printHosts(error.report, verbose);
+        say(error.message);
+        for (const note of error.notes)
+            say(note);
+        return exitCode;
     }
+}
+/** A line on stderr, kept to one line whatever the message carries from elsewhere. */
+function say(message) {
+    process.stderr.write(`atomic-link: ${oneLine(message)}\n`);
 }
 /** Quiet like ln unless asked; a dry run always shows its plan. */
 function printReport(report, verbose) {
     if (!verbose && !report.dryRun)
         return;
-    for (const result of report.results) {
-        process.stdout.write(describeResult(result, report.dryRun) + '\n');
-    }
+    for (const result of report.results)
+        process.stdout.write(describeResult(result) + '\n');
     if (verbose)
         for (const note of report.notes)
-            process.stderr.write(`atomic-link: note: ${note}\n`);
+            say(`note: ${note}`);
     if (verbose && report.guard) {
         const { lookups, missing } = report.guard;
-        process.stderr.write(`atomic-link: guard made ${lookups} lookups, saw ${missing} missing\n`);
+        say(`guard made ${lookups} lookups, saw ${missing} missing`);
     }
 }
-/** A line per host (and per link with -v); with --json the whole report on stdout. */
+/** With --json the whole report on stdout; with -v a line per host and per link. */
 function printFleet(report, json, verbose) {
-    if (json) {
+    if (json)
         process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-        return;
-    }
-    if (!verbose)
-        return;
+    else if (verbose)
+        printHosts(report, true);
+}
+/**
+ * Each host's end state on stderr, and each link's on stdout: every link with -v, and after
+ * a failure every link left new or unknown on a host that is not switched, so that nobody has
+ * to guess which hosts are on which release.
+ */
+function printHosts(report, verbose) {
     for (const host of report.hosts) {
         const rtt = host.roundTripMs === undefined ? '' : `, round trip ${host.roundTripMs} ms`;
-        process.stderr.write(`atomic-link: ${host.host}: ${host.state}${rtt}\n`);
+        say(`${host.host}: ${host.state}${rtt}`);
+        if (verbose)
+            for (const note of host.notes)
+                say(`${host.host}: note: ${note}`);
         for (const result of host.results) {
-            process.stdout.write(`${host.host}: ${describeResult(result, false)}\n`);
+            const astray = host.state !== 'switched' && (result.state === 'switched' || result.state === 'unknown');
+            if (verbose || astray) {
+                process.stdout.write(`${oneLine(host.host)}: ${describeResult(result)}\n`);
+            }
         }
     }
-    process.stderr.write(`atomic-link: skew ${report.skewMs} ms\n`);
+    if (report.skewMs !== undefined)
+        say(`skew ${report.skewMs} ms`);
+}
+/**
+ * With --json, a failure is one JSON document too: the error, and where the links stand as
+ * far as the run got (a fleet's report, or one host's results once its links were read).
+ */
+function printFailure(error, exitCode) {
+    const said = { message: error.message, exitCode, notes: error.notes };
+    const document = error instanceof FleetError
+        ? { ...error.report, error: said }
+        : { results: error.results ?? null, error: said };
+    process.stdout.write(JSON.stringify(document, null, 2) + '\n');
 }
 
 
@@ -4164,13 +4320,13 @@ function printFleet(report, json, verbose) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   G7: () => (/* binding */ AtomicLinkError),
 /* harmony export */   U8: () => (/* binding */ StoreLostError),
+/* harmony export */   UK: () => (/* binding */ errnoCode),
 /* harmony export */   Uc: () => (/* binding */ describeError),
 /* harmony export */   dP: () => (/* binding */ MissingLinkError),
 /* harmony export */   eb: () => (/* binding */ UsageError),
 /* harmony export */   mp: () => (/* binding */ UpdateError),
 /* harmony export */   p4: () => (/* binding */ InterruptedError)
 /* harmony export */ });
-/* unused harmony export errnoCode */
 /**
  * Every failure the engine reports carries the exit code the CLI and the action use, so that
  * callers never have to guess from a message what kind of failure they are looking at.
@@ -4182,6 +4338,8 @@ class AtomicLinkError extends Error {
      * could not be cleaned up.
      */
     notes = [];
+    /** Where each link stands, when the run failed after reading them all (during the switch). */
+    results;
     constructor(message, exitCode) {
         super(message);
         this.exitCode = exitCode;

@@ -28657,7 +28657,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 7531:
+/***/ 7235:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31509,7 +31509,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -31659,7 +31659,7 @@ function isGone(other) {
 }
 
 // EXTERNAL MODULE: ./lib/engine/errors.js
-var errors = __nccwpck_require__(4899);
+var engine_errors = __nccwpck_require__(4899);
 // EXTERNAL MODULE: ./lib/engine/port.js
 var port = __nccwpck_require__(4799);
 ;// CONCATENATED MODULE: ./lib/engine/temp-names.js
@@ -31795,7 +31795,7 @@ class DirLocks {
         this.heartbeat = setInterval(() => {
             this.beating ??= this.refresh()
                 .catch((error) => {
-                this.lostHow ??= (0,errors/* describeError */.Uc)(error);
+                this.lostHow ??= (0,engine_errors/* describeError */.Uc)(error);
             })
                 .finally(() => (this.beating = undefined));
         }, HEARTBEAT_MS);
@@ -31830,12 +31830,12 @@ class DirLocks {
             for (const [index, file] of busy.entries()) {
                 const entry = entries[index];
                 if ((0,port/* isFailure */.N)(entry)) {
-                    throw new errors/* UpdateError */.mp(`cannot take the lock ${where(store, file)}: ${(0,errors/* describeError */.Uc)(made[files.indexOf(file)])}`);
+                    throw new engine_errors/* UpdateError */.mp(`cannot take the lock ${where(store, file)}: ${(0,engine_errors/* describeError */.Uc)(made[files.indexOf(file)])}`);
                 }
                 if (entry.kind === 'none')
                     continue; // released between our create and our look
                 if (entry.kind !== 'symlink') {
-                    throw new errors/* UpdateError */.mp(`${where(store, file)} is a ${entry.kind}, not a lock of atomic-link's (a symlink ` +
+                    throw new engine_errors/* UpdateError */.mp(`${where(store, file)} is a ${entry.kind}, not a lock of atomic-link's (a symlink ` +
                         `naming its holder); remove it if no other tool uses that name`);
                 }
                 if (isStale(store, file, entry, seen, timeoutMs)) {
@@ -31844,12 +31844,12 @@ class DirLocks {
                     continue;
                 }
                 if (Date.now() >= deadline) {
-                    throw new errors/* UpdateError */.mp(`${where(store, file)} is held by ${describeHolder(entry.text)}; waited ` +
+                    throw new engine_errors/* UpdateError */.mp(`${where(store, file)} is held by ${describeHolder(entry.text)}; waited ` +
                         `${Math.round(timeoutMs / 1000)} s`);
                 }
             }
             if (signal?.aborted) {
-                throw new errors/* InterruptedError */.p4(`stopped by ${signal.reason} while waiting for a lock; nothing was changed`, String(signal.reason));
+                throw new engine_errors/* InterruptedError */.p4(`stopped by ${signal.reason} while waiting for a lock; nothing was changed`, String(signal.reason));
             }
             // A random share of the wait, so that runs which collided do not collide again.
             await sleep(POLL_MS / 2 + Math.random() * POLL_MS);
@@ -31874,7 +31874,7 @@ class DirLocks {
         this.files.forEach((file, index) => {
             const entry = entries[index];
             if ((0,port/* isFailure */.N)(entry) || entry.kind !== 'symlink' || entry.text !== this.text) {
-                throw new errors/* UpdateError */.mp(`the lock ${where(this.store, file)} is no longer ours (${lostHow(entry)})`);
+                throw new engine_errors/* UpdateError */.mp(`the lock ${where(this.store, file)} is no longer ours (${lostHow(entry)})`);
             }
         });
         const fresh = this.files.map((file) => tempName(file.slice(0, file.lastIndexOf('/')) || '/'));
@@ -31883,7 +31883,7 @@ class DirLocks {
         const failed = [...made, ...renamed].find(port/* isFailure */.N);
         if (failed) {
             await this.store.remove(fresh);
-            throw new errors/* UpdateError */.mp(`cannot refresh the lock in ${where(this.store, this.files[0])}: ${(0,errors/* describeError */.Uc)(failed)}`);
+            throw new engine_errors/* UpdateError */.mp(`cannot refresh the lock in ${where(this.store, this.files[0])}: ${(0,engine_errors/* describeError */.Uc)(failed)}`);
         }
     }
     /**
@@ -31897,7 +31897,7 @@ class DirLocks {
         return this.files.flatMap((file, index) => {
             const outcome = removed[index];
             return (0,port/* isFailure */.N)(outcome) && outcome.code !== 'ENOENT'
-                ? [`cannot remove the lock ${where(this.store, file)}: ${(0,errors/* describeError */.Uc)(outcome)}`]
+                ? [`cannot remove the lock ${where(this.store, file)}: ${(0,engine_errors/* describeError */.Uc)(outcome)}`]
                 : [];
         });
     }
@@ -31999,7 +31999,7 @@ function describeHolder(text) {
 }
 function lostHow(entry) {
     if ((0,port/* isFailure */.N)(entry))
-        return (0,errors/* describeError */.Uc)(entry);
+        return (0,engine_errors/* describeError */.Uc)(entry);
     if (entry.kind === 'none')
         return 'it was removed';
     if (entry.kind === 'symlink')
@@ -32025,7 +32025,7 @@ function parseSpec(text, origin) {
     const arrow = ARROW_PATTERN.exec(text);
     const another = arrow !== null && ARROW_PATTERN.exec(text) !== null;
     if (arrow === null || another) {
-        throw new errors/* UsageError */.eb(`${origin}: ${quote(text)} must be 'LINK -> TARGET' (symbolic) or 'LINK => TARGET' (hard)` +
+        throw new engine_errors/* UsageError */.eb(`${origin}: ${quote(text)} must be 'LINK -> TARGET' (symbolic) or 'LINK => TARGET' (hard)` +
             (another ? ', with one arrow' : ''));
     }
     const link = text.slice(0, arrow.index).trim();
@@ -32061,14 +32061,14 @@ function parseSpecJson(text, source) {
         items = JSON.parse(text);
     }
     catch (error) {
-        throw new errors/* UsageError */.eb(`${source}: not valid JSON: ${error.message}`);
+        throw new engine_errors/* UsageError */.eb(`${source}: not valid JSON: ${error.message}`);
     }
     if (!Array.isArray(items))
-        throw new errors/* UsageError */.eb(`${source}: the JSON must be an array`);
+        throw new engine_errors/* UsageError */.eb(`${source}: the JSON must be an array`);
     return items.flatMap((item, index) => {
         const origin = `${source} item ${index + 1}`;
         if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-            throw new errors/* UsageError */.eb(`${origin}: must be an object with "link" and "target", or "into"`);
+            throw new engine_errors/* UsageError */.eb(`${origin}: must be an object with "link" and "target", or "into"`);
         }
         const record = item;
         return 'into' in record ? intoSpecs(record, origin) : [objectSpec(record, origin)];
@@ -32092,14 +32092,14 @@ function intoSpecs(record, origin) {
     const into = stringField(record, 'into', origin, true);
     const targets = record.targets;
     if (!Array.isArray(targets) || targets.length === 0) {
-        throw new errors/* UsageError */.eb(`${origin}: "targets" must be a non-empty array of paths`);
+        throw new engine_errors/* UsageError */.eb(`${origin}: "targets" must be a non-empty array of paths`);
     }
     const type = typeField(record, origin);
     const relative = booleanField(record, 'relative', origin);
     return targets.map((target, index) => {
         const where = `${origin} target ${index + 1}`;
         if (typeof target !== 'string')
-            throw new errors/* UsageError */.eb(`${where}: must be a string`);
+            throw new engine_errors/* UsageError */.eb(`${where}: must be a string`);
         return checkSpec({ link: linkInto(into, target), target, type, relative, origin: where });
     });
 }
@@ -32116,27 +32116,27 @@ function checkSpec(spec) {
     if (spec.backup !== undefined) {
         checkName(spec.backup, 'backup suffix', spec.origin);
         if (spec.backup.includes('/')) {
-            throw new errors/* UsageError */.eb(`${spec.origin}: backup suffix ${quote(spec.backup)} contains '/'`);
+            throw new engine_errors/* UsageError */.eb(`${spec.origin}: backup suffix ${quote(spec.backup)} contains '/'`);
         }
     }
     if (spec.link.endsWith('/')) {
-        throw new errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} ends with '/', which would follow the link into its target`);
+        throw new engine_errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} ends with '/', which would follow the link into its target`);
     }
     return spec;
 }
 function checkName(value, what, origin) {
     if (value === '')
-        throw new errors/* UsageError */.eb(`${origin}: ${what} is empty`);
+        throw new engine_errors/* UsageError */.eb(`${origin}: ${what} is empty`);
     if (value.includes('\0'))
-        throw new errors/* UsageError */.eb(`${origin}: ${what} contains a NUL byte`);
+        throw new engine_errors/* UsageError */.eb(`${origin}: ${what} contains a NUL byte`);
     if (/[\r\n]/.test(value)) {
-        throw new errors/* UsageError */.eb(`${origin}: ${what} ${quote(value)} contains a line break`);
+        throw new engine_errors/* UsageError */.eb(`${origin}: ${what} ${quote(value)} contains a line break`);
     }
 }
 function checkKeys(record, allowed, origin) {
     const unknown = Object.keys(record).filter((key) => !allowed.has(key));
     if (unknown.length > 0) {
-        throw new errors/* UsageError */.eb(`${origin}: unknown field ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
+        throw new engine_errors/* UsageError */.eb(`${origin}: unknown field ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
     }
 }
 function stringField(record, key, origin, required) {
@@ -32144,20 +32144,20 @@ function stringField(record, key, origin, required) {
     if (value === undefined && !required)
         return undefined;
     if (typeof value !== 'string') {
-        throw new errors/* UsageError */.eb(`${origin}: "${key}" must be a string`);
+        throw new engine_errors/* UsageError */.eb(`${origin}: "${key}" must be a string`);
     }
     return value;
 }
 function booleanField(record, key, origin) {
     const value = record[key] ?? false;
     if (typeof value !== 'boolean')
-        throw new errors/* UsageError */.eb(`${origin}: "${key}" must be true or false`);
+        throw new engine_errors/* UsageError */.eb(`${origin}: "${key}" must be true or false`);
     return value;
 }
 function typeField(record, origin) {
     const value = record.type ?? 'symbolic';
     if (value !== 'symbolic' && value !== 'hard') {
-        throw new errors/* UsageError */.eb(`${origin}: "type" must be "symbolic" or "hard"`);
+        throw new engine_errors/* UsageError */.eb(`${origin}: "type" must be "symbolic" or "hard"`);
     }
     return value;
 }
@@ -32184,11 +32184,13 @@ async function placeSpecs(store, specs, options) {
         const slash = spec.link.lastIndexOf('/');
         const name = spec.link.slice(slash + 1);
         if (name === '.' || name === '..') {
-            throw new errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} does not name a link`);
+            throw new engine_errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} does not name a link`);
         }
-        if (isReservedName(name)) {
-            throw new errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} takes a name atomic-link keeps for its ` +
-                `lock and temporary links, which later runs remove`);
+        const reserved = [name, ...(spec.backup === undefined ? [] : [name + spec.backup])].find(isReservedName);
+        if (reserved !== undefined) {
+            const what = reserved === name ? 'LINK' : `the backup of LINK ${quote(spec.link)},`;
+            throw new engine_errors/* UsageError */.eb(`${spec.origin}: ${what} ${quote(reserved === name ? spec.link : reserved)} takes a ` +
+                `name atomic-link keeps for its lock and temporary links, which later runs remove`);
         }
         // Links of one directory mostly come one after another: one string then, hashed once.
         if (slash <= 0 || slash !== last.length || !spec.link.startsWith(last)) {
@@ -32202,7 +32204,7 @@ async function placeSpecs(store, specs, options) {
     const reals = await store.realDirs(asked);
     const root = options.root === undefined ? undefined : reals[dirs.length];
     if (root !== undefined && (0,port/* isFailure */.N)(root)) {
-        throw new errors/* UsageError */.eb(`working directory ${options.root}: ${(0,errors/* describeError */.Uc)(root)}`);
+        throw new engine_errors/* UsageError */.eb(`working directory ${options.root}: ${(0,engine_errors/* describeError */.Uc)(root)}`);
     }
     const places = new Map();
     spelled.forEach((key, index) => places.set(key, { dir: dirs[index], realDir: '' }));
@@ -32226,8 +32228,8 @@ function missingDirectory(spec, dir, failure) {
         ? 'does not exist'
         : code === 'ENOTDIR'
             ? 'is not a directory'
-            : `is not usable: ${(0,errors/* describeError */.Uc)(failure)}`;
-    return new errors/* UsageError */.eb(`${spec.origin}: the directory of LINK ${quote(spec.link)}, ${dir}, ${reason}`);
+            : `is not usable: ${(0,engine_errors/* describeError */.Uc)(failure)}`;
+    return new engine_errors/* UsageError */.eb(`${spec.origin}: the directory of LINK ${quote(spec.link)}, ${dir}, ${reason}`);
 }
 /**
  * Refuses a link whose directory leaves the root by `..`, by an absolute path, or through a
@@ -32241,7 +32243,7 @@ function checkInside(root, realRoot, lexical, real, spec) {
     ]) {
         const relative = external_node_path_.posix.relative(base, candidate);
         if (relative === '..' || relative.startsWith('../') || external_node_path_.posix.isAbsolute(relative)) {
-            throw new errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} is outside the working directory ${root}`);
+            throw new engine_errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} is outside the working directory ${root}`);
         }
     }
 }
@@ -32344,7 +32346,7 @@ function plan(item, entry) {
 }
 function toPrior(entry, origin, link) {
     if ((0,port/* isFailure */.N)(entry)) {
-        throw new errors/* UsageError */.eb(`${origin}: cannot read LINK ${quote(link)}: ${(0,errors/* describeError */.Uc)(entry)}`);
+        throw new engine_errors/* UsageError */.eb(`${origin}: cannot read LINK ${quote(link)}: ${(0,engine_errors/* describeError */.Uc)(entry)}`);
     }
     switch (entry.kind) {
         case 'none':
@@ -32354,10 +32356,10 @@ function toPrior(entry, origin, link) {
         case 'file':
             return entry;
         case 'directory':
-            throw new errors/* UsageError */.eb(`${origin}: LINK ${quote(link)} is a real directory; rename cannot replace a ` +
+            throw new engine_errors/* UsageError */.eb(`${origin}: LINK ${quote(link)} is a real directory; rename cannot replace a ` +
                 `directory and its contents would be lost. Move it away first (this is never done for you)`);
         default:
-            throw new errors/* UsageError */.eb(`${origin}: LINK ${quote(link)} is not a link or regular file`);
+            throw new engine_errors/* UsageError */.eb(`${origin}: LINK ${quote(link)} is not a link or regular file`);
     }
 }
 /**
@@ -32371,7 +32373,7 @@ function checkReplaceable(operation, options) {
         return;
     if (operation.type === 'hard' && (prior.nlink ?? 1) > 1)
         return;
-    throw new errors/* UsageError */.eb(`${operation.origin}: LINK ${quote(operation.link)} is a regular file` +
+    throw new engine_errors/* UsageError */.eb(`${operation.origin}: LINK ${quote(operation.link)} is a regular file` +
         (operation.type === 'hard' ? ' with no other name' : '') +
         `; pass --replace-files to replace it`);
 }
@@ -32383,17 +32385,17 @@ function checkReached(operation, reached) {
         ? 'does not exist'
         : code === 'EUNCHECKABLE'
             ? reached.message
-            : (0,errors/* describeError */.Uc)(reached);
-    throw new errors/* UsageError */.eb(`${operation.origin}: TARGET ${quote(operation.content)} of LINK ${quote(operation.link)} ` +
+            : (0,engine_errors/* describeError */.Uc)(reached);
+    throw new engine_errors/* UsageError */.eb(`${operation.origin}: TARGET ${quote(operation.content)} of LINK ${quote(operation.link)} ` +
         `${reason} (resolved from ${operation.realDir}); pass --allow-dangling to link it anyway`);
 }
 function checkHardTarget(operation, entry) {
     if ((0,port/* isFailure */.N)(entry) || entry.kind === 'none') {
-        const why = (0,port/* isFailure */.N)(entry) ? (0,errors/* describeError */.Uc)(entry) : 'ENOENT (lstat)';
-        throw new errors/* UsageError */.eb(`${operation.origin}: hard link TARGET ${quote(operation.target)} cannot be used: ${why}`);
+        const why = (0,port/* isFailure */.N)(entry) ? (0,engine_errors/* describeError */.Uc)(entry) : 'ENOENT (lstat)';
+        throw new engine_errors/* UsageError */.eb(`${operation.origin}: hard link TARGET ${quote(operation.target)} cannot be used: ${why}`);
     }
     if (entry.kind === 'directory') {
-        throw new errors/* UsageError */.eb(`${operation.origin}: hard link TARGET ${quote(operation.target)} is a directory`);
+        throw new engine_errors/* UsageError */.eb(`${operation.origin}: hard link TARGET ${quote(operation.target)} is a directory`);
     }
 }
 /** Only a store that knows inodes can tell that a hard link is already the one asked for. */
@@ -32416,7 +32418,7 @@ function checkExpected(operation, expected, hardExpected) {
             : prior.kind === 'none'
                 ? 'does not exist'
                 : 'is a hard link or file';
-        throw new errors/* UpdateError */.mp(`${operation.origin}: LINK ${quote(operation.link)} ${now}, not at the expected ` +
+        throw new engine_errors/* UpdateError */.mp(`${operation.origin}: LINK ${quote(operation.link)} ${now}, not at the expected ` +
             `${quote(expected)}; nothing was changed`);
     }
 }
@@ -32451,7 +32453,7 @@ function refuseDuplicates(operations) {
     for (const operation of operations) {
         const earlier = byPath.get(operation.path);
         if (earlier) {
-            throw new errors/* UsageError */.eb(`${operation.origin}: LINK ${quote(operation.link)} is also named by ${earlier.origin}`);
+            throw new engine_errors/* UsageError */.eb(`${operation.origin}: LINK ${quote(operation.link)} is also named by ${earlier.origin}`);
         }
         byPath.set(operation.path, operation);
     }
@@ -32486,7 +32488,7 @@ function refuseLoops(operations, byPath) {
         const visited = new Set([start.path]);
         for (; at !== undefined; at = next(at)) {
             if (visited.has(at.path)) {
-                throw new errors/* UsageError */.eb(`${start.origin}: LINK ${quote(start.link)} -> ${quote(start.content)} would make a ` +
+                throw new engine_errors/* UsageError */.eb(`${start.origin}: LINK ${quote(start.link)} -> ${quote(start.content)} would make a ` +
                     `symlink loop with the other links of the batch; nothing was changed`);
             }
             visited.add(at.path);
@@ -32539,7 +32541,7 @@ async function probeDirectories(store, dirs, options) {
     for (const dir of dirs) {
         const behaviour = await store.renameBehaviour(dir);
         if (behaviour.kind === 'gap') {
-            throw new errors/* MissingLinkError */.dP(`probe: rename in ${dir} is not atomic (${behaviour.reason}): links would be missing ` +
+            throw new engine_errors/* MissingLinkError */.dP(`probe: rename in ${dir} is not atomic (${behaviour.reason}): links would be missing ` +
                 `for a moment at each switch; no real link was touched`);
         }
         if (behaviour.kind === 'atomic' && mode === 'auto')
@@ -32589,7 +32591,7 @@ async function trialSwaps(store, dir, exact) {
         }
         const report = await watch.stop();
         if (report.missing > 0) {
-            throw new errors/* MissingLinkError */.dP(`probe: a scratch link in ${dir} was seen missing ${report.missing} times in ` +
+            throw new engine_errors/* MissingLinkError */.dP(`probe: a scratch link in ${dir} was seen missing ${report.missing} times in ` +
                 `${swaps} trial swaps (${report.lookups} lookups): rename on this filesystem ` +
                 `is not atomic (sshfs -o workaround=rename does this); no real link was touched`);
         }
@@ -32608,7 +32610,7 @@ function trialFailed(dir, error) {
             'lacks the posix-rename@openssh.com extension (OpenSSH has it), and replacing a link ' +
             'without it always leaves a moment with no link'
         : 'the trial rename failed';
-    return new errors/* UpdateError */.mp(`probe: ${cause} (${(0,errors/* describeError */.Uc)(error)} in ${dir}); no real link was touched`);
+    return new engine_errors/* UpdateError */.mp(`probe: ${cause} (${(0,engine_errors/* describeError */.Uc)(error)} in ${dir}); no real link was touched`);
 }
 
 ;// CONCATENATED MODULE: ./lib/engine/switch-links.js
@@ -32636,7 +32638,8 @@ const CHUNK_MS = 250;
 async function switchLinks(store, specs, options) {
     if (options.dryRun) {
         const operations = await inspect(store, await placeSpecs(store, specs, options), options);
-        return { results: operations.map(toResult), probed: [], dryRun: true, notes: [] };
+        const results = operations.map((operation) => toResult(operation, operation.changed ? 'would switch' : 'unchanged'));
+        return { results, probed: [], dryRun: true, notes: [] };
     }
     const prepared = await prepareSwitch(store, specs, options);
     let report;
@@ -32647,10 +32650,13 @@ async function switchLinks(store, specs, options) {
     catch (error) {
         // A failure to clean up is said, never put in place of what happened to the links.
         const problems = await prepared.release();
-        if (error instanceof errors/* AtomicLinkError */.G7)
+        if (error instanceof engine_errors/* AtomicLinkError */.G7) {
             error.notes.push(...problems);
+            error.results = prepared.results();
+        }
         throw error;
     }
+    report.notes.unshift(...(store.notes ?? []));
     report.notes.push(...(await prepared.release()));
     return report;
 }
@@ -32691,7 +32697,8 @@ async function prepareSwitch(store, specs, options) {
         await batch.prepare(pending);
         await sweeping;
         return {
-            results: () => operations.map(toResult),
+            results: () => batch.results(operations),
+            state: () => batch.state(),
             probed,
             commit: async () => {
                 const guard = await batch.commit();
@@ -32705,7 +32712,7 @@ async function prepareSwitch(store, specs, options) {
     catch (error) {
         await sweeping?.catch(() => undefined);
         const problems = await batch.cleanUp();
-        if (error instanceof errors/* AtomicLinkError */.G7)
+        if (error instanceof engine_errors/* AtomicLinkError */.G7)
             error.notes.push(...problems);
         throw error;
     }
@@ -32713,7 +32720,7 @@ async function prepareSwitch(store, specs, options) {
 function stopIfAsked(options, state) {
     const reason = options.signal?.reason;
     if (options.signal?.aborted) {
-        throw new errors/* InterruptedError */.p4(`stopped by ${reason}${state ? `; ${state}` : ''}`, reason);
+        throw new engine_errors/* InterruptedError */.p4(`stopped by ${reason}${state ? `; ${state}` : ''}`, reason);
     }
 }
 /** The switch itself and everything it leaves to clean up, whatever way it ends. */
@@ -32744,7 +32751,9 @@ class Batch {
     kept = new Map();
     done = [];
     unsure = [];
-    rolledBackWhole = false;
+    /** Set once rollback() ran: the links in `left` are those it could not put back. */
+    rolledBack = false;
+    left = new Map();
     watch;
     sentAt = 0;
     ackedAt = 0;
@@ -32802,7 +32811,7 @@ class Batch {
         this.watch = await this.store
             .watch(this.watched.map((index) => this.pending[index].path), { standBy: true })
             .catch((error) => {
-            throw wrap(error, `cannot start the guard: ${(0,errors/* describeError */.Uc)(error)}; no link was changed`);
+            throw wrap(error, `cannot start the guard: ${(0,engine_errors/* describeError */.Uc)(error)}; no link was changed`);
         });
     }
     /**
@@ -32817,7 +32826,7 @@ class Batch {
             this.watch?.begin();
         }
         catch (error) {
-            throw wrap(error, `the guard cannot look: ${(0,errors/* describeError */.Uc)(error)}; no link was changed`);
+            throw wrap(error, `the guard cannot look: ${(0,engine_errors/* describeError */.Uc)(error)}; no link was changed`);
         }
         this.sentAt = performance.now();
         try {
@@ -32836,18 +32845,50 @@ class Batch {
         if (failure)
             throw failure;
         if (report?.blind) {
-            throw new errors/* MissingLinkError */.dP(`every link is switched, but the guard lost sight of them (${report.blind}), ` +
+            throw new engine_errors/* MissingLinkError */.dP(`every link is switched, but the guard lost sight of them (${report.blind}), ` +
                 `so it cannot vouch that none was missing`);
         }
         return report;
     }
     /** Switches back a batch commit() switched whole, for a cause outside it. */
     async revert(cause) {
-        const error = await this.rollback(new errors/* UpdateError */.mp(cause));
+        const error = await this.rollback(new engine_errors/* UpdateError */.mp(cause));
         return {
-            whole: this.rolledBackWhole,
+            whole: this.left.size === 0,
             message: [error.message, ...error.notes].join('; '),
         };
+    }
+    /** Each pending link's state now, by index. */
+    linkStates() {
+        const states = new Array(this.pending.length).fill('not switched');
+        if (!this.rolledBack) {
+            for (const index of this.done)
+                states[index] = 'switched';
+            for (const index of this.unsure)
+                states[index] = 'unknown';
+        }
+        for (const [index, { state }] of this.left) {
+            states[index] = state === 'new' ? 'switched' : 'unknown';
+        }
+        return states;
+    }
+    /** Every operation's result; `operations` holds the pending ones in their order. */
+    results(operations) {
+        const states = this.linkStates();
+        let index = 0;
+        return operations.map((operation) => toResult(operation, operation.changed ? states[index++] : 'unchanged'));
+    }
+    /** See PreparedSwitch.state. */
+    state() {
+        const states = this.linkStates();
+        if (states.includes('unknown'))
+            return 'unknown';
+        const switched = states.filter((state) => state === 'switched').length;
+        if (switched === states.length)
+            return 'switched';
+        if (switched > 0)
+            return 'mixed';
+        return this.done.length > 0 ? 'switched back' : 'unchanged';
     }
     /** When the first rename was sent and the last acknowledged, on performance.now()'s clock. */
     get renameTimes() {
@@ -32870,8 +32911,8 @@ class Batch {
             const failed = this.recordMade(start, chunk, made);
             start += chunk.length;
             if (failed >= 0) {
-                throw new errors/* UpdateError */.mp(`cannot create ${JSON.stringify(chunk[failed].path)}, a new link to put in place: ` +
-                    `${(0,errors/* describeError */.Uc)(made[failed])}; no link was changed`);
+                throw new engine_errors/* UpdateError */.mp(`cannot create ${JSON.stringify(chunk[failed].path)}, a new link to put in place: ` +
+                    `${(0,engine_errors/* describeError */.Uc)(made[failed])}; no link was changed`);
             }
             await this.between('no link was changed');
         }
@@ -32901,8 +32942,8 @@ class Batch {
             const failed = this.recordSwitched(start, outcomes, done);
             if (failed !== undefined) {
                 const operation = pending[failed];
-                throw new errors/* UpdateError */.mp(`${operation.origin}: could not switch LINK ${JSON.stringify(operation.link)}: ` +
-                    (0,errors/* describeError */.Uc)(outcomes[failed - start]));
+                throw new engine_errors/* UpdateError */.mp(`${operation.origin}: could not switch LINK ${JSON.stringify(operation.link)}: ` +
+                    (0,engine_errors/* describeError */.Uc)(outcomes[failed - start]));
             }
             start += outcomes.length;
             const more = start < pending.length;
@@ -32956,7 +32997,7 @@ class Batch {
         stopIfAsked(this.options, state);
         const lost = this.locks?.lost;
         if (lost)
-            throw new errors/* UpdateError */.mp(state ? `${lost}; ${state}` : lost);
+            throw new engine_errors/* UpdateError */.mp(state ? `${lost}; ${state}` : lost);
     }
     /**
      * Puts each switched link back as it was, each again in one rename. Returns the error to
@@ -32970,7 +33011,8 @@ class Batch {
             left.set(index, { state: 'unknown', reason: why });
         if (done.length > 0)
             await this.putBack(pending, done, kept, left);
-        this.rolledBackWhole = left.size === 0;
+        this.rolledBack = true;
+        this.left = left;
         if (left.size === 0) {
             const count = done.length === 1 ? 'the link' : `the ${done.length} links`;
             return wrap(cause, done.length === 0
@@ -32985,9 +33027,9 @@ class Batch {
         const message = `${why}; the batch could not be switched back whole: ` +
             [...some('new', 'new'), ...some('unknown', 'old or new, as no answer came')].join('; ') +
             `; each is named below, and every other link is as it was`;
-        const error = cause instanceof errors/* InterruptedError */.p4
-            ? new errors/* InterruptedError */.p4(message, cause.signal)
-            : new errors/* UpdateError */.mp(message);
+        const error = cause instanceof engine_errors/* InterruptedError */.p4
+            ? new engine_errors/* InterruptedError */.p4(message, cause.signal)
+            : new engine_errors/* UpdateError */.mp(message);
         for (const [index, { state, reason }] of left) {
             const link = JSON.stringify(pending[index].link);
             error.notes.push(state === 'new'
@@ -33022,7 +33064,7 @@ class Batch {
                 return { index, rename: { from: kept.get(index), to: operation.path } };
             return { index };
         });
-        const fail = (item, state, error) => left.set(item.index, { state, reason: (0,errors/* describeError */.Uc)(error) });
+        const fail = (item, state, error) => left.set(item.index, { state, reason: (0,engine_errors/* describeError */.Uc)(error) });
         const making = back.filter((item) => item.link);
         let made;
         try {
@@ -33084,17 +33126,17 @@ class Batch {
             const failed = removed.filter((outcome) => (0,port/* isFailure */.N)(outcome) && outcome.code !== 'ENOENT');
             if (failed.length > 0) {
                 problems.push(`cannot remove ${failed.length} temporary ${failed.length === 1 ? 'link' : 'links'}: ` +
-                    (0,errors/* describeError */.Uc)(failed[0]));
+                    (0,engine_errors/* describeError */.Uc)(failed[0]));
             }
         }
         catch (error) {
-            problems.push(`cannot remove the temporary links: ${(0,errors/* describeError */.Uc)(error)}`);
+            problems.push(`cannot remove the temporary links: ${(0,engine_errors/* describeError */.Uc)(error)}`);
         }
         try {
             problems.push(...((await this.locks?.release()) ?? []));
         }
         catch (error) {
-            problems.push(`cannot remove the lock: ${(0,errors/* describeError */.Uc)(error)}`);
+            problems.push(`cannot remove the lock: ${(0,engine_errors/* describeError */.Uc)(error)}`);
         }
         return problems.length === 0
             ? []
@@ -33107,7 +33149,7 @@ async function stopWatching(watch) {
         return await watch.stop();
     }
     catch (error) {
-        return { ...watch.soFar(), blind: (0,errors/* describeError */.Uc)(error), sightings: [] };
+        return { ...watch.soFar(), blind: (0,engine_errors/* describeError */.Uc)(error), sightings: [] };
     }
 }
 /** `make(index)` for each index from `start` up to `end`. */
@@ -33122,11 +33164,11 @@ function nextChunk(size, began) {
     return Math.max(16, Math.min(MAX_CHUNK, Math.round((size * CHUNK_MS) / took)));
 }
 function wrap(cause, message) {
-    if (cause instanceof errors/* InterruptedError */.p4)
-        return new errors/* InterruptedError */.p4(message, cause.signal);
-    if (cause instanceof errors/* AtomicLinkError */.G7 && cause.exitCode !== 1)
+    if (cause instanceof engine_errors/* InterruptedError */.p4)
+        return new engine_errors/* InterruptedError */.p4(message, cause.signal);
+    if (cause instanceof engine_errors/* AtomicLinkError */.G7 && cause.exitCode !== 1)
         return cause;
-    return new errors/* UpdateError */.mp(message);
+    return new engine_errors/* UpdateError */.mp(message);
 }
 /**
  * rename is atomic at once but durable only once the directory is on disk. Filesystems that
@@ -33142,7 +33184,7 @@ async function makeDurable(store, dirs, options) {
     return dirs.flatMap((dir, index) => {
         const outcome = synced[index];
         return (0,port/* isFailure */.N)(outcome)
-            ? [`${dir} could not be flushed to disk: ${(0,errors/* describeError */.Uc)(outcome)}`]
+            ? [`${dir} could not be flushed to disk: ${(0,engine_errors/* describeError */.Uc)(outcome)}`]
             : [];
     });
 }
@@ -33156,17 +33198,18 @@ function missingError(report, pending, failure) {
         return `${JSON.stringify(link)} missing ${sighting.count} times ${when}`;
     });
     const more = report.sightings.length > 10 ? `, and ${report.sightings.length - 10} more links` : '';
-    const also = failure === undefined ? '' : `; the update also failed: ${(0,errors/* describeError */.Uc)(failure)}`;
-    return new errors/* MissingLinkError */.dP(`the guard saw links missing during the update (${report.missing} of ${report.lookups} ` +
+    const also = failure === undefined ? '' : `; the update also failed: ${(0,engine_errors/* describeError */.Uc)(failure)}`;
+    return new engine_errors/* MissingLinkError */.dP(`the guard saw links missing during the update (${report.missing} of ${report.lookups} ` +
         `lookups; times from when the guard started): ${shown.join('; ')}${more}${also}`);
 }
-function toResult(operation) {
+function toResult(operation, state) {
     return {
         link: operation.link,
         type: operation.type,
         target: operation.target,
         previous: operation.prior.kind === 'symlink' ? operation.prior.text : null,
-        changed: operation.changed,
+        changed: state === 'switched' || state === 'would switch',
+        state,
     };
 }
 
@@ -33174,11 +33217,15 @@ function toResult(operation) {
 
 
 /** The engine's failures, with the fleet's report of where every host ended. */
-class FleetError extends errors/* AtomicLinkError */.G7 {
+class FleetError extends engine_errors/* AtomicLinkError */.G7 {
     report;
-    constructor(message, exitCode, report) {
+    signal;
+    constructor(message, exitCode, report, 
+    /** The signal that stopped the fleet, when one did and no link was seen missing. */
+    signal) {
         super(message, exitCode);
         this.report = report;
+        this.signal = signal;
     }
 }
 /**
@@ -33194,6 +33241,8 @@ async function switchFleet(members, specs, maxHosts) {
     await eachLimited(members, maxHosts, async (member) => {
         let store;
         try {
+            // Hosts not begun when a stop is asked are not begun at all.
+            stopIfAsked(member.options, 'nothing was changed');
             store = await member.open();
             // Timed beside the preparation's own first requests, so that it costs no round trip.
             const started = Date.now();
@@ -33222,62 +33271,86 @@ async function switchFleet(members, specs, maxHosts) {
         }));
     }
 }
+/**
+ * Sends every host its renames together. The fleet ends on one release: when any host does not
+ * end switched, every host that did is switched back, those whose guard saw a link missing
+ * included (their readers saw a gap already; a fleet split between releases would add to it).
+ * Each host's report is its true end state, and the message claims no more than they show.
+ */
 async function switchReady(members, ready) {
-    const started = performance.now();
     const outcomes = await Promise.allSettled(ready.map(({ prepared }) => prepared.commit()));
-    // From the first rename sent to the last acknowledged, over the hosts that switched.
     const times = outcomes.flatMap((outcome) => outcome.status === 'fulfilled' ? [outcome.value] : []);
-    const skewMs = times.length === 0
-        ? Math.round(performance.now() - started)
-        : Math.round(Math.max(...times.map((t) => t.ackedAt)) - Math.min(...times.map((t) => t.sentAt)));
-    const failed = outcomes.flatMap((outcome, index) => outcome.status === 'rejected'
-        ? [{ host: ready[index].member.host, error: outcome.reason }]
-        : []);
-    // A host whose guard saw a link missing was still switched: the fleet stays switched.
-    const switchFailed = failed.filter(({ error }) => !(error instanceof errors/* MissingLinkError */.dP));
-    const hosts = [];
-    for (const [index, item] of ready.entries()) {
+    const hosts = ready.map((item, index) => {
         const outcome = outcomes[index];
         const report = {
             host: item.member.host,
-            state: 'switched',
-            results: item.prepared.results(),
-            notes: [],
+            state: item.prepared.state(),
+            results: [],
+            notes: [
+                ...(item.store.notes ?? []),
+                ...(outcome.status === 'fulfilled' ? outcome.value.notes : []),
+            ],
             roundTripMs: item.roundTripMs,
         };
-        if (outcome.status === 'fulfilled') {
+        if (outcome.status === 'fulfilled')
             report.guard = outcome.value.guard;
-            report.notes = outcome.value.notes;
-            if (switchFailed.length > 0) {
-                const undone = await item.prepared.revert(`${describeHosts(switchFailed.map(({ host }) => host))} could not switch`);
-                report.state = undone.whole ? 'switched back' : 'unknown';
-                report.error = undone.message;
-            }
-        }
-        else if (!(outcome.reason instanceof errors/* MissingLinkError */.dP)) {
-            report.state = outcome.reason instanceof errors/* StoreLostError */.U8 ? 'unknown' : 'switched back';
-            report.error = (0,errors/* describeError */.Uc)(outcome.reason);
-        }
         else {
-            report.error = (0,errors/* describeError */.Uc)(outcome.reason);
+            report.error = (0,engine_errors/* describeError */.Uc)(outcome.reason);
+            if (outcome.reason instanceof engine_errors/* AtomicLinkError */.G7)
+                report.notes.push(...outcome.reason.notes);
         }
-        hosts.push(report);
+        return report;
+    });
+    const failed = hosts.filter((host) => host.state !== 'switched');
+    if (failed.length > 0) {
+        const cause = `${describeHosts(failed.map(({ host }) => host))} could not switch`;
+        await Promise.all(ready.map(async (item, index) => {
+            if (hosts[index].state !== 'switched')
+                return;
+            const undone = await item.prepared.revert(cause);
+            hosts[index].state = item.prepared.state();
+            if (!undone.whole)
+                hosts[index].error = undone.message;
+        }));
     }
-    const report = { hosts: inOrder(members, hosts), skewMs };
-    if (switchFailed.length > 0) {
-        throw new FleetError(`the switch failed on ${describeHosts(switchFailed.map(({ host }) => host))}; ` +
-            `every host that had switched was switched back: ` +
-            switchFailed.map(({ host, error }) => `${host}: ${(0,errors/* describeError */.Uc)(error)}`).join('; '), 1, report);
+    ready.forEach((item, index) => (hosts[index].results = item.prepared.results()));
+    const report = { hosts: inOrder(members, hosts) };
+    if (times.length > 0) {
+        report.skewMs = Math.round(Math.max(...times.map((t) => t.ackedAt)) - Math.min(...times.map((t) => t.sentAt)));
     }
-    const missing = failed.filter(({ error }) => error instanceof errors/* MissingLinkError */.dP);
-    if (missing.length > 0) {
-        throw new FleetError(missing.map(({ host, error }) => `${host}: ${(0,errors/* describeError */.Uc)(error)}`).join('; '), 3, report);
+    const errors = outcomes.flatMap((outcome) => outcome.status === 'rejected' ? [outcome.reason] : []);
+    const seen = ready.flatMap((item, index) => {
+        const reason = outcomes[index].status === 'rejected' ? outcomes[index].reason : undefined;
+        return reason instanceof engine_errors/* MissingLinkError */.dP ? [`${item.member.host}: ${reason.message}`] : [];
+    });
+    if (failed.length === 0 && seen.length === 0)
+        return report;
+    const said = failed.length === 0
+        ? [`every host is switched, but ${seen.join('; ')}`]
+        : [
+            `the switch failed on ${failed
+                .map(({ host, error }) => `${host} (${error ?? 'no answer'})`)
+                .join('; ')}`,
+            endStates(report.hosts),
+            ...(seen.length > 0 ? [`and a link was seen missing: ${seen.join('; ')}`] : []),
+        ];
+    throw new FleetError(said.join('; '), seen.length > 0 ? 3 : 1, report, seen.length === 0 ? interruptedBy(errors) : undefined);
+}
+/** What the hosts end as, in words that claim nothing their states do not show. */
+function endStates(hosts) {
+    const old = hosts.filter(({ state }) => state === 'unchanged' || state === 'switched back');
+    if (old.length === hosts.length) {
+        const back = hosts.filter(({ state }) => state === 'switched back').length;
+        return back === 0 ? 'no host was changed' : `every host is as it was (${back} switched back)`;
     }
-    return report;
+    const others = hosts.filter((host) => !old.includes(host));
+    return `the fleet is not on one release: ${others
+        .map(({ host, state }) => `${host} is ${state === 'switched' ? 'new' : state}`)
+        .join('; ')}; every other host is as it was`;
 }
 /** Nothing was renamed anywhere: a bad spec or target is exit 2, anything else exit 1. */
 function notReady(members, ready, failures) {
-    const usage = failures.some(({ error }) => error instanceof errors/* UsageError */.eb);
+    const usage = failures.some(({ error }) => error instanceof engine_errors/* UsageError */.eb);
     const hosts = [
         ...ready.map(({ member, prepared, roundTripMs }) => ({
             host: member.host,
@@ -33291,11 +33364,16 @@ function notReady(members, ready, failures) {
             state: 'unchanged',
             results: [],
             notes: [],
-            error: (0,errors/* describeError */.Uc)(error),
+            error: (0,engine_errors/* describeError */.Uc)(error),
         })),
     ];
-    const said = failures.map(({ member, error }) => `${member.host}: ${(0,errors/* describeError */.Uc)(error)}`);
-    return new FleetError(`${said.join('; ')}; no host was changed`, usage ? 2 : failures.some(({ error }) => error instanceof errors/* MissingLinkError */.dP) ? 3 : 1, { hosts: inOrder(members, hosts), skewMs: 0 });
+    const said = failures.map(({ member, error }) => `${member.host}: ${(0,engine_errors/* describeError */.Uc)(error)}`);
+    return new FleetError(`${said.join('; ')}; no host was changed`, usage ? 2 : failures.some(({ error }) => error instanceof engine_errors/* MissingLinkError */.dP) ? 3 : 1, { hosts: inOrder(members, hosts) }, interruptedBy(failures.map(({ error }) => error)));
+}
+/** The signal that stopped some host, if one did. */
+function interruptedBy(errors) {
+    return errors.find((error) => error instanceof engine_errors/* InterruptedError */.p4)
+        ?.signal;
 }
 function inOrder(members, hosts) {
     const rank = new Map(members.map((member, index) => [member.host, index]));
@@ -33315,19 +33393,35 @@ async function eachLimited(items, limit, work) {
 }
 
 ;// CONCATENATED MODULE: ./lib/engine/report-text.js
-/** What happened to one link, in the words every front end uses. */
-function resultStatus(result, dryRun) {
-    if (!result.changed)
-        return 'unchanged';
-    return dryRun ? 'would switch' : 'switched';
-}
-/** `switched: "current" -> "releases/v2" (was "releases/v1")`, one line per link. */
-function describeResult(result, dryRun) {
+/**
+ * `switched: "current" -> "releases/v2" (was "releases/v1")`, one line per link, saying where
+ * the link stands: a link not switched says what it still points at.
+ */
+function describeResult(result) {
     const arrow = result.type === 'symbolic' ? '->' : '=>';
-    const was = result.previous === null ? '' : ` (was ${JSON.stringify(result.previous)})`;
-    return (`${resultStatus(result, dryRun)}: ${JSON.stringify(result.link)} ${arrow} ` +
-        `${JSON.stringify(result.target)}${was}`);
+    const previous = result.previous === null ? undefined : JSON.stringify(result.previous);
+    const after = {
+        switched: previous && `was ${previous}`,
+        'would switch': previous && `was ${previous}`,
+        unchanged: undefined,
+        'not switched': previous && `still ${previous}`,
+        unknown: `no answer came: it is this or ${previous ?? 'as it was'}`,
+    };
+    const said = after[result.state];
+    return (`${result.state}: ${JSON.stringify(result.link)} ${arrow} ` +
+        `${JSON.stringify(result.target)}${said ? ` (${said})` : ''}`);
 }
+/**
+ * Text for a log, one line: what a message carries from elsewhere (a lock's holder, a link's
+ * text, a server's error) may hold line breaks, and a line of its own that starts with `::`
+ * is a command to the GitHub runner. Control characters are shown as escapes.
+ */
+function oneLine(text) {
+    return text.replace(
+    // eslint-disable-next-line no-control-regex -- control characters are what it escapes
+    /[\u0000-\u001f\u007f\u2028\u2029]/g, (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+const SHORT_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 ;// CONCATENATED MODULE: ./lib/engine/index.js
 /** The engine's public API: everything the front ends and the stores need, and nothing more. */
@@ -33357,8 +33451,6 @@ async function withStopSignals(work) {
             controller.abort(signal);
             return;
         }
-        for (const cleanup of lastWords)
-            cleanup();
         try {
             // Written at once: the event loop will not run again to flush a stream.
             external_node_fs_.writeSync(2, `atomic-link: stopped at once by a second ${signal}: every link is old or new, but ` +
@@ -33368,6 +33460,7 @@ async function withStopSignals(work) {
         catch {
             // Nobody is reading stderr any more: the exit code says it.
         }
+        // The cleanups run on the way out (see atLastSignal).
         process.exit(exitCodeOf(signal));
     };
     for (const signal of SIGNALS)
@@ -33380,14 +33473,41 @@ async function withStopSignals(work) {
             process.off(signal, onSignal);
     }
 }
-/** Registers a cleanup for an exit at a second signal; returns its removal. */
+/**
+ * Registers a cleanup for an exit that skips the `finally` blocks: at a second signal, or a
+ * crash (an uncaught exception ends the process with its 'exit' event, and no more). It must
+ * be synchronous: nothing asynchronous runs on the way out. Returns its removal, for when the
+ * resource is released the ordinary way.
+ */
 function atLastSignal(cleanup) {
+    if (lastWords.size === 0)
+        process.on('exit', sayLastWords);
     lastWords.add(cleanup);
-    return () => lastWords.delete(cleanup);
+    return () => {
+        lastWords.delete(cleanup);
+        if (lastWords.size === 0)
+            process.off('exit', sayLastWords);
+    };
+}
+function sayLastWords() {
+    for (const cleanup of lastWords) {
+        try {
+            cleanup();
+        }
+        catch {
+            // The others still run; the process is going away whatever this one says.
+        }
+    }
+    lastWords.clear();
 }
 /** The shell's exit code for a process ended by `signal`. */
 function exitCodeOf(signal) {
     return 128 + (external_node_os_.constants.signals[signal] ?? 0);
+}
+/** The signal a shell's exit code above 128 stands for, if any: `exitCodeOf`'s inverse. */
+function signalOfExitCode(code) {
+    const signals = Object.entries(external_node_os_.constants.signals);
+    return code > 128 ? signals.find(([, number]) => number === code - 128)?.[0] : undefined;
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -33658,7 +33778,7 @@ function mountSshfs(args) {
 function openView(mount) {
     const args = servingArguments(mount);
     if (args === undefined) {
-        throw new errors/* UpdateError */.mp(`cannot watch links on the sshfs mount ${mount.mountPoint}: the sshfs process serving it ` +
+        throw new engine_errors/* UpdateError */.mp(`cannot watch links on the sshfs mount ${mount.mountPoint}: the sshfs process serving it ` +
             `is not visible here or is another user's, so no second connection can be opened, and through the mount ` +
             `itself no gap can be seen; pass --no-guard --no-probe to switch unwatched`);
     }
@@ -33671,7 +33791,7 @@ function openView(mount) {
         ]);
     }
     catch (error) {
-        throw new errors/* UpdateError */.mp(`cannot open a second, uncached view of the sshfs mount ${mount.mountPoint} to watch ` +
+        throw new engine_errors/* UpdateError */.mp(`cannot open a second, uncached view of the sshfs mount ${mount.mountPoint} to watch ` +
             `the switch: ${error.message}`);
     }
 }
@@ -33862,7 +33982,7 @@ function mountRemote(target) {
         ]);
     }
     catch (error) {
-        throw new errors/* UpdateError */.mp(`cannot mount ${target.destination}:${target.path} (port ${target.port}) with sshfs: ` +
+        throw new engine_errors/* UpdateError */.mp(`cannot mount ${target.destination}:${target.path} (port ${target.port}) with sshfs: ` +
             `${sshDiagnosis(target) || error.message}; nothing was changed`);
     }
 }
@@ -34425,7 +34545,7 @@ class LocalStore {
                 now = error.code ?? 'gone';
             }
             if (now !== known) {
-                throw new errors/* StoreLostError */.U8(`${dir} is no longer the directory it was (a mount gone, or the directory moved away?)`);
+                throw new engine_errors/* StoreLostError */.U8(`${dir} is no longer the directory it was (a mount gone, or the directory moved away?)`);
             }
         }
     }
@@ -34555,7 +34675,7 @@ function fromStats(stats) {
 function answered(outcomes) {
     const lost = outcomes.find((outcome) => (0,port/* isFailure */.N)(outcome) && DISCONNECTED.has(outcome.code));
     if (lost)
-        throw new errors/* StoreLostError */.U8(`the mount's connection is gone: ${(0,errors/* describeError */.Uc)(lost)}`);
+        throw new engine_errors/* StoreLostError */.U8(`the mount's connection is gone: ${(0,engine_errors/* describeError */.Uc)(lost)}`);
     return outcomes;
 }
 /** Each item's outcome, in order; a loop, not a closure per item, on batches of thousands. */
@@ -34614,15 +34734,15 @@ function throwIt(error) {
 async function withStore(place, specs, options, work) {
     const guard = options.guard !== false;
     if (place.kind !== 'sftp' && LOCAL_UNSUPPORTED)
-        throw new errors/* UpdateError */.mp(LOCAL_UNSUPPORTED);
+        throw new engine_errors/* UpdateError */.mp(LOCAL_UNSUPPORTED);
     if (place.kind === 'local')
         return using(new LocalStore({ guard }), options, work);
     if (place.kind === 'sshfs') {
         return withRemoteMount(place.target, (mountPoint) => using(new LocalStore({ guard }), inside(mountPoint, options), work));
     }
-    const { SftpStore } = await __nccwpck_require__.e(/* import() */ 658).then(__nccwpck_require__.bind(__nccwpck_require__, 7658));
+    const { SftpStore } = await __nccwpck_require__.e(/* import() */ 566).then(__nccwpck_require__.bind(__nccwpck_require__, 3566));
     const hardLinks = specs.some((spec) => spec.type === 'hard');
-    const store = await SftpStore.open(place.target, { hardLinks });
+    const store = await SftpStore.open(place.target, { hardLinks, signal: options.signal });
     return using(store, inside(place.target.path, options), work);
 }
 function inside(root, options) {
@@ -34643,24 +34763,27 @@ function fleetMembers(targets, specs, options) {
         host: `ssh://${target.destination}:${target.port}${target.path}`,
         options: inside(target.path, options),
         open: async () => {
-            const { SftpStore } = await __nccwpck_require__.e(/* import() */ 658).then(__nccwpck_require__.bind(__nccwpck_require__, 7658));
-            return SftpStore.open(target, { hardLinks });
+            const { SftpStore } = await __nccwpck_require__.e(/* import() */ 566).then(__nccwpck_require__.bind(__nccwpck_require__, 3566));
+            return SftpStore.open(target, { hardLinks, signal: options.signal });
         },
     }));
 }
 
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"0.1.0"};
 ;// CONCATENATED MODULE: ./lib/action/key-files.js
+
 
 
 
 /**
  * The private key and known_hosts inputs as files in a fresh directory under RUNNER_TEMP (the
- * key 0600), for as long as `work` runs; removed on every way out.
+ * key 0600), for as long as `work` runs; removed on every way out: return, throw, a second stop
+ * signal (a cancelled job's SIGTERM exits at once) or a crash. Only a SIGKILL leaves it, to the
+ * runner, which empties RUNNER_TEMP after the job.
  */
 async function withKeyFiles(settings, work) {
     const dir = external_node_fs_.mkdtempSync(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'atomic-link-'));
+    const remove = () => external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    const forget = atLastSignal(remove);
     const keys = { dir, identity: external_node_path_.join(dir, 'id'), knownHosts: external_node_path_.join(dir, 'known_hosts') };
     try {
         // ssh rejects a key file whose last line has no newline.
@@ -34669,10 +34792,48 @@ async function withKeyFiles(settings, work) {
         return await work(keys);
     }
     finally {
-        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+        forget();
+        remove();
     }
 }
 
+;// CONCATENATED MODULE: ./lib/action/log-safety.js
+
+
+/**
+ * Text that may come from a server or a container (a lock's holder, a link's text, an error's
+ * note), made one log line the runner cannot take for a workflow command. The runner acts on a
+ * line that starts with `::` after blanks, and on a legacy `##[command]` anywhere in a line;
+ * a line break would start a line of the text's own. Text with any of these is shown as a JSON
+ * string (one line, starting with a quote), its `##[` written `##\u005b`; other text as it is.
+ */
+function inertLine(text) {
+    if (!/[\r\n]|^\s*::|##\[/.test(text))
+        return text;
+    return JSON.stringify(text).replace(/##\[/g, '##\\u005b');
+}
+/** Logs `text` as one inert line (see inertLine). */
+function infoInert(text) {
+    info(inertLine(text));
+}
+/**
+ * Runs `work` with the runner's command processing stopped, so that whatever it copies into the
+ * log as it comes (a container's output) cannot act as a command: between `::stop-commands::T`
+ * and `::T::` no line is one. T is fresh and random, so that no text can end the block.
+ */
+async function withCommandsStopped(work) {
+    const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+    info(`::stop-commands::${token}`);
+    try {
+        return await work();
+    }
+    finally {
+        info(`::${token}::`);
+    }
+}
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
 ;// CONCATENATED MODULE: ./lib/action/container.js
 
 
@@ -34681,8 +34842,11 @@ async function withKeyFiles(settings, work) {
 
 
 
-const PUBLISHED_REPOSITORY = 'ghcr.io/atomic-link/atomic-link';
 
+
+
+
+const PUBLISHED_REPOSITORY = 'ghcr.io/atomic-link/atomic-link';
 /** The files the Dockerfile copies (see .dockerignore): the image tag is a hash of them. */
 function imageFiles(root) {
     const copied = (file) => /^(cli\.js|\d+\.cli\.js|guard-worker\.cjs|package\.json)$/.test(file);
@@ -34697,6 +34861,10 @@ function imageFiles(root) {
 async function switchInContainer(specs, options, settings) {
     const own = settings.image === '' || settings.image === 'build';
     const image = own ? await ownImage(settings.network, settings.image === 'build') : settings.image;
+    const stop = options.signal;
+    if (stop?.aborted) {
+        throw new engine_errors/* InterruptedError */.p4(`stopped by ${stop.reason} before the container started; nothing was changed`, String(stop.reason));
+    }
     return withKeyFiles(settings, async (keys) => {
         // Over SFTP the container needs no privilege, and runs as the runner's user, who can read
         // the 0600 key; mounting with sshfs needs FUSE, and root in the container.
@@ -34709,6 +34877,7 @@ async function switchInContainer(specs, options, settings) {
             'apparmor=unconfined',
         ];
         const user = settings.sshfs ? '0:0' : `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
+        const name = `atomic-link-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
         const args = [
             'run',
             '--rm',
@@ -34717,6 +34886,14 @@ async function switchInContainer(specs, options, settings) {
             user,
             ...(settings.sshfs ? fuse : []),
             ...(settings.network ? ['--network', settings.network] : []),
+            // Named, so that a stop is passed on to it, once: by us, not also by the docker client
+            // (a Ctrl-C reaches the client too, and a second signal would stop the CLI at once).
+            '--name',
+            name,
+            '--sig-proxy=false',
+            // An init as pid 1 passes a signal on to the CLI whenever it comes: the kernel drops a
+            // signal to a pid 1 without a handler, as the CLI is until its work starts.
+            '--init',
             '-v',
             `${keys.dir}:/keys:ro`,
             image,
@@ -34724,24 +34901,75 @@ async function switchInContainer(specs, options, settings) {
         ];
         core_debug(`docker ${args.join(' ')}`);
         const input = JSON.stringify(specs.map(specObject));
-        let stdout = '';
-        let stderr = '';
-        const code = await exec_exec('docker', args, {
-            input: Buffer.from(input),
-            ignoreReturnCode: true,
-            silent: true,
-            listeners: {
-                stdout: (data) => (stdout += data.toString()),
-                stderr: (data) => {
-                    stderr += data.toString();
-                    info(data.toString().trimEnd());
-                },
-            },
-        });
-        if (code !== 0)
-            throw containerFailure(code, stderr, specs);
-        return JSON.parse(stdout);
+        const run = await withCommandsStopped(() => runContainer(name, args, input, stop));
+        const document = parseDocument(run.stdout);
+        // A report without an error: done, or stopped when the batch could only be finished (it
+        // was, and the caller says so).
+        if (document && !('error' in document))
+            return document;
+        throw containerFailure(run.code, run.stderr, specs, document);
     });
+}
+/**
+ * Runs the container and copies its stderr (the CLI's progress and messages) into the log as
+ * it comes. A stop request is passed on to the CLI inside (`docker kill --signal`), which ends
+ * its batch whole and exits 128+N; an exit that skips this (a second signal, a crash) removes
+ * the container first, at once.
+ */
+async function runContainer(name, args, input, stop) {
+    const child = (0,external_node_child_process_namespaceObject.spawn)('docker', args, { stdio: 'pipe' });
+    const ended = new Promise((resolve, reject) => {
+        child.on('error', (error) => reject(new engine_errors/* UpdateError */.mp(`cannot run docker: ${(0,engine_errors/* describeError */.Uc)(error)}`)));
+        child.on('close', (code, signal) => resolve(code ?? exitCodeOf(signal ?? 'SIGKILL')));
+    });
+    const forget = atLastSignal(() => {
+        (0,external_node_child_process_namespaceObject.spawnSync)('docker', ['rm', '--force', name], { stdio: 'ignore' });
+    });
+    const passOn = () => void stopContainer(name, String(stop?.reason), ended);
+    stop?.addEventListener('abort', passOn, { once: true });
+    let stdout = '';
+    let stderr = '';
+    let line = '';
+    child.stdout.setEncoding('utf8').on('data', (text) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text) => {
+        stderr += text;
+        const lines = (line + text).split('\n');
+        line = lines.pop() ?? '';
+        for (const each of lines)
+            info(each);
+    });
+    // The container may end before it reads its input.
+    child.stdin.on('error', () => undefined).end(input);
+    try {
+        const code = await ended;
+        if (line !== '')
+            info(line);
+        return { code, stdout, stderr };
+    }
+    finally {
+        stop?.removeEventListener('abort', passOn);
+        forget();
+    }
+}
+/**
+ * Passes `signal` on to the container: until it is delivered (the container may not exist yet,
+ * or not run yet), or the run has ended.
+ */
+async function stopContainer(name, signal, ended) {
+    let running = true;
+    void ended.finally(() => (running = false)).catch(() => undefined);
+    info(`Passing ${signal} on to the container ${name}`);
+    while (running && (await docker(['kill', `--signal=${signal}`, name])) !== 0) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+}
+function parseDocument(stdout) {
+    try {
+        return JSON.parse(stdout);
+    }
+    catch {
+        return undefined;
+    }
 }
 function cliArguments(options, settings, keys) {
     const [{ host, port }] = settings.hosts;
@@ -34783,24 +35011,40 @@ function specObject(spec) {
     return { link, target, type, relative: relative ?? false, expect, backup };
 }
 /**
- * The CLI's own message and exit code, with "stdin item N" named as the input line it came from.
+ * The CLI's own message and exit code, with "stdin item N" named as the input line it came from;
+ * an exit code of 128+N says it was stopped by signal N.
  * The message is the first line that is not progress: the lines after it are its notes (each
  * link left new, what could not be cleaned up), already in the log.
  */
-function containerFailure(code, stderr, specs) {
-    const said = stderr
-        .split('\n')
-        .find((line) => line.startsWith('atomic-link: ') && !/switched \d+ of \d+ links$/.test(line))
-        ?.slice('atomic-link: '.length)
-        .replace(/stdin item (\d+)/g, (text, index) => specs[Number(index) - 1]?.origin ?? text);
+function containerFailure(code, stderr, specs, document) {
+    const failure = document && 'error' in document ? document : undefined;
+    const error = makeFailure(code, stderr, specs, failure?.error.message);
+    // Its notes are in the log already, with the rest of its stderr.
+    if (failure?.results)
+        error.results = failure.results;
+    return error;
+}
+function makeFailure(code, stderr, specs, message) {
+    const said = (message ??
+        stderr
+            .split('\n')
+            .find((line) => line.startsWith('atomic-link: ') && !/switched \d+ of \d+ links$/.test(line))
+            ?.slice('atomic-link: '.length))?.replace(/stdin item (\d+)/g, (text, index) => specs[Number(index) - 1]?.origin ?? text);
+    const signal = signalOfExitCode(code);
+    if (signal) {
+        // Killed before its work began, or with SIGKILL: the CLI had no word to say.
+        const stopped = `the container was stopped by ${signal} (exit ${code}): every link is old or new, but the ` +
+            'batch may be part done; the next run breaks the lock and removes the temporary links';
+        return new engine_errors/* InterruptedError */.p4(said ?? stopped, signal);
+    }
     if (said === undefined) {
-        return new errors/* UpdateError */.mp(`docker run failed (exit ${code}): ${stderr.trim() || 'no message'}`);
+        return new engine_errors/* UpdateError */.mp(`docker run failed (exit ${code}): ${stderr.trim() || 'no message'}`);
     }
     if (code === 2)
-        return new errors/* UsageError */.eb(said);
+        return new engine_errors/* UsageError */.eb(said);
     if (code === 3)
-        return new errors/* MissingLinkError */.dP(said);
-    return new errors/* UpdateError */.mp(said);
+        return new engine_errors/* MissingLinkError */.dP(said);
+    return new engine_errors/* UpdateError */.mp(said);
 }
 /**
  * The published image of this very version of the action, pulled unless present; where it
@@ -34863,7 +35107,7 @@ function getSettings() {
     const remote = remoteSettings();
     const workingInput = getInput('working-directory') || '.';
     if (remote && external_node_path_.isAbsolute(workingInput)) {
-        throw new errors/* UsageError */.eb(`input "working-directory" must be relative to "remote-path" when "ssh-host" is set`);
+        throw new engine_errors/* UsageError */.eb(`input "working-directory" must be relative to "remote-path" when "ssh-host" is set`);
     }
     const workingDirectory = remote ? workingInput : realWorkingDirectory(workingInput);
     const backup = getInput('backup-suffix');
@@ -34875,11 +35119,11 @@ function getSettings() {
         backup: spec.backup ?? (backup || undefined),
     }));
     if (specs.length === 0)
-        throw new errors/* UsageError */.eb('input "links" holds no link specs');
+        throw new engine_errors/* UsageError */.eb('input "links" holds no link specs');
     const lock = booleanInput('lock', true);
     const unguarded = lock ? undefined : specs.find((spec) => spec.expect !== undefined);
     if (unguarded) {
-        throw new errors/* UsageError */.eb(`${unguarded.origin}: "expect" is a compare-and-swap only under the lock, and input "lock" ` +
+        throw new engine_errors/* UsageError */.eb(`${unguarded.origin}: "expect" is a compare-and-swap only under the lock, and input "lock" ` +
             'is false: another run could switch the link between the comparison and the swap');
     }
     return {
@@ -34909,8 +35153,8 @@ function realWorkingDirectory(input) {
         return external_node_fs_.realpathSync(input);
     }
     catch (error) {
-        const reason = error.code === 'ENOENT' ? 'does not exist' : (0,errors/* describeError */.Uc)(error);
-        throw new errors/* UsageError */.eb(`input "working-directory" ${JSON.stringify(input)} ${reason}`);
+        const reason = error.code === 'ENOENT' ? 'does not exist' : (0,engine_errors/* describeError */.Uc)(error);
+        throw new engine_errors/* UsageError */.eb(`input "working-directory" ${JSON.stringify(input)} ${reason}`);
     }
 }
 function remoteSettings() {
@@ -34919,7 +35163,7 @@ function remoteSettings() {
         return undefined;
     const port = Number(getInput('ssh-port') || '22');
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-        throw new errors/* UsageError */.eb(`input "ssh-port" must be a port number, not ${JSON.stringify(getInput('ssh-port'))}`);
+        throw new engine_errors/* UsageError */.eb(`input "ssh-port" must be a port number, not ${JSON.stringify(getInput('ssh-port'))}`);
     }
     const hosts = hostInput
         .split(/[\n,]/)
@@ -34929,7 +35173,7 @@ function remoteSettings() {
     const required = (name) => {
         const value = getInput(name);
         if (value === '')
-            throw new errors/* UsageError */.eb(`input "${name}" is required when "ssh-host" is set`);
+            throw new engine_errors/* UsageError */.eb(`input "${name}" is required when "ssh-host" is set`);
         return value;
     };
     const user = required('ssh-user');
@@ -34939,13 +35183,13 @@ function remoteSettings() {
     core_setSecret(privateKey);
     const remotePath = required('remote-path');
     if (!remotePath.startsWith('/')) {
-        throw new errors/* UsageError */.eb(`input "remote-path" must be absolute, not ${JSON.stringify(remotePath)}`);
+        throw new engine_errors/* UsageError */.eb(`input "remote-path" must be absolute, not ${JSON.stringify(remotePath)}`);
     }
     const image = getInput('image');
     const sshfs = booleanInput('sshfs', false);
     const container = booleanInput('container', false) || image !== '' || sshfs;
     if (container && hosts.length > 1) {
-        throw new errors/* UsageError */.eb('input "ssh-host" names several hosts: they are switched as one from the runner, over ' +
+        throw new engine_errors/* UsageError */.eb('input "ssh-host" names several hosts: they are switched as one from the runner, over ' +
             'SFTP, not in a container (container, image and sshfs take one host)');
     }
     return {
@@ -34971,14 +35215,14 @@ function hostAndPort(entry, fallback) {
     checkSshName('ssh-host', host);
     const port = portText === undefined ? fallback : Number(portText);
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-        throw new errors/* UsageError */.eb(`input "ssh-host" ${JSON.stringify(entry)}: not a port number`);
+        throw new engine_errors/* UsageError */.eb(`input "ssh-host" ${JSON.stringify(entry)}: not a port number`);
     }
     return { host, port };
 }
 /** ssh and sshfs would take a leading '-' for an option: -oProxyCommand=... runs a command. */
 function checkSshName(name, value) {
     if (value.startsWith('-') || /\s/.test(value)) {
-        throw new errors/* UsageError */.eb(`input "${name}" must be a name, not ${JSON.stringify(value)}`);
+        throw new engine_errors/* UsageError */.eb(`input "${name}" must be a name, not ${JSON.stringify(value)}`);
     }
 }
 /** YAML 1.2 core schema booleans, as the runner's own getBooleanInput reads them. */
@@ -34990,7 +35234,7 @@ function booleanInput(name, fallback) {
         return true;
     if (['false', 'False', 'FALSE'].includes(value))
         return false;
-    throw new errors/* UsageError */.eb(`input "${name}" must be true or false, not ${JSON.stringify(value)}`);
+    throw new engine_errors/* UsageError */.eb(`input "${name}" must be true or false, not ${JSON.stringify(value)}`);
 }
 function probeInput() {
     const value = getInput('probe') || 'auto';
@@ -35000,7 +35244,7 @@ function probeInput() {
         return booleanInput('probe', false) ? 'always' : 'never';
     }
     catch {
-        throw new errors/* UsageError */.eb(`input "probe" must be auto, true or false, not ${JSON.stringify(value)}`);
+        throw new engine_errors/* UsageError */.eb(`input "probe" must be auto, true or false, not ${JSON.stringify(value)}`);
     }
 }
 function secondsInput(name, fallback, minimum) {
@@ -35009,13 +35253,12 @@ function secondsInput(name, fallback, minimum) {
         return fallback;
     const seconds = Number(value);
     if (!Number.isFinite(seconds) || seconds < minimum) {
-        throw new errors/* UsageError */.eb(`input "${name}" must be a number of seconds, at least ${minimum}, not ${JSON.stringify(value)}`);
+        throw new engine_errors/* UsageError */.eb(`input "${name}" must be a number of seconds, at least ${minimum}, not ${JSON.stringify(value)}`);
     }
     return seconds;
 }
 
 ;// CONCATENATED MODULE: ./lib/action/outputs.js
-
 
 /** Sets the outputs a later step needs, rollback included, and writes the job summary. */
 async function publishReport(report) {
@@ -35023,62 +35266,70 @@ async function publishReport(report) {
     setOutput('result', JSON.stringify(results));
     setOutput('changed', String(results.filter((result) => result.changed).length));
     setOutput('previous', JSON.stringify(Object.fromEntries(results.map((result) => [result.link, result.previous]))));
-    const header = ['Link', 'Previous', 'New', 'Type', 'Status'].map((data) => ({
-        data,
-        header: true,
-    }));
-    const rows = results.map((result) => [
-        result.link,
-        result.previous ?? '(none)',
-        result.target,
-        result.type,
-        resultStatus(result, report.dryRun),
-    ].map(escapeHtml));
     const guard = report.guard
         ? `Guard: ${report.guard.lookups} lookups, ${report.guard.missing} missing.`
         : report.dryRun
             ? 'Dry run: nothing was changed.'
             : 'Guard: off, or no existing link to watch.';
-    await summary
-        .addHeading('atomic-link', 3)
-        .addTable([header, ...rows])
-        .addRaw(guard, true)
-        .write();
+    await outputs_summary(linkTable(results), guard);
+}
+/**
+ * The summary of a failed run on one host: the error, and where each link stands, when the
+ * run got as far as reading them.
+ */
+async function publishFailure(error) {
+    await outputs_summary(error.results ? linkTable(error.results) : undefined, failureText(error));
 }
 /**
  * For several hosts: `result` records and `previous` carry the host (a later step can roll the
  * whole fleet back), `skew-ms` says how far apart the hosts switched; the summary has a row per
- * host and link. Outputs are set only when the fleet switched.
+ * host and link, with where each stands. Outputs are set only when the fleet switched; a
+ * failure's summary says the error.
  */
-async function publishFleetReport(report, switched) {
+async function publishFleetReport(report, error) {
     const results = report.hosts.flatMap(({ host, results }) => results.map((result) => ({ host, ...result })));
-    if (switched) {
+    if (error === undefined) {
         setOutput('result', JSON.stringify(results));
         setOutput('changed', String(results.filter((result) => result.changed).length));
         setOutput('previous', JSON.stringify(Object.fromEntries(report.hosts.map(({ host, results }) => [
             host,
             Object.fromEntries(results.map((result) => [result.link, result.previous])),
         ]))));
-        setOutput('skew-ms', String(report.skewMs));
+        setOutput('skew-ms', String(report.skewMs ?? 0));
     }
-    const header = ['Host', 'Link', 'Previous', 'New', 'Type', 'Host state'].map((data) => ({
-        data,
-        header: true,
-    }));
-    const rows = report.hosts.flatMap(({ host, results, state }) => (results.length > 0 ? results : [undefined]).map((result) => [
-        host,
-        result?.link ?? '',
-        result?.previous ?? '(none)',
-        result?.target ?? '',
-        result?.type ?? '',
-        state,
-    ].map(escapeHtml)));
-    await summary
-        .addHeading('atomic-link', 3)
-        .addTable([header, ...rows])
-        .addRaw(`Skew: ${report.skewMs} ms from the first rename sent to the last acknowledged.`, true)
-        .write();
+    const header = headings(['Host', 'Host state', 'Link', 'Previous', 'New', 'Type', 'Link state']);
+    const rows = report.hosts.flatMap(({ host, state, results, error: why }) => results.length === 0
+        ? [cells([host, state, `(not read${why ? `: ${why}` : ''})`, '', '', '', ''])]
+        : results.map((result) => cells([host, state, ...linkCells(result)])));
+    const skew = report.skewMs === undefined
+        ? 'No rename was sent.'
+        : `Skew: ${report.skewMs} ms from the first rename sent to the last acknowledged.`;
+    await outputs_summary([header, ...rows], error === undefined ? skew : `${failureText(error)} ${skew}`);
 }
+function linkTable(results) {
+    return [
+        headings(['Link', 'Previous', 'New', 'Type', 'State']),
+        ...results.map((result) => cells(linkCells(result))),
+    ];
+}
+function linkCells(result) {
+    return [result.link, result.previous ?? '(none)', result.target, result.type, result.state];
+}
+async function outputs_summary(table, text) {
+    const written = summary.addHeading('atomic-link', 3);
+    if (table)
+        written.addTable(table);
+    await written.addRaw(escapeHtml(text), true).write();
+}
+function failureText(error) {
+    return [`Failed: ${error.message}`, ...error.notes].join(' ');
+}
+const headings = (names) => names.map((data) => ({ data, header: true }));
+/**
+ * Every cell escaped, and never empty: the summary writes an empty cell as an opening tag
+ * with no closing one.
+ */
+const cells = (texts) => texts.map((text) => escapeHtml(text) || '—');
 const HTML_ENTITIES = {
     '&': '&amp;',
     '<': '&lt;',
@@ -35106,6 +35357,7 @@ function escapeHtml(text) {
 
 
 
+
 /** Hosts prepared at once, as the CLI's --max-hosts default. */
 const MAX_HOSTS = 16;
 /** The action's entry point: inputs in, links switched, outputs and summary out. */
@@ -35123,30 +35375,47 @@ async function run() {
         const where = remote ? ` on ${hosts}:${remote.remotePath}` : '';
         const title = `Switching ${count} link${count === 1 ? '' : 's'}${where}`;
         // A cancelled job (the runner sends SIGINT, then SIGTERM) ends the batch whole.
+        let stoppedBy;
+        const watchingStops = (work) => group(title, () => withStopSignals(async (signal) => {
+            const done = await work(signal);
+            stoppedBy = signal.aborted ? String(signal.reason) : undefined;
+            return done;
+        }));
         if (remote && remote.hosts.length > 1) {
-            const report = await group(title, () => withStopSignals((signal) => switchHosts(specs, { ...options, signal }, remote)))
-                .catch(async (error) => {
-                if (error instanceof FleetError)
-                    await publishFleetReport(error.report, false);
-                throw error;
-            });
-            await publishFleetReport(report, true);
-            return;
+            const report = await watchingStops((signal) => switchHosts(specs, { ...options, signal }, remote));
+            await publishFleetReport(report);
         }
-        const report = await group(title, () => withStopSignals((signal) => switchAnywhere(specs, { ...options, signal }, remote)));
-        for (const note of report.notes)
-            info(`note: ${note}`);
-        for (const result of report.results)
-            info(describeResult(result, report.dryRun));
-        if (report.guard)
-            core_debug(`guard: ${JSON.stringify(report.guard)}`);
-        await publishReport(report);
+        else {
+            const report = await watchingStops((signal) => switchAnywhere(specs, { ...options, signal }, remote));
+            for (const note of report.notes)
+                infoInert(`note: ${note}`);
+            for (const result of report.results)
+                infoInert(describeResult(result));
+            if (report.guard)
+                core_debug(`guard: ${JSON.stringify(report.guard)}`);
+            await publishReport(report);
+        }
+        // The signal came when the batch could only be finished: it is, and the step fails so.
+        if (stoppedBy !== undefined) {
+            setFailed(`stopped by ${stoppedBy} after the batch was done`);
+            process.exitCode = exitCodeOf(stoppedBy);
+        }
     }
     catch (error) {
-        if (error instanceof errors/* AtomicLinkError */.G7)
+        if (error instanceof engine_errors/* AtomicLinkError */.G7) {
             for (const note of error.notes)
-                info(note);
+                infoInert(note);
+            // The summary says where every link stands, failed or not; a summary that cannot be
+            // written must not hide the failure.
+            await (error instanceof FleetError
+                ? publishFleetReport(error.report, error)
+                : publishFailure(error)).catch((problem) => warning(`cannot write the job summary: ${problem}`));
+        }
         setFailed(error instanceof Error ? error.message : String(error));
+        // 128+N, as the CLI's: the job was cancelled, or the container stopped.
+        const signal = error instanceof engine_errors/* InterruptedError */.p4 || error instanceof FleetError ? error.signal : undefined;
+        if (signal !== undefined)
+            process.exitCode = exitCodeOf(signal);
     }
 }
 /** The SFTP targets of every host, with the key files, for as long as `work` runs. */
@@ -35181,13 +35450,13 @@ function switchHosts(specs, options, remote) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   G7: () => (/* binding */ AtomicLinkError),
 /* harmony export */   U8: () => (/* binding */ StoreLostError),
+/* harmony export */   UK: () => (/* binding */ errnoCode),
 /* harmony export */   Uc: () => (/* binding */ describeError),
 /* harmony export */   dP: () => (/* binding */ MissingLinkError),
 /* harmony export */   eb: () => (/* binding */ UsageError),
 /* harmony export */   mp: () => (/* binding */ UpdateError),
 /* harmony export */   p4: () => (/* binding */ InterruptedError)
 /* harmony export */ });
-/* unused harmony export errnoCode */
 /**
  * Every failure the engine reports carries the exit code the CLI and the action use, so that
  * callers never have to guess from a message what kind of failure they are looking at.
@@ -35199,6 +35468,8 @@ class AtomicLinkError extends Error {
      * could not be cleaned up.
      */
     notes = [];
+    /** Where each link stands, when the run failed after reading them all (during the switch). */
+    results;
     constructor(message, exitCode) {
         super(message);
         this.exitCode = exitCode;
@@ -35283,7 +35554,7 @@ function isFailure(outcome) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7531);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7235);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
