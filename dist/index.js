@@ -35157,10 +35157,32 @@ function realWorkingDirectory(input) {
         throw new engine_errors/* UsageError */.eb(`input "working-directory" ${JSON.stringify(input)} ${reason}`);
     }
 }
+/** The inputs that only mean something with ssh-host: set without it, a remote run was meant. */
+const REMOTE_TEXTS = [
+    'ssh-user',
+    'ssh-private-key',
+    'ssh-known-hosts',
+    'remote-path',
+    'image',
+    'sshfs-options',
+];
+const REMOTE_SWITCHES = ['sshfs', 'container'];
 function remoteSettings() {
     const hostInput = getInput('ssh-host');
-    if (hostInput.trim() === '')
+    if (hostInput.trim() === '') {
+        // An undefined `${{ vars.HOST }}` is empty: switching on the runner instead would report
+        // success for a deploy that never reached the server.
+        const stray = [
+            ...REMOTE_TEXTS.filter((name) => getInput(name) !== ''),
+            ...REMOTE_SWITCHES.filter((name) => booleanInput(name, false)),
+        ];
+        if (stray.length > 0) {
+            throw new engine_errors/* UsageError */.eb(`input "ssh-host" is empty, but ${stray.map((name) => `"${name}"`).join(', ')} ` +
+                `${stray.length === 1 ? 'is' : 'are'} set: name the host (an empty variable?), or ` +
+                'remove them to switch links on the runner');
+        }
         return undefined;
+    }
     const port = Number(getInput('ssh-port') || '22');
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
         throw new engine_errors/* UsageError */.eb(`input "ssh-port" must be a port number, not ${JSON.stringify(getInput('ssh-port'))}`);

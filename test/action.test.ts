@@ -99,6 +99,11 @@ describe('the bundled action, run as the runner runs it', () => {
     ],
     [{ links: 'current -> releases/v2', 'ssh-host': '-oProxyCommand=sh' }, 'input "ssh-host"'],
     [
+      { links: 'current -> releases/v2', 'ssh-user': 'deploy', 'remote-path': '/srv/app' },
+      'input "ssh-host" is empty, but "ssh-user", "remote-path" are set',
+    ],
+    [{ links: 'current -> releases/v2', sshfs: 'true' }, 'input "ssh-host" is empty, but "sshfs"'],
+    [
       {
         links: 'current -> releases/v2',
         'ssh-host': 'web1',
