@@ -4242,7 +4242,8 @@ async function run(argv) {
         }
         const signal = error instanceof engine_errors/* InterruptedError */.p4 || error instanceof FleetError ? error.signal : undefined;
         const exitCode = signal === undefined ? error.exitCode : exitCodeOf(signal);
-        if (json)
+        // Asked for before the command line could be read whole: still one JSON document.
+        if (json || argv.includes('--json'))
             printFailure(error, exitCode);
         else if (error instanceof FleetError)
             printHosts(error.report, verbose);
@@ -4267,7 +4268,7 @@ function printReport(report, verbose) {
             say(`note: ${note}`);
     if (verbose && report.guard) {
         const { lookups, missing } = report.guard;
-        say(`guard made ${lookups} lookups, saw ${missing} missing`);
+        say(`guard made ${lookups} ${lookups === 1 ? 'lookup' : 'lookups'}, saw ${missing} missing`);
     }
 }
 /** With --json the whole report on stdout; with -v a line per host and per link. */

@@ -80,7 +80,8 @@ export async function run(argv: string[]): Promise<number> {
     const signal =
       error instanceof InterruptedError || error instanceof FleetError ? error.signal : undefined;
     const exitCode = signal === undefined ? error.exitCode : exitCodeOf(signal);
-    if (json) printFailure(error, exitCode);
+    // Asked for before the command line could be read whole: still one JSON document.
+    if (json || argv.includes('--json')) printFailure(error, exitCode);
     else if (error instanceof FleetError) printHosts(error.report, verbose);
     say(error.message);
     for (const note of error.notes) say(note);
@@ -100,7 +101,7 @@ function printReport(report: SwitchReport, verbose: boolean): void {
   if (verbose) for (const note of report.notes) say(`note: ${note}`);
   if (verbose && report.guard) {
     const { lookups, missing } = report.guard;
-    say(`guard made ${lookups} lookups, saw ${missing} missing`);
+    say(`guard made ${lookups} ${lookups === 1 ? 'lookup' : 'lookups'}, saw ${missing} missing`);
   }
 }
 
