@@ -6,6 +6,7 @@ import { startDelayProxy } from './helpers/delay-proxy.js';
 import {
   TEST_USER,
   census,
+  cliCopyIn,
   ensureTestUser,
   expectNoInternalError,
   mountTmpfs,
@@ -171,13 +172,13 @@ describe('a local holder whose main thread is kept busy', () => {
   test('a check phase slowed past the timeout: the lock stays its own, and a run waiting --lock-timeout 5 gives up', async () => {
     const dir = makeManyLinks(count, tmpfs.dir);
     const links = path.join(dir, 'links');
-    // Each readlink held 2 ms: the batch's check, one synchronous call over every link, keeps
-    // the main thread busy for longer than the waiter's timeout.
+    // Each readlink held 3 ms: the batch's check, one synchronous call over every link, keeps
+    // the main thread busy for 9 s, longer than the waiter's timeout.
     const reads = ['readlink', 'readlinkat'];
     const holder = startCli(
       ['--spec-file', writeSpecs(dir, count, 'v2')],
       dir,
-      underStrace(reads, [`${reads.join(',')}:delay_enter=2000`]),
+      underStrace(reads, [`${reads.join(',')}:delay_enter=3000`]),
     );
     const pid = await tracedPid(holder.pid);
     const held = await lockOf(links, pid);
@@ -218,6 +219,29 @@ describe('a local holder whose main thread is kept busy', () => {
   }, 60000);
 });
 
+test('a lock that cannot be made for want of permission: exit 1 at once, said, not a wait', async () => {
+  const dir = makeDeployTree();
+  fs.chmodSync(dir, 0o755);
+  ensureTestUser();
+  const copies = fs.mkdtempSync(path.join(tmpfs.dir, 'cli-'));
+  fs.chmodSync(copies, 0o755);
+  const cli = cliCopyIn(copies);
+  const before = snapshot(dir);
+  const run = await startCli(
+    ['--lock-timeout', '60', 'current -> releases/v2'],
+    dir,
+    ['runuser', '-u', TEST_USER, '--'],
+    undefined,
+    cli,
+  );
+  expectNoInternalError(run);
+  expect(run.stderr).toBe(
+    `atomic-link: cannot take the lock ${fs.realpathSync(dir)}/.atomic-link.lock: EACCES (symlink)\n`,
+  );
+  expect(run.status).toBe(1);
+  expect(snapshot(dir)).toEqual(before);
+}, 30000);
+
 describe('a directory of a LINK swapped for a symlink to a private directory', () => {
   let privateDir: string;
   let privateBefore: Record<string, string>;
@@ -253,15 +277,9 @@ describe('a directory of a LINK swapped for a symlink to a private directory', (
       );
       await waiting;
       const moved = path.join(dir, 'sub-old');
-      asTestUser([
-        'sh',
-        '-c',
-        'mv "$1" "$2" && ln -s "$3" "$1" && rm "$2/.atomic-link.lock"',
-        'sh',
-        sub,
-        moved,
-        privateDir,
-      ]);
+      asTestUser(['ln', '-s', privateDir, moved]);
+      exchange(sub, moved, ['runuser', '-u', TEST_USER, '--']);
+      asTestUser(['rm', path.join(moved, '.atomic-link.lock')]);
       const result = await run;
       expectNoInternalError(result);
       expect(result.stderr).toContain(
@@ -289,8 +307,8 @@ describe('a directory of a LINK swapped for a symlink to a private directory', (
     try {
       const run = startCli([...server.argsVia(proxy.port), 'sub/current -> ../releases/v2'], '/');
       await lockOf(sub, run.pid);
-      fs.renameSync(sub, moved);
-      fs.symlinkSync(privateDir, sub);
+      fs.symlinkSync(privateDir, moved);
+      exchange(sub, moved);
       const result = await run;
       expectNoInternalError(result);
       expect(result.stderr).toContain(`now leads to ${JSON.stringify(privateDir)}`);
@@ -309,6 +327,21 @@ describe('a directory of a LINK swapped for a symlink to a private directory', (
 /** What a run said but its progress lines. */
 const withoutProgress = (stderr: string) =>
   stderr.replace(/^atomic-link: switched \d+ of \d+ links\n/gm, '');
+
+/**
+ * Exchanges the names `a` and `b` in one renameat2(RENAME_EXCHANGE), under `wrapper` (runuser):
+ * at no moment is either name missing, as a run looking at them would otherwise see.
+ */
+function exchange(a: string, b: string, wrapper: string[] = []): void {
+  const script =
+    'import ctypes, sys\n' +
+    'libc = ctypes.CDLL(None, use_errno=True)\n' +
+    'AT_FDCWD, RENAME_EXCHANGE = -100, 2\n' +
+    'if libc.renameat2(AT_FDCWD, sys.argv[1].encode(), AT_FDCWD, sys.argv[2].encode(), RENAME_EXCHANGE):\n' +
+    '    sys.exit(ctypes.get_errno())\n';
+  const [program, ...args] = [...wrapper, 'python3', '-c', script, a, b];
+  execFileSync(program, args);
+}
 
 function asTestUser(command: string[]): void {
   execFileSync('runuser', ['-u', TEST_USER, '--', ...command]);

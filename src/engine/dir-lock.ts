@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ME, isGone } from '../platform/identity.js';
 import { InterruptedError, UpdateError, describeError } from './errors.js';
 import { isFailure } from './port.js';
-import type { Entry, LinkStore, LockKeeper, Outcome } from './port.js';
+import type { Entry, LinkStore, LockKeeper, Outcome, StoreFailure } from './port.js';
 import { tempName, tempPrefix } from './temp-names.js';
 
 export const LOCK_NAME = '.atomic-link.lock';
@@ -33,7 +33,12 @@ const SAFE_MS = MIN_LOCK_TIMEOUT_SECONDS * 1000 - CLOCK_GRAIN_MS;
  * round trip, up to this round trip. A run measuring a longer one to the store refuses to
  * hold a lock there.
  */
-export const MAX_ROUND_TRIP_MS = 1500;
+const MAX_ROUND_TRIP_MS = 1500;
+/**
+ * How a create fails on a name taken. SFTP v3 says no more than "failure", also for a full or
+ * read-only disk: with no lock there, that is waited for until the timeout.
+ */
+const TAKEN = new Set(['EEXIST', 'EFAILURE']);
 /** The break lock is held for a few requests; one this old belongs to a run that died there. */
 const BREAK_STALE_MS = 10000;
 
@@ -76,9 +81,12 @@ interface Seen {
  * is sent with that check in front of it and behind it (confirm()). Its limits: a lock with
  * our text can be copied by someone who may write in the other directory (who could write
  * there anyway); a directory swapped between a check and the writes sent with it takes those
- * writes, and that is seen in the check behind them; and a directory moved away and another
- * made at its path reads as our lock removed. A local store works inside the directories it
- * opened, and notices one replaced before each write (LocalStore).
+ * writes, and that is seen in the check behind them (new links under temporary names, then
+ * removed by the same paths; a rename there finds no temporary name of ours to move, unless
+ * its create went there too, which the check behind the creates stops); a switch back after
+ * such a failure writes by path too; and a directory moved away and another made at its path
+ * reads as our lock removed. A local store works inside the directories it opened, and
+ * notices one replaced before each read or write (LocalStore).
  */
 export class DirLocks {
   private timer: NodeJS.Timeout | undefined;
@@ -170,7 +178,16 @@ export class DirLocks {
           );
         }
         if (entry.kind === 'none') {
-          // Released between our create and our look: whatever is there next is a change.
+          // Released between our create and our look (whatever is there next is a change),
+          // or the create failed for a reason of its own, which waiting does not mend.
+          const failure = made[files.indexOf(file)] as StoreFailure;
+          const taken = TAKEN.has(failure.code);
+          if (!taken || Date.now() >= deadline) {
+            throw new UpdateError(
+              `cannot take the lock ${where(store, file)}: ${describeError(failure)}` +
+                (taken ? `; waited ${Math.round(timeoutMs / 1000)} s` : ''),
+            );
+          }
           seen.set(file, { state: 'none', since: Date.now(), changed: true });
           continue;
         }
@@ -227,9 +244,10 @@ export class DirLocks {
       await this.beat();
     if (!this.keeper && this.lostHow === undefined && !this.safeFor(need)) {
       this.lostHow =
-        `a round trip to ${this.store.where || 'the store'} took ` +
-        `${(this.roundTripMs / 1000).toFixed(1)} s: too long to keep the lock's timing (a ` +
-        `run waiting ${MIN_LOCK_TIMEOUT_SECONDS} s could take it for dead)`;
+        `${this.store.where || 'the store'} answers too slowly to keep the lock's timing: the ` +
+        `next writes are expected to take ${(need / 1000).toFixed(1)} s, after a refresh that ` +
+        `took ${(this.roundTripMs / 1000).toFixed(1)} s, and a run waiting ` +
+        `${MIN_LOCK_TIMEOUT_SECONDS} s could take the lock for dead meanwhile`;
     }
     if (this.lostHow) throw new UpdateError(this.lostHow);
   }
