@@ -14,8 +14,6 @@ export interface LinkStore {
   readonly where: string;
   /** Whether syncDirs can make renames durable; SFTP has no directory fsync. */
   readonly canSyncDirs: boolean;
-  /** Whether lstat's mtimeMs is on this process's clock, so ages can be computed. */
-  readonly sameClock: boolean;
   /**
    * Whether `file` entries carry `id` and `nlink`. Without them a hard link's identity is
    * unknown, so a hard link is always re-made and a file at LINK needs --replace-files.
@@ -70,6 +68,13 @@ export interface LinkStore {
   watch(paths: string[], options?: { standBy?: boolean }): Promise<Watch>;
   /** What is known of how rename behaves in `dir`, before any trial. */
   renameBehaviour(dir: string): Promise<RenameBehaviour>;
+  /**
+   * Keeps the locks fresh from a thread of the store's own, so that however long the main
+   * thread is busy (a synchronous phase of a large batch), a waiting run never takes them for
+   * dead. Optional: a store without it (SFTP, whose requests go through the main thread
+   * anyway) is kept fresh by the engine's timer.
+   */
+  keepLocks?(locks: KeptLock[], text: string, everyMs: number): LockKeeper;
 
   close(): Promise<void>;
 }
@@ -106,6 +111,26 @@ export interface Rename {
   from: string;
   to: string;
   watchIndex?: number;
+}
+
+/**
+ * A lock to keep fresh: every `everyMs`, if the symlink at `path` still has the holder's text,
+ * a fresh one (named `freshPrefix` and a random part of 16 hex digits: a temporary name of
+ * the run's own, which later runs sweep) is made with the same text and renamed over it.
+ */
+export interface KeptLock {
+  path: string;
+  freshPrefix: string;
+}
+
+export interface LockKeeper {
+  /**
+   * Why the locks are no longer kept, once one was found not ours (removed or taken over: it
+   * is then left as it is) or could not be refreshed; undefined while they are.
+   */
+  stopped(): string | undefined;
+  /** Stops keeping them; once it resolves, no refresh is made any more. */
+  stop(): Promise<void>;
 }
 
 export interface Watch {

@@ -148,7 +148,10 @@ export async function prepareSwitch(
       probed,
       commit: async () => {
         const guard = await batch.commit();
-        const notes = await makeDurable(store, pendingDirs, options);
+        const notes = [
+          ...(locks?.notes ?? []),
+          ...(await makeDurable(store, pendingDirs, options)),
+        ];
         return { guard, notes, ...batch.renameTimes };
       },
       revert: (cause) => batch.revert(cause),
@@ -215,6 +218,8 @@ class Batch {
   private watch: Watch | undefined;
   private sentAt = 0;
   private ackedAt = 0;
+  /** How long the last chunk took: the next is sent only under locks safe for that long. */
+  private chunkMs = 0;
 
   /**
    * Makes every new link under a temporary name; nothing a reader sees changes yet. The
@@ -369,10 +374,17 @@ class Batch {
       // the whole batch would be copied by every collection.
       const chunk = range(start, Math.min(count, start + size), linkAt);
       const began = Date.now();
-      const made = await this.store.create(chunk);
+      const { sent, checked } = await this.sendChecked(
+        () => this.store.create(chunk),
+        'no link was changed',
+      );
+      const made = await sent;
       size = nextChunk(size, began);
+      this.chunkMs = Date.now() - began;
       const failed = this.recordMade(start, chunk, made);
       start += chunk.length;
+      // Recorded first: links made where a directory was swapped in are removed from there.
+      await checked;
       if (failed >= 0) {
         throw new UpdateError(
           `cannot create ${JSON.stringify(chunk[failed].path)}, a new link to put in place: ` +
@@ -399,12 +411,16 @@ class Batch {
       await this.between();
       const chunk = range(start, Math.min(pending.length, start + size), renameAt);
       const began = Date.now();
-      const outcomes = await this.store.rename(chunk).catch((error: unknown) => {
+      const { sent, checked } = await this.sendChecked(() => this.store.rename(chunk));
+      const outcomes = await sent.catch((error: unknown) => {
         unsure.push(...chunk.map((_, offset) => start + offset));
         throw error;
       });
       size = nextChunk(size, began);
+      this.chunkMs = Date.now() - began;
       const failed = this.recordSwitched(start, outcomes, done);
+      // Recorded first: a lock lost meanwhile switches this chunk back too.
+      await checked;
       if (failed !== undefined) {
         const operation = pending[failed];
         throw new UpdateError(
@@ -457,16 +473,47 @@ class Batch {
   }
 
   /**
-   * Between two chunks: a stop request, or a lock the heartbeat found lost, ends the batch;
-   * `state` says what that leaves, when the caller knows.
+   * Between two chunks: a stop request, or a lock found lost, ends the batch; `state` says
+   * what that leaves, when the caller knows. The locks must be safe for the next chunk: a
+   * refresh is waited for when the last one was too long ago.
    */
   private async between(state?: string): Promise<void> {
     // A signal, and the heartbeat's timer, run on the event loop: let them run after a chunk
     // made synchronously.
     await new Promise((resolve) => setImmediate(resolve));
     stopIfAsked(this.options, state);
-    const lost = this.locks?.lost;
-    if (lost) throw new UpdateError(state ? `${lost}; ${state}` : lost);
+    await this.locks?.ready(this.chunkMs).catch((error: Error) => {
+      throw new UpdateError(state ? `${error.message}; ${state}` : error.message);
+    });
+  }
+
+  /**
+   * Sends a chunk of writes with the check that every lock is still ours where it was made:
+   * on an in-order store in the same write, one check in front of the chunk and one behind
+   * it, at no round trip of its own, so that the answers say whether the chunk was done in
+   * the locked directories under our locks; elsewhere (a local store, whose checks cost a
+   * readlink) the check is made first, and nothing is sent under a lock lost. `checked` is
+   * to be awaited once the chunk's outcomes are recorded: whoever cleans up or switches back
+   * then knows what the chunk did. `state` says what a lost lock leaves, when known here.
+   */
+  private async sendChecked<R>(
+    send: () => Promise<R>,
+    state?: string,
+  ): Promise<{ sent: Promise<R>; checked: Promise<unknown> }> {
+    const locks = this.locks;
+    if (locks === undefined) return { sent: send(), checked: Promise.resolve() };
+    const saying = (error: Error) => {
+      throw state ? new UpdateError(`${error.message}; ${state}`) : error;
+    };
+    if (!this.store.inOrder) {
+      await locks.confirm().catch(saying);
+      return { sent: send(), checked: Promise.resolve() };
+    }
+    const before = locks.confirm();
+    const sent = send();
+    const checked = Promise.all([before, locks.confirm()]).catch(saying);
+    checked.catch(() => undefined);
+    return { sent, checked };
   }
 
   /**

@@ -34,7 +34,15 @@ export function tempName(dir: string): string {
   }
   const random = pool.slice(used, used + 16);
   used += 16;
-  return `${dir === '/' ? '' : dir}/${RUN_PART}${random}`;
+  return tempPrefix(dir) + random;
+}
+
+/**
+ * The temporary names of this run in `dir` without their random part (16 hex digits), for
+ * names made where this module cannot run (a thread of the store's own).
+ */
+export function tempPrefix(dir: string): string {
+  return `${dir === '/' ? '' : dir}/${RUN_PART}`;
 }
 
 /** True for a name of ours (a temporary name, or the lock), which no LINK may take. */

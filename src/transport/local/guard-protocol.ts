@@ -1,3 +1,5 @@
+import type { MessagePort } from 'node:worker_threads';
+
 /**
  * What the guard and its worker share. The worker file is copied into the bundle as it is
  * compiled (not bundled), so it may import only Node's own modules, and types from here.
@@ -31,6 +33,13 @@ export const SLOTS = {
   misses: 6,
 };
 export const CONTROL_SLOTS = Object.keys(SLOTS).length;
+
+/** What the keeper of a run's locks is started with (see LinkStore.keepLocks). */
+export interface KeeperWorkerData {
+  keep: { locks: { path: string; freshPrefix: string }[]; text: string; everyMs: number };
+  /** Where it says why it stopped keeping them. */
+  port: MessagePort;
+}
 
 export interface GuardWorkerData {
   buffer: SharedArrayBuffer;

@@ -1,10 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { GuardWatch, GuardWorkerData, GuardWorkerResult } from './guard-protocol.js';
+import type {
+  GuardWatch,
+  GuardWorkerData,
+  GuardWorkerResult,
+  KeeperWorkerData,
+} from './guard-protocol.js';
 
-const { buffer, slots } = workerData as GuardWorkerData;
-const flags = new Int32Array(buffer);
+/*
+ * The local store's threads, from one file (the bundle ships it under its name): the guard,
+ * or, started with `keep`, the keeper of a run's locks.
+ */
+const data = workerData as GuardWorkerData | KeeperWorkerData;
 
 /**
  * Looks names up with lstat, which sees the name itself and not what it points to: a dangling
@@ -12,7 +21,11 @@ const flags = new Int32Array(buffer);
  * the next link in turn, so every link is looked at again and again, and with `followSwitch`
  * at the link being switched right now, where a non-atomic switch opens its gap.
  */
-function watch({ paths, standBy, followSwitch }: GuardWatch): void {
+function watch(
+  { paths, standBy, followSwitch }: GuardWatch,
+  { buffer, slots }: GuardWorkerData,
+): void {
+  const flags = new Int32Array(buffer);
   Atomics.store(flags, slots.ready, 1);
   Atomics.notify(flags, slots.ready);
   if (standBy) Atomics.wait(flags, slots.begin, 0);
@@ -63,4 +76,54 @@ function watch({ paths, standBy, followSwitch }: GuardWatch): void {
   parentPort?.postMessage(result);
 }
 
-parentPort?.once('message', watch);
+/**
+ * Refreshes the locks every `everyMs` on this thread's own loop, however busy the main thread
+ * is: each lock still ours (its text) is replaced by a fresh one, made under a temporary name
+ * of the run's and renamed over it. Stops at the first lock found not ours, never touching it,
+ * or the first refresh that fails, and says why on `port`.
+ */
+function keep({ keep: { locks, text, everyMs }, port }: KeeperWorkerData): void {
+  const timer = setInterval(() => {
+    const problem = refresh(locks, text);
+    if (problem === undefined) return;
+    clearInterval(timer);
+    port.postMessage(problem);
+  }, everyMs);
+}
+
+function refresh(locks: KeeperWorkerData['keep']['locks'], text: string): string | undefined {
+  for (const lock of locks) {
+    let now: string;
+    try {
+      now = fs.readlinkSync(lock.path);
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'a lock is no longer ours'
+        : `cannot read a lock: ${describe(error)}`;
+    }
+    if (now !== text) return 'a lock is no longer ours';
+  }
+  for (const lock of locks) {
+    const fresh = lock.freshPrefix + randomBytes(8).toString('hex');
+    try {
+      fs.symlinkSync(text, fresh);
+      fs.renameSync(fresh, lock.path);
+    } catch (error) {
+      try {
+        fs.unlinkSync(fresh);
+      } catch {
+        // never made
+      }
+      return `cannot refresh a lock: ${describe(error)}`;
+    }
+  }
+  return undefined;
+}
+
+function describe(error: unknown): string {
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  return code ? `${code} (${syscall})` : String(error);
+}
+
+if ('keep' in data) keep(data);
+else parentPort?.once('message', (message: GuardWatch) => watch(message, data));

@@ -3,6 +3,9 @@ import { CONTROL_SLOTS, SLOTS } from './guard-protocol.js';
 import type { GuardWatch, GuardWorkerData, GuardWorkerResult } from './guard-protocol.js';
 import type { GuardReport } from '../../engine/types.js';
 
+/** The file of the local store's threads: the guard's, and the locks' keeper's. */
+export const WORKER_FILE = new URL('./guard-worker.cjs', import.meta.url);
+
 /**
  * How long begin() waits for the worker to be looking. It wakes in a millisecond or two; one
  * that has not in this time leaves the switch unwatched, and the guard says it was blind.
@@ -33,7 +36,7 @@ export class Guard {
       buffer: this.flags.buffer as SharedArrayBuffer,
       slots: SLOTS,
     };
-    this.worker = new Worker(new URL('./guard-worker.cjs', import.meta.url), { workerData });
+    this.worker = new Worker(WORKER_FILE, { workerData });
     this.result = new Promise((resolve, reject) => {
       this.worker.once('message', resolve);
       this.worker.once('error', reject);

@@ -4,7 +4,9 @@ import { StoreLostError, describeError } from '../../engine/errors.js';
 import { isFailure } from '../../engine/port.js';
 import type {
   Entry,
+  KeptLock,
   LinkStore,
+  LockKeeper,
   NewLink,
   Outcome,
   Rename,
@@ -21,6 +23,7 @@ import {
   openDirsUsable,
 } from '../../platform/open-dirs.js';
 import { Guard } from './guard.js';
+import { LockKeeperThread } from './lock-keeper.js';
 import { reachOnDisk } from './reach.js';
 import { SshfsViews, emulatesRename } from './sshfs-view.js';
 
@@ -48,7 +51,6 @@ const DISCONNECTED = new Set(['ENOTCONN', 'ECONNABORTED']);
 export class LocalStore implements LinkStore {
   readonly where = '';
   readonly canSyncDirs = true;
-  readonly sameClock = true;
   readonly knowsInodes = true;
   private readonly views = new SshfsViews();
   private readonly suspect = new Map<string, string | undefined>();
@@ -79,6 +81,9 @@ export class LocalStore implements LinkStore {
   }
 
   async inspect(paths: string[], options?: { times?: boolean }): Promise<Outcome<Entry>[]> {
+    // Read inside the open directories too: what is read there must be what is at the path
+    // (a run's check that its lock is still its own, right before a chunk of writes).
+    this.checkStillThere(paths, itself);
     const times = options?.times ?? false;
     if (!this.anyRemote(paths)) {
       return this.inDirs(paths, itself, times ? this.calls.readTimed : this.calls.read);
@@ -176,6 +181,15 @@ export class LocalStore implements LinkStore {
       };
     // Known not to emulate: whether the server renames over a link is the only question left.
     return { kind: 'unknown', filesystem: mount ? 'sshfs' : filesystem, exact: emulates === false };
+  }
+
+  /** Through the open directories, as every other write: a directory swapped meanwhile is not. */
+  keepLocks(locks: KeptLock[], text: string, everyMs: number): LockKeeper {
+    const kept = locks.map(({ path: lock, freshPrefix }) => ({
+      path: this.throughOpenDir(lock),
+      freshPrefix: this.throughOpenDir(freshPrefix),
+    }));
+    return new LockKeeperThread(kept, text, everyMs);
   }
 
   async close(): Promise<void> {
@@ -289,10 +303,10 @@ export class LocalStore implements LinkStore {
   }
 
   /**
-   * Every directory written to must still be the one resolved at the start: a mount that died
-   * (sshfs unmounts itself when its connection does) leaves an empty directory under the same
-   * name, and links made there would be made nowhere the user looks. Where writes are made
-   * inside the open directories, one moved away and replaced would take them unseen.
+   * Every directory read or written must still be the one resolved at the start: a mount that
+   * died (sshfs unmounts itself when its connection does) leaves an empty directory under the
+   * same name, and links made there would be made nowhere the user looks. Where calls are
+   * made inside the open directories, one moved away and replaced would take them unseen.
    */
   private checkStillThere<T>(items: T[], pathOf: (item: T) => string): void {
     // Few directories, as in nearly every batch: each of them, without reading every path.

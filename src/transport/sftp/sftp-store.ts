@@ -41,7 +41,6 @@ const STATUS_AS_ERRNO: Record<number, string> = {
  */
 export class SftpStore implements LinkStore {
   readonly canSyncDirs = false;
-  readonly sameClock = false;
   readonly knowsInodes = false;
   /** One channel: sftp-server carries out its requests one after another, as sent. */
   readonly inOrder = true;
