@@ -709,7 +709,6 @@ const STATUS_AS_ERRNO = {
 class SftpStore {
     session;
     canSyncDirs = false;
-    sameClock = false;
     knowsInodes = false;
     /** One channel: sftp-server carries out its requests one after another, as sent. */
     inOrder = true;

@@ -167,7 +167,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(143);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7193);
 
 // The exit status tells how the switch went; a report that cannot be written does not change
 // it. A reader gone early (`atomic-link -v ... | head`) is the reader's choice; anything else
@@ -185,7 +185,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 143:
+/***/ 7193:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -278,7 +278,14 @@ function tempName(dir) {
     }
     const random = pool.slice(used, used + 16);
     used += 16;
-    return `${dir === '/' ? '' : dir}/${RUN_PART}${random}`;
+    return tempPrefix(dir) + random;
+}
+/**
+ * The temporary names of this run in `dir` without their random part (16 hex digits), for
+ * names made where this module cannot run (a thread of the store's own).
+ */
+function tempPrefix(dir) {
+    return `${dir === '/' ? '' : dir}/${RUN_PART}`;
 }
 /** True for a name of ours (a temporary name, or the lock), which no LINK may take. */
 function isReservedName(name) {
@@ -341,6 +348,30 @@ const MIN_LOCK_TIMEOUT_SECONDS = 5;
  * judge it by, whatever its own timeout is.
  */
 const HEARTBEAT_MS = (MIN_LOCK_TIMEOUT_SECONDS * 1000) / 4;
+/** The coarsest lock time a store gives: SFTP v3 carries whole seconds. */
+const CLOCK_GRAIN_MS = 1000;
+/**
+ * The lock's timing. A waiter breaks a lock that is not provably dead only once it has seen
+ * it unchanged for its timeout, or the store's own clock says it has not changed for that
+ * long (see lookAged); so no waiter, whatever its timeout, breaks a lock within
+ * MIN_LOCK_TIMEOUT_SECONDS of a refresh, less the grain of the store's times (two refreshes
+ * that fall in one second look like one). A holder is therefore safe for SAFE_MS from the
+ * moment it sent a refresh that found its lock still its own, on its own clock.
+ */
+const SAFE_MS = MIN_LOCK_TIMEOUT_SECONDS * 1000 - CLOCK_GRAIN_MS;
+/**
+ * A holder refreshing in one round trip, each refresh sent as the one before is answered or
+ * HEARTBEAT_MS after it was sent, whichever is later, changes its lock at most
+ * max(HEARTBEAT_MS, RTT) + RTT apart: under SAFE_MS, with a second to spare for a slower
+ * round trip, up to this round trip. A run measuring a longer one to the store refuses to
+ * hold a lock there.
+ */
+const MAX_ROUND_TRIP_MS = 1500;
+/**
+ * How a create fails on a name taken. SFTP v3 says no more than "failure", also for a full or
+ * read-only disk: with no lock there, that is waited for until the timeout.
+ */
+const TAKEN = new Set(['EEXIST', 'EFAILURE']);
 /** The break lock is held for a few requests; one this old belongs to a run that died there. */
 const BREAK_STALE_MS = 10000;
 /**
@@ -350,39 +381,67 @@ const BREAK_STALE_MS = 10000;
  * the holder in the same step, on a local disk, any mounted volume and over SFTP alike, so a
  * run on the server and a remote run exclude each other, and there is never a lock without a
  * holder in it. Its mtime, refreshed by a heartbeat from the moment it is taken, says it is
- * alive.
+ * alive: a fresh lock with the same text is renamed over it, which renews its mtime on every
+ * store (a symlink's own times cannot be set through sshfs).
  *
  * A stale lock (its holder provably gone, or not refreshed for the timeout) is broken under a
  * second lock, `LOCK.break`, itself broken the same way when its breaker died in the act. What
  * is broken, and what a holder releases, is first renamed aside to a name of the remover's own
  * and looked at there: only the very lock judged stale (or our own) is removed, and another
  * run's lock found there instead is put back.
+ *
+ * The lock is also what tells a directory over SFTP: v3 has no inode numbers, and every
+ * request names a path that the server resolves anew, following any symlink put in place of
+ * a directory meanwhile. Right behind the lock's creation, each directory is resolved again
+ * (its realpath must still be itself); after that, our lock with our text at the directory's
+ * path is what says the path still leads to the directory locked, and every chunk of writes
+ * is sent with that check in front of it and behind it (confirm()). Its limits: a lock with
+ * our text can be copied by someone who may write in the other directory (who could write
+ * there anyway); a directory swapped between a check and the writes sent with it takes those
+ * writes, and that is seen in the check behind them (new links under temporary names, then
+ * removed by the same paths; a rename there finds no temporary name of ours to move, unless
+ * its create went there too, which the check behind the creates stops); a switch back after
+ * such a failure writes by path too; and a directory moved away and another made at its path
+ * reads as our lock removed. A local store works inside the directories it opened, and
+ * notices one replaced before each read or write (LocalStore).
  */
 class DirLocks {
     store;
     files;
     text;
     atOnce;
-    heartbeat;
+    confirmedAt;
+    roundTripMs;
+    notes;
+    timer;
+    keeper;
     beating;
+    /**
+     * Why the locks can no longer be counted on, once a refresh or a check found one gone or
+     * taken over (another run may be working here, so the batch must stop), or could not
+     * refresh it, or keep its timing.
+     */
     lostHow;
+    released = false;
     constructor(store, files, text, 
     /** Whether every lock was taken at the first try: nothing was waited for or broken. */
-    atOnce) {
+    atOnce, 
+    /**
+     * When the latest refresh (or the creation) that found every lock ours was sent, on
+     * performance.now()'s clock: no waiter takes the locks for stale within SAFE_MS of it.
+     */
+    confirmedAt, 
+    /** The last round trip a refresh (or the creation) took. */
+    roundTripMs, 
+    /** What the run should be told: the stale locks it broke. */
+    notes) {
         this.store = store;
         this.files = files;
         this.text = text;
         this.atOnce = atOnce;
-        // A timer, not calls between chunks: a phase that asks the store for a long time (a large
-        // batch's inspection through a slow mount) would otherwise let the lock look stale.
-        this.heartbeat = setInterval(() => {
-            this.beating ??= this.refresh()
-                .catch((error) => {
-                this.lostHow ??= (0,engine_errors/* describeError */.Uc)(error);
-            })
-                .finally(() => (this.beating = undefined));
-        }, HEARTBEAT_MS);
-        this.heartbeat.unref();
+        this.confirmedAt = confirmedAt;
+        this.roundTripMs = roundTripMs;
+        this.notes = notes;
     }
     /**
      * Takes the locks of all `dirs` together, or none: a run that gets only some lets them go
@@ -390,43 +449,68 @@ class DirLocks {
      * request ends the wait. `behind` is called once, right after the first try's creates are
      * sent and before their answers are read: a store that carries out requests in order
      * (`inOrder`) does what it sends there after them.
+     *
+     * A run gives up at its timeout only on a lock seen changing meanwhile (a live holder
+     * refreshing it, or another run taking it): one that did not change is stale by then, or
+     * a round trip later, and is broken.
      */
     static async acquire(store, dirs, timeoutMs, signal, behind) {
         const text = holderText();
         const files = dirs.map((dir) => `${dir === '/' ? '' : dir}/${LOCK_NAME}`);
         const deadline = Date.now() + timeoutMs;
-        // What each busy lock looked like when first seen, and since when (our clock): a lock
-        // that does not change for the timeout is stale whatever the store's clock says.
         const seen = new Map();
+        const notes = [];
         for (let first = true;; first = false) {
+            const sentAt = performance.now();
             const making = store.create(files.map((file) => ({ path: file, type: 'symbolic', content: text })));
+            // Each directory resolved again right behind the locks, in the same round trip where
+            // the store answers in order: one swapped for a symlink since it was resolved would
+            // have taken the lock, and would take every write after it.
+            const resolving = store.inOrder ? store.realDirs(dirs) : undefined;
+            resolving?.catch(() => undefined);
             if (first)
                 behind?.();
             const made = await making;
             const busy = files.filter((_, index) => (0,port/* isFailure */.N)(made[index]));
-            if (busy.length === 0)
-                return new DirLocks(store, files, text, first);
+            if (busy.length === 0) {
+                const locks = new DirLocks(store, files, text, first, sentAt, performance.now() - sentAt, notes);
+                await locks.settle(dirs, await (resolving ?? store.realDirs(dirs)), first);
+                return locks;
+            }
             const mine = files.filter((_, index) => !(0,port/* isFailure */.N)(made[index]));
             if (mine.length > 0)
                 await store.remove(mine);
-            const entries = await store.inspect(busy, { times: true });
+            const looked = await lookAged(store, busy);
             for (const [index, file] of busy.entries()) {
-                const entry = entries[index];
+                const { entry, minAgeMs } = looked[index];
                 if ((0,port/* isFailure */.N)(entry)) {
                     throw new engine_errors/* UpdateError */.mp(`cannot take the lock ${where(store, file)}: ${(0,engine_errors/* describeError */.Uc)(made[files.indexOf(file)])}`);
                 }
-                if (entry.kind === 'none')
-                    continue; // released between our create and our look
+                if (entry.kind === 'none') {
+                    // Released between our create and our look (whatever is there next is a change),
+                    // or the create failed for a reason of its own, which waiting does not mend.
+                    const failure = made[files.indexOf(file)];
+                    const taken = TAKEN.has(failure.code);
+                    if (!taken || Date.now() >= deadline) {
+                        throw new engine_errors/* UpdateError */.mp(`cannot take the lock ${where(store, file)}: ${(0,engine_errors/* describeError */.Uc)(failure)}` +
+                            (taken ? `; waited ${Math.round(timeoutMs / 1000)} s` : ''));
+                    }
+                    seen.set(file, { state: 'none', since: Date.now(), changed: true });
+                    continue;
+                }
                 if (entry.kind !== 'symlink') {
                     throw new engine_errors/* UpdateError */.mp(`${where(store, file)} is a ${entry.kind}, not a lock of atomic-link's (a symlink ` +
                         `naming its holder); remove it if no other tool uses that name`);
                 }
-                if (isStale(store, file, entry, seen, timeoutMs)) {
-                    await breakLock(store, file, entry, text, seen);
+                const stale = staleness(file, entry, minAgeMs, seen, timeoutMs);
+                if (stale !== undefined) {
+                    if (await breakLock(store, file, entry, text, seen)) {
+                        notes.push(`broke the lock ${where(store, file)} of ${describeHolder(entry.text)}: ${stale}`);
+                    }
                     seen.delete(file);
                     continue;
                 }
-                if (Date.now() >= deadline) {
+                if (Date.now() >= deadline && seen.get(file)?.changed) {
                     throw new engine_errors/* UpdateError */.mp(`${where(store, file)} is held by ${describeHolder(entry.text)}; waited ` +
                         `${Math.round(timeoutMs / 1000)} s`);
                 }
@@ -439,42 +523,52 @@ class DirLocks {
         }
     }
     /**
-     * Why the locks can no longer be counted on, once the heartbeat found one gone or taken
-     * over (another run may be working here, so the batch must stop), or could not refresh it.
+     * Resolves once the locks are safe from waiting runs for `needMs` more (the time the next
+     * chunk of writes is expected to take, at least a round trip), refreshing them first when
+     * they are not; throws when they are lost, or when even a refresh just made leaves too
+     * little time (a round trip grown too long to keep the lock's timing).
      */
-    get lost() {
-        return this.lostHow;
+    async ready(needMs) {
+        const stopped = this.keeper?.stopped();
+        if (stopped !== undefined) {
+            // The store's own thread stopped keeping them: the check says who took one, if one was.
+            await this.confirm();
+            this.lostHow ??= `cannot keep the locks fresh: ${stopped}`;
+        }
+        const need = Math.max(needMs, this.roundTripMs);
+        // A refresh in flight when asked was sent earlier: a second one may be needed.
+        for (let tries = 0; tries < 2 && !this.keeper && !this.lostHow && !this.safeFor(need); tries++)
+            await this.beat();
+        if (!this.keeper && this.lostHow === undefined && !this.safeFor(need)) {
+            this.lostHow =
+                `${this.store.where || 'the store'} answers too slowly to keep the lock's timing: the ` +
+                    `next writes are expected to take ${(need / 1000).toFixed(1)} s, after a refresh that ` +
+                    `took ${(this.roundTripMs / 1000).toFixed(1)} s, and a run waiting ` +
+                    `${MIN_LOCK_TIMEOUT_SECONDS} s could take the lock for dead meanwhile`;
+        }
+        if (this.lostHow)
+            throw new engine_errors/* UpdateError */.mp(this.lostHow);
     }
     /**
-     * Tells waiting runs that the holder is alive, and makes sure the locks are still ours: a
-     * lock removed or taken over means another run may be working here. A fresh lock with the
-     * same holder is renamed over the old one: that renews its mtime on every store (a
-     * symlink's own times cannot be set through sshfs). Only a breaker that saw the lock
-     * unchanged for the whole timeout could have taken it meanwhile.
+     * Checks that every lock is still ours where it was made (for a store that names paths,
+     * that each directory at its path is still the one locked); throws, and the locks count
+     * as lost, when one is not. On an in-order store, a check sent right before (or after) a
+     * write is answered as of just before (or after) it.
      */
-    async refresh() {
+    async confirm() {
         const entries = await this.store.inspect(this.files);
-        this.files.forEach((file, index) => {
-            const entry = entries[index];
-            if ((0,port/* isFailure */.N)(entry) || entry.kind !== 'symlink' || entry.text !== this.text) {
-                throw new engine_errors/* UpdateError */.mp(`the lock ${where(this.store, file)} is no longer ours (${lostHow(entry)})`);
-            }
-        });
-        const fresh = this.files.map((file) => tempName(file.slice(0, file.lastIndexOf('/')) || '/'));
-        const made = await this.store.create(fresh.map((path) => ({ path, type: 'symbolic', content: this.text })));
-        const renamed = await this.store.rename(fresh.flatMap((from, index) => (0,port/* isFailure */.N)(made[index]) ? [] : [{ from, to: this.files[index] }]));
-        const failed = [...made, ...renamed].find(port/* isFailure */.N);
-        if (failed) {
-            await this.store.remove(fresh);
-            throw new engine_errors/* UpdateError */.mp(`cannot refresh the lock in ${where(this.store, this.files[0])}: ${(0,engine_errors/* describeError */.Uc)(failed)}`);
-        }
+        const index = entries.findIndex((entry) => !this.isOurs(entry));
+        if (index >= 0)
+            throw await this.lose(index, entries[index]);
     }
     /**
      * Removes the locks that are still ours; never another run's. Returns what could not be
      * removed, for the report.
      */
     async release() {
-        clearInterval(this.heartbeat);
+        this.released = true;
+        clearTimeout(this.timer);
+        await this.keeper?.stop();
         await this.beating;
         const removed = await Promise.all(this.files.map((file) => removeIf(this.store, file, (entry) => entry.text === this.text)));
         return this.files.flatMap((file, index) => {
@@ -483,6 +577,145 @@ class DirLocks {
                 ? [`cannot remove the lock ${where(this.store, file)}: ${(0,engine_errors/* describeError */.Uc)(outcome)}`]
                 : [];
         });
+    }
+    /**
+     * Checks the locks just taken before anything is read under them: every directory must
+     * still resolve to itself, and the store's round trip allow the lock's timing. Then starts
+     * the heartbeat. Throws, with the locks released, when the run cannot go on.
+     */
+    async settle(dirs, resolved, first) {
+        const moved = dirs.findIndex((dir, index) => resolved[index] !== dir);
+        let refusal;
+        if (moved >= 0) {
+            const now = resolved[moved];
+            refusal =
+                `${where(this.store, dirs[moved])} is no longer the directory resolved at the start: ` +
+                    ((0,port/* isFailure */.N)(now) ? (0,engine_errors/* describeError */.Uc)(now) : `it now leads to ${JSON.stringify(now)}`) +
+                    ` (moved, or replaced by a symlink${first ? '' : ' while this run waited for its lock'})`;
+        }
+        else if (!this.store.keepLocks && this.roundTripMs > MAX_ROUND_TRIP_MS) {
+            refusal =
+                `a round trip to ${this.store.where || 'the store'} took ` +
+                    `${(this.roundTripMs / 1000).toFixed(1)} s: over ${MAX_ROUND_TRIP_MS / 1000} s, the ` +
+                    `lock's refreshes could land so far apart that a run waiting ` +
+                    `${MIN_LOCK_TIMEOUT_SECONDS} s for it takes it for dead`;
+        }
+        if (refusal !== undefined) {
+            const problems = await this.release();
+            const error = new engine_errors/* UpdateError */.mp(`${refusal}; nothing was changed`);
+            error.notes.push(...problems);
+            throw error;
+        }
+        if (this.store.keepLocks) {
+            this.keeper = this.store.keepLocks(this.files.map((path) => ({ path, freshPrefix: tempPrefix(dirOf(path)) })), this.text, HEARTBEAT_MS);
+        }
+        else {
+            this.beatIn(HEARTBEAT_MS);
+        }
+    }
+    /**
+     * The heartbeat of a store without a thread of its own: a timer on the main thread (its
+     * requests go through it anyway), each refresh one round trip, the next sent HEARTBEAT_MS
+     * after the last was, or as soon as it is answered when it took longer.
+     */
+    beatIn(delayMs) {
+        this.timer = setTimeout(() => {
+            const started = performance.now();
+            void this.beat().then(() => {
+                if (this.released || this.lostHow)
+                    return;
+                this.beatIn(Math.max(0, HEARTBEAT_MS - (performance.now() - started)));
+            });
+        }, delayMs);
+        this.timer.unref();
+    }
+    /** A refresh: the one in flight, or a new one. Never rejects: a failure loses the locks. */
+    beat() {
+        this.beating ??= this.refresh()
+            .catch((error) => {
+            this.lostHow ??= error instanceof Error ? error.message : (0,engine_errors/* describeError */.Uc)(error);
+        })
+            .finally(() => (this.beating = undefined));
+        return this.beating;
+    }
+    safeFor(needMs) {
+        return performance.now() + needMs < this.confirmedAt + SAFE_MS;
+    }
+    /**
+     * Tells waiting runs that the holder is alive, and makes sure the locks are still ours: a
+     * lock removed or taken over means another run may be working here. On an in-order store
+     * the look, the fresh lock and its rename go together, in one round trip; the rename then
+     * also lands on a lock that is no longer ours, and that one is put back as it was (only a
+     * breaker that saw ours unchanged for the whole timeout could have taken it meanwhile).
+     */
+    async refresh() {
+        const sentAt = performance.now();
+        const looking = this.store.inspect(this.files);
+        if (!this.store.inOrder) {
+            // Requests may be reordered: the look is answered before anything is written.
+            const entries = await looking;
+            const index = entries.findIndex((entry) => !this.isOurs(entry));
+            if (index >= 0)
+                throw await this.lose(index, entries[index]);
+        }
+        const fresh = this.files.map((file) => tempName(dirOf(file)));
+        const making = this.store.create(fresh.map((path) => ({ path, type: 'symbolic', content: this.text })));
+        const renaming = this.store.rename(fresh.map((from, index) => ({ from, to: this.files[index] })));
+        const [entries, made, renamed] = await Promise.all([looking, making, renaming]);
+        const index = entries.findIndex((entry) => !this.isOurs(entry));
+        if (index >= 0) {
+            await this.putBack(entries, renamed);
+            throw await this.lose(index, entries[index]);
+        }
+        const failed = [...made, ...renamed].find(port/* isFailure */.N);
+        if (failed) {
+            await this.store.remove(fresh);
+            throw new engine_errors/* UpdateError */.mp(`cannot refresh the lock in ${where(this.store, this.files[0])}: ${(0,engine_errors/* describeError */.Uc)(failed)}`);
+        }
+        this.confirmedAt = sentAt;
+        this.roundTripMs = performance.now() - sentAt;
+    }
+    /** Puts back each other run's lock that a refresh renamed ours over. */
+    async putBack(entries, renamed) {
+        for (const [index, entry] of entries.entries()) {
+            if ((0,port/* isFailure */.N)(entry) || entry.kind !== 'symlink' || entry.text === this.text)
+                continue;
+            if ((0,port/* isFailure */.N)(renamed[index]))
+                continue;
+            const file = this.files[index];
+            const removed = await removeIf(this.store, file, (now) => now.text === this.text);
+            // Exclusive: a lock someone took meanwhile is left as it is.
+            if (removed === true) {
+                await this.store.create([{ path: file, type: 'symbolic', content: entry.text }]);
+            }
+        }
+    }
+    /** The locks are lost: says how, once, and returns the error to stop the batch with. */
+    async lose(index, entry) {
+        const file = this.files[index];
+        const gone = !(0,port/* isFailure */.N)(entry) && entry.kind === 'none';
+        const how = gone ? await this.whyGone(dirOf(file)) : lostHow(entry);
+        this.lostHow ??= `the lock ${where(this.store, file)} is no longer ours (${how})`;
+        return new engine_errors/* UpdateError */.mp(this.lostHow);
+    }
+    /**
+     * Why our lock is not at its path: removed, or its directory moved or replaced. A store that
+     * knows inodes works inside the directories it opened, and tells a replaced one itself.
+     */
+    async whyGone(dir) {
+        if (this.store.knowsInodes)
+            return 'it was removed';
+        const [now] = await this.store.realDirs([dir]).catch((error) => [error]);
+        if (typeof now === 'string' && now !== dir) {
+            return `its directory now leads to ${JSON.stringify(now)}: moved, or replaced by a symlink`;
+        }
+        if (typeof now !== 'string')
+            return `its directory is gone: ${(0,engine_errors/* describeError */.Uc)(now)}`;
+        // Without inode numbers, a directory moved away and another made at its path looks so.
+        return 'it was removed, or its directory moved';
+    }
+    isOurs(entry) {
+        return !(0,port/* isFailure */.N)(entry) && entry.kind === 'symlink' && entry.text === this.text;
     }
 }
 function holderText() {
@@ -495,40 +728,70 @@ function holderText() {
     };
     return JSON.stringify(holder);
 }
-function isStale(store, file, entry, seen, timeoutMs) {
-    const holder = parseHolder(entry.text);
-    if (holder && isGone(holder))
-        return true;
-    if (store.sameClock && Date.now() - (entry.mtimeMs ?? Date.now()) > timeoutMs)
-        return true;
-    const state = `${entry.mtimeMs} ${entry.text}`;
-    const first = seen.get(file);
-    if (first === undefined || first.state !== state) {
-        seen.set(file, { state, since: Date.now() });
-        return false;
-    }
-    return Date.now() - first.since > timeoutMs;
+/**
+ * What is at each lock `file`, with a lower bound of how long it has been so by the store's
+ * own clock: a name made in its directory just before the look gives the store's time now,
+ * the lock's mtime its last change; less CLOCK_GRAIN_MS, as a store may give whole seconds.
+ * So a lock left long ago by a run that cannot be proven dead (another machine, another
+ * container) is stale at first sight, whatever the clocks of the machines. The three phases
+ * go together: one round trip on an in-order store. 0 where it cannot be told.
+ */
+async function lookAged(store, files) {
+    const probes = files.map((file) => tempName(dirOf(file)));
+    const [, entries] = await Promise.all([
+        store.create(probes.map((path) => ({ path, type: 'symbolic', content: '.' }))),
+        store.inspect([...files, ...probes], { times: true }),
+        store.remove(probes),
+    ]);
+    return files.map((_, index) => {
+        const entry = entries[index];
+        const probe = entries[files.length + index];
+        const age = !(0,port/* isFailure */.N)(entry) && entry.kind === 'symlink' && !(0,port/* isFailure */.N)(probe) && probe.kind === 'symlink'
+            ? (probe.mtimeMs ?? 0) - (entry.mtimeMs ?? Infinity) - CLOCK_GRAIN_MS
+            : 0;
+        return { entry, minAgeMs: Math.max(0, age) };
+    });
 }
 /**
- * Removes the lock `file` if it is still the `stale` one, under the break lock. The break lock
- * names the breaker: one left by a breaker that died is broken in turn, as a lock is.
+ * Why the lock `file` is stale, or undefined when it is not: its holder is provably gone, or
+ * it has not changed for the timeout, seen from here or known `minAgeMs` old at first sight.
+ */
+function staleness(file, entry, minAgeMs, seen, timeoutMs) {
+    const holder = parseHolder(entry.text);
+    if (holder && isGone(holder))
+        return 'its holder is gone';
+    const state = `${entry.mtimeMs} ${entry.text}`;
+    let first = seen.get(file);
+    if (first === undefined || first.state !== state) {
+        first = { state, since: Date.now() - minAgeMs, changed: first !== undefined };
+        seen.set(file, first);
+    }
+    const unchangedMs = Date.now() - first.since;
+    return unchangedMs > timeoutMs
+        ? `it was not refreshed for ${Math.round(unchangedMs / 1000)} s`
+        : undefined;
+}
+/**
+ * Removes the lock `file` if it is still the `stale` one, under the break lock; returns
+ * whether it did. The break lock names the breaker: one left by a breaker that died is broken
+ * in turn, as a lock is.
  */
 async function breakLock(store, file, stale, text, seen) {
     const guardFile = file + BREAK_SUFFIX;
     const [taken] = await store.create([{ path: guardFile, type: 'symbolic', content: text }]);
     if ((0,port/* isFailure */.N)(taken)) {
         // Another run is breaking it right now, or died doing so.
-        const [breaker] = await store.inspect([guardFile], { times: true });
+        const [{ entry: breaker, minAgeMs }] = await lookAged(store, [guardFile]);
         if (!(0,port/* isFailure */.N)(breaker) &&
             breaker.kind === 'symlink' &&
-            isStale(store, guardFile, breaker, seen, BREAK_STALE_MS)) {
+            staleness(guardFile, breaker, minAgeMs, seen, BREAK_STALE_MS) !== undefined) {
             await removeIf(store, guardFile, (entry) => sameEntry(entry, breaker));
             seen.delete(guardFile);
         }
-        return;
+        return false;
     }
     try {
-        await removeIf(store, file, (entry) => sameEntry(entry, stale));
+        return (await removeIf(store, file, (entry) => sameEntry(entry, stale))) === true;
     }
     finally {
         await removeIf(store, guardFile, (entry) => entry.text === text);
@@ -539,10 +802,11 @@ async function breakLock(store, file, stale, text, seen) {
  * of ours first, in one rename, and looked at there: what is removed is exactly what was
  * judged, however the name changed since. Anything else found there was another run's, and is
  * put back: a symlink as a new one with its text, made only if the name is still free, so that
- * a lock taken meanwhile is never replaced. Returns the outcome of the rename or the removal.
+ * a lock taken meanwhile is never replaced. Returns whether it was removed, or the failure of
+ * the rename or the removal.
  */
 async function removeIf(store, file, isIt) {
-    const aside = tempName(file.slice(0, file.lastIndexOf('/')) || '/');
+    const aside = tempName(dirOf(file));
     // Sent together: the server answers in order, so the look is at what the rename moved.
     const [[moved], [entry]] = await Promise.all([
         store.rename([{ from: file, to: aside }]),
@@ -551,12 +815,14 @@ async function removeIf(store, file, isIt) {
     if ((0,port/* isFailure */.N)(moved))
         return moved;
     if (!(0,port/* isFailure */.N)(entry) && entry.kind === 'symlink') {
-        if (!isIt(entry))
+        const judged = isIt(entry);
+        if (!judged)
             await store.create([{ path: file, type: 'symbolic', content: entry.text }]);
-        return (await store.remove([aside]))[0];
+        const [removed] = await store.remove([aside]);
+        return (0,port/* isFailure */.N)(removed) ? removed : judged;
     }
     const [back] = await store.rename([{ from: aside, to: file }]);
-    return back;
+    return (0,port/* isFailure */.N)(back) ? back : false;
 }
 function sameEntry(entry, judged) {
     return entry.text === judged.text && entry.mtimeMs === judged.mtimeMs;
@@ -572,14 +838,20 @@ function parseHolder(text) {
         return undefined;
     }
 }
+/**
+ * The holder a lock's text names, for a message. The text was read from disk and may be
+ * anyone's: every part of it is quoted, so that a message stays one line and no part of it
+ * reads as a workflow command.
+ */
 function describeHolder(text) {
     const holder = parseHolder(text);
     // Two hosts of one fleet that are one directory (a shared volume) wait for each other.
     const own = holder?.instance === ME.instance && holder.pid === ME.pid ? ' (this very run)' : '';
     return holder
-        ? `pid ${holder.pid}${own} on ${holder.host} since ${holder.since}`
+        ? `pid ${holder.pid}${own} on ${quoted(holder.host)} since ${quoted(holder.since)}`
         : `an unknown holder (${JSON.stringify(text.slice(0, 80))})`;
 }
+const quoted = (value) => JSON.stringify(String(value));
 function lostHow(entry) {
     if ((0,port/* isFailure */.N)(entry))
         return (0,engine_errors/* describeError */.Uc)(entry);
@@ -592,6 +864,7 @@ function lostHow(entry) {
 function where(store, file) {
     return store.where ? `${store.where}:${file}` : file;
 }
+const dirOf = (file) => file.slice(0, file.lastIndexOf('/')) || '/';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // EXTERNAL MODULE: external "node:path"
@@ -1285,7 +1558,10 @@ async function prepareSwitch(store, specs, options) {
             probed,
             commit: async () => {
                 const guard = await batch.commit();
-                const notes = await makeDurable(store, pendingDirs, options);
+                const notes = [
+                    ...(locks?.notes ?? []),
+                    ...(await makeDurable(store, pendingDirs, options)),
+                ];
                 return { guard, notes, ...batch.renameTimes };
             },
             revert: (cause) => batch.revert(cause),
@@ -1340,6 +1616,8 @@ class Batch {
     watch;
     sentAt = 0;
     ackedAt = 0;
+    /** How long the last chunk took: the next is sent only under locks safe for that long. */
+    chunkMs = 0;
     /**
      * Makes every new link under a temporary name; nothing a reader sees changes yet. The
      * guard is handed its links meanwhile, standing by until commit(): its start-up (a thread
@@ -1489,10 +1767,14 @@ class Batch {
             // the whole batch would be copied by every collection.
             const chunk = range(start, Math.min(count, start + size), linkAt);
             const began = Date.now();
-            const made = await this.store.create(chunk);
+            const { sent, checked } = await this.sendChecked(() => this.store.create(chunk), 'no link was changed');
+            const made = await sent;
             size = nextChunk(size, began);
+            this.chunkMs = Date.now() - began;
             const failed = this.recordMade(start, chunk, made);
             start += chunk.length;
+            // Recorded first: links made where a directory was swapped in are removed from there.
+            await checked;
             if (failed >= 0) {
                 throw new engine_errors/* UpdateError */.mp(`cannot create ${JSON.stringify(chunk[failed].path)}, a new link to put in place: ` +
                     `${(0,engine_errors/* describeError */.Uc)(made[failed])}; no link was changed`);
@@ -1517,12 +1799,16 @@ class Batch {
             await this.between();
             const chunk = range(start, Math.min(pending.length, start + size), renameAt);
             const began = Date.now();
-            const outcomes = await this.store.rename(chunk).catch((error) => {
+            const { sent, checked } = await this.sendChecked(() => this.store.rename(chunk));
+            const outcomes = await sent.catch((error) => {
                 unsure.push(...chunk.map((_, offset) => start + offset));
                 throw error;
             });
             size = nextChunk(size, began);
+            this.chunkMs = Date.now() - began;
             const failed = this.recordSwitched(start, outcomes, done);
+            // Recorded first: a lock lost meanwhile switches this chunk back too.
+            await checked;
             if (failed !== undefined) {
                 const operation = pending[failed];
                 throw new engine_errors/* UpdateError */.mp(`${operation.origin}: could not switch LINK ${JSON.stringify(operation.link)}: ` +
@@ -1570,17 +1856,44 @@ class Batch {
         return failed;
     }
     /**
-     * Between two chunks: a stop request, or a lock the heartbeat found lost, ends the batch;
-     * `state` says what that leaves, when the caller knows.
+     * Between two chunks: a stop request, or a lock found lost, ends the batch; `state` says
+     * what that leaves, when the caller knows. The locks must be safe for the next chunk: a
+     * refresh is waited for when the last one was too long ago.
      */
     async between(state) {
         // A signal, and the heartbeat's timer, run on the event loop: let them run after a chunk
         // made synchronously.
         await new Promise((resolve) => setImmediate(resolve));
         stopIfAsked(this.options, state);
-        const lost = this.locks?.lost;
-        if (lost)
-            throw new engine_errors/* UpdateError */.mp(state ? `${lost}; ${state}` : lost);
+        await this.locks?.ready(this.chunkMs).catch((error) => {
+            throw new engine_errors/* UpdateError */.mp(state ? `${error.message}; ${state}` : error.message);
+        });
+    }
+    /**
+     * Sends a chunk of writes with the check that every lock is still ours where it was made:
+     * on an in-order store in the same write, one check in front of the chunk and one behind
+     * it, at no round trip of its own, so that the answers say whether the chunk was done in
+     * the locked directories under our locks; elsewhere (a local store, whose checks cost a
+     * readlink) the check is made first, and nothing is sent under a lock lost. `checked` is
+     * to be awaited once the chunk's outcomes are recorded: whoever cleans up or switches back
+     * then knows what the chunk did. `state` says what a lost lock leaves, when known here.
+     */
+    async sendChecked(send, state) {
+        const locks = this.locks;
+        if (locks === undefined)
+            return { sent: send(), checked: Promise.resolve() };
+        const saying = (error) => {
+            throw state ? new engine_errors/* UpdateError */.mp(`${error.message}; ${state}`) : error;
+        };
+        if (!this.store.inOrder) {
+            await locks.confirm().catch(saying);
+            return { sent: send(), checked: Promise.resolve() };
+        }
+        const before = locks.confirm();
+        const sent = send();
+        const checked = Promise.all([before, locks.confirm()]).catch(saying);
+        checked.catch(() => undefined);
+        return { sent, checked };
     }
     /**
      * Puts each switched link back as it was, each again in one rename. Returns the error to
@@ -1648,7 +1961,16 @@ class Batch {
             return { index };
         });
         const fail = (item, state, error) => left.set(item.index, { state, reason: (0,engine_errors/* describeError */.Uc)(error) });
-        const making = back.filter((item) => item.link);
+        // Links go back by path: a directory moved, or replaced by a symlink, since the last chunk's
+        // check would take them into another directory (over SFTP, one of another user's). Those
+        // stay new, and are said so.
+        const moved = await this.movedDirs(done.map((index) => pending[index].realDir));
+        for (const item of back) {
+            const why = moved.get(pending[item.index].realDir);
+            if (why !== undefined)
+                fail(item, 'new', new Error(why));
+        }
+        const making = back.filter((item) => item.link && !left.has(item.index));
         let made;
         try {
             made = await this.store.create(making.map((item) => item.link));
@@ -1665,7 +1987,7 @@ class Batch {
                 this.others.add(item.link.path);
         });
         const renaming = back.filter((item) => item.rename && !left.has(item.index));
-        const removing = back.filter((item) => !item.rename);
+        const removing = back.filter((item) => !item.rename && !left.has(item.index));
         let renamed;
         try {
             renamed = await this.store.rename(renaming.map((item) => item.rename));
@@ -1692,6 +2014,28 @@ class Batch {
         catch (error) {
             removing.forEach((item) => fail(item, 'unknown', error));
         }
+    }
+    /** Each of `dirs` that no longer resolves to itself, with what it is now. */
+    async movedDirs(dirs) {
+        const unique = [...new Set(dirs)];
+        let reals;
+        try {
+            reals = await this.store.realDirs(unique);
+        }
+        catch (error) {
+            return new Map(unique.map((dir) => [dir, `cannot resolve ${dir}: ${(0,engine_errors/* describeError */.Uc)(error)}`]));
+        }
+        return new Map(unique.flatMap((dir, index) => {
+            const real = reals[index];
+            if (real === dir)
+                return [];
+            const now = (0,port/* isFailure */.N)(real)
+                ? (0,engine_errors/* describeError */.Uc)(real)
+                : `it now leads to ${JSON.stringify(real)}`;
+            return [
+                [dir, `${dir} is no longer the directory switched (${now}): not switched back there`],
+            ];
+        }));
     }
     /** Removes every temporary name still there, and the locks; returns what it could not. */
     async cleanUp() {
@@ -2624,6 +2968,8 @@ const CONTROL_SLOTS = Object.keys(SLOTS).length;
 ;// CONCATENATED MODULE: ./lib/transport/local/guard.js
 
 
+/** The file of the local store's threads: the guard's, and the locks' keeper's. */
+const WORKER_FILE = __nccwpck_require__.ab + "guard-worker.cjs";
 /**
  * How long begin() waits for the worker to be looking. It wakes in a millisecond or two; one
  * that has not in this time leaves the switch unwatched, and the guard says it was blind.
@@ -2652,7 +2998,7 @@ class Guard {
             buffer: this.flags.buffer,
             slots: SLOTS,
         };
-        this.worker = new external_node_worker_threads_namespaceObject.Worker(__nccwpck_require__.ab + "guard-worker.cjs", { workerData });
+        this.worker = new external_node_worker_threads_namespaceObject.Worker(WORKER_FILE, { workerData });
         this.result = new Promise((resolve, reject) => {
             this.worker.once('message', resolve);
             this.worker.once('error', reject);
@@ -2732,6 +3078,40 @@ class Guard {
     /** Ends the thread without a report, when the run ends before any switch. */
     async dispose() {
         await this.worker.terminate();
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/transport/local/lock-keeper.js
+
+
+/**
+ * Keeps a run's locks fresh from a thread of its own, with its own event loop: the main
+ * thread makes a local batch's calls synchronously, and a phase of a large batch (60,000
+ * links read, or renamed under a slowed disk) can keep it busy for longer than the shortest
+ * lock timeout. Started only once a lock is held. Why it stopped is read synchronously from
+ * its port: a busy main thread asks between two chunks, without a turn of its event loop.
+ */
+class LockKeeperThread {
+    worker;
+    port;
+    why;
+    constructor(locks, text, everyMs) {
+        const { port1, port2 } = new external_node_worker_threads_namespaceObject.MessageChannel();
+        this.port = port1;
+        const workerData = { keep: { locks, text, everyMs }, port: port2 };
+        this.worker = new external_node_worker_threads_namespaceObject.Worker(WORKER_FILE, { workerData, transferList: [port2] });
+        // A thread that could not start, or failed, keeps nothing: said as it would say it.
+        this.worker.once('error', (error) => (this.why ??= `its thread failed: ${error.message}`));
+        this.worker.unref();
+        this.port.unref();
+    }
+    stopped() {
+        this.why ??= (0,external_node_worker_threads_namespaceObject.receiveMessageOnPort)(this.port)?.message;
+        return this.why;
+    }
+    async stop() {
+        await this.worker.terminate();
+        this.port.close();
     }
 }
 
@@ -2855,6 +3235,7 @@ function findListed(parent, names, found) {
 
 
 
+
 // Lookups on mounted network filesystems run on libuv's thread pool, 4 threads unless this is
 // set before its first use: 4 requests in flight would leave most of a round trip unused.
 process.env.UV_THREADPOOL_SIZE ??= '32';
@@ -2878,7 +3259,6 @@ const DISCONNECTED = new Set(['ENOTCONN', 'ECONNABORTED']);
 class LocalStore {
     where = '';
     canSyncDirs = true;
-    sameClock = true;
     knowsInodes = true;
     views = new SshfsViews();
     suspect = new Map();
@@ -2908,6 +3288,9 @@ class LocalStore {
         });
     }
     async inspect(paths, options) {
+        // Read inside the open directories too: what is read there must be what is at the path
+        // (a run's check that its lock is still its own, right before a chunk of writes).
+        this.checkStillThere(paths, itself);
         const times = options?.times ?? false;
         if (!this.anyRemote(paths)) {
             return this.inDirs(paths, itself, times ? this.calls.readTimed : this.calls.read);
@@ -3002,6 +3385,14 @@ class LocalStore {
             };
         // Known not to emulate: whether the server renames over a link is the only question left.
         return { kind: 'unknown', filesystem: mount ? 'sshfs' : filesystem, exact: emulates === false };
+    }
+    /** Through the open directories, as every other write: a directory swapped meanwhile is not. */
+    keepLocks(locks, text, everyMs) {
+        const kept = locks.map(({ path: lock, freshPrefix }) => ({
+            path: this.throughOpenDir(lock),
+            freshPrefix: this.throughOpenDir(freshPrefix),
+        }));
+        return new LockKeeperThread(kept, text, everyMs);
     }
     async close() {
         await this.spare?.dispose();
@@ -3107,10 +3498,10 @@ class LocalStore {
         return fd === undefined ? file : inOpenDir(fd, file.slice(slash + 1));
     }
     /**
-     * Every directory written to must still be the one resolved at the start: a mount that died
-     * (sshfs unmounts itself when its connection does) leaves an empty directory under the same
-     * name, and links made there would be made nowhere the user looks. Where writes are made
-     * inside the open directories, one moved away and replaced would take them unseen.
+     * Every directory read or written must still be the one resolved at the start: a mount that
+     * died (sshfs unmounts itself when its connection does) leaves an empty directory under the
+     * same name, and links made there would be made nowhere the user looks. Where calls are
+     * made inside the open directories, one moved away and replaced would take them unseen.
      */
     checkStillThere(items, pathOf) {
         // Few directories, as in nearly every batch: each of them, without reading every path.

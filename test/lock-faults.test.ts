@@ -322,6 +322,45 @@ describe('a directory of a LINK swapped for a symlink to a private directory', (
       await proxy.close();
     }
   }, 60000);
+  test('(SFTP) between two chunks of renames: the switch back does not follow the swap; links left new are said, in the directory switched', async () => {
+    const sub = path.join(server.root, 'sub');
+    fs.mkdirSync(sub);
+    const count = 300;
+    for (let i = 0; i < count; i++) fs.symlinkSync('../releases/v1', path.join(sub, `l${i}`));
+    const specs = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-specs-')), 'specs');
+    fs.writeFileSync(
+      specs,
+      Array.from({ length: count }, (_, i) => `sub/l${i} -> ../releases/v2`).join('\n'),
+    );
+    const moved = path.join(server.root, 'sub-old');
+    // A round trip of 400 ms: the swap lands between the first chunk of renames and the next.
+    const proxy = await startDelayProxy({ targetPort: server.port, delayMs: 200 });
+    try {
+      const run = startCli([...server.argsVia(proxy.port), '--spec-file', specs], '/');
+      const deadline = Date.now() + 30000;
+      while (fs.readlinkSync(path.join(sub, 'l0')) !== '../releases/v2') {
+        if (Date.now() > deadline) throw new Error('the first chunk never landed');
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      fs.symlinkSync(privateDir, moved);
+      exchange(sub, moved);
+      const result = await run;
+      expectNoInternalError(result);
+      // Through the swapped path the guard finds the links missing, as a reader there would.
+      expect([1, 3]).toContain(result.status);
+      expect(snapshot(privateDir)).toEqual(privateBefore);
+      // What was switched stays new where it was switched, and each such link is named.
+      const isNew = Array.from({ length: count }, (_, i) => i).filter(
+        (i) => fs.readlinkSync(path.join(moved, `l${i}`)) === '../releases/v2',
+      );
+      expect(isNew.length).toBeGreaterThan(0);
+      for (const i of isNew) {
+        expect(result.stderr).toMatch(new RegExp(`"sub/l${i}" is new .*not switched back there`));
+      }
+    } finally {
+      await proxy.close();
+    }
+  }, 60000);
 });
 
 /** What a run said but its progress lines. */

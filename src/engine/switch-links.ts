@@ -594,8 +594,16 @@ class Batch {
     });
     const fail = (item: WayBack, state: NotBack['state'], error: unknown) =>
       left.set(item.index, { state, reason: describeError(error) });
+    // Links go back by path: a directory moved, or replaced by a symlink, since the last chunk's
+    // check would take them into another directory (over SFTP, one of another user's). Those
+    // stay new, and are said so.
+    const moved = await this.movedDirs(done.map((index) => pending[index].realDir));
+    for (const item of back) {
+      const why = moved.get(pending[item.index].realDir);
+      if (why !== undefined) fail(item, 'new', new Error(why));
+    }
 
-    const making = back.filter((item) => item.link);
+    const making = back.filter((item) => item.link && !left.has(item.index));
     let made: Outcome<void>[];
     try {
       made = await this.store.create(making.map((item) => item.link as NewLink));
@@ -610,7 +618,7 @@ class Batch {
     });
 
     const renaming = back.filter((item) => item.rename && !left.has(item.index));
-    const removing = back.filter((item) => !item.rename);
+    const removing = back.filter((item) => !item.rename && !left.has(item.index));
     let renamed: Outcome<void>[];
     try {
       renamed = await this.store.rename(renaming.map((item) => item.rename as Rename));
@@ -633,6 +641,29 @@ class Batch {
     } catch (error) {
       removing.forEach((item) => fail(item, 'unknown', error));
     }
+  }
+
+  /** Each of `dirs` that no longer resolves to itself, with what it is now. */
+  private async movedDirs(dirs: string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(dirs)];
+    let reals: Outcome<string>[];
+    try {
+      reals = await this.store.realDirs(unique);
+    } catch (error) {
+      return new Map(unique.map((dir) => [dir, `cannot resolve ${dir}: ${describeError(error)}`]));
+    }
+    return new Map(
+      unique.flatMap((dir, index): [string, string][] => {
+        const real = reals[index];
+        if (real === dir) return [];
+        const now = isFailure(real)
+          ? describeError(real)
+          : `it now leads to ${JSON.stringify(real)}`;
+        return [
+          [dir, `${dir} is no longer the directory switched (${now}): not switched back there`],
+        ];
+      }),
+    );
   }
 
   /** Removes every temporary name still there, and the locks; returns what it could not. */
