@@ -502,6 +502,11 @@ class DirLocks {
                     throw new engine_errors/* UpdateError */.mp(`${where(store, file)} is a ${entry.kind}, not a lock of atomic-link's (a symlink ` +
                         `naming its holder); remove it if no other tool uses that name`);
                 }
+                if (isThisRun(entry.text)) {
+                    // Two hosts of one fleet that are one directory: waiting would wait for itself.
+                    throw new engine_errors/* UpdateError */.mp(`${where(store, file)} is held by this very run: this directory is reached twice ` +
+                        `(two hosts, or two names for one host, lead to it); nothing was changed`);
+                }
                 const stale = staleness(file, entry, minAgeMs, seen, timeoutMs);
                 if (stale !== undefined) {
                     if (await breakLock(store, file, entry, text, seen)) {
@@ -843,12 +848,14 @@ function parseHolder(text) {
  * anyone's: every part of it is quoted, so that a message stays one line and no part of it
  * reads as a workflow command.
  */
+function isThisRun(text) {
+    const holder = parseHolder(text);
+    return holder?.instance === ME.instance && holder.pid === ME.pid;
+}
 function describeHolder(text) {
     const holder = parseHolder(text);
-    // Two hosts of one fleet that are one directory (a shared volume) wait for each other.
-    const own = holder?.instance === ME.instance && holder.pid === ME.pid ? ' (this very run)' : '';
     return holder
-        ? `pid ${holder.pid}${own} on ${quoted(holder.host)} since ${quoted(holder.since)}`
+        ? `pid ${holder.pid} on ${quoted(holder.host)} since ${quoted(holder.since)}`
         : `an unknown holder (${JSON.stringify(text.slice(0, 80))})`;
 }
 const quoted = (value) => JSON.stringify(String(value));
@@ -1562,7 +1569,7 @@ async function prepareSwitch(store, specs, options) {
                     ...(locks?.notes ?? []),
                     ...(await makeDurable(store, pendingDirs, options)),
                 ];
-                return { guard, notes, ...batch.renameTimes };
+                return { guard, notes, renamed: batch.renameTimes };
             },
             revert: (cause) => batch.revert(cause),
             release: () => batch.cleanUp(),
@@ -1753,6 +1760,8 @@ class Batch {
     }
     /** When the first rename was sent and the last acknowledged, on performance.now()'s clock. */
     get renameTimes() {
+        if (this.pending.length === 0)
+            return undefined;
         return { sentAt: this.sentAt, ackedAt: this.ackedAt };
     }
     async stopWatching() {
@@ -2163,6 +2172,8 @@ class FleetError extends engine_errors/* AtomicLinkError */.G7 {
  * switched back.
  */
 async function switchFleet(members, specs, maxHosts) {
+    if (members.some((member) => member.options.dryRun))
+        return planFleet(members, specs, maxHosts);
     const ready = [];
     const failures = [];
     await eachLimited(members, maxHosts, async (member) => {
@@ -2184,19 +2195,70 @@ async function switchFleet(members, specs, maxHosts) {
             await store?.close().catch(() => undefined);
         }
     });
+    let report;
+    let failed;
     try {
-        if (failures.length > 0)
-            throw notReady(members, ready, failures);
-        return await switchReady(members, ready);
+        if (failures.length > 0) {
+            const hosts = ready.map(({ member, prepared, roundTripMs }) => ({
+                host: member.host,
+                state: 'unchanged',
+                results: prepared.results(),
+                notes: [],
+                roundTripMs,
+            }));
+            throw notReady(members, hosts, failures);
+        }
+        report = await switchReady(members, ready);
+        return report;
+    }
+    catch (error) {
+        if (error instanceof FleetError)
+            ({ report } = failed = error);
+        throw error;
     }
     finally {
         // Every host at once: one after another, ten hosts' releases (two round trips each) took
-        // longer than their whole switch.
-        await Promise.all(ready.map(async ({ prepared, store }) => {
-            await prepared.release().catch(() => undefined);
+        // longer than their whole switch. What a host could not clean up is said with that host.
+        await Promise.all(ready.map(async ({ member, prepared, store }) => {
+            const problems = await prepared
+                .release()
+                .catch((error) => [`could not clean up: ${(0,engine_errors/* describeError */.Uc)(error)}`]);
+            report?.hosts.find(({ host }) => host === member.host)?.notes.push(...problems);
+            failed?.notes.push(...problems.map((problem) => `${member.host}: ${problem}`));
             await store.close().catch(() => undefined);
         }));
     }
+}
+/**
+ * A dry run: each host checked and its plan read, as a switch would read them, and nothing
+ * changed anywhere (no lock taken, no link made).
+ */
+async function planFleet(members, specs, maxHosts) {
+    const hosts = [];
+    const failures = [];
+    await eachLimited(members, maxHosts, async (member) => {
+        let store;
+        try {
+            stopIfAsked(member.options, 'nothing was changed');
+            store = await member.open();
+            const plan = await switchLinks(store, specs, member.options);
+            hosts.push({
+                host: member.host,
+                state: 'unchanged',
+                results: plan.results,
+                notes: [...(store.notes ?? [])],
+            });
+        }
+        catch (error) {
+            failures.push({ member, error });
+        }
+        finally {
+            await store?.close().catch(() => undefined);
+        }
+    });
+    if (failures.length > 0)
+        throw notReady(members, hosts, failures);
+    return { hosts: inOrder(members, hosts), dryRun: true };
 }
 /**
  * Sends every host its renames together. The fleet ends on one release: when any host does not
@@ -2206,7 +2268,8 @@ async function switchFleet(members, specs, maxHosts) {
  */
 async function switchReady(members, ready) {
     const outcomes = await Promise.allSettled(ready.map(({ prepared }) => prepared.commit()));
-    const times = outcomes.flatMap((outcome) => outcome.status === 'fulfilled' ? [outcome.value] : []);
+    // Over the hosts that sent renames: a host with nothing to change sent none.
+    const times = outcomes.flatMap((outcome) => outcome.status === 'fulfilled' && outcome.value.renamed ? [outcome.value.renamed] : []);
     const hosts = ready.map((item, index) => {
         const outcome = outcomes[index];
         const report = {
@@ -2261,7 +2324,9 @@ async function switchReady(members, ready) {
             endStates(report.hosts),
             ...(seen.length > 0 ? [`and a link was seen missing: ${seen.join('; ')}`] : []),
         ];
-    throw new FleetError(said.join('; '), seen.length > 0 ? 3 : 1, report, seen.length === 0 ? interruptedBy(errors) : undefined);
+    throw new FleetError(said.join('; '), seen.length > 0 ? 3 : 1, report, seen.length === 0
+        ? stoppedBy(ready.map(({ member }) => member), errors)
+        : undefined);
 }
 /** What the hosts end as, in words that claim nothing their states do not show. */
 function endStates(hosts) {
@@ -2276,16 +2341,10 @@ function endStates(hosts) {
         .join('; ')}; every other host is as it was`;
 }
 /** Nothing was renamed anywhere: a bad spec or target is exit 2, anything else exit 1. */
-function notReady(members, ready, failures) {
+function notReady(members, others, failures) {
     const usage = failures.some(({ error }) => error instanceof engine_errors/* UsageError */.eb);
     const hosts = [
-        ...ready.map(({ member, prepared, roundTripMs }) => ({
-            host: member.host,
-            state: 'unchanged',
-            results: prepared.results(),
-            notes: [],
-            roundTripMs,
-        })),
+        ...others,
         ...failures.map(({ member, error }) => ({
             host: member.host,
             state: 'unchanged',
@@ -2295,12 +2354,16 @@ function notReady(members, ready, failures) {
         })),
     ];
     const said = failures.map(({ member, error }) => `${member.host}: ${(0,engine_errors/* describeError */.Uc)(error)}`);
-    return new FleetError(`${said.join('; ')}; no host was changed`, usage ? 2 : failures.some(({ error }) => error instanceof engine_errors/* MissingLinkError */.dP) ? 3 : 1, { hosts: inOrder(members, hosts) }, interruptedBy(failures.map(({ error }) => error)));
+    return new FleetError(`${said.join('; ')}; no host was changed`, usage ? 2 : failures.some(({ error }) => error instanceof engine_errors/* MissingLinkError */.dP) ? 3 : 1, { hosts: inOrder(members, hosts) }, stoppedBy(failures.map(({ member }) => member), failures.map(({ error }) => error)));
 }
-/** The signal that stopped some host, if one did. */
-function interruptedBy(errors) {
-    return errors.find((error) => error instanceof engine_errors/* InterruptedError */.p4)
-        ?.signal;
+/**
+ * The signal that stopped the fleet, if one did: a host's own InterruptedError, or a stop asked
+ * while a failed fleet was being switched back (which ends the revert, not the commit).
+ */
+function stoppedBy(members, errors) {
+    const interrupted = errors.find((error) => error instanceof engine_errors/* InterruptedError */.p4);
+    const signal = members.find((member) => member.options.signal?.aborted)?.options.signal;
+    return interrupted?.signal ?? (signal ? String(signal.reason) : undefined);
 }
 function inOrder(members, hosts) {
     const rank = new Map(members.map((member, index) => [member.host, index]));
@@ -2340,15 +2403,29 @@ function describeResult(result) {
 }
 /**
  * Text for a log, one line: what a message carries from elsewhere (a lock's holder, a link's
- * text, a server's error) may hold line breaks, and a line of its own that starts with `::`
- * is a command to the GitHub runner. Control characters are shown as escapes.
+ * text, a server's error) may hold line breaks, and a line of its own that starts with `::`,
+ * or `##[` anywhere in a line, is a command to the GitHub runner. Control characters and line
+ * separators are shown as escapes, and `##[` as `##\u005b`.
  */
 function oneLine(text) {
     return text.replace(
     // eslint-disable-next-line no-control-regex -- control characters are what it escapes
-    /[\u0000-\u001f\u007f\u2028\u2029]/g, (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    /[\u0000-\u001f\u007f\u2028\u2029]|##\[/g, report_text_escape);
 }
-const SHORT_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const report_text_escape = (found) => SHORT_ESCAPES[found] ?? `\\u${found.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const SHORT_ESCAPES = {
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t',
+    '##[': '##\\u005b',
+};
+/**
+ * A JSON document for stdout, each of its lines as inert as oneLine's: JSON.stringify leaves
+ * U+2028, U+2029 and `##[` as they are, and a `\u` escape reads back as the same text.
+ */
+function inertJson(value) {
+    return JSON.stringify(value, null, 2).replace(/[\u2028\u2029]|##\[/g, report_text_escape);
+}
 
 ;// CONCATENATED MODULE: ./lib/engine/index.js
 /** The engine's public API: everything the front ends and the stores need, and nothing more. */
@@ -4615,7 +4692,7 @@ async function run(argv) {
                 return done;
             });
             if (settings.json)
-                process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+                process.stdout.write(inertJson(report) + '\n');
             else
                 printReport(report, settings.verbose);
         }
@@ -4653,7 +4730,7 @@ function printReport(report, verbose) {
     if (!verbose && !report.dryRun)
         return;
     for (const result of report.results)
-        process.stdout.write(describeResult(result) + '\n');
+        process.stdout.write(oneLine(describeResult(result)) + '\n');
     if (verbose)
         for (const note of report.notes)
             say(`note: ${note}`);
@@ -4662,11 +4739,11 @@ function printReport(report, verbose) {
         say(`guard made ${lookups} ${lookups === 1 ? 'lookup' : 'lookups'}, saw ${missing} missing`);
     }
 }
-/** With --json the whole report on stdout; with -v a line per host and per link. */
+/** With --json the whole report on stdout; with -v (or a dry run) a line per host and link. */
 function printFleet(report, json, verbose) {
     if (json)
-        process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-    else if (verbose)
+        process.stdout.write(inertJson(report) + '\n');
+    else if (verbose || report.dryRun)
         printHosts(report, true);
 }
 /**
@@ -4684,7 +4761,7 @@ function printHosts(report, verbose) {
         for (const result of host.results) {
             const astray = host.state !== 'switched' && (result.state === 'switched' || result.state === 'unknown');
             if (verbose || astray) {
-                process.stdout.write(`${oneLine(host.host)}: ${describeResult(result)}\n`);
+                process.stdout.write(`${oneLine(`${host.host}: ${describeResult(result)}`)}\n`);
             }
         }
     }
@@ -4700,7 +4777,7 @@ function printFailure(error, exitCode) {
     const document = error instanceof FleetError
         ? { ...error.report, error: said }
         : { results: error.results ?? null, error: said };
-    process.stdout.write(JSON.stringify(document, null, 2) + '\n');
+    process.stdout.write(inertJson(document) + '\n');
 }
 
 

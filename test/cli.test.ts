@@ -413,4 +413,19 @@ describe("GNU ln's letters mean what they mean in ln", () => {
       refresher.kill();
     }
   });
+
+  test('a link text that carries a line break and runner commands is printed inert', () => {
+    const dir = makeDeployTree();
+    fs.unlinkSync(path.join(dir, 'current'));
+    fs.symlinkSync('x\n::warning::a ##[error]b\u2028', path.join(dir, 'current'));
+    for (const args of [['-v'], ['--json']]) {
+      fs.rmSync(path.join(dir, 'current'));
+      fs.symlinkSync('x\n::warning::a ##[error]b\u2028', path.join(dir, 'current'));
+      const run = runCli([...args, 'current -> releases/v2'], dir);
+      expect(run.status).toBe(0);
+      expect(run.stdout).not.toMatch(/^\s*::|##\[|\u2028/m);
+      expect(run.stdout).toContain('##\\u005b');
+    }
+    expect(readLink(dir, 'current')).toBe('releases/v2');
+  });
 });

@@ -328,4 +328,37 @@ describe('a fleet that fails says where every host ends, and ends on one release
       expect(leftovers(dir)).toEqual([]);
     }
   });
+
+  test('--dry-run reads every host and changes none; nothing to change sends no rename and claims no skew; one directory reached twice is refused at once', async () => {
+    const { dirs, args } = await fleet([0, 5]);
+    const plan = await startCli([...args, '--dry-run', 'current -> releases/v2'], '/');
+    expect(plan.status).toBe(0);
+    expect(plan.stdout).toMatch(/host0: would switch: "current" -> "releases\/v2"/);
+    expect(plan.stdout).toMatch(/host1: would switch: "current" -> "releases\/v2"/);
+    const json = await startCli([...args, '--dry-run', '--json', 'current -> releases/v2'], '/');
+    const report = JSON.parse(json.stdout) as { dryRun: boolean; hosts: HostJson[] };
+    expect(report.dryRun).toBe(true);
+    expect(report.hosts.map((host) => host.results[0].state)).toEqual([
+      'would switch',
+      'would switch',
+    ]);
+    for (const dir of dirs) {
+      expect(current(dir)).toBe('releases/v1');
+      expect(leftovers(dir)).toEqual([]);
+    }
+
+    const already = await startCli([...args, '--json', 'current -> releases/v1'], '/');
+    expect(already.status).toBe(0);
+    expect(JSON.parse(already.stdout).skewMs).toBeUndefined();
+
+    // The first host's directory again, through the second host's proxy.
+    const twice = [...args];
+    twice[twice.indexOf('--ssh', 1) + 1] = twice[1].replace(/:\d+\//, `:${proxies.at(-1)?.port}/`);
+    const started = Date.now();
+    const run = await startCli([...twice, 'current -> releases/v2'], '/');
+    expect(run.stderr).toContain('is held by this very run: this directory is reached twice');
+    expect(run.status).toBe(1);
+    expect(Date.now() - started).toBeLessThan(30000);
+    for (const dir of dirs) expect(current(dir)).toBe('releases/v1');
+  });
 });

@@ -53,7 +53,7 @@ export async function publishFleetReport(
         ),
       ),
     );
-    core.setOutput('skew-ms', String(report.skewMs ?? 0));
+    if (report.skewMs !== undefined) core.setOutput('skew-ms', String(report.skewMs));
   }
   const header = headings(['Host', 'Host state', 'Link', 'Previous', 'New', 'Type', 'Link state']);
   const rows = report.hosts.flatMap(({ host, state, results, error: why }) =>
@@ -61,8 +61,9 @@ export async function publishFleetReport(
       ? [cells([host, state, `(not read${why ? `: ${why}` : ''})`, '', '', '', ''])]
       : results.map((result) => cells([host, state, ...linkCells(result)])),
   );
-  const skew =
-    report.skewMs === undefined
+  const skew = report.dryRun
+    ? 'Dry run: nothing was changed.'
+    : report.skewMs === undefined
       ? 'No rename was sent.'
       : `Skew: ${report.skewMs} ms from the first rename sent to the last acknowledged.`;
   await summary([header, ...rows], error === undefined ? skew : `${failureText(error)} ${skew}`);

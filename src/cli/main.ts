@@ -4,6 +4,7 @@ import {
   InterruptedError,
   UsageError,
   describeResult,
+  inertJson,
   oneLine,
   switchFleet,
   switchLinks,
@@ -64,7 +65,7 @@ export async function run(argv: string[]): Promise<number> {
         stoppedBy = signal.aborted ? String(signal.reason) : undefined;
         return done;
       });
-      if (settings.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      if (settings.json) process.stdout.write(inertJson(report) + '\n');
       else printReport(report, settings.verbose);
     }
     if (stoppedBy === undefined) return 0;
@@ -97,7 +98,7 @@ function say(message: string): void {
 /** Quiet like ln unless asked; a dry run always shows its plan. */
 function printReport(report: SwitchReport, verbose: boolean): void {
   if (!verbose && !report.dryRun) return;
-  for (const result of report.results) process.stdout.write(describeResult(result) + '\n');
+  for (const result of report.results) process.stdout.write(oneLine(describeResult(result)) + '\n');
   if (verbose) for (const note of report.notes) say(`note: ${note}`);
   if (verbose && report.guard) {
     const { lookups, missing } = report.guard;
@@ -105,10 +106,10 @@ function printReport(report: SwitchReport, verbose: boolean): void {
   }
 }
 
-/** With --json the whole report on stdout; with -v a line per host and per link. */
+/** With --json the whole report on stdout; with -v (or a dry run) a line per host and link. */
 function printFleet(report: FleetReport, json: boolean, verbose: boolean): void {
-  if (json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  else if (verbose) printHosts(report, true);
+  if (json) process.stdout.write(inertJson(report) + '\n');
+  else if (verbose || report.dryRun) printHosts(report, true);
 }
 
 /**
@@ -125,7 +126,7 @@ function printHosts(report: FleetReport, verbose: boolean): void {
       const astray =
         host.state !== 'switched' && (result.state === 'switched' || result.state === 'unknown');
       if (verbose || astray) {
-        process.stdout.write(`${oneLine(host.host)}: ${describeResult(result)}\n`);
+        process.stdout.write(`${oneLine(`${host.host}: ${describeResult(result)}`)}\n`);
       }
     }
   }
@@ -142,5 +143,5 @@ function printFailure(error: AtomicLinkError, exitCode: number): void {
     error instanceof FleetError
       ? { ...error.report, error: said }
       : { results: error.results ?? null, error: said };
-  process.stdout.write(JSON.stringify(document, null, 2) + '\n');
+  process.stdout.write(inertJson(document) + '\n');
 }

@@ -197,6 +197,13 @@ export class DirLocks {
               `naming its holder); remove it if no other tool uses that name`,
           );
         }
+        if (isThisRun(entry.text)) {
+          // Two hosts of one fleet that are one directory: waiting would wait for itself.
+          throw new UpdateError(
+            `${where(store, file)} is held by this very run: this directory is reached twice ` +
+              `(two hosts, or two names for one host, lead to it); nothing was changed`,
+          );
+        }
         const stale = staleness(file, entry, minAgeMs, seen, timeoutMs);
         if (stale !== undefined) {
           if (await breakLock(store, file, entry, text, seen)) {
@@ -586,12 +593,15 @@ function parseHolder(text: string): Holder | undefined {
  * anyone's: every part of it is quoted, so that a message stays one line and no part of it
  * reads as a workflow command.
  */
+function isThisRun(text: string): boolean {
+  const holder = parseHolder(text);
+  return holder?.instance === ME.instance && holder.pid === ME.pid;
+}
+
 function describeHolder(text: string): string {
   const holder = parseHolder(text);
-  // Two hosts of one fleet that are one directory (a shared volume) wait for each other.
-  const own = holder?.instance === ME.instance && holder.pid === ME.pid ? ' (this very run)' : '';
   return holder
-    ? `pid ${holder.pid}${own} on ${quoted(holder.host)} since ${quoted(holder.since)}`
+    ? `pid ${holder.pid} on ${quoted(holder.host)} since ${quoted(holder.since)}`
     : `an unknown holder (${JSON.stringify(text.slice(0, 80))})`;
 }
 

@@ -6,7 +6,7 @@ import {
   describeError,
 } from './errors.js';
 import type { LinkStore } from './port.js';
-import { prepareSwitch, stopIfAsked } from './switch-links.js';
+import { prepareSwitch, stopIfAsked, switchLinks } from './switch-links.js';
 import type { PreparedSwitch } from './switch-links.js';
 import type { BatchState, GuardReport, LinkResult, LinkSpec, SwitchOptions } from './types.js';
 
@@ -32,6 +32,8 @@ export interface HostReport {
 
 export interface FleetReport {
   hosts: HostReport[];
+  /** A dry run: each host's results are its plan (would switch, unchanged); nothing changed. */
+  dryRun?: true;
   /**
    * From the first rename sent to any host to the last acknowledged by any host; absent when
    * no rename was sent.
@@ -71,6 +73,7 @@ export async function switchFleet(
   specs: LinkSpec[],
   maxHosts: number,
 ): Promise<FleetReport> {
+  if (members.some((member) => member.options.dryRun)) return planFleet(members, specs, maxHosts);
   const ready: Ready[] = [];
   const failures: { member: FleetMember; error: unknown }[] = [];
   await eachLimited(members, maxHosts, async (member) => {
@@ -91,19 +94,71 @@ export async function switchFleet(
       await store?.close().catch(() => undefined);
     }
   });
+  let report: FleetReport | undefined;
+  let failed: FleetError | undefined;
   try {
-    if (failures.length > 0) throw notReady(members, ready, failures);
-    return await switchReady(members, ready);
+    if (failures.length > 0) {
+      const hosts = ready.map(({ member, prepared, roundTripMs }) => ({
+        host: member.host,
+        state: 'unchanged' as const,
+        results: prepared.results(),
+        notes: [],
+        roundTripMs,
+      }));
+      throw notReady(members, hosts, failures);
+    }
+    report = await switchReady(members, ready);
+    return report;
+  } catch (error) {
+    if (error instanceof FleetError) ({ report } = failed = error);
+    throw error;
   } finally {
     // Every host at once: one after another, ten hosts' releases (two round trips each) took
-    // longer than their whole switch.
+    // longer than their whole switch. What a host could not clean up is said with that host.
     await Promise.all(
-      ready.map(async ({ prepared, store }) => {
-        await prepared.release().catch(() => undefined);
+      ready.map(async ({ member, prepared, store }) => {
+        const problems = await prepared
+          .release()
+          .catch((error: unknown) => [`could not clean up: ${describeError(error)}`]);
+        report?.hosts.find(({ host }) => host === member.host)?.notes.push(...problems);
+        failed?.notes.push(...problems.map((problem) => `${member.host}: ${problem}`));
         await store.close().catch(() => undefined);
       }),
     );
   }
+}
+
+/**
+ * A dry run: each host checked and its plan read, as a switch would read them, and nothing
+ * changed anywhere (no lock taken, no link made).
+ */
+async function planFleet(
+  members: FleetMember[],
+  specs: LinkSpec[],
+  maxHosts: number,
+): Promise<FleetReport> {
+  const hosts: HostReport[] = [];
+  const failures: { member: FleetMember; error: unknown }[] = [];
+  await eachLimited(members, maxHosts, async (member) => {
+    let store: LinkStore | undefined;
+    try {
+      stopIfAsked(member.options, 'nothing was changed');
+      store = await member.open();
+      const plan = await switchLinks(store, specs, member.options);
+      hosts.push({
+        host: member.host,
+        state: 'unchanged',
+        results: plan.results,
+        notes: [...(store.notes ?? [])],
+      });
+    } catch (error) {
+      failures.push({ member, error });
+    } finally {
+      await store?.close().catch(() => undefined);
+    }
+  });
+  if (failures.length > 0) throw notReady(members, hosts, failures);
+  return { hosts: inOrder(members, hosts), dryRun: true };
 }
 
 /**
@@ -114,8 +169,9 @@ export async function switchFleet(
  */
 async function switchReady(members: FleetMember[], ready: Ready[]): Promise<FleetReport> {
   const outcomes = await Promise.allSettled(ready.map(({ prepared }) => prepared.commit()));
+  // Over the hosts that sent renames: a host with nothing to change sent none.
   const times = outcomes.flatMap((outcome) =>
-    outcome.status === 'fulfilled' ? [outcome.value] : [],
+    outcome.status === 'fulfilled' && outcome.value.renamed ? [outcome.value.renamed] : [],
   );
   const hosts = ready.map((item, index): HostReport => {
     const outcome = outcomes[index];
@@ -177,7 +233,12 @@ async function switchReady(members: FleetMember[], ready: Ready[]): Promise<Flee
     said.join('; '),
     seen.length > 0 ? 3 : 1,
     report,
-    seen.length === 0 ? interruptedBy(errors) : undefined,
+    seen.length === 0
+      ? stoppedBy(
+          ready.map(({ member }) => member),
+          errors,
+        )
+      : undefined,
   );
 }
 
@@ -197,18 +258,12 @@ function endStates(hosts: HostReport[]): string {
 /** Nothing was renamed anywhere: a bad spec or target is exit 2, anything else exit 1. */
 function notReady(
   members: FleetMember[],
-  ready: Ready[],
+  others: HostReport[],
   failures: { member: FleetMember; error: unknown }[],
 ): FleetError {
   const usage = failures.some(({ error }) => error instanceof UsageError);
   const hosts: HostReport[] = [
-    ...ready.map(({ member, prepared, roundTripMs }) => ({
-      host: member.host,
-      state: 'unchanged' as const,
-      results: prepared.results(),
-      notes: [],
-      roundTripMs,
-    })),
+    ...others,
     ...failures.map(({ member, error }) => ({
       host: member.host,
       state: 'unchanged' as const,
@@ -222,14 +277,23 @@ function notReady(
     `${said.join('; ')}; no host was changed`,
     usage ? 2 : failures.some(({ error }) => error instanceof MissingLinkError) ? 3 : 1,
     { hosts: inOrder(members, hosts) },
-    interruptedBy(failures.map(({ error }) => error)),
+    stoppedBy(
+      failures.map(({ member }) => member),
+      failures.map(({ error }) => error),
+    ),
   );
 }
 
-/** The signal that stopped some host, if one did. */
-function interruptedBy(errors: unknown[]): string | undefined {
-  return errors.find((error): error is InterruptedError => error instanceof InterruptedError)
-    ?.signal;
+/**
+ * The signal that stopped the fleet, if one did: a host's own InterruptedError, or a stop asked
+ * while a failed fleet was being switched back (which ends the revert, not the commit).
+ */
+function stoppedBy(members: FleetMember[], errors: unknown[]): string | undefined {
+  const interrupted = errors.find(
+    (error): error is InterruptedError => error instanceof InterruptedError,
+  );
+  const signal = members.find((member) => member.options.signal?.aborted)?.options.signal;
+  return interrupted?.signal ?? (signal ? String(signal.reason) : undefined);
 }
 
 function inOrder(members: FleetMember[], hosts: HostReport[]): HostReport[] {

@@ -23,15 +23,32 @@ export function describeResult(result: LinkResult): string {
 
 /**
  * Text for a log, one line: what a message carries from elsewhere (a lock's holder, a link's
- * text, a server's error) may hold line breaks, and a line of its own that starts with `::`
- * is a command to the GitHub runner. Control characters are shown as escapes.
+ * text, a server's error) may hold line breaks, and a line of its own that starts with `::`,
+ * or `##[` anywhere in a line, is a command to the GitHub runner. Control characters and line
+ * separators are shown as escapes, and `##[` as `##\u005b`.
  */
 export function oneLine(text: string): string {
   return text.replace(
     // eslint-disable-next-line no-control-regex -- control characters are what it escapes
-    /[\u0000-\u001f\u007f\u2028\u2029]/g,
-    (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    /[\u0000-\u001f\u007f\u2028\u2029]|##\[/g,
+    escape,
   );
 }
 
-const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const escape = (found: string) =>
+  SHORT_ESCAPES[found] ?? `\\u${found.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+const SHORT_ESCAPES: Record<string, string> = {
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '##[': '##\\u005b',
+};
+
+/**
+ * A JSON document for stdout, each of its lines as inert as oneLine's: JSON.stringify leaves
+ * U+2028, U+2029 and `##[` as they are, and a `\u` escape reads back as the same text.
+ */
+export function inertJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\u2028\u2029]|##\[/g, escape);
+}

@@ -69,6 +69,12 @@ export async function switchLinks(
   return report;
 }
 
+/** When a batch's first rename was sent and its last acknowledged (performance.now()). */
+export interface RenameTimes {
+  sentAt: number;
+  ackedAt: number;
+}
+
 /**
  * A batch made ready to switch: checked, locked, every new link made under its temporary name.
  * Nothing a reader sees has changed yet. release() must follow on every way out.
@@ -86,7 +92,7 @@ export interface PreparedSwitch {
    * Renames every link into place, watched; throws with every link old or switched back, or
    * the truth about each that is not (or an exit-3 error when the guard saw one missing).
    */
-  commit(): Promise<{ guard?: GuardReport; notes: string[]; sentAt: number; ackedAt: number }>;
+  commit(): Promise<{ guard?: GuardReport; notes: string[]; renamed?: RenameTimes }>;
   /**
    * Switches back what commit() switched, when the batch must be undone after all; `whole`
    * says whether every link is as it was again, the message says how it went.
@@ -152,7 +158,7 @@ export async function prepareSwitch(
           ...(locks?.notes ?? []),
           ...(await makeDurable(store, pendingDirs, options)),
         ];
-        return { guard, notes, ...batch.renameTimes };
+        return { guard, notes, renamed: batch.renameTimes };
       },
       revert: (cause) => batch.revert(cause),
       release: () => batch.cleanUp(),
@@ -357,7 +363,8 @@ class Batch {
   }
 
   /** When the first rename was sent and the last acknowledged, on performance.now()'s clock. */
-  get renameTimes(): { sentAt: number; ackedAt: number } {
+  get renameTimes(): RenameTimes | undefined {
+    if (this.pending.length === 0) return undefined;
     return { sentAt: this.sentAt, ackedAt: this.ackedAt };
   }
 
