@@ -102,7 +102,13 @@ export async function connect(target: SshTarget, signal?: AbortSignal): Promise<
   const openedAt = performance.now();
   const main = await untilStopped(openChannel('the SFTP channel'), signal).catch((error: Error) => {
     link.close();
-    throw failed(error, `the server offers no SFTP (${error.message})`);
+    const gone = link.ended();
+    throw failed(
+      error,
+      gone
+        ? `${gone.reason}, opening the SFTP channel`
+        : `the server offers no SFTP (${error.message})`,
+    );
   });
   // Three round trips (open the channel, start the subsystem, exchange versions): the measure
   // of the link the deadline scales with.

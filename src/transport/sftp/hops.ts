@@ -109,7 +109,17 @@ async function reachFrom(route: Prepared[], run: Reach): Promise<Link> {
     throw error;
   }
   const link = await logIn(last, transport, run);
-  return { ...link, notes: [...jump.notes, ...link.notes] };
+  return {
+    ...link,
+    notes: [...jump.notes, ...link.notes],
+    // The connection ends with the jump host's: why that one ended is the news.
+    ended: () => {
+      const own = link.ended();
+      const under = jump.ended();
+      if (own === undefined || under === undefined) return own;
+      return { ...own, reason: `${own.reason} (the jump host ${jump.hop.name}: ${under.reason})` };
+    },
+  };
 }
 
 /** The jump hosts' connections of this run, by the hops they pass: shared, counted. */
