@@ -12,9 +12,10 @@ import { benchImage } from './image.js';
 import { benchLocal } from './local.js';
 import { benchRemote } from './remote.js';
 import { benchFleet } from './fleet.js';
+import { benchJump } from './jump.js';
 import { describeFilesystem, round, shell } from './measure.js';
 
-const SECTIONS = ['local', 'cold', 'remote', 'eyes', 'image', 'fleet', 'baseline'];
+const SECTIONS = ['local', 'cold', 'remote', 'eyes', 'image', 'fleet', 'baseline', 'jump'];
 const chosen = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const sizesArg = process.argv.find((arg) => arg.startsWith('--sizes='));
 const sizes = sizesArg ? sizesArg.slice(8).split(',').map(Number) : [10, 100, 1000, 10000, 100000];
@@ -111,6 +112,13 @@ if (run('baseline')) {
     `\n7. This build against ${baselineRef}, 10,000 links (medians of ${rounds} rounds in turns)`,
   );
   results.baseline = benchBaseline(baselineRef, places, 10000, rounds, log);
+}
+
+if (run('jump')) {
+  log(
+    '\n8. Through a jump host, 20 ms RTT on each hop: one link, and 10 hosts behind one jump host',
+  );
+  results.jump = await benchJump(log);
 }
 
 const out = path.join('bench', 'results', 'results.json');

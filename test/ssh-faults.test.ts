@@ -9,9 +9,9 @@ import { hostKeysFor, judgeHostKey } from '../lib/transport/sftp/known-hosts.js'
 import { HUNG_AFTER_MS } from '../lib/transport/sftp/watchdog.js';
 import { startDelayProxy } from './helpers/delay-proxy.js';
 import { expectNoInternalError, versionsOf } from './helpers/faults.js';
-import { makeServerTree, manyRemoteLinks, startSshd } from './helpers/ssh-server.js';
+import { makeServerTree, manyRemoteLinks, startSshd, withHome } from './helpers/ssh-server.js';
 import type { SshServer } from './helpers/ssh-server.js';
-import { leftovers, runCli, startCli, switchingStarted } from './helpers/tree.js';
+import { CLI, leftovers, runCli, runCliUnder, startCli, switchingStarted } from './helpers/tree.js';
 import type { Run } from './helpers/tree.js';
 
 let server: SshServer;
@@ -223,7 +223,7 @@ describe('identities as OpenSSH tries them', () => {
 
   const runAs = (args: string[], agentSock: string): { run: Run; ms: number } => {
     const started = Date.now();
-    const run = runCli([...args, 'current -> releases/v2'], '/', undefined, {
+    const run = runCliUnder(withHome(home), [...args, 'current -> releases/v2'], '/', CLI, {
       HOME: home,
       SSH_AUTH_SOCK: agentSock,
     });
@@ -262,7 +262,7 @@ describe('identities as OpenSSH tries them', () => {
     expectNoInternalError(run);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`the identity ${encrypted} is encrypted`);
-    expect(run.stderr).toContain('passphrases are not supported yet');
+    expect(run.stderr).toContain('no passphrase was given (ATOMIC_LINK_SSH_PASSPHRASE');
     expect(current()).toBe('releases/v1');
     expect(ms).toBeLessThan(10000);
   });
@@ -273,12 +273,10 @@ describe('identities as OpenSSH tries them', () => {
     expectNoInternalError(run);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('the server accepted no identity');
-    expect(run.stderr).toContain(
-      `${path.join(home, '.ssh', 'id_ed25519')} was passed over: it is encrypted`,
-    );
-    expect(run.stderr).toContain(
-      `${path.join(home, '.ssh', 'id_ecdsa')} was passed over: it cannot be read (EISDIR)`,
-    );
+    // Named as ssh names them: under the passwd entry's home, where `home` is mounted.
+    const usual = path.join(os.userInfo().homedir, '.ssh');
+    expect(run.stderr).toContain(`${usual}/id_ed25519 was passed over: it is encrypted`);
+    expect(run.stderr).toContain(`${usual}/id_ecdsa was passed over: it cannot be read (EISDIR)`);
     expect(current()).toBe('releases/v1');
     expect(ms).toBeLessThan(10000);
   });

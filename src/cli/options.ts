@@ -198,7 +198,7 @@ export const OPTIONS = {
     value: 'USER@HOST:PATH',
     multiple: true,
     group: 'remote',
-    help: 'switch links in PATH (absolute) on HOST, speaking SFTP; LINKs must stay inside PATH. Also ssh://USER@HOST[:PORT]/PATH. Given again: many hosts switched as one (prepared everywhere, then switched everywhere)',
+    help: 'switch links in PATH (absolute) on HOST, speaking SFTP; LINKs must stay inside PATH. Also ssh://USER@HOST[:PORT]/PATH. HOST is resolved through the ssh config as ssh resolves it (an alias, its HostName, User, Port, keys, ProxyJump). Given again: many hosts switched as one (prepared everywhere, then switched everywhere)',
   },
   'max-hosts': {
     value: 'N',
@@ -208,17 +208,48 @@ export const OPTIONS = {
   'ssh-port': {
     value: 'N',
     group: 'remote',
-    help: 'the SSH port (default 22)',
+    help: "the SSH port (default: the ssh config's Port, else 22)",
   },
   identity: {
     value: 'FILE',
     group: 'remote',
-    help: 'the private key to log in with',
+    help: "the private key to log in with, tried before the ssh config's IdentityFile",
   },
   'known-hosts': {
     value: 'FILE',
     group: 'remote',
-    help: 'the host keys to check HOST against (always checked; default: ~/.ssh/known_hosts)',
+    help: "the host keys to check HOST against, instead of the ssh config's UserKnownHostsFile (always checked; default: ~/.ssh/known_hosts)",
+  },
+  'host-key-fingerprint': {
+    value: 'SHA256:FP',
+    multiple: true,
+    group: 'remote',
+    help: "accept HOST's key only if it has this fingerprint, as ssh-keygen -lf prints it, instead of known_hosts (repeatable)",
+  },
+  'ssh-config': {
+    value: 'FILE',
+    group: 'remote',
+    help: "the ssh config to resolve HOST with, as ssh -F (default: ~/.ssh/config, then /etc/ssh/ssh_config; 'none': no file)",
+  },
+  jump: {
+    value: '[USER@]HOST[:PORT]',
+    multiple: true,
+    group: 'remote',
+    help: "reach HOST through this jump host, as ssh -J (repeatable or comma-separated, first hop first; instead of the config's ProxyJump); each hop's host key is checked",
+  },
+  'jump-identity': {
+    value: 'FILE',
+    group: 'remote',
+    help: 'the private key for the jump hosts, instead of --identity',
+  },
+  'passphrase-file': {
+    value: 'FILE',
+    group: 'remote',
+    help: "decrypt encrypted keys (--identity, the ssh config's) with the passphrase in FILE; or set ATOMIC_LINK_SSH_PASSPHRASE. Never on the command line",
+  },
+  'allow-proxy-command': {
+    group: 'remote',
+    help: "run the ssh config's ProxyCommand to reach HOST (refused without this: it runs a command)",
   },
   sshfs: {
     group: 'remote',

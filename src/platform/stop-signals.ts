@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 
@@ -12,6 +13,9 @@ const lastWords = new Set<() => void>();
  */
 export async function withStopSignals<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
+  // Every connection listens for the stop (a fleet's hosts and their jump hosts): past ten,
+  // Node would warn on stderr of a leak that is none.
+  setMaxListeners(0, controller.signal);
   const onSignal = (signal: NodeJS.Signals) => {
     if (!controller.signal.aborted) {
       controller.abort(signal);

@@ -67,7 +67,7 @@ export function fleetMembers(
 ): FleetMember[] {
   const hardLinks = specs.some((spec) => spec.type === 'hard');
   return targets.map((target) => ({
-    host: `ssh://${target.destination}:${target.port}${target.path}`,
+    host: `ssh://${target.destination}${target.port === undefined ? '' : `:${target.port}`}${target.path}`,
     options: inside(target.path, options),
     open: async () => {
       const { SftpStore } = await import('./sftp/sftp-store.js');

@@ -604,8 +604,11 @@ function parsePort(text: string): number | undefined {
   return port >= 1 && port <= 65535 ? port : undefined;
 }
 
-/** `[USER@]HOST[:PORT]` (HOST may be `[IPv6]`) or `ssh://[USER@]HOST[:PORT]`. */
-function parseJumpHost(spec: string, source: string): JumpHost {
+/**
+ * `[USER@]HOST[:PORT]` (HOST may be `[IPv6]`) or `ssh://[USER@]HOST[:PORT]`: one hop of
+ * ProxyJump, or of `ssh -J`. Throws a UsageError naming `source`.
+ */
+export function parseJumpHost(spec: string, source: string): JumpHost {
   const uri = spec.startsWith('ssh://');
   const text = uri ? spec.slice('ssh://'.length).replace(/\/$/, '') : spec;
   const at = uri ? text.indexOf('@') : text.lastIndexOf('@');
@@ -784,6 +787,18 @@ function settle(
     strictHostKeyChecking: options.strictHostKeyChecking,
     files,
   };
+}
+
+/**
+ * The ProxyCommand to run for `config`, with the tokens ssh expands in it (`%h` the host name,
+ * `%n` the host as given, `%p`, `%r`, `%%`); undefined when there is none. Anything else after
+ * a `%` is refused with the config line, as ssh refuses it.
+ */
+export function proxyCommandLine(config: SshConfig): string | undefined {
+  const { proxyCommand, hostname, host, port, user } = config;
+  if (proxyCommand === undefined) return undefined;
+  const tokens = { h: hostname, n: host, p: String(port), r: user };
+  return substitute(proxyCommand.value, tokens, undefined, proxyCommand.source);
 }
 
 /** IdentityAgent as ssh takes it: `none`, `SSH_AUTH_SOCK` (the default), `$NAME`, or a path. */

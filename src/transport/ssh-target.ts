@@ -1,16 +1,36 @@
 import path from 'node:path';
 import { UsageError } from '../engine/errors.js';
+import type { JumpHost } from './ssh-config.js';
 
-/** Where and how to reach a remote directory: `--ssh USER@HOST:PATH` and its options. */
+/**
+ * Where and how to reach a remote directory: `--ssh USER@HOST:PATH` and its options. HOST is
+ * resolved through the OpenSSH client configuration (ssh-route.ts); what is set here wins over
+ * the config, as ssh's own options do.
+ */
 export interface SshTarget {
-  /** `[user@]host`, as ssh takes it (an IPv6 host in brackets). */
+  /** `[user@]host`, as ssh takes it (an IPv6 host in brackets); host may be a config alias. */
   destination: string;
   /** The remote directory, absolute. */
   path: string;
-  port: number;
+  /** Unset: the config's Port, else 22. */
+  port?: number;
+  /** Tried before the config's IdentityFile; a key that cannot be used is an error. */
   identity?: string;
+  /** Read instead of the config's UserKnownHostsFile (GlobalKnownHostsFile still counts). */
   knownHosts?: string;
   sshfsOptions: string[];
+  /** A config file read instead of ~/.ssh/config and /etc/ssh/ssh_config, or `none` (ssh -F). */
+  sshConfig?: string;
+  /** The jump hosts, first first (ssh -J): replaces the config's ProxyJump. */
+  jump?: JumpHost[];
+  /** The key for the jump hosts instead of `identity` (each hop's config still counts). */
+  jumpIdentity?: string;
+  /** Runs a ProxyCommand of the config; without it one is refused (it runs a command). */
+  allowProxyCommand?: boolean;
+  /** Decrypts encrypted key files: `identity`, `jumpIdentity` and the config's. */
+  passphrase?: string;
+  /** `SHA256:…` fingerprints, one of which the host's key must have: known_hosts is not read. */
+  hostKeyFingerprints?: string[];
 }
 
 /**

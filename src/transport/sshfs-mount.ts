@@ -6,7 +6,8 @@ import { atLastSignal } from '../platform/stop-signals.js';
 
 /**
  * Host keys are always checked, and a dead server fails the run within seconds instead of
- * hanging it: BatchMode never prompts, and keep-alives notice a silent peer.
+ * hanging it: BatchMode never prompts, and keep-alives notice a silent peer. These options win
+ * over the ssh config, which ssh reads itself (the one named with -F, when one is).
  */
 function sshOptions(target: SshTarget): string[] {
   const options = [
@@ -16,11 +17,18 @@ function sshOptions(target: SshTarget): string[] {
     'ServerAliveInterval=2',
     'ServerAliveCountMax=3',
   ];
-  if (target.knownHosts) {
-    options.push(`UserKnownHostsFile=${target.knownHosts}`, 'GlobalKnownHostsFile=/dev/null');
-  }
+  // As over SFTP: the file given replaces the user's known_hosts, the system-wide ones count.
+  if (target.knownHosts) options.push(`UserKnownHostsFile=${target.knownHosts}`);
   if (target.identity) options.push(`IdentityFile=${target.identity}`, 'IdentitiesOnly=yes');
   return options;
+}
+
+/** The port and config file given, as both ssh and sshfs take them. */
+function sshArgs(target: SshTarget): string[] {
+  return [
+    ...(target.port === undefined ? [] : ['-p', String(target.port)]),
+    ...(target.sshConfig === undefined ? [] : ['-F', target.sshConfig]),
+  ];
 }
 
 /** A comma inside a FUSE `-o` value must be escaped, or it splits the option. */
@@ -34,14 +42,13 @@ export function mountRemote(target: SshTarget): string {
     return mountSshfs((mountPoint) => [
       `${target.destination}:${target.path}`,
       mountPoint,
-      '-p',
-      String(target.port),
+      ...sshArgs(target),
       '-o',
       options.map(escapeOption).join(','),
     ]);
   } catch (error) {
     throw new UpdateError(
-      `cannot mount ${target.destination}:${target.path} (port ${target.port}) with sshfs: ` +
+      `cannot mount ${target.destination}:${target.path} with sshfs: ` +
         `${sshDiagnosis(target) || (error as Error).message}; nothing was changed`,
     );
   }
@@ -55,7 +62,7 @@ function sshDiagnosis(target: SshTarget): string {
   const options = sshOptions(target).flatMap((option) => ['-o', option]);
   const result = spawnSync(
     'ssh',
-    [...options, '-p', String(target.port), target.destination, '-s', 'sftp'],
+    [...options, ...sshArgs(target), target.destination, '-s', 'sftp'],
     { input: '', encoding: 'utf8', timeout: 20000 },
   );
   const lines = (result.stderr ?? '')

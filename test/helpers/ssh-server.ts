@@ -7,6 +7,8 @@ import path from 'node:path';
 
 export interface SshServer {
   port: number;
+  /** What sshd logged (-E): connections, logins. */
+  log: string;
   /** The directory the tests deploy into, on the "server" (this machine). */
   root: string;
   identity: string;
@@ -24,10 +26,14 @@ export interface SshServer {
  * A real OpenSSH sshd on 127.0.0.1 with its own host key, client key and known_hosts.
  * `posixRename: false` starts it with `internal-sftp -P posix-rename`, a server on
  * which rename will not replace an existing link; `deny` names more SFTP requests to refuse.
+ * `netns` starts it in that network namespace, on its own loopback (the port is one free here,
+ * so that nothing answers it outside); `config` adds sshd_config lines.
  */
 export async function startSshd({
   posixRename = true,
   deny = [] as string[],
+  netns = undefined as string | undefined,
+  config: more = [] as string[],
 } = {}): Promise<SshServer> {
   const denied = [...(posixRename ? [] : ['posix-rename']), ...deny];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-sshd-'));
@@ -53,16 +59,19 @@ export async function startSshd({
       'KbdInteractiveAuthentication no',
       'UsePAM no',
       `Subsystem sftp internal-sftp${denied.length ? ` -P ${denied.join(',')}` : ''}`,
+      ...more,
       '',
     ].join('\n'),
   );
   const hostKey = fs.readFileSync(path.join(dir, 'host_key.pub'), 'utf8').split(' ');
   const knownHosts = path.join(dir, 'known_hosts');
   fs.writeFileSync(knownHosts, `[127.0.0.1]:${port} ${hostKey[0]} ${hostKey[1]}\n`);
-  const daemon = spawn('/usr/sbin/sshd', ['-D', '-f', config, '-E', path.join(dir, 'sshd.log')], {
-    stdio: 'ignore',
-  });
-  await waitForPort(port, daemon);
+  const log = path.join(dir, 'sshd.log');
+  const sshd = ['/usr/sbin/sshd', '-D', '-f', config, '-E', log];
+  const command = netns === undefined ? sshd : ['ip', 'netns', 'exec', netns, ...sshd];
+  const daemon = spawn(command[0], command.slice(1), { stdio: 'ignore' });
+  if (netns === undefined) await waitForPort(port, daemon);
+  else await waitForLog(log, `Server listening on 127.0.0.1 port ${port}`, daemon);
   const identity = path.join(dir, 'client_key');
   const argsFor = (at: number, known: string) => [
     '--ssh',
@@ -76,6 +85,7 @@ export async function startSshd({
   ];
   return {
     port,
+    log,
     root,
     identity,
     knownHosts,
@@ -93,7 +103,7 @@ export async function startSshd({
   };
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -121,8 +131,20 @@ async function waitForPort(port: number, daemon: ChildProcess): Promise<void> {
   throw new Error(`sshd did not listen on ${port}`);
 }
 
-/** SIGKILL to a process and all its descendants, found through /proc. */
-function killTree(pid: number): void {
+/** Waits until `file` holds `line`: a daemon that is not reachable from here says it is up. */
+export async function waitForLog(file: string, line: string, daemon: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 10000;
+  while (Date.now() < deadline) {
+    if (daemon.exitCode !== null)
+      throw new Error(`${daemon.spawnfile} exited with ${daemon.exitCode}`);
+    if (fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(line)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${file} never said ${line}`);
+}
+
+/** A process's descendants, children first, found through /proc. */
+export function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -134,15 +156,34 @@ function killTree(pid: number): void {
       // exited meanwhile
     }
   }
-  const doomed = [pid];
-  for (let i = 0; i < doomed.length; i++) doomed.push(...(children.get(doomed[i]) ?? []));
-  for (const victim of doomed) {
+  const found = [...(children.get(pid) ?? [])];
+  for (let i = 0; i < found.length; i++) found.push(...(children.get(found[i]) ?? []));
+  return found;
+}
+
+/** SIGKILL to a process and all its descendants. */
+export function killTree(pid: number): void {
+  for (const victim of [pid, ...descendants(pid)]) {
     try {
       process.kill(victim, 'SIGKILL');
     } catch {
       // already gone
     }
   }
+}
+
+/**
+ * A wrapper command (for runCliUnder, startCli) that runs a command with `dir` mounted over the
+ * passwd home of `user`, in a mount namespace of its own: ssh, and atomic-link as ssh does, find
+ * ~ in the passwd entry, not in $HOME. A home that does not exist (a system user's) is made on
+ * an empty tmpfs over its parent, in that namespace only.
+ */
+export function withHome(dir: string, user = os.userInfo().username): string[] {
+  const script =
+    'home=$(getent passwd "$2" | cut -d: -f6) && ' +
+    '{ [ -d "$home" ] || { mount -t tmpfs tmpfs "${home%/*}" && mkdir "$home"; }; } && ' +
+    'mount --bind "$1" "$home" && shift 2 && exec "$@"';
+  return ['unshare', '--mount', 'sh', '-c', script, 'sh', dir, user];
 }
 
 /** The deploy tree of makeDeployTree, made inside a server's root. */

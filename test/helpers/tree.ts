@@ -62,8 +62,14 @@ export function runCli(
 }
 
 /** runCli under a wrapper command (strace, runuser), as startCli takes one. */
-export function runCliUnder(wrapper: string[], args: string[], cwd: string, cli = CLI): Run {
-  return spawnCli([...wrapper, process.execPath, cli, ...args], cwd);
+export function runCliUnder(
+  wrapper: string[],
+  args: string[],
+  cwd: string,
+  cli = CLI,
+  env: Record<string, string> = {},
+): Run {
+  return spawnCli([...wrapper, process.execPath, cli, ...args], cwd, undefined, env);
 }
 
 function spawnCli(

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { AnyAuthMethod, AuthHandlerMiddleware, ParsedKey } from 'ssh2';
+import type { AnyAuthMethod, AuthHandlerMiddleware, BaseAgent, ParsedKey } from 'ssh2';
 import { UpdateError, errnoCode } from '../../engine/errors.js';
-import type { SshTarget } from '../ssh-target.js';
+import type { Hop } from '../ssh-route.js';
 
-/** ssh2's key parser, handed in: this module is loaded with the local path, ssh2 is not. */
-export type ParseKey = (data: Buffer) => ParsedKey | ParsedKey[] | Error;
+/** ssh2's key parser and agent, handed in: this module is loaded with the local path, ssh2 is not. */
+export interface KeyTools {
+  parseKey: (data: Buffer, passphrase?: string) => ParsedKey | ParsedKey[] | Error;
+  createAgent: (socket: string) => BaseAgent;
+}
 
 /** How to log in, and what was passed over on the way. */
 export interface Identities {
@@ -18,43 +19,64 @@ export interface Identities {
   skipped: string[];
 }
 
-const USUAL_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
+/** Where the passphrase comes from, for the messages that need one. */
+const PASSPHRASE_SOURCES = 'ATOMIC_LINK_SSH_PASSPHRASE or --passphrase-file';
 
 /**
- * The ways to log in, in the order OpenSSH tries them: the agent's keys (SSH_AUTH_SOCK), then
- * --identity, else each of the usual key files that exists and can be used. A usual key file
- * that is encrypted or cannot be read is passed over; an --identity that cannot be used is an
- * error before anything is sent. With nothing at all, the "none" method is asked for, as a
- * server may let a user in without a key. Each method is tried straight away: ssh2 would first
- * ask the server which it takes, a round trip the answer of which changes nothing here.
+ * The ways to log in to `hop`, in the order OpenSSH tries them: the agent's keys (IdentityAgent,
+ * by default SSH_AUTH_SOCK), then the key files (--identity, then the config's IdentityFile,
+ * else the usual ~/.ssh/id_* files). With IdentitiesOnly, only the agent's keys that are one of
+ * those files' (their public key read from FILE.pub, or from the key itself) are offered. An
+ * encrypted key is decrypted with `passphrase`. A key file that is missing is passed over
+ * silently, as ssh passes it over; one that cannot be used is passed over with the reason, but
+ * ends the run (an UpdateError, before anything is sent) when it is the command line's. With
+ * nothing at all, the "none" method is asked for, as a server may let a user in without a key.
+ * Each method is tried straight away: ssh2 would first ask the server which it takes, a round
+ * trip the answer of which changes nothing here.
  */
-export function identities(target: SshTarget, username: string, parse: ParseKey): Identities {
-  const methods: AnyAuthMethod[] = [];
+export function identities(hop: Hop, passphrase: string | undefined, tools: KeyTools): Identities {
+  const { user: username, identityFiles, identitiesOnly, identityAgent } = hop.config;
   const tried: string[] = [];
   const skipped: string[] = [];
-  const agent = process.env.SSH_AUTH_SOCK;
-  if (agent) {
-    methods.push({ type: 'agent', username, agent });
-    tried.push(`the agent's keys (${agent})`);
-  }
-  const files = target.identity
-    ? [target.identity]
-    : USUAL_KEYS.map((name) => path.join(os.homedir(), '.ssh', name)).filter(exists);
-  for (const file of files) {
-    const key = readKey(file, parse);
-    if (typeof key === 'string') {
-      if (target.identity) {
-        throw new UpdateError(`the identity ${file} ${key}; nothing was changed`);
-      }
+  const files: { file: string; key: ParsedKey }[] = [];
+  const publicKeys: Buffer[] = [];
+  for (const file of identityFiles) {
+    if (file !== hop.identity && !fs.existsSync(file)) continue;
+    const key = readKey(file, passphrase, tools.parseKey);
+    const publicKey = typeof key === 'string' ? publicKeyOf(file, tools.parseKey) : key;
+    if (publicKey !== undefined) publicKeys.push(publicKey.getPublicSSH());
+    if (typeof key !== 'string') {
+      files.push({ file, key });
+    } else if (file === hop.identity) {
+      throw new UpdateError(`the identity ${file} ${key}; nothing was changed`);
+    } else {
       skipped.push(`${file} was passed over: it ${key}`);
-      continue;
     }
+  }
+  for (const certificate of certificatesOf(hop)) {
+    skipped.push(
+      `${certificate} was not offered: OpenSSH certificates are not supported (see the README)`,
+    );
+  }
+  const methods: AnyAuthMethod[] = [];
+  if (identityAgent && !(identitiesOnly && publicKeys.length === 0)) {
+    const agent = tools.createAgent(identityAgent);
+    methods.push({
+      type: 'agent',
+      username,
+      agent: identitiesOnly ? onlyKeys(agent, publicKeys) : agent,
+    });
+    tried.push(
+      `the agent's keys (${identityAgent})${identitiesOnly ? ' that are one of the key files (IdentitiesOnly)' : ''}`,
+    );
+  }
+  for (const { file, key } of files) {
     methods.push({ type: 'publickey', username, key });
     tried.push(file);
   }
   if (methods.length === 0) {
     methods.push({ type: 'none', username });
-    tried.push('no key (no agent, no --identity, no usable ~/.ssh/id_* file)');
+    tried.push('no key (no agent, no --identity, no usable key file)');
   }
   let next = 0;
   return {
@@ -66,23 +88,63 @@ export function identities(target: SshTarget, username: string, parse: ParseKey)
 }
 
 /** The private key in `file`, or why it cannot be used (said after "the identity FILE"). */
-function readKey(file: string, parse: ParseKey): ParsedKey | string {
+function readKey(
+  file: string,
+  passphrase: string | undefined,
+  parse: KeyTools['parseKey'],
+): ParsedKey | string {
   let data: Buffer;
   try {
     data = fs.readFileSync(file);
   } catch (error) {
     return `cannot be read (${errnoCode(error) ?? (error as Error).message})`;
   }
-  const parsed = parse(data);
+  let parsed = parse(data);
+  if (parsed instanceof Error && /no passphrase given/.test(parsed.message)) {
+    if (passphrase === undefined) {
+      return `is encrypted, and no passphrase was given (${PASSPHRASE_SOURCES}; or add the key to an agent with ssh-add)`;
+    }
+    parsed = parse(data, passphrase);
+    if (parsed instanceof Error)
+      return 'is encrypted, and the passphrase given does not decrypt it';
+  }
   if (parsed instanceof Error) {
-    return /no passphrase given/.test(parsed.message)
-      ? 'is encrypted: passphrases are not supported yet; add the key to an agent (ssh-add) instead'
-      : `is not a private key this client can read (${parsed.message})`;
+    return `is not a private key this client can read (${parsed.message})`;
   }
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   return key?.isPrivateKey() ? key : 'is not a private key (a public key?)';
 }
 
-function exists(file: string): boolean {
-  return fs.existsSync(file);
+/** The public half of a key file that cannot be used itself, from FILE.pub, as ssh reads it. */
+function publicKeyOf(file: string, parse: KeyTools['parseKey']): ParsedKey | undefined {
+  let parsed: ReturnType<KeyTools['parseKey']>;
+  try {
+    parsed = parse(fs.readFileSync(`${file}.pub`));
+  } catch {
+    return undefined;
+  }
+  return parsed instanceof Error ? undefined : Array.isArray(parsed) ? parsed[0] : parsed;
+}
+
+/** The agent's keys narrowed to `allowed` (IdentitiesOnly); it still signs with them itself. */
+function onlyKeys(agent: BaseAgent, allowed: Buffer[]): BaseAgent {
+  // A child of the agent object: ssh2 takes it for an agent, and it inherits sign().
+  const narrowed = Object.create(agent) as BaseAgent;
+  narrowed.getIdentities = (callback) =>
+    agent.getIdentities((error, keys) =>
+      callback(
+        error,
+        keys?.filter((key) =>
+          allowed.some((blob) => blob.equals((key as ParsedKey).getPublicSSH())),
+        ),
+      ),
+    );
+  return narrowed;
+}
+
+/** The certificates ssh would offer: CertificateFile, and FILE-cert.pub beside each key file. */
+function certificatesOf(hop: Hop): string[] {
+  const { certificateFiles, identityFiles } = hop.config;
+  const beside = identityFiles.map((file) => `${file}-cert.pub`);
+  return [...new Set([...certificateFiles, ...beside])].filter((file) => fs.existsSync(file));
 }

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /** One usable line of an OpenSSH known_hosts file. */
 export interface KnownKey {
@@ -68,8 +68,33 @@ export function hostKeysFor(text: string, host: string, port: number): HostKeys 
   return found;
 }
 
+/**
+ * What several known_hosts files say of one host, as ssh reads them all: a key listed in any
+ * is accepted, unless one marks it @revoked. Each line passed over is named with its file.
+ */
+export function hostKeysIn(
+  files: { file: string; text: string }[],
+  host: string,
+  port: number,
+): HostKeys {
+  const all: HostKeys = { keys: [], revoked: [], skipped: [] };
+  for (const { file, text } of files) {
+    const found = hostKeysFor(text, host, port);
+    all.keys.push(...found.keys);
+    all.revoked.push(...found.revoked);
+    all.skipped.push(...found.skipped.map((line) => `${file} ${line}`));
+  }
+  all.keys = all.keys.filter((key) => !all.revoked.some((blob) => blob.equals(key.blob)));
+  return all;
+}
+
+/** A key's fingerprint as `ssh-keygen -l` prints it: `SHA256:` and unpadded base64. */
+export function fingerprintOf(blob: Buffer): string {
+  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+}
+
 /** The type a key blob names in its first field, or undefined when it has none. */
-function blobType(blob: Buffer): string | undefined {
+export function blobType(blob: Buffer): string | undefined {
   if (blob.length < 4) return undefined;
   const length = blob.readUInt32BE(0);
   return blob.length >= 4 + length ? blob.toString('latin1', 4, 4 + length) : undefined;

@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { forwardOnly } from '../test/helpers/bastion.js';
+import { startDelayProxy } from '../test/helpers/delay-proxy.js';
+import type { DelayProxy } from '../test/helpers/delay-proxy.js';
+import { startSshd } from '../test/helpers/ssh-server.js';
+import type { SshServer } from '../test/helpers/ssh-server.js';
+import { CLI } from './local.js';
+import { median } from './measure.js';
+import { timed } from './routes.js';
+import { linkTree, otherVersion } from './trees.js';
+
+const HOSTS = 10;
+const ROUNDS = 5;
+/** Each hop's proxy holds every chunk 10 ms each way: 20 ms round trips on each hop. */
+const DELAY_MS = 10;
+
+export interface JumpResult {
+  name: string;
+  runs: number;
+  medianSeconds: number;
+  ratioToOneSshJump: number;
+}
+
+interface Contender {
+  name: string;
+  /** Seconds of one run switching `links/l0` to `version` in each of `dirs` (by host). */
+  run: (config: string, dirs: string[], version: string) => Promise<number>;
+}
+
+const CONTENDERS: Contender[] = [
+  {
+    name: 'one ssh -J call: ln -s + mv -T',
+    run: (config, [dir], version) =>
+      timed([
+        ...['ssh', '-F', config, 'host0'],
+        `cd ${dir} && ln -s ../releases/${version}/f0 links/.l0.tmp && mv -T links/.l0.tmp links/l0`,
+      ]),
+  },
+  {
+    name: 'atomic-link --ssh through the jump host (ProxyJump)',
+    run: (config, [dir], version) =>
+      timed([
+        ...[process.execPath, CLI, '--ssh-config', config, '--ssh', `host0:${dir}`],
+        `links/l0 -> ../releases/${version}/f0`,
+      ]),
+  },
+  {
+    name: `atomic-link, ${HOSTS} hosts behind the same jump host (one connection to it)`,
+    run: (config, dirs, version) =>
+      timed([
+        ...[process.execPath, CLI, '--ssh-config', config],
+        ...dirs.flatMap((dir, host) => ['--ssh', `host${host}:${dir}`]),
+        `links/l0 -> ../releases/${version}/f0`,
+      ]),
+  },
+];
+
+/**
+ * One link through a jump host, 20 ms round trips on each hop: atomic-link against one `ssh -J`
+ * call doing `ln -s` + `mv -T`, and a fleet of 10 hosts behind the same jump host. The jump host
+ * is an sshd that only forwards; the hosts are one real sshd, each behind a delaying proxy of
+ * its own (its own port, its own directory), which the jump host forwards to; the jump host is
+ * behind a delaying proxy too. Both sides read one ssh config. Contenders run in turns.
+ */
+export async function benchJump(log: (line: string) => void): Promise<JumpResult[]> {
+  const servers: SshServer[] = [];
+  const proxies: DelayProxy[] = [];
+  try {
+    const target = await startSshd();
+    servers.push(target);
+    for (let i = 0; i < HOSTS; i++) {
+      proxies.push(await startDelayProxy({ targetPort: target.port, delayMs: DELAY_MS }));
+    }
+    const bastion = await startSshd({ config: forwardOnly(proxies.map(({ port }) => port)) });
+    servers.push(bastion);
+    fs.appendFileSync(
+      path.join(path.dirname(bastion.identity), 'authorized_keys'),
+      fs.readFileSync(`${target.identity}.pub`),
+    );
+    const front = await startDelayProxy({ targetPort: bastion.port, delayMs: DELAY_MS });
+    proxies.push(front);
+    const config = writeConfig(target, bastion, front.port, proxies.slice(0, HOSTS));
+    const dirs = Array.from({ length: HOSTS }, () => linkTree(1, target.root));
+    const times = CONTENDERS.map((): number[] => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, contender] of CONTENDERS.entries()) {
+        const version = otherVersion(path.join(dirs[0], 'links', 'l0'));
+        times[i].push(await contender.run(config, dirs, version));
+      }
+    }
+    const baseline = median(times[0]);
+    return CONTENDERS.map((contender, i) => {
+      const seconds = median(times[i]);
+      log(
+        `  ${contender.name}: ${seconds.toFixed(2)} s, ${(seconds / baseline).toFixed(2)}x ` +
+          `one ssh -J call (${times[i].length} runs)`,
+      );
+      return {
+        name: contender.name,
+        runs: times[i].length,
+        medianSeconds: seconds,
+        ratioToOneSshJump: seconds / baseline,
+      };
+    });
+  } finally {
+    for (const proxy of proxies) await proxy.close();
+    for (const server of servers) server.stop();
+  }
+}
+
+/**
+ * An ssh config that ssh and atomic-link both read: `bastion` behind the front proxy, and
+ * `hostN` behind its proxy, reached through `bastion`; one known_hosts for all.
+ */
+function writeConfig(
+  target: SshServer,
+  bastion: SshServer,
+  frontPort: number,
+  hosts: DelayProxy[],
+): string {
+  const dir = path.dirname(target.identity);
+  const known = path.join(dir, 'known_hosts_bench_jump');
+  const keyOf = (server: SshServer) =>
+    fs.readFileSync(server.knownHosts, 'utf8').split(' ').slice(1).join(' ');
+  fs.writeFileSync(
+    known,
+    [
+      `[127.0.0.1]:${frontPort} ${keyOf(bastion)}`,
+      ...hosts.map(({ port }) => `[127.0.0.1]:${port} ${keyOf(target)}`),
+    ].join(''),
+  );
+  const common = [
+    '  HostName 127.0.0.1',
+    '  User root',
+    `  IdentityFile ${target.identity}`,
+    `  UserKnownHostsFile ${known}`,
+    '  StrictHostKeyChecking yes',
+    '  BatchMode yes',
+  ];
+  const config = path.join(dir, 'ssh_config_bench_jump');
+  fs.writeFileSync(
+    config,
+    [
+      ...['Host bastion', `  Port ${frontPort}`, ...common],
+      ...hosts.flatMap(({ port }, i) => [`Host host${i}`, `  Port ${port}`]),
+      ...['Host host*', '  ProxyJump bastion', ...common],
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  return config;
+}

@@ -1,0 +1,112 @@
+import { UsageError } from '../engine/errors.js';
+import { localSshEnvironment, proxyCommandLine, resolveSshConfig } from './ssh-config.js';
+import type { FromConfig, JumpHost, SshConfig, SshEnvironment } from './ssh-config.js';
+import { splitDestination } from './ssh-target.js';
+import type { SshTarget } from './ssh-target.js';
+
+/** One SSH server on the way to a target, resolved through the config as ssh resolves it. */
+export interface Hop {
+  /** `user@host` as given (the host may be a config alias): for messages. */
+  name: string;
+  /** A jump host (every hop but the last), or the target. */
+  jump: boolean;
+  config: SshConfig;
+  /** The command line's key (--identity): one that cannot be used ends the run, as in ssh. */
+  identity?: string;
+  /** The known_hosts files to read: the user's, then the system-wide ones. */
+  knownHosts: string[];
+  /** Fingerprints the host key must have one of, instead of known_hosts: the target's only. */
+  fingerprints?: string[];
+  /** The ProxyCommand to speak SSH through, its tokens expanded: only when it is allowed. */
+  proxyCommand?: FromConfig<string>;
+  /** What the config asks that is not followed: for -v. */
+  notes: string[];
+}
+
+/** Longer than any real chain: a ProxyJump that leads back to itself ends here. */
+const MAX_HOPS = 10;
+
+/**
+ * The servers to pass through to reach `target`, the first jump host first and the target
+ * last, as `ssh` would reach it: `--jump` (ssh -J) or else the config's ProxyJump. As ssh runs
+ * `ssh -J a,…,y -W HOST:PORT z` for the last hop z, each hop is resolved through the config on
+ * its own (its user, port, keys, known_hosts), with the hops before it in place of its own
+ * ProxyJump; only the first hop's own ProxyJump or ProxyCommand is followed. Throws a
+ * UsageError, before anything is sent, for a config that cannot be followed or a ProxyCommand
+ * without `allowProxyCommand`.
+ */
+export function planRoute(
+  target: SshTarget,
+  environment: SshEnvironment = localSshEnvironment(),
+): Hop[] {
+  const { user, host } = splitDestination(target.destination);
+  const jumps = target.jump?.length ? target.jump : undefined;
+  return chain(target, { host, user, port: target.port }, jumps, false, environment);
+}
+
+function chain(
+  target: SshTarget,
+  host: JumpHost,
+  jumps: JumpHost[] | undefined,
+  jump: boolean,
+  environment: SshEnvironment,
+  depth = 1,
+): Hop[] {
+  if (depth > MAX_HOPS) {
+    throw new UsageError(
+      `reaching ${target.destination} takes more than ${MAX_HOPS} jump hosts: does a ` +
+        `ProxyJump of the ssh config lead back to itself?`,
+    );
+  }
+  const identity = jump ? (target.jumpIdentity ?? target.identity) : target.identity;
+  const config = resolveSshConfig(
+    { ...host, identityFiles: identity === undefined ? [] : [identity] },
+    target.sshConfig,
+    environment,
+  );
+  const before = jumps ?? config.proxyJump;
+  // A ProxyJump, given or from the config, stands in for the config's ProxyCommand, as in ssh.
+  const hop = makeHop(target, config, identity, jump, before.length === 0);
+  if (before.length === 0) return [hop];
+  const last = before[before.length - 1];
+  const earlier = before.length > 1 ? before.slice(0, -1) : undefined;
+  return [...chain(target, last, earlier, true, environment, depth + 1), hop];
+}
+
+function makeHop(
+  target: SshTarget,
+  config: SshConfig,
+  identity: string | undefined,
+  jump: boolean,
+  direct: boolean,
+): Hop {
+  const notes: string[] = [];
+  const strict = config.strictHostKeyChecking;
+  if (strict?.value === 'no' || strict?.value === 'accept-new') {
+    notes.push(
+      `StrictHostKeyChecking ${strict.value} (${strict.source}) is not followed: host keys ` +
+        'are always checked',
+    );
+  }
+  const command = direct ? config.proxyCommand : undefined;
+  if (command !== undefined && !target.allowProxyCommand) {
+    throw new UsageError(
+      `${command.source}: ProxyCommand ${command.value} runs a command to reach ` +
+        `${config.host}, which atomic-link does only when --allow-proxy-command is given`,
+    );
+  }
+  const fingerprints = jump ? undefined : target.hostKeyFingerprints;
+  return {
+    name: `${config.user}@${config.host}`,
+    jump,
+    config,
+    identity,
+    knownHosts: [
+      ...(target.knownHosts === undefined ? config.userKnownHostsFiles : [target.knownHosts]),
+      ...config.globalKnownHostsFiles,
+    ],
+    ...(fingerprints?.length ? { fingerprints } : {}),
+    ...(command && { proxyCommand: { value: proxyCommandLine(config)!, source: command.source } }),
+    notes,
+  };
+}
