@@ -28475,6 +28475,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
 /***/ 7540:
 /***/ ((module) => {
 
@@ -28657,7 +28664,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 3001:
+/***/ 8905:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33854,85 +33861,10 @@ function inertJson(value) {
 
 
 
-;// CONCATENATED MODULE: ./lib/platform/stop-signals.js
-
-
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-const lastWords = new Set();
-/**
- * Runs `work` with an AbortSignal that a first SIGINT, SIGTERM or SIGHUP (a cancelled job, a
- * Ctrl-C) aborts, its reason the signal's name: the work then ends whole and reports. A second
- * signal exits at once with 128+N, after the `atLastSignal` cleanups (an unmount); what was
- * switched stays switched, every link old or new, as every change is a rename.
- */
-async function withStopSignals(work) {
-    const controller = new AbortController();
-    const onSignal = (signal) => {
-        if (!controller.signal.aborted) {
-            controller.abort(signal);
-            return;
-        }
-        try {
-            // Written at once: the event loop will not run again to flush a stream.
-            external_node_fs_.writeSync(2, `atomic-link: stopped at once by a second ${signal}: every link is old or new, but ` +
-                'the batch may be part done; the next run breaks the lock and removes the temporary ' +
-                'links\n');
-        }
-        catch {
-            // Nobody is reading stderr any more: the exit code says it.
-        }
-        // The cleanups run on the way out (see atLastSignal).
-        process.exit(exitCodeOf(signal));
-    };
-    for (const signal of SIGNALS)
-        process.on(signal, onSignal);
-    try {
-        return await work(controller.signal);
-    }
-    finally {
-        for (const signal of SIGNALS)
-            process.off(signal, onSignal);
-    }
-}
-/**
- * Registers a cleanup for an exit that skips the `finally` blocks: at a second signal, or a
- * crash (an uncaught exception ends the process with its 'exit' event, and no more). It must
- * be synchronous: nothing asynchronous runs on the way out. Returns its removal, for when the
- * resource is released the ordinary way.
- */
-function atLastSignal(cleanup) {
-    if (lastWords.size === 0)
-        process.on('exit', sayLastWords);
-    lastWords.add(cleanup);
-    return () => {
-        lastWords.delete(cleanup);
-        if (lastWords.size === 0)
-            process.off('exit', sayLastWords);
-    };
-}
-function sayLastWords() {
-    for (const cleanup of lastWords) {
-        try {
-            cleanup();
-        }
-        catch {
-            // The others still run; the process is going away whatever this one says.
-        }
-    }
-    lastWords.clear();
-}
-/** The shell's exit code for a process ended by `signal`. */
-function exitCodeOf(signal) {
-    return 128 + (external_node_os_.constants.signals[signal] ?? 0);
-}
-/** The signal a shell's exit code above 128 stands for, if any: `exitCodeOf`'s inverse. */
-function signalOfExitCode(code) {
-    const signals = Object.entries(external_node_os_.constants.signals);
-    return code > 128 ? signals.find(([, number]) => number === code - 128)?.[0] : undefined;
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: ./lib/platform/stop-signals.js
+var stop_signals = __nccwpck_require__(1127);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./lib/platform/filesystems.js
 
 
@@ -33990,7 +33922,7 @@ const PRINTS_MOUNTS = new Set(['darwin', 'freebsd', 'openbsd', 'netbsd']);
 let mounts;
 function readMounts() {
     try {
-        return parseMountTable((0,external_node_child_process_namespaceObject.execFileSync)('/sbin/mount', { encoding: 'utf8', timeout: 5000 }));
+        return parseMountTable((0,external_node_child_process_.execFileSync)('/sbin/mount', { encoding: 'utf8', timeout: 5000 }));
     }
     catch {
         return [];
@@ -34180,7 +34112,7 @@ const UNCACHED_OPTIONS = [
 function mountSshfs(args) {
     const mountPoint = external_node_fs_.mkdtempSync(external_node_path_.join(external_node_os_.tmpdir(), 'atomic-link-mnt-'));
     try {
-        (0,external_node_child_process_namespaceObject.execFileSync)('sshfs', args(mountPoint), {
+        (0,external_node_child_process_.execFileSync)('sshfs', args(mountPoint), {
             stdio: ['ignore', 'ignore', 'pipe'],
             timeout: 60000,
         });
@@ -34218,7 +34150,7 @@ function openView(mount) {
 }
 function unmountFuse(mountPoint) {
     try {
-        (0,external_node_child_process_namespaceObject.execFileSync)('fusermount3', ['-u', '-z', mountPoint], { stdio: 'ignore' });
+        (0,external_node_child_process_.execFileSync)('fusermount3', ['-u', '-z', mountPoint], { stdio: 'ignore' });
     }
     catch {
         // Already gone (its connection died) or never mounted: the directory is all that is left.
@@ -34369,7 +34301,8 @@ function emulatesRename(mount) {
 
 /**
  * Host keys are always checked, and a dead server fails the run within seconds instead of
- * hanging it: BatchMode never prompts, and keep-alives notice a silent peer.
+ * hanging it: BatchMode never prompts, and keep-alives notice a silent peer. These options win
+ * over the ssh config, which ssh reads itself (the one named with -F, when one is).
  */
 function sshOptions(target) {
     const options = [
@@ -34379,12 +34312,19 @@ function sshOptions(target) {
         'ServerAliveInterval=2',
         'ServerAliveCountMax=3',
     ];
-    if (target.knownHosts) {
-        options.push(`UserKnownHostsFile=${target.knownHosts}`, 'GlobalKnownHostsFile=/dev/null');
-    }
+    // As over SFTP: the file given replaces the user's known_hosts, the system-wide ones count.
+    if (target.knownHosts)
+        options.push(`UserKnownHostsFile=${target.knownHosts}`);
     if (target.identity)
         options.push(`IdentityFile=${target.identity}`, 'IdentitiesOnly=yes');
     return options;
+}
+/** The port and config file given, as both ssh and sshfs take them. */
+function sshArgs(target) {
+    return [
+        ...(target.port === undefined ? [] : ['-p', String(target.port)]),
+        ...(target.sshConfig === undefined ? [] : ['-F', target.sshConfig]),
+    ];
 }
 /** A comma inside a FUSE `-o` value must be escaped, or it splits the option. */
 const escapeOption = (option) => option.replace(/\\/g, '\\\\').replace(/,/g, '\\,');
@@ -34396,14 +34336,13 @@ function mountRemote(target) {
         return mountSshfs((mountPoint) => [
             `${target.destination}:${target.path}`,
             mountPoint,
-            '-p',
-            String(target.port),
+            ...sshArgs(target),
             '-o',
             options.map(escapeOption).join(','),
         ]);
     }
     catch (error) {
-        throw new engine_errors/* UpdateError */.mp(`cannot mount ${target.destination}:${target.path} (port ${target.port}) with sshfs: ` +
+        throw new engine_errors/* UpdateError */.mp(`cannot mount ${target.destination}:${target.path} with sshfs: ` +
             `${sshDiagnosis(target) || error.message}; nothing was changed`);
     }
 }
@@ -34413,7 +34352,7 @@ function mountRemote(target) {
  */
 function sshDiagnosis(target) {
     const options = sshOptions(target).flatMap((option) => ['-o', option]);
-    const result = (0,external_node_child_process_namespaceObject.spawnSync)('ssh', [...options, '-p', String(target.port), target.destination, '-s', 'sftp'], { input: '', encoding: 'utf8', timeout: 20000 });
+    const result = (0,external_node_child_process_.spawnSync)('ssh', [...options, ...sshArgs(target), target.destination, '-s', 'sftp'], { input: '', encoding: 'utf8', timeout: 20000 });
     const lines = (result.stderr ?? '')
         .split('\n')
         .map((line) => line.trim())
@@ -34426,7 +34365,7 @@ function sshDiagnosis(target) {
  */
 async function withRemoteMount(target, work) {
     const mountPoint = mountRemote(target);
-    const forget = atLastSignal(() => unmountFuse(mountPoint));
+    const forget = (0,stop_signals/* atLastSignal */.ao)(() => unmountFuse(mountPoint));
     try {
         return await work(mountPoint);
     }
@@ -35208,7 +35147,7 @@ async function withStore(place, specs, options, work) {
     if (place.kind === 'sshfs') {
         return withRemoteMount(place.target, (mountPoint) => using(new LocalStore({ guard }), inside(mountPoint, options), work));
     }
-    const { SftpStore } = await __nccwpck_require__.e(/* import() */ 566).then(__nccwpck_require__.bind(__nccwpck_require__, 3566));
+    const { SftpStore } = await __nccwpck_require__.e(/* import() */ 20).then(__nccwpck_require__.bind(__nccwpck_require__, 4020));
     const hardLinks = specs.some((spec) => spec.type === 'hard');
     const store = await SftpStore.open(place.target, { hardLinks, signal: options.signal });
     return using(store, inside(place.target.path, options), work);
@@ -35228,10 +35167,10 @@ async function using(store, options, work) {
 function fleetMembers(targets, specs, options) {
     const hardLinks = specs.some((spec) => spec.type === 'hard');
     return targets.map((target) => ({
-        host: `ssh://${target.destination}:${target.port}${target.path}`,
+        host: `ssh://${target.destination}${target.port === undefined ? '' : `:${target.port}`}${target.path}`,
         options: inside(target.path, options),
         open: async () => {
-            const { SftpStore } = await __nccwpck_require__.e(/* import() */ 566).then(__nccwpck_require__.bind(__nccwpck_require__, 3566));
+            const { SftpStore } = await __nccwpck_require__.e(/* import() */ 20).then(__nccwpck_require__.bind(__nccwpck_require__, 4020));
             return SftpStore.open(target, { hardLinks, signal: options.signal });
         },
     }));
@@ -35251,7 +35190,7 @@ function fleetMembers(targets, specs, options) {
 async function withKeyFiles(settings, work) {
     const dir = external_node_fs_.mkdtempSync(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'atomic-link-'));
     const remove = () => external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    const forget = atLastSignal(remove);
+    const forget = (0,stop_signals/* atLastSignal */.ao)(remove);
     const keys = { dir, identity: external_node_path_.join(dir, 'id'), knownHosts: external_node_path_.join(dir, 'known_hosts') };
     try {
         // ssh rejects a key file whose last line has no newline.
@@ -35385,13 +35324,13 @@ async function switchInContainer(specs, options, settings) {
  * the container first, at once.
  */
 async function runContainer(name, args, input, stop) {
-    const child = (0,external_node_child_process_namespaceObject.spawn)('docker', args, { stdio: 'pipe' });
+    const child = (0,external_node_child_process_.spawn)('docker', args, { stdio: 'pipe' });
     const ended = new Promise((resolve, reject) => {
         child.on('error', (error) => reject(new engine_errors/* UpdateError */.mp(`cannot run docker: ${(0,engine_errors/* describeError */.Uc)(error)}`)));
-        child.on('close', (code, signal) => resolve(code ?? exitCodeOf(signal ?? 'SIGKILL')));
+        child.on('close', (code, signal) => resolve(code ?? (0,stop_signals/* exitCodeOf */.FO)(signal ?? 'SIGKILL')));
     });
-    const forget = atLastSignal(() => {
-        (0,external_node_child_process_namespaceObject.spawnSync)('docker', ['rm', '--force', name], { stdio: 'ignore' });
+    const forget = (0,stop_signals/* atLastSignal */.ao)(() => {
+        (0,external_node_child_process_.spawnSync)('docker', ['rm', '--force', name], { stdio: 'ignore' });
     });
     const passOn = () => void stopContainer(name, String(stop?.reason), ended);
     stop?.addEventListener('abort', passOn, { once: true });
@@ -35498,7 +35437,7 @@ function makeFailure(code, stderr, specs, message) {
             .split('\n')
             .find((line) => line.startsWith('atomic-link: ') && !/switched \d+ of \d+ links$/.test(line))
             ?.slice('atomic-link: '.length))?.replace(/stdin item (\d+)/g, (text, index) => specs[Number(index) - 1]?.origin ?? text);
-    const signal = signalOfExitCode(code);
+    const signal = (0,stop_signals/* signalOfExitCode */.X$)(code);
     if (signal) {
         // Killed before its work began, or with SIGKILL: the CLI had no word to say.
         const stopped = `the container was stopped by ${signal} (exit ${code}): every link is old or new, but the ` +
@@ -35869,7 +35808,7 @@ async function run() {
         const title = `Switching ${count} link${count === 1 ? '' : 's'}${where}`;
         // A cancelled job (the runner sends SIGINT, then SIGTERM) ends the batch whole.
         let stoppedBy;
-        const watchingStops = (work) => group(title, () => withStopSignals(async (signal) => {
+        const watchingStops = (work) => group(title, () => (0,stop_signals/* withStopSignals */.c_)(async (signal) => {
             const done = await work(signal);
             stoppedBy = signal.aborted ? String(signal.reason) : undefined;
             return done;
@@ -35891,7 +35830,7 @@ async function run() {
         // The signal came when the batch could only be finished: it is, and the step fails so.
         if (stoppedBy !== undefined) {
             setFailed(`stopped by ${stoppedBy} after the batch was done`);
-            process.exitCode = exitCodeOf(stoppedBy);
+            process.exitCode = (0,stop_signals/* exitCodeOf */.FO)(stoppedBy);
         }
     }
     catch (error) {
@@ -35908,7 +35847,7 @@ async function run() {
         // 128+N, as the CLI's: the job was cancelled, or the container stopped.
         const signal = error instanceof engine_errors/* InterruptedError */.p4 || error instanceof FleetError ? error.signal : undefined;
         if (signal !== undefined)
-            process.exitCode = exitCodeOf(signal);
+            process.exitCode = (0,stop_signals/* exitCodeOf */.FO)(signal);
     }
 }
 /** The SFTP targets of every host, with the key files, for as long as `work` runs. */
@@ -36047,12 +35986,107 @@ function isFailure(outcome) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3001);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8905);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 1127:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FO: () => (/* binding */ exitCodeOf),
+/* harmony export */   X$: () => (/* binding */ signalOfExitCode),
+/* harmony export */   ao: () => (/* binding */ atLastSignal),
+/* harmony export */   c_: () => (/* binding */ withStopSignals)
+/* harmony export */ });
+/* harmony import */ var node_events__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8474);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+
+
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const lastWords = new Set();
+/**
+ * Runs `work` with an AbortSignal that a first SIGINT, SIGTERM or SIGHUP (a cancelled job, a
+ * Ctrl-C) aborts, its reason the signal's name: the work then ends whole and reports. A second
+ * signal exits at once with 128+N, after the `atLastSignal` cleanups (an unmount); what was
+ * switched stays switched, every link old or new, as every change is a rename.
+ */
+async function withStopSignals(work) {
+    const controller = new AbortController();
+    // Every connection listens for the stop (a fleet's hosts and their jump hosts): past ten,
+    // Node would warn on stderr of a leak that is none.
+    (0,node_events__WEBPACK_IMPORTED_MODULE_0__.setMaxListeners)(0, controller.signal);
+    const onSignal = (signal) => {
+        if (!controller.signal.aborted) {
+            controller.abort(signal);
+            return;
+        }
+        try {
+            // Written at once: the event loop will not run again to flush a stream.
+            node_fs__WEBPACK_IMPORTED_MODULE_1__.writeSync(2, `atomic-link: stopped at once by a second ${signal}: every link is old or new, but ` +
+                'the batch may be part done; the next run breaks the lock and removes the temporary ' +
+                'links\n');
+        }
+        catch {
+            // Nobody is reading stderr any more: the exit code says it.
+        }
+        // The cleanups run on the way out (see atLastSignal).
+        process.exit(exitCodeOf(signal));
+    };
+    for (const signal of SIGNALS)
+        process.on(signal, onSignal);
+    try {
+        return await work(controller.signal);
+    }
+    finally {
+        for (const signal of SIGNALS)
+            process.off(signal, onSignal);
+    }
+}
+/**
+ * Registers a cleanup for an exit that skips the `finally` blocks: at a second signal, or a
+ * crash (an uncaught exception ends the process with its 'exit' event, and no more). It must
+ * be synchronous: nothing asynchronous runs on the way out. Returns its removal, for when the
+ * resource is released the ordinary way.
+ */
+function atLastSignal(cleanup) {
+    if (lastWords.size === 0)
+        process.on('exit', sayLastWords);
+    lastWords.add(cleanup);
+    return () => {
+        lastWords.delete(cleanup);
+        if (lastWords.size === 0)
+            process.off('exit', sayLastWords);
+    };
+}
+function sayLastWords() {
+    for (const cleanup of lastWords) {
+        try {
+            cleanup();
+        }
+        catch {
+            // The others still run; the process is going away whatever this one says.
+        }
+    }
+    lastWords.clear();
+}
+/** The shell's exit code for a process ended by `signal`. */
+function exitCodeOf(signal) {
+    return 128 + (node_os__WEBPACK_IMPORTED_MODULE_2__.constants.signals[signal] ?? 0);
+}
+/** The signal a shell's exit code above 128 stands for, if any: `exitCodeOf`'s inverse. */
+function signalOfExitCode(code) {
+    const signals = Object.entries(node_os__WEBPACK_IMPORTED_MODULE_2__.constants.signals);
+    return code > 128 ? signals.find(([, number]) => number === code - 128)?.[0] : undefined;
+}
+
 
 /***/ })
 
