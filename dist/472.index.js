@@ -1379,7 +1379,7 @@ const {
 
 const {
   CHANNEL_EXTENDED_DATATYPE: { STDERR },
-} = __webpack_require__(1639);
+} = __webpack_require__(4020);
 const { bufferSlice } = __webpack_require__(2184);
 
 const PACKET_SIZE = 32 * 1024;
@@ -2833,7 +2833,7 @@ const {
   SUPPORTED_KEX,
   SUPPORTED_MAC,
   SUPPORTED_SERVER_HOST_KEY,
-} = __webpack_require__(1639);
+} = __webpack_require__(4020);
 const { init: cryptoInit } = __webpack_require__(2888);
 const Protocol = __webpack_require__(7841);
 const { parseKey } = __webpack_require__(1789);
@@ -5765,7 +5765,7 @@ const {
   MESSAGE,
   SIGNALS,
   TERMINAL_MODE,
-} = __webpack_require__(1639);
+} = __webpack_require__(4020);
 const {
   DEFAULT_KEXINIT_CLIENT,
   DEFAULT_KEXINIT_SERVER,
@@ -11914,7 +11914,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1639:
+/***/ 4020:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -13974,7 +13974,7 @@ const {
   COMPAT,
   MESSAGE,
   TERMINAL_MODE,
-} = __webpack_require__(1639);
+} = __webpack_require__(4020);
 
 const {
   parseKey,
@@ -15276,7 +15276,7 @@ const {
   DEFAULT_COMPRESSION,
   DISCONNECT_REASON,
   MESSAGE,
-} = __webpack_require__(1639);
+} = __webpack_require__(4020);
 const {
   CIPHER_INFO,
   createCipher,
@@ -17189,7 +17189,7 @@ const { Ber } = __webpack_require__(9837);
 const bcrypt_pbkdf = (__webpack_require__(686).pbkdf);
 
 const { CIPHER_INFO } = __webpack_require__(2888);
-const { eddsaSupported, SUPPORTED_CIPHER } = __webpack_require__(1639);
+const { eddsaSupported, SUPPORTED_CIPHER } = __webpack_require__(4020);
 const {
   bufferSlice,
   makeBufferParser,
@@ -18952,7 +18952,7 @@ module.exports = {
   doFatalError: (protocol, msg, level, reason) => {
     let err;
     if (DISCONNECT_REASON === undefined)
-      ({ DISCONNECT_REASON } = __webpack_require__(1639));
+      ({ DISCONNECT_REASON } = __webpack_require__(4020));
     if (msg instanceof Error) {
       // doFatalError(protocol, err[, reason])
       err = msg;
@@ -19429,7 +19429,7 @@ const {
   SUPPORTED_KEX,
   SUPPORTED_MAC,
   SUPPORTED_SERVER_HOST_KEY,
-} = __webpack_require__(1639);
+} = __webpack_require__(4020);
 const { init: cryptoInit } = __webpack_require__(2888);
 const { KexInit } = __webpack_require__(4637);
 const { parseKey } = __webpack_require__(1789);

@@ -25,17 +25,28 @@ var ssh_route = __webpack_require__(8447);
 var ssh_target = __webpack_require__(2121);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __webpack_require__(7030);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(7075);
+// EXTERNAL MODULE: ./lib/platform/read-file.js
+var read_file = __webpack_require__(3994);
 // EXTERNAL MODULE: ./lib/platform/stop-signals.js + 1 modules
 var stop_signals = __webpack_require__(9962);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
 ;// CONCATENATED MODULE: ./lib/transport/sftp/identities.js
 
 
+
+/**
+ * How long the agent has to answer one request. An agent that never answers (a stale
+ * SSH_AUTH_SOCK forwarded from a dead session) is then one failed method, and the key files
+ * are tried next; without it, its socket kept the process alive after every failure.
+ */
+const AGENT_ANSWER_MS = 5000;
+/** The largest key file read (an RSA key of 16,384 bits is 12 KiB): /dev/zero is refused. */
+const KEY_FILE_LIMIT = 1024 * 1024;
 /** Where the passphrase comes from, for the messages that need one. */
 const PASSPHRASE_SOURCES = 'ATOMIC_LINK_SSH_PASSPHRASE or --passphrase-file';
 /**
@@ -78,7 +89,7 @@ function identities(hop, passphrase, tools) {
     }
     const methods = [];
     if (identityAgent && !(identitiesOnly && publicKeys.length === 0)) {
-        const agent = tools.createAgent(identityAgent);
+        const agent = answering(tools.createAgent(identityAgent));
         methods.push({
             type: 'agent',
             username,
@@ -106,11 +117,13 @@ function identities(hop, passphrase, tools) {
 function readKey(file, passphrase, parse) {
     let data;
     try {
-        data = external_node_fs_.readFileSync(file);
+        data = (0,read_file/* readAtMost */.r)(file, KEY_FILE_LIMIT);
     }
     catch (error) {
         return `cannot be read (${(0,errors/* errnoCode */.UK)(error) ?? error.message})`;
     }
+    if (data === undefined)
+        return `is over ${KEY_FILE_LIMIT / 1024} KiB: not a key file`;
     let parsed = parse(data);
     if (parsed instanceof Error && /no passphrase given/.test(parsed.message)) {
         if (passphrase === undefined) {
@@ -136,6 +149,22 @@ function publicKeyOf(file, parse) {
         return undefined;
     }
     return parsed instanceof Error ? undefined : Array.isArray(parsed) ? parsed[0] : parsed;
+}
+/**
+ * The agent, each of its connections ended after AGENT_ANSWER_MS without an answer, and never
+ * one that keeps the process alive. ssh2's OpenSSH agent opens a connection per request
+ * (getStream), and ends the request as failed when that connection closes.
+ */
+function answering(agent) {
+    const open = agent.getStream;
+    if (open === undefined)
+        return agent;
+    const bounded = Object.create(agent);
+    bounded.getStream = (callback) => open.call(bounded, (error, stream) => {
+        stream?.setTimeout(AGENT_ANSWER_MS, () => stream.destroy()).unref();
+        callback(error, stream);
+    });
+    return bounded;
 }
 /** The agent's keys narrowed to `allowed` (IdentitiesOnly); it still signs with them itself. */
 function onlyKeys(agent, allowed) {
@@ -606,9 +635,15 @@ function untilStopped(work, signal) {
     });
     return Promise.race([work, stop]).finally(() => signal.removeEventListener('abort', onAbort));
 }
+/** Larger than any known_hosts file: /dev/zero, or a device, is passed over as unreadable. */
+const KNOWN_HOSTS_LIMIT = 64 * 1024 * 1024;
+/**
+ * A known_hosts file's text, or undefined when it cannot be read (as ssh passes over a missing
+ * one) or is larger than any known_hosts file (/dev/zero).
+ */
 function readIfThere(file) {
     try {
-        return external_node_fs_.readFileSync(file, 'utf8');
+        return (0,read_file/* readAtMost */.r)(file, KNOWN_HOSTS_LIMIT)?.toString('utf8');
     }
     catch {
         return undefined;

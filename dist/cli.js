@@ -3774,6 +3774,8 @@ var ssh_config = __nccwpck_require__(7266);
 var ssh_route = __nccwpck_require__(8447);
 // EXTERNAL MODULE: ./lib/transport/ssh-target.js
 var ssh_target = __nccwpck_require__(2121);
+// EXTERNAL MODULE: ./lib/platform/read-file.js
+var read_file = __nccwpck_require__(3994);
 ;// CONCATENATED MODULE: ./lib/cli/backups.js
 
 
@@ -4232,6 +4234,7 @@ function refuseSeparateValue(rawName, next, index) {
 
 
 
+
 /**
  * Turns the command line into settings, or throws a UsageError that says what is wrong. `env`
  * holds ln's VERSION_CONTROL and SIMPLE_BACKUP_SUFFIX.
@@ -4494,7 +4497,7 @@ function readSpecFile(file, cwd) {
     const source = file === '-' ? 'stdin' : file;
     let bytes;
     try {
-        bytes = readAtMost(file === '-' ? 0 : external_node_path_.resolve(cwd, file), SPEC_FILE_LIMIT);
+        bytes = (0,read_file/* readAtMost */.r)(file === '-' ? 0 : external_node_path_.resolve(cwd, file), SPEC_FILE_LIMIT);
     }
     catch (error) {
         throw new engine_errors/* UsageError */.eb(`spec file ${file}: ${error.message}`);
@@ -4507,35 +4510,6 @@ function readSpecFile(file, cwd) {
         throw new engine_errors/* UsageError */.eb(`${source} line ${firstNonUtf8Line(bytes)}: not UTF-8 text; write the names in UTF-8`);
     }
     return parseSpecText(bytes.toString('utf8'), source);
-}
-/**
- * The bytes of a file or stdin, or undefined when there are more than `limit`: a regular file
- * is judged by its size before anything is read, a pipe (which has no size) once it has sent
- * more.
- */
-function readAtMost(file, limit) {
-    const fd = typeof file === 'number' ? file : external_node_fs_.openSync(file, 'r');
-    try {
-        const stats = external_node_fs_.fstatSync(fd);
-        if (stats.isFile() && stats.size > limit)
-            return undefined;
-        const chunks = [];
-        let total = 0;
-        for (;;) {
-            const chunk = Buffer.allocUnsafe(Math.min(2 ** 20, limit + 1 - total));
-            const read = external_node_fs_.readSync(fd, chunk, 0, chunk.length, null);
-            if (read === 0)
-                return Buffer.concat(chunks, total);
-            chunks.push(chunk.subarray(0, read));
-            total += read;
-            if (total > limit)
-                return undefined;
-        }
-    }
-    finally {
-        if (typeof file !== 'number')
-            external_node_fs_.closeSync(fd);
-    }
 }
 /** The number of the first line that is not UTF-8, in bytes known to hold one. */
 function firstNonUtf8Line(bytes) {
@@ -4955,6 +4929,47 @@ class InterruptedError extends AtomicLinkError {
 function isFailure(outcome) {
     const maybe = outcome;
     return typeof maybe?.code === 'string' && typeof maybe?.message === 'string';
+}
+
+
+/***/ }),
+
+/***/ 3994:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   r: () => (/* binding */ readAtMost)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+
+/**
+ * The bytes of a file or stdin, or undefined when there are more than `limit`: a regular file
+ * is judged by its size before anything is read, a pipe (which has no size) once it has sent
+ * more.
+ */
+function readAtMost(file, limit) {
+    const fd = typeof file === 'number' ? file : node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(file, 'r');
+    try {
+        const stats = node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync(fd);
+        if (stats.isFile() && stats.size > limit)
+            return undefined;
+        const chunks = [];
+        let total = 0;
+        for (;;) {
+            const chunk = Buffer.allocUnsafe(Math.min(2 ** 20, limit + 1 - total));
+            const read = node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync(fd, chunk, 0, chunk.length, null);
+            if (read === 0)
+                return Buffer.concat(chunks, total);
+            chunks.push(chunk.subarray(0, read));
+            total += read;
+            if (total > limit)
+                return undefined;
+        }
+    }
+    finally {
+        if (typeof file !== 'number')
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(fd);
+    }
 }
 
 
@@ -5974,6 +5989,9 @@ function parseSshTarget(text) {
     if (!dir.startsWith('/')) {
         throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`--ssh ${JSON.stringify(text)}: PATH must be absolute, as the server sees it`);
     }
+    if (splitDestination(destination).host === '') {
+        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`--ssh ${JSON.stringify(text)} names no HOST`);
+    }
     return { destination, path: node_path__WEBPACK_IMPORTED_MODULE_0__.posix.normalize(dir) };
 }
 /** The user and the host of a destination, the host without brackets. */
@@ -6003,8 +6021,14 @@ function parseSshUrl(text) {
     return {
         destination: `${user ? `${user}@` : ''}${url.hostname}`,
         path: node_path__WEBPACK_IMPORTED_MODULE_0__.posix.normalize(decodeURIComponent(url.pathname)),
-        port: url.port === '' ? undefined : Number(url.port),
+        port: url.port === '' ? undefined : checkedPort(Number(url.port), text),
     };
+}
+/** The URL's parser takes 0 for a port; no server listens there. */
+function checkedPort(port, text) {
+    if (port < 1)
+        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`--ssh ${JSON.stringify(text)}: port ${port} is not a port`);
+    return port;
 }
 
 

@@ -35147,7 +35147,7 @@ async function withStore(place, specs, options, work) {
     if (place.kind === 'sshfs') {
         return withRemoteMount(place.target, (mountPoint) => using(new LocalStore({ guard }), inside(mountPoint, options), work));
     }
-    const { SftpStore } = await __nccwpck_require__.e(/* import() */ 20).then(__nccwpck_require__.bind(__nccwpck_require__, 4020));
+    const { SftpStore } = await __nccwpck_require__.e(/* import() */ 483).then(__nccwpck_require__.bind(__nccwpck_require__, 483));
     const hardLinks = specs.some((spec) => spec.type === 'hard');
     const store = await SftpStore.open(place.target, { hardLinks, signal: options.signal });
     return using(store, inside(place.target.path, options), work);
@@ -35170,7 +35170,7 @@ function fleetMembers(targets, specs, options) {
         host: `ssh://${target.destination}${target.port === undefined ? '' : `:${target.port}`}${target.path}`,
         options: inside(target.path, options),
         open: async () => {
-            const { SftpStore } = await __nccwpck_require__.e(/* import() */ 20).then(__nccwpck_require__.bind(__nccwpck_require__, 4020));
+            const { SftpStore } = await __nccwpck_require__.e(/* import() */ 483).then(__nccwpck_require__.bind(__nccwpck_require__, 483));
             return SftpStore.open(target, { hardLinks, signal: options.signal });
         },
     }));

@@ -56,6 +56,8 @@ describe('refusals change nothing and say what is wrong', () => {
     [['--expect', 'x', 'a -> releases/v2', 'b -> releases/v2'], '--expect takes exactly one link'],
     [['current -> releases/v2', './current -> releases/v3'], 'also named by argument 1'],
     [[], 'no links given'],
+    [['--ssh', 'root@:/srv', 'current -> releases/v2'], 'names no HOST'],
+    [['--ssh', 'ssh://root@127.0.0.1:0/srv', 'current -> releases/v2'], 'port 0 is not a port'],
     [['--spec-file', 'missing.txt'], 'spec file missing.txt'],
     [['nodir/current -> ../releases/v2'], '/nodir, does not exist'],
     [

@@ -255,6 +255,26 @@ describe('identities as OpenSSH tries them', () => {
     expect(current()).toBe('releases/v2');
   });
 
+  test('an agent that never answers is one method failed after its deadline, and keeps nothing alive', async () => {
+    // A stale SSH_AUTH_SOCK: connections are taken (by the kernel) and never answered.
+    const silent = net.createServer(() => undefined);
+    const socket = path.join(home, 'silent.sock');
+    await new Promise<void>((resolve) => silent.listen(socket, resolve));
+    try {
+      const { run, ms } = runAs(server.args, socket);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(current()).toBe('releases/v2');
+      expect(ms).toBeLessThan(20000);
+      // No other way in: the run fails, and the process ends, agent socket and all.
+      const failing = runAs(withoutIdentity(server.args), socket);
+      expect(failing.run.status).toBe(1);
+      expect(failing.ms).toBeLessThan(20000);
+    } finally {
+      silent.close();
+    }
+  });
+
   test('an encrypted --identity: exit 1 at once, saying so, nothing changed', () => {
     const encrypted = newKey(home, 'encrypted', 'a passphrase');
     const args = server.args.map((arg) => (arg === server.identity ? encrypted : arg));

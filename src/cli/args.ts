@@ -16,6 +16,7 @@ import type { Place } from '../transport/open-store.js';
 import { parseJumpHost } from '../transport/ssh-config.js';
 import { planRoute } from '../transport/ssh-route.js';
 import { parseSshTarget } from '../transport/ssh-target.js';
+import { readAtMost } from '../platform/read-file.js';
 import type { SshTarget } from '../transport/ssh-target.js';
 import { backupPlan } from './backups.js';
 import type { BackupPlan } from './backups.js';
@@ -345,31 +346,6 @@ function readSpecFile(file: string, cwd: string): LinkSpec[] {
     );
   }
   return parseSpecText(bytes.toString('utf8'), source);
-}
-
-/**
- * The bytes of a file or stdin, or undefined when there are more than `limit`: a regular file
- * is judged by its size before anything is read, a pipe (which has no size) once it has sent
- * more.
- */
-function readAtMost(file: string | number, limit: number): Buffer | undefined {
-  const fd = typeof file === 'number' ? file : fs.openSync(file, 'r');
-  try {
-    const stats = fs.fstatSync(fd);
-    if (stats.isFile() && stats.size > limit) return undefined;
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(2 ** 20, limit + 1 - total));
-      const read = fs.readSync(fd, chunk, 0, chunk.length, null);
-      if (read === 0) return Buffer.concat(chunks, total);
-      chunks.push(chunk.subarray(0, read));
-      total += read;
-      if (total > limit) return undefined;
-    }
-  } finally {
-    if (typeof file !== 'number') fs.closeSync(fd);
-  }
 }
 
 /** The number of the first line that is not UTF-8, in bytes known to hold one. */

@@ -52,6 +52,9 @@ export function parseSshTarget(
       `--ssh ${JSON.stringify(text)}: PATH must be absolute, as the server sees it`,
     );
   }
+  if (splitDestination(destination).host === '') {
+    throw new UsageError(`--ssh ${JSON.stringify(text)} names no HOST`);
+  }
   return { destination, path: path.posix.normalize(dir) };
 }
 
@@ -82,6 +85,12 @@ function parseSshUrl(text: string): Pick<SshTarget, 'destination' | 'path'> & { 
   return {
     destination: `${user ? `${user}@` : ''}${url.hostname}`,
     path: path.posix.normalize(decodeURIComponent(url.pathname)),
-    port: url.port === '' ? undefined : Number(url.port),
+    port: url.port === '' ? undefined : checkedPort(Number(url.port), text),
   };
+}
+
+/** The URL's parser takes 0 for a port; no server listens there. */
+function checkedPort(port: number, text: string): number {
+  if (port < 1) throw new UsageError(`--ssh ${JSON.stringify(text)}: port ${port} is not a port`);
+  return port;
 }

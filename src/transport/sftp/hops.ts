@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import type { Writable } from 'node:stream';
 import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
 import { InterruptedError } from '../../engine/errors.js';
+import { readAtMost } from '../../platform/read-file.js';
 import { atLastSignal } from '../../platform/stop-signals.js';
 import type { Hop } from '../ssh-route.js';
 import { identities } from './identities.js';
@@ -438,9 +438,16 @@ export function untilStopped<T>(work: Promise<T>, signal: AbortSignal | undefine
   return Promise.race([work, stop]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
+/** Larger than any known_hosts file: /dev/zero, or a device, is passed over as unreadable. */
+const KNOWN_HOSTS_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * A known_hosts file's text, or undefined when it cannot be read (as ssh passes over a missing
+ * one) or is larger than any known_hosts file (/dev/zero).
+ */
 function readIfThere(file: string): string | undefined {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readAtMost(file, KNOWN_HOSTS_LIMIT)?.toString('utf8');
   } catch {
     return undefined;
   }

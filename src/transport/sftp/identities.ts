@@ -1,6 +1,8 @@
 import fs from 'node:fs';
+import type { Socket } from 'node:net';
 import type { AnyAuthMethod, AuthHandlerMiddleware, BaseAgent, ParsedKey } from 'ssh2';
 import { UpdateError, errnoCode } from '../../engine/errors.js';
+import { readAtMost } from '../../platform/read-file.js';
 import type { Hop } from '../ssh-route.js';
 
 /** ssh2's key parser and agent, handed in: this module is loaded with the local path, ssh2 is not. */
@@ -18,6 +20,16 @@ export interface Identities {
   /** Key files passed over, and why: for -v, and for a refusal's message. */
   skipped: string[];
 }
+
+/**
+ * How long the agent has to answer one request. An agent that never answers (a stale
+ * SSH_AUTH_SOCK forwarded from a dead session) is then one failed method, and the key files
+ * are tried next; without it, its socket kept the process alive after every failure.
+ */
+const AGENT_ANSWER_MS = 5000;
+
+/** The largest key file read (an RSA key of 16,384 bits is 12 KiB): /dev/zero is refused. */
+const KEY_FILE_LIMIT = 1024 * 1024;
 
 /** Where the passphrase comes from, for the messages that need one. */
 const PASSPHRASE_SOURCES = 'ATOMIC_LINK_SSH_PASSPHRASE or --passphrase-file';
@@ -60,7 +72,7 @@ export function identities(hop: Hop, passphrase: string | undefined, tools: KeyT
   }
   const methods: AnyAuthMethod[] = [];
   if (identityAgent && !(identitiesOnly && publicKeys.length === 0)) {
-    const agent = tools.createAgent(identityAgent);
+    const agent = answering(tools.createAgent(identityAgent));
     methods.push({
       type: 'agent',
       username,
@@ -93,12 +105,13 @@ function readKey(
   passphrase: string | undefined,
   parse: KeyTools['parseKey'],
 ): ParsedKey | string {
-  let data: Buffer;
+  let data: Buffer | undefined;
   try {
-    data = fs.readFileSync(file);
+    data = readAtMost(file, KEY_FILE_LIMIT);
   } catch (error) {
     return `cannot be read (${errnoCode(error) ?? (error as Error).message})`;
   }
+  if (data === undefined) return `is over ${KEY_FILE_LIMIT / 1024} KiB: not a key file`;
   let parsed = parse(data);
   if (parsed instanceof Error && /no passphrase given/.test(parsed.message)) {
     if (passphrase === undefined) {
@@ -124,6 +137,24 @@ function publicKeyOf(file: string, parse: KeyTools['parseKey']): ParsedKey | und
     return undefined;
   }
   return parsed instanceof Error ? undefined : Array.isArray(parsed) ? parsed[0] : parsed;
+}
+
+/**
+ * The agent, each of its connections ended after AGENT_ANSWER_MS without an answer, and never
+ * one that keeps the process alive. ssh2's OpenSSH agent opens a connection per request
+ * (getStream), and ends the request as failed when that connection closes.
+ */
+function answering(agent: BaseAgent): BaseAgent {
+  type Streams = { getStream?: (callback: (error: Error | null, stream?: Socket) => void) => void };
+  const open = (agent as BaseAgent & Streams).getStream;
+  if (open === undefined) return agent;
+  const bounded = Object.create(agent) as BaseAgent & Streams;
+  bounded.getStream = (callback) =>
+    open.call(bounded, (error, stream) => {
+      stream?.setTimeout(AGENT_ANSWER_MS, () => stream.destroy()).unref();
+      callback(error, stream);
+    });
+  return bounded;
 }
 
 /** The agent's keys narrowed to `allowed` (IdentitiesOnly); it still signs with them itself. */
