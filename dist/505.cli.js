@@ -669,7 +669,7 @@ function readIfThere(file) {
 async function connect(target, signal) {
     const route = (0,ssh_route/* planRoute */.Z)(target);
     const { config } = route[route.length - 1];
-    const { host } = (0,ssh_target/* splitDestination */.R)(target.destination);
+    const { host } = (0,ssh_target/* splitDestination */.RG)(target.destination);
     const where = `${config.user}@${target.destination.slice(target.destination.lastIndexOf('@') + 1)}:${target.path}`;
     const address = config.hostname === host ? `port ${config.port}` : `${config.hostname} port ${config.port}`;
     const stopped = () => new errors/* InterruptedError */.p4(`stopped by ${signal?.reason} while connecting to ${where}; nothing was changed`, String(signal?.reason));

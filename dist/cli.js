@@ -4316,7 +4316,7 @@ function placeOf(values, cwd, env) {
     if (values.sshfs)
         refuseWithSshfs(common);
     const targets = values.ssh.map((text) => {
-        const { port: own, ...where } = (0,ssh_target/* parseSshTarget */.v)(text);
+        const { port: own, ...where } = (0,ssh_target/* parseSshTarget */.vW)(text);
         return { ...where, port: own ?? port, ...common };
     });
     // The ssh config is read now, so that what cannot be followed ends the run before anything
@@ -4357,7 +4357,7 @@ function reachOptions(values, cwd, env) {
     const passphrase = values['passphrase-file'] === undefined
         ? env[PASSPHRASE_VARIABLE] || undefined
         : readPassphrase(readableFile(values['passphrase-file'], '--passphrase-file', cwd));
-    const fingerprints = values['host-key-fingerprint']?.map(checkFingerprint);
+    const fingerprints = values['host-key-fingerprint']?.map((text) => (0,ssh_target/* parseFingerprint */.sr)(text, '--host-key-fingerprint'));
     return {
         ...(sshConfig !== undefined && { sshConfig }),
         ...(jump.length > 0 && { jump }),
@@ -4382,15 +4382,6 @@ function readPassphrase(file) {
     if (line === '')
         throw new engine_errors/* UsageError */.eb(`--passphrase-file ${file}: its first line is empty`);
     return line;
-}
-/** `SHA256:` and 43 base64 characters, as ssh-keygen -l prints it (a trailing `=` allowed). */
-function checkFingerprint(text) {
-    const match = /^SHA256:([A-Za-z0-9+/]{43})=?$/.exec(text.trim());
-    if (!match) {
-        throw new engine_errors/* UsageError */.eb(`--host-key-fingerprint ${JSON.stringify(text)} must be SHA256:… as ssh-keygen -lf ` +
-            'prints it (ssh-keyscan HOST | ssh-keygen -lf -)');
-    }
-    return `SHA256:${match[1]}`;
 }
 /**
  * sshfs runs ssh, which reads the ssh config itself. What ssh cannot be handed is refused
@@ -5910,7 +5901,7 @@ const MAX_HOPS = 10;
  * without `allowProxyCommand`.
  */
 function planRoute(target, environment = (0,_ssh_config_js__WEBPACK_IMPORTED_MODULE_1__/* .localSshEnvironment */ .r2)()) {
-    const { user, host } = (0,_ssh_target_js__WEBPACK_IMPORTED_MODULE_2__/* .splitDestination */ .R)(target.destination);
+    const { user, host } = (0,_ssh_target_js__WEBPACK_IMPORTED_MODULE_2__/* .splitDestination */ .RG)(target.destination);
     const jumps = target.jump?.length ? target.jump : undefined;
     return chain(target, { host, user, port: target.port }, jumps, false, environment);
 }
@@ -5965,8 +5956,9 @@ function makeHop(target, config, identity, jump, direct) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   R: () => (/* binding */ splitDestination),
-/* harmony export */   v: () => (/* binding */ parseSshTarget)
+/* harmony export */   RG: () => (/* binding */ splitDestination),
+/* harmony export */   sr: () => (/* binding */ parseFingerprint),
+/* harmony export */   vW: () => (/* binding */ parseSshTarget)
 /* harmony export */ });
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4899);
@@ -5993,6 +5985,18 @@ function parseSshTarget(text) {
         throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`--ssh ${JSON.stringify(text)} names no HOST`);
     }
     return { destination, path: node_path__WEBPACK_IMPORTED_MODULE_0__.posix.normalize(dir) };
+}
+/**
+ * A host key fingerprint as `ssh-keygen -l` prints it: `SHA256:` and 43 base64 characters (a
+ * trailing `=` allowed), without the `=`. Throws a UsageError naming `source`.
+ */
+function parseFingerprint(text, source) {
+    const match = /^SHA256:([A-Za-z0-9+/]{43})=?$/.exec(text.trim());
+    if (!match) {
+        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`${source} ${JSON.stringify(text)} must be SHA256:… as ssh-keygen -lf prints it ` +
+            '(ssh-keyscan HOST | ssh-keygen -lf -)');
+    }
+    return `SHA256:${match[1]}`;
 }
 /** The user and the host of a destination, the host without brackets. */
 function splitDestination(destination) {

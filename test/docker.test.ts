@@ -252,7 +252,7 @@ describe('the bundled action in container mode, run as the runner runs it', () =
     });
     expect(step.status).toBe(1);
     expect(step.stdout).toContain(
-      '::error::input "ssh-known-hosts" is required when "ssh-host" is set',
+      '::error::input "ssh-known-hosts" (or "ssh-host-fingerprint") is required when "ssh-host" is set',
     );
   });
 });

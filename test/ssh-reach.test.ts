@@ -13,7 +13,7 @@ import {
   expectNoInternalError,
   slowRenames,
 } from './helpers/faults.js';
-import { freePort, makeServerTree, startSshd, withHome } from './helpers/ssh-server.js';
+import { freePort, freshTree, makeServerTree, startSshd, withHome } from './helpers/ssh-server.js';
 import type { SshServer } from './helpers/ssh-server.js';
 import { runCli, runCliUnder, startCli } from './helpers/tree.js';
 import type { Run } from './helpers/tree.js';
@@ -70,11 +70,7 @@ afterAll(() => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 beforeEach(() => {
-  for (const server of [target, plain]) {
-    fs.rmSync(server.root, { recursive: true, force: true });
-    fs.mkdirSync(server.root);
-    makeServerTree(server.root);
-  }
+  for (const server of [target, plain]) freshTree(server);
 });
 
 const current = (server: SshServer) => fs.readlinkSync(path.join(server.root, 'current'));

@@ -14,13 +14,17 @@ import {
 } from '../engine/index.js';
 import type { LinkResult, LinkSpec, SwitchOptions, SwitchReport } from '../engine/index.js';
 import { atLastSignal, exitCodeOf, signalOfExitCode } from '../platform/stop-signals.js';
+import type { JumpHost } from '../transport/ssh-config.js';
 import type { RemoteSettings } from './inputs.js';
-import { withKeyFiles } from './key-files.js';
+import { checkRoutes, sshTargets, withKeyFiles } from './key-files.js';
 import type { KeyFiles } from './key-files.js';
 import { withCommandsStopped } from './log-safety.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 const PUBLISHED_REPOSITORY = 'ghcr.io/atomic-link/atomic-link';
+
+/** Where the CLI takes a key's passphrase from. */
+const PASSPHRASE_VARIABLE = 'ATOMIC_LINK_SSH_PASSPHRASE';
 
 /** The files the Dockerfile copies (see .dockerignore): the image tag is a hash of them. */
 function imageFiles(root: string): string[] {
@@ -61,6 +65,8 @@ export async function switchInContainer(
       'apparmor=unconfined',
     ];
     const user = settings.sshfs ? '0:0' : `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
+    // The container reads this same file: a fault of it is named before any image runs.
+    if (keys.config !== undefined) checkRoutes(sshTargets(settings, keys), keys);
     const name = `atomic-link-${randomBytes(8).toString('hex')}`;
     const args = [
       'run',
@@ -80,12 +86,19 @@ export async function switchInContainer(
       '--init',
       '-v',
       `${keys.dir}:/keys:ro`,
+      // The value comes from the docker client's environment, never from its argv, which any
+      // user of the machine can read.
+      ...(settings.passphrase === undefined ? [] : ['-e', PASSPHRASE_VARIABLE]),
       image,
       ...cliArguments(options, settings, keys),
     ];
     core.debug(`docker ${args.join(' ')}`);
     const input = JSON.stringify(specs.map(specObject));
-    const run = await withCommandsStopped(() => runContainer(name, args, input, stop));
+    const env =
+      settings.passphrase === undefined
+        ? process.env
+        : { ...process.env, [PASSPHRASE_VARIABLE]: settings.passphrase };
+    const run = await withCommandsStopped(() => runContainer(name, args, env, input, stop));
     const document = parseDocument(run.stdout);
     // A report without an error: done, or stopped when the batch could only be finished (it
     // was, and the caller says so).
@@ -109,10 +122,11 @@ interface ContainerRun {
 async function runContainer(
   name: string,
   args: string[],
+  env: NodeJS.ProcessEnv,
   input: string,
   stop: AbortSignal | undefined,
 ): Promise<ContainerRun> {
-  const child = spawn('docker', args, { stdio: 'pipe' });
+  const child = spawn('docker', args, { stdio: 'pipe', env });
   const ended = new Promise<number>((resolve, reject) => {
     child.on('error', (error) =>
       reject(new UpdateError(`cannot run docker: ${describeError(error)}`)),
@@ -177,15 +191,21 @@ function parseDocument(stdout: string): CliDocument | undefined {
 
 function cliArguments(options: SwitchOptions, settings: RemoteSettings, keys: KeyFiles): string[] {
   const [{ host, port }] = settings.hosts;
+  const mounted = (file: string) => `/keys/${path.basename(file)}`;
   const args = [
     '--ssh',
     `${settings.user}@${host.includes(':') ? `[${host}]` : host}:${settings.remotePath}`,
-    '--ssh-port',
-    String(port),
+    ...(port === undefined ? [] : ['--ssh-port', String(port)]),
     '--identity',
-    `/keys/${path.basename(keys.identity)}`,
+    mounted(keys.identity),
     '--known-hosts',
-    `/keys/${path.basename(keys.knownHosts)}`,
+    mounted(keys.knownHosts),
+    // Without a config of its own, the CLI reads none: the runner's files are not in the image.
+    ...(keys.config === undefined ? [] : ['--ssh-config', mounted(keys.config)]),
+    // `--jump=…`: a value is never taken for an option.
+    ...settings.jump.map((hop) => `--jump=${jumpText(hop)}`),
+    ...(keys.jumpIdentity === undefined ? [] : ['--jump-identity', mounted(keys.jumpIdentity)]),
+    ...settings.hostKeyFingerprints.flatMap((print) => ['--host-key-fingerprint', print]),
     ...(settings.sshfs ? ['--sshfs'] : []),
     ...settings.sshfsOptions.flatMap((option) => ['--sshfs-option', option]),
     '-C',
@@ -206,6 +226,12 @@ function cliArguments(options: SwitchOptions, settings: RemoteSettings, keys: Ke
   ];
   for (const [on, flag] of flags) if (on) args.push(flag);
   return [...args, '--spec-file', '-'];
+}
+
+/** A jump host as `--jump` takes it: `[USER@]HOST[:PORT]`, an IPv6 HOST in brackets. */
+function jumpText({ user, host, port }: JumpHost): string {
+  const name = host.includes(':') ? `[${host}]` : host;
+  return `${user === undefined ? '' : `${user}@`}${name}${port === undefined ? '' : `:${port}`}`;
 }
 
 /** The spec as a JSON spec-file object, which is what the CLI reads from stdin. */

@@ -9,6 +9,9 @@ import {
   parseSpecText,
 } from '../engine/index.js';
 import type { LinkSpec, ProbeMode, SwitchOptions } from '../engine/index.js';
+import { parseJumpHost } from '../transport/ssh-config.js';
+import type { JumpHost } from '../transport/ssh-config.js';
+import { parseFingerprint } from '../transport/ssh-target.js';
 
 export interface ActionSettings {
   specs: LinkSpec[];
@@ -23,11 +26,20 @@ export interface RemoteSettings {
   container: boolean;
   /** Mount remote-path with sshfs (container mode) instead of speaking SFTP. */
   sshfs: boolean;
-  /** One host, or a fleet switched as one (SFTP from the runner only). */
-  hosts: { host: string; port: number }[];
+  /** One host, or a fleet switched as one (SFTP from the runner only); no port: the config's. */
+  hosts: { host: string; port?: number }[];
   user: string;
   privateKey: string;
+  /** known_hosts lines for every hop: `ssh-known-hosts`, then `ssh-jump-known-hosts`. */
   knownHosts: string;
+  /** The text of an ssh config file; empty: the runner's own files are read. */
+  sshConfig: string;
+  jump: JumpHost[];
+  /** Empty: the jump hosts take `privateKey`. */
+  jumpPrivateKey: string;
+  passphrase?: string;
+  /** Fingerprints of the hosts' keys: known_hosts is then not read for them (jumps still are). */
+  hostKeyFingerprints: string[];
   remotePath: string;
   /** Empty: build the action's own Dockerfile. */
   image: string;
@@ -105,6 +117,12 @@ const REMOTE_TEXTS = [
   'ssh-user',
   'ssh-private-key',
   'ssh-known-hosts',
+  'ssh-config',
+  'ssh-jump',
+  'ssh-jump-private-key',
+  'ssh-jump-known-hosts',
+  'ssh-passphrase',
+  'ssh-host-fingerprint',
   'remote-path',
   'image',
   'sshfs-options',
@@ -129,17 +147,15 @@ function remoteSettings(): RemoteSettings | undefined {
     }
     return undefined;
   }
-  const port = Number(core.getInput('ssh-port') || '22');
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  const portInput = core.getInput('ssh-port');
+  // Left empty, the port is the ssh config's, as ssh's own.
+  const port = portInput === '' ? undefined : Number(portInput);
+  if (port !== undefined && !isPort(port)) {
     throw new UsageError(
-      `input "ssh-port" must be a port number, not ${JSON.stringify(core.getInput('ssh-port'))}`,
+      `input "ssh-port" must be a port number, not ${JSON.stringify(portInput)}`,
     );
   }
-  const hosts = hostInput
-    .split(/[\n,]/)
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '')
-    .map((entry) => hostAndPort(entry, port));
+  const hosts = listInput('ssh-host').map((entry) => hostAndPort(entry, port));
   const required = (name: string) => {
     const value = core.getInput(name);
     if (value === '') throw new UsageError(`input "${name}" is required when "ssh-host" is set`);
@@ -147,9 +163,34 @@ function remoteSettings(): RemoteSettings | undefined {
   };
   const user = required('ssh-user');
   checkSshName('ssh-user', user);
-  const privateKey = required('ssh-private-key');
-  // Masked before anything else can print it; the runner masks each line of a multi-line secret.
-  core.setSecret(privateKey);
+  // Masked before anything else can print them; the runner masks each line of a multi-line secret.
+  const privateKey = secretInput('ssh-private-key');
+  if (privateKey === '') {
+    throw new UsageError('input "ssh-private-key" is required when "ssh-host" is set');
+  }
+  const jumpPrivateKey = secretInput('ssh-jump-private-key');
+  // Not trimmed: a passphrase may end in a space.
+  const passphrase = secretInput('ssh-passphrase', false);
+  const hostKeyFingerprints = listInput('ssh-host-fingerprint').map((text) =>
+    parseFingerprint(text, 'input "ssh-host-fingerprint"'),
+  );
+  const jump = listInput('ssh-jump').map((spec) => {
+    checkSshName('ssh-jump', spec);
+    return parseJumpHost(spec, `input "ssh-jump"`);
+  });
+  const knownHosts = core.getInput('ssh-known-hosts');
+  const jumpKnownHosts = core.getInput('ssh-jump-known-hosts');
+  if (knownHosts === '' && hostKeyFingerprints.length === 0) {
+    throw new UsageError(
+      'input "ssh-known-hosts" (or "ssh-host-fingerprint") is required when "ssh-host" is set',
+    );
+  }
+  if (jump.length > 0 && knownHosts === '' && jumpKnownHosts === '') {
+    throw new UsageError(
+      'input "ssh-jump" needs the jump hosts\' keys in "ssh-jump-known-hosts": ' +
+        '"ssh-host-fingerprint" is checked for ssh-host only',
+    );
+  }
   const remotePath = required('remote-path');
   if (!remotePath.startsWith('/')) {
     throw new UsageError(`input "remote-path" must be absolute, not ${JSON.stringify(remotePath)}`);
@@ -157,6 +198,20 @@ function remoteSettings(): RemoteSettings | undefined {
   const image = core.getInput('image');
   const sshfs = booleanInput('sshfs', false);
   const container = booleanInput('container', false) || image !== '' || sshfs;
+  const unsupported = [
+    'ssh-jump',
+    'ssh-jump-private-key',
+    'ssh-passphrase',
+    'ssh-host-fingerprint',
+  ];
+  const refused = sshfs ? unsupported.find((name) => core.getInput(name) !== '') : undefined;
+  if (refused) {
+    // sshfs runs ssh, which takes none of them (see the CLI's --sshfs): they would go unused.
+    throw new UsageError(
+      `input "${refused}" cannot be used with "sshfs": ssh, which sshfs runs, cannot take it ` +
+        '(a ProxyJump in "ssh-config" works; a passphrase-less key; "ssh-known-hosts")',
+    );
+  }
   if (container && hosts.length > 1) {
     throw new UsageError(
       'input "ssh-host" names several hosts: they are switched as one from the runner, over ' +
@@ -169,25 +224,47 @@ function remoteSettings(): RemoteSettings | undefined {
     hosts,
     user,
     privateKey,
-    knownHosts: required('ssh-known-hosts'),
+    knownHosts: [knownHosts, jumpKnownHosts].filter((text) => text !== '').join('\n'),
+    sshConfig: core.getInput('ssh-config'),
+    jump,
+    jumpPrivateKey,
+    ...(passphrase !== '' && { passphrase }),
+    hostKeyFingerprints,
     remotePath,
     image,
     network: core.getInput('docker-network'),
-    sshfsOptions: core
-      .getInput('sshfs-options')
-      .split(/[\n,]/)
-      .map((option) => option.trim())
-      .filter((option) => option !== ''),
+    sshfsOptions: listInput('sshfs-options'),
   };
 }
 
+/** The entries of a list input, one per line or comma-separated. */
+function listInput(name: string): string[] {
+  return core
+    .getInput(name)
+    .split(/[\n,]/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
+/** A secret input, masked in the log before anything can print it. */
+function secretInput(name: string, trimWhitespace = true): string {
+  const value = core.getInput(name, { trimWhitespace });
+  if (value.trim() === '') return '';
+  core.setSecret(value);
+  return value;
+}
+
+function isPort(port: number): boolean {
+  return Number.isInteger(port) && port >= 1 && port <= 65535;
+}
+
 /** `HOST`, `HOST:PORT`, `[IPv6]` or `[IPv6]:PORT`; a bare IPv6 address has no port. */
-function hostAndPort(entry: string, fallback: number): { host: string; port: number } {
+function hostAndPort(entry: string, fallback?: number): { host: string; port?: number } {
   const match = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry) ?? /^([^:]+)(?::(\d+))?$/.exec(entry);
   const [host, portText] = match ? [match[1], match[2]] : [entry, undefined];
   checkSshName('ssh-host', host);
   const port = portText === undefined ? fallback : Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  if (port !== undefined && !isPort(port)) {
     throw new UsageError(`input "ssh-host" ${JSON.stringify(entry)}: not a port number`);
   }
   return { host, port };

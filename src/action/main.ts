@@ -15,7 +15,7 @@ import type { SshTarget } from '../transport/ssh-target.js';
 import { switchInContainer } from './container.js';
 import { getSettings } from './inputs.js';
 import type { RemoteSettings } from './inputs.js';
-import { withKeyFiles } from './key-files.js';
+import { checkRoutes, sshTargets, withKeyFiles } from './key-files.js';
 import { infoInert } from './log-safety.js';
 import { publishFailure, publishFleetReport, publishReport } from './outputs.js';
 
@@ -89,18 +89,11 @@ function withTargets<T>(
   remote: RemoteSettings,
   work: (targets: SshTarget[]) => Promise<T>,
 ): Promise<T> {
-  return withKeyFiles(remote, (keys) =>
-    work(
-      remote.hosts.map(({ host, port }) => ({
-        destination: `${remote.user}@${host.includes(':') ? `[${host}]` : host}`,
-        path: remote.remotePath,
-        port,
-        identity: keys.identity,
-        knownHosts: keys.knownHosts,
-        sshfsOptions: [],
-      })),
-    ),
-  );
+  return withKeyFiles(remote, (keys) => {
+    const targets = sshTargets(remote, keys);
+    checkRoutes(targets, keys);
+    return work(targets);
+  });
 }
 
 function switchAnywhere(

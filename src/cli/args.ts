@@ -15,7 +15,7 @@ import type { LinkSpec, ProbeMode, SwitchOptions } from '../engine/index.js';
 import type { Place } from '../transport/open-store.js';
 import { parseJumpHost } from '../transport/ssh-config.js';
 import { planRoute } from '../transport/ssh-route.js';
-import { parseSshTarget } from '../transport/ssh-target.js';
+import { parseFingerprint, parseSshTarget } from '../transport/ssh-target.js';
 import { readAtMost } from '../platform/read-file.js';
 import type { SshTarget } from '../transport/ssh-target.js';
 import { backupPlan } from './backups.js';
@@ -173,7 +173,9 @@ function reachOptions(
     values['passphrase-file'] === undefined
       ? env[PASSPHRASE_VARIABLE] || undefined
       : readPassphrase(readableFile(values['passphrase-file'], '--passphrase-file', cwd)!);
-  const fingerprints = values['host-key-fingerprint']?.map(checkFingerprint);
+  const fingerprints = values['host-key-fingerprint']?.map((text) =>
+    parseFingerprint(text, '--host-key-fingerprint'),
+  );
   return {
     ...(sshConfig !== undefined && { sshConfig }),
     ...(jump.length > 0 && { jump }),
@@ -197,18 +199,6 @@ function readPassphrase(file: string): string {
   const [line] = text.split(/\r?\n/);
   if (line === '') throw new UsageError(`--passphrase-file ${file}: its first line is empty`);
   return line;
-}
-
-/** `SHA256:` and 43 base64 characters, as ssh-keygen -l prints it (a trailing `=` allowed). */
-function checkFingerprint(text: string): string {
-  const match = /^SHA256:([A-Za-z0-9+/]{43})=?$/.exec(text.trim());
-  if (!match) {
-    throw new UsageError(
-      `--host-key-fingerprint ${JSON.stringify(text)} must be SHA256:… as ssh-keygen -lf ` +
-        'prints it (ssh-keyscan HOST | ssh-keygen -lf -)',
-    );
-  }
-  return `SHA256:${match[1]}`;
 }
 
 /**

@@ -58,6 +58,21 @@ export function parseSshTarget(
   return { destination, path: path.posix.normalize(dir) };
 }
 
+/**
+ * A host key fingerprint as `ssh-keygen -l` prints it: `SHA256:` and 43 base64 characters (a
+ * trailing `=` allowed), without the `=`. Throws a UsageError naming `source`.
+ */
+export function parseFingerprint(text: string, source: string): string {
+  const match = /^SHA256:([A-Za-z0-9+/]{43})=?$/.exec(text.trim());
+  if (!match) {
+    throw new UsageError(
+      `${source} ${JSON.stringify(text)} must be SHA256:… as ssh-keygen -lf prints it ` +
+        '(ssh-keyscan HOST | ssh-keygen -lf -)',
+    );
+  }
+  return `SHA256:${match[1]}`;
+}
+
 /** The user and the host of a destination, the host without brackets. */
 export function splitDestination(destination: string): { user?: string; host: string } {
   const at = destination.lastIndexOf('@');

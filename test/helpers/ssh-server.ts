@@ -234,11 +234,13 @@ export function useSshd(): () => SshServer {
     server = await startSshd();
   });
   afterAll(() => server?.stop());
-  beforeEach(() => {
-    const { root } = server!;
-    fs.rmSync(root, { recursive: true, force: true });
-    fs.mkdirSync(root);
-    makeServerTree(root);
-  });
+  beforeEach(() => freshTree(server!));
   return () => server!;
+}
+
+/** The server's root emptied and holding a fresh deploy tree (makeServerTree). */
+export function freshTree(server: SshServer): void {
+  fs.rmSync(server.root, { recursive: true, force: true });
+  fs.mkdirSync(server.root);
+  makeServerTree(server.root);
 }

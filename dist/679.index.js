@@ -1,0 +1,1151 @@
+export const id = 679;
+export const ids = [679];
+export const modules = {
+
+/***/ 5679:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  SftpStore: () => (/* binding */ SftpStore)
+});
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./lib/engine/errors.js
+var errors = __webpack_require__(4899);
+// EXTERNAL MODULE: ./lib/engine/port.js
+var port = __webpack_require__(4799);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __webpack_require__(3136);
+// EXTERNAL MODULE: ./lib/transport/ssh-route.js
+var ssh_route = __webpack_require__(8447);
+// EXTERNAL MODULE: ./lib/transport/ssh-target.js
+var ssh_target = __webpack_require__(2121);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(7075);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+;// CONCATENATED MODULE: ./lib/platform/read-file.js
+
+/**
+ * The bytes of a file or stdin, or undefined when there are more than `limit`: a regular file
+ * is judged by its size before anything is read, a pipe (which has no size) once it has sent
+ * more.
+ */
+function readAtMost(file, limit) {
+    const fd = typeof file === 'number' ? file : external_node_fs_.openSync(file, 'r');
+    try {
+        const stats = external_node_fs_.fstatSync(fd);
+        if (stats.isFile() && stats.size > limit)
+            return undefined;
+        const chunks = [];
+        let total = 0;
+        for (;;) {
+            const chunk = Buffer.allocUnsafe(Math.min(2 ** 20, limit + 1 - total));
+            const read = external_node_fs_.readSync(fd, chunk, 0, chunk.length, null);
+            if (read === 0)
+                return Buffer.concat(chunks, total);
+            chunks.push(chunk.subarray(0, read));
+            total += read;
+            if (total > limit)
+                return undefined;
+        }
+    }
+    finally {
+        if (typeof file !== 'number')
+            external_node_fs_.closeSync(fd);
+    }
+}
+
+// EXTERNAL MODULE: ./lib/platform/stop-signals.js
+var stop_signals = __webpack_require__(1127);
+;// CONCATENATED MODULE: ./lib/transport/sftp/identities.js
+
+
+
+/**
+ * How long the agent has to answer one request. An agent that never answers (a stale
+ * SSH_AUTH_SOCK forwarded from a dead session) is then one failed method, and the key files
+ * are tried next; without it, its socket kept the process alive after every failure.
+ */
+const AGENT_ANSWER_MS = 5000;
+/** The largest key file read (an RSA key of 16,384 bits is 12 KiB): /dev/zero is refused. */
+const KEY_FILE_LIMIT = 1024 * 1024;
+/** Where the passphrase comes from, for the messages that need one. */
+const PASSPHRASE_SOURCES = 'ATOMIC_LINK_SSH_PASSPHRASE or --passphrase-file';
+/**
+ * The ways to log in to `hop`, in the order OpenSSH tries them: the agent's keys (IdentityAgent,
+ * by default SSH_AUTH_SOCK), then the key files (--identity, then the config's IdentityFile,
+ * else the usual ~/.ssh/id_* files). With IdentitiesOnly, only the agent's keys that are one of
+ * those files' (their public key read from FILE.pub, or from the key itself) are offered. An
+ * encrypted key is decrypted with `passphrase`. A key file that is missing is passed over
+ * silently, as ssh passes it over; one that cannot be used is passed over with the reason, but
+ * ends the run (an UpdateError, before anything is sent) when it is the command line's. With
+ * nothing at all, the "none" method is asked for, as a server may let a user in without a key.
+ * Each method is tried straight away: ssh2 would first ask the server which it takes, a round
+ * trip the answer of which changes nothing here.
+ */
+function identities(hop, passphrase, tools) {
+    const { user: username, identityFiles, identitiesOnly, identityAgent } = hop.config;
+    const tried = [];
+    const skipped = [];
+    const files = [];
+    const publicKeys = [];
+    for (const file of identityFiles) {
+        if (file !== hop.identity && !external_node_fs_.existsSync(file))
+            continue;
+        const key = readKey(file, passphrase, tools.parseKey);
+        const publicKey = typeof key === 'string' ? publicKeyOf(file, tools.parseKey) : key;
+        if (publicKey !== undefined)
+            publicKeys.push(publicKey.getPublicSSH());
+        if (typeof key !== 'string') {
+            files.push({ file, key });
+        }
+        else if (file === hop.identity) {
+            throw new errors/* UpdateError */.mp(`the identity ${file} ${key}; nothing was changed`);
+        }
+        else {
+            skipped.push(`${file} was passed over: it ${key}`);
+        }
+    }
+    for (const certificate of certificatesOf(hop)) {
+        skipped.push(`${certificate} was not offered: OpenSSH certificates are not supported (see the README)`);
+    }
+    const methods = [];
+    if (identityAgent && !(identitiesOnly && publicKeys.length === 0)) {
+        const agent = answering(tools.createAgent(identityAgent));
+        methods.push({
+            type: 'agent',
+            username,
+            agent: identitiesOnly ? onlyKeys(agent, publicKeys) : agent,
+        });
+        tried.push(`the agent's keys (${identityAgent})${identitiesOnly ? ' that are one of the key files (IdentitiesOnly)' : ''}`);
+    }
+    for (const { file, key } of files) {
+        methods.push({ type: 'publickey', username, key });
+        tried.push(file);
+    }
+    if (methods.length === 0) {
+        methods.push({ type: 'none', username });
+        tried.push('no key (no agent, no --identity, no usable key file)');
+    }
+    let next = 0;
+    return {
+        // `false` ends the login, failed: ssh2 takes it, its types do not say so.
+        authHandler: (_left, _partial, callback) => callback(methods[next++] ?? false),
+        tried,
+        skipped,
+    };
+}
+/** The private key in `file`, or why it cannot be used (said after "the identity FILE"). */
+function readKey(file, passphrase, parse) {
+    let data;
+    try {
+        data = readAtMost(file, KEY_FILE_LIMIT);
+    }
+    catch (error) {
+        return `cannot be read (${(0,errors/* errnoCode */.UK)(error) ?? error.message})`;
+    }
+    if (data === undefined)
+        return `is over ${KEY_FILE_LIMIT / 1024} KiB: not a key file`;
+    let parsed = parse(data);
+    if (parsed instanceof Error && /no passphrase given/.test(parsed.message)) {
+        if (passphrase === undefined) {
+            return `is encrypted, and no passphrase was given (${PASSPHRASE_SOURCES}; or add the key to an agent with ssh-add)`;
+        }
+        parsed = parse(data, passphrase);
+        if (parsed instanceof Error)
+            return 'is encrypted, and the passphrase given does not decrypt it';
+    }
+    if (parsed instanceof Error) {
+        return `is not a private key this client can read (${parsed.message})`;
+    }
+    const key = Array.isArray(parsed) ? parsed[0] : parsed;
+    return key?.isPrivateKey() ? key : 'is not a private key (a public key?)';
+}
+/** The public half of a key file that cannot be used itself, from FILE.pub, as ssh reads it. */
+function publicKeyOf(file, parse) {
+    let parsed;
+    try {
+        parsed = parse(external_node_fs_.readFileSync(`${file}.pub`));
+    }
+    catch {
+        return undefined;
+    }
+    return parsed instanceof Error ? undefined : Array.isArray(parsed) ? parsed[0] : parsed;
+}
+/**
+ * The agent, each of its connections ended after AGENT_ANSWER_MS without an answer, and never
+ * one that keeps the process alive. ssh2's OpenSSH agent opens a connection per request
+ * (getStream), and ends the request as failed when that connection closes.
+ */
+function answering(agent) {
+    const open = agent.getStream;
+    if (open === undefined)
+        return agent;
+    const bounded = Object.create(agent);
+    bounded.getStream = (callback) => open.call(bounded, (error, stream) => {
+        stream?.setTimeout(AGENT_ANSWER_MS, () => stream.destroy()).unref();
+        callback(error, stream);
+    });
+    return bounded;
+}
+/** The agent's keys narrowed to `allowed` (IdentitiesOnly); it still signs with them itself. */
+function onlyKeys(agent, allowed) {
+    // A child of the agent object: ssh2 takes it for an agent, and it inherits sign().
+    const narrowed = Object.create(agent);
+    narrowed.getIdentities = (callback) => agent.getIdentities((error, keys) => callback(error, keys?.filter((key) => allowed.some((blob) => blob.equals(key.getPublicSSH())))));
+    return narrowed;
+}
+/** The certificates ssh would offer: CertificateFile, and FILE-cert.pub beside each key file. */
+function certificatesOf(hop) {
+    const { certificateFiles, identityFiles } = hop.config;
+    const beside = identityFiles.map((file) => `${file}-cert.pub`);
+    return [...new Set([...certificateFiles, ...beside])].filter((file) => external_node_fs_.existsSync(file));
+}
+
+// EXTERNAL MODULE: ./lib/transport/sftp/known-hosts.js
+var known_hosts = __webpack_require__(9002);
+;// CONCATENATED MODULE: ./lib/transport/sftp/watchdog.js
+/**
+ * The deadline of every request to the server: a channel that has requests outstanding and
+ * answers none of them for HUNG_AFTER_MS, or for HUNG_AFTER_OPENS times what opening the SFTP
+ * channel took (about three round trips) where that is longer, is taken for hung, and the
+ * connection is closed: every request still on the way fails as lost. This is what a server
+ * whose filesystem hangs (a hard NFS mount) looks like: sshd itself still answers keep-alives,
+ * its sftp-server nothing. sftp-server answers its requests one after another, so on a healthy
+ * server replies keep coming for as long as requests are outstanding; a single request that
+ * takes the server 10 s is a hung server for any purpose of ours.
+ */
+const HUNG_AFTER_MS = 10000;
+const HUNG_AFTER_OPENS = 10;
+/**
+ * Once a stop is asked (a signal), a channel that answers nothing for this long is not waited
+ * for: the run must end within 2 s of the signal. A healthy server answers well within it, and
+ * the engine then stops between two chunks and switches back.
+ */
+const STOP_GRACE_MS = 1000;
+/** How often the watchdog looks: a deadline is met within one look of its time. */
+const LOOK_EVERY_MS = 250;
+/** One channel's requests as the watchdog sees them; its user says when each leaves and returns. */
+class Requests {
+    channel;
+    outstanding = 0;
+    /** Set by an answer, cleared by each look: silence is the time between looks without one. */
+    answered = false;
+    silentMs = 0;
+    constructor(channel) {
+        this.channel = channel;
+    }
+    sent() {
+        // From idle, the silence counts from this request, not from the last answer.
+        if (this.outstanding++ === 0)
+            this.answered = true;
+    }
+    done() {
+        this.outstanding--;
+        this.answered = true;
+    }
+}
+/**
+ * Looks at the channels of one connection every LOOK_EVERY_MS and calls `hung` once, with why
+ * and the signal that asked for a stop (if one did), when one has been silent too long. Its
+ * timer never keeps the process alive; stop() ends it.
+ */
+class Watchdog {
+    hung;
+    signal;
+    channels = [];
+    timer;
+    last = performance.now();
+    limitMs = HUNG_AFTER_MS;
+    stopAsked = false;
+    constructor(hung, signal) {
+        this.hung = hung;
+        this.signal = signal;
+        this.timer = setInterval(() => this.look(), LOOK_EVERY_MS);
+        this.timer.unref();
+        signal?.addEventListener('abort', this.onStop);
+    }
+    track(channel) {
+        const requests = new Requests(channel);
+        this.channels.push(requests);
+        return requests;
+    }
+    /** Scales the deadline to the link, from the time the SFTP channel took to open. */
+    measured(openMs) {
+        this.limitMs = Math.max(HUNG_AFTER_MS, Math.round(HUNG_AFTER_OPENS * openMs));
+    }
+    stop() {
+        clearInterval(this.timer);
+        this.signal?.removeEventListener('abort', this.onStop);
+    }
+    /** The server gets a full grace from the stop, whatever silence came before it. */
+    onStop = () => {
+        this.stopAsked = true;
+        this.last = performance.now();
+        for (const requests of this.channels)
+            requests.silentMs = 0;
+    };
+    look() {
+        const now = performance.now();
+        // A look made late (this process was busy, or stopped) counts as one on time: the silence
+        // measured is the server's, not a stall of our own event loop.
+        const elapsed = Math.min(now - this.last, 2 * LOOK_EVERY_MS);
+        this.last = now;
+        const limit = this.stopAsked ? STOP_GRACE_MS : this.limitMs;
+        for (const requests of this.channels) {
+            const silent = requests.outstanding > 0 && !requests.answered;
+            requests.silentMs = silent ? requests.silentMs + elapsed : 0;
+            requests.answered = false;
+            if (requests.silentMs < limit)
+                continue;
+            this.stop();
+            const waiting = `${requests.outstanding} ${requests.outstanding === 1 ? 'request' : 'requests'}`;
+            const seconds = `${Math.round(limit / 100) / 10} s`;
+            if (this.stopAsked) {
+                const signal = String(this.signal?.reason);
+                this.hung(`stopped by ${signal}, and the server answered nothing on ${requests.channel} for ` +
+                    `${seconds} after it (${waiting} waiting), so the connection was closed`, signal);
+            }
+            else {
+                this.hung(`the server stopped answering: nothing came back on ${requests.channel} for ` +
+                    `${seconds} with ${waiting} waiting, so the connection was closed`);
+            }
+            return;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/transport/sftp/hops.js
+
+
+
+
+
+
+
+
+
+/** A dead server or network fails the run within seconds: 3 keep-alives 2 s apart unanswered. */
+const KEEPALIVE_MS = 2000;
+const KEEPALIVE_MISSES = 3;
+/** The whole handshake (key exchange, host key check, login), unless ConnectTimeout says. */
+const CONNECT_TIMEOUT_MS = 20000;
+/**
+ * Connects to the last hop of `route` through the others, each hop's host key checked and each
+ * logged in on its own. A jump host is shared: routes that pass through the same hops in one
+ * run use one connection to them, closed when the last of its users closes. Known hosts and
+ * keys of every hop are read before anything is sent, so a hop that cannot be checked or logged
+ * in to fails the run first. Every way out of a failed connect leaves nothing behind (sockets,
+ * commands, timers) that keeps the process alive.
+ */
+async function reach(route, run) {
+    const prepared = route.map((hop) => ({
+        hop,
+        check: hostKeyCheck(hop),
+        login: identities(hop, run.passphrase, run.keys),
+    }));
+    return reachFrom(prepared, run);
+}
+async function reachFrom(route, run) {
+    const last = route[route.length - 1];
+    if (route.length === 1) {
+        return logIn(last, last.hop.proxyCommand ? commandTransport(last.hop) : socketTransport(last.hop), run);
+    }
+    const { link: jump, release } = await lease(route.slice(0, -1), run);
+    let transport;
+    try {
+        transport = await forwarded(jump, last.hop, release, run);
+    }
+    catch (error) {
+        release();
+        throw error;
+    }
+    const link = await logIn(last, transport, run);
+    return {
+        ...link,
+        notes: [...jump.notes, ...link.notes],
+        // The connection ends with the jump host's: why that one ended is the news.
+        ended: () => {
+            const own = link.ended();
+            const under = jump.ended();
+            if (own === undefined || under === undefined)
+                return own;
+            return { ...own, reason: `${own.reason} (the jump host ${jump.hop.name}: ${under.reason})` };
+        },
+    };
+}
+/** The jump hosts' connections of this run, by the hops they pass: shared, counted. */
+const shared = new Map();
+/** A connection to the last of `route`, shared with every other user of the same hops. */
+async function lease(route, run) {
+    const key = JSON.stringify(route.map(({ hop }) => [hop.config, hop.knownHosts, hop.identity, hop.proxyCommand]));
+    let entry = shared.get(key);
+    if (entry === undefined) {
+        const created = { link: reachFrom(route, run), users: 0 };
+        const forget = () => {
+            if (shared.get(key) === created)
+                shared.delete(key);
+        };
+        // A lost connection is not handed out again: the next user makes a new one.
+        created.link.then((link) => link.lost.catch(forget), forget);
+        shared.set(key, created);
+        entry = created;
+    }
+    const mine = entry;
+    mine.users++;
+    let released = false;
+    const release = () => {
+        if (released)
+            return;
+        released = true;
+        if (--mine.users > 0)
+            return;
+        if (shared.get(key) === mine)
+            shared.delete(key);
+        mine.link.then((link) => link.close(), () => undefined);
+    };
+    try {
+        return { link: await untilStopped(mine.link, run.signal), release };
+    }
+    catch (error) {
+        release();
+        throw error;
+    }
+}
+/**
+ * Logs in over `transport`: the host key checked before anything is sent on the connection,
+ * then each way of logging in tried in turn. Rejects with an Error that says why, in words about
+ * `hop` (an InterruptedError when stopped); the transport is destroyed then.
+ */
+async function logIn({ hop, check, login }, transport, run) {
+    const { config } = hop;
+    const notes = [...hop.notes, ...check.notes, ...login.skipped];
+    const client = new run.Client();
+    // ssh2 may emit more than one error (a failed handshake, then the socket): each is reported
+    // where it is awaited; an unheard one must not end the process.
+    client.on('error', () => undefined);
+    let hostKeyProblem;
+    let ended;
+    const watchdog = new Watchdog((reason, by) => {
+        ended ??= { reason, signal: by };
+        transport.destroy();
+    }, run.signal);
+    const keepalive = config.serverAliveInterval > 0;
+    const connectConfig = {
+        sock: transport.stream,
+        username: config.user,
+        readyTimeout: config.connectTimeout ? config.connectTimeout * 1000 : CONNECT_TIMEOUT_MS,
+        keepaliveInterval: keepalive ? config.serverAliveInterval * 1000 : KEEPALIVE_MS,
+        keepaliveCountMax: keepalive ? config.serverAliveCountMax : KEEPALIVE_MISSES,
+        ...(check.algorithms && { algorithms: { serverHostKey: check.algorithms } }),
+        hostVerifier: (key) => {
+            hostKeyProblem = check.judge(key);
+            return hostKeyProblem === undefined;
+        },
+        authHandler: login.authHandler,
+    };
+    const handshake = new Promise((resolve, reject) => {
+        client.once('ready', () => resolve());
+        client.on('error', (error) => {
+            // The agent failing is one method failing: the next is tried.
+            if (error.level === 'agent')
+                notes.push(`the agent could not be used: ${error.message}`);
+            else
+                reject(error);
+        });
+        client.once('close', () => reject(new Error('the connection closed during the handshake')));
+        client.connect(connectConfig);
+    });
+    try {
+        await untilStopped(handshake, run.signal);
+    }
+    catch (error) {
+        watchdog.stop();
+        transport.destroy();
+        if (error instanceof errors/* InterruptedError */.p4)
+            throw error;
+        const said = transport.said?.();
+        const reason = hostKeyProblem ??
+            (/authentication methods failed/.test(error.message)
+                ? `the server accepted no identity (tried ${login.tried.join(', ')})` +
+                    login.skipped.map((skip) => `; ${skip}`).join('')
+                : error.message) +
+                (said ? `; the ProxyCommand (${hop.proxyCommand?.source}) said: ${said}` : '');
+        throw new Error(aboutHop(hop, reason));
+    }
+    const lost = new Promise((_, reject) => {
+        const gone = () => {
+            ended ??= { reason: 'the connection was lost' };
+            watchdog.stop();
+            reject(new Error(ended.reason));
+        };
+        client.once('close', gone);
+        client.once('end', gone);
+        // An error after the handshake (a reset, keep-alives unanswered) ends the connection.
+        client.on('error', (error) => {
+            ended ??= { reason: `the connection was lost (${error.message})` };
+        });
+    });
+    lost.catch(() => undefined);
+    return {
+        hop,
+        client,
+        watchdog,
+        lost,
+        ended: () => ended,
+        notes: hop.jump ? notes.map((note) => `the jump host ${hop.name}: ${note}`) : notes,
+        streams: transport.streams,
+        close: () => {
+            watchdog.stop();
+            client.end();
+            transport.close();
+        },
+    };
+}
+/** A reason about `hop`, as the target's connect message takes it. */
+function aboutHop(hop, reason) {
+    if (!hop.jump)
+        return reason;
+    return `the jump host ${hop.name} (${hop.config.hostname} port ${hop.config.port}): ${reason}`;
+}
+/**
+ * Our own socket, so that writes can be held and sent together (batchWrites), and so that
+ * every way out can destroy it: ssh2 never learns of it when its config is refused.
+ */
+function socketTransport(hop) {
+    const socket = external_node_net_.connect({ host: hop.config.hostname, port: hop.config.port });
+    // ssh2 writes a packet in several pieces; with Nagle's algorithm on, each piece after the
+    // first waits for the server's delayed ACK (40 ms on Linux), at every round trip.
+    socket.setNoDelay(true);
+    return {
+        stream: socket,
+        streams: [socket],
+        destroy: () => socket.destroy(),
+        // Everything is said: the process need not wait a round trip for the server's goodbye.
+        close: () => socket.unref(),
+    };
+}
+/**
+ * The hop's ProxyCommand, run as ssh runs it (`exec COMMAND` by the shell), SSH spoken over its
+ * stdin and stdout. It runs in a process group of its own, which every way out ends (SIGHUP, as
+ * ssh ends it), a second stop signal or a crash included.
+ */
+function commandTransport(hop) {
+    const child = (0,external_node_child_process_.spawn)('/bin/sh', ['-c', `exec ${hop.proxyCommand?.value}`], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
+    });
+    let said = '';
+    child.stderr.on('data', (chunk) => {
+        said = (said + chunk.toString()).slice(-4000);
+    });
+    // A command that cannot start, or ends, is seen by ssh2 as the stream ending.
+    child.on('error', () => undefined);
+    const stream = external_node_stream_.Duplex.from({ readable: child.stdout, writable: child.stdin });
+    const end = () => {
+        forget();
+        try {
+            if (child.pid !== undefined)
+                process.kill(-child.pid, 'SIGHUP');
+        }
+        catch {
+            // It has ended already.
+        }
+        child.unref();
+        for (const pipe of [child.stdin, child.stdout, child.stderr])
+            pipe.destroy();
+    };
+    const forget = (0,stop_signals/* atLastSignal */.ao)(end);
+    return {
+        stream,
+        streams: [stream],
+        destroy: end,
+        close: end,
+        said: () => said.trim().split('\n').slice(-2).join(' '),
+    };
+}
+/**
+ * A channel from the jump host to `hop` (direct-tcpip, as `ssh -W`): the jump host connects to
+ * the hop's HostName and Port as it resolves them. `release` lets the jump host go when the
+ * channel is closed.
+ */
+async function forwarded(jump, hop, release, run) {
+    const { hostname, port } = hop.config;
+    const opening = jump.watchdog.track(`the jump host's channel to ${hostname} port ${port}`);
+    opening.sent();
+    const channel = await untilStopped(Promise.race([
+        new Promise((resolve, reject) => jump.client.forwardOut('127.0.0.1', 0, hostname, port, (error, stream) => error ? reject(error) : resolve(stream))),
+        jump.lost,
+    ]).finally(() => opening.done()), run.signal).catch((error) => {
+        if (error instanceof errors/* InterruptedError */.p4)
+            throw error;
+        throw new Error(aboutHop(jump.hop, `it could not open a channel to ${hostname} port ${port} (${error.message})`));
+    });
+    return {
+        stream: channel,
+        streams: [channel, ...jump.streams],
+        destroy: () => {
+            channel.destroy();
+            release();
+        },
+        close: release,
+    };
+}
+/**
+ * The hop's host key check, from its known_hosts files or its fingerprints. A host with no key
+ * that can be checked is refused here, before anything is sent.
+ */
+function hostKeyCheck(hop) {
+    const { config, fingerprints } = hop;
+    // As ssh looks a host up: under HostKeyAlias alone, or its name with the port unless 22.
+    const name = config.hostKeyAlias ?? config.hostname;
+    const port = config.hostKeyAlias === undefined ? config.port : 22;
+    const label = port === 22 ? name : `[${name}]:${port}`;
+    if (fingerprints !== undefined) {
+        return {
+            judge: (blob) => fingerprints.includes((0,known_hosts/* fingerprintOf */.ax)(blob))
+                ? undefined
+                : `the host key of ${label} (${(0,known_hosts/* blobType */.a1)(blob)} ${(0,known_hosts/* fingerprintOf */.ax)(blob)}) has none of ` +
+                    `the fingerprints given (${fingerprints.join(', ')})`,
+            notes: [],
+        };
+    }
+    const files = hop.knownHosts.flatMap((file) => {
+        const text = readIfThere(file);
+        return text === undefined ? [] : [{ file, text }];
+    });
+    const known = (0,known_hosts/* hostKeysIn */.Wc)(files, name, port);
+    const notes = known.skipped.map((line) => `${line}: passed over`);
+    const read = files.map(({ file }) => file);
+    const where = read.length > 0 ? read.join(', ') : `any known_hosts file (${hop.knownHosts.join(', ')})`;
+    if (known.keys.length === 0) {
+        throw new Error(aboutHop(hop, unknownHost(label, where, known.revoked, notes)));
+    }
+    return {
+        algorithms: (0,known_hosts/* hostKeyAlgorithms */.Qb)(known.keys),
+        judge: (blob) => {
+            const verdict = (0,known_hosts/* judgeHostKey */.Tx)(known, blob);
+            if (verdict === 'accepted')
+                return undefined;
+            return verdict === 'revoked'
+                ? `the host key of ${label} is marked @revoked in ${where}`
+                : `the host key of ${label} does not match ${where} (changed, or another host)`;
+        },
+        notes,
+    };
+}
+/** Why a host with no usable key in known_hosts is refused before anything is sent. */
+function unknownHost(host, where, revoked, notes) {
+    const passedOver = notes.map((note) => `; ${note}`).join('');
+    if (revoked.length > 0)
+        return `${host} has only @revoked keys in ${where}, so nothing was sent${passedOver}`;
+    return ((notes.length > 0
+        ? `${host} has no key in ${where} that this client can check`
+        : `${host} is not in ${where}: its host key cannot be checked`) +
+        `, so nothing was sent; add its line (ssh-keyscan, checked out of band)${passedOver}`);
+}
+/** `work`, or an InterruptedError as soon as `signal` asks for a stop. */
+function untilStopped(work, signal) {
+    if (signal === undefined)
+        return work;
+    let onAbort = () => undefined;
+    const stop = new Promise((_, reject) => {
+        onAbort = () => reject(new errors/* InterruptedError */.p4('stopped', String(signal.reason)));
+        if (signal.aborted)
+            onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
+    return Promise.race([work, stop]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+/** Larger than any known_hosts file: /dev/zero, or a device, is passed over as unreadable. */
+const KNOWN_HOSTS_LIMIT = 64 * 1024 * 1024;
+/**
+ * A known_hosts file's text, or undefined when it cannot be read (as ssh passes over a missing
+ * one) or is larger than any known_hosts file (/dev/zero).
+ */
+function readIfThere(file) {
+    try {
+        return readAtMost(file, KNOWN_HOSTS_LIMIT)?.toString('utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/transport/sftp/connect.js
+
+
+
+
+
+
+/**
+ * Connects to the target, through its jump hosts or ProxyCommand if it has any (hops.ts), each
+ * hop's host key checked before anything is sent to it and each logged in with its own keys,
+ * and opens an SFTP channel. ssh2 is loaded here, so local runs never pay for it. `signal` ends
+ * the connecting at once (an InterruptedError), and once connected has the watchdog stop
+ * waiting for a silent server. Every way out of a failed connect leaves nothing behind that
+ * keeps the process alive. A config that cannot be followed is a UsageError, before anything
+ * is sent.
+ */
+async function connect(target, signal) {
+    const route = (0,ssh_route/* planRoute */.Z)(target);
+    const { config } = route[route.length - 1];
+    const { host } = (0,ssh_target/* splitDestination */.RG)(target.destination);
+    const where = `${config.user}@${target.destination.slice(target.destination.lastIndexOf('@') + 1)}:${target.path}`;
+    const address = config.hostname === host ? `port ${config.port}` : `${config.hostname} port ${config.port}`;
+    const stopped = () => new errors/* InterruptedError */.p4(`stopped by ${signal?.reason} while connecting to ${where}; nothing was changed`, String(signal?.reason));
+    if (signal?.aborted)
+        throw stopped();
+    // ssh2's poly1305 (emscripten output) reads CommonJS's __dirname, which this ES module
+    // bundle lacks; it only builds a path to a file it never reads (its wasm is inline).
+    const scope = globalThis;
+    scope.__dirname ??= external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
+    const { Client, utils, createAgent } = (await __webpack_require__.e(/* import() */ 472).then(__webpack_require__.t.bind(__webpack_require__, 5472, 19))).default;
+    if (signal?.aborted)
+        throw stopped();
+    const failed = (error, reason = error.message) => {
+        if (error instanceof errors/* InterruptedError */.p4)
+            return stopped();
+        if (error instanceof errors/* AtomicLinkError */.G7)
+            return error;
+        return new errors/* UpdateError */.mp(`cannot connect to ${where} (${address}): ${reason}; nothing was changed`);
+    };
+    const link = await reach(route, {
+        Client,
+        keys: { parseKey: utils.parseKey, createAgent },
+        passphrase: target.passphrase,
+        signal,
+    }).catch((error) => {
+        throw failed(error);
+    });
+    const { client, watchdog, lost, notes } = link;
+    const opening = watchdog.track('the connection (opening a channel)');
+    const openChannel = async (name) => {
+        opening.sent();
+        const sftp = await Promise.race([
+            new Promise((resolve, reject) => client.sftp((error, sftp) => (error ? reject(error) : resolve(sftp)))),
+            lost,
+        ]).finally(() => opening.done());
+        return { sftp, requests: watchdog.track(name) };
+    };
+    const openedAt = performance.now();
+    const main = await untilStopped(openChannel('the SFTP channel'), signal).catch((error) => {
+        link.close();
+        const gone = link.ended();
+        throw failed(error, gone
+            ? `${gone.reason}, opening the SFTP channel`
+            : `the server offers no SFTP (${error.message})`);
+    });
+    // Three round trips (open the channel, start the subsystem, exchange versions): the measure
+    // of the link the deadline scales with.
+    watchdog.measured(performance.now() - openedAt);
+    // ssh2 keeps the extensions of the server's version reply here, and checks them itself.
+    const extensions = new Set(Object.keys(main.sftp._extensions));
+    let second;
+    let held = false;
+    // Each SFTP request is a packet of its own, and each packet a write: 100 lookups were 100
+    // system calls (and as many segments for the network and the server to take in).
+    const batchWrites = () => {
+        if (held)
+            return;
+        held = true;
+        for (const stream of link.streams)
+            stream.cork();
+        process.nextTick(() => {
+            held = false;
+            for (const stream of link.streams)
+                stream.uncork();
+        });
+    };
+    return {
+        main,
+        extensions,
+        second: () => (second ??= openChannel("the guard's SFTP channel")),
+        batchWrites,
+        lost,
+        ended: link.ended,
+        notes,
+        where,
+        close: link.close,
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/transport/sftp/sftp-guard.js
+/**
+ * Lookups kept in flight on the guard's channel. The server answers them one after another as
+ * fast as it can lstat, so the sampling rate does not depend on the round trip: a round trip
+ * only decides how many lookups are on the way at once.
+ */
+const IN_FLIGHT = 128;
+/**
+ * Lookups kept in flight while standing by (prepared, waiting for the switch): enough to show
+ * that the server is looking and to notice a connection lost, no load on it.
+ */
+const STAND_BY_IN_FLIGHT = 1;
+/**
+ * Over a fast link a whole batch is renamed in a millisecond or two, less than one time slice
+ * of a busy server: the guard keeps looking at least this long, so that another writer's gap
+ * at the same moment is not missed for want of lookups.
+ */
+const MIN_WATCH_MS = 50;
+const NO_SUCH_FILE = 2;
+/**
+ * Watches links on the server through a channel of its own (a second sftp-server process,
+ * running beside the one that renames), with lstat, which sees the name itself: a dangling
+ * link is present, a name in the middle of an unlink-then-create is not.
+ */
+class SftpGuard {
+    paths;
+    lookups = 0;
+    missing = 0;
+    outstanding = 0;
+    next = 0;
+    stopping = false;
+    blind;
+    start = performance.now();
+    /** When it began looking at the full rate: the minimum watch counts from there. */
+    begun = this.start;
+    inFlight;
+    sightings = new Map();
+    settled;
+    sftp;
+    requests;
+    constructor(channel, paths, standBy) {
+        this.paths = paths;
+        this.sftp = channel.sftp;
+        this.requests = channel.requests;
+        this.inFlight = standBy ? STAND_BY_IN_FLIGHT : IN_FLIGHT;
+    }
+    /**
+     * Resolves once the server has answered a first lookup: from then on it is looking. When
+     * `lost` rejects (the watchdog closes a connection whose channel stopped answering), the
+     * guard has lost sight, and says so.
+     */
+    static async start(channel, paths, lost, standBy = false) {
+        const guard = new SftpGuard(channel, paths, standBy);
+        lost.catch((error) => {
+            guard.blind ??= error.message;
+            guard.outstanding = 0;
+            guard.wake();
+        });
+        await new Promise((resolve) => {
+            guard.settled = resolve;
+            for (let i = 0; i < guard.inFlight; i++)
+                guard.send();
+        });
+        return guard;
+    }
+    /** From standing by to the full rate: the renames follow these lookups on the connection. */
+    begin() {
+        if (this.inFlight === IN_FLIGHT || this.stopping || this.blind !== undefined)
+            return;
+        this.inFlight = IN_FLIGHT;
+        this.begun = performance.now();
+        while (this.outstanding < this.inFlight)
+            this.send();
+    }
+    soFar() {
+        return { lookups: this.lookups, missing: this.missing };
+    }
+    /** Stops sending, waits for the lookups on the way (they cover the last renames), reports. */
+    async stop() {
+        const left = MIN_WATCH_MS - (performance.now() - this.begun);
+        if (left > 0 && this.blind === undefined)
+            await new Promise((resolve) => setTimeout(resolve, left));
+        this.stopping = true;
+        if (this.outstanding > 0)
+            await new Promise((resolve) => (this.settled = resolve));
+        return {
+            lookups: this.lookups,
+            missing: this.missing,
+            blind: this.blind,
+            sightings: [...this.sightings.values()],
+        };
+    }
+    send() {
+        const index = this.next;
+        this.next = (this.next + 1) % this.paths.length;
+        this.outstanding++;
+        this.requests.sent();
+        // Each lookup leaves at once, not held to go with others (batchWrites): lookups sent in
+        // bunches are answered in bunches, with gaps between them in which nothing is looked at
+        // (a naive writer on the server was then missed in some runs out of 20).
+        try {
+            this.sftp.lstat(this.paths[index], (error) => this.answered(index, error));
+        }
+        catch (error) {
+            this.answered(index, error);
+        }
+    }
+    answered(index, error) {
+        this.outstanding--;
+        this.requests.done();
+        this.lookups++;
+        if (error) {
+            if (error.code === NO_SUCH_FILE)
+                this.seenMissing(index);
+            else
+                this.blind ??= `${error.message} looking up ${this.paths[index]}`;
+        }
+        // The first answer means the server is looking; the caller may start switching.
+        if (!this.stopping && this.lookups === 1)
+            this.wake();
+        if (!this.stopping && this.blind === undefined) {
+            if (this.outstanding < this.inFlight)
+                this.send();
+        }
+        else if (this.outstanding === 0)
+            this.wake();
+    }
+    seenMissing(index) {
+        this.missing++;
+        const now = Math.round(performance.now() - this.start);
+        const sighting = this.sightings.get(index);
+        if (sighting) {
+            sighting.count++;
+            sighting.lastMs = now;
+        }
+        else {
+            this.sightings.set(index, { link: this.paths[index], count: 1, firstMs: now, lastMs: now });
+        }
+    }
+    wake() {
+        const settled = this.settled;
+        this.settled = undefined;
+        settled?.();
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/transport/sftp/sftp-store.js
+
+
+
+
+
+const POSIX_RENAME = 'posix-rename@openssh.com';
+const HARDLINK = 'hardlink@openssh.com';
+/** READDIR requests sent at once on one handle: up to ~100 names come back per request. */
+const READDIRS_IN_FLIGHT = 16;
+/** SFTP status codes as errno names, so that the engine reads them as it reads local errors. */
+const STATUS_AS_ERRNO = {
+    2: 'ENOENT',
+    3: 'EACCES',
+    4: 'EFAILURE',
+    8: 'ENOTSUP',
+};
+/**
+ * Links on a server, through SFTP spoken directly (OpenSSH's sftp-server or internal-sftp).
+ * Every operation sends all its requests before reading a reply: the server answers them in
+ * order, one after another, so a phase costs one round trip whatever the number of links.
+ *
+ * Renames use posix-rename@openssh.com, a plain rename(2) on the server; plain SFTP rename
+ * refuses to overwrite, and emulating it leaves a gap, so without the extension nothing is
+ * done at all.
+ */
+class SftpStore {
+    session;
+    canSyncDirs = false;
+    knowsInodes = false;
+    /** One channel: sftp-server carries out its requests one after another, as sent. */
+    inOrder = true;
+    where;
+    /**
+     * What connecting passed over and did not fail for (known_hosts lines it cannot use, key
+     * files it could not): for the caller to show with -v.
+     */
+    notes;
+    sftp;
+    channel;
+    constructor(session) {
+        this.session = session;
+        this.where = session.where.slice(0, session.where.lastIndexOf(':'));
+        this.notes = session.notes;
+        this.channel = session.main;
+        this.sftp = session.main.sftp;
+    }
+    /**
+     * Connects and checks the server's extensions exactly, before anything is touched: the
+     * renames need posix-rename, hard links need hardlink. `signal` (the run's stop request)
+     * ends a connect at once, and later has a server that does not answer left within a second.
+     */
+    static async open(target, needs) {
+        const session = await connect(target, needs.signal);
+        const missing = [POSIX_RENAME, ...(needs.hardLinks ? [HARDLINK] : [])].filter((name) => !session.extensions.has(name));
+        if (missing.length > 0) {
+            session.close();
+            throw new errors/* UpdateError */.mp(`${session.where}: the server's SFTP lacks ${missing.join(' and ')}` +
+                (missing.includes(POSIX_RENAME)
+                    ? ': plain SFTP rename will not replace an existing link, and replacing one ' +
+                        'without it always leaves a moment with no link'
+                    : '') +
+                `; nothing was changed`);
+        }
+        // Opened now, so that it is ready by the time the guard needs it.
+        session.second().catch(() => undefined);
+        return new SftpStore(session);
+    }
+    realDirs(dirs) {
+        return this.batch(dirs, async (dir) => {
+            const [real, stats] = await Promise.all([
+                this.call('realpath', (cb) => this.sftp.realpath(dir, cb)),
+                this.call('stat', (cb) => this.sftp.stat(dir, cb)),
+            ]);
+            if (!stats.isDirectory())
+                throw failure('ENOTDIR', 'stat', `${dir} is not a directory`);
+            return real;
+        });
+    }
+    inspect(paths, options) {
+        void options; // lstat's answer carries the time anyway
+        return this.batch(paths, async (file) => {
+            // Both sent at once: readlink fails on anything but a link, and is then not needed.
+            const [stats, text] = await Promise.all([
+                this.call('lstat', (cb) => this.sftp.lstat(file, cb)).catch((error) => {
+                    if (error.code === 'ENOENT')
+                        return undefined;
+                    throw error;
+                }),
+                this.call('readlink', (cb) => this.sftp.readlink(file, cb)).catch(() => undefined),
+            ]);
+            if (stats === undefined)
+                return { kind: 'none' };
+            const mtimeMs = stats.mtime * 1000;
+            if (stats.isSymbolicLink())
+                return { kind: 'symlink', text: text ?? '', mtimeMs };
+            if (stats.isDirectory())
+                return { kind: 'directory' };
+            if (stats.isFile())
+                return { kind: 'file', mtimeMs };
+            return { kind: 'other' };
+        });
+    }
+    reach(targets) {
+        return this.batch(targets, async ({ dir, text }) => {
+            await this.call('stat', (cb) => this.sftp.stat(external_node_path_.posix.resolve(dir, text), cb));
+        });
+    }
+    create(links) {
+        return this.batch(links, (link) => link.type === 'symbolic'
+            ? this.call('symlink', (cb) => this.sftp.symlink(link.content, link.path, cb))
+            : this.call('hardlink', (cb) => this.sftp.ext_openssh_hardlink(link.content, link.path, cb)));
+    }
+    rename(renames) {
+        return this.batch(renames, ({ from, to }) => this.call('rename', (cb) => this.sftp.ext_openssh_rename(from, to, cb)));
+    }
+    remove(paths) {
+        return this.batch(paths, (file) => this.call('unlink', (cb) => this.sftp.unlink(file, cb)));
+    }
+    /** Opens each directory, then asks for many pages of names at once on its handle. */
+    list(dirs) {
+        return this.batch(dirs, async (dir) => {
+            const handle = await this.call('opendir', (cb) => this.sftp.opendir(dir, cb));
+            const names = [];
+            try {
+                for (let done = false; !done;) {
+                    this.session.batchWrites();
+                    const pages = await Promise.all(Array.from({ length: READDIRS_IN_FLIGHT }, () => this.call('readdir', (cb) => this.sftp.readdir(handle, cb)).catch((error) => {
+                        // The end of the listing: SSH_FX_EOF.
+                        if (error.code === 'EOF')
+                            return undefined;
+                        throw error;
+                    })));
+                    for (const page of pages) {
+                        if (page === undefined)
+                            done = true;
+                        else
+                            names.push(...page.map((item) => item.filename));
+                    }
+                }
+            }
+            finally {
+                this.sftp.close(handle, () => undefined);
+            }
+            return names;
+        });
+    }
+    async syncDirs(dirs) {
+        return dirs.map(() => failure('ENOTSUP', 'fsync', 'SFTP cannot fsync a directory'));
+    }
+    async watch(paths, options) {
+        const channel = await this.session.second().catch((error) => {
+            throw new errors/* UpdateError */.mp(`cannot open a second SFTP channel for the guard: ${error.message}`);
+        });
+        return SftpGuard.start(channel, paths, this.session.lost, options?.standBy);
+    }
+    async renameBehaviour() {
+        return { kind: 'atomic' };
+    }
+    async close() {
+        this.session.close();
+    }
+    /**
+     * Sends every item's requests, then waits for all answers. A request that got no answer at
+     * all (the connection is gone) makes the whole phase throw: what it did is unknown.
+     */
+    async batch(items, call) {
+        this.session.batchWrites();
+        const outcomes = await Promise.all(items.map((item) => call(item).catch((error) => error)));
+        const lost = outcomes.find((outcome) => (0,port/* isFailure */.N)(outcome) && outcome.code === 'ELOST');
+        if (lost)
+            throw this.lostError(lost.message);
+        return outcomes;
+    }
+    /**
+     * Work cut off by the connection's end: lost (each link old or new), or stopped by a signal
+     * when the stop had the connection closed, as the server did not answer it in time.
+     */
+    lostError(message) {
+        const ended = this.session.ended();
+        const why = `${this.where}: ${ended?.reason ?? message}`;
+        return ended?.signal ? new errors/* InterruptedError */.p4(why, ended.signal) : new errors/* StoreLostError */.U8(why);
+    }
+    call(syscall, send) {
+        const { requests } = this.channel;
+        const answer = new Promise((resolve, reject) => {
+            requests.sent();
+            try {
+                send((error, value) => {
+                    requests.done();
+                    if (error)
+                        reject(asFailure(error, syscall));
+                    else
+                        resolve(value);
+                });
+            }
+            catch (error) {
+                requests.done();
+                // ssh2 throws at once when the channel is already closed.
+                reject(failure('ELOST', syscall, `the connection is gone (${error.message})`));
+            }
+        });
+        const lost = this.session.lost.catch((error) => {
+            throw failure('ELOST', syscall, error.message);
+        });
+        return Promise.race([answer, lost]);
+    }
+}
+function asFailure(error, syscall) {
+    const status = error.code;
+    if (typeof status !== 'number') {
+        return failure('ELOST', syscall, `the connection was lost (${error.message})`);
+    }
+    const code = status === 1 ? 'EOF' : (STATUS_AS_ERRNO[status] ?? 'EIO');
+    return failure(code, syscall, error.message);
+}
+function failure(code, syscall, message) {
+    return Object.assign(new Error(message), { code, syscall });
+}
+
+
+/***/ })
+
+};
