@@ -35976,7 +35976,8 @@ async function run() {
                 ? publishFleetReport(error.report, error)
                 : publishFailure(error)).catch((problem) => warning(`cannot write the job summary: ${problem}`));
         }
-        setFailed(error instanceof Error ? error.message : String(error));
+        // One line, and no legacy `##[` command either: core escapes line breaks only.
+        setFailed(oneLine(error instanceof Error ? error.message : String(error)));
         // 128+N, as the CLI's: the job was cancelled, or the container stopped.
         const signal = error instanceof engine_errors/* InterruptedError */.p4 || error instanceof FleetError ? error.signal : undefined;
         if (signal !== undefined)

@@ -193,7 +193,9 @@ describe('what a server says reaches the log inert', () => {
       'lock-timeout': '5',
     });
     expect(step.status).toBe(1);
-    expect(step.stdout).toMatch(/::error::.*is held by pid 1 on evil/);
+    expect(step.stdout).toMatch(/::error::.*is held by pid 1 on "evil/);
+    // Not even the legacy form, which the runner finds anywhere in a line.
+    expect(step.stdout).not.toContain('##[');
     // The runner acts on the action's own commands only; the error's data is escaped.
     const acted = commandsActedOn(step.stdout);
     expect(acted.filter(({ name, line }) => name !== 'error' && /pwned/.test(line))).toEqual([]);
@@ -214,7 +216,7 @@ describe('what a server says reaches the log inert', () => {
     const start = /^::stop-commands::([0-9a-f]{32})$/m.exec(step.stdout);
     expect(start).not.toBeNull();
     const inside = step.stdout.slice(start!.index, step.stdout.indexOf(`\n::${start![1]}::\n`));
-    expect(inside).toContain('is held by pid 1 on evil');
+    expect(inside).toContain('is held by pid 1 on "evil');
     expect(inside).toContain('pwned');
   }, 60000);
 

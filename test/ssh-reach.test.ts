@@ -41,7 +41,11 @@ beforeAll(async () => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-ssh-reach-'));
   fs.chmodSync(scratch, 0o755);
   netns = makeNetns();
-  target = await startSshd({ netns: netns.name, config: ['LogLevel VERBOSE'] });
+  // Eleven hosts of a fleet log in at once: past sshd's MaxStartups (10), it drops some.
+  target = await startSshd({
+    netns: netns.name,
+    config: ['LogLevel VERBOSE', 'MaxStartups 100'],
+  });
   key = target.identity;
   inner = await startSshd({ netns: netns.name, config: forwardOnly([target.port]) });
   hung = await startSilent(netns.name, await freePort());
@@ -340,7 +344,7 @@ describe('a target reachable only through a bastion', () => {
       slowRenames(5_000_000),
     );
     await until(() => isLink(path.join(target.root, '.atomic-link.lock')));
-    const logins = countIn(target.log, 'Accepted publickey');
+    const sessions = countIn(target.log, "Starting session: subsystem 'sftp'");
     const stopped: number[] = [];
     const started = Date.now();
     const run = startCli(
@@ -348,7 +352,8 @@ describe('a target reachable only through a bastion', () => {
       '/',
     );
     try {
-      await until(() => countIn(target.log, 'Accepted publickey') > logins);
+      // Past the login and the handshake: the run speaks SFTP to the target, waiting its lock.
+      await until(() => countIn(target.log, "Starting session: subsystem 'sftp'") > sessions);
       for (const pid of bastion.sessions()) {
         process.kill(pid, 'SIGSTOP');
         stopped.push(pid);

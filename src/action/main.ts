@@ -4,6 +4,7 @@ import {
   FleetError,
   InterruptedError,
   describeResult,
+  oneLine,
   switchFleet,
   switchLinks,
 } from '../engine/index.js';
@@ -76,7 +77,8 @@ export async function run(): Promise<void> {
           : publishFailure(error)
       ).catch((problem: unknown) => core.warning(`cannot write the job summary: ${problem}`));
     }
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    // One line, and no legacy `##[` command either: core escapes line breaks only.
+    core.setFailed(oneLine(error instanceof Error ? error.message : String(error)));
     // 128+N, as the CLI's: the job was cancelled, or the container stopped.
     const signal =
       error instanceof InterruptedError || error instanceof FleetError ? error.signal : undefined;
