@@ -33599,25 +33599,15 @@ async function switchFleet(members, specs, maxHosts) {
     if (members.some((member) => member.options.dryRun))
         return planFleet(members, specs, maxHosts);
     const ready = [];
-    const failures = [];
-    await eachLimited(members, maxHosts, async (member) => {
-        let store;
-        try {
-            // Hosts not begun when a stop is asked are not begun at all.
-            stopIfAsked(member.options, 'nothing was changed');
-            store = await member.open();
-            // Timed beside the preparation's own first requests, so that it costs no round trip.
-            const started = Date.now();
-            const [roundTripMs, prepared] = await Promise.all([
-                store.realDirs([member.options.cwd]).then(() => Date.now() - started),
-                prepareSwitch(store, specs, member.options),
-            ]);
-            ready.push({ member, store, prepared, roundTripMs });
-        }
-        catch (error) {
-            failures.push({ member, error });
-            await store?.close().catch(() => undefined);
-        }
+    const failures = await onEachHost(members, maxHosts, async (member, store) => {
+        // Timed beside the preparation's own first requests, so that it costs no round trip.
+        const started = Date.now();
+        const [roundTripMs, prepared] = await Promise.all([
+            store.realDirs([member.options.cwd]).then(() => Date.now() - started),
+            prepareSwitch(store, specs, member.options),
+        ]);
+        ready.push({ member, store, prepared, roundTripMs });
+        return 'keep';
     });
     let report;
     let failed;
@@ -33659,26 +33649,15 @@ async function switchFleet(members, specs, maxHosts) {
  */
 async function planFleet(members, specs, maxHosts) {
     const hosts = [];
-    const failures = [];
-    await eachLimited(members, maxHosts, async (member) => {
-        let store;
-        try {
-            stopIfAsked(member.options, 'nothing was changed');
-            store = await member.open();
-            const plan = await switchLinks(store, specs, member.options);
-            hosts.push({
-                host: member.host,
-                state: 'unchanged',
-                results: plan.results,
-                notes: [...(store.notes ?? [])],
-            });
-        }
-        catch (error) {
-            failures.push({ member, error });
-        }
-        finally {
-            await store?.close().catch(() => undefined);
-        }
+    const failures = await onEachHost(members, maxHosts, async (member, store) => {
+        const plan = await switchLinks(store, specs, member.options);
+        hosts.push({
+            host: member.host,
+            state: 'unchanged',
+            results: plan.results,
+            notes: [...(store.notes ?? [])],
+        });
+        return 'close';
     });
     if (failures.length > 0)
         throw notReady(members, hosts, failures);
@@ -33795,6 +33774,31 @@ function inOrder(members, hosts) {
 }
 function describeHosts(hosts) {
     return hosts.length === 1 ? hosts[0] : `${hosts.length} hosts (${hosts.join(', ')})`;
+}
+/**
+ * Opens each host's store, at most `maxHosts` at once, and runs `work` on it; the store is
+ * closed after, unless `work` keeps it. Returns the hosts that failed, with their errors.
+ */
+async function onEachHost(members, maxHosts, work) {
+    const failures = [];
+    await eachLimited(members, maxHosts, async (member) => {
+        let store;
+        let keep = false;
+        try {
+            // Hosts not begun when a stop is asked are not begun at all.
+            stopIfAsked(member.options, 'nothing was changed');
+            store = await member.open();
+            keep = (await work(member, store)) === 'keep';
+        }
+        catch (error) {
+            failures.push({ member, error });
+        }
+        finally {
+            if (!keep)
+                await store?.close().catch(() => undefined);
+        }
+    });
+    return failures;
 }
 /** Runs `work` on every item, at most `limit` at once: one slow host holds up no other. */
 async function eachLimited(items, limit, work) {

@@ -75,24 +75,15 @@ export async function switchFleet(
 ): Promise<FleetReport> {
   if (members.some((member) => member.options.dryRun)) return planFleet(members, specs, maxHosts);
   const ready: Ready[] = [];
-  const failures: { member: FleetMember; error: unknown }[] = [];
-  await eachLimited(members, maxHosts, async (member) => {
-    let store: LinkStore | undefined;
-    try {
-      // Hosts not begun when a stop is asked are not begun at all.
-      stopIfAsked(member.options, 'nothing was changed');
-      store = await member.open();
-      // Timed beside the preparation's own first requests, so that it costs no round trip.
-      const started = Date.now();
-      const [roundTripMs, prepared] = await Promise.all([
-        store.realDirs([member.options.cwd]).then(() => Date.now() - started),
-        prepareSwitch(store, specs, member.options),
-      ]);
-      ready.push({ member, store, prepared, roundTripMs });
-    } catch (error) {
-      failures.push({ member, error });
-      await store?.close().catch(() => undefined);
-    }
+  const failures = await onEachHost(members, maxHosts, async (member, store) => {
+    // Timed beside the preparation's own first requests, so that it costs no round trip.
+    const started = Date.now();
+    const [roundTripMs, prepared] = await Promise.all([
+      store.realDirs([member.options.cwd]).then(() => Date.now() - started),
+      prepareSwitch(store, specs, member.options),
+    ]);
+    ready.push({ member, store, prepared, roundTripMs });
+    return 'keep';
   });
   let report: FleetReport | undefined;
   let failed: FleetError | undefined;
@@ -138,24 +129,15 @@ async function planFleet(
   maxHosts: number,
 ): Promise<FleetReport> {
   const hosts: HostReport[] = [];
-  const failures: { member: FleetMember; error: unknown }[] = [];
-  await eachLimited(members, maxHosts, async (member) => {
-    let store: LinkStore | undefined;
-    try {
-      stopIfAsked(member.options, 'nothing was changed');
-      store = await member.open();
-      const plan = await switchLinks(store, specs, member.options);
-      hosts.push({
-        host: member.host,
-        state: 'unchanged',
-        results: plan.results,
-        notes: [...(store.notes ?? [])],
-      });
-    } catch (error) {
-      failures.push({ member, error });
-    } finally {
-      await store?.close().catch(() => undefined);
-    }
+  const failures = await onEachHost(members, maxHosts, async (member, store) => {
+    const plan = await switchLinks(store, specs, member.options);
+    hosts.push({
+      host: member.host,
+      state: 'unchanged',
+      results: plan.results,
+      notes: [...(store.notes ?? [])],
+    });
+    return 'close';
   });
   if (failures.length > 0) throw notReady(members, hosts, failures);
   return { hosts: inOrder(members, hosts), dryRun: true };
@@ -303,6 +285,33 @@ function inOrder(members: FleetMember[], hosts: HostReport[]): HostReport[] {
 
 function describeHosts(hosts: string[]): string {
   return hosts.length === 1 ? hosts[0] : `${hosts.length} hosts (${hosts.join(', ')})`;
+}
+
+/**
+ * Opens each host's store, at most `maxHosts` at once, and runs `work` on it; the store is
+ * closed after, unless `work` keeps it. Returns the hosts that failed, with their errors.
+ */
+async function onEachHost(
+  members: FleetMember[],
+  maxHosts: number,
+  work: (member: FleetMember, store: LinkStore) => Promise<'keep' | 'close'>,
+): Promise<{ member: FleetMember; error: unknown }[]> {
+  const failures: { member: FleetMember; error: unknown }[] = [];
+  await eachLimited(members, maxHosts, async (member) => {
+    let store: LinkStore | undefined;
+    let keep = false;
+    try {
+      // Hosts not begun when a stop is asked are not begun at all.
+      stopIfAsked(member.options, 'nothing was changed');
+      store = await member.open();
+      keep = (await work(member, store)) === 'keep';
+    } catch (error) {
+      failures.push({ member, error });
+    } finally {
+      if (!keep) await store?.close().catch(() => undefined);
+    }
+  });
+  return failures;
 }
 
 /** Runs `work` on every item, at most `limit` at once: one slow host holds up no other. */
