@@ -5281,17 +5281,31 @@ const DISK_READER = {
     },
 };
 function localSshEnvironment() {
-    const me = node_os__WEBPACK_IMPORTED_MODULE_3__.userInfo();
+    const me = passwdEntry();
+    const home = me?.homedir ?? process.env.HOME ?? '/';
     return {
-        home: me.homedir,
-        envHome: process.env.HOME ?? me.homedir,
-        localUser: me.username,
+        home,
+        envHome: process.env.HOME ?? home,
+        localUser: me?.username ?? process.env.USER ?? process.env.LOGNAME ?? String(process.getuid?.()),
         uid: process.getuid?.() ?? -1,
         localHost: node_os__WEBPACK_IMPORTED_MODULE_3__.hostname(),
         env: process.env,
         systemConfig: '/etc/ssh/ssh_config',
         reader: DISK_READER,
     };
+}
+/**
+ * This user's passwd entry, or undefined where there is none: a container run with
+ * `--user "$(id -u)"` (as the action runs its image) has a uid its /etc/passwd does not name.
+ * The environment's HOME and USER stand in then.
+ */
+function passwdEntry() {
+    try {
+        return node_os__WEBPACK_IMPORTED_MODULE_3__.userInfo();
+    }
+    catch {
+        return undefined;
+    }
 }
 /**
  * Resolves `request.host` through the config: `configFile` as `ssh -F` takes it (`none`: no

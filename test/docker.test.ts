@@ -106,6 +106,22 @@ describe('the Docker image', () => {
     });
   });
 
+  test('run as a uid its /etc/passwd does not name (--user "$(id -u)", as the action runs it): switches', () => {
+    withKeys((keys) => {
+      const run = spawnSync(
+        'docker',
+        [
+          ...['run', '--rm', '--network', 'host', '--user', '4242:4242'],
+          ...['-v', `${keys}:/keys:ro`, IMAGE, ...remoteArgs(), 'current -> releases/v3'],
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe('releases/v3');
+    });
+  });
+
   test('with --sshfs, mounts the remote directory: root in the container, with FUSE', () => {
     withKeys((keys) => {
       const run = spawnSync(

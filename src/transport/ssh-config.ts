@@ -138,17 +138,32 @@ export const DISK_READER: ConfigReader = {
 };
 
 export function localSshEnvironment(): SshEnvironment {
-  const me = os.userInfo();
+  const me = passwdEntry();
+  const home = me?.homedir ?? process.env.HOME ?? '/';
   return {
-    home: me.homedir,
-    envHome: process.env.HOME ?? me.homedir,
-    localUser: me.username,
+    home,
+    envHome: process.env.HOME ?? home,
+    localUser:
+      me?.username ?? process.env.USER ?? process.env.LOGNAME ?? String(process.getuid?.()),
     uid: process.getuid?.() ?? -1,
     localHost: os.hostname(),
     env: process.env,
     systemConfig: '/etc/ssh/ssh_config',
     reader: DISK_READER,
   };
+}
+
+/**
+ * This user's passwd entry, or undefined where there is none: a container run with
+ * `--user "$(id -u)"` (as the action runs its image) has a uid its /etc/passwd does not name.
+ * The environment's HOME and USER stand in then.
+ */
+function passwdEntry(): os.UserInfo<string> | undefined {
+  try {
+    return os.userInfo();
+  } catch {
+    return undefined;
+  }
 }
 
 /**
