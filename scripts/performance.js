@@ -1,0 +1,251 @@
+// Writes the benchmark tables of docs/performance.md, and the headline figures of the README,
+// from bench/results/results.json (what `npm run bench` measured last), so that no figure is
+// copied by hand. `npm run bench` runs it after each run; `--check` changes nothing and fails
+// while a table differs from the results (the test suite runs it so).
+//
+//   node scripts/performance.js [--check] [--results FILE] [--doc FILE] [--readme FILE]
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import prettier from 'prettier';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? path.resolve(args[at + 1]) : fallback;
+};
+const check = args.includes('--check');
+const resultsFile = option('--results', path.join(root, 'bench', 'results', 'results.json'));
+const docFile = option('--doc', path.join(root, 'docs', 'performance.md'));
+const readmeFile = option('--readme', path.join(root, 'README.md'));
+
+const row = (cells) => `| ${cells.join(' | ')} |`;
+/** `align` has an l or r per column: figures are right-aligned. */
+const table = (head, rows, align = 'l' + 'r'.repeat(head.length - 1)) =>
+  [row(head), row(head.map((_, i) => (align[i] === 'r' ? '--:' : '---'))), ...rows.map(row)].join(
+    '\n',
+  );
+const count = (n) => n.toLocaleString('en');
+const seconds = (s) => `${s.toFixed(2)} s`;
+const ratio = (r) => `${r.toFixed(2)}x`;
+const micros = (us) => `${us.toFixed(1)} µs`;
+
+/** Section 1: per-link cost and its ratio to the C floor, one column per contender. */
+function local(section) {
+  const names = [...new Set(section.results.map((r) => r.name))];
+  const sizes = [...new Set(section.results.map((r) => r.count))].sort((a, b) => a - b);
+  return table(
+    ['N', ...names],
+    sizes.map((n) => [
+      count(n),
+      ...names.map((name) => {
+        const r = section.results.find((x) => x.count === n && x.name === name);
+        return r ? `${micros(r.perLinkMicros)} (${ratio(r.ratioToFloor)})` : 'not run';
+      }),
+    ]),
+  );
+}
+
+function cold(results) {
+  return table(
+    ['command', 'wall time', 'peak memory'],
+    results.map((r) => [
+      r.name,
+      `${r.medianMillis.toFixed(1)} ms`,
+      `${(r.peakMemoryKiB / 1024).toFixed(1)} MiB`,
+    ]),
+  );
+}
+
+/** Section 3: one row per network and N; a contender measured at one N only leaves the rest blank. */
+function remote(results) {
+  const names = [...new Set(results.map((r) => r.name))];
+  const most = Math.max(...results.map((r) => r.runs));
+  const keys = [...new Set(results.map((r) => `${r.network}\t${r.count}`))];
+  return table(
+    ['network', 'N', ...names.map((name, i) => (i === 0 ? `${name} (baseline)` : name))],
+    keys.map((key) => {
+      const [network, n] = key.split('\t');
+      return [
+        network,
+        count(Number(n)),
+        ...names.map((name, i) => {
+          const r = results.find(
+            (x) => x.network === network && x.count === Number(n) && x.name === name,
+          );
+          if (!r) {
+            const sizes = new Set(results.filter((x) => x.name === name).map((x) => x.count));
+            return sizes.size > 1 ? 'not run (over 30 s a run)' : '';
+          }
+          if (i === 0) return seconds(r.medianSeconds);
+          const runs = r.runs < most ? `, ${r.runs} runs` : '';
+          return `${seconds(r.medianSeconds)} (${ratio(r.ratioToOneSshCall)}${runs})`;
+        }),
+      ];
+    }),
+  );
+}
+
+function eyes(results) {
+  return table(
+    ['case', 'network', 'exit 3', 'time a run'],
+    results.map((r) => [
+      r.case,
+      r.network === 'none' ? '' : r.network,
+      `${r.exits['3'] ?? 0} of ${r.runs}`,
+      seconds(r.medianSeconds),
+    ]),
+    'llrr',
+  );
+}
+
+function image(r) {
+  return table(
+    ['image', 'size', 'its base', 'added by atomic-link'],
+    [
+      [
+        `\`${r.image}\``,
+        `${r.imageMB.toFixed(1)} MB`,
+        `${r.baseMB.toFixed(1)} MB (\`${r.base}\`)`,
+        `${r.addedMB.toFixed(1)} MB`,
+      ],
+    ],
+  );
+}
+
+function fleet(results) {
+  return table(
+    ['contender', 'time', 'ratio to one host', 'skew'],
+    results.map((r) => [
+      r.name,
+      seconds(r.medianSeconds),
+      ratio(r.ratioToOneHost),
+      r.medianSkewMs === undefined ? '' : `${r.medianSkewMs} ms`,
+    ]),
+  );
+}
+
+function baseline(results) {
+  const where = (dir) =>
+    dir === '/dev/shm' ? 'tmpfs (`/dev/shm`)' : dir.includes('journal') ? 'ext4 with a journal' : `\`${dir}\``;
+  const both = (s) => `${s.wallSeconds.toFixed(3)} s (${s.cpuSeconds.toFixed(3)} s)`;
+  return table(
+    ['where', 'guard', `${results[0].baseline.ref}: wall (CPU)`, 'this build: wall (CPU)', 'wall', 'CPU'],
+    results.map((r) => [
+      where(r.where),
+      r.guard ? 'on' : 'off',
+      both(r.baseline),
+      both(r.current),
+      ratio(r.wallRatio),
+      ratio(r.cpuRatio),
+    ]),
+    'lrrrrr',
+  );
+}
+
+function jump(results) {
+  return table(
+    ['contender', 'time', 'ratio to one `ssh -J` call'],
+    results.map((r) => [r.name, seconds(r.medianSeconds), ratio(r.ratioToOneSshJump)]),
+  );
+}
+
+/** The README's few figures: each names the section of docs/performance.md it comes from. */
+function headline(all) {
+  const find = (list, test, what) => {
+    const found = list?.find(test);
+    if (!found) throw new Error(`${resultsFile} has no ${what}`);
+    return found;
+  };
+  const at10k = (section) =>
+    find(section?.results, (r) => r.count === 10000 && r.name === 'atomic-link, guard on', `${section ? 'local' : 'local section'} result at 10,000 links`);
+  const tmp = at10k(all.local);
+  const journal = all['local in /mnt/ext4-journal'];
+  const journaled = journal ? at10k(journal) : undefined;
+  const oneCold = find(all.cold, (r) => r.name.startsWith('atomic-link'), 'cold atomic-link run');
+  const nodeCold = find(all.cold, (r) => r.name.startsWith('node -e 0'), 'cold node run');
+  const sftp = (n) =>
+    find(all.remote, (r) => r.network === '20 ms RTT' && r.count === n && r.name === 'atomic-link --ssh (SFTP)', `remote result at ${n}`);
+  const fleetRun = find(all.fleet, (r) => r.name.startsWith('atomic-link'), 'fleet result');
+  const caught = all.eyes.filter((r) => r.case.includes('naive writer'));
+  const quiet = all.eyes.filter((r) => r.case.includes('no writer'));
+  const sum = (list, pick) => list.reduce((total, r) => total + pick(r), 0);
+  const rows = [
+    [
+      '10,000 local links, one command ([1](docs/performance.md#1-local-batch-throughput))',
+      `${micros(tmp.perLinkMicros)} a link${journaled ? `; ${micros(journaled.perLinkMicros)} on ext4 with a journal` : ''}`,
+      `${ratio(tmp.ratioToFloor)}${journaled ? ` and ${ratio(journaled.ratioToFloor)}` : ''} a C loop of symlink + rename`,
+    ],
+    [
+      'one local link, cold ([2](docs/performance.md#2-one-link-cold))',
+      `${oneCold.medianMillis.toFixed(0)} ms`,
+      `Node's own start-up: ${nodeCold.medianMillis.toFixed(0)} ms`,
+    ],
+    ...[1, 1000].map((n) => [
+      `${count(n)} link${n === 1 ? '' : 's'} over SSH, 20 ms RTT ([3](docs/performance.md#3-links-over-ssh))`,
+      seconds(sftp(n).medianSeconds),
+      `${ratio(sftp(n).ratioToOneSshCall)} one \`ssh\` call running \`ln -s\` + \`mv -T\``,
+    ]),
+    [
+      'a naive writer beside the switch, over SFTP ([4](docs/performance.md#4-the-guards-eyes))',
+      `caught (exit 3) in ${sum(caught, (r) => r.exits['3'] ?? 0)} of ${sum(caught, (r) => r.runs)} runs`,
+      `false alarms: ${sum(quiet, (r) => r.exits['3'] ?? 0)} in ${sum(quiet, (r) => r.runs)} runs`,
+    ],
+    [
+      '10 hosts x 100 links, 20 ms RTT ([6](docs/performance.md#6-many-hosts-as-one))',
+      seconds(fleetRun.medianSeconds),
+      `${ratio(fleetRun.ratioToOneHost)} one \`ssh\` call to one host; skew ${fleetRun.medianSkewMs} ms`,
+    ],
+  ];
+  return table(['case', 'atomic-link', 'against'], rows, 'lll');
+}
+
+const MAKERS = {
+  'local': (all) => local(all.local),
+  'local-journal': (all) => local(all['local in /mnt/ext4-journal']),
+  cold: (all) => cold(all.cold),
+  remote: (all) => remote(all.remote),
+  eyes: (all) => eyes(all.eyes),
+  image: (all) => image(all.image),
+  fleet: (all) => fleet(all.fleet),
+  baseline: (all) => baseline(all.baseline),
+  jump: (all) => jump(all.jump),
+  headline,
+};
+
+const REGION = /(<!-- bench: ([\w-]+) -->\n)[\s\S]*?(<!-- end of bench -->)/g;
+
+async function render(file, all, wanted) {
+  const text = fs.readFileSync(file, 'utf8');
+  const found = [];
+  const spliced = text.replace(REGION, (_, begin, name, end) => {
+    const make = MAKERS[name];
+    if (!make) throw new Error(`${file}: no table is called '${name}'`);
+    found.push(name);
+    return `${begin}\n<!-- Made from bench/results by scripts/performance.js: do not edit. -->\n\n${make(all)}\n\n${end}`;
+  });
+  const missing = wanted.filter((name) => !found.includes(name));
+  if (missing.length > 0) throw new Error(`${file} has no '<!-- bench: ${missing[0]} -->' region`);
+  const options = await prettier.resolveConfig(file);
+  return { text, rendered: await prettier.format(spliced, { ...options, filepath: file }) };
+}
+
+const all = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+const targets = [
+  [docFile, Object.keys(MAKERS).filter((name) => name !== 'headline')],
+  [readmeFile, ['headline']],
+];
+let stale = false;
+for (const [file, wanted] of targets) {
+  const { text, rendered } = await render(file, all, wanted);
+  if (rendered === text) continue;
+  if (check) {
+    console.error(`${file}: its figures differ from ${resultsFile}: run 'node scripts/performance.js'`);
+    stale = true;
+  } else {
+    fs.writeFileSync(file, rendered);
+    console.log(`${file}: wrote the figures of ${resultsFile}`);
+  }
+}
+if (stale) process.exitCode = 1;
