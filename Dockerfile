@@ -1,7 +1,8 @@
 # atomic-link, the CLI, for any CI that runs containers. Over SSH it speaks SFTP itself and
 # needs no privilege; it runs as an unprivileged user:
-#   docker run --rm -v "$PWD/keys:/keys:ro" IMAGE --ssh deploy@host:/srv/app \
-#     --identity /keys/id --known-hosts /keys/known_hosts 'current -> releases/v42'
+#   docker run --rm --user "$(id -u)" -v "$HOME/.ssh:/keys:ro" IMAGE --ssh deploy@host:/srv/app \
+#     --identity /keys/deploy --known-hosts /keys/known_hosts 'current -> releases/v42'
+# (--user "$(id -u)": your keys are yours alone, mode 0600; the image's own user cannot read them.)
 # Only --sshfs (mounting the remote directory) needs FUSE, and root in the container:
 #   docker run --rm --user 0 --device /dev/fuse --cap-add SYS_ADMIN \
 #     --security-opt apparmor=unconfined … IMAGE --ssh … --sshfs …
@@ -30,8 +31,9 @@ RUN apt-get update \
  && useradd --system --uid 10001 --user-group --create-home --shell /usr/sbin/nologin atomic-link
 
 # Only the bundle: it needs nothing from npm at run time. No keys or secrets are baked in;
-# they are mounted at run time.
-COPY dist/ /opt/atomic-link/
+# they are mounted at run time. The bundle holds ssh2 and its dependencies: their licences
+# (cli.licenses.txt) go with it, and atomic-link's own beside them.
+COPY dist/ LICENSE /opt/atomic-link/
 USER atomic-link
 WORKDIR /home/atomic-link
 ENTRYPOINT ["node", "/opt/atomic-link/cli.js"]

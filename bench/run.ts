@@ -1,6 +1,9 @@
 // The benchmarks: `npm run bench` (everything) or `npm run bench -- local cold` (some).
-// Each prints its figures and ratios; all of them go to bench/results/results.json, and the
-// local batch figures to docs/bench-local.svg. Figures are medians of runs taken in turns.
+// Each prints its figures and ratios; all of them go to bench/results/results.json, from which
+// scripts/performance.js writes the tables of docs/performance.md and the README's headline
+// figures, and the local batch figures to docs/bench-local.svg. Figures are medians of runs
+// taken in turns.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -126,3 +129,5 @@ fs.mkdirSync(path.dirname(out), { recursive: true });
 const previous = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) : {};
 fs.writeFileSync(out, JSON.stringify({ ...previous, ...results }, null, 2) + '\n');
 log(`\nwritten: ${out}${run('local') ? `, ${chart}` : ''}`);
+// docs/performance.md's tables and the README's headline figures are made from that file.
+execFileSync(process.execPath, ['scripts/performance.js'], { stdio: 'inherit' });

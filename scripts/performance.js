@@ -128,10 +128,21 @@ function fleet(results) {
 
 function baseline(results) {
   const where = (dir) =>
-    dir === '/dev/shm' ? 'tmpfs (`/dev/shm`)' : dir.includes('journal') ? 'ext4 with a journal' : `\`${dir}\``;
+    dir === '/dev/shm'
+      ? 'tmpfs (`/dev/shm`)'
+      : dir.includes('journal')
+        ? 'ext4 with a journal'
+        : `\`${dir}\``;
   const both = (s) => `${s.wallSeconds.toFixed(3)} s (${s.cpuSeconds.toFixed(3)} s)`;
   return table(
-    ['where', 'guard', `${results[0].baseline.ref}: wall (CPU)`, 'this build: wall (CPU)', 'wall', 'CPU'],
+    [
+      'where',
+      'guard',
+      `${results[0].baseline.ref}: wall (CPU)`,
+      'this build: wall (CPU)',
+      'wall',
+      'CPU',
+    ],
     results.map((r) => [
       where(r.where),
       r.guard ? 'on' : 'off',
@@ -159,14 +170,22 @@ function headline(all) {
     return found;
   };
   const at10k = (section) =>
-    find(section?.results, (r) => r.count === 10000 && r.name === 'atomic-link, guard on', `${section ? 'local' : 'local section'} result at 10,000 links`);
+    find(
+      section?.results,
+      (r) => r.count === 10000 && r.name === 'atomic-link, guard on',
+      `${section ? 'local' : 'local section'} result at 10,000 links`,
+    );
   const tmp = at10k(all.local);
   const journal = all['local in /mnt/ext4-journal'];
   const journaled = journal ? at10k(journal) : undefined;
   const oneCold = find(all.cold, (r) => r.name.startsWith('atomic-link'), 'cold atomic-link run');
   const nodeCold = find(all.cold, (r) => r.name.startsWith('node -e 0'), 'cold node run');
   const sftp = (n) =>
-    find(all.remote, (r) => r.network === '20 ms RTT' && r.count === n && r.name === 'atomic-link --ssh (SFTP)', `remote result at ${n}`);
+    find(
+      all.remote,
+      (r) => r.network === '20 ms RTT' && r.count === n && r.name === 'atomic-link --ssh (SFTP)',
+      `remote result at ${n}`,
+    );
   const fleetRun = find(all.fleet, (r) => r.name.startsWith('atomic-link'), 'fleet result');
   const caught = all.eyes.filter((r) => r.case.includes('naive writer'));
   const quiet = all.eyes.filter((r) => r.case.includes('no writer'));
@@ -174,7 +193,7 @@ function headline(all) {
   const rows = [
     [
       '10,000 local links, one command ([1](docs/performance.md#1-local-batch-throughput))',
-      `${micros(tmp.perLinkMicros)} a link${journaled ? `; ${micros(journaled.perLinkMicros)} on ext4 with a journal` : ''}`,
+      `${micros(tmp.perLinkMicros)} a link on ${all.local.filesystem.short}${journaled ? `, ${micros(journaled.perLinkMicros)} on ${journal.filesystem.short}` : ''}`,
       `${ratio(tmp.ratioToFloor)}${journaled ? ` and ${ratio(journaled.ratioToFloor)}` : ''} a C loop of symlink + rename`,
     ],
     [
@@ -202,7 +221,7 @@ function headline(all) {
 }
 
 const MAKERS = {
-  'local': (all) => local(all.local),
+  local: (all) => local(all.local),
   'local-journal': (all) => local(all['local in /mnt/ext4-journal']),
   cold: (all) => cold(all.cold),
   remote: (all) => remote(all.remote),
@@ -241,7 +260,9 @@ for (const [file, wanted] of targets) {
   const { text, rendered } = await render(file, all, wanted);
   if (rendered === text) continue;
   if (check) {
-    console.error(`${file}: its figures differ from ${resultsFile}: run 'node scripts/performance.js'`);
+    console.error(
+      `${file}: its figures differ from ${resultsFile}: run 'node scripts/performance.js'`,
+    );
     stale = true;
   } else {
     fs.writeFileSync(file, rendered);

@@ -150,6 +150,49 @@ describe('the Docker image', () => {
     }, 0o600);
   });
 
+  test("the README's example: keys only their owner may read, and --user that owner", () => {
+    // As ~/.ssh is: a directory 0700 and a key 0600, owned by the user who runs docker.
+    const owner = 4242;
+    withKeys((keys) => {
+      fs.chmodSync(keys, 0o700);
+      for (const name of ['', 'id', 'known_hosts'])
+        fs.chownSync(path.join(keys, name), owner, owner);
+      const run = (user: string[]) =>
+        spawnSync(
+          'docker',
+          [
+            ...['run', '--rm', '--network', 'host', ...user, '-v', `${keys}:/keys:ro`, IMAGE],
+            ...remoteArgs(),
+            'current -> releases/v3',
+          ],
+          { encoding: 'utf8' },
+        );
+      const asImageUser = run([]);
+      expect(asImageUser.status).not.toBe(0);
+      expect(asImageUser.stderr).toContain('/keys');
+      expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe('releases/v1');
+      const asOwner = run(['--user', String(owner)]);
+      expect(asOwner.stderr).toBe('');
+      expect(asOwner.status).toBe(0);
+      expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe('releases/v3');
+    }, 0o600);
+  });
+
+  test('ships the licences of the packages in its bundle, and its own', () => {
+    const read = (file: string) =>
+      spawnSync('docker', ['run', '--rm', '--entrypoint', 'cat', IMAGE, file], {
+        encoding: 'utf8',
+      });
+    const notices = read('/opt/atomic-link/cli.licenses.txt');
+    expect(notices.status).toBe(0);
+    expect(notices.stdout).toBe(
+      fs.readFileSync(path.join(ROOT, 'dist', 'cli.licenses.txt'), 'utf8'),
+    );
+    const own = read('/opt/atomic-link/LICENSE');
+    expect(own.status).toBe(0);
+    expect(own.stdout).toBe(fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8'));
+  });
+
   test('is smaller than its base plus 25 MB', () => {
     const size = (image: string) =>
       Number(

@@ -29,7 +29,7 @@ describe('the npm package, as a user installs it', () => {
 
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  test('ships the CLI bundle, README and LICENSE, and nothing else', () => {
+  test('ships the CLI bundle, its third-party licences, README and LICENSE, and nothing else', () => {
     // The chunks the CLI loads for remote work (ssh2, the SFTP store) are numbered by ncc.
     const chunks = fs
       .readdirSync(path.join(ROOT, 'dist'))
@@ -42,10 +42,35 @@ describe('the npm package, as a user installs it', () => {
         'dist/cli.js',
         ...chunks.map((chunk) => `dist/${chunk}`),
         'dist/guard-worker.cjs',
+        'dist/cli.licenses.txt',
         'dist/package.json',
         'package.json',
       ].sort(),
     );
+  });
+
+  test('the installed package holds the licence of every package ssh2 brings into the bundle', () => {
+    const installed = path.join(prefix, 'lib', 'node_modules', 'atomic-link');
+    const notices = fs.readFileSync(path.join(installed, 'dist', 'cli.licenses.txt'), 'utf8');
+    // The bundle's third-party code is ssh2 and what it depends on (its optional native parts
+    // are left out of the bundle), read from node_modules rather than written down here.
+    const bundled = new Set<string>();
+    const visit = (name: string) => {
+      if (bundled.has(name)) return;
+      bundled.add(name);
+      const manifest = JSON.parse(
+        fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8'),
+      );
+      Object.keys(manifest.dependencies ?? {}).forEach(visit);
+    };
+    visit('ssh2');
+    expect([...bundled].sort()).toEqual(
+      expect.arrayContaining(['asn1', 'bcrypt-pbkdf', 'safer-buffer', 'ssh2', 'tweetnacl']),
+    );
+    const lines = notices.split('\n');
+    for (const name of bundled) expect(lines).toContain(name);
+    // Each package is followed by its licence's name and text, not just listed.
+    expect(notices).toMatch(/^ssh2\nMIT\n[\s\S]*Permission is hereby granted/m);
   });
 
   test('a global install brings no runtime packages', () => {

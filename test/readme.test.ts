@@ -66,3 +66,114 @@ test("README's option tables are the ones the option table makes (npm run readme
   expect(check.stderr).toBe('');
   expect(check.status).toBe(0);
 });
+
+describe('one version everywhere: package.json, the README, the Dockerfile, the release workflow', () => {
+  const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const pkg = JSON.parse(read('package.json'));
+  const version: string = pkg.version;
+  const major = version.split('.')[0];
+  const repository = 'atomic-link/atomic-link';
+
+  /** What in the README's install commands names another version or another place. */
+  function versionProblems(readme: string): string[] {
+    const problems: string[] = [];
+    const every = (pattern: RegExp, check: (match: RegExpMatchArray) => string | undefined) => {
+      const matches = [...readme.matchAll(pattern)];
+      if (matches.length === 0) problems.push(`nothing matches ${pattern}`);
+      for (const match of matches) {
+        const problem = check(match);
+        if (problem) problems.push(problem);
+      }
+    };
+    const ours = (tag: string) => tag === major || tag === version;
+    every(/releases\/download\/v([^/\s]+)\/([^\s`]+\.tgz)/g, ([all, tag, file]) =>
+      tag === version && file === `${pkg.name}-${version}.tgz` ? undefined : all,
+    );
+    every(/atomic-link\/atomic-link@v([\w.]+)/g, ([all, tag]) => (ours(tag) ? undefined : all));
+    every(/`@v([\w.]+)`/g, ([all, tag]) => (ours(tag) ? undefined : all));
+    every(/ghcr\.io\/([\w-]+\/[\w-]+)(?::([\w.]+))?/g, ([all, image, tag]) =>
+      image === repository && (tag === undefined || tag === 'VERSION' || ours(tag))
+        ? undefined
+        : all,
+    );
+    every(/\(or `:([\w.]+)`\)/g, ([all, tag]) => (ours(tag) ? undefined : all));
+    return problems;
+  }
+
+  test('package.json and package-lock.json agree', () => {
+    const lock = JSON.parse(read('package-lock.json'));
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(lock.version).toBe(version);
+    expect(lock.packages[''].version).toBe(version);
+  });
+
+  test("the README's install commands name package.json's version, its major version, and this repository", () => {
+    expect(versionProblems(read('README.md'))).toEqual([]);
+    expect(read('README.md')).toContain(`The first release will be **${version}**`);
+  });
+
+  test('a README that names another version fails the check', () => {
+    const drifted = read('README.md').replaceAll(version, '1.2.3');
+    expect(versionProblems(drifted).length).toBeGreaterThan(0);
+    const otherMajor = read('README.md').replaceAll(`@v${major}`, `@v${Number(major) + 1}`);
+    expect(versionProblems(otherMajor).length).toBeGreaterThan(0);
+  });
+
+  test('the release workflow publishes only the version package.json names, under the same names', () => {
+    const release = YAML.parse(read('.github/workflows/release.yml'));
+    const tagPattern = new RegExp(`^${release.on.push.tags[0].replace(/\./g, '\\.')}$`);
+    expect(`v${version}`).toMatch(tagPattern);
+    const meta = release.jobs.meta.steps.find((step: { id?: string }) => step.id === 'meta').run;
+    expect(meta).toContain('version="${GITHUB_REF_NAME#v}"');
+    expect(meta).toContain(`package="$(node -p 'require("./package.json").version')"`);
+    expect(meta).toMatch(/if \[ "\$version" != "\$package" \]; then[\s\S]*?exit 1/);
+    // The image pushed is ghcr.io/OWNER/NAME, the README's; the tarball is npm pack's name.
+    expect(meta).toContain('image="ghcr.io/${GITHUB_REPOSITORY,,}"');
+    const steps = JSON.stringify(release.jobs.release.steps);
+    expect(steps).toContain('atomic-link-${{ needs.meta.outputs.version }}.tgz');
+    expect(pkg.name).toBe('atomic-link');
+    const build = release.jobs.image.steps.find((step: { uses?: string }) =>
+      step.uses?.startsWith('docker/build-push-action'),
+    );
+    expect(build.with['build-args']).toContain('VERSION=${{ needs.meta.outputs.version }}');
+  });
+
+  test('the Dockerfile labels the image with that version and this repository', () => {
+    const dockerfile = read('Dockerfile');
+    expect(dockerfile).toMatch(/^ARG VERSION=/m);
+    expect(dockerfile).toContain('org.opencontainers.image.version="${VERSION}"');
+    expect(dockerfile).toContain(
+      `org.opencontainers.image.source="https://github.com/${repository}"`,
+    );
+  });
+});
+
+describe("the figures of docs/performance.md and the README's Performance, from bench/results", () => {
+  const GENERATOR = path.join(ROOT, 'scripts', 'performance.js');
+  const check = (...args: string[]) =>
+    spawnSync(process.execPath, [GENERATOR, '--check', ...args], { encoding: 'utf8' });
+
+  test('match bench/results/results.json', () => {
+    const result = check();
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  test('a measurement that changed fails the check, naming both files, and writes nothing', () => {
+    const results = JSON.parse(
+      fs.readFileSync(path.join(ROOT, 'bench', 'results', 'results.json'), 'utf8'),
+    );
+    results.fleet[1].medianSkewMs += 1;
+    const file = path.join(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-bench-')),
+      'results.json',
+    );
+    fs.writeFileSync(file, JSON.stringify(results));
+    const before = fs.readFileSync(path.join(ROOT, 'docs', 'performance.md'), 'utf8');
+    const result = check('--results', file);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`docs/performance.md: its figures differ from ${file}`);
+    expect(result.stderr).toContain(`README.md: its figures differ from ${file}`);
+    expect(fs.readFileSync(path.join(ROOT, 'docs', 'performance.md'), 'utf8')).toBe(before);
+  });
+});
