@@ -177,3 +177,34 @@ describe("the figures of docs/performance.md and the README's Performance, from 
     expect(fs.readFileSync(path.join(ROOT, 'docs', 'performance.md'), 'utf8')).toBe(before);
   });
 });
+
+test('every link between the README, CONTRIBUTING.md and docs/ leads to a file and heading that exist', () => {
+  const files = ['README.md', 'CONTRIBUTING.md', 'docs/GUIDE.md', 'docs/performance.md'];
+  // GitHub's anchors: the heading in lower case, punctuation but - and _ dropped, spaces to -.
+  const anchors = (file: string) =>
+    fs
+      .readFileSync(path.join(ROOT, file), 'utf8')
+      .replace(/```[\s\S]*?```/g, '')
+      .split('\n')
+      .filter((line) => /^#{1,6} /.test(line))
+      .map((line) =>
+        line
+          .replace(/^#+ /, '')
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N} _-]/gu, '')
+          .replace(/ /g, '-'),
+      );
+  const broken: string[] = [];
+  for (const file of files) {
+    const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/.test(target)) continue;
+      const [where, anchor] = target.split('#');
+      const linked = where === '' ? file : path.join(path.dirname(file), where);
+      if (!fs.existsSync(path.join(ROOT, linked))) broken.push(`${file}: ${target}`);
+      else if (anchor !== undefined && !anchors(linked).includes(anchor))
+        broken.push(`${file}: ${target}`);
+    }
+  }
+  expect(broken).toEqual([]);
+});
