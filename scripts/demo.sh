@@ -17,7 +17,8 @@ ln -sf "$PWD/dist/cli.js" /usr/local/bin/atomic-link
 echo "installed: $(command -v atomic-link) ($(atomic-link --version))"
 
 site=$(mktemp -d -t atomic-link-demo.XXXXXX)
-trap 'rm -rf "$site"' EXIT
+# However the demo ends, its readers and writers end with it.
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$site"' EXIT
 mkdir -p "$site/releases/v1" "$site/releases/v2"
 echo v1 >"$site/releases/v1/index.html"
 echo v2 >"$site/releases/v2/index.html"
@@ -30,7 +31,8 @@ READER='
 const fs = require("fs");
 const [file, stop] = process.argv.slice(1);
 let reads = 0, missing = 0;
-while (reads % 256 !== 0 || !fs.existsSync(stop)) {
+const dir = require("path").dirname(stop);
+while (reads % 256 !== 0 || !(fs.existsSync(stop) || !fs.existsSync(dir))) {
   reads++;
   try { fs.readFileSync(file); } catch { missing++; }
 }
@@ -87,9 +89,9 @@ status=0
 atomic-link -C "$site" --spec-file "$site/specs" 2>&1 | grep -v '^atomic-link: switched [0-9]* of' || status=${PIPESTATUS[0]}
 kill "${writers[@]}"
 wait "${writers[@]}" 2>/dev/null || true
-if [ "$status" = 3 ]; then
-  echo "exit 3: the run failed, because a link was missing while it switched them."
-else
+case $status in
+  3) echo "exit 3: the run failed, because a link was missing while it switched them." ;;
   # The guard samples: a gap between two of its looks at a link goes unseen (README, Guarantees).
-  echo "exit $status: this time the guard's lookups fell between the other script's gaps."
-fi
+  0) echo "exit 0: this time the guard's lookups fell between the other script's gaps." ;;
+  *) echo "exit $status: see atomic-link's message above." ;;
+esac

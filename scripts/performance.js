@@ -164,29 +164,34 @@ function jump(results) {
 
 /** The README's few figures: each names the section of docs/performance.md it comes from. */
 function headline(all) {
-  const find = (list, test, what) => {
-    const found = list?.find(test);
-    if (!found) throw new Error(`${resultsFile} has no ${what}`);
+  const find = (section, test, what) => {
+    const found = (section === 'local' ? all.local?.results : all[section])?.find(test);
+    if (!found) {
+      throw new Error(
+        `${resultsFile} has no ${what} ('${section}') for the README's headline: measure it with npm run bench`,
+      );
+    }
     return found;
   };
-  const at10k = (section) =>
-    find(
-      section?.results,
-      (r) => r.count === 10000 && r.name === 'atomic-link, guard on',
-      `${section ? 'local' : 'local section'} result at 10,000 links`,
-    );
-  const tmp = at10k(all.local);
+  const tmp = find(
+    'local',
+    (r) => r.count === 10000 && r.name === 'atomic-link, guard on',
+    'atomic-link at 10,000 links',
+  );
   const journal = all['local in /mnt/ext4-journal'];
-  const journaled = journal ? at10k(journal) : undefined;
-  const oneCold = find(all.cold, (r) => r.name.startsWith('atomic-link'), 'cold atomic-link run');
-  const nodeCold = find(all.cold, (r) => r.name.startsWith('node -e 0'), 'cold node run');
+  const journaled = journal?.results.find(
+    (r) => r.count === 10000 && r.name === 'atomic-link, guard on',
+  );
+  const oneCold = find('cold', (r) => r.name.startsWith('atomic-link'), 'cold atomic-link run');
+  const nodeCold = find('cold', (r) => r.name.startsWith('node -e 0'), 'cold node run');
   const sftp = (n) =>
     find(
-      all.remote,
+      'remote',
       (r) => r.network === '20 ms RTT' && r.count === n && r.name === 'atomic-link --ssh (SFTP)',
-      `remote result at ${n}`,
+      `SFTP run of ${n} links at 20 ms RTT`,
     );
-  const fleetRun = find(all.fleet, (r) => r.name.startsWith('atomic-link'), 'fleet result');
+  const fleetRun = find('fleet', (r) => r.name.startsWith('atomic-link'), 'fleet run');
+  find('eyes', (r) => r.case.includes('naive writer'), "guard's-eyes run with a writer");
   const caught = all.eyes.filter((r) => r.case.includes('naive writer'));
   const quiet = all.eyes.filter((r) => r.case.includes('no writer'));
   const sum = (list, pick) => list.reduce((total, r) => total + pick(r), 0);
@@ -220,18 +225,30 @@ function headline(all) {
   return table(['case', 'atomic-link', 'against'], rows, 'lll');
 }
 
+/** Each region's table, from the section of the results it shows. */
 const MAKERS = {
-  local: (all) => local(all.local),
-  'local-journal': (all) => local(all['local in /mnt/ext4-journal']),
-  cold: (all) => cold(all.cold),
-  remote: (all) => remote(all.remote),
-  eyes: (all) => eyes(all.eyes),
-  image: (all) => image(all.image),
-  fleet: (all) => fleet(all.fleet),
-  baseline: (all) => baseline(all.baseline),
-  jump: (all) => jump(all.jump),
-  headline,
+  local: ['local', local],
+  'local-journal': ['local in /mnt/ext4-journal', local],
+  cold: ['cold', cold],
+  remote: ['remote', remote],
+  eyes: ['eyes', eyes],
+  image: ['image', image],
+  fleet: ['fleet', fleet],
+  baseline: ['baseline', baseline],
+  jump: ['jump', jump],
+  headline: [undefined, headline],
 };
+
+function make(name, all) {
+  const [section, maker] = MAKERS[name];
+  if (section === undefined) return maker(all);
+  if (all[section] === undefined) {
+    throw new Error(
+      `${resultsFile} has no '${section}' figures for the '${name}' table: measure them with npm run bench`,
+    );
+  }
+  return maker(all[section]);
+}
 
 const REGION = /(<!-- bench: ([\w-]+) -->\n)[\s\S]*?(<!-- end of bench -->)/g;
 
@@ -239,10 +256,9 @@ async function render(file, all, wanted) {
   const text = fs.readFileSync(file, 'utf8');
   const found = [];
   const spliced = text.replace(REGION, (_, begin, name, end) => {
-    const make = MAKERS[name];
-    if (!make) throw new Error(`${file}: no table is called '${name}'`);
+    if (!MAKERS[name]) throw new Error(`${file}: no table is called '${name}'`);
     found.push(name);
-    return `${begin}\n<!-- Made from bench/results by scripts/performance.js: do not edit. -->\n\n${make(all)}\n\n${end}`;
+    return `${begin}\n<!-- Made from bench/results by scripts/performance.js: do not edit. -->\n\n${make(name, all)}\n\n${end}`;
   });
   const missing = wanted.filter((name) => !found.includes(name));
   if (missing.length > 0) throw new Error(`${file} has no '<!-- bench: ${missing[0]} -->' region`);
@@ -250,23 +266,39 @@ async function render(file, all, wanted) {
   return { text, rendered: await prettier.format(spliced, { ...options, filepath: file }) };
 }
 
-const all = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
-const targets = [
-  [docFile, Object.keys(MAKERS).filter((name) => name !== 'headline')],
-  [readmeFile, ['headline']],
-];
-let stale = false;
-for (const [file, wanted] of targets) {
-  const { text, rendered } = await render(file, all, wanted);
-  if (rendered === text) continue;
-  if (check) {
-    console.error(
-      `${file}: its figures differ from ${resultsFile}: run 'node scripts/performance.js'`,
-    );
-    stale = true;
-  } else {
-    fs.writeFileSync(file, rendered);
-    console.log(`${file}: wrote the figures of ${resultsFile}`);
+/** Renders every file before writing any, so that a missing figure leaves all of them alone. */
+async function main() {
+  let all;
+  try {
+    all = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read ${resultsFile}: ${error.message}`);
   }
+  const targets = [
+    [docFile, Object.keys(MAKERS).filter((name) => name !== 'headline')],
+    [readmeFile, ['headline']],
+  ];
+  const rendered = [];
+  for (const [file, wanted] of targets) rendered.push([file, await render(file, all, wanted)]);
+  let stale = false;
+  for (const [file, { text, rendered: fresh }] of rendered) {
+    if (fresh === text) continue;
+    if (check) {
+      console.error(
+        `${file}: its figures differ from ${resultsFile}: run 'node scripts/performance.js'`,
+      );
+      stale = true;
+    } else {
+      fs.writeFileSync(file, fresh);
+      console.log(`${file}: wrote the figures of ${resultsFile}`);
+    }
+  }
+  return stale ? 1 : 0;
 }
-if (stale) process.exitCode = 1;
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  console.error(`scripts/performance.js: ${error.message}`);
+  process.exitCode = 2;
+}
