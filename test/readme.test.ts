@@ -208,3 +208,75 @@ test('every link between the README, CONTRIBUTING.md and docs/ leads to a file a
   }
   expect(broken).toEqual([]);
 });
+
+describe("the README's command lines, run as written", () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  /** The shell code block that follows `heading`, without comments, a command a line. */
+  function commands(heading: string): string[] {
+    const section = readme.slice(readme.indexOf(heading));
+    const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    return block
+      .split('\n')
+      .map((line) => line.replace(/\s+#.*$/, '').trim())
+      .filter((line) => line.startsWith('atomic-link '));
+  }
+  // `atomic-link` on PATH is the bundle, as scripts/demo.sh installs it.
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-bin-'));
+  fs.symlinkSync(path.join(ROOT, 'dist', 'cli.js'), path.join(bin, 'atomic-link'));
+  const made: string[] = [bin];
+  afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+  function releases(): string {
+    const app = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-app-'));
+    made.push(app);
+    for (const version of ['v41', 'v42']) {
+      fs.mkdirSync(path.join(app, 'releases', version), { recursive: true });
+      fs.writeFileSync(path.join(app, 'releases', version, 'app.conf'), `${version}\n`);
+    }
+    fs.symlinkSync('releases/v41', path.join(app, 'current'));
+    return app;
+  }
+  const sh = (line: string, cwd: string) =>
+    spawnSync('bash', ['-c', line], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    });
+
+  test('Quick start: each local line does what its comment says, from current -> releases/v41', () => {
+    const lines = commands('## Quick start').filter((line) => !line.includes('--ssh'));
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    for (const line of lines) {
+      const app = releases();
+      const run = sh(line, app);
+      expect({ line, stderr: run.stderr, status: run.status }).toEqual({
+        line,
+        stderr: '',
+        status: 0,
+      });
+      const now = fs.readlinkSync(path.join(app, 'current'));
+      expect({ line, now }).toEqual({
+        line,
+        now: line.includes('--dry-run') ? 'releases/v41' : 'releases/v42',
+      });
+      if (line.includes('-S .previous')) {
+        expect(fs.readlinkSync(path.join(app, 'current.previous'))).toBe('releases/v41');
+        expect(fs.statSync(path.join(app, 'config')).ino).toBe(
+          fs.statSync(path.join(app, 'releases', 'v42', 'app.conf')).ino,
+        );
+      }
+    }
+  });
+
+  test('Rollback and history: switch, then switch back to what current.previous names', () => {
+    const lines = commands('### Rollback and history');
+    expect(lines).toHaveLength(2);
+    const app = releases();
+    expect(sh(lines[0], app).status).toBe(0);
+    expect(fs.readlinkSync(path.join(app, 'current'))).toBe('releases/v42');
+    expect(fs.readlinkSync(path.join(app, 'current.previous'))).toBe('releases/v41');
+    const back = sh(lines[1], app);
+    expect(back.stderr).toBe('');
+    expect(back.status).toBe(0);
+    expect(fs.readlinkSync(path.join(app, 'current'))).toBe('releases/v41');
+  });
+});
