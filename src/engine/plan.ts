@@ -21,6 +21,12 @@ export interface Placed {
   realDir: string;
   /** realDir joined with the link's own name. */
   path: string;
+  /** LINK's numbered backups, newest first, when --keep-backups may remove some (history.ts). */
+  numbered?: string[];
+  /** A rollback's backup, as the user would name it. */
+  from?: string;
+  /** What goes once LINK is switched: a rollback's backup used, and any passed over. */
+  removeAfter?: string[];
 }
 
 /** One link to switch, with everything the switch, the guard and a rollback need. */
@@ -37,6 +43,10 @@ export interface Operation {
   target: string;
   prior: Prior;
   changed: boolean;
+  /** A rollback's backup, as the user would name it. */
+  from?: string;
+  /** Paths removed once this link is switched, under the lock: used or surplus backups. */
+  removeAfter?: string[];
 }
 
 const join = (dir: string, name: string) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
@@ -156,7 +166,7 @@ export async function inspect(
   placed.forEach((item, index) => {
     const operation = plan(item, entries[index]);
     if (item.spec.type === 'symbolic') {
-      if (reachAt[index] >= 0) checkReached(operation, reached[reachAt[index]]);
+      if (reachAt[index] >= 0) checkReached(operation, reached[reachAt[index]], item.from);
     } else {
       const target = entries[at.hard[index]];
       checkHardTarget(operation, target);
@@ -169,8 +179,14 @@ export async function inspect(
       checkExpected(operation, item.spec.expect, entryAt(at.expect[index]));
     }
     const backup = item.spec.backup;
-    if (backup !== undefined && operation.changed && operation.prior.kind !== 'none') {
+    const backedUp = backup !== undefined && operation.changed && operation.prior.kind !== 'none';
+    if (backedUp) {
       operations.push(backupOperation(operation, backup, entries[at.backup[index]], options));
+    }
+    const keep = item.spec.history?.keep;
+    if (keep !== undefined && item.numbered !== undefined) {
+      // The backup made now is one of the `keep`.
+      operation.removeAfter = item.numbered.slice(backedUp ? keep - 1 : keep);
     }
     operations.push(operation);
   });
@@ -238,6 +254,7 @@ function plan(item: Placed, entry: Outcome<Entry>): Operation {
     target: spec.target,
     prior,
     changed: true,
+    ...(item.from !== undefined && { from: item.from, removeAfter: item.removeAfter }),
   };
   if (spec.type === 'symbolic') {
     operation.content = symlinkContent(item);
@@ -286,7 +303,8 @@ function checkReplaceable(operation: Operation, options: SwitchOptions): void {
   );
 }
 
-function checkReached(operation: Operation, reached: Outcome<void>): void {
+/** `from`: a rollback's backup, whose target is gone: the history is wrong, not the input. */
+function checkReached(operation: Operation, reached: Outcome<void>, from?: string): void {
   if (!isFailure(reached)) return;
   const code = reached.code;
   const reason =
@@ -295,6 +313,13 @@ function checkReached(operation: Operation, reached: Outcome<void>): void {
       : code === 'EUNCHECKABLE'
         ? reached.message
         : describeError(reached);
+  if (from !== undefined) {
+    throw new UpdateError(
+      `${operation.origin}: cannot roll LINK ${quote(operation.link)} back: the target ` +
+        `${quote(operation.content)} of its backup ${quote(from)} ${reason} (resolved from ` +
+        `${operation.realDir}); nothing was changed`,
+    );
+  }
   throw new UsageError(
     `${operation.origin}: TARGET ${quote(operation.content)} of LINK ${quote(operation.link)} ` +
       `${reason} (resolved from ${operation.realDir}); pass --allow-dangling to link it anyway`,
