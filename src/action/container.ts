@@ -43,6 +43,7 @@ export async function switchInContainer(
   specs: LinkSpec[],
   options: SwitchOptions,
   settings: RemoteSettings,
+  keepBackups?: number,
 ): Promise<SwitchReport> {
   const own = settings.image === '' || settings.image === 'build';
   const image = own ? await ownImage(settings.network, settings.image === 'build') : settings.image;
@@ -91,9 +92,15 @@ export async function switchInContainer(
       ...(settings.passphrase === undefined ? [] : ['-e', PASSPHRASE_VARIABLE]),
       image,
       ...cliArguments(options, settings, keys),
+      ...historyArguments(specs, keepBackups),
+      '--spec-file',
+      '-',
     ];
     core.debug(`docker ${args.join(' ')}`);
-    const input = JSON.stringify(specs.map(specObject));
+    // A rollback's LINKs one a line, as --rollback reads them; a switch's specs as JSON.
+    const input = specs[0]?.rollback
+      ? specs.map((spec) => `${spec.link}\n`).join('')
+      : JSON.stringify(specs.map(specObject));
     const env =
       settings.passphrase === undefined
         ? process.env
@@ -225,7 +232,14 @@ function cliArguments(options: SwitchOptions, settings: RemoteSettings, keys: Ke
     [options.fsync === false, '--no-fsync'],
   ];
   for (const [on, flag] of flags) if (on) args.push(flag);
-  return [...args, '--spec-file', '-'];
+  return args;
+}
+
+/** --rollback with the suffix it looks for, or --keep-backups for `history`. */
+function historyArguments(specs: LinkSpec[], keepBackups: number | undefined): string[] {
+  const rollback = specs[0]?.rollback;
+  if (rollback) return ['--rollback', `--suffix=${rollback.suffix}`];
+  return keepBackups === undefined ? [] : [`--keep-backups=${keepBackups}`];
 }
 
 /** A jump host as `--jump` takes it: `[USER@]HOST[:PORT]`, an IPv6 HOST in brackets. */
