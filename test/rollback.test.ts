@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -8,6 +9,7 @@ import {
   snapshot,
   startCli,
   startReader,
+  switchingStarted,
 } from './helpers/tree.js';
 
 const readLink = (dir: string, name: string) => fs.readlinkSync(path.join(dir, name));
@@ -270,5 +272,37 @@ describe('--keep-backups', () => {
       ['--backup=simple', '--keep-backups=2', 'current -> releases/v2'],
       '--keep-backups keeps numbered backups',
     );
+  });
+});
+
+describe('a rollback killed between its rename and the removal of its backup', () => {
+  test('LINK is at the backup, the backup stays; the next rollback goes on past it', async () => {
+    const dir = deployedThrice();
+    // Every unlink held a second: the backup's removal comes well after LINK's rename.
+    const slowUnlinks = [
+      'strace',
+      '-f',
+      '--seccomp-bpf',
+      '-o',
+      '/dev/null',
+      '-e',
+      'trace=unlink,unlinkat',
+      '-e',
+      'inject=unlink,unlinkat:delay_enter=1000000',
+    ];
+    const run = startCli(['--rollback', 'current'], dir, slowUnlinks);
+    await switchingStarted(path.join(dir, 'current'), 'releases/v2');
+    const cli = execFileSync('pgrep', ['-P', String(run.pid)], { encoding: 'utf8' }).trim();
+    process.kill(Number(cli), 'SIGKILL');
+    await run;
+    expect(readLink(dir, 'current')).toBe('releases/v2');
+    expect(backupsOf(dir)).toEqual(['current.~1~', 'current.~2~']);
+
+    const again = runCli(['--rollback', '-v', 'current'], dir);
+    expect(again.stderr).not.toContain('error');
+    expect(again.status).toBe(0);
+    expect(readLink(dir, 'current')).toBe('releases/v1');
+    expect(backupsOf(dir)).toEqual([]);
+    expect(leftovers(dir)).toEqual([]);
   });
 });

@@ -128,8 +128,8 @@ async function resolveRollbacks(
     }
     if (chosen === undefined) throw noBackup(item, link, passed.length);
     const { origin, link: linkName, expect } = item.spec;
-    const target =
-      chosen.entry.kind === 'symlink' ? chosen.entry.text : join(item.realDir, chosen.name);
+    // A hard link's backup is named from LINK's directory, as a spec's TARGET is.
+    const target = chosen.entry.kind === 'symlink' ? chosen.entry.text : chosen.name;
     items[index] = {
       ...item,
       spec: {

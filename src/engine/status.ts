@@ -38,17 +38,27 @@ export async function readStatus(
   const placed = await placeSpecs(store, specs, options);
   const dirs = [...new Set(placed.map((item) => item.realDir))];
   const listings = await store.list(dirs);
+  // Each directory's entries read once, however many of its links are asked about.
+  const read = new Map<
+    string,
+    { numbered: ReturnType<typeof numberedBackups>; all: Set<string> }
+  >();
   const names = placed.map((item) => {
-    const listing = listings[dirs.indexOf(item.realDir)];
-    if (isFailure(listing)) {
-      throw new UsageError(
-        `${item.spec.origin}: cannot list ${item.realDir}: ${describeError(listing)}`,
-      );
+    let entries = read.get(item.realDir);
+    if (entries === undefined) {
+      const listing = listings[dirs.indexOf(item.realDir)];
+      if (isFailure(listing)) {
+        throw new UsageError(
+          `${item.spec.origin}: cannot list ${item.realDir}: ${describeError(listing)}`,
+        );
+      }
+      entries = { numbered: numberedBackups(listing), all: new Set(listing) };
+      read.set(item.realDir, entries);
     }
     const name = item.path.slice(item.path.lastIndexOf('/') + 1);
     const simple = name + (item.spec.rollback?.suffix ?? '~');
-    const backups = (numberedBackups(listing).get(name) ?? []).map((backup) => backup.name);
-    return [name, ...backups, ...(listing.includes(simple) ? [simple] : [])];
+    const backups = (entries.numbered.get(name) ?? []).map((backup) => backup.name);
+    return [name, ...backups, ...(entries.all.has(simple) ? [simple] : [])];
   });
   const paths = placed.flatMap((item, index) =>
     names[index].map((name) => `${item.realDir === '/' ? '' : item.realDir}/${name}`),
@@ -56,7 +66,7 @@ export async function readStatus(
   const entries = await store.inspect(paths);
   const texts: { dir: string; text: string }[] = [];
   let at = 0;
-  const read = placed.map((item, index) =>
+  const found = placed.map((item, index) =>
     names[index].map((name) => {
       const entry = entries[at++];
       if (isFailure(entry)) {
@@ -72,7 +82,7 @@ export async function readStatus(
   const reached = await store.reach(texts);
   return placed.map((item, index) => {
     const prefix = item.spec.link.slice(0, item.spec.link.lastIndexOf('/') + 1);
-    const [link, ...backups] = read[index].map(({ name, entry, reach }) => ({
+    const [link, ...backups] = found[index].map(({ name, entry, reach }) => ({
       name: prefix + name,
       ...described(entry, reach < 0 ? undefined : reached[reach]),
     }));
