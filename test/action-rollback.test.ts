@@ -143,4 +143,39 @@ describe('the action rolls back over SFTP', () => {
     expect(readLink(dir)).toBe('releases/v1');
     expect(backupsOf(dir)).toEqual([]);
   });
+
+  test('in container mode the CLI in the image keeps the history and rolls back', async () => {
+    const dir = path.join(server.root, 'in-container');
+    fs.mkdirSync(dir);
+    makeServerTree(dir);
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-workspace-'));
+    const remote = {
+      'ssh-host': '127.0.0.1',
+      'ssh-port': String(server.port),
+      'ssh-user': 'root',
+      'ssh-private-key': fs.readFileSync(server.identity, 'utf8'),
+      'ssh-known-hosts': fs.readFileSync(server.knownHosts, 'utf8'),
+      'remote-path': dir,
+      'docker-network': 'host',
+      image: process.env.ATOMIC_LINK_TEST_IMAGE ?? 'atomic-link:test',
+    };
+    for (const version of ['v2', 'v3']) {
+      const step = await runStep(workspace, {
+        ...remote,
+        links: `current -> releases/${version}`,
+        history: '1',
+      });
+      expect(step.status).toBe(0);
+    }
+    expect(backupsOf(dir)).toEqual(['current.~2~']);
+    const back = await runStep(workspace, { ...remote, links: 'current', rollback: 'true' });
+    expect(back.stdout).not.toContain('::error::');
+    expect(back.status).toBe(0);
+    expect(readLink(dir)).toBe('releases/v2');
+    expect(JSON.parse(back.outputs.result)[0]).toMatchObject({ from: 'current.~2~' });
+    const none = await runStep(workspace, { ...remote, links: 'current', rollback: 'true' });
+    expect(none.status).toBe(1);
+    expect(none.stdout).toContain('::error::links line 1: LINK "current" has no backup');
+    expect(readLink(dir)).toBe('releases/v2');
+  });
 });

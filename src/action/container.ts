@@ -255,7 +255,8 @@ function specObject(spec: LinkSpec) {
 }
 
 /**
- * The CLI's own message and exit code, with "stdin item N" named as the input line it came from;
+ * The CLI's own message and exit code, with "stdin item N" (a switch's JSON) or "stdin line N"
+ * (a rollback's LINKs, one a line) named as the input line it came from;
  * an exit code of 128+N says it was stopped by signal N.
  * The message is the first line that is not progress: the lines after it are its notes (each
  * link left new, what could not be cleaned up), already in the log.
@@ -286,7 +287,7 @@ function makeFailure(
       .find((line) => line.startsWith('atomic-link: ') && !/switched \d+ of \d+ links$/.test(line))
       ?.slice('atomic-link: '.length)
   )?.replace(
-    /stdin item (\d+)/g,
+    /stdin (?:item|line) (\d+)/g,
     (text, index: string) => specs[Number(index) - 1]?.origin ?? text,
   );
   const signal = signalOfExitCode(code);
