@@ -127,6 +127,12 @@ describe('--rollback on this machine', () => {
       ['--rollback', 'current -> releases/v2'],
       'argument 1: --rollback takes LINKs, not SPECs',
     );
+    expectRefused(
+      ['--rollback', '--spec-file', 'links.json'],
+      'links.json: --rollback takes LINKs one a line, not a JSON array',
+      2,
+      (at) => fs.writeFileSync(path.join(at, 'links.json'), '[{"link": "current"}]'),
+    );
     expectRefused(['--rollback', '-b', 'current'], '--rollback makes no backup');
     expectRefused(['--rollback', '-T', 'current'], '--rollback takes LINKs alone: --no-target');
   });

@@ -27,6 +27,9 @@ export function parseSpec(text: string, origin: string): LinkSpec {
  * their targets come from the links' backups. `what` names the mode in messages.
  */
 export function parseLinkLines(text: string, source: string, what: string): LinkSpec[] {
+  if (text.trimStart().startsWith('[')) {
+    throw new UsageError(`${source}: ${what} takes LINKs one a line, not a JSON array`);
+  }
   const specs: LinkSpec[] = [];
   const lines = text.split(/\r?\n/);
   for (let index = 0; index < lines.length; index++) {
