@@ -42,10 +42,14 @@ const spelled = (link: string, name: string) => link.slice(0, link.lastIndexOf('
  * hosts, whose histories differ): a numbered backup named, a rollback turned into the switch
  * back to its backup's target.
  */
-export async function readHistory(store: LinkStore, placed: Placed[]): Promise<Placed[]> {
+export async function readHistory(
+  store: LinkStore,
+  placed: Placed[],
+  listed?: Listed,
+): Promise<Placed[]> {
   const wanted = placed.filter(({ spec }) => spec.history ?? spec.rollback);
   if (wanted.length === 0) return placed;
-  const backupsIn = await listBackups(store, wanted);
+  const backupsIn = await listBackups(store, wanted, listed);
   const rollbacks: { index: number; candidates: string[] }[] = [];
   const items = placed.map((item, index): Placed => {
     const { spec } = item;
@@ -73,28 +77,51 @@ export async function readHistory(store: LinkStore, placed: Placed[]): Promise<P
   return items;
 }
 
-/** Lists the directories of `wanted` at once; a directory that cannot be listed ends the run. */
+/** A directory's entries, and its numbered backups by name. */
+interface Backups {
+  numbered: Map<string, NumberedBackup[]>;
+  entries: Set<string>;
+}
+
+/** Directories' entries read already under their locks (in the locks' round trip). */
+export interface Listed {
+  dirs: string[];
+  listings: Promise<Outcome<string[]>[]>;
+}
+
+/**
+ * The entries of the directories of `wanted`, from `listed` if it holds them all, else listed
+ * at once; a directory that cannot be listed ends the run.
+ */
 async function listBackups(
   store: LinkStore,
   wanted: Placed[],
-): Promise<(dir: string) => { numbered: Map<string, NumberedBackup[]>; entries: Set<string> }> {
-  const dirs = [...new Set(wanted.map((item) => item.realDir))];
-  const listings = await store.list(dirs);
-  const read = new Map(
-    dirs.map((dir, index) => {
-      const listing = listings[index];
-      if (isFailure(listing)) {
-        const item = wanted.find((each) => each.realDir === dir) as Placed;
-        throw new UpdateError(
-          `${item.spec.origin}: cannot list ${dir} for the backups of LINK ` +
-            `${quote(item.spec.link)}: ${describeError(listing)}; nothing was changed`,
-        );
-      }
-      return [dir, { numbered: numberedBackups(listing), entries: new Set(listing) }];
-    }),
-  );
-  return (dir) =>
-    read.get(dir) as { numbered: Map<string, NumberedBackup[]>; entries: Set<string> };
+  listed?: Listed,
+): Promise<(dir: string) => Backups> {
+  const needed = new Set(wanted.map((item) => item.realDir));
+  let dirs = [...needed];
+  let listings: Outcome<string[]>[];
+  const known = new Set(listed?.dirs);
+  if (listed && dirs.every((dir) => known.has(dir))) {
+    ({ dirs } = listed);
+    listings = await listed.listings;
+  } else {
+    listings = await store.list(dirs);
+  }
+  const read = new Map<string, Backups>();
+  dirs.forEach((dir, index) => {
+    if (!needed.has(dir)) return;
+    const listing = listings[index];
+    if (isFailure(listing)) {
+      const item = wanted.find((each) => each.realDir === dir) as Placed;
+      throw new UpdateError(
+        `${item.spec.origin}: cannot list ${dir} for the backups of LINK ` +
+          `${quote(item.spec.link)}: ${describeError(listing)}; nothing was changed`,
+      );
+    }
+    read.set(dir, { numbered: numberedBackups(listing), entries: new Set(listing) });
+  });
+  return (dir) => read.get(dir) as Backups;
 }
 
 /**

@@ -116,15 +116,18 @@ export async function prepareSwitch(
   // A store that carries out requests in order gets the reads of the batch sent right behind
   // the locks' creation: one round trip for the locks, the sweep's listing and the links'
   // state, instead of three. They count only if every lock was taken at that first try.
-  let behind: { listed: Promise<Outcome<string[]>[]>; asked: Asked } | undefined;
-  const readBehind = () => {
-    behind = { listed: store.list(dirs), asked: askState(store, placed, options) };
-    // Read later, or never (the locks were not taken at once): never an unheard failure.
-    behind.listed.catch(() => undefined);
-    behind.asked.answers.catch(() => undefined);
-  };
-  // Backups are read before the links' state can be asked for: nothing is read behind then.
+  // Backups are read before the links' state can be asked for (a rollback's targets come from
+  // them): then the listing alone is read behind, for the sweep and the backups both.
   const readsHistory = specs.some((spec) => spec.history ?? spec.rollback);
+  let behind: { listed: Promise<Outcome<string[]>[]>; asked?: Asked } | undefined;
+  const readBehind = () => {
+    const listed = store.list(dirs);
+    const asked = readsHistory ? undefined : askState(store, placed, options);
+    behind = { listed, asked };
+    // Read later, or never (the locks were not taken at once): never an unheard failure.
+    listed.catch(() => undefined);
+    asked?.answers.catch(() => undefined);
+  };
   const locks =
     options.lock === false
       ? undefined
@@ -133,7 +136,7 @@ export async function prepareSwitch(
           dirs,
           timeoutMs,
           options.signal,
-          store.inOrder && !readsHistory ? readBehind : undefined,
+          store.inOrder ? readBehind : undefined,
         );
   const early = locks?.atOnce ? behind : undefined;
   const batch = new Batch(store, options, locks);
@@ -145,7 +148,8 @@ export async function prepareSwitch(
     sweeping = locks && sweepLeftovers(store, dirs, locks.files, timeoutMs, early?.listed);
     sweeping?.catch(() => undefined);
     if (!store.inOrder) await sweeping;
-    const current = readsHistory ? await readHistory(store, placed) : placed;
+    const listed = early && { dirs, listings: early.listed };
+    const current = readsHistory ? await readHistory(store, placed, listed) : placed;
     const operations = await inspect(store, current, options, early?.asked);
     const pending = operations.filter((operation) => operation.changed);
     const pendingDirs = [...new Set(pending.map((op) => op.realDir))];
