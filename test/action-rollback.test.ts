@@ -117,8 +117,9 @@ describe('the action rolls back over SFTP', () => {
   });
   afterAll(() => server.stop());
 
-  test('rollback: true on ssh-host goes back to the host’s own previous target', async () => {
-    const dir = path.join(server.root, 'app');
+  /** A fresh tree on the server, named `name`, and the inputs that reach it. */
+  function remoteTree(name: string) {
+    const dir = path.join(server.root, name);
     fs.mkdirSync(dir);
     makeServerTree(dir);
     const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-workspace-'));
@@ -130,6 +131,11 @@ describe('the action rolls back over SFTP', () => {
       'ssh-known-hosts': fs.readFileSync(server.knownHosts, 'utf8'),
       'remote-path': dir,
     };
+    return { dir, workspace, remote };
+  }
+
+  test('rollback: true on ssh-host goes back to the host’s own previous target', async () => {
+    const { dir, workspace, remote } = remoteTree('app');
     const deploy = await runStep(workspace, {
       ...remote,
       links: 'current -> releases/v3',
@@ -145,17 +151,9 @@ describe('the action rolls back over SFTP', () => {
   });
 
   test('in container mode the CLI in the image keeps the history and rolls back', async () => {
-    const dir = path.join(server.root, 'in-container');
-    fs.mkdirSync(dir);
-    makeServerTree(dir);
-    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-workspace-'));
+    const { dir, workspace, remote: sftp } = remoteTree('in-container');
     const remote = {
-      'ssh-host': '127.0.0.1',
-      'ssh-port': String(server.port),
-      'ssh-user': 'root',
-      'ssh-private-key': fs.readFileSync(server.identity, 'utf8'),
-      'ssh-known-hosts': fs.readFileSync(server.knownHosts, 'utf8'),
-      'remote-path': dir,
+      ...sftp,
       'docker-network': 'host',
       image: process.env.ATOMIC_LINK_TEST_IMAGE ?? 'atomic-link:test',
     };
