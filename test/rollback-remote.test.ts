@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeServerTree, startSshd } from './helpers/ssh-server.js';
+import { makeServerTree, mountsOf, startSshd } from './helpers/ssh-server.js';
 import type { SshServer } from './helpers/ssh-server.js';
 import { leftovers, runCli, snapshot } from './helpers/tree.js';
 
@@ -107,6 +107,39 @@ describe('--rollback over SFTP', () => {
     expect(run.status).toBe(0);
     expect(fs.statSync(page).ino).toBe(fs.statSync(file('v1')).ino);
     expect(backupsOf(dir, 'page')).toEqual([]);
+  });
+});
+
+describe('--rollback and --status through an sshfs mount (--sshfs)', () => {
+  test('absolute and .. backups, which the mount will not read back, are read on the server', () => {
+    const { dir, args } = serverTree();
+    const absolute = path.join(dir, 'releases/v2');
+    expect(runCli([...args, '--sshfs', '-b', `current -> ${absolute}`], '/').status).toBe(0);
+    expect(
+      runCli(
+        [
+          ...args,
+          '--sshfs',
+          '--backup=numbered',
+          'current -> ../' + path.basename(dir) + '/releases/v3',
+        ],
+        '/',
+      ).status,
+    ).toBe(0);
+    const status = runCli([...args, '--sshfs', '--status', '--json', 'current'], '/');
+    expect(status.stderr).toBe('');
+    expect(JSON.parse(status.stdout).links[0].backups).toEqual([
+      { name: 'current.~1~', type: 'symbolic', target: absolute, exists: true },
+      { name: 'current~', type: 'symbolic', target: 'releases/v1', exists: true },
+    ]);
+    const run = runCli([...args, '--sshfs', '--rollback', 'current'], '/');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(readLink(dir)).toBe(absolute);
+    expect(runCli([...args, '--sshfs', '--rollback', 'current'], '/').status).toBe(0);
+    expect(readLink(dir)).toBe('releases/v1');
+    expect(backupsOf(dir)).toEqual([]);
+    expect(mountsOf([server.root])).toEqual([]);
   });
 });
 
