@@ -272,6 +272,20 @@ describe('--keep-backups', () => {
     expect(readLink(dir, 'current.~5~')).toBe('releases/v2');
   });
 
+  test('a file or a directory named like a backup is never removed', () => {
+    const dir = makeDeployTree();
+    fs.writeFileSync(path.join(dir, 'current.~1~'), 'data');
+    fs.mkdirSync(path.join(dir, 'current.~2~'));
+    for (const version of ['v2', 'v3']) {
+      const run = runCli(['--keep-backups=1', `current -> releases/${version}`], dir);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+    }
+    expect(backupsOf(dir)).toEqual(['current.~1~', 'current.~2~', 'current.~4~']);
+    expect(fs.readFileSync(path.join(dir, 'current.~1~'), 'utf8')).toBe('data');
+    expect(readLink(dir, 'current.~4~')).toBe('releases/v2');
+  });
+
   test('a bad N is refused with nothing changed', () => {
     expectRefused(['--keep-backups=0', 'current -> releases/v2'], '--keep-backups "0"');
     expectRefused(

@@ -67,10 +67,11 @@ export async function readHistory(
     const history = spec.history as NonNullable<typeof spec.history>;
     const backup =
       own.length > 0 || history.numbered ? `.~${(own[0]?.number ?? 0n) + 1n}~` : spec.backup;
+    const paths = own.map((numberedBackup) => join(item.realDir, numberedBackup.name));
     return {
       ...item,
       spec: { ...spec, backup },
-      numbered: own.map((numberedBackup) => join(item.realDir, numberedBackup.name)),
+      ...(history.keep !== undefined && { numbered: paths }),
     };
   });
   if (rollbacks.length > 0) await resolveRollbacks(store, items, rollbacks);

@@ -185,8 +185,15 @@ export async function inspect(
     }
     const keep = item.spec.history?.keep;
     if (keep !== undefined && item.numbered !== undefined) {
-      // The backup made now is one of the `keep`.
-      operation.removeAfter = item.numbered.slice(backedUp ? keep - 1 : keep);
+      // The backup made now is one of the `keep`. Only backups of LINK's own kind go: a file
+      // named like a symlink's backup is someone's data, and a directory is never removed.
+      const kind = operation.prior.kind === 'file' ? 'file' : 'symlink';
+      const first = at.numbered.get(index) as number;
+      operation.removeAfter = item.numbered
+        .map((backup, offset) => ({ backup, entry: entries[first + offset] }))
+        .slice(backedUp ? keep - 1 : keep)
+        .filter(({ entry }) => !isFailure(entry) && entry.kind === kind)
+        .map(({ backup }) => backup);
     }
     operations.push(operation);
   });
@@ -196,7 +203,8 @@ export async function inspect(
 
 /** The requests inspect() judges by, sent; their answers come in `answers`. */
 export interface Asked {
-  at: { backup: Int32Array; hard: Int32Array; expect: Int32Array };
+  /** Each item's request by kind; `numbered`: where its numbered backups start, if asked. */
+  at: { backup: Int32Array; hard: Int32Array; expect: Int32Array; numbered: Map<number, number> };
   reachAt: Int32Array;
   answers: Promise<[Outcome<Entry>[], Outcome<void>[]]>;
 }
@@ -212,6 +220,7 @@ export function askState(store: LinkStore, placed: Placed[], options: SwitchOpti
     backup: new Int32Array(count),
     hard: new Int32Array(count),
     expect: new Int32Array(count),
+    numbered: new Map<number, number>(),
   };
   const checked: { dir: string; text: string }[] = [];
   const reachAt = new Int32Array(count).fill(-1);
@@ -219,6 +228,10 @@ export function askState(store: LinkStore, placed: Placed[], options: SwitchOpti
     const { spec } = item;
     paths[index] = item.path;
     at.backup[index] = spec.backup === undefined ? -1 : paths.push(item.path + spec.backup) - 1;
+    if (spec.history?.keep !== undefined && item.numbered !== undefined) {
+      at.numbered.set(index, paths.length);
+      paths.push(...item.numbered);
+    }
     at.hard[index] =
       spec.type === 'hard' ? paths.push(path.posix.resolve(item.realDir, spec.target)) - 1 : -1;
     at.expect[index] =
