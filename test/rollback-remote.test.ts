@@ -165,6 +165,16 @@ describe('--rollback on a fleet', () => {
   test('each host goes back to its own previous target, together', () => {
     const dirs = threeHosts();
     expect(dirs.map((dir) => readLink(dir))).toEqual(['releases/v3', 'releases/v3', 'releases/v3']);
+    const before = dirs.map((dir) => snapshot(dir));
+    const plan = runCli([...fleetArgs(dirs), '--rollback', '--dry-run', '--json', 'current'], '/');
+    expect(plan.status).toBe(0);
+    expect(
+      JSON.parse(plan.stdout).hosts.map(
+        (host: { results: { state: string; target: string }[] }) =>
+          `${host.results[0].state} ${host.results[0].target}`,
+      ),
+    ).toEqual(['would switch releases/v2', 'would switch releases/v2', 'would switch releases/v1']);
+    expect(dirs.map((dir) => snapshot(dir))).toEqual(before);
     const run = runCli([...fleetArgs(dirs), '--rollback', '--json', 'current'], '/');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
