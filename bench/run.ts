@@ -14,11 +14,22 @@ import { benchGuardEyes } from './guard-eyes.js';
 import { benchImage } from './image.js';
 import { benchLocal } from './local.js';
 import { benchRemote } from './remote.js';
+import { benchRollback } from './rollback.js';
 import { benchFleet } from './fleet.js';
 import { benchJump } from './jump.js';
 import { describeFilesystem, round, shell } from './measure.js';
 
-const SECTIONS = ['local', 'cold', 'remote', 'eyes', 'image', 'fleet', 'baseline', 'jump'];
+const SECTIONS = [
+  'local',
+  'cold',
+  'remote',
+  'eyes',
+  'image',
+  'fleet',
+  'baseline',
+  'jump',
+  'rollback',
+];
 const chosen = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const sizesArg = process.argv.find((arg) => arg.startsWith('--sizes='));
 const sizes = sizesArg ? sizesArg.slice(8).split(',').map(Number) : [10, 100, 1000, 10000, 100000];
@@ -122,6 +133,11 @@ if (run('jump')) {
     '\n8. Through a jump host, 20 ms RTT on each hop: one link, and 10 hosts behind one jump host',
   );
   results.jump = await benchJump(log);
+}
+
+if (run('rollback')) {
+  log('\n9. History and rollback over SFTP against a plain switch (medians of 5 rounds in turns)');
+  results.rollback = await benchRollback(log);
 }
 
 const out = path.join('bench', 'results', 'results.json');

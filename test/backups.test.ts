@@ -1,16 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import {
-  backupControl,
-  backupPlan,
-  backupSuffix,
-  highestBackups,
-  nameBackups,
-} from '../lib/cli/backups.js';
+import { backupControl, backupPlan, nameBackups } from '../lib/cli/backups.js';
 import type { BackupPlan, BackupRequest } from '../lib/cli/backups.js';
+import { numberedBackups } from '../lib/engine/history.js';
 import type { LinkSpec } from '../lib/engine/index.js';
-import { LocalStore } from '../lib/transport/local/local-store.js';
 
 describe('backup CONTROL words, as GNU argmatch reads them', () => {
   test.each([
@@ -59,6 +50,8 @@ describe('-b, --backup[=CONTROL], -S and the environment', () => {
     [{ b: true }, { SIMPLE_BACKUP_SUFFIX: '' }, { method: 'existing', suffix: '~' }],
     [{ backup: 'off', suffix: '.old' }, {}, undefined],
     [{ b: true }, { VERSION_CONTROL: 'none' }, undefined],
+    [{ 'keep-backups': '3' }, {}, { method: 'numbered', suffix: '~', keep: 3 }],
+    [{ backup: 'nil', 'keep-backups': '1' }, {}, { method: 'existing', suffix: '~', keep: 1 }],
   ])('%j with %j', (request, env, plan) => {
     expect(backupPlan(request, env)).toEqual(plan);
   });
@@ -70,41 +63,34 @@ describe('-b, --backup[=CONTROL], -S and the environment', () => {
     [{ suffix: 'a/b' }, {}, `-S, --suffix "a/b": a backup suffix must be a name, with no '/'`],
     [{ suffix: 'a\nb' }, {}, 'with no'],
     [{ b: true }, { SIMPLE_BACKUP_SUFFIX: 'x/y' }, 'SIMPLE_BACKUP_SUFFIX "x/y"'],
+    [{ 'keep-backups': '0' }, {}, '--keep-backups "0" must be a whole number, 1 or more'],
+    [{ 'keep-backups': '2x' }, {}, '--keep-backups "2x" must be a whole number'],
+    [{ backup: 'simple', 'keep-backups': '2' }, {}, '--keep-backups keeps numbered backups'],
   ])('%j with %j is refused', (request, env, message) => {
     expect(() => backupPlan(request, env)).toThrow(message);
   });
 });
 
 describe('numbered backups: LINK.~N~, N one more than the highest', () => {
-  test.each<[string[], Record<string, bigint>]>([
+  test.each<[string[], Record<string, string[]>]>([
     [[], {}],
     [['current', 'current~', 'current.old'], {}],
-    [['current.~1~', 'current.~2~', 'current.~10~'], { current: 10n }],
+    [['current.~1~', 'current.~10~', 'current.~2~'], { current: ['10', '2', '1'] }],
     [['current.~0~', 'current.~05~', 'current.~3x~', 'current.~~', 'current.~4'], {}],
-    [['a.~1~', 'b.~3~', 'a.~2~.~7~'], { a: 1n, b: 3n, 'a.~2~': 7n }],
-    [['.~4~', 'x.y.~9~'], { 'x.y': 9n }],
-    [['big.~99999999999999999999~'], { big: 99999999999999999999n }],
-  ])('%j', (entries, highest) => {
-    expect(Object.fromEntries(highestBackups(entries))).toEqual(highest);
+    [['a.~1~', 'b.~3~', 'a.~2~.~7~'], { a: ['1'], b: ['3'], 'a.~2~': ['7'] }],
+    [['.~4~', 'x.y.~9~'], { 'x.y': ['9'] }],
+    [['big.~99999999999999999999~', 'big.~9~'], { big: ['99999999999999999999', '9'] }],
+  ])('%j', (entries, numbers) => {
+    const found = Object.fromEntries(
+      [...numberedBackups(entries)].map(([name, backups]) => [
+        name,
+        backups.map((backup) => String(backup.number)),
+      ]),
+    );
+    expect(found).toEqual(numbers);
   });
 
-  test.each<[BackupPlan['method'], bigint | undefined, string]>([
-    ['simple', undefined, '.old'],
-    ['simple', 4n, '.old'],
-    ['existing', undefined, '.old'],
-    ['existing', 4n, '.~5~'],
-    ['numbered', undefined, '.~1~'],
-    ['numbered', 99999999999999999999n, '.~100000000000000000000~'],
-  ])('%s after %p: %s', (method, highest, suffix) => {
-    expect(backupSuffix({ method, suffix: '.old' }, highest)).toBe(suffix);
-  });
-
-  test("each link's suffix comes from its own directory; a spec's own suffix is kept", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-backups-'));
-    fs.mkdirSync(path.join(dir, 'sub'));
-    for (const name of ['current.~1~', 'current.~7~', 'other.~9~', 'sub/current.~2~']) {
-      fs.symlinkSync('x', path.join(dir, name));
-    }
+  test("numbered and existing give a spec the engine names; a spec's own suffix is kept", () => {
     const spec = (link: string, backup?: string): LinkSpec => ({
       link,
       target: 'x',
@@ -112,23 +98,18 @@ describe('numbered backups: LINK.~N~, N one more than the highest', () => {
       origin: link,
       backup,
     });
-    const specs = [
-      spec('current'),
-      spec('sub/current'),
-      spec('new'),
-      spec('missing/current'),
-      spec('other', '.mine'),
-    ];
-    const store = new LocalStore({ guard: false });
-    await nameBackups(store, specs, { method: 'numbered', suffix: '~' }, dir);
-    expect(specs.map((each) => each.backup)).toEqual(['.~8~', '.~3~', '.~1~', '.~1~', '.mine']);
-
-    const existing = [spec('current'), spec('new')];
-    await nameBackups(store, existing, { method: 'existing', suffix: '~' }, dir);
-    expect(existing.map((each) => each.backup)).toEqual(['.~8~', '~']);
-
-    const none = [spec('current')];
-    await nameBackups(store, none, undefined, dir);
-    expect(none[0].backup).toBeUndefined();
+    const specs = [spec('current'), spec('other', '.mine')];
+    nameBackups(specs, { method: 'numbered', suffix: '~', keep: 3 });
+    expect(specs.map(({ backup, history }) => ({ backup, history }))).toEqual([
+      { backup: undefined, history: { numbered: true, keep: 3 } },
+      { backup: '.mine', history: undefined },
+    ]);
+    const existing = [spec('current')];
+    nameBackups(existing, { method: 'existing', suffix: '~' });
+    expect(existing[0]).toMatchObject({ backup: '~', history: { numbered: false } });
+    const simple = [spec('current')];
+    nameBackups(simple, { method: 'simple', suffix: '.old' });
+    expect(simple[0]).toMatchObject({ backup: '.old' });
+    expect(simple[0].history).toBeUndefined();
   });
 });

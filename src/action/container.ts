@@ -43,6 +43,7 @@ export async function switchInContainer(
   specs: LinkSpec[],
   options: SwitchOptions,
   settings: RemoteSettings,
+  keepBackups?: number,
 ): Promise<SwitchReport> {
   const own = settings.image === '' || settings.image === 'build';
   const image = own ? await ownImage(settings.network, settings.image === 'build') : settings.image;
@@ -91,9 +92,15 @@ export async function switchInContainer(
       ...(settings.passphrase === undefined ? [] : ['-e', PASSPHRASE_VARIABLE]),
       image,
       ...cliArguments(options, settings, keys),
+      ...historyArguments(specs, keepBackups),
+      '--spec-file',
+      '-',
     ];
     core.debug(`docker ${args.join(' ')}`);
-    const input = JSON.stringify(specs.map(specObject));
+    // A rollback's LINKs one a line, as --rollback reads them; a switch's specs as JSON.
+    const input = specs[0]?.rollback
+      ? specs.map((spec) => `${spec.link}\n`).join('')
+      : JSON.stringify(specs.map(specObject));
     const env =
       settings.passphrase === undefined
         ? process.env
@@ -225,7 +232,14 @@ function cliArguments(options: SwitchOptions, settings: RemoteSettings, keys: Ke
     [options.fsync === false, '--no-fsync'],
   ];
   for (const [on, flag] of flags) if (on) args.push(flag);
-  return [...args, '--spec-file', '-'];
+  return args;
+}
+
+/** --rollback with the suffix it looks for, or --keep-backups for `history`. */
+function historyArguments(specs: LinkSpec[], keepBackups: number | undefined): string[] {
+  const rollback = specs[0]?.rollback;
+  if (rollback) return ['--rollback', `--suffix=${rollback.suffix}`];
+  return keepBackups === undefined ? [] : [`--keep-backups=${keepBackups}`];
 }
 
 /** A jump host as `--jump` takes it: `[USER@]HOST[:PORT]`, an IPv6 HOST in brackets. */
@@ -241,7 +255,8 @@ function specObject(spec: LinkSpec) {
 }
 
 /**
- * The CLI's own message and exit code, with "stdin item N" named as the input line it came from;
+ * The CLI's own message and exit code, with "stdin item N" (a switch's JSON) or "stdin line N"
+ * (a rollback's LINKs, one a line) named as the input line it came from;
  * an exit code of 128+N says it was stopped by signal N.
  * The message is the first line that is not progress: the lines after it are its notes (each
  * link left new, what could not be cleaned up), already in the log.
@@ -272,7 +287,7 @@ function makeFailure(
       .find((line) => line.startsWith('atomic-link: ') && !/switched \d+ of \d+ links$/.test(line))
       ?.slice('atomic-link: '.length)
   )?.replace(
-    /stdin item (\d+)/g,
+    /stdin (?:item|line) (\d+)/g,
     (text, index: string) => specs[Number(index) - 1]?.origin ?? text,
   );
   const signal = signalOfExitCode(code);

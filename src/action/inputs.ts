@@ -6,6 +6,7 @@ import {
   UsageError,
   checkSpec,
   describeError,
+  parseLinkLines,
   parseSpecText,
 } from '../engine/index.js';
 import type { LinkSpec, ProbeMode, SwitchOptions } from '../engine/index.js';
@@ -14,7 +15,12 @@ import type { JumpHost } from '../transport/ssh-config.js';
 import { parseFingerprint } from '../transport/ssh-target.js';
 
 export interface ActionSettings {
+  /** With `rollback`, LINKs alone (LinkSpec.rollback); with `status`, LINKs to read. */
   specs: LinkSpec[];
+  /** `status: true`: read the links and their backups, change nothing. */
+  status: boolean;
+  /** `history: N`, for the container's CLI, which names numbered backups itself. */
+  keepBackups?: number;
   /** With `ssh-host`, `cwd` is relative to `remote.remotePath`. */
   options: SwitchOptions;
   /** Set when `ssh-host` is: the links are on that host. */
@@ -62,14 +68,25 @@ export function getSettings(): ActionSettings {
   const workingDirectory = remote ? workingInput : realWorkingDirectory(workingInput);
   const backup = core.getInput('backup-suffix');
   const relative = booleanInput('relative', false);
-  // The suffix is checked as the CLI's is, once it is a spec's: `/../x` would leave the directory.
-  const specs = parseSpecText(core.getInput('links', { required: true }), 'links').map((spec) =>
-    checkSpec({
-      ...spec,
-      relative: spec.relative || relative,
-      backup: spec.backup ?? (backup || undefined),
-    }),
-  );
+  const rollback = booleanInput('rollback', false);
+  const status = booleanInput('status', false);
+  const keepBackups = historyInput(backup);
+  const links = core.getInput('links', { required: true });
+  let specs: LinkSpec[];
+  if (rollback || status) {
+    specs = lookBackSpecs(links, { rollback, status, relative, keepBackups, backup });
+  } else {
+    // The suffix is checked as the CLI's is, once it is a spec's: `/../x` would leave the directory.
+    specs = parseSpecText(links, 'links').map((spec) => {
+      const history = keepBackups !== undefined && spec.backup === undefined;
+      return checkSpec({
+        ...spec,
+        relative: spec.relative || relative,
+        backup: spec.backup ?? (backup || undefined),
+        ...(history && { history: { numbered: true, keep: keepBackups } }),
+      });
+    });
+  }
   if (specs.length === 0) throw new UsageError('input "links" holds no link specs');
   const lock = booleanInput('lock', true);
   const unguarded = lock ? undefined : specs.find((spec) => spec.expect !== undefined);
@@ -81,6 +98,8 @@ export function getSettings(): ActionSettings {
   }
   return {
     specs,
+    status,
+    ...(keepBackups !== undefined && { keepBackups }),
     remote,
     options: {
       cwd: workingDirectory,
@@ -95,6 +114,60 @@ export function getSettings(): ActionSettings {
       fsync: booleanInput('fsync', true),
     },
   };
+}
+
+/** `history: N`: numbered backups, the newest N kept; instead of a simple `backup-suffix`. */
+function historyInput(backup: string): number | undefined {
+  const value = core.getInput('history');
+  if (value === '') return undefined;
+  const keep = Number(value);
+  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(keep) || keep < 1) {
+    throw new UsageError(
+      `input "history" must be a whole number, 1 or more, not ${JSON.stringify(value)}`,
+    );
+  }
+  if (backup !== '') {
+    throw new UsageError(
+      'inputs "history" and "backup-suffix" conflict: history keeps numbered backups (LINK.~N~), ' +
+        'backup-suffix one simple backup',
+    );
+  }
+  return keep;
+}
+
+/**
+ * `rollback` and `status` take LINKs alone, one a line: what each goes back to, or shows, is
+ * read from its backups; `backup-suffix` names the simple ones (default '~').
+ */
+function lookBackSpecs(
+  links: string,
+  given: {
+    rollback: boolean;
+    status: boolean;
+    relative: boolean;
+    keepBackups?: number;
+    backup: string;
+  },
+): LinkSpec[] {
+  const what = given.rollback ? 'input "rollback"' : 'input "status"';
+  if (given.rollback && given.status) {
+    throw new UsageError('inputs "rollback" and "status" conflict: choose one');
+  }
+  if (given.keepBackups !== undefined || given.relative) {
+    throw new UsageError(
+      `${what} takes LINKs alone: input "${given.relative ? 'relative' : 'history'}" goes with a switch`,
+    );
+  }
+  const specs = parseLinkLines(links, 'links', what).map((spec) =>
+    checkSpec({ ...spec, target: '.', backup: given.backup || undefined }),
+  );
+  if (specs.length === 0) throw new UsageError('input "links" holds no LINKs');
+  // Checked as a switch's suffix is, then kept only as the name of the backups to look for.
+  return specs.map(({ backup, ...spec }) => ({
+    ...spec,
+    target: '',
+    rollback: { suffix: backup ?? '~' },
+  }));
 }
 
 /**

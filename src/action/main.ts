@@ -3,12 +3,23 @@ import {
   AtomicLinkError,
   FleetError,
   InterruptedError,
+  UsageError,
   describeResult,
+  describeStatus,
   oneLine,
+  readStatus,
+  statusFleet,
   switchFleet,
   switchLinks,
 } from '../engine/index.js';
-import type { FleetReport, LinkSpec, SwitchOptions, SwitchReport } from '../engine/index.js';
+import type {
+  FleetReport,
+  FleetStatus,
+  LinkSpec,
+  LinkStatus,
+  SwitchOptions,
+  SwitchReport,
+} from '../engine/index.js';
 import { exitCodeOf, withStopSignals } from '../platform/stop-signals.js';
 import { fleetMembers, withStore } from '../transport/open-store.js';
 import type { OnePlace } from '../transport/open-store.js';
@@ -27,6 +38,10 @@ const MAX_HOSTS = 16;
 export async function run(): Promise<void> {
   try {
     const settings = getSettings();
+    if (settings.status) {
+      await publishStatus(await readAnyStatus(settings.specs, settings.options, settings.remote));
+      return;
+    }
     const count = settings.specs.length;
     core.debug(`specs: ${JSON.stringify(settings.specs)}`);
     const { specs, remote } = settings;
@@ -54,7 +69,7 @@ export async function run(): Promise<void> {
       await publishFleetReport(report);
     } else {
       const report = await watchingStops((signal) =>
-        switchAnywhere(specs, { ...options, signal }, remote),
+        switchAnywhere(specs, { ...options, signal }, remote, settings.keepBackups),
       );
       for (const note of report.notes) infoInert(`note: ${note}`);
       for (const result of report.results) infoInert(describeResult(result));
@@ -102,12 +117,43 @@ function switchAnywhere(
   specs: LinkSpec[],
   options: SwitchOptions,
   remote: RemoteSettings | undefined,
+  keepBackups: number | undefined,
 ): Promise<SwitchReport> {
   const work = (place: OnePlace) =>
     withStore(place, specs, options, (store, placed) => switchLinks(store, specs, placed));
   if (remote === undefined) return work({ kind: 'local' });
-  if (remote.container) return switchInContainer(specs, options, remote);
+  if (remote.container) return switchInContainer(specs, options, remote, keepBackups);
   return withTargets(remote, ([target]) => work({ kind: 'sftp', target }));
+}
+
+/** `status: true`: the links and their backups, read from the runner (never in a container). */
+function readAnyStatus(
+  specs: LinkSpec[],
+  options: SwitchOptions,
+  remote: RemoteSettings | undefined,
+): Promise<LinkStatus[] | FleetStatus> {
+  const read = (place: OnePlace) =>
+    withStore(place, specs, { ...options, guard: false }, (store, placed) =>
+      readStatus(store, specs, placed),
+    );
+  if (remote === undefined) return read({ kind: 'local' });
+  if (remote.container) {
+    throw new UsageError('input "status" reads from the runner over SFTP, not in a container');
+  }
+  return withTargets<LinkStatus[] | FleetStatus>(remote, (targets) =>
+    targets.length === 1
+      ? read({ kind: 'sftp', target: targets[0] })
+      : statusFleet(fleetMembers(targets, specs, options), specs, MAX_HOSTS),
+  );
+}
+
+/** The `status` output, as the CLI's --status --json prints it, and a line per name in the log. */
+async function publishStatus(status: LinkStatus[] | FleetStatus): Promise<void> {
+  const hosts = Array.isArray(status) ? [{ host: '', links: status }] : status.hosts;
+  for (const { host, links } of hosts) {
+    for (const line of links.flatMap(describeStatus)) infoInert(host ? `${host}: ${line}` : line);
+  }
+  core.setOutput('status', JSON.stringify(Array.isArray(status) ? { links: status } : status));
 }
 
 function switchHosts(

@@ -4,10 +4,13 @@ import path from 'node:path';
 import {
   MIN_LOCK_TIMEOUT_SECONDS,
   UsageError,
+  checkExpect,
   checkSpec,
   describeError,
   isSpecText,
   linkInto,
+  linkOnly,
+  parseLinkLines,
   parseSpec,
   parseSpecText,
 } from '../engine/index.js';
@@ -18,17 +21,18 @@ import { planRoute } from '../transport/ssh-route.js';
 import { parseFingerprint, parseSshTarget } from '../transport/ssh-target.js';
 import { readAtMost } from '../platform/read-file.js';
 import type { SshTarget } from '../transport/ssh-target.js';
-import { backupPlan } from './backups.js';
+import { backupPlan, rollbackSuffix } from './backups.js';
 import type { BackupPlan } from './backups.js';
 import { parseOptions } from './options.js';
 import type { OptionValues as Values } from './options.js';
 
 export interface CliSettings {
-  command: 'help' | 'version' | 'switch';
+  /** `switch` takes in a rollback too: its specs then name LINKs only (LinkSpec.rollback). */
+  command: 'help' | 'version' | 'switch' | 'status';
   specs: LinkSpec[];
   /** With --ssh, `cwd` is relative to the remote directory, and is resolved once it is mounted. */
   options: SwitchOptions;
-  /** ln's backups, named per link once its directory can be read (nameBackups). */
+  /** ln's backups: given to the specs by nameBackups, numbered ones named by the engine. */
   backup?: BackupPlan;
   json: boolean;
   verbose: boolean;
@@ -49,14 +53,24 @@ export function parseCommandLine(
   const remote = place.kind !== 'local';
   const base = remote ? (values.chdir ?? '.') : path.resolve(cwd, values.chdir ?? '.');
   const settings: CliSettings = {
-    command: values.help ? 'help' : values.version ? 'version' : 'switch',
+    command: values.help
+      ? 'help'
+      : values.version
+        ? 'version'
+        : values.status
+          ? 'status'
+          : 'switch',
     specs: [],
     options: switchOptions(values, base),
     json: values.json ?? false,
     verbose: values.verbose ?? false,
     place,
   };
-  if (settings.command !== 'switch') return settings;
+  if (settings.command === 'help' || settings.command === 'version') return settings;
+  if (values.rollback || values.status) {
+    settings.specs = lookBackSpecs(values, positionals, cwd, env, place);
+    return settings;
+  }
   settings.backup = backupPlan(values, env);
   if (remote && positionals.some((arg) => !isSpecText(arg))) {
     throw new UsageError(
@@ -68,12 +82,7 @@ export function parseCommandLine(
     !values.symbolic &&
     order.findLast((name) => name === 'logical' || name === 'physical') === 'logical';
   const specs = readSpecs(values, positionals, remote ? cwd : base, logical);
-  settings.specs =
-    place.kind === 'local'
-      ? specs
-      : place.kind === 'fleet'
-        ? specs.map((spec) => relativeLink(spec))
-        : specs.map((spec) => remoteLink(spec, place.target.path));
+  settings.specs = placedLinks(specs, place);
   if (settings.specs.length === 0) throw new UsageError('no links given; see --help');
   if (values.expect !== undefined && settings.specs.length !== 1) {
     throw new UsageError('--expect takes exactly one link');
@@ -95,6 +104,66 @@ export function parseCommandLine(
     );
   }
   return settings;
+}
+
+/** Remote LINKs are read from the remote directory and must stay in it. */
+function placedLinks(specs: LinkSpec[], place: Place): LinkSpec[] {
+  if (place.kind === 'local') return specs;
+  if (place.kind === 'fleet') return specs.map((spec) => relativeLink(spec));
+  return specs.map((spec) => remoteLink(spec, place.target.path));
+}
+
+/** Options that make or place links, which a rollback and a status do not. */
+const SWITCH_ONLY = [
+  'target-directory',
+  'no-target-directory',
+  'relative',
+  'logical',
+  'symbolic',
+] as const;
+
+/**
+ * --rollback and --status take LINKs alone, as arguments or --spec-file lines: what each goes
+ * back to, or shows, is read from its backups.
+ */
+function lookBackSpecs(
+  values: Values,
+  positionals: string[],
+  cwd: string,
+  env: Record<string, string | undefined>,
+  place: Place,
+): LinkSpec[] {
+  const mode = values.rollback ? '--rollback' : '--status';
+  if (values.rollback && values.status) throw new UsageError('--rollback and --status conflict');
+  const stray = SWITCH_ONLY.find((name) => values[name]);
+  if (stray !== undefined) throw new UsageError(`${mode} takes LINKs alone: --${stray} is refused`);
+  if (values.status && values.expect !== undefined) {
+    throw new UsageError('--status changes nothing: --expect goes with a switch or --rollback');
+  }
+  const suffix = rollbackSuffix(values, env);
+  const file = values['spec-file'];
+  const fromFile =
+    file === undefined
+      ? []
+      : parseLinkLines(readText(file, cwd), file === '-' ? 'stdin' : file, mode);
+  const specs = placedLinks(
+    [...fromFile, ...positionals.map((arg, index) => linkOnly(arg, `argument ${index + 1}`, mode))],
+    place,
+  );
+  if (specs.length === 0) throw new UsageError(`${mode} takes the LINKs to read; see --help`);
+  if (values.expect !== undefined && specs.length !== 1) {
+    throw new UsageError('--expect takes exactly one link');
+  }
+  if (values.expect !== undefined && values['no-lock']) {
+    throw new UsageError('an expected target (--expect) needs the lock, so --no-lock is refused');
+  }
+  return specs.map((spec) =>
+    checkExpect({
+      ...spec,
+      rollback: { suffix },
+      ...(values.expect !== undefined && { expect: values.expect }),
+    }),
+  );
 }
 
 function placeOf(values: Values, cwd: string, env: Record<string, string | undefined>): Place {
@@ -317,6 +386,11 @@ function readSpecs(
 const SPEC_FILE_LIMIT = 256 * 1024 * 1024;
 
 function readSpecFile(file: string, cwd: string): LinkSpec[] {
+  return parseSpecText(readText(file, cwd), file === '-' ? 'stdin' : file);
+}
+
+/** A spec file's text, checked: within the size limit, and UTF-8. */
+function readText(file: string, cwd: string): string {
   const source = file === '-' ? 'stdin' : file;
   let bytes: Buffer | undefined;
   try {
@@ -335,7 +409,7 @@ function readSpecFile(file: string, cwd: string): LinkSpec[] {
       `${source} line ${firstNonUtf8Line(bytes)}: not UTF-8 text; write the names in UTF-8`,
     );
   }
-  return parseSpecText(bytes.toString('utf8'), source);
+  return bytes.toString('utf8');
 }
 
 /** The number of the first line that is not UTF-8, in bytes known to hold one. */

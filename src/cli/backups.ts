@@ -1,6 +1,5 @@
-import path from 'node:path';
-import { UsageError, describeError, isFailure } from '../engine/index.js';
-import type { LinkSpec, LinkStore, Outcome } from '../engine/index.js';
+import { UsageError } from '../engine/index.js';
+import type { History, LinkSpec } from '../engine/index.js';
 
 /** GNU ln's backup CONTROL words, by the method each names. */
 const CONTROLS = {
@@ -18,13 +17,16 @@ export interface BackupPlan {
   method: BackupMethod;
   /** The simple backup suffix. */
   suffix: string;
+  /** --keep-backups: how many numbered backups of each LINK are left after the switch. */
+  keep?: number;
 }
 
-/** What the command line asked: --backup[=CONTROL] (true without one), -b, -S SUFFIX. */
+/** What the command line asked: --backup[=CONTROL] (true without one), -b, -S, --keep-backups. */
 export interface BackupRequest {
   backup?: string | true;
   b?: boolean;
   suffix?: string;
+  'keep-backups'?: string;
 }
 
 const WORDS = Object.entries(CONTROLS).flatMap(([control, words]) =>
@@ -57,15 +59,41 @@ export function backupPlan(
   request: BackupRequest,
   env: Record<string, string | undefined>,
 ): BackupPlan | undefined {
-  if (request.backup === undefined && !request.b && request.suffix === undefined) return undefined;
+  const keep = keepBackups(request['keep-backups']);
+  const asked = request.backup !== undefined || request.b || request.suffix !== undefined;
+  if (!asked && keep === undefined) return undefined;
   const control =
     typeof request.backup === 'string'
       ? backupControl(request.backup, '--backup')
-      : env.VERSION_CONTROL
-        ? backupControl(env.VERSION_CONTROL, 'VERSION_CONTROL')
-        : 'existing';
+      : !asked
+        ? 'numbered'
+        : env.VERSION_CONTROL
+          ? backupControl(env.VERSION_CONTROL, 'VERSION_CONTROL')
+          : 'existing';
+  if (keep !== undefined && (control === 'none' || control === 'simple')) {
+    throw new UsageError(
+      `--keep-backups keeps numbered backups, and the backup CONTROL here is ${control}: ` +
+        'use --backup=numbered (or existing), or leave --backup out',
+    );
+  }
   if (control === 'none') return undefined;
-  return { method: control, suffix: simpleSuffix(request.suffix, env.SIMPLE_BACKUP_SUFFIX) };
+  return {
+    method: control,
+    suffix: simpleSuffix(request.suffix, env.SIMPLE_BACKUP_SUFFIX),
+    ...(keep !== undefined && { keep }),
+  };
+}
+
+/** --keep-backups=N: a whole number, 1 or more (0 would remove the backup just made). */
+function keepBackups(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const keep = Number(text);
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(keep) || keep < 1) {
+    throw new UsageError(
+      `--keep-backups ${JSON.stringify(text)} must be a whole number, 1 or more`,
+    );
+  }
+  return keep;
 }
 
 /** GNU ln would put '~' in place of a bad suffix without a word; a deploy should hear of it. */
@@ -84,66 +112,38 @@ function simpleSuffix(option: string | undefined, fromEnv: string | undefined): 
   return suffix;
 }
 
-/** NAME.~N~ as GNU's backupfile.c counts it: N from 1, with no leading zero. */
-const NUMBERED = /^(.+)\.~([1-9][0-9]*)~$/s;
-
-/** The highest N of each name's numbered backups NAME.~N~ among a directory's entries. */
-export function highestBackups(entries: Iterable<string>): Map<string, bigint> {
-  const highest = new Map<string, bigint>();
-  for (const entry of entries) {
-    const match = NUMBERED.exec(entry);
-    if (!match) continue;
-    const number = BigInt(match[2]);
-    if (number > (highest.get(match[1]) ?? 0n)) highest.set(match[1], number);
-  }
-  return highest;
-}
-
-/** The suffix of a link's next backup, given its highest numbered backup so far. */
-export function backupSuffix(plan: BackupPlan, highest: bigint | undefined): string {
-  if (plan.method === 'simple' || (plan.method === 'existing' && highest === undefined)) {
-    return plan.suffix;
-  }
-  return `.~${(highest ?? 0n) + 1n}~`;
-}
-
 /**
- * Gives each spec without a backup suffix of its own (a JSON spec's) the one `plan` names, with
- * LINK paths read from `cwd`. Numbered suffixes are chosen from the directories' entries here,
- * before the engine takes the directories' locks: a concurrent run can choose the same N, and
- * the later backup link then replaces the earlier one atomically, like any link. No name is ever
- * missing, but that earlier backup is not kept.
+ * Gives each spec without a backup suffix of its own (a JSON spec's) the backups `plan` names.
+ * Numbered ones are named by the engine under the directories' locks, from each LINK's own
+ * directory on each host: two runs cannot choose the same N, and a fleet's hosts each number
+ * their own history.
  */
-export async function nameBackups(
-  store: LinkStore,
-  specs: LinkSpec[],
-  plan: BackupPlan | undefined,
-  cwd: string,
-): Promise<void> {
+export function nameBackups(specs: LinkSpec[], plan: BackupPlan | undefined): void {
   if (plan === undefined) return;
-  const unnamed = specs.filter((spec) => spec.backup === undefined);
-  if (plan.method === 'simple') {
-    for (const spec of unnamed) spec.backup = plan.suffix;
-    return;
-  }
-  const dirOf = (spec: LinkSpec) => path.posix.resolve(cwd, path.posix.dirname(spec.link));
-  const dirs = [...new Set(unnamed.map(dirOf))];
-  const listings = await store.list(dirs);
-  const highest = new Map<string, Map<string, bigint>>();
-  for (const spec of unnamed) {
-    const dir = dirOf(spec);
-    if (!highest.has(dir))
-      highest.set(dir, highestBackups(names(listings[dirs.indexOf(dir)], dir, spec)));
-    spec.backup = backupSuffix(plan, highest.get(dir)?.get(path.posix.basename(spec.link)));
+  const history: History | undefined =
+    plan.method === 'simple'
+      ? undefined
+      : {
+          numbered: plan.method === 'numbered',
+          ...(plan.keep !== undefined && { keep: plan.keep }),
+        };
+  for (const spec of specs) {
+    if (spec.backup !== undefined) continue;
+    if (plan.method !== 'numbered') spec.backup = plan.suffix;
+    if (history) spec.history = history;
   }
 }
 
-/** A missing directory holds no backups; the engine then names it as missing. */
-function names(listing: Outcome<string[]>, dir: string, spec: LinkSpec): string[] {
-  if (!isFailure(listing)) return listing;
-  if (listing.code === 'ENOENT' || listing.code === 'ENOTDIR') return [];
-  throw new UsageError(
-    `${spec.origin}: cannot list ${dir} for LINK ${JSON.stringify(spec.link)}'s numbered ` +
-      `backup: ${describeError(listing)}`,
-  );
+/** The suffix a rollback looks for simple backups under: -S, else SIMPLE_BACKUP_SUFFIX, else '~'. */
+export function rollbackSuffix(
+  request: BackupRequest,
+  env: Record<string, string | undefined>,
+): string {
+  if (request.backup !== undefined || request.b || request['keep-backups'] !== undefined) {
+    throw new UsageError(
+      '--rollback makes no backup (a second rollback would go forward again): ' +
+        '-b, --backup and --keep-backups are refused with it; -S names the backups it looks for',
+    );
+  }
+  return simpleSuffix(request.suffix, env.SIMPLE_BACKUP_SUFFIX);
 }

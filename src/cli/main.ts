@@ -2,17 +2,20 @@ import {
   AtomicLinkError,
   FleetError,
   InterruptedError,
-  UsageError,
   describeResult,
+  describeStatus,
   inertJson,
   oneLine,
+  readStatus,
+  statusFleet,
   switchFleet,
   switchLinks,
 } from '../engine/index.js';
-import type { FleetReport, SwitchReport } from '../engine/index.js';
+import type { FleetReport, FleetStatus, LinkStatus, SwitchReport } from '../engine/index.js';
 import { exitCodeOf, withStopSignals } from '../platform/stop-signals.js';
 import { fleetMembers, withStore } from '../transport/open-store.js';
 import { parseCommandLine } from './args.js';
+import type { CliSettings } from './args.js';
 import { nameBackups } from './backups.js';
 import { usage } from './usage.js';
 import pkg from '../../package.json' with { type: 'json' };
@@ -35,12 +38,13 @@ export async function run(argv: string[]): Promise<number> {
     const onProgress = (done: number, total: number) =>
       process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`);
     const { place, specs, options, backup } = settings;
+    if (settings.command === 'status') {
+      printStatus(await readAnyStatus(settings), settings.json);
+      return 0;
+    }
+    nameBackups(specs, backup);
     let stoppedBy: string | undefined;
     if (place.kind === 'fleet') {
-      if (backup !== undefined && backup.method !== 'simple') {
-        throw new UsageError('numbered backups take one --ssh: each host would number its own');
-      }
-      for (const spec of specs) spec.backup ??= backup?.suffix;
       const report = await withStopSignals(async (signal) => {
         const done = await switchFleet(
           fleetMembers(place.targets, specs, { ...options, signal, onProgress }),
@@ -57,10 +61,7 @@ export async function run(argv: string[]): Promise<number> {
           place,
           specs,
           { ...options, signal, onProgress },
-          async (store, placed) => {
-            await nameBackups(store, specs, backup, placed.cwd);
-            return switchLinks(store, specs, placed);
-          },
+          (store, placed) => switchLinks(store, specs, placed),
         );
         stoppedBy = signal.aborted ? String(signal.reason) : undefined;
         return done;
@@ -87,6 +88,34 @@ export async function run(argv: string[]): Promise<number> {
     say(error.message);
     for (const note of error.notes) say(note);
     return exitCode;
+  }
+}
+
+/** --status: read-only, so no stop signal needs to end it whole. */
+function readAnyStatus(settings: CliSettings): Promise<LinkStatus[] | FleetStatus> {
+  const { place, specs, options } = settings;
+  if (place.kind === 'fleet') {
+    return statusFleet(fleetMembers(place.targets, specs, options), specs, place.maxHosts);
+  }
+  return withStore(place, specs, { ...options, guard: false }, (store, placed) =>
+    readStatus(store, specs, placed),
+  );
+}
+
+/** Each link and its backups; with --json `{"links": [...]}`, or a fleet's `{"hosts": [...]}`. */
+function printStatus(status: LinkStatus[] | FleetStatus, json: boolean): void {
+  if (json) {
+    const document = Array.isArray(status) ? { links: status } : status;
+    process.stdout.write(inertJson(document) + '\n');
+    return;
+  }
+  const hosts = Array.isArray(status) ? [{ host: '', links: status }] : status.hosts;
+  for (const { host, links } of hosts) {
+    for (const link of links) {
+      for (const line of describeStatus(link)) {
+        process.stdout.write(oneLine(host ? `${host}: ${line}` : line) + '\n');
+      }
+    }
   }
 }
 

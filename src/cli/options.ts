@@ -161,6 +161,19 @@ export const OPTIONS = {
     group: 'own',
     help: 'switch only if the link now points at TARGET (one link; a compare-and-swap under the lock)',
   },
+  rollback: {
+    group: 'own',
+    help: "put each LINK back to its newest backup's target (LINK.~N~, else LINK+SUFFIX) in one rename, then remove that backup; LINKs as arguments or --spec-file lines, no TARGETs; no backup left: exit 1, nothing changed",
+  },
+  'keep-backups': {
+    value: 'N',
+    group: 'own',
+    help: "after the switch, remove each LINK's own numbered backups but the newest N (only those links, never what they point at); implies --backup=numbered",
+  },
+  status: {
+    group: 'own',
+    help: 'print each LINK, its target, whether the target exists, and its backups newest first; change nothing (LINKs as for --rollback)',
+  },
   'dry-run': {
     group: 'own',
     help: 'check everything and print the plan; change nothing',

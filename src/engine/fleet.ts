@@ -6,6 +6,8 @@ import {
   describeError,
 } from './errors.js';
 import type { LinkStore } from './port.js';
+import { readStatus } from './status.js';
+import type { LinkStatus } from './status.js';
 import { prepareSwitch, stopIfAsked, switchLinks } from './switch-links.js';
 import type { PreparedSwitch } from './switch-links.js';
 import type { BatchState, GuardReport, LinkResult, LinkSpec, SwitchOptions } from './types.js';
@@ -141,6 +143,41 @@ async function planFleet(
   });
   if (failures.length > 0) throw notReady(members, hosts, failures);
   return { hosts: inOrder(members, hosts), dryRun: true };
+}
+
+/** Each host's links, by host: what `--status` reads on a fleet. */
+export interface FleetStatus {
+  hosts: { host: string; links: LinkStatus[] }[];
+}
+
+/**
+ * Reads each host's links and backups, at most `maxHosts` at once, changing nothing. Every
+ * host is read even when one cannot be: the error names each that could not.
+ */
+export async function statusFleet(
+  members: FleetMember[],
+  specs: LinkSpec[],
+  maxHosts: number,
+): Promise<FleetStatus> {
+  const hosts: FleetStatus['hosts'] = [];
+  const failures = await onEachHost(members, maxHosts, async (member, store) => {
+    hosts.push({ host: member.host, links: await readStatus(store, specs, member.options) });
+    return 'close';
+  });
+  const rank = new Map(members.map((member, index) => [member.host, index]));
+  hosts.sort((a, b) => (rank.get(a.host) ?? 0) - (rank.get(b.host) ?? 0));
+  if (failures.length === 0) return { hosts };
+  const said = failures.map(({ member, error }) => `${member.host}: ${describeError(error)}`);
+  const usage = failures.every(({ error }) => error instanceof UsageError);
+  throw new FleetError(
+    said.join('; '),
+    usage ? 2 : 1,
+    { hosts: [] },
+    stoppedBy(
+      failures.map(({ member }) => member),
+      failures.map(({ error }) => error),
+    ),
+  );
 }
 
 /**

@@ -1,9 +1,21 @@
 /** The engine's public API: everything the front ends and the stores need, and nothing more. */
 export { switchLinks } from './switch-links.js';
-export { switchFleet, FleetError } from './fleet.js';
-export type { FleetMember, FleetReport, HostReport } from './fleet.js';
+export { readStatus } from './status.js';
+export type { LinkStatus, BackupStatus } from './status.js';
+export { switchFleet, statusFleet, FleetError } from './fleet.js';
+export type { FleetMember, FleetReport, FleetStatus, HostReport } from './fleet.js';
 export { MIN_LOCK_TIMEOUT_SECONDS } from './dir-lock.js';
-export { parseSpec, parseSpecText, isSpecText, linkInto, checkSpec, quote } from './specs.js';
+export {
+  parseSpec,
+  parseSpecText,
+  parseLinkLines,
+  linkOnly,
+  isSpecText,
+  linkInto,
+  checkSpec,
+  checkExpect,
+  quote,
+} from './specs.js';
 export {
   AtomicLinkError,
   UsageError,
@@ -16,4 +28,4 @@ export {
 export type * from './types.js';
 export type * from './port.js';
 export { isFailure } from './port.js';
-export { describeResult, inertJson, oneLine } from './report-text.js';
+export { describeResult, describeStatus, inertJson, oneLine } from './report-text.js';

@@ -21,6 +21,12 @@ export interface Placed {
   realDir: string;
   /** realDir joined with the link's own name. */
   path: string;
+  /** LINK's numbered backups, newest first, when --keep-backups may remove some (history.ts). */
+  numbered?: string[];
+  /** A rollback's backup, as the user would name it. */
+  from?: string;
+  /** What goes once LINK is switched: a rollback's backup used, and any passed over. */
+  removeAfter?: string[];
 }
 
 /** One link to switch, with everything the switch, the guard and a rollback need. */
@@ -37,6 +43,10 @@ export interface Operation {
   target: string;
   prior: Prior;
   changed: boolean;
+  /** A rollback's backup, as the user would name it. */
+  from?: string;
+  /** Paths removed once this link is switched, under the lock: used or surplus backups. */
+  removeAfter?: string[];
 }
 
 const join = (dir: string, name: string) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
@@ -156,7 +166,7 @@ export async function inspect(
   placed.forEach((item, index) => {
     const operation = plan(item, entries[index]);
     if (item.spec.type === 'symbolic') {
-      if (reachAt[index] >= 0) checkReached(operation, reached[reachAt[index]]);
+      if (reachAt[index] >= 0) checkReached(operation, reached[reachAt[index]], item.from);
     } else {
       const target = entries[at.hard[index]];
       checkHardTarget(operation, target);
@@ -169,8 +179,21 @@ export async function inspect(
       checkExpected(operation, item.spec.expect, entryAt(at.expect[index]));
     }
     const backup = item.spec.backup;
-    if (backup !== undefined && operation.changed && operation.prior.kind !== 'none') {
+    const backedUp = backup !== undefined && operation.changed && operation.prior.kind !== 'none';
+    if (backedUp) {
       operations.push(backupOperation(operation, backup, entries[at.backup[index]], options));
+    }
+    const keep = item.spec.history?.keep;
+    if (keep !== undefined && item.numbered !== undefined) {
+      // The backup made now is one of the `keep`. Only backups of LINK's own kind go: a file
+      // named like a symlink's backup is someone's data, and a directory is never removed.
+      const kind = operation.prior.kind === 'file' ? 'file' : 'symlink';
+      const first = at.numbered.get(index) as number;
+      operation.removeAfter = item.numbered
+        .map((backup, offset) => ({ backup, entry: entries[first + offset] }))
+        .slice(backedUp ? keep - 1 : keep)
+        .filter(({ entry }) => !isFailure(entry) && entry.kind === kind)
+        .map(({ backup }) => backup);
     }
     operations.push(operation);
   });
@@ -180,7 +203,8 @@ export async function inspect(
 
 /** The requests inspect() judges by, sent; their answers come in `answers`. */
 export interface Asked {
-  at: { backup: Int32Array; hard: Int32Array; expect: Int32Array };
+  /** Each item's request by kind; `numbered`: where its numbered backups start, if asked. */
+  at: { backup: Int32Array; hard: Int32Array; expect: Int32Array; numbered: Map<number, number> };
   reachAt: Int32Array;
   answers: Promise<[Outcome<Entry>[], Outcome<void>[]]>;
 }
@@ -196,6 +220,7 @@ export function askState(store: LinkStore, placed: Placed[], options: SwitchOpti
     backup: new Int32Array(count),
     hard: new Int32Array(count),
     expect: new Int32Array(count),
+    numbered: new Map<number, number>(),
   };
   const checked: { dir: string; text: string }[] = [];
   const reachAt = new Int32Array(count).fill(-1);
@@ -203,6 +228,10 @@ export function askState(store: LinkStore, placed: Placed[], options: SwitchOpti
     const { spec } = item;
     paths[index] = item.path;
     at.backup[index] = spec.backup === undefined ? -1 : paths.push(item.path + spec.backup) - 1;
+    if (spec.history?.keep !== undefined && item.numbered !== undefined) {
+      at.numbered.set(index, paths.length);
+      paths.push(...item.numbered);
+    }
     at.hard[index] =
       spec.type === 'hard' ? paths.push(path.posix.resolve(item.realDir, spec.target)) - 1 : -1;
     at.expect[index] =
@@ -238,6 +267,7 @@ function plan(item: Placed, entry: Outcome<Entry>): Operation {
     target: spec.target,
     prior,
     changed: true,
+    ...(item.from !== undefined && { from: item.from, removeAfter: item.removeAfter }),
   };
   if (spec.type === 'symbolic') {
     operation.content = symlinkContent(item);
@@ -286,7 +316,8 @@ function checkReplaceable(operation: Operation, options: SwitchOptions): void {
   );
 }
 
-function checkReached(operation: Operation, reached: Outcome<void>): void {
+/** `from`: a rollback's backup, whose target is gone: the history is wrong, not the input. */
+function checkReached(operation: Operation, reached: Outcome<void>, from?: string): void {
   if (!isFailure(reached)) return;
   const code = reached.code;
   const reason =
@@ -295,6 +326,13 @@ function checkReached(operation: Operation, reached: Outcome<void>): void {
       : code === 'EUNCHECKABLE'
         ? reached.message
         : describeError(reached);
+  if (from !== undefined) {
+    throw new UpdateError(
+      `${operation.origin}: cannot roll LINK ${quote(operation.link)} back: the target ` +
+        `${quote(operation.content)} of its backup ${quote(from)} ${reason} (resolved from ` +
+        `${operation.realDir}); nothing was changed`,
+    );
+  }
   throw new UsageError(
     `${operation.origin}: TARGET ${quote(operation.content)} of LINK ${quote(operation.link)} ` +
       `${reason} (resolved from ${operation.realDir}); pass --allow-dangling to link it anyway`,

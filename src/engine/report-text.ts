@@ -1,3 +1,4 @@
+import type { BackupStatus, LinkStatus } from './status.js';
 import type { LinkResult } from './types.js';
 
 /**
@@ -14,11 +15,34 @@ export function describeResult(result: LinkResult): string {
     'not switched': previous && `still ${previous}`,
     unknown: `no answer came: it is this or ${previous ?? 'as it was'}`,
   };
-  const said = after[result.state];
+  const from = result.from === undefined ? [] : [`from backup ${JSON.stringify(result.from)}`];
+  const said = [after[result.state], ...from].filter(Boolean).join(', ');
   return (
     `${result.state}: ${JSON.stringify(result.link)} ${arrow} ` +
     `${JSON.stringify(result.target)}${said ? ` (${said})` : ''}`
   );
+}
+
+/**
+ * `"current" -> "releases/3"`, then a line per backup, newest first, indented: `backup
+ * "current.~2~" -> "releases/2"`. A target that cannot be reached is marked `(missing)`.
+ */
+export function describeStatus(status: LinkStatus): string[] {
+  return [
+    describeName(status.link, status),
+    ...status.backups.map((backup) => `  backup ${describeName(backup.name, backup)}`),
+  ];
+}
+
+function describeName(name: string, status: Omit<BackupStatus, 'name'> | LinkStatus): string {
+  const what: Record<LinkStatus['type'], string> = {
+    symbolic: `-> ${JSON.stringify(status.target)}${status.exists ? '' : ' (missing)'}`,
+    hard: 'is a hard link or regular file',
+    directory: 'is a directory',
+    other: 'is not a link or regular file',
+    none: 'does not exist',
+  };
+  return `${JSON.stringify(name)} ${what[status.type]}`;
 }
 
 /**

@@ -22,6 +22,37 @@ export function parseSpec(text: string, origin: string): LinkSpec {
   return checkSpec({ link, target, type: ARROWS[arrow[1]], origin });
 }
 
+/**
+ * LINKs alone, one a line (blank lines and `#` comments skipped), for a rollback or a status:
+ * their targets come from the links' backups. `what` names the mode in messages.
+ */
+export function parseLinkLines(text: string, source: string, what: string): LinkSpec[] {
+  if (text.trimStart().startsWith('[')) {
+    throw new UsageError(`${source}: ${what} takes LINKs one a line, not a JSON array`);
+  }
+  const specs: LinkSpec[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index].trim();
+    if (line !== '' && !line.startsWith('#')) {
+      specs.push(linkOnly(line, `${source} line ${index + 1}`, what));
+    }
+  }
+  return specs;
+}
+
+/** A spec naming a LINK only; `target` stays empty until its backup is read. */
+export function linkOnly(link: string, origin: string, what: string): LinkSpec {
+  if (isSpecText(link)) {
+    throw new UsageError(`${origin}: ${what} takes LINKs, not SPECs: ${quote(link)}`);
+  }
+  checkName(link, 'LINK', origin);
+  if (link.endsWith('/')) {
+    throw new UsageError(`${origin}: LINK ${quote(link)} ends with '/'`);
+  }
+  return { link, target: '', type: 'symbolic', origin };
+}
+
 /** True when the text looks like a spec rather than an ln-style path. */
 export function isSpecText(text: string): boolean {
   return new RegExp(ARROW_PATTERN.source).test(text);
@@ -104,7 +135,7 @@ export function linkInto(dir: string, target: string): string {
 export function checkSpec(spec: LinkSpec): LinkSpec {
   checkName(spec.link, 'LINK', spec.origin);
   checkName(spec.target, 'TARGET', spec.origin);
-  if (spec.expect !== undefined) checkName(spec.expect, 'expect', spec.origin);
+  checkExpect(spec);
   if (spec.backup !== undefined) {
     checkName(spec.backup, 'backup suffix', spec.origin);
     if (spec.backup.includes('/')) {
@@ -116,6 +147,12 @@ export function checkSpec(spec: LinkSpec): LinkSpec {
       `${spec.origin}: LINK ${quote(spec.link)} ends with '/', which would follow the link into its target`,
     );
   }
+  return spec;
+}
+
+/** An expected target (--expect) is a name like any other. */
+export function checkExpect(spec: LinkSpec): LinkSpec {
+  if (spec.expect !== undefined) checkName(spec.expect, 'expect', spec.origin);
   return spec;
 }
 

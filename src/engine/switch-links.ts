@@ -6,6 +6,7 @@ import {
   UpdateError,
   describeError,
 } from './errors.js';
+import { readHistory } from './history.js';
 import { askState, inspect, placeSpecs } from './plan.js';
 import type { Asked, Operation } from './plan.js';
 import { isFailure } from './port.js';
@@ -44,7 +45,8 @@ export async function switchLinks(
   options: SwitchOptions,
 ): Promise<SwitchReport> {
   if (options.dryRun) {
-    const operations = await inspect(store, await placeSpecs(store, specs, options), options);
+    const placed = await readHistory(store, await placeSpecs(store, specs, options));
+    const operations = await inspect(store, placed, options);
     const results = operations.map((operation) =>
       toResult(operation, operation.changed ? 'would switch' : 'unchanged'),
     );
@@ -114,12 +116,17 @@ export async function prepareSwitch(
   // A store that carries out requests in order gets the reads of the batch sent right behind
   // the locks' creation: one round trip for the locks, the sweep's listing and the links'
   // state, instead of three. They count only if every lock was taken at that first try.
-  let behind: { listed: Promise<Outcome<string[]>[]>; asked: Asked } | undefined;
+  // Backups are read before the links' state can be asked for (a rollback's targets come from
+  // them): then the listing alone is read behind, for the sweep and the backups both.
+  const readsHistory = specs.some((spec) => spec.history ?? spec.rollback);
+  let behind: { listed: Promise<Outcome<string[]>[]>; asked?: Asked } | undefined;
   const readBehind = () => {
-    behind = { listed: store.list(dirs), asked: askState(store, placed, options) };
+    const listed = store.list(dirs);
+    const asked = readsHistory ? undefined : askState(store, placed, options);
+    behind = { listed, asked };
     // Read later, or never (the locks were not taken at once): never an unheard failure.
-    behind.listed.catch(() => undefined);
-    behind.asked.answers.catch(() => undefined);
+    listed.catch(() => undefined);
+    asked?.answers.catch(() => undefined);
   };
   const locks =
     options.lock === false
@@ -141,7 +148,9 @@ export async function prepareSwitch(
     sweeping = locks && sweepLeftovers(store, dirs, locks.files, timeoutMs, early?.listed);
     sweeping?.catch(() => undefined);
     if (!store.inOrder) await sweeping;
-    const operations = await inspect(store, placed, options, early?.asked);
+    const listed = early && { dirs, listings: early.listed };
+    const current = readsHistory ? await readHistory(store, placed, listed) : placed;
+    const operations = await inspect(store, current, options, early?.asked);
     const pending = operations.filter((operation) => operation.changed);
     const pendingDirs = [...new Set(pending.map((op) => op.realDir))];
     const probed = await probeDirectories(store, pendingDirs, options);
@@ -673,10 +682,24 @@ class Batch {
     );
   }
 
+  /**
+   * The backups each switched link no longer needs: a rollback's, and those past
+   * --keep-backups. Once only: a second cleanUp() finds a link switched again by nobody.
+   */
+  private removeAfterSwitch(): string[] {
+    const states = this.linkStates();
+    const paths = this.pending.flatMap((operation, index) =>
+      states[index] === 'switched' ? (operation.removeAfter ?? []) : [],
+    );
+    for (const operation of this.pending) delete operation.removeAfter;
+    return paths;
+  }
+
   /** Removes every temporary name still there, and the locks; returns what it could not. */
   async cleanUp(): Promise<string[]> {
     const problems: string[] = [];
     await this.stopWatching();
+    const removing = this.removeAfterSwitch();
     const temps = [...this.others];
     this.others.clear();
     this.made.forEach((state, index) => {
@@ -684,15 +707,23 @@ class Batch {
     });
     this.made.fill(0);
     try {
-      const removed = await this.store.remove(temps);
-      const failed = removed.filter(
-        (outcome): outcome is StoreFailure => isFailure(outcome) && outcome.code !== 'ENOENT',
-      );
-      if (failed.length > 0) {
-        problems.push(
-          `cannot remove ${failed.length} temporary ${failed.length === 1 ? 'link' : 'links'}: ` +
-            describeError(failed[0]),
+      const [removed, backupsRemoved] = await Promise.all([
+        this.store.remove(temps),
+        removing.length === 0 ? [] : this.store.remove(removing),
+      ]);
+      for (const [outcomes, what] of [
+        [removed, 'temporary link'],
+        [backupsRemoved, 'used or surplus backup'],
+      ] as const) {
+        const failed = outcomes.filter(
+          (outcome): outcome is StoreFailure => isFailure(outcome) && outcome.code !== 'ENOENT',
         );
+        if (failed.length > 0) {
+          problems.push(
+            `cannot remove ${failed.length} ${what}${failed.length === 1 ? '' : 's'}: ` +
+              describeError(failed[0]),
+          );
+        }
       }
     } catch (error) {
       problems.push(`cannot remove the temporary links: ${describeError(error)}`);
@@ -788,5 +819,6 @@ function toResult(operation: Operation, state: LinkState): LinkResult {
     previous: operation.prior.kind === 'symlink' ? operation.prior.text : null,
     changed: state === 'switched' || state === 'would switch',
     state,
+    ...(operation.from !== undefined && { from: operation.from }),
   };
 }

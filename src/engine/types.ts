@@ -15,8 +15,25 @@ export interface LinkSpec {
   expect?: string;
   /** Keep LINK+SUFFIX pointing at the previous target. */
   backup?: string;
+  /** Numbered backups, named under the lock from the directory's entries: see History. */
+  history?: History;
+  /**
+   * Go back instead: LINK's target becomes its newest backup's (`target` is then unused), and
+   * that backup is removed once LINK is switched. Simple backups are LINK+`suffix`.
+   */
+  rollback?: { suffix: string };
   /** Where the spec came from ("spec 2", "links line 4"), for error messages. */
   origin: string;
+}
+
+/**
+ * LINK's old target kept as LINK.~N~, N one more than its highest now: always (`numbered`), or
+ * only once LINK has numbered backups (else `backup` is the suffix, as GNU's `existing`).
+ * `keep`: after the switch, only LINK's newest `keep` numbered backups are left.
+ */
+export interface History {
+  numbered: boolean;
+  keep?: number;
 }
 
 export type ProbeMode = 'auto' | 'always' | 'never';
@@ -62,6 +79,8 @@ export interface LinkResult {
   /** Whether the link is new at the end (in a dry run: would be): state is switched or would switch. */
   changed: boolean;
   state: LinkState;
+  /** A rollback's backup, whose target LINK went back to; removed once LINK is switched. */
+  from?: string;
 }
 
 /**
