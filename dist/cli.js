@@ -181,7 +181,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(449);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2454);
 
 // The exit status tells how the switch went; a report that cannot be written does not change
 // it. A reader gone early (`atomic-link -v ... | head`) is the reader's choice; anything else
@@ -199,7 +199,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 449:
+/***/ 2454:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -909,6 +909,35 @@ function parseSpec(text, origin) {
     const target = text.slice(arrow.index + arrow[0].length).trim();
     return checkSpec({ link, target, type: ARROWS[arrow[1]], origin });
 }
+/**
+ * LINKs alone, one a line (blank lines and `#` comments skipped), for a rollback or a status:
+ * their targets come from the links' backups. `what` names the mode in messages.
+ */
+function parseLinkLines(text, source, what) {
+    if (text.trimStart().startsWith('[')) {
+        throw new engine_errors/* UsageError */.eb(`${source}: ${what} takes LINKs one a line, not a JSON array`);
+    }
+    const specs = [];
+    const lines = text.split(/\r?\n/);
+    for (let index = 0; index < lines.length; index++) {
+        const line = lines[index].trim();
+        if (line !== '' && !line.startsWith('#')) {
+            specs.push(linkOnly(line, `${source} line ${index + 1}`, what));
+        }
+    }
+    return specs;
+}
+/** A spec naming a LINK only; `target` stays empty until its backup is read. */
+function linkOnly(link, origin, what) {
+    if (isSpecText(link)) {
+        throw new engine_errors/* UsageError */.eb(`${origin}: ${what} takes LINKs, not SPECs: ${quote(link)}`);
+    }
+    checkName(link, 'LINK', origin);
+    if (link.endsWith('/')) {
+        throw new engine_errors/* UsageError */.eb(`${origin}: LINK ${quote(link)} ends with '/'`);
+    }
+    return { link, target: '', type: 'symbolic', origin };
+}
 /** True when the text looks like a spec rather than an ln-style path. */
 function isSpecText(text) {
     return new RegExp(ARROW_PATTERN.source).test(text);
@@ -988,8 +1017,7 @@ function linkInto(dir, target) {
 function checkSpec(spec) {
     checkName(spec.link, 'LINK', spec.origin);
     checkName(spec.target, 'TARGET', spec.origin);
-    if (spec.expect !== undefined)
-        checkName(spec.expect, 'expect', spec.origin);
+    checkExpect(spec);
     if (spec.backup !== undefined) {
         checkName(spec.backup, 'backup suffix', spec.origin);
         if (spec.backup.includes('/')) {
@@ -999,6 +1027,12 @@ function checkSpec(spec) {
     if (spec.link.endsWith('/')) {
         throw new engine_errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} ends with '/', which would follow the link into its target`);
     }
+    return spec;
+}
+/** An expected target (--expect) is a name like any other. */
+function checkExpect(spec) {
+    if (spec.expect !== undefined)
+        checkName(spec.expect, 'expect', spec.origin);
     return spec;
 }
 function checkName(value, what, origin) {
@@ -1043,13 +1077,210 @@ function quote(text) {
     return JSON.stringify(text);
 }
 
+;// CONCATENATED MODULE: ./lib/engine/history.js
+
+
+
+
+/** NAME.~N~ as GNU's backupfile.c counts it: N from 1, with no leading zero. */
+const NUMBERED = /^(.+)\.~([1-9][0-9]*)~$/s;
+/** Each name's numbered backups NAME.~N~ among a directory's entries, newest (highest N) first. */
+function numberedBackups(entries) {
+    const byName = new Map();
+    for (const entry of entries) {
+        const match = NUMBERED.exec(entry);
+        if (!match)
+            continue;
+        const found = byName.get(match[1]);
+        const backup = { name: entry, number: BigInt(match[2]) };
+        if (found)
+            found.push(backup);
+        else
+            byName.set(match[1], [backup]);
+    }
+    for (const backups of byName.values()) {
+        backups.sort((a, b) => (a.number < b.number ? 1 : a.number > b.number ? -1 : 0));
+    }
+    return byName;
+}
+const join = (dir, name) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
+const nameOf = (link) => link.slice(link.lastIndexOf('/') + 1);
+/** A backup's name as the user would write it: beside LINK as LINK is spelled. */
+const spelled = (link, name) => link.slice(0, link.lastIndexOf('/') + 1) + name;
+/**
+ * Reads, under the directories' locks, what numbered backups and rollbacks need: each
+ * directory's entries (one listing for the batch), then for rollbacks every backup's state (one
+ * inspection). Returns the items with specs of their own (the caller's are shared by a fleet's
+ * hosts, whose histories differ): a numbered backup named, a rollback turned into the switch
+ * back to its backup's target.
+ */
+async function readHistory(store, placed, listed) {
+    const wanted = placed.filter(({ spec }) => spec.history ?? spec.rollback);
+    if (wanted.length === 0)
+        return placed;
+    const backupsIn = await listBackups(store, wanted, listed);
+    const rollbacks = [];
+    const items = placed.map((item, index) => {
+        const { spec } = item;
+        if (!spec.history && !spec.rollback)
+            return item;
+        const name = nameOf(spec.link);
+        const { numbered, entries } = backupsIn(item.realDir);
+        const own = numbered.get(name) ?? [];
+        if (spec.rollback) {
+            const simple = name + spec.rollback.suffix;
+            const candidates = own.map((backup) => backup.name);
+            if (entries.has(simple))
+                candidates.push(simple);
+            rollbacks.push({ index, candidates });
+            return item;
+        }
+        const history = spec.history;
+        const backup = own.length > 0 || history.numbered ? `.~${(own[0]?.number ?? 0n) + 1n}~` : spec.backup;
+        const paths = own.map((numberedBackup) => join(item.realDir, numberedBackup.name));
+        return {
+            ...item,
+            spec: { ...spec, backup },
+            ...(history.keep !== undefined && { numbered: paths }),
+        };
+    });
+    if (rollbacks.length > 0)
+        await resolveRollbacks(store, items, rollbacks);
+    return items;
+}
+/**
+ * The entries of the directories of `wanted`, from `listed` if it holds them all, else listed
+ * at once; a directory that cannot be listed ends the run.
+ */
+async function listBackups(store, wanted, listed) {
+    const needed = new Set(wanted.map((item) => item.realDir));
+    let dirs = [...needed];
+    let listings;
+    const known = new Set(listed?.dirs);
+    if (listed && dirs.every((dir) => known.has(dir))) {
+        ({ dirs } = listed);
+        listings = await listed.listings;
+    }
+    else {
+        listings = await store.list(dirs);
+    }
+    const read = new Map();
+    dirs.forEach((dir, index) => {
+        if (!needed.has(dir))
+            return;
+        const listing = listings[index];
+        if ((0,port/* isFailure */.N)(listing)) {
+            const item = wanted.find((each) => each.realDir === dir);
+            throw new engine_errors/* UpdateError */.mp(`${item.spec.origin}: cannot list ${dir} for the backups of LINK ` +
+                `${quote(item.spec.link)}: ${(0,engine_errors/* describeError */.Uc)(listing)}; nothing was changed`);
+        }
+        read.set(dir, { numbered: numberedBackups(listing), entries: new Set(listing) });
+    });
+    return (dir) => read.get(dir);
+}
+/**
+ * Turns each rollback into a switch to its newest backup's target. A backup that points where
+ * LINK points already is what an interrupted rollback left (LINK switched, the backup not yet
+ * removed): it is passed over, and removed with the one used.
+ */
+async function resolveRollbacks(store, items, rollbacks) {
+    const paths = [];
+    for (const { index, candidates } of rollbacks) {
+        const item = items[index];
+        paths.push(item.path, ...candidates.map((name) => join(item.realDir, name)));
+    }
+    const entries = await store.inspect(paths);
+    let at = 0;
+    for (const { index, candidates } of rollbacks) {
+        const item = items[index];
+        const link = entryOf(entries[at++], item, item.spec.link);
+        const passed = [];
+        let chosen;
+        for (const name of candidates) {
+            const entry = entryOf(entries[at++], item, spelled(item.spec.link, name));
+            if (chosen !== undefined || entry.kind === 'none')
+                continue;
+            checkBackupKind(item, link, name, entry);
+            if (sameTarget(item.realDir, link, entry))
+                passed.push(join(item.realDir, name));
+            else
+                chosen = { name, entry };
+        }
+        if (chosen === undefined)
+            throw noBackup(item, link, passed.length);
+        const { origin, link: linkName, expect } = item.spec;
+        // A hard link's backup is named from LINK's directory, as a spec's TARGET is.
+        const target = chosen.entry.kind === 'symlink' ? chosen.entry.text : chosen.name;
+        items[index] = {
+            ...item,
+            spec: {
+                link: linkName,
+                target,
+                type: chosen.entry.kind === 'symlink' ? 'symbolic' : 'hard',
+                origin,
+                ...(expect !== undefined && { expect }),
+            },
+            from: spelled(linkName, chosen.name),
+            removeAfter: [join(item.realDir, chosen.name), ...passed],
+        };
+    }
+}
+function entryOf(entry, item, name) {
+    if (!(0,port/* isFailure */.N)(entry))
+        return entry;
+    throw new engine_errors/* UpdateError */.mp(`${item.spec.origin}: cannot read ${quote(name)} to roll back LINK ` +
+        `${quote(item.spec.link)}: ${(0,engine_errors/* describeError */.Uc)(entry)}; nothing was changed`);
+}
+/**
+ * What a rollback can go back from: a symlink's backups are symlinks, a hard link's are names
+ * of files. Anything else at a backup's name (a directory, a file where a symlink was) was not
+ * made by a switch: refused, so that nobody's data becomes LINK.
+ */
+function checkBackupKind(item, link, name, backup) {
+    const { origin, link: linkName } = item.spec;
+    if (link.kind !== 'symlink' && link.kind !== 'file') {
+        const what = link.kind === 'none' ? 'does not exist' : 'is not a link';
+        const Refusal = link.kind === 'none' ? engine_errors/* UpdateError */.mp : engine_errors/* UsageError */.eb;
+        throw new Refusal(`${origin}: LINK ${quote(linkName)} ${what}: nothing to roll back`);
+    }
+    if (backup.kind === link.kind)
+        return;
+    const kinds = {
+        none: 'missing',
+        symlink: 'a symbolic link',
+        file: 'a regular file',
+        directory: 'a directory',
+        other: 'not a link or regular file',
+    };
+    throw new engine_errors/* UpdateError */.mp(`${origin}: the backup ${quote(spelled(linkName, name))} of LINK ${quote(linkName)} is ` +
+        `${kinds[backup.kind]}, and LINK ${link.kind === 'symlink' ? 'a symbolic link' : 'a hard link or file'}: ` +
+        `it is not a backup a switch made; move it away to roll back past it; nothing was changed`);
+}
+/** Whether a backup leads where LINK does (a hard link: the same file, where inodes are known). */
+function sameTarget(dir, link, backup) {
+    if (link.kind === 'symlink' && backup.kind === 'symlink') {
+        return external_node_path_.posix.resolve(dir, link.text) === external_node_path_.posix.resolve(dir, backup.text);
+    }
+    return (link.kind === 'file' && backup.kind === 'file' && link.id !== undefined && link.id === backup.id);
+}
+function noBackup(item, link, passed) {
+    const { origin, link: linkName, rollback } = item.spec;
+    const name = nameOf(linkName);
+    const stale = passed === 0
+        ? ''
+        : ` (${passed === 1 ? 'a backup points' : `${passed} backups point`} where LINK ` +
+            `${link.kind === 'symlink' ? `does, at ${quote(link.text)}` : 'does'})`;
+    return new engine_errors/* UpdateError */.mp(`${origin}: LINK ${quote(linkName)} has no backup to roll back to: no ${quote(`${name}.~N~`)} ` +
+        `and no ${quote(name + (rollback?.suffix ?? '~'))}${stale}; nothing was changed`);
+}
+
 ;// CONCATENATED MODULE: ./lib/engine/plan.js
 
 
 
 
 
-const join = (dir, name) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
+const plan_join = (dir, name) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
 /**
  * Resolves every link's directory (each once: batches put many links in few directories),
  * reading nothing but the directories, so that locks can be taken on the real directories
@@ -1096,7 +1327,7 @@ async function placeSpecs(store, specs, options) {
             place.realDir = real;
         }
         const name = spec.link.slice(spec.link.lastIndexOf('/') + 1);
-        return { spec, dir: place.dir, realDir: place.realDir, path: join(place.realDir, name) };
+        return { spec, dir: place.dir, realDir: place.realDir, path: plan_join(place.realDir, name) };
     });
 }
 function missingDirectory(spec, dir, failure) {
@@ -1139,7 +1370,7 @@ async function inspect(store, placed, options, asked = askState(store, placed, o
         const operation = plan(item, entries[index]);
         if (item.spec.type === 'symbolic') {
             if (reachAt[index] >= 0)
-                checkReached(operation, reached[reachAt[index]]);
+                checkReached(operation, reached[reachAt[index]], item.from);
         }
         else {
             const target = entries[at.hard[index]];
@@ -1152,8 +1383,21 @@ async function inspect(store, placed, options, asked = askState(store, placed, o
             checkExpected(operation, item.spec.expect, entryAt(at.expect[index]));
         }
         const backup = item.spec.backup;
-        if (backup !== undefined && operation.changed && operation.prior.kind !== 'none') {
+        const backedUp = backup !== undefined && operation.changed && operation.prior.kind !== 'none';
+        if (backedUp) {
             operations.push(backupOperation(operation, backup, entries[at.backup[index]], options));
+        }
+        const keep = item.spec.history?.keep;
+        if (keep !== undefined && item.numbered !== undefined) {
+            // The backup made now is one of the `keep`. Only backups of LINK's own kind go: a file
+            // named like a symlink's backup is someone's data, and a directory is never removed.
+            const kind = operation.prior.kind === 'file' ? 'file' : 'symlink';
+            const first = at.numbered.get(index);
+            operation.removeAfter = item.numbered
+                .map((backup, offset) => ({ backup, entry: entries[first + offset] }))
+                .slice(backedUp ? keep - 1 : keep)
+                .filter(({ entry }) => !(0,port/* isFailure */.N)(entry) && entry.kind === kind)
+                .map(({ backup }) => backup);
         }
         operations.push(operation);
     });
@@ -1171,6 +1415,7 @@ function askState(store, placed, options) {
         backup: new Int32Array(count),
         hard: new Int32Array(count),
         expect: new Int32Array(count),
+        numbered: new Map(),
     };
     const checked = [];
     const reachAt = new Int32Array(count).fill(-1);
@@ -1178,6 +1423,10 @@ function askState(store, placed, options) {
         const { spec } = item;
         paths[index] = item.path;
         at.backup[index] = spec.backup === undefined ? -1 : paths.push(item.path + spec.backup) - 1;
+        if (spec.history?.keep !== undefined && item.numbered !== undefined) {
+            at.numbered.set(index, paths.length);
+            paths.push(...item.numbered);
+        }
         at.hard[index] =
             spec.type === 'hard' ? paths.push(external_node_path_.posix.resolve(item.realDir, spec.target)) - 1 : -1;
         at.expect[index] =
@@ -1210,6 +1459,7 @@ function plan(item, entry) {
         target: spec.target,
         prior,
         changed: true,
+        ...(item.from !== undefined && { from: item.from, removeAfter: item.removeAfter }),
     };
     if (spec.type === 'symbolic') {
         operation.content = symlinkContent(item);
@@ -1254,7 +1504,8 @@ function checkReplaceable(operation, options) {
         (operation.type === 'hard' ? ' with no other name' : '') +
         `; pass --replace-files to replace it`);
 }
-function checkReached(operation, reached) {
+/** `from`: a rollback's backup, whose target is gone: the history is wrong, not the input. */
+function checkReached(operation, reached, from) {
     if (!(0,port/* isFailure */.N)(reached))
         return;
     const code = reached.code;
@@ -1263,6 +1514,11 @@ function checkReached(operation, reached) {
         : code === 'EUNCHECKABLE'
             ? reached.message
             : (0,engine_errors/* describeError */.Uc)(reached);
+    if (from !== undefined) {
+        throw new engine_errors/* UpdateError */.mp(`${operation.origin}: cannot roll LINK ${quote(operation.link)} back: the target ` +
+            `${quote(operation.content)} of its backup ${quote(from)} ${reason} (resolved from ` +
+            `${operation.realDir}); nothing was changed`);
+    }
     throw new engine_errors/* UsageError */.eb(`${operation.origin}: TARGET ${quote(operation.content)} of LINK ${quote(operation.link)} ` +
         `${reason} (resolved from ${operation.realDir}); pass --allow-dangling to link it anyway`);
 }
@@ -1497,6 +1753,7 @@ function trialFailed(dir, error) {
 
 
 
+
 const PROGRESS_EVERY_MS = 1000;
 /**
  * Per-link phases go to the store in chunks: between two chunks the lock is refreshed, progress
@@ -1514,7 +1771,8 @@ const CHUNK_MS = 250;
  */
 async function switchLinks(store, specs, options) {
     if (options.dryRun) {
-        const operations = await inspect(store, await placeSpecs(store, specs, options), options);
+        const placed = await readHistory(store, await placeSpecs(store, specs, options));
+        const operations = await inspect(store, placed, options);
         const results = operations.map((operation) => toResult(operation, operation.changed ? 'would switch' : 'unchanged'));
         return { results, probed: [], dryRun: true, notes: [] };
     }
@@ -1545,12 +1803,17 @@ async function prepareSwitch(store, specs, options) {
     // A store that carries out requests in order gets the reads of the batch sent right behind
     // the locks' creation: one round trip for the locks, the sweep's listing and the links'
     // state, instead of three. They count only if every lock was taken at that first try.
+    // Backups are read before the links' state can be asked for (a rollback's targets come from
+    // them): then the listing alone is read behind, for the sweep and the backups both.
+    const readsHistory = specs.some((spec) => spec.history ?? spec.rollback);
     let behind;
     const readBehind = () => {
-        behind = { listed: store.list(dirs), asked: askState(store, placed, options) };
+        const listed = store.list(dirs);
+        const asked = readsHistory ? undefined : askState(store, placed, options);
+        behind = { listed, asked };
         // Read later, or never (the locks were not taken at once): never an unheard failure.
-        behind.listed.catch(() => undefined);
-        behind.asked.answers.catch(() => undefined);
+        listed.catch(() => undefined);
+        asked?.answers.catch(() => undefined);
     };
     const locks = options.lock === false
         ? undefined
@@ -1566,7 +1829,9 @@ async function prepareSwitch(store, specs, options) {
         sweeping?.catch(() => undefined);
         if (!store.inOrder)
             await sweeping;
-        const operations = await inspect(store, placed, options, early?.asked);
+        const listed = early && { dirs, listings: early.listed };
+        const current = readsHistory ? await readHistory(store, placed, listed) : placed;
+        const operations = await inspect(store, current, options, early?.asked);
         const pending = operations.filter((operation) => operation.changed);
         const pendingDirs = [...new Set(pending.map((op) => op.realDir))];
         const probed = await probeDirectories(store, pendingDirs, options);
@@ -2060,10 +2325,22 @@ class Batch {
             ];
         }));
     }
+    /**
+     * The backups each switched link no longer needs: a rollback's, and those past
+     * --keep-backups. Once only: a second cleanUp() finds a link switched again by nobody.
+     */
+    removeAfterSwitch() {
+        const states = this.linkStates();
+        const paths = this.pending.flatMap((operation, index) => states[index] === 'switched' ? (operation.removeAfter ?? []) : []);
+        for (const operation of this.pending)
+            delete operation.removeAfter;
+        return paths;
+    }
     /** Removes every temporary name still there, and the locks; returns what it could not. */
     async cleanUp() {
         const problems = [];
         await this.stopWatching();
+        const removing = this.removeAfterSwitch();
         const temps = [...this.others];
         this.others.clear();
         this.made.forEach((state, index) => {
@@ -2072,11 +2349,19 @@ class Batch {
         });
         this.made.fill(0);
         try {
-            const removed = await this.store.remove(temps);
-            const failed = removed.filter((outcome) => (0,port/* isFailure */.N)(outcome) && outcome.code !== 'ENOENT');
-            if (failed.length > 0) {
-                problems.push(`cannot remove ${failed.length} temporary ${failed.length === 1 ? 'link' : 'links'}: ` +
-                    (0,engine_errors/* describeError */.Uc)(failed[0]));
+            const [removed, backupsRemoved] = await Promise.all([
+                this.store.remove(temps),
+                removing.length === 0 ? [] : this.store.remove(removing),
+            ]);
+            for (const [outcomes, what] of [
+                [removed, 'temporary link'],
+                [backupsRemoved, 'used or surplus backup'],
+            ]) {
+                const failed = outcomes.filter((outcome) => (0,port/* isFailure */.N)(outcome) && outcome.code !== 'ENOENT');
+                if (failed.length > 0) {
+                    problems.push(`cannot remove ${failed.length} ${what}${failed.length === 1 ? '' : 's'}: ` +
+                        (0,engine_errors/* describeError */.Uc)(failed[0]));
+                }
             }
         }
         catch (error) {
@@ -2160,10 +2445,84 @@ function toResult(operation, state) {
         previous: operation.prior.kind === 'symlink' ? operation.prior.text : null,
         changed: state === 'switched' || state === 'would switch',
         state,
+        ...(operation.from !== undefined && { from: operation.from }),
     };
 }
 
+;// CONCATENATED MODULE: ./lib/engine/status.js
+
+
+
+
+
+/**
+ * Each link, its target and its backups, read without a lock and without changing anything:
+ * one listing of the links' directories, one inspection of every name, one check that each
+ * symlink's text leads somewhere (as the store's own kernel resolves it).
+ */
+async function readStatus(store, specs, options) {
+    const placed = await placeSpecs(store, specs, options);
+    const dirs = [...new Set(placed.map((item) => item.realDir))];
+    const listings = await store.list(dirs);
+    // Each directory's entries read once, however many of its links are asked about.
+    const read = new Map();
+    const names = placed.map((item) => {
+        let entries = read.get(item.realDir);
+        if (entries === undefined) {
+            const listing = listings[dirs.indexOf(item.realDir)];
+            if ((0,port/* isFailure */.N)(listing)) {
+                throw new engine_errors/* UsageError */.eb(`${item.spec.origin}: cannot list ${item.realDir}: ${(0,engine_errors/* describeError */.Uc)(listing)}`);
+            }
+            entries = { numbered: numberedBackups(listing), all: new Set(listing) };
+            read.set(item.realDir, entries);
+        }
+        const name = item.path.slice(item.path.lastIndexOf('/') + 1);
+        const simple = name + (item.spec.rollback?.suffix ?? '~');
+        const backups = (entries.numbered.get(name) ?? []).map((backup) => backup.name);
+        return [name, ...backups, ...(entries.all.has(simple) ? [simple] : [])];
+    });
+    const paths = placed.flatMap((item, index) => names[index].map((name) => `${item.realDir === '/' ? '' : item.realDir}/${name}`));
+    const entries = await store.inspect(paths);
+    const texts = [];
+    let at = 0;
+    const found = placed.map((item, index) => names[index].map((name) => {
+        const entry = entries[at++];
+        if ((0,port/* isFailure */.N)(entry)) {
+            throw new engine_errors/* UsageError */.eb(`${item.spec.origin}: cannot read ${quote(name)} in ${item.realDir}: ${(0,engine_errors/* describeError */.Uc)(entry)}`);
+        }
+        const reach = entry.kind === 'symlink' ? texts.push({ dir: item.realDir, text: entry.text }) - 1 : -1;
+        return { name, entry, reach };
+    }));
+    const reached = await store.reach(texts);
+    return placed.map((item, index) => {
+        const prefix = item.spec.link.slice(0, item.spec.link.lastIndexOf('/') + 1);
+        const [link, ...backups] = found[index].map(({ name, entry, reach }) => ({
+            name: prefix + name,
+            ...described(entry, reach < 0 ? undefined : reached[reach]),
+        }));
+        const { name, ...own } = link;
+        return {
+            link: name,
+            ...own,
+            backups: backups.filter((backup) => backup.type !== 'none'),
+        };
+    });
+}
+function described(entry, reached) {
+    switch (entry.kind) {
+        case 'symlink':
+            return { type: 'symbolic', target: entry.text, exists: !(0,port/* isFailure */.N)(reached) };
+        case 'file':
+            return { type: 'hard', target: null, exists: true };
+        case 'none':
+            return { type: 'none', target: null, exists: false };
+        default:
+            return { type: entry.kind, target: null, exists: true };
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/engine/fleet.js
+
 
 
 /** The engine's failures, with the fleet's report of where every host ended. */
@@ -2252,6 +2611,24 @@ async function planFleet(members, specs, maxHosts) {
     if (failures.length > 0)
         throw notReady(members, hosts, failures);
     return { hosts: inOrder(members, hosts), dryRun: true };
+}
+/**
+ * Reads each host's links and backups, at most `maxHosts` at once, changing nothing. Every
+ * host is read even when one cannot be: the error names each that could not.
+ */
+async function statusFleet(members, specs, maxHosts) {
+    const hosts = [];
+    const failures = await onEachHost(members, maxHosts, async (member, store) => {
+        hosts.push({ host: member.host, links: await readStatus(store, specs, member.options) });
+        return 'close';
+    });
+    const rank = new Map(members.map((member, index) => [member.host, index]));
+    hosts.sort((a, b) => (rank.get(a.host) ?? 0) - (rank.get(b.host) ?? 0));
+    if (failures.length === 0)
+        return { hosts };
+    const said = failures.map(({ member, error }) => `${member.host}: ${(0,engine_errors/* describeError */.Uc)(error)}`);
+    const usage = failures.every(({ error }) => error instanceof engine_errors/* UsageError */.eb);
+    throw new FleetError(said.join('; '), usage ? 2 : 1, { hosts: [] }, stoppedBy(failures.map(({ member }) => member), failures.map(({ error }) => error)));
 }
 /**
  * Sends every host its renames together. The fleet ends on one release: when any host does not
@@ -2415,9 +2792,30 @@ function describeResult(result) {
         'not switched': previous && `still ${previous}`,
         unknown: `no answer came: it is this or ${previous ?? 'as it was'}`,
     };
-    const said = after[result.state];
+    const from = result.from === undefined ? [] : [`from backup ${JSON.stringify(result.from)}`];
+    const said = [after[result.state], ...from].filter(Boolean).join(', ');
     return (`${result.state}: ${JSON.stringify(result.link)} ${arrow} ` +
         `${JSON.stringify(result.target)}${said ? ` (${said})` : ''}`);
+}
+/**
+ * `"current" -> "releases/3"`, then a line per backup, newest first, indented: `backup
+ * "current.~2~" -> "releases/2"`. A target that cannot be reached is marked `(missing)`.
+ */
+function describeStatus(status) {
+    return [
+        describeName(status.link, status),
+        ...status.backups.map((backup) => `  backup ${describeName(backup.name, backup)}`),
+    ];
+}
+function describeName(name, status) {
+    const what = {
+        symbolic: `-> ${JSON.stringify(status.target)}${status.exists ? '' : ' (missing)'}`,
+        hard: 'is a hard link or regular file',
+        directory: 'is a directory',
+        other: 'is not a link or regular file',
+        none: 'does not exist',
+    };
+    return `${JSON.stringify(name)} ${what[status.type]}`;
 }
 /**
  * Text for a log, one line: what a message carries from elsewhere (a lock's holder, a link's
@@ -2447,6 +2845,7 @@ function inertJson(value) {
 
 ;// CONCATENATED MODULE: ./lib/engine/index.js
 /** The engine's public API: everything the front ends and the stores need, and nothing more. */
+
 
 
 
@@ -3439,8 +3838,8 @@ class LocalStore {
      * calls, and a fresh closure in each chunk of a batch undid that each time.
      */
     calls = {
-        read: (_, here) => entryOf(here, false),
-        readTimed: (_, here) => entryOf(here, true),
+        read: (_, here) => local_store_entryOf(here, false),
+        readTimed: (_, here) => local_store_entryOf(here, true),
         create: (link, here) => link.type === 'symbolic'
             ? external_node_fs_.symlinkSync(link.content, here)
             : external_node_fs_.linkSync(link.content, here),
@@ -3622,7 +4021,7 @@ function insideOr(root, relative, outside) {
     return external_node_path_.join(root, relative);
 }
 /** readlink first: for the common case, an existing symlink, it is the only call needed. */
-function entryOf(file, times) {
+function local_store_entryOf(file, times) {
     try {
         const text = external_node_fs_.readlinkSync(file);
         return times
@@ -3782,7 +4181,6 @@ var ssh_target = __nccwpck_require__(2121);
 var read_file = __nccwpck_require__(3994);
 ;// CONCATENATED MODULE: ./lib/cli/backups.js
 
-
 /** GNU ln's backup CONTROL words, by the method each names. */
 const CONTROLS = {
     none: ['none', 'off'],
@@ -3810,16 +4208,38 @@ function backupControl(word, source) {
  * them: the backups to make, or undefined for none.
  */
 function backupPlan(request, env) {
-    if (request.backup === undefined && !request.b && request.suffix === undefined)
+    const keep = keepBackups(request['keep-backups']);
+    const asked = request.backup !== undefined || request.b || request.suffix !== undefined;
+    if (!asked && keep === undefined)
         return undefined;
     const control = typeof request.backup === 'string'
         ? backupControl(request.backup, '--backup')
-        : env.VERSION_CONTROL
-            ? backupControl(env.VERSION_CONTROL, 'VERSION_CONTROL')
-            : 'existing';
+        : !asked
+            ? 'numbered'
+            : env.VERSION_CONTROL
+                ? backupControl(env.VERSION_CONTROL, 'VERSION_CONTROL')
+                : 'existing';
+    if (keep !== undefined && (control === 'none' || control === 'simple')) {
+        throw new engine_errors/* UsageError */.eb(`--keep-backups keeps numbered backups, and the backup CONTROL here is ${control}: ` +
+            'use --backup=numbered (or existing), or leave --backup out');
+    }
     if (control === 'none')
         return undefined;
-    return { method: control, suffix: simpleSuffix(request.suffix, env.SIMPLE_BACKUP_SUFFIX) };
+    return {
+        method: control,
+        suffix: simpleSuffix(request.suffix, env.SIMPLE_BACKUP_SUFFIX),
+        ...(keep !== undefined && { keep }),
+    };
+}
+/** --keep-backups=N: a whole number, 1 or more (0 would remove the backup just made). */
+function keepBackups(text) {
+    if (text === undefined)
+        return undefined;
+    const keep = Number(text);
+    if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(keep) || keep < 1) {
+        throw new engine_errors/* UsageError */.eb(`--keep-backups ${JSON.stringify(text)} must be a whole number, 1 or more`);
+    }
+    return keep;
 }
 /** GNU ln would put '~' in place of a bad suffix without a word; a deploy should hear of it. */
 function simpleSuffix(option, fromEnv) {
@@ -3833,63 +4253,37 @@ function simpleSuffix(option, fromEnv) {
     }
     return suffix;
 }
-/** NAME.~N~ as GNU's backupfile.c counts it: N from 1, with no leading zero. */
-const NUMBERED = /^(.+)\.~([1-9][0-9]*)~$/s;
-/** The highest N of each name's numbered backups NAME.~N~ among a directory's entries. */
-function highestBackups(entries) {
-    const highest = new Map();
-    for (const entry of entries) {
-        const match = NUMBERED.exec(entry);
-        if (!match)
-            continue;
-        const number = BigInt(match[2]);
-        if (number > (highest.get(match[1]) ?? 0n))
-            highest.set(match[1], number);
-    }
-    return highest;
-}
-/** The suffix of a link's next backup, given its highest numbered backup so far. */
-function backupSuffix(plan, highest) {
-    if (plan.method === 'simple' || (plan.method === 'existing' && highest === undefined)) {
-        return plan.suffix;
-    }
-    return `.~${(highest ?? 0n) + 1n}~`;
-}
 /**
- * Gives each spec without a backup suffix of its own (a JSON spec's) the one `plan` names, with
- * LINK paths read from `cwd`. Numbered suffixes are chosen from the directories' entries here,
- * before the engine takes the directories' locks: a concurrent run can choose the same N, and
- * the later backup link then replaces the earlier one atomically, like any link. No name is ever
- * missing, but that earlier backup is not kept.
+ * Gives each spec without a backup suffix of its own (a JSON spec's) the backups `plan` names.
+ * Numbered ones are named by the engine under the directories' locks, from each LINK's own
+ * directory on each host: two runs cannot choose the same N, and a fleet's hosts each number
+ * their own history.
  */
-async function nameBackups(store, specs, plan, cwd) {
+function nameBackups(specs, plan) {
     if (plan === undefined)
         return;
-    const unnamed = specs.filter((spec) => spec.backup === undefined);
-    if (plan.method === 'simple') {
-        for (const spec of unnamed)
+    const history = plan.method === 'simple'
+        ? undefined
+        : {
+            numbered: plan.method === 'numbered',
+            ...(plan.keep !== undefined && { keep: plan.keep }),
+        };
+    for (const spec of specs) {
+        if (spec.backup !== undefined)
+            continue;
+        if (plan.method !== 'numbered')
             spec.backup = plan.suffix;
-        return;
-    }
-    const dirOf = (spec) => external_node_path_.posix.resolve(cwd, external_node_path_.posix.dirname(spec.link));
-    const dirs = [...new Set(unnamed.map(dirOf))];
-    const listings = await store.list(dirs);
-    const highest = new Map();
-    for (const spec of unnamed) {
-        const dir = dirOf(spec);
-        if (!highest.has(dir))
-            highest.set(dir, highestBackups(names(listings[dirs.indexOf(dir)], dir, spec)));
-        spec.backup = backupSuffix(plan, highest.get(dir)?.get(external_node_path_.posix.basename(spec.link)));
+        if (history)
+            spec.history = history;
     }
 }
-/** A missing directory holds no backups; the engine then names it as missing. */
-function names(listing, dir, spec) {
-    if (!(0,port/* isFailure */.N)(listing))
-        return listing;
-    if (listing.code === 'ENOENT' || listing.code === 'ENOTDIR')
-        return [];
-    throw new engine_errors/* UsageError */.eb(`${spec.origin}: cannot list ${dir} for LINK ${JSON.stringify(spec.link)}'s numbered ` +
-        `backup: ${(0,engine_errors/* describeError */.Uc)(listing)}`);
+/** The suffix a rollback looks for simple backups under: -S, else SIMPLE_BACKUP_SUFFIX, else '~'. */
+function rollbackSuffix(request, env) {
+    if (request.backup !== undefined || request.b || request['keep-backups'] !== undefined) {
+        throw new engine_errors/* UsageError */.eb('--rollback makes no backup (a second rollback would go forward again): ' +
+            '-b, --backup and --keep-backups are refused with it; -S names the backups it looks for');
+    }
+    return simpleSuffix(request.suffix, env.SIMPLE_BACKUP_SUFFIX);
 }
 
 ;// CONCATENATED MODULE: external "node:util"
@@ -4028,6 +4422,19 @@ const OPTIONS = {
         value: 'TARGET',
         group: 'own',
         help: 'switch only if the link now points at TARGET (one link; a compare-and-swap under the lock)',
+    },
+    rollback: {
+        group: 'own',
+        help: "put each LINK back to its newest backup's target (LINK.~N~, else LINK+SUFFIX) in one rename, then remove that backup; LINKs as arguments or --spec-file lines, no TARGETs; no backup left: exit 1, nothing changed",
+    },
+    'keep-backups': {
+        value: 'N',
+        group: 'own',
+        help: "after the switch, remove each LINK's own numbered backups but the newest N (only those links, never what they point at); implies --backup=numbered",
+    },
+    status: {
+        group: 'own',
+        help: 'print each LINK, its target, whether the target exists, and its backups newest first; change nothing (LINKs as for --rollback)',
     },
     'dry-run': {
         group: 'own',
@@ -4249,15 +4656,25 @@ function parseCommandLine(argv, cwd, env) {
     const remote = place.kind !== 'local';
     const base = remote ? (values.chdir ?? '.') : external_node_path_.resolve(cwd, values.chdir ?? '.');
     const settings = {
-        command: values.help ? 'help' : values.version ? 'version' : 'switch',
+        command: values.help
+            ? 'help'
+            : values.version
+                ? 'version'
+                : values.status
+                    ? 'status'
+                    : 'switch',
         specs: [],
         options: switchOptions(values, base),
         json: values.json ?? false,
         verbose: values.verbose ?? false,
         place,
     };
-    if (settings.command !== 'switch')
+    if (settings.command === 'help' || settings.command === 'version')
         return settings;
+    if (values.rollback || values.status) {
+        settings.specs = lookBackSpecs(values, positionals, cwd, env, place);
+        return settings;
+    }
     settings.backup = backupPlan(values, env);
     if (remote && positionals.some((arg) => !isSpecText(arg))) {
         throw new engine_errors/* UsageError */.eb(`--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments${specFileHint(values)}`);
@@ -4266,12 +4683,7 @@ function parseCommandLine(argv, cwd, env) {
     const logical = !values.symbolic &&
         order.findLast((name) => name === 'logical' || name === 'physical') === 'logical';
     const specs = readSpecs(values, positionals, remote ? cwd : base, logical);
-    settings.specs =
-        place.kind === 'local'
-            ? specs
-            : place.kind === 'fleet'
-                ? specs.map((spec) => relativeLink(spec))
-                : specs.map((spec) => remoteLink(spec, place.target.path));
+    settings.specs = placedLinks(specs, place);
     if (settings.specs.length === 0)
         throw new engine_errors/* UsageError */.eb('no links given; see --help');
     if (values.expect !== undefined && settings.specs.length !== 1) {
@@ -4293,6 +4705,56 @@ function parseCommandLine(argv, cwd, env) {
             'only under the lock are the check and the switch one compare-and-swap');
     }
     return settings;
+}
+/** Remote LINKs are read from the remote directory and must stay in it. */
+function placedLinks(specs, place) {
+    if (place.kind === 'local')
+        return specs;
+    if (place.kind === 'fleet')
+        return specs.map((spec) => relativeLink(spec));
+    return specs.map((spec) => remoteLink(spec, place.target.path));
+}
+/** Options that make or place links, which a rollback and a status do not. */
+const SWITCH_ONLY = [
+    'target-directory',
+    'no-target-directory',
+    'relative',
+    'logical',
+    'symbolic',
+];
+/**
+ * --rollback and --status take LINKs alone, as arguments or --spec-file lines: what each goes
+ * back to, or shows, is read from its backups.
+ */
+function lookBackSpecs(values, positionals, cwd, env, place) {
+    const mode = values.rollback ? '--rollback' : '--status';
+    if (values.rollback && values.status)
+        throw new engine_errors/* UsageError */.eb('--rollback and --status conflict');
+    const stray = SWITCH_ONLY.find((name) => values[name]);
+    if (stray !== undefined)
+        throw new engine_errors/* UsageError */.eb(`${mode} takes LINKs alone: --${stray} is refused`);
+    if (values.status && values.expect !== undefined) {
+        throw new engine_errors/* UsageError */.eb('--status changes nothing: --expect goes with a switch or --rollback');
+    }
+    const suffix = rollbackSuffix(values, env);
+    const file = values['spec-file'];
+    const fromFile = file === undefined
+        ? []
+        : parseLinkLines(readText(file, cwd), file === '-' ? 'stdin' : file, mode);
+    const specs = placedLinks([...fromFile, ...positionals.map((arg, index) => linkOnly(arg, `argument ${index + 1}`, mode))], place);
+    if (specs.length === 0)
+        throw new engine_errors/* UsageError */.eb(`${mode} takes the LINKs to read; see --help`);
+    if (values.expect !== undefined && specs.length !== 1) {
+        throw new engine_errors/* UsageError */.eb('--expect takes exactly one link');
+    }
+    if (values.expect !== undefined && values['no-lock']) {
+        throw new engine_errors/* UsageError */.eb('an expected target (--expect) needs the lock, so --no-lock is refused');
+    }
+    return specs.map((spec) => checkExpect({
+        ...spec,
+        rollback: { suffix },
+        ...(values.expect !== undefined && { expect: values.expect }),
+    }));
 }
 function placeOf(values, cwd, env) {
     if (values.ssh === undefined) {
@@ -4489,6 +4951,10 @@ function readSpecs(values, positionals, cwd, logical) {
  */
 const SPEC_FILE_LIMIT = 256 * 1024 * 1024;
 function readSpecFile(file, cwd) {
+    return parseSpecText(readText(file, cwd), file === '-' ? 'stdin' : file);
+}
+/** A spec file's text, checked: within the size limit, and UTF-8. */
+function readText(file, cwd) {
     const source = file === '-' ? 'stdin' : file;
     let bytes;
     try {
@@ -4504,7 +4970,7 @@ function readSpecFile(file, cwd) {
     if (!(0,external_node_buffer_namespaceObject.isUtf8)(bytes)) {
         throw new engine_errors/* UsageError */.eb(`${source} line ${firstNonUtf8Line(bytes)}: not UTF-8 text; write the names in UTF-8`);
     }
-    return parseSpecText(bytes.toString('utf8'), source);
+    return bytes.toString('utf8');
 }
 /** The number of the first line that is not UTF-8, in bytes known to hold one. */
 function firstNonUtf8Line(bytes) {
@@ -4638,6 +5104,8 @@ function usage() {
   or:  atomic-link [OPTION]... -t DIRECTORY TARGET...
   or:  atomic-link [OPTION]... SPEC...
   or:  atomic-link [OPTION]... --spec-file=FILE
+  or:  atomic-link [OPTION]... --rollback LINK...
+  or:  atomic-link [OPTION]... --status LINK...
 ${paragraph('As ln: in the 1st form, make LINK a link to TARGET; in the 2nd, a link to TARGET in the ' +
         'current directory; in the 3rd and 4th, a link to each TARGET in DIRECTORY. Hard links by ' +
         "default, symbolic links with -s. A SPEC is 'LINK -> TARGET' (symbolic) or 'LINK => TARGET' " +
@@ -4682,7 +5150,7 @@ function optionTable(group) {
 }
 
 ;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"0.1.0"};
+const package_namespaceObject = {"rE":"1.0.0"};
 ;// CONCATENATED MODULE: ./lib/cli/main.js
 
 
@@ -4708,13 +5176,13 @@ async function run(argv) {
         ({ json, verbose } = settings);
         const onProgress = (done, total) => process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`);
         const { place, specs, options, backup } = settings;
+        if (settings.command === 'status') {
+            printStatus(await readAnyStatus(settings), settings.json);
+            return 0;
+        }
+        nameBackups(specs, backup);
         let stoppedBy;
         if (place.kind === 'fleet') {
-            if (backup !== undefined && backup.method !== 'simple') {
-                throw new engine_errors/* UsageError */.eb('numbered backups take one --ssh: each host would number its own');
-            }
-            for (const spec of specs)
-                spec.backup ??= backup?.suffix;
             const report = await (0,stop_signals/* withStopSignals */.c_)(async (signal) => {
                 const done = await switchFleet(fleetMembers(place.targets, specs, { ...options, signal, onProgress }), specs, place.maxHosts);
                 stoppedBy = signal.aborted ? String(signal.reason) : undefined;
@@ -4724,10 +5192,7 @@ async function run(argv) {
         }
         else {
             const report = await (0,stop_signals/* withStopSignals */.c_)(async (signal) => {
-                const done = await withStore(place, specs, { ...options, signal, onProgress }, async (store, placed) => {
-                    await nameBackups(store, specs, backup, placed.cwd);
-                    return switchLinks(store, specs, placed);
-                });
+                const done = await withStore(place, specs, { ...options, signal, onProgress }, (store, placed) => switchLinks(store, specs, placed));
                 stoppedBy = signal.aborted ? String(signal.reason) : undefined;
                 return done;
             });
@@ -4759,6 +5224,30 @@ async function run(argv) {
         for (const note of error.notes)
             say(note);
         return exitCode;
+    }
+}
+/** --status: read-only, so no stop signal needs to end it whole. */
+function readAnyStatus(settings) {
+    const { place, specs, options } = settings;
+    if (place.kind === 'fleet') {
+        return statusFleet(fleetMembers(place.targets, specs, options), specs, place.maxHosts);
+    }
+    return withStore(place, specs, { ...options, guard: false }, (store, placed) => readStatus(store, specs, placed));
+}
+/** Each link and its backups; with --json `{"links": [...]}`, or a fleet's `{"hosts": [...]}`. */
+function printStatus(status, json) {
+    if (json) {
+        const document = Array.isArray(status) ? { links: status } : status;
+        process.stdout.write(inertJson(document) + '\n');
+        return;
+    }
+    const hosts = Array.isArray(status) ? [{ host: '', links: status }] : status.hosts;
+    for (const { host, links } of hosts) {
+        for (const link of links) {
+            for (const line of describeStatus(link)) {
+                process.stdout.write(oneLine(host ? `${host}: ${line}` : line) + '\n');
+            }
+        }
     }
 }
 /** A line on stderr, kept to one line whatever the message carries from elsewhere. */

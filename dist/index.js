@@ -28664,7 +28664,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 8905:
+/***/ 2184:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32319,6 +32319,35 @@ function parseSpec(text, origin) {
     const target = text.slice(arrow.index + arrow[0].length).trim();
     return checkSpec({ link, target, type: ARROWS[arrow[1]], origin });
 }
+/**
+ * LINKs alone, one a line (blank lines and `#` comments skipped), for a rollback or a status:
+ * their targets come from the links' backups. `what` names the mode in messages.
+ */
+function parseLinkLines(text, source, what) {
+    if (text.trimStart().startsWith('[')) {
+        throw new engine_errors/* UsageError */.eb(`${source}: ${what} takes LINKs one a line, not a JSON array`);
+    }
+    const specs = [];
+    const lines = text.split(/\r?\n/);
+    for (let index = 0; index < lines.length; index++) {
+        const line = lines[index].trim();
+        if (line !== '' && !line.startsWith('#')) {
+            specs.push(linkOnly(line, `${source} line ${index + 1}`, what));
+        }
+    }
+    return specs;
+}
+/** A spec naming a LINK only; `target` stays empty until its backup is read. */
+function linkOnly(link, origin, what) {
+    if (isSpecText(link)) {
+        throw new engine_errors/* UsageError */.eb(`${origin}: ${what} takes LINKs, not SPECs: ${quote(link)}`);
+    }
+    checkName(link, 'LINK', origin);
+    if (link.endsWith('/')) {
+        throw new engine_errors/* UsageError */.eb(`${origin}: LINK ${quote(link)} ends with '/'`);
+    }
+    return { link, target: '', type: 'symbolic', origin };
+}
 /** True when the text looks like a spec rather than an ln-style path. */
 function isSpecText(text) {
     return new RegExp(ARROW_PATTERN.source).test(text);
@@ -32398,8 +32427,7 @@ function linkInto(dir, target) {
 function checkSpec(spec) {
     checkName(spec.link, 'LINK', spec.origin);
     checkName(spec.target, 'TARGET', spec.origin);
-    if (spec.expect !== undefined)
-        checkName(spec.expect, 'expect', spec.origin);
+    checkExpect(spec);
     if (spec.backup !== undefined) {
         checkName(spec.backup, 'backup suffix', spec.origin);
         if (spec.backup.includes('/')) {
@@ -32409,6 +32437,12 @@ function checkSpec(spec) {
     if (spec.link.endsWith('/')) {
         throw new engine_errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} ends with '/', which would follow the link into its target`);
     }
+    return spec;
+}
+/** An expected target (--expect) is a name like any other. */
+function checkExpect(spec) {
+    if (spec.expect !== undefined)
+        checkName(spec.expect, 'expect', spec.origin);
     return spec;
 }
 function checkName(value, what, origin) {
@@ -32453,13 +32487,210 @@ function quote(text) {
     return JSON.stringify(text);
 }
 
+;// CONCATENATED MODULE: ./lib/engine/history.js
+
+
+
+
+/** NAME.~N~ as GNU's backupfile.c counts it: N from 1, with no leading zero. */
+const NUMBERED = /^(.+)\.~([1-9][0-9]*)~$/s;
+/** Each name's numbered backups NAME.~N~ among a directory's entries, newest (highest N) first. */
+function numberedBackups(entries) {
+    const byName = new Map();
+    for (const entry of entries) {
+        const match = NUMBERED.exec(entry);
+        if (!match)
+            continue;
+        const found = byName.get(match[1]);
+        const backup = { name: entry, number: BigInt(match[2]) };
+        if (found)
+            found.push(backup);
+        else
+            byName.set(match[1], [backup]);
+    }
+    for (const backups of byName.values()) {
+        backups.sort((a, b) => (a.number < b.number ? 1 : a.number > b.number ? -1 : 0));
+    }
+    return byName;
+}
+const join = (dir, name) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
+const nameOf = (link) => link.slice(link.lastIndexOf('/') + 1);
+/** A backup's name as the user would write it: beside LINK as LINK is spelled. */
+const spelled = (link, name) => link.slice(0, link.lastIndexOf('/') + 1) + name;
+/**
+ * Reads, under the directories' locks, what numbered backups and rollbacks need: each
+ * directory's entries (one listing for the batch), then for rollbacks every backup's state (one
+ * inspection). Returns the items with specs of their own (the caller's are shared by a fleet's
+ * hosts, whose histories differ): a numbered backup named, a rollback turned into the switch
+ * back to its backup's target.
+ */
+async function readHistory(store, placed, listed) {
+    const wanted = placed.filter(({ spec }) => spec.history ?? spec.rollback);
+    if (wanted.length === 0)
+        return placed;
+    const backupsIn = await listBackups(store, wanted, listed);
+    const rollbacks = [];
+    const items = placed.map((item, index) => {
+        const { spec } = item;
+        if (!spec.history && !spec.rollback)
+            return item;
+        const name = nameOf(spec.link);
+        const { numbered, entries } = backupsIn(item.realDir);
+        const own = numbered.get(name) ?? [];
+        if (spec.rollback) {
+            const simple = name + spec.rollback.suffix;
+            const candidates = own.map((backup) => backup.name);
+            if (entries.has(simple))
+                candidates.push(simple);
+            rollbacks.push({ index, candidates });
+            return item;
+        }
+        const history = spec.history;
+        const backup = own.length > 0 || history.numbered ? `.~${(own[0]?.number ?? 0n) + 1n}~` : spec.backup;
+        const paths = own.map((numberedBackup) => join(item.realDir, numberedBackup.name));
+        return {
+            ...item,
+            spec: { ...spec, backup },
+            ...(history.keep !== undefined && { numbered: paths }),
+        };
+    });
+    if (rollbacks.length > 0)
+        await resolveRollbacks(store, items, rollbacks);
+    return items;
+}
+/**
+ * The entries of the directories of `wanted`, from `listed` if it holds them all, else listed
+ * at once; a directory that cannot be listed ends the run.
+ */
+async function listBackups(store, wanted, listed) {
+    const needed = new Set(wanted.map((item) => item.realDir));
+    let dirs = [...needed];
+    let listings;
+    const known = new Set(listed?.dirs);
+    if (listed && dirs.every((dir) => known.has(dir))) {
+        ({ dirs } = listed);
+        listings = await listed.listings;
+    }
+    else {
+        listings = await store.list(dirs);
+    }
+    const read = new Map();
+    dirs.forEach((dir, index) => {
+        if (!needed.has(dir))
+            return;
+        const listing = listings[index];
+        if ((0,port/* isFailure */.N)(listing)) {
+            const item = wanted.find((each) => each.realDir === dir);
+            throw new engine_errors/* UpdateError */.mp(`${item.spec.origin}: cannot list ${dir} for the backups of LINK ` +
+                `${quote(item.spec.link)}: ${(0,engine_errors/* describeError */.Uc)(listing)}; nothing was changed`);
+        }
+        read.set(dir, { numbered: numberedBackups(listing), entries: new Set(listing) });
+    });
+    return (dir) => read.get(dir);
+}
+/**
+ * Turns each rollback into a switch to its newest backup's target. A backup that points where
+ * LINK points already is what an interrupted rollback left (LINK switched, the backup not yet
+ * removed): it is passed over, and removed with the one used.
+ */
+async function resolveRollbacks(store, items, rollbacks) {
+    const paths = [];
+    for (const { index, candidates } of rollbacks) {
+        const item = items[index];
+        paths.push(item.path, ...candidates.map((name) => join(item.realDir, name)));
+    }
+    const entries = await store.inspect(paths);
+    let at = 0;
+    for (const { index, candidates } of rollbacks) {
+        const item = items[index];
+        const link = entryOf(entries[at++], item, item.spec.link);
+        const passed = [];
+        let chosen;
+        for (const name of candidates) {
+            const entry = entryOf(entries[at++], item, spelled(item.spec.link, name));
+            if (chosen !== undefined || entry.kind === 'none')
+                continue;
+            checkBackupKind(item, link, name, entry);
+            if (sameTarget(item.realDir, link, entry))
+                passed.push(join(item.realDir, name));
+            else
+                chosen = { name, entry };
+        }
+        if (chosen === undefined)
+            throw noBackup(item, link, passed.length);
+        const { origin, link: linkName, expect } = item.spec;
+        // A hard link's backup is named from LINK's directory, as a spec's TARGET is.
+        const target = chosen.entry.kind === 'symlink' ? chosen.entry.text : chosen.name;
+        items[index] = {
+            ...item,
+            spec: {
+                link: linkName,
+                target,
+                type: chosen.entry.kind === 'symlink' ? 'symbolic' : 'hard',
+                origin,
+                ...(expect !== undefined && { expect }),
+            },
+            from: spelled(linkName, chosen.name),
+            removeAfter: [join(item.realDir, chosen.name), ...passed],
+        };
+    }
+}
+function entryOf(entry, item, name) {
+    if (!(0,port/* isFailure */.N)(entry))
+        return entry;
+    throw new engine_errors/* UpdateError */.mp(`${item.spec.origin}: cannot read ${quote(name)} to roll back LINK ` +
+        `${quote(item.spec.link)}: ${(0,engine_errors/* describeError */.Uc)(entry)}; nothing was changed`);
+}
+/**
+ * What a rollback can go back from: a symlink's backups are symlinks, a hard link's are names
+ * of files. Anything else at a backup's name (a directory, a file where a symlink was) was not
+ * made by a switch: refused, so that nobody's data becomes LINK.
+ */
+function checkBackupKind(item, link, name, backup) {
+    const { origin, link: linkName } = item.spec;
+    if (link.kind !== 'symlink' && link.kind !== 'file') {
+        const what = link.kind === 'none' ? 'does not exist' : 'is not a link';
+        const Refusal = link.kind === 'none' ? engine_errors/* UpdateError */.mp : engine_errors/* UsageError */.eb;
+        throw new Refusal(`${origin}: LINK ${quote(linkName)} ${what}: nothing to roll back`);
+    }
+    if (backup.kind === link.kind)
+        return;
+    const kinds = {
+        none: 'missing',
+        symlink: 'a symbolic link',
+        file: 'a regular file',
+        directory: 'a directory',
+        other: 'not a link or regular file',
+    };
+    throw new engine_errors/* UpdateError */.mp(`${origin}: the backup ${quote(spelled(linkName, name))} of LINK ${quote(linkName)} is ` +
+        `${kinds[backup.kind]}, and LINK ${link.kind === 'symlink' ? 'a symbolic link' : 'a hard link or file'}: ` +
+        `it is not a backup a switch made; move it away to roll back past it; nothing was changed`);
+}
+/** Whether a backup leads where LINK does (a hard link: the same file, where inodes are known). */
+function sameTarget(dir, link, backup) {
+    if (link.kind === 'symlink' && backup.kind === 'symlink') {
+        return external_node_path_.posix.resolve(dir, link.text) === external_node_path_.posix.resolve(dir, backup.text);
+    }
+    return (link.kind === 'file' && backup.kind === 'file' && link.id !== undefined && link.id === backup.id);
+}
+function noBackup(item, link, passed) {
+    const { origin, link: linkName, rollback } = item.spec;
+    const name = nameOf(linkName);
+    const stale = passed === 0
+        ? ''
+        : ` (${passed === 1 ? 'a backup points' : `${passed} backups point`} where LINK ` +
+            `${link.kind === 'symlink' ? `does, at ${quote(link.text)}` : 'does'})`;
+    return new engine_errors/* UpdateError */.mp(`${origin}: LINK ${quote(linkName)} has no backup to roll back to: no ${quote(`${name}.~N~`)} ` +
+        `and no ${quote(name + (rollback?.suffix ?? '~'))}${stale}; nothing was changed`);
+}
+
 ;// CONCATENATED MODULE: ./lib/engine/plan.js
 
 
 
 
 
-const join = (dir, name) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
+const plan_join = (dir, name) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
 /**
  * Resolves every link's directory (each once: batches put many links in few directories),
  * reading nothing but the directories, so that locks can be taken on the real directories
@@ -32506,7 +32737,7 @@ async function placeSpecs(store, specs, options) {
             place.realDir = real;
         }
         const name = spec.link.slice(spec.link.lastIndexOf('/') + 1);
-        return { spec, dir: place.dir, realDir: place.realDir, path: join(place.realDir, name) };
+        return { spec, dir: place.dir, realDir: place.realDir, path: plan_join(place.realDir, name) };
     });
 }
 function missingDirectory(spec, dir, failure) {
@@ -32549,7 +32780,7 @@ async function inspect(store, placed, options, asked = askState(store, placed, o
         const operation = plan(item, entries[index]);
         if (item.spec.type === 'symbolic') {
             if (reachAt[index] >= 0)
-                checkReached(operation, reached[reachAt[index]]);
+                checkReached(operation, reached[reachAt[index]], item.from);
         }
         else {
             const target = entries[at.hard[index]];
@@ -32562,8 +32793,21 @@ async function inspect(store, placed, options, asked = askState(store, placed, o
             checkExpected(operation, item.spec.expect, entryAt(at.expect[index]));
         }
         const backup = item.spec.backup;
-        if (backup !== undefined && operation.changed && operation.prior.kind !== 'none') {
+        const backedUp = backup !== undefined && operation.changed && operation.prior.kind !== 'none';
+        if (backedUp) {
             operations.push(backupOperation(operation, backup, entries[at.backup[index]], options));
+        }
+        const keep = item.spec.history?.keep;
+        if (keep !== undefined && item.numbered !== undefined) {
+            // The backup made now is one of the `keep`. Only backups of LINK's own kind go: a file
+            // named like a symlink's backup is someone's data, and a directory is never removed.
+            const kind = operation.prior.kind === 'file' ? 'file' : 'symlink';
+            const first = at.numbered.get(index);
+            operation.removeAfter = item.numbered
+                .map((backup, offset) => ({ backup, entry: entries[first + offset] }))
+                .slice(backedUp ? keep - 1 : keep)
+                .filter(({ entry }) => !(0,port/* isFailure */.N)(entry) && entry.kind === kind)
+                .map(({ backup }) => backup);
         }
         operations.push(operation);
     });
@@ -32581,6 +32825,7 @@ function askState(store, placed, options) {
         backup: new Int32Array(count),
         hard: new Int32Array(count),
         expect: new Int32Array(count),
+        numbered: new Map(),
     };
     const checked = [];
     const reachAt = new Int32Array(count).fill(-1);
@@ -32588,6 +32833,10 @@ function askState(store, placed, options) {
         const { spec } = item;
         paths[index] = item.path;
         at.backup[index] = spec.backup === undefined ? -1 : paths.push(item.path + spec.backup) - 1;
+        if (spec.history?.keep !== undefined && item.numbered !== undefined) {
+            at.numbered.set(index, paths.length);
+            paths.push(...item.numbered);
+        }
         at.hard[index] =
             spec.type === 'hard' ? paths.push(external_node_path_.posix.resolve(item.realDir, spec.target)) - 1 : -1;
         at.expect[index] =
@@ -32620,6 +32869,7 @@ function plan(item, entry) {
         target: spec.target,
         prior,
         changed: true,
+        ...(item.from !== undefined && { from: item.from, removeAfter: item.removeAfter }),
     };
     if (spec.type === 'symbolic') {
         operation.content = symlinkContent(item);
@@ -32664,7 +32914,8 @@ function checkReplaceable(operation, options) {
         (operation.type === 'hard' ? ' with no other name' : '') +
         `; pass --replace-files to replace it`);
 }
-function checkReached(operation, reached) {
+/** `from`: a rollback's backup, whose target is gone: the history is wrong, not the input. */
+function checkReached(operation, reached, from) {
     if (!(0,port/* isFailure */.N)(reached))
         return;
     const code = reached.code;
@@ -32673,6 +32924,11 @@ function checkReached(operation, reached) {
         : code === 'EUNCHECKABLE'
             ? reached.message
             : (0,engine_errors/* describeError */.Uc)(reached);
+    if (from !== undefined) {
+        throw new engine_errors/* UpdateError */.mp(`${operation.origin}: cannot roll LINK ${quote(operation.link)} back: the target ` +
+            `${quote(operation.content)} of its backup ${quote(from)} ${reason} (resolved from ` +
+            `${operation.realDir}); nothing was changed`);
+    }
     throw new engine_errors/* UsageError */.eb(`${operation.origin}: TARGET ${quote(operation.content)} of LINK ${quote(operation.link)} ` +
         `${reason} (resolved from ${operation.realDir}); pass --allow-dangling to link it anyway`);
 }
@@ -32907,6 +33163,7 @@ function trialFailed(dir, error) {
 
 
 
+
 const PROGRESS_EVERY_MS = 1000;
 /**
  * Per-link phases go to the store in chunks: between two chunks the lock is refreshed, progress
@@ -32924,7 +33181,8 @@ const CHUNK_MS = 250;
  */
 async function switchLinks(store, specs, options) {
     if (options.dryRun) {
-        const operations = await inspect(store, await placeSpecs(store, specs, options), options);
+        const placed = await readHistory(store, await placeSpecs(store, specs, options));
+        const operations = await inspect(store, placed, options);
         const results = operations.map((operation) => toResult(operation, operation.changed ? 'would switch' : 'unchanged'));
         return { results, probed: [], dryRun: true, notes: [] };
     }
@@ -32955,12 +33213,17 @@ async function prepareSwitch(store, specs, options) {
     // A store that carries out requests in order gets the reads of the batch sent right behind
     // the locks' creation: one round trip for the locks, the sweep's listing and the links'
     // state, instead of three. They count only if every lock was taken at that first try.
+    // Backups are read before the links' state can be asked for (a rollback's targets come from
+    // them): then the listing alone is read behind, for the sweep and the backups both.
+    const readsHistory = specs.some((spec) => spec.history ?? spec.rollback);
     let behind;
     const readBehind = () => {
-        behind = { listed: store.list(dirs), asked: askState(store, placed, options) };
+        const listed = store.list(dirs);
+        const asked = readsHistory ? undefined : askState(store, placed, options);
+        behind = { listed, asked };
         // Read later, or never (the locks were not taken at once): never an unheard failure.
-        behind.listed.catch(() => undefined);
-        behind.asked.answers.catch(() => undefined);
+        listed.catch(() => undefined);
+        asked?.answers.catch(() => undefined);
     };
     const locks = options.lock === false
         ? undefined
@@ -32976,7 +33239,9 @@ async function prepareSwitch(store, specs, options) {
         sweeping?.catch(() => undefined);
         if (!store.inOrder)
             await sweeping;
-        const operations = await inspect(store, placed, options, early?.asked);
+        const listed = early && { dirs, listings: early.listed };
+        const current = readsHistory ? await readHistory(store, placed, listed) : placed;
+        const operations = await inspect(store, current, options, early?.asked);
         const pending = operations.filter((operation) => operation.changed);
         const pendingDirs = [...new Set(pending.map((op) => op.realDir))];
         const probed = await probeDirectories(store, pendingDirs, options);
@@ -33470,10 +33735,22 @@ class Batch {
             ];
         }));
     }
+    /**
+     * The backups each switched link no longer needs: a rollback's, and those past
+     * --keep-backups. Once only: a second cleanUp() finds a link switched again by nobody.
+     */
+    removeAfterSwitch() {
+        const states = this.linkStates();
+        const paths = this.pending.flatMap((operation, index) => states[index] === 'switched' ? (operation.removeAfter ?? []) : []);
+        for (const operation of this.pending)
+            delete operation.removeAfter;
+        return paths;
+    }
     /** Removes every temporary name still there, and the locks; returns what it could not. */
     async cleanUp() {
         const problems = [];
         await this.stopWatching();
+        const removing = this.removeAfterSwitch();
         const temps = [...this.others];
         this.others.clear();
         this.made.forEach((state, index) => {
@@ -33482,11 +33759,19 @@ class Batch {
         });
         this.made.fill(0);
         try {
-            const removed = await this.store.remove(temps);
-            const failed = removed.filter((outcome) => (0,port/* isFailure */.N)(outcome) && outcome.code !== 'ENOENT');
-            if (failed.length > 0) {
-                problems.push(`cannot remove ${failed.length} temporary ${failed.length === 1 ? 'link' : 'links'}: ` +
-                    (0,engine_errors/* describeError */.Uc)(failed[0]));
+            const [removed, backupsRemoved] = await Promise.all([
+                this.store.remove(temps),
+                removing.length === 0 ? [] : this.store.remove(removing),
+            ]);
+            for (const [outcomes, what] of [
+                [removed, 'temporary link'],
+                [backupsRemoved, 'used or surplus backup'],
+            ]) {
+                const failed = outcomes.filter((outcome) => (0,port/* isFailure */.N)(outcome) && outcome.code !== 'ENOENT');
+                if (failed.length > 0) {
+                    problems.push(`cannot remove ${failed.length} ${what}${failed.length === 1 ? '' : 's'}: ` +
+                        (0,engine_errors/* describeError */.Uc)(failed[0]));
+                }
             }
         }
         catch (error) {
@@ -33570,10 +33855,84 @@ function toResult(operation, state) {
         previous: operation.prior.kind === 'symlink' ? operation.prior.text : null,
         changed: state === 'switched' || state === 'would switch',
         state,
+        ...(operation.from !== undefined && { from: operation.from }),
     };
 }
 
+;// CONCATENATED MODULE: ./lib/engine/status.js
+
+
+
+
+
+/**
+ * Each link, its target and its backups, read without a lock and without changing anything:
+ * one listing of the links' directories, one inspection of every name, one check that each
+ * symlink's text leads somewhere (as the store's own kernel resolves it).
+ */
+async function readStatus(store, specs, options) {
+    const placed = await placeSpecs(store, specs, options);
+    const dirs = [...new Set(placed.map((item) => item.realDir))];
+    const listings = await store.list(dirs);
+    // Each directory's entries read once, however many of its links are asked about.
+    const read = new Map();
+    const names = placed.map((item) => {
+        let entries = read.get(item.realDir);
+        if (entries === undefined) {
+            const listing = listings[dirs.indexOf(item.realDir)];
+            if ((0,port/* isFailure */.N)(listing)) {
+                throw new engine_errors/* UsageError */.eb(`${item.spec.origin}: cannot list ${item.realDir}: ${(0,engine_errors/* describeError */.Uc)(listing)}`);
+            }
+            entries = { numbered: numberedBackups(listing), all: new Set(listing) };
+            read.set(item.realDir, entries);
+        }
+        const name = item.path.slice(item.path.lastIndexOf('/') + 1);
+        const simple = name + (item.spec.rollback?.suffix ?? '~');
+        const backups = (entries.numbered.get(name) ?? []).map((backup) => backup.name);
+        return [name, ...backups, ...(entries.all.has(simple) ? [simple] : [])];
+    });
+    const paths = placed.flatMap((item, index) => names[index].map((name) => `${item.realDir === '/' ? '' : item.realDir}/${name}`));
+    const entries = await store.inspect(paths);
+    const texts = [];
+    let at = 0;
+    const found = placed.map((item, index) => names[index].map((name) => {
+        const entry = entries[at++];
+        if ((0,port/* isFailure */.N)(entry)) {
+            throw new engine_errors/* UsageError */.eb(`${item.spec.origin}: cannot read ${quote(name)} in ${item.realDir}: ${(0,engine_errors/* describeError */.Uc)(entry)}`);
+        }
+        const reach = entry.kind === 'symlink' ? texts.push({ dir: item.realDir, text: entry.text }) - 1 : -1;
+        return { name, entry, reach };
+    }));
+    const reached = await store.reach(texts);
+    return placed.map((item, index) => {
+        const prefix = item.spec.link.slice(0, item.spec.link.lastIndexOf('/') + 1);
+        const [link, ...backups] = found[index].map(({ name, entry, reach }) => ({
+            name: prefix + name,
+            ...described(entry, reach < 0 ? undefined : reached[reach]),
+        }));
+        const { name, ...own } = link;
+        return {
+            link: name,
+            ...own,
+            backups: backups.filter((backup) => backup.type !== 'none'),
+        };
+    });
+}
+function described(entry, reached) {
+    switch (entry.kind) {
+        case 'symlink':
+            return { type: 'symbolic', target: entry.text, exists: !(0,port/* isFailure */.N)(reached) };
+        case 'file':
+            return { type: 'hard', target: null, exists: true };
+        case 'none':
+            return { type: 'none', target: null, exists: false };
+        default:
+            return { type: entry.kind, target: null, exists: true };
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/engine/fleet.js
+
 
 
 /** The engine's failures, with the fleet's report of where every host ended. */
@@ -33662,6 +34021,24 @@ async function planFleet(members, specs, maxHosts) {
     if (failures.length > 0)
         throw notReady(members, hosts, failures);
     return { hosts: inOrder(members, hosts), dryRun: true };
+}
+/**
+ * Reads each host's links and backups, at most `maxHosts` at once, changing nothing. Every
+ * host is read even when one cannot be: the error names each that could not.
+ */
+async function statusFleet(members, specs, maxHosts) {
+    const hosts = [];
+    const failures = await onEachHost(members, maxHosts, async (member, store) => {
+        hosts.push({ host: member.host, links: await readStatus(store, specs, member.options) });
+        return 'close';
+    });
+    const rank = new Map(members.map((member, index) => [member.host, index]));
+    hosts.sort((a, b) => (rank.get(a.host) ?? 0) - (rank.get(b.host) ?? 0));
+    if (failures.length === 0)
+        return { hosts };
+    const said = failures.map(({ member, error }) => `${member.host}: ${(0,engine_errors/* describeError */.Uc)(error)}`);
+    const usage = failures.every(({ error }) => error instanceof engine_errors/* UsageError */.eb);
+    throw new FleetError(said.join('; '), usage ? 2 : 1, { hosts: [] }, stoppedBy(failures.map(({ member }) => member), failures.map(({ error }) => error)));
 }
 /**
  * Sends every host its renames together. The fleet ends on one release: when any host does not
@@ -33825,9 +34202,30 @@ function describeResult(result) {
         'not switched': previous && `still ${previous}`,
         unknown: `no answer came: it is this or ${previous ?? 'as it was'}`,
     };
-    const said = after[result.state];
+    const from = result.from === undefined ? [] : [`from backup ${JSON.stringify(result.from)}`];
+    const said = [after[result.state], ...from].filter(Boolean).join(', ');
     return (`${result.state}: ${JSON.stringify(result.link)} ${arrow} ` +
         `${JSON.stringify(result.target)}${said ? ` (${said})` : ''}`);
+}
+/**
+ * `"current" -> "releases/3"`, then a line per backup, newest first, indented: `backup
+ * "current.~2~" -> "releases/2"`. A target that cannot be reached is marked `(missing)`.
+ */
+function describeStatus(status) {
+    return [
+        describeName(status.link, status),
+        ...status.backups.map((backup) => `  backup ${describeName(backup.name, backup)}`),
+    ];
+}
+function describeName(name, status) {
+    const what = {
+        symbolic: `-> ${JSON.stringify(status.target)}${status.exists ? '' : ' (missing)'}`,
+        hard: 'is a hard link or regular file',
+        directory: 'is a directory',
+        other: 'is not a link or regular file',
+        none: 'does not exist',
+    };
+    return `${JSON.stringify(name)} ${what[status.type]}`;
 }
 /**
  * Text for a log, one line: what a message carries from elsewhere (a lock's holder, a link's
@@ -33857,6 +34255,7 @@ function inertJson(value) {
 
 ;// CONCATENATED MODULE: ./lib/engine/index.js
 /** The engine's public API: everything the front ends and the stores need, and nothing more. */
+
 
 
 
@@ -34849,8 +35248,8 @@ class LocalStore {
      * calls, and a fresh closure in each chunk of a batch undid that each time.
      */
     calls = {
-        read: (_, here) => entryOf(here, false),
-        readTimed: (_, here) => entryOf(here, true),
+        read: (_, here) => local_store_entryOf(here, false),
+        readTimed: (_, here) => local_store_entryOf(here, true),
         create: (link, here) => link.type === 'symbolic'
             ? external_node_fs_.symlinkSync(link.content, here)
             : external_node_fs_.linkSync(link.content, here),
@@ -35032,7 +35431,7 @@ function insideOr(root, relative, outside) {
     return external_node_path_.join(root, relative);
 }
 /** readlink first: for the common case, an existing symlink, it is the only call needed. */
-function entryOf(file, times) {
+function local_store_entryOf(file, times) {
     try {
         const text = external_node_fs_.readlinkSync(file);
         return times
@@ -35294,7 +35693,7 @@ async function withCommandsStopped(work) {
 }
 
 ;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"0.1.0"};
+const package_namespaceObject = {"rE":"1.0.0"};
 ;// CONCATENATED MODULE: ./lib/action/container.js
 
 
@@ -35321,7 +35720,7 @@ function imageFiles(root) {
  * unprivileged, or with `sshfs`, mounting `remote-path` (which needs FUSE in the container).
  * The key is mounted read-only from its 0600 file.
  */
-async function switchInContainer(specs, options, settings) {
+async function switchInContainer(specs, options, settings, keepBackups) {
     const own = settings.image === '' || settings.image === 'build';
     const image = own ? await ownImage(settings.network, settings.image === 'build') : settings.image;
     const stop = options.signal;
@@ -35367,9 +35766,15 @@ async function switchInContainer(specs, options, settings) {
             ...(settings.passphrase === undefined ? [] : ['-e', PASSPHRASE_VARIABLE]),
             image,
             ...cliArguments(options, settings, keys),
+            ...historyArguments(specs, keepBackups),
+            '--spec-file',
+            '-',
         ];
         core_debug(`docker ${args.join(' ')}`);
-        const input = JSON.stringify(specs.map(specObject));
+        // A rollback's LINKs one a line, as --rollback reads them; a switch's specs as JSON.
+        const input = specs[0]?.rollback
+            ? specs.map((spec) => `${spec.link}\n`).join('')
+            : JSON.stringify(specs.map(specObject));
         const env = settings.passphrase === undefined
             ? process.env
             : { ...process.env, [PASSPHRASE_VARIABLE]: settings.passphrase };
@@ -35481,7 +35886,14 @@ function cliArguments(options, settings, keys) {
     for (const [on, flag] of flags)
         if (on)
             args.push(flag);
-    return [...args, '--spec-file', '-'];
+    return args;
+}
+/** --rollback with the suffix it looks for, or --keep-backups for `history`. */
+function historyArguments(specs, keepBackups) {
+    const rollback = specs[0]?.rollback;
+    if (rollback)
+        return ['--rollback', `--suffix=${rollback.suffix}`];
+    return keepBackups === undefined ? [] : [`--keep-backups=${keepBackups}`];
 }
 /** A jump host as `--jump` takes it: `[USER@]HOST[:PORT]`, an IPv6 HOST in brackets. */
 function jumpText({ user, host, port }) {
@@ -35494,7 +35906,8 @@ function specObject(spec) {
     return { link, target, type, relative: relative ?? false, expect, backup };
 }
 /**
- * The CLI's own message and exit code, with "stdin item N" named as the input line it came from;
+ * The CLI's own message and exit code, with "stdin item N" (a switch's JSON) or "stdin line N"
+ * (a rollback's LINKs, one a line) named as the input line it came from;
  * an exit code of 128+N says it was stopped by signal N.
  * The message is the first line that is not progress: the lines after it are its notes (each
  * link left new, what could not be cleaned up), already in the log.
@@ -35512,7 +35925,7 @@ function makeFailure(code, stderr, specs, message) {
         stderr
             .split('\n')
             .find((line) => line.startsWith('atomic-link: ') && !/switched \d+ of \d+ links$/.test(line))
-            ?.slice('atomic-link: '.length))?.replace(/stdin item (\d+)/g, (text, index) => specs[Number(index) - 1]?.origin ?? text);
+            ?.slice('atomic-link: '.length))?.replace(/stdin (?:item|line) (\d+)/g, (text, index) => specs[Number(index) - 1]?.origin ?? text);
     const signal = (0,stop_signals/* signalOfExitCode */.X$)(code);
     if (signal) {
         // Killed before its work began, or with SIGKILL: the CLI had no word to say.
@@ -35601,12 +36014,26 @@ function getSettings() {
     const workingDirectory = remote ? workingInput : realWorkingDirectory(workingInput);
     const backup = getInput('backup-suffix');
     const relative = booleanInput('relative', false);
-    // The suffix is checked as the CLI's is, once it is a spec's: `/../x` would leave the directory.
-    const specs = parseSpecText(getInput('links', { required: true }), 'links').map((spec) => checkSpec({
-        ...spec,
-        relative: spec.relative || relative,
-        backup: spec.backup ?? (backup || undefined),
-    }));
+    const rollback = booleanInput('rollback', false);
+    const status = booleanInput('status', false);
+    const keepBackups = historyInput(backup);
+    const links = getInput('links', { required: true });
+    let specs;
+    if (rollback || status) {
+        specs = lookBackSpecs(links, { rollback, status, relative, keepBackups, backup });
+    }
+    else {
+        // The suffix is checked as the CLI's is, once it is a spec's: `/../x` would leave the directory.
+        specs = parseSpecText(links, 'links').map((spec) => {
+            const history = keepBackups !== undefined && spec.backup === undefined;
+            return checkSpec({
+                ...spec,
+                relative: spec.relative || relative,
+                backup: spec.backup ?? (backup || undefined),
+                ...(history && { history: { numbered: true, keep: keepBackups } }),
+            });
+        });
+    }
     if (specs.length === 0)
         throw new engine_errors/* UsageError */.eb('input "links" holds no link specs');
     const lock = booleanInput('lock', true);
@@ -35617,6 +36044,8 @@ function getSettings() {
     }
     return {
         specs,
+        status,
+        ...(keepBackups !== undefined && { keepBackups }),
         remote,
         options: {
             cwd: workingDirectory,
@@ -35631,6 +36060,43 @@ function getSettings() {
             fsync: booleanInput('fsync', true),
         },
     };
+}
+/** `history: N`: numbered backups, the newest N kept; instead of a simple `backup-suffix`. */
+function historyInput(backup) {
+    const value = getInput('history');
+    if (value === '')
+        return undefined;
+    const keep = Number(value);
+    if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(keep) || keep < 1) {
+        throw new engine_errors/* UsageError */.eb(`input "history" must be a whole number, 1 or more, not ${JSON.stringify(value)}`);
+    }
+    if (backup !== '') {
+        throw new engine_errors/* UsageError */.eb('inputs "history" and "backup-suffix" conflict: history keeps numbered backups (LINK.~N~), ' +
+            'backup-suffix one simple backup');
+    }
+    return keep;
+}
+/**
+ * `rollback` and `status` take LINKs alone, one a line: what each goes back to, or shows, is
+ * read from its backups; `backup-suffix` names the simple ones (default '~').
+ */
+function lookBackSpecs(links, given) {
+    const what = given.rollback ? 'input "rollback"' : 'input "status"';
+    if (given.rollback && given.status) {
+        throw new engine_errors/* UsageError */.eb('inputs "rollback" and "status" conflict: choose one');
+    }
+    if (given.keepBackups !== undefined || given.relative) {
+        throw new engine_errors/* UsageError */.eb(`${what} takes LINKs alone: input "${given.relative ? 'relative' : 'history'}" goes with a switch`);
+    }
+    const specs = parseLinkLines(links, 'links', what).map((spec) => checkSpec({ ...spec, target: '.', backup: given.backup || undefined }));
+    if (specs.length === 0)
+        throw new engine_errors/* UsageError */.eb('input "links" holds no LINKs');
+    // Checked as a switch's suffix is, then kept only as the name of the backups to look for.
+    return specs.map(({ backup, ...spec }) => ({
+        ...spec,
+        target: '',
+        rollback: { suffix: backup ?? '~' },
+    }));
 }
 /**
  * The working directory as the kernel resolves it, once: links are placed and checked against
@@ -35933,6 +36399,10 @@ const MAX_HOSTS = 16;
 async function run() {
     try {
         const settings = getSettings();
+        if (settings.status) {
+            await publishStatus(await readAnyStatus(settings.specs, settings.options, settings.remote));
+            return;
+        }
         const count = settings.specs.length;
         core_debug(`specs: ${JSON.stringify(settings.specs)}`);
         const { specs, remote } = settings;
@@ -35955,7 +36425,7 @@ async function run() {
             await publishFleetReport(report);
         }
         else {
-            const report = await watchingStops((signal) => switchAnywhere(specs, { ...options, signal }, remote));
+            const report = await watchingStops((signal) => switchAnywhere(specs, { ...options, signal }, remote, settings.keepBackups));
             for (const note of report.notes)
                 infoInert(`note: ${note}`);
             for (const result of report.results)
@@ -35996,13 +36466,34 @@ function withTargets(remote, work) {
         return work(targets);
     });
 }
-function switchAnywhere(specs, options, remote) {
+function switchAnywhere(specs, options, remote, keepBackups) {
     const work = (place) => withStore(place, specs, options, (store, placed) => switchLinks(store, specs, placed));
     if (remote === undefined)
         return work({ kind: 'local' });
     if (remote.container)
-        return switchInContainer(specs, options, remote);
+        return switchInContainer(specs, options, remote, keepBackups);
     return withTargets(remote, ([target]) => work({ kind: 'sftp', target }));
+}
+/** `status: true`: the links and their backups, read from the runner (never in a container). */
+function readAnyStatus(specs, options, remote) {
+    const read = (place) => withStore(place, specs, { ...options, guard: false }, (store, placed) => readStatus(store, specs, placed));
+    if (remote === undefined)
+        return read({ kind: 'local' });
+    if (remote.container) {
+        throw new engine_errors/* UsageError */.eb('input "status" reads from the runner over SFTP, not in a container');
+    }
+    return withTargets(remote, (targets) => targets.length === 1
+        ? read({ kind: 'sftp', target: targets[0] })
+        : statusFleet(fleetMembers(targets, specs, options), specs, MAX_HOSTS));
+}
+/** The `status` output, as the CLI's --status --json prints it, and a line per name in the log. */
+async function publishStatus(status) {
+    const hosts = Array.isArray(status) ? [{ host: '', links: status }] : status.hosts;
+    for (const { host, links } of hosts) {
+        for (const line of links.flatMap(describeStatus))
+            infoInert(host ? `${host}: ${line}` : line);
+    }
+    setOutput('status', JSON.stringify(Array.isArray(status) ? { links: status } : status));
 }
 function switchHosts(specs, options, remote) {
     return withTargets(remote, (targets) => switchFleet(fleetMembers(targets, specs, options), specs, MAX_HOSTS));
@@ -36121,7 +36612,7 @@ function isFailure(outcome) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8905);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2184);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

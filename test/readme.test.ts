@@ -267,16 +267,23 @@ describe("the README's command lines, run as written", () => {
     }
   });
 
-  test('Rollback and history: switch, then switch back to what current.previous names', () => {
+  test('Rollback and history: switch keeping history, roll back, read the status', () => {
     const lines = commands('### Rollback and history');
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3);
     const app = releases();
     expect(sh(lines[0], app).status).toBe(0);
     expect(fs.readlinkSync(path.join(app, 'current'))).toBe('releases/v42');
-    expect(fs.readlinkSync(path.join(app, 'current.previous'))).toBe('releases/v41');
+    expect(fs.readlinkSync(path.join(app, 'current.~1~'))).toBe('releases/v41');
     const back = sh(lines[1], app);
     expect(back.stderr).toBe('');
     expect(back.status).toBe(0);
+    expect(fs.readlinkSync(path.join(app, 'current'))).toBe('releases/v41');
+    expect(fs.existsSync(path.join(app, 'current.~1~'))).toBe(false);
+    const status = sh(lines[2], app);
+    expect(status.status).toBe(0);
+    expect(status.stdout).toContain('releases/v41');
+    // Nothing left to go back to: refused, and current stays where it is.
+    expect(sh(lines[1], app).status).toBe(1);
     expect(fs.readlinkSync(path.join(app, 'current'))).toBe('releases/v41');
   });
 });
