@@ -58,30 +58,11 @@ const CONTENDERS: Contender[] = [
 
 /**
  * One link through a jump host, 20 ms round trips on each hop: atomic-link against one `ssh -J`
- * call doing `ln -s` + `mv -T`, and a fleet of 10 hosts behind the same jump host. The jump host
- * is an sshd that only forwards; the hosts are one real sshd, each behind a delaying proxy of
- * its own (its own port, its own directory), which the jump host forwards to; the jump host is
- * behind a delaying proxy too. Both sides read one ssh config. Contenders run in turns.
+ * call doing `ln -s` + `mv -T`, and a fleet of 10 hosts behind the same jump host. Contenders
+ * run in turns.
  */
 export async function benchJump(log: (line: string) => void): Promise<JumpResult[]> {
-  const servers: SshServer[] = [];
-  const proxies: DelayProxy[] = [];
-  try {
-    const target = await startSshd();
-    servers.push(target);
-    for (let i = 0; i < HOSTS; i++) {
-      proxies.push(await startDelayProxy({ targetPort: target.port, delayMs: DELAY_MS }));
-    }
-    const bastion = await startSshd({ config: forwardOnly(proxies.map(({ port }) => port)) });
-    servers.push(bastion);
-    fs.appendFileSync(
-      path.join(path.dirname(bastion.identity), 'authorized_keys'),
-      fs.readFileSync(`${target.identity}.pub`),
-    );
-    const front = await startDelayProxy({ targetPort: bastion.port, delayMs: DELAY_MS });
-    proxies.push(front);
-    const config = writeConfig(target, bastion, front.port, proxies.slice(0, HOSTS));
-    const dirs = Array.from({ length: HOSTS }, () => linkTree(1, target.root));
+  return withJumpFleet(async ({ config, dirs }) => {
     const times = CONTENDERS.map((): number[] => []);
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, contender] of CONTENDERS.entries()) {
@@ -103,6 +84,44 @@ export async function benchJump(log: (line: string) => void): Promise<JumpResult
         ratioToOneSshJump: seconds / baseline,
       };
     });
+  });
+}
+
+export interface JumpFleet {
+  /** The ssh config naming `bastion`, and `host0`... behind it. */
+  config: string;
+  /** Each host's directory, a tree of one link. */
+  dirs: string[];
+  target: SshServer;
+  bastion: SshServer;
+}
+
+/**
+ * A fleet behind a jump host, for the time of `use`. The jump host is an sshd that only
+ * forwards; the hosts are one real sshd, each behind a delaying proxy of its own (its own port,
+ * its own directory), which the jump host forwards to; the jump host is behind a delaying proxy
+ * too. ssh and atomic-link read one ssh config.
+ */
+export async function withJumpFleet<T>(use: (fleet: JumpFleet) => Promise<T>): Promise<T> {
+  const servers: SshServer[] = [];
+  const proxies: DelayProxy[] = [];
+  try {
+    const target = await startSshd();
+    servers.push(target);
+    for (let i = 0; i < HOSTS; i++) {
+      proxies.push(await startDelayProxy({ targetPort: target.port, delayMs: DELAY_MS }));
+    }
+    const bastion = await startSshd({ config: forwardOnly(proxies.map(({ port }) => port)) });
+    servers.push(bastion);
+    fs.appendFileSync(
+      path.join(path.dirname(bastion.identity), 'authorized_keys'),
+      fs.readFileSync(`${target.identity}.pub`),
+    );
+    const front = await startDelayProxy({ targetPort: bastion.port, delayMs: DELAY_MS });
+    proxies.push(front);
+    const config = writeConfig(target, bastion, front.port, proxies.slice(0, HOSTS));
+    const dirs = Array.from({ length: HOSTS }, () => linkTree(1, target.root));
+    return await use({ config, dirs, target, bastion });
   } finally {
     for (const proxy of proxies) await proxy.close();
     for (const server of servers) server.stop();
