@@ -1,6 +1,8 @@
 // Bundles the compiled entry points (lib/) with ncc into dist/: index.js for the action,
 // cli.js for the command line, each with the chunks it loads on demand (ssh2 and the SFTP
-// store, only for remote work), and the guard's worker, which ncc copies as an asset.
+// store, only for remote work), and the guard's worker, which ncc copies as an asset. The
+// command line's bundle is main.cli.js, loaded by a small cli.js that first turns V8's code
+// cache on where Node has it: a module is cached only when loaded after that.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +18,22 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-bundle-'));
 const EXTERNALS = ['./crypto/build/Release/sshcrypto.node', 'cpu-features'];
 const LEFT_OUT = new Set(['pagent.exe']);
 const CHUNK = /^(\d+)\.index\.js$/;
+
+// Node 22.1+ keeps V8's compiled code of the bundle between runs (a run that finds none
+// compiles as before); the cache goes under the user's own cache directory, not a shared
+// /tmp, unless NODE_COMPILE_CACHE names one. Anything failing here leaves the run uncached.
+const CLI_STUB = `#!/usr/bin/env node
+import module from 'node:module';
+import path from 'node:path';
+
+try {
+  const home = process.env.XDG_CACHE_HOME || path.join(process.env.HOME || '/nonexistent', '.cache');
+  module.enableCompileCache?.(process.env.NODE_COMPILE_CACHE ? undefined : path.join(home, 'atomic-link'));
+} catch {
+  // No cache: the same run, compiled from the source.
+}
+await import('./main.cli.js');
+`;
 
 try {
   fs.mkdirSync(dist, { recursive: true });
@@ -38,9 +56,10 @@ try {
     const loader = 'return "" + chunkId + ".index.js";';
     if (main.split(loader).length !== 2) throw new Error(`${entry}: ncc's chunk loader changed`);
     fs.writeFileSync(
-      path.join(dist, `${name}.js`),
+      path.join(dist, name === 'cli' ? 'main.cli.js' : `${name}.js`),
       main.replace(loader, `return "" + chunkId + ".${name}.js";`),
     );
+    if (name === 'cli') fs.writeFileSync(path.join(dist, 'cli.js'), CLI_STUB);
     for (const asset of fs.readdirSync(out)) {
       if (asset === 'index.js' || LEFT_OUT.has(asset)) continue;
       // ncc writes licenses.txt only when the bundle holds third-party code.
