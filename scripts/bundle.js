@@ -20,17 +20,27 @@ const LEFT_OUT = new Set(['pagent.exe']);
 const CHUNK = /^(\d+)\.index\.js$/;
 
 // Node 22.1+ keeps V8's compiled code of the bundle between runs (a run that finds none
-// compiles as before); the cache goes under the user's own cache directory, not a shared
-// /tmp, unless NODE_COMPILE_CACHE names one. Anything failing here leaves the run uncached.
+// compiles as before). Code read from a cache is run as it is: the cache must be the user's
+// own, a directory only they can write (not a shared /tmp, and not a home of another user's
+// that sudo kept in HOME). NODE_COMPILE_CACHE, when set, is Node's own doing. Anything failing
+// here leaves the run uncached; Node 20 has no cache and does nothing here.
 const CLI_STUB = `#!/usr/bin/env node
+import fs from 'node:fs';
 import module from 'node:module';
 import path from 'node:path';
 
-try {
-  const home = process.env.XDG_CACHE_HOME || path.join(process.env.HOME || '/nonexistent', '.cache');
-  module.enableCompileCache?.(process.env.NODE_COMPILE_CACHE ? undefined : path.join(home, 'atomic-link'));
-} catch {
-  // No cache: the same run, compiled from the source.
+if (module.enableCompileCache && !process.env.NODE_COMPILE_CACHE) {
+  try {
+    const home = process.env.XDG_CACHE_HOME || path.join(process.env.HOME || '/nonexistent', '.cache');
+    const dir = path.join(home, 'atomic-link');
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stats = fs.lstatSync(dir);
+    if (stats.isDirectory() && stats.uid === process.geteuid() && (stats.mode & 0o022) === 0) {
+      module.enableCompileCache(dir);
+    }
+  } catch {
+    // No cache: the same run, compiled from the source.
+  }
 }
 await import('./main.cli.js');
 `;
