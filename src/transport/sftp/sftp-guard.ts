@@ -82,7 +82,7 @@ export class SftpGuard implements Watch {
   ): Promise<SftpGuard> {
     const guard = new SftpGuard(channel, paths, standBy);
     lost.catch((error: Error) => {
-      guard.blind ??= error.message;
+      guard.goBlind(error.message);
       guard.outstanding = 0;
       guard.wake();
     });
@@ -149,12 +149,18 @@ export class SftpGuard implements Watch {
     this.lookups++;
     if (error) {
       if ((error as { code?: unknown }).code === NO_SUCH_FILE) this.seenMissing(index);
-      else this.blind ??= `${error.message} looking up ${this.paths[index]}`;
+      else this.goBlind(`${error.message} looking up ${this.paths[index]}`);
     }
     // The first answer means the server is looking; the caller may start switching.
     if (!this.stopping && this.lookups === 1) this.wake();
     if (!this.stopping && this.blind === undefined) this.topUp();
     else if (this.outstanding === 0) this.wake();
+  }
+
+  /** It can no longer look: its share goes to the guards that still can. */
+  private goBlind(reason: string): void {
+    this.blind ??= reason;
+    looking.delete(this);
   }
 
   private seenMissing(index: number): void {
