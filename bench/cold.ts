@@ -19,6 +19,21 @@ export function benchCold(log: (line: string) => void): ColdResult[] {
       name: 'atomic-link (guard on)',
       command: (v) => [process.execPath, CLI, `links/l0 -> ${target(v)}`],
     },
+    {
+      name: 'atomic-link --no-guard',
+      command: (v) => [process.execPath, CLI, '--no-guard', `links/l0 -> ${target(v)}`],
+    },
+    // Loading the bundle and answering: what a run pays before it touches a link.
+    { name: 'atomic-link --version', command: () => [process.execPath, CLI, '--version'] },
+    {
+      name: 'Python os.symlink + os.replace',
+      command: (v) => [
+        'python3',
+        '-c',
+        'import os, sys; os.symlink(sys.argv[1], "links/.tmp"); os.replace("links/.tmp", "links/l0")',
+        target(v),
+      ],
+    },
     { name: 'ln -sfn', command: (v) => ['ln', '-sfn', target(v), 'links/l0'] },
     {
       name: 'ln -s + mv -T (sh -c)',
@@ -43,8 +58,13 @@ export function benchCold(log: (line: string) => void): ColdResult[] {
     medianMillis: median(times.get(contender.name) as number[]) * 1000,
     peakMemoryKiB: peakMemoryKiB(contender.command('v1'), dir),
   }));
+  // Node's own start, measured in the same turns: what atomic-link adds to it is the figure.
+  const node = results[results.length - 1].medianMillis;
   for (const result of results) {
-    log(`  ${result.name}: ${result.medianMillis.toFixed(1)} ms, ${result.peakMemoryKiB} KiB`);
+    log(
+      `  ${result.name}: ${result.medianMillis.toFixed(1)} ms (node -e 0 ${result.medianMillis >= node ? '+' : '-'}` +
+        `${Math.abs(result.medianMillis - node).toFixed(1)} ms), ${result.peakMemoryKiB} KiB`,
+    );
   }
   fs.rmSync(dir, { recursive: true, force: true });
   return results;

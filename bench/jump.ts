@@ -7,7 +7,7 @@ import { startSshd } from '../test/helpers/ssh-server.js';
 import type { SshServer } from '../test/helpers/ssh-server.js';
 import { CLI } from './local.js';
 import { median } from './measure.js';
-import { timed } from './routes.js';
+import { run } from './routes.js';
 import { linkTree, otherVersion } from './trees.js';
 
 const HOSTS = 10;
@@ -20,50 +20,142 @@ export interface JumpResult {
   runs: number;
   medianSeconds: number;
   ratioToOneSshJump: number;
+  /** Medians of the processor time of one run: the command's, and each sshd's for it. */
+  cpuSeconds: { client: number; targetSshd: number; jumpSshd: number };
+}
+
+/** One run: wall time, and processor time of the command (children included) and the sshds. */
+interface Measured {
+  seconds: number;
+  client: number;
+  targetSshd: number;
+  jumpSshd: number;
 }
 
 interface Contender {
   name: string;
-  /** Seconds of one run switching `links/l0` to `version` in each of `dirs` (by host). */
-  run: (config: string, dirs: string[], version: string) => Promise<number>;
+  /** The command switching `links/l0` to `version` in each of `dirs` (by host). */
+  command: (config: string, dirs: string[], version: string) => string[];
 }
 
 const CONTENDERS: Contender[] = [
   {
     name: 'one ssh -J call: ln -s + mv -T',
-    run: (config, [dir], version) =>
-      timed([
-        ...['ssh', '-F', config, 'host0'],
-        `cd ${dir} && ln -s ../releases/${version}/f0 links/.l0.tmp && mv -T links/.l0.tmp links/l0`,
-      ]),
+    command: (config, [dir], version) => [
+      ...['ssh', '-F', config, 'host0'],
+      `cd ${dir} && ln -s ../releases/${version}/f0 links/.l0.tmp && mv -T links/.l0.tmp links/l0`,
+    ],
   },
   {
     name: 'atomic-link --ssh through the jump host (ProxyJump)',
-    run: (config, [dir], version) =>
-      timed([
-        ...[process.execPath, CLI, '--ssh-config', config, '--ssh', `host0:${dir}`],
-        `links/l0 -> ../releases/${version}/f0`,
-      ]),
+    command: (config, [dir], version) => [
+      ...[process.execPath, CLI, '--ssh-config', config, '--ssh', `host0:${dir}`],
+      `links/l0 -> ../releases/${version}/f0`,
+    ],
   },
   {
     name: `atomic-link, ${HOSTS} hosts behind the same jump host (one connection to it)`,
-    run: (config, dirs, version) =>
-      timed([
-        ...[process.execPath, CLI, '--ssh-config', config],
-        ...dirs.flatMap((dir, host) => ['--ssh', `host${host}:${dir}`]),
-        `links/l0 -> ../releases/${version}/f0`,
-      ]),
+    command: (config, dirs, version) => [
+      ...[process.execPath, CLI, '--ssh-config', config],
+      ...dirs.flatMap((dir, host) => ['--ssh', `host${host}:${dir}`]),
+      `links/l0 -> ../releases/${version}/f0`,
+    ],
   },
 ];
 
 /**
  * One link through a jump host, 20 ms round trips on each hop: atomic-link against one `ssh -J`
- * call doing `ln -s` + `mv -T`, and a fleet of 10 hosts behind the same jump host. The jump host
- * is an sshd that only forwards; the hosts are one real sshd, each behind a delaying proxy of
- * its own (its own port, its own directory), which the jump host forwards to; the jump host is
- * behind a delaying proxy too. Both sides read one ssh config. Contenders run in turns.
+ * call doing `ln -s` + `mv -T`, and a fleet of 10 hosts behind the same jump host. Contenders
+ * run in turns.
  */
 export async function benchJump(log: (line: string) => void): Promise<JumpResult[]> {
+  return withJumpFleet(async ({ config, dirs, target, bastion }) => {
+    const runs = CONTENDERS.map((): Measured[] => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, contender] of CONTENDERS.entries()) {
+        const version = otherVersion(path.join(dirs[0], 'links', 'l0'));
+        runs[i].push(await measured(contender.command(config, dirs, version), target, bastion));
+      }
+    }
+    const baseline = median(runs[0].map(({ seconds }) => seconds));
+    return CONTENDERS.map((contender, i) => {
+      const of = (key: keyof Measured) => median(runs[i].map((one) => one[key]));
+      const seconds = of('seconds');
+      const cpuSeconds = {
+        client: of('client'),
+        targetSshd: of('targetSshd'),
+        jumpSshd: of('jumpSshd'),
+      };
+      log(
+        `  ${contender.name}: ${seconds.toFixed(2)} s, ${(seconds / baseline).toFixed(2)}x ` +
+          `one ssh -J call (${runs[i].length} runs); processor time: the command ` +
+          `${cpuSeconds.client.toFixed(2)} s, the hosts' sshd ${cpuSeconds.targetSshd.toFixed(2)} s, ` +
+          `the jump host's ${cpuSeconds.jumpSshd.toFixed(2)} s`,
+      );
+      return {
+        name: contender.name,
+        runs: runs[i].length,
+        medianSeconds: seconds,
+        ratioToOneSshJump: seconds / baseline,
+        cpuSeconds,
+      };
+    });
+  });
+}
+
+/**
+ * Runs `command` under /usr/bin/time for its processor time (its children's included: ssh -J
+ * runs a second ssh), and reads each sshd's from /proc: a listener's children, once reaped,
+ * count in its own. On two cores, what the run costs the processors bounds how fast ten
+ * handshakes can go, whoever makes them.
+ */
+async function measured(
+  command: string[],
+  target: SshServer,
+  bastion: SshServer,
+): Promise<Measured> {
+  const before = [sshdSeconds(target), sshdSeconds(bastion)];
+  const finished = await run(['/usr/bin/time', '-f', 'cpu %U %S', ...command]);
+  const cpu = /^cpu ([\d.]+) ([\d.]+)$/.exec(finished.said);
+  if (finished.status !== 0 || cpu === null) {
+    throw new Error(`${command[0]} failed with ${finished.status}: ${finished.said}`);
+  }
+  // The sessions' processes are reaped by their listener a moment after the client is done.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return {
+    seconds: finished.seconds,
+    client: Number(cpu[1]) + Number(cpu[2]),
+    targetSshd: sshdSeconds(target) - before[0],
+    jumpSshd: sshdSeconds(bastion) - before[1],
+  };
+}
+
+/** Processor time of an sshd listener and of its reaped children, from /proc, in seconds. */
+function sshdSeconds(server: SshServer): number {
+  const pid = fs.readFileSync(path.join(path.dirname(server.identity), 'sshd.pid'), 'utf8');
+  const stat = fs.readFileSync(`/proc/${pid.trim()}/stat`, 'utf8');
+  // After the command's name: utime, stime, cutime and cstime are fields 12 to 15 from there.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0);
+  return ticks / 100;
+}
+
+export interface JumpFleet {
+  /** The ssh config naming `bastion`, and `host0`... behind it. */
+  config: string;
+  /** Each host's directory, a tree of one link. */
+  dirs: string[];
+  target: SshServer;
+  bastion: SshServer;
+}
+
+/**
+ * A fleet behind a jump host, for the time of `use`. The jump host is an sshd that only
+ * forwards; the hosts are one real sshd, each behind a delaying proxy of its own (its own port,
+ * its own directory), which the jump host forwards to; the jump host is behind a delaying proxy
+ * too. ssh and atomic-link read one ssh config.
+ */
+export async function withJumpFleet<T>(use: (fleet: JumpFleet) => Promise<T>): Promise<T> {
   const servers: SshServer[] = [];
   const proxies: DelayProxy[] = [];
   try {
@@ -82,27 +174,7 @@ export async function benchJump(log: (line: string) => void): Promise<JumpResult
     proxies.push(front);
     const config = writeConfig(target, bastion, front.port, proxies.slice(0, HOSTS));
     const dirs = Array.from({ length: HOSTS }, () => linkTree(1, target.root));
-    const times = CONTENDERS.map((): number[] => []);
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const [i, contender] of CONTENDERS.entries()) {
-        const version = otherVersion(path.join(dirs[0], 'links', 'l0'));
-        times[i].push(await contender.run(config, dirs, version));
-      }
-    }
-    const baseline = median(times[0]);
-    return CONTENDERS.map((contender, i) => {
-      const seconds = median(times[i]);
-      log(
-        `  ${contender.name}: ${seconds.toFixed(2)} s, ${(seconds / baseline).toFixed(2)}x ` +
-          `one ssh -J call (${times[i].length} runs)`,
-      );
-      return {
-        name: contender.name,
-        runs: times[i].length,
-        medianSeconds: seconds,
-        ratioToOneSshJump: seconds / baseline,
-      };
-    });
+    return await use({ config, dirs, target, bastion });
   } finally {
     for (const proxy of proxies) await proxy.close();
     for (const server of servers) server.stop();

@@ -122,8 +122,8 @@ describe('ln-style arguments and SPECs become specs', () => {
       ['page => releases/v2/index.html'],
       [{ link: 'page', target: 'releases/v2/index.html', type: 'hard' }],
     ],
-  ])('%j', (argv, expected) => {
-    const { specs } = parseCommandLine(argv, dir, {});
+  ])('%j', async (argv, expected) => {
+    const { specs } = await parseCommandLine(argv, dir, {});
     expect(specs).toEqual(expected.map((spec) => expect.objectContaining(spec)));
   });
 
@@ -144,8 +144,8 @@ describe('ln-style arguments and SPECs become specs', () => {
     [['--expect', 'releases/v1', '--no-lock', 'current -> releases/v2'], 'needs the lock'],
     [['-b', '--backup=frob', 'current -> releases/v2'], '--backup="frob": not a backup CONTROL'],
     [[], 'no links given'],
-  ])('%j is refused', (argv, message) => {
-    expect(() => parseCommandLine(argv, dir, {})).toThrow(message);
+  ])('%j is refused', async (argv, message) => {
+    await expect(parseCommandLine(argv, dir, {})).rejects.toThrow(message);
   });
 
   test.each<[string[], Record<string, string>, unknown]>([
@@ -160,12 +160,14 @@ describe('ln-style arguments and SPECs become specs', () => {
     ],
     [['--backup=none', '-S', '.x'], {}, undefined],
     [['-b'], { VERSION_CONTROL: 'off' }, undefined],
-  ])('backups for %j with %j', (argv, env, plan) => {
-    expect(parseCommandLine([...argv, 'current -> releases/v2'], dir, env).backup).toEqual(plan);
+  ])('backups for %j with %j', async (argv, env, plan) => {
+    expect((await parseCommandLine([...argv, 'current -> releases/v2'], dir, env)).backup).toEqual(
+      plan,
+    );
   });
 
-  test('--help needs no links, and reads no backup variables', () => {
-    const settings = parseCommandLine(['--help'], dir, { VERSION_CONTROL: 'bogus' });
+  test('--help needs no links, and reads no backup variables', async () => {
+    const settings = await parseCommandLine(['--help'], dir, { VERSION_CONTROL: 'bogus' });
     expect(settings.command).toBe('help');
   });
 });

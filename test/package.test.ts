@@ -30,10 +30,11 @@ describe('the npm package, as a user installs it', () => {
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
   test('ships the CLI bundle, its third-party licences, README and LICENSE, and nothing else', () => {
-    // The chunks the CLI loads for remote work (ssh2, the SFTP store) are numbered by ncc.
+    // The CLI bundle (main.cli.js, which cli.js loads) and the chunks it loads for remote work
+    // (ssh2, the SFTP store), numbered by ncc.
     const chunks = fs
       .readdirSync(path.join(ROOT, 'dist'))
-      .filter((name) => /^\d+\.cli\.js$/.test(name));
+      .filter((name) => /^(\d+|main)\.cli\.js$/.test(name));
     expect(chunks.length).toBeGreaterThan(0);
     expect(files).toEqual(
       [

@@ -17,7 +17,6 @@ import { fleetMembers, withStore } from '../transport/open-store.js';
 import { parseCommandLine } from './args.js';
 import type { CliSettings } from './args.js';
 import { nameBackups } from './backups.js';
-import { usage } from './usage.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 /** Runs the CLI and returns its exit code; never throws. */
@@ -25,8 +24,9 @@ export async function run(argv: string[]): Promise<number> {
   let json = false;
   let verbose = false;
   try {
-    const settings = parseCommandLine(argv, process.cwd(), process.env);
+    const settings = await parseCommandLine(argv, process.cwd(), process.env);
     if (settings.command === 'help') {
+      const { usage } = await import('./usage.js');
       process.stdout.write(usage());
       return 0;
     }

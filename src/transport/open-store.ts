@@ -2,7 +2,6 @@ import path from 'node:path';
 import { UpdateError } from '../engine/index.js';
 import type { FleetMember, LinkSpec, LinkStore, SwitchOptions } from '../engine/index.js';
 import { LOCAL_UNSUPPORTED } from '../platform/filesystems.js';
-import { withRemoteMount } from './sshfs-mount.js';
 import { LocalStore } from './local/local-store.js';
 import type { SshTarget } from './ssh-target.js';
 
@@ -21,7 +20,7 @@ export type OnePlace = Exclude<Place, { kind: 'fleet' }>;
 /**
  * Opens the store for `place`, runs `work` on it with the options made right for it (remote
  * LINKs are read from the remote directory and must stay in it), and closes it on every way
- * out. The SFTP store, and ssh2 with it, is loaded only when asked for.
+ * out. The SFTP store, and ssh2 with it, and the sshfs mount are loaded only when asked for.
  */
 export async function withStore<T>(
   place: OnePlace,
@@ -33,6 +32,7 @@ export async function withStore<T>(
   if (place.kind !== 'sftp' && LOCAL_UNSUPPORTED) throw new UpdateError(LOCAL_UNSUPPORTED);
   if (place.kind === 'local') return using(new LocalStore({ guard }), options, work);
   if (place.kind === 'sshfs') {
+    const { withRemoteMount } = await import('./sshfs-mount.js');
     return withRemoteMount(place.target, (mountPoint) =>
       using(new LocalStore({ guard }), inside(mountPoint, options), work),
     );

@@ -11,6 +11,14 @@ import type { Requests } from './watchdog.js';
  */
 const IN_FLIGHT = 128;
 /**
+ * Guards at the full rate in this process (a fleet's hosts) share IN_FLIGHT: every answer
+ * comes through this one process, which is the bound on the rate once several look at once;
+ * 128 lookups for each of ten hosts only queued, ahead of the renames' answers on the same
+ * connections (through one jump host, one TCP stream): a 1-link switch took 1.8 s.
+ */
+const MIN_SHARE = 16;
+const looking = new Set<SftpGuard>();
+/**
  * Lookups kept in flight while standing by (prepared, waiting for the switch): enough to show
  * that the server is looking and to notice a connection lost, no load on it.
  */
@@ -38,7 +46,7 @@ export class SftpGuard implements Watch {
   private readonly start = performance.now();
   /** When it began looking at the full rate: the minimum watch counts from there. */
   private begun = this.start;
-  private inFlight: number;
+  private standingBy: boolean;
   private readonly sightings = new Map<number, MissingSighting>();
   private settled: (() => void) | undefined;
   private readonly sftp: SFTPWrapper;
@@ -51,7 +59,14 @@ export class SftpGuard implements Watch {
   ) {
     this.sftp = channel.sftp;
     this.requests = channel.requests;
-    this.inFlight = standBy ? STAND_BY_IN_FLIGHT : IN_FLIGHT;
+    this.standingBy = standBy;
+    if (!standBy) looking.add(this);
+  }
+
+  /** Lookups to keep on the way now. */
+  private inFlight(): number {
+    if (this.standingBy) return STAND_BY_IN_FLIGHT;
+    return Math.max(MIN_SHARE, Math.ceil(IN_FLIGHT / Math.max(1, looking.size)));
   }
 
   /**
@@ -67,23 +82,24 @@ export class SftpGuard implements Watch {
   ): Promise<SftpGuard> {
     const guard = new SftpGuard(channel, paths, standBy);
     lost.catch((error: Error) => {
-      guard.blind ??= error.message;
+      guard.goBlind(error.message);
       guard.outstanding = 0;
       guard.wake();
     });
     await new Promise<void>((resolve) => {
       guard.settled = resolve;
-      for (let i = 0; i < guard.inFlight; i++) guard.send();
+      guard.topUp();
     });
     return guard;
   }
 
   /** From standing by to the full rate: the renames follow these lookups on the connection. */
   begin(): void {
-    if (this.inFlight === IN_FLIGHT || this.stopping || this.blind !== undefined) return;
-    this.inFlight = IN_FLIGHT;
+    if (!this.standingBy || this.stopping || this.blind !== undefined) return;
+    this.standingBy = false;
+    looking.add(this);
     this.begun = performance.now();
-    while (this.outstanding < this.inFlight) this.send();
+    this.topUp();
   }
 
   soFar(): { lookups: number; missing: number } {
@@ -96,6 +112,7 @@ export class SftpGuard implements Watch {
     if (left > 0 && this.blind === undefined)
       await new Promise((resolve) => setTimeout(resolve, left));
     this.stopping = true;
+    looking.delete(this);
     if (this.outstanding > 0) await new Promise<void>((resolve) => (this.settled = resolve));
     return {
       lookups: this.lookups,
@@ -103,6 +120,12 @@ export class SftpGuard implements Watch {
       blind: this.blind,
       sightings: [...this.sightings.values()],
     };
+  }
+
+  /** Up to its share on the way; more than one when a guard that stopped left its share. */
+  private topUp(): void {
+    while (!this.stopping && this.blind === undefined && this.outstanding < this.inFlight())
+      this.send();
   }
 
   private send(): void {
@@ -126,13 +149,18 @@ export class SftpGuard implements Watch {
     this.lookups++;
     if (error) {
       if ((error as { code?: unknown }).code === NO_SUCH_FILE) this.seenMissing(index);
-      else this.blind ??= `${error.message} looking up ${this.paths[index]}`;
+      else this.goBlind(`${error.message} looking up ${this.paths[index]}`);
     }
     // The first answer means the server is looking; the caller may start switching.
     if (!this.stopping && this.lookups === 1) this.wake();
-    if (!this.stopping && this.blind === undefined) {
-      if (this.outstanding < this.inFlight) this.send();
-    } else if (this.outstanding === 0) this.wake();
+    if (!this.stopping && this.blind === undefined) this.topUp();
+    else if (this.outstanding === 0) this.wake();
+  }
+
+  /** It can no longer look: its share goes to the guards that still can. */
+  private goBlind(reason: string): void {
+    this.blind ??= reason;
+    looking.delete(this);
   }
 
   private seenMissing(index: number): void {
