@@ -1380,7 +1380,7 @@ const {
 const {
   CHANNEL_EXTENDED_DATATYPE: { STDERR },
 } = __webpack_require__(4020);
-const { bufferSlice } = __webpack_require__(9803);
+const { bufferSlice } = __webpack_require__(2184);
 
 const PACKET_SIZE = 32 * 1024;
 const MAX_WINDOW = 2 * 1024 * 1024;
@@ -1686,7 +1686,7 @@ const {
   readUInt32BE,
   writeUInt32BE,
   writeUInt32LE,
-} = __webpack_require__(9803);
+} = __webpack_require__(2184);
 
 function once(cb) {
   let called = false;
@@ -2845,7 +2845,7 @@ const {
   readUInt32BE,
   sigSSHToASN1,
   writeUInt32BE,
-} = __webpack_require__(9803);
+} = __webpack_require__(2184);
 
 const { AgentContext, createAgent, isAgent } = __webpack_require__(3849);
 const {
@@ -5784,7 +5784,7 @@ const {
   convertSignature,
   sendPacket,
   writeUInt32BE,
-} = __webpack_require__(9803);
+} = __webpack_require__(2184);
 const {
   PacketReader,
   PacketWriter,
@@ -7876,7 +7876,7 @@ const {
   bufferSlice,
   makeBufferParser,
   writeUInt32BE,
-} = __webpack_require__(9803);
+} = __webpack_require__(2184);
 
 const ATTR = {
   SIZE: 0x00000001,
@@ -12292,7 +12292,7 @@ const {
   createCipheriv, createDecipheriv, createHmac, randomFillSync, timingSafeEqual
 } = __webpack_require__(6982);
 
-const { readUInt32BE, writeUInt32BE } = __webpack_require__(9803);
+const { readUInt32BE, writeUInt32BE } = __webpack_require__(2184);
 
 const FastBuffer = Buffer[Symbol.species];
 const MAX_SEQNO = 2 ** 32 - 1;
@@ -13967,7 +13967,7 @@ const {
   doFatalError,
   sigSSHToASN1,
   writeUInt32BE,
-} = __webpack_require__(9803);
+} = __webpack_require__(2184);
 
 const {
   CHANNEL_OPEN_FAILURE,
@@ -15292,7 +15292,7 @@ const {
   FastBuffer,
   sigSSHToASN1,
   writeUInt32BE,
-} = __webpack_require__(9803);
+} = __webpack_require__(2184);
 const {
   PacketReader,
   PacketWriter,
@@ -17196,7 +17196,7 @@ const {
   readString,
   readUInt32BE,
   writeUInt32BE,
-} = __webpack_require__(9803);
+} = __webpack_require__(2184);
 
 const SYM_HASH_ALGO = Symbol('Hash Algorithm');
 const SYM_PRIV_PEM = Symbol('Private key PEM');
@@ -18776,7 +18776,7 @@ exports.validateNumber = function validateNumber(value, name) {
 
 /***/ }),
 
-/***/ 9803:
+/***/ 2184:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -19435,7 +19435,7 @@ const { KexInit } = __webpack_require__(4637);
 const { parseKey } = __webpack_require__(1789);
 const Protocol = __webpack_require__(7841);
 const { SFTP } = __webpack_require__(4996);
-const { writeUInt32BE } = __webpack_require__(9803);
+const { writeUInt32BE } = __webpack_require__(2184);
 
 const {
   Channel,

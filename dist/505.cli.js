@@ -757,6 +757,14 @@ async function connect(target, signal) {
  */
 const IN_FLIGHT = 128;
 /**
+ * Guards at the full rate in this process (a fleet's hosts) share IN_FLIGHT: every answer
+ * comes through this one process, which is the bound on the rate once several look at once;
+ * 128 lookups for each of ten hosts only queued, ahead of the renames' answers on the same
+ * connections (through one jump host, one TCP stream): a 1-link switch took 1.8 s.
+ */
+const MIN_SHARE = 16;
+const looking = new Set();
+/**
  * Lookups kept in flight while standing by (prepared, waiting for the switch): enough to show
  * that the server is looking and to notice a connection lost, no load on it.
  */
@@ -784,7 +792,7 @@ class SftpGuard {
     start = performance.now();
     /** When it began looking at the full rate: the minimum watch counts from there. */
     begun = this.start;
-    inFlight;
+    standingBy;
     sightings = new Map();
     settled;
     sftp;
@@ -793,7 +801,15 @@ class SftpGuard {
         this.paths = paths;
         this.sftp = channel.sftp;
         this.requests = channel.requests;
-        this.inFlight = standBy ? STAND_BY_IN_FLIGHT : IN_FLIGHT;
+        this.standingBy = standBy;
+        if (!standBy)
+            looking.add(this);
+    }
+    /** Lookups to keep on the way now. */
+    inFlight() {
+        if (this.standingBy)
+            return STAND_BY_IN_FLIGHT;
+        return Math.max(MIN_SHARE, Math.ceil(IN_FLIGHT / Math.max(1, looking.size)));
     }
     /**
      * Resolves once the server has answered a first lookup: from then on it is looking. When
@@ -803,25 +819,24 @@ class SftpGuard {
     static async start(channel, paths, lost, standBy = false) {
         const guard = new SftpGuard(channel, paths, standBy);
         lost.catch((error) => {
-            guard.blind ??= error.message;
+            guard.goBlind(error.message);
             guard.outstanding = 0;
             guard.wake();
         });
         await new Promise((resolve) => {
             guard.settled = resolve;
-            for (let i = 0; i < guard.inFlight; i++)
-                guard.send();
+            guard.topUp();
         });
         return guard;
     }
     /** From standing by to the full rate: the renames follow these lookups on the connection. */
     begin() {
-        if (this.inFlight === IN_FLIGHT || this.stopping || this.blind !== undefined)
+        if (!this.standingBy || this.stopping || this.blind !== undefined)
             return;
-        this.inFlight = IN_FLIGHT;
+        this.standingBy = false;
+        looking.add(this);
         this.begun = performance.now();
-        while (this.outstanding < this.inFlight)
-            this.send();
+        this.topUp();
     }
     soFar() {
         return { lookups: this.lookups, missing: this.missing };
@@ -832,6 +847,7 @@ class SftpGuard {
         if (left > 0 && this.blind === undefined)
             await new Promise((resolve) => setTimeout(resolve, left));
         this.stopping = true;
+        looking.delete(this);
         if (this.outstanding > 0)
             await new Promise((resolve) => (this.settled = resolve));
         return {
@@ -840,6 +856,11 @@ class SftpGuard {
             blind: this.blind,
             sightings: [...this.sightings.values()],
         };
+    }
+    /** Up to its share on the way; more than one when a guard that stopped left its share. */
+    topUp() {
+        while (!this.stopping && this.blind === undefined && this.outstanding < this.inFlight())
+            this.send();
     }
     send() {
         const index = this.next;
@@ -864,17 +885,20 @@ class SftpGuard {
             if (error.code === NO_SUCH_FILE)
                 this.seenMissing(index);
             else
-                this.blind ??= `${error.message} looking up ${this.paths[index]}`;
+                this.goBlind(`${error.message} looking up ${this.paths[index]}`);
         }
         // The first answer means the server is looking; the caller may start switching.
         if (!this.stopping && this.lookups === 1)
             this.wake();
-        if (!this.stopping && this.blind === undefined) {
-            if (this.outstanding < this.inFlight)
-                this.send();
-        }
+        if (!this.stopping && this.blind === undefined)
+            this.topUp();
         else if (this.outstanding === 0)
             this.wake();
+    }
+    /** It can no longer look: its share goes to the guards that still can. */
+    goBlind(reason) {
+        this.blind ??= reason;
+        looking.delete(this);
     }
     seenMissing(index) {
         this.missing++;

@@ -28664,7 +28664,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 2184:
+/***/ 5550:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34367,417 +34367,10 @@ function filesystemOf(dir, table) {
     return best?.type;
 }
 
+// EXTERNAL MODULE: ./lib/platform/open-dirs.js
+var open_dirs = __nccwpck_require__(5080);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
-;// CONCATENATED MODULE: ./lib/platform/open-dirs.js
-
-
-/**
- * Calls made inside a directory opened once, rather than through its path: a parent swapped
- * for a symlink after the directory was opened cannot redirect them. Node has no `*at` calls;
- * on Linux /proc/self/fd/N names the open directory itself, not a path. Walking
- * /proc/self/fd/N/NAME for every call costs half as much again as the plain path (the walk
- * through /proc cannot take the kernel's fast path), so a run of calls is made with the
- * working directory moved onto the open directory, through /proc/self/fd/N once, and bare
- * names, which the kernel resolves from there, faster than a full path.
- *
- * The working directory is the whole process's: this holds only while every other path the
- * process uses is absolute, as atomic-link's are, and only in the main thread (a worker may
- * not change it). Not where /proc is not there (macOS, the BSDs, /proc hidden).
- */
-const PROC_FD = '/proc/self/fd/';
-const DIRECTORY = external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_DIRECTORY | external_node_fs_.constants.O_NOFOLLOW;
-/** The working directory the process had, opened to come back to; null where it cannot be. */
-let home;
-function homeFd() {
-    if (home === undefined) {
-        home = null;
-        if (process.platform === 'linux' && external_node_worker_threads_.isMainThread && external_node_fs_.existsSync(PROC_FD)) {
-            try {
-                home = external_node_fs_.openSync('.', DIRECTORY);
-            }
-            catch {
-                // A working directory we may not read: calls go by path, checked before each chunk.
-            }
-        }
-    }
-    return home;
-}
-/** Whether calls can be made inside open directories here. */
-function openDirsUsable() {
-    return homeFd() !== null;
-}
-/**
- * Opens the directory at `real`, never a symlink at its name; undefined when it may be
- * searched but not read (calls in it then go by path). Throws when `real` no longer names the
- * directory opened: a parent swapped since it was resolved.
- */
-function openDir(real) {
-    let fd;
-    try {
-        fd = external_node_fs_.openSync(real, DIRECTORY);
-    }
-    catch (error) {
-        if (error.code === 'EACCES')
-            return undefined;
-        throw error;
-    }
-    try {
-        const opened = external_node_fs_.readlinkSync(`${PROC_FD}${fd}`);
-        if (opened !== real) {
-            throw Object.assign(new Error(`${real} was moved while it was resolved (to ${opened})`), {
-                code: 'ESTALE',
-                syscall: 'open',
-            });
-        }
-        return { fd, stats: external_node_fs_.fstatSync(fd) };
-    }
-    catch (error) {
-        external_node_fs_.closeSync(fd);
-        throw error;
-    }
-}
-/** `name` in the open directory `fd`, by a path through the open directory itself. */
-function inOpenDir(fd, name) {
-    return `${PROC_FD}${fd}/${name}`;
-}
-/** Moves the working directory onto the open directory `fd`: bare names resolve in it. */
-function enterOpenDir(fd) {
-    process.chdir(`${PROC_FD}${fd}`);
-}
-/** Back to the working directory the process had. */
-function leaveOpenDir() {
-    process.chdir(`${PROC_FD}${homeFd()}`);
-}
-
-;// CONCATENATED MODULE: ./lib/transport/local/sshfs-view.js
-
-
-
-
-
-
-/**
- * Uncached second views of sshfs mounts. Through the mount that makes a switch, nothing can
- * see a gap in it: the kernel holds the directory's lock for the whole FUSE rename, and the
- * lookups of the guard wait behind it, even when sshfs emulates the rename with three calls
- * (`-o workaround=rename`) and other clients of the server see the name missing. A second
- * connection is another client: the guard looks through it, with every cache off.
- *
- * The view is also mounted with `no_contain_symlinks`, so that link texts which Debian's sshfs
- * will not read back through the main mount (absolute, or with `..`) can be read. Only lstat
- * and readlink are ever done through it, which follow no link.
- */
-class SshfsViews {
-    views = new Map();
-    mounts;
-    mountOfDir = new Map();
-    /**
-     * The sshfs mount holding `file`, or undefined when it is on another filesystem. Ask only
-     * for files on FUSE: the mount table is read then, and only then (it needs /proc).
-     */
-    mountOf(file) {
-        this.mounts ??= sshfs_view_readMounts();
-        const dir = external_node_path_.dirname(file);
-        if (!this.mountOfDir.has(dir))
-            this.mountOfDir.set(dir, sshfsMountOf(this.mounts, file));
-        return this.mountOfDir.get(dir);
-    }
-    /** `file` as seen through an uncached second connection, when it is on sshfs; else `file`. */
-    viewOf(file) {
-        const mount = this.mountOf(file);
-        if (mount === undefined)
-            return file;
-        let view = this.views.get(mount.mountPoint);
-        if (view === undefined) {
-            view = openView(mount);
-            this.views.set(mount.mountPoint, view);
-        }
-        return external_node_path_.join(view, external_node_path_.relative(mount.mountPoint, file));
-    }
-    close() {
-        for (const view of this.views.values())
-            unmountFuse(view);
-        this.views.clear();
-    }
-}
-/** What is looked up through a mount with these options is the server's truth, not a copy. */
-const UNCACHED_OPTIONS = [
-    'dir_cache=no',
-    'attr_timeout=0',
-    'entry_timeout=0',
-    'negative_timeout=0',
-];
-/**
- * Runs sshfs with `args(mountPoint)` on a new private mount point and returns it. On failure
- * the mount point is removed and the error carries sshfs's own message.
- */
-function mountSshfs(args) {
-    const mountPoint = external_node_fs_.mkdtempSync(external_node_path_.join(external_node_os_.tmpdir(), 'atomic-link-mnt-'));
-    try {
-        (0,external_node_child_process_.execFileSync)('sshfs', args(mountPoint), {
-            stdio: ['ignore', 'ignore', 'pipe'],
-            timeout: 60000,
-        });
-    }
-    catch (error) {
-        external_node_fs_.rmdirSync(mountPoint);
-        const stderr = String(error.stderr ?? '').trim();
-        throw new Error(stderr || error.message);
-    }
-    return mountPoint;
-}
-/**
- * Mounts the same server directory again by re-running the serving sshfs with its own
- * arguments (so the same port, identity and host keys), on a private mount point.
- */
-function openView(mount) {
-    const args = servingArguments(mount);
-    if (args === undefined) {
-        throw new engine_errors/* UpdateError */.mp(`cannot watch links on the sshfs mount ${mount.mountPoint}: the sshfs process serving it ` +
-            `is not visible here or is another user's, so no second connection can be opened, and through the mount ` +
-            `itself no gap can be seen; pass --no-guard --no-probe to switch unwatched`);
-    }
-    const options = [...UNCACHED_OPTIONS, 'no_contain_symlinks'].join(',');
-    try {
-        return mountSshfs((view) => [
-            ...args.map((arg) => (arg === mount.mountPoint ? view : arg)),
-            '-o',
-            options,
-        ]);
-    }
-    catch (error) {
-        throw new engine_errors/* UpdateError */.mp(`cannot open a second, uncached view of the sshfs mount ${mount.mountPoint} to watch ` +
-            `the switch: ${error.message}`);
-    }
-}
-function unmountFuse(mountPoint) {
-    try {
-        (0,external_node_child_process_.execFileSync)('fusermount3', ['-u', '-z', mountPoint], { stdio: 'ignore' });
-    }
-    catch {
-        // Already gone (its connection died) or never mounted: the directory is all that is left.
-    }
-    try {
-        external_node_fs_.rmdirSync(mountPoint);
-    }
-    catch {
-        // Still busy after a lazy unmount: an empty directory in the temp dir is all it leaves.
-    }
-}
-/**
- * The arguments of the sshfs process that serves `mount`, with its own mount point in them.
- * Only a process of our own user, on a mount of our own user, is taken: re-running another
- * user's command line would run whatever it holds (a ProxyCommand, an ssh_command) as us.
- */
-function servingArguments(mount) {
-    const me = process.getuid?.();
-    if (me === undefined || mount.uid !== me)
-        return undefined;
-    for (const pid of external_node_fs_.readdirSync('/proc')) {
-        if (!/^\d+$/.test(pid))
-            continue;
-        const argv = commandLineOfOurs(pid, me);
-        if (argv === undefined || external_node_path_.basename(argv[0] ?? '') !== 'sshfs')
-            continue;
-        const args = argv.slice(1);
-        if (args.includes(mount.source) && args.includes(mount.mountPoint))
-            return args;
-    }
-    return undefined;
-}
-/**
- * The command line of process `pid` when every uid it has (real, effective, saved, filesystem)
- * is `me`, as its status says. Not the owner of /proc/PID: some kernels give root a process
- * that cannot be dumped (one that ran a file its user may not read, or made itself so), and a
- * setuid program keeps its user's real uid. Both are read through /proc/PID opened once, which
- * stays the process's own: a pid reused between the reads is not taken for it.
- */
-function commandLineOfOurs(pid, me) {
-    let fd;
-    try {
-        fd = external_node_fs_.openSync(`/proc/${pid}`, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_DIRECTORY);
-    }
-    catch {
-        return undefined; // gone
-    }
-    try {
-        const uids = /^Uid:(.*)$/m.exec(external_node_fs_.readFileSync(inOpenDir(fd, 'status'), 'utf8'))?.[1];
-        const ours = uids
-            ?.trim()
-            .split(/\s+/)
-            .every((uid) => Number(uid) === me) ?? false;
-        if (!ours)
-            return undefined;
-        return external_node_fs_.readFileSync(inOpenDir(fd, 'cmdline'), 'utf8').split('\0').slice(0, -1);
-    }
-    catch {
-        return undefined; // gone meanwhile, or not ours to read
-    }
-    finally {
-        external_node_fs_.closeSync(fd);
-    }
-}
-/** The mount table, or none where /proc is hidden (then no sshfs mount is recognised). */
-function sshfs_view_readMounts() {
-    let table;
-    try {
-        table = external_node_fs_.readFileSync('/proc/self/mountinfo', 'utf8');
-    }
-    catch {
-        return [];
-    }
-    return table.split('\n').flatMap((line) => {
-        const fields = line.split(' ');
-        const dash = fields.indexOf('-');
-        if (dash < 0)
-            return [];
-        const point = unescapeMountField(fields[4]);
-        return [
-            {
-                point,
-                type: fields[dash + 1],
-                source: unescapeMountField(fields[dash + 2]),
-                options: fields[dash + 3] ?? '',
-            },
-        ];
-    });
-}
-/** The innermost mount holding `file`, when it is sshfs. */
-function sshfsMountOf(mounts, file) {
-    let best;
-    for (const mount of mounts) {
-        const prefix = mount.point.endsWith('/') ? mount.point : `${mount.point}/`;
-        if (file !== mount.point && !file.startsWith(prefix))
-            continue;
-        if (best === undefined || mount.point.length >= best.point.length)
-            best = mount;
-    }
-    if (best?.type !== 'fuse.sshfs')
-        return undefined;
-    const uid = /(?:^|,)user_id=(\d+)/.exec(best.options)?.[1];
-    return {
-        mountPoint: best.point,
-        uid: uid === undefined ? undefined : Number(uid),
-        source: best.source,
-        serverPath: serverPathOf(best.source),
-    };
-}
-function serverPathOf(source) {
-    const rest = source.startsWith('[') ? source.slice(source.indexOf(']') + 1) : source;
-    const dir = rest.slice(rest.indexOf(':') + 1);
-    return dir.startsWith('/') ? external_node_path_.posix.normalize(dir) : undefined;
-}
-/** mountinfo writes space, tab, newline and backslash as octal escapes. */
-function unescapeMountField(field) {
-    return field.replace(/\\([0-7]{3})/g, (_, octal) => String.fromCharCode(parseInt(octal, 8)));
-}
-/**
- * Whether the sshfs serving `mount` emulates rename (`-o workaround=rename`, or `all`): it then
- * moves the destination aside first, and the link is missing for a moment at every switch.
- * Undefined when its options cannot be seen.
- */
-function emulatesRename(mount) {
-    const args = servingArguments(mount);
-    if (args === undefined)
-        return undefined;
-    const options = args.flatMap((arg, index) => arg.startsWith('-o') ? [arg.length > 2 ? arg.slice(2) : (args[index + 1] ?? '')] : []);
-    let emulates = false;
-    for (const option of options.flatMap((list) => list.split(','))) {
-        const match = /^workaround=(.*)$/.exec(option);
-        if (!match)
-            continue;
-        for (const word of match[1].split(':')) {
-            if (word === 'rename' || word === 'all')
-                emulates = true;
-            if (word === 'norename' || word === 'none')
-                emulates = false;
-        }
-    }
-    return emulates;
-}
-
-;// CONCATENATED MODULE: ./lib/transport/sshfs-mount.js
-
-
-
-
-/**
- * Host keys are always checked, and a dead server fails the run within seconds instead of
- * hanging it: BatchMode never prompts, and keep-alives notice a silent peer. These options win
- * over the ssh config, which ssh reads itself (the one named with -F, when one is).
- */
-function sshOptions(target) {
-    const options = [
-        'StrictHostKeyChecking=yes',
-        'BatchMode=yes',
-        'ConnectTimeout=10',
-        'ServerAliveInterval=2',
-        'ServerAliveCountMax=3',
-    ];
-    // As over SFTP: the file given replaces the user's known_hosts, the system-wide ones count.
-    if (target.knownHosts)
-        options.push(`UserKnownHostsFile=${target.knownHosts}`);
-    if (target.identity)
-        options.push(`IdentityFile=${target.identity}`, 'IdentitiesOnly=yes');
-    return options;
-}
-/** The port and config file given, as both ssh and sshfs take them. */
-function sshArgs(target) {
-    return [
-        ...(target.port === undefined ? [] : ['-p', String(target.port)]),
-        ...(target.sshConfig === undefined ? [] : ['-F', target.sshConfig]),
-    ];
-}
-/** A comma inside a FUSE `-o` value must be escaped, or it splits the option. */
-const escapeOption = (option) => option.replace(/\\/g, '\\\\').replace(/,/g, '\\,');
-/** Mounts the remote directory on a private mount point and returns that mount point. */
-function mountRemote(target) {
-    // Uncached: what the switch reads (the links' state, their targets) is the server's truth.
-    const options = [...sshOptions(target), ...UNCACHED_OPTIONS, ...target.sshfsOptions];
-    try {
-        return mountSshfs((mountPoint) => [
-            `${target.destination}:${target.path}`,
-            mountPoint,
-            ...sshArgs(target),
-            '-o',
-            options.map(escapeOption).join(','),
-        ]);
-    }
-    catch (error) {
-        throw new engine_errors/* UpdateError */.mp(`cannot mount ${target.destination}:${target.path} with sshfs: ` +
-            `${sshDiagnosis(target) || error.message}; nothing was changed`);
-    }
-}
-/**
- * sshfs swallows ssh's own messages ("Host key verification failed."), so after a failed mount
- * the same connection is tried once with ssh alone, to say why.
- */
-function sshDiagnosis(target) {
-    const options = sshOptions(target).flatMap((option) => ['-o', option]);
-    const result = (0,external_node_child_process_.spawnSync)('ssh', [...options, ...sshArgs(target), target.destination, '-s', 'sftp'], { input: '', encoding: 'utf8', timeout: 20000 });
-    const lines = (result.stderr ?? '')
-        .split('\n')
-        .map((line) => line.trim())
-        .filter((line) => line !== '');
-    return lines.slice(-2).join(' ').replace(/\.$/, '');
-}
-/**
- * Runs `work` on the mounted remote directory and unmounts it on every way out: return, throw,
- * or a second stop signal, which exits at once.
- */
-async function withRemoteMount(target, work) {
-    const mountPoint = mountRemote(target);
-    const forget = (0,stop_signals/* atLastSignal */.ao)(() => unmountFuse(mountPoint));
-    try {
-        return await work(mountPoint);
-    }
-    finally {
-        forget();
-        unmountFuse(mountPoint);
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/transport/local/guard-protocol.js
 /**
  * Slots of the Int32Array over the shared control buffer. The worker is handed this table
@@ -35061,6 +34654,8 @@ function findListed(parent, names, found) {
     }
 }
 
+// EXTERNAL MODULE: ./lib/transport/local/sshfs-view.js
+var sshfs_view = __nccwpck_require__(4452);
 ;// CONCATENATED MODULE: ./lib/transport/local/local-store.js
 
 
@@ -35096,14 +34691,14 @@ class LocalStore {
     where = '';
     canSyncDirs = true;
     knowsInodes = true;
-    views = new SshfsViews();
+    views = new sshfs_view/* SshfsViews */.Wm();
     suspect = new Map();
     /**
      * Each directory resolved: its device and inode, to notice one replaced under its name, and
      * the directory opened, when it is.
      */
     dirs = new Map();
-    inOpenDirs = openDirsUsable();
+    inOpenDirs = (0,open_dirs/* openDirsUsable */.j9)();
     guard;
     /** A guard thread started early, so that it boots while the links are checked. */
     spare;
@@ -35114,7 +34709,7 @@ class LocalStore {
     async realDirs(dirs) {
         return each(dirs, (dir) => {
             const real = external_node_fs_.realpathSync(dir);
-            const opened = this.inOpenDirs ? openDir(real) : undefined;
+            const opened = this.inOpenDirs ? (0,open_dirs/* openDir */.Y5)(real) : undefined;
             const stats = opened?.stats ?? external_node_fs_.statSync(real);
             if (!stats.isDirectory())
                 throw failure('ENOTDIR', 'stat', real);
@@ -35162,7 +34757,7 @@ class LocalStore {
     async list(dirs) {
         return each(dirs, (dir) => {
             const fd = this.dirs.get(dir)?.fd;
-            return external_node_fs_.readdirSync(fd === undefined ? dir : inOpenDir(fd, '.'));
+            return external_node_fs_.readdirSync(fd === undefined ? dir : (0,open_dirs/* inOpenDir */.XL)(fd, '.'));
         });
     }
     async syncDirs(dirs) {
@@ -35213,7 +34808,7 @@ class LocalStore {
         if (filesystem === undefined)
             return { kind: 'atomic' };
         const mount = filesystem === FUSE ? this.views.mountOf(`${dir}/.`) : undefined;
-        const emulates = mount === undefined ? undefined : emulatesRename(mount);
+        const emulates = mount === undefined ? undefined : (0,sshfs_view/* emulatesRename */.dq)(mount);
         if (emulates)
             return {
                 kind: 'gap',
@@ -35291,7 +34886,7 @@ class LocalStore {
                     refused = undefined;
                     if (fd !== undefined) {
                         try {
-                            enterOpenDir(fd);
+                            (0,open_dirs/* enterOpenDir */.u6)(fd);
                             moved = true;
                         }
                         catch (error) {
@@ -35299,7 +34894,7 @@ class LocalStore {
                         }
                     }
                     else if (moved)
-                        leaveOpenDir();
+                        (0,open_dirs/* leaveOpenDir */.rI)();
                     current.prefix = dir === '/' ? dir : `${dir}/`;
                     current.inside = fd !== undefined && refused === undefined;
                 }
@@ -35317,7 +34912,7 @@ class LocalStore {
         }
         finally {
             if (moved)
-                leaveOpenDir();
+                (0,open_dirs/* leaveOpenDir */.rI)();
             this.current = { prefix: '\0', inside: false };
         }
         return outcomes;
@@ -35331,7 +34926,7 @@ class LocalStore {
     throughOpenDir(file) {
         const slash = file.lastIndexOf('/');
         const fd = this.dirs.get(file.slice(0, slash) || '/')?.fd;
-        return fd === undefined ? file : inOpenDir(fd, file.slice(slash + 1));
+        return fd === undefined ? file : (0,open_dirs/* inOpenDir */.XL)(fd, file.slice(slash + 1));
     }
     /**
      * Every directory read or written must still be the one resolved at the start: a mount that
@@ -35535,11 +35130,10 @@ function throwIt(error) {
 
 
 
-
 /**
  * Opens the store for `place`, runs `work` on it with the options made right for it (remote
  * LINKs are read from the remote directory and must stay in it), and closes it on every way
- * out. The SFTP store, and ssh2 with it, is loaded only when asked for.
+ * out. The SFTP store, and ssh2 with it, and the sshfs mount are loaded only when asked for.
  */
 async function withStore(place, specs, options, work) {
     const guard = options.guard !== false;
@@ -35548,6 +35142,7 @@ async function withStore(place, specs, options, work) {
     if (place.kind === 'local')
         return using(new LocalStore({ guard }), options, work);
     if (place.kind === 'sshfs') {
+        const { withRemoteMount } = await __nccwpck_require__.e(/* import() */ 52).then(__nccwpck_require__.bind(__nccwpck_require__, 7052));
         return withRemoteMount(place.target, (mountPoint) => using(new LocalStore({ guard }), inside(mountPoint, options), work));
     }
     const { SftpStore } = await __nccwpck_require__.e(/* import() */ 679).then(__nccwpck_require__.bind(__nccwpck_require__, 5679));
@@ -36612,12 +36207,107 @@ function isFailure(outcome) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2184);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5550);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 5080:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   XL: () => (/* binding */ inOpenDir),
+/* harmony export */   Y5: () => (/* binding */ openDir),
+/* harmony export */   j9: () => (/* binding */ openDirsUsable),
+/* harmony export */   rI: () => (/* binding */ leaveOpenDir),
+/* harmony export */   u6: () => (/* binding */ enterOpenDir)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5919);
+
+
+/**
+ * Calls made inside a directory opened once, rather than through its path: a parent swapped
+ * for a symlink after the directory was opened cannot redirect them. Node has no `*at` calls;
+ * on Linux /proc/self/fd/N names the open directory itself, not a path. Walking
+ * /proc/self/fd/N/NAME for every call costs half as much again as the plain path (the walk
+ * through /proc cannot take the kernel's fast path), so a run of calls is made with the
+ * working directory moved onto the open directory, through /proc/self/fd/N once, and bare
+ * names, which the kernel resolves from there, faster than a full path.
+ *
+ * The working directory is the whole process's: this holds only while every other path the
+ * process uses is absolute, as atomic-link's are, and only in the main thread (a worker may
+ * not change it). Not where /proc is not there (macOS, the BSDs, /proc hidden).
+ */
+const PROC_FD = '/proc/self/fd/';
+const DIRECTORY = node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_DIRECTORY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW;
+/** The working directory the process had, opened to come back to; null where it cannot be. */
+let home;
+function homeFd() {
+    if (home === undefined) {
+        home = null;
+        if (process.platform === 'linux' && node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.isMainThread && node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(PROC_FD)) {
+            try {
+                home = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync('.', DIRECTORY);
+            }
+            catch {
+                // A working directory we may not read: calls go by path, checked before each chunk.
+            }
+        }
+    }
+    return home;
+}
+/** Whether calls can be made inside open directories here. */
+function openDirsUsable() {
+    return homeFd() !== null;
+}
+/**
+ * Opens the directory at `real`, never a symlink at its name; undefined when it may be
+ * searched but not read (calls in it then go by path). Throws when `real` no longer names the
+ * directory opened: a parent swapped since it was resolved.
+ */
+function openDir(real) {
+    let fd;
+    try {
+        fd = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(real, DIRECTORY);
+    }
+    catch (error) {
+        if (error.code === 'EACCES')
+            return undefined;
+        throw error;
+    }
+    try {
+        const opened = node_fs__WEBPACK_IMPORTED_MODULE_0__.readlinkSync(`${PROC_FD}${fd}`);
+        if (opened !== real) {
+            throw Object.assign(new Error(`${real} was moved while it was resolved (to ${opened})`), {
+                code: 'ESTALE',
+                syscall: 'open',
+            });
+        }
+        return { fd, stats: node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync(fd) };
+    }
+    catch (error) {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(fd);
+        throw error;
+    }
+}
+/** `name` in the open directory `fd`, by a path through the open directory itself. */
+function inOpenDir(fd, name) {
+    return `${PROC_FD}${fd}/${name}`;
+}
+/** Moves the working directory onto the open directory `fd`: bare names resolve in it. */
+function enterOpenDir(fd) {
+    process.chdir(`${PROC_FD}${fd}`);
+}
+/** Back to the working directory the process had. */
+function leaveOpenDir() {
+    process.chdir(`${PROC_FD}${homeFd()}`);
+}
+
 
 /***/ }),
 
@@ -36711,6 +36401,272 @@ function exitCodeOf(signal) {
 function signalOfExitCode(code) {
     const signals = Object.entries(node_os__WEBPACK_IMPORTED_MODULE_2__.constants.signals);
     return code > 128 ? signals.find(([, number]) => number === code - 128)?.[0] : undefined;
+}
+
+
+/***/ }),
+
+/***/ 4452:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   NE: () => (/* binding */ UNCACHED_OPTIONS),
+/* harmony export */   Ot: () => (/* binding */ unmountFuse),
+/* harmony export */   Ts: () => (/* binding */ mountSshfs),
+/* harmony export */   Wm: () => (/* binding */ SshfsViews),
+/* harmony export */   dq: () => (/* binding */ emulatesRename)
+/* harmony export */ });
+/* unused harmony export servingArguments */
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4899);
+/* harmony import */ var _platform_open_dirs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5080);
+
+
+
+
+
+
+/**
+ * Uncached second views of sshfs mounts. Through the mount that makes a switch, nothing can
+ * see a gap in it: the kernel holds the directory's lock for the whole FUSE rename, and the
+ * lookups of the guard wait behind it, even when sshfs emulates the rename with three calls
+ * (`-o workaround=rename`) and other clients of the server see the name missing. A second
+ * connection is another client: the guard looks through it, with every cache off.
+ *
+ * The view is also mounted with `no_contain_symlinks`, so that link texts which Debian's sshfs
+ * will not read back through the main mount (absolute, or with `..`) can be read. Only lstat
+ * and readlink are ever done through it, which follow no link.
+ */
+class SshfsViews {
+    views = new Map();
+    mounts;
+    mountOfDir = new Map();
+    /**
+     * The sshfs mount holding `file`, or undefined when it is on another filesystem. Ask only
+     * for files on FUSE: the mount table is read then, and only then (it needs /proc).
+     */
+    mountOf(file) {
+        this.mounts ??= readMounts();
+        const dir = node_path__WEBPACK_IMPORTED_MODULE_3__.dirname(file);
+        if (!this.mountOfDir.has(dir))
+            this.mountOfDir.set(dir, sshfsMountOf(this.mounts, file));
+        return this.mountOfDir.get(dir);
+    }
+    /** `file` as seen through an uncached second connection, when it is on sshfs; else `file`. */
+    viewOf(file) {
+        const mount = this.mountOf(file);
+        if (mount === undefined)
+            return file;
+        let view = this.views.get(mount.mountPoint);
+        if (view === undefined) {
+            view = openView(mount);
+            this.views.set(mount.mountPoint, view);
+        }
+        return node_path__WEBPACK_IMPORTED_MODULE_3__.join(view, node_path__WEBPACK_IMPORTED_MODULE_3__.relative(mount.mountPoint, file));
+    }
+    close() {
+        for (const view of this.views.values())
+            unmountFuse(view);
+        this.views.clear();
+    }
+}
+/** What is looked up through a mount with these options is the server's truth, not a copy. */
+const UNCACHED_OPTIONS = [
+    'dir_cache=no',
+    'attr_timeout=0',
+    'entry_timeout=0',
+    'negative_timeout=0',
+];
+/**
+ * Runs sshfs with `args(mountPoint)` on a new private mount point and returns it. On failure
+ * the mount point is removed and the error carries sshfs's own message.
+ */
+function mountSshfs(args) {
+    const mountPoint = node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdtempSync(node_path__WEBPACK_IMPORTED_MODULE_3__.join(node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir(), 'atomic-link-mnt-'));
+    try {
+        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFileSync)('sshfs', args(mountPoint), {
+            stdio: ['ignore', 'ignore', 'pipe'],
+            timeout: 60000,
+        });
+    }
+    catch (error) {
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.rmdirSync(mountPoint);
+        const stderr = String(error.stderr ?? '').trim();
+        throw new Error(stderr || error.message);
+    }
+    return mountPoint;
+}
+/**
+ * Mounts the same server directory again by re-running the serving sshfs with its own
+ * arguments (so the same port, identity and host keys), on a private mount point.
+ */
+function openView(mount) {
+    const args = servingArguments(mount);
+    if (args === undefined) {
+        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UpdateError */ .mp(`cannot watch links on the sshfs mount ${mount.mountPoint}: the sshfs process serving it ` +
+            `is not visible here or is another user's, so no second connection can be opened, and through the mount ` +
+            `itself no gap can be seen; pass --no-guard --no-probe to switch unwatched`);
+    }
+    const options = [...UNCACHED_OPTIONS, 'no_contain_symlinks'].join(',');
+    try {
+        return mountSshfs((view) => [
+            ...args.map((arg) => (arg === mount.mountPoint ? view : arg)),
+            '-o',
+            options,
+        ]);
+    }
+    catch (error) {
+        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UpdateError */ .mp(`cannot open a second, uncached view of the sshfs mount ${mount.mountPoint} to watch ` +
+            `the switch: ${error.message}`);
+    }
+}
+function unmountFuse(mountPoint) {
+    try {
+        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFileSync)('fusermount3', ['-u', '-z', mountPoint], { stdio: 'ignore' });
+    }
+    catch {
+        // Already gone (its connection died) or never mounted: the directory is all that is left.
+    }
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.rmdirSync(mountPoint);
+    }
+    catch {
+        // Still busy after a lazy unmount: an empty directory in the temp dir is all it leaves.
+    }
+}
+/**
+ * The arguments of the sshfs process that serves `mount`, with its own mount point in them.
+ * Only a process of our own user, on a mount of our own user, is taken: re-running another
+ * user's command line would run whatever it holds (a ProxyCommand, an ssh_command) as us.
+ */
+function servingArguments(mount) {
+    const me = process.getuid?.();
+    if (me === undefined || mount.uid !== me)
+        return undefined;
+    for (const pid of node_fs__WEBPACK_IMPORTED_MODULE_1__.readdirSync('/proc')) {
+        if (!/^\d+$/.test(pid))
+            continue;
+        const argv = commandLineOfOurs(pid, me);
+        if (argv === undefined || node_path__WEBPACK_IMPORTED_MODULE_3__.basename(argv[0] ?? '') !== 'sshfs')
+            continue;
+        const args = argv.slice(1);
+        if (args.includes(mount.source) && args.includes(mount.mountPoint))
+            return args;
+    }
+    return undefined;
+}
+/**
+ * The command line of process `pid` when every uid it has (real, effective, saved, filesystem)
+ * is `me`, as its status says. Not the owner of /proc/PID: some kernels give root a process
+ * that cannot be dumped (one that ran a file its user may not read, or made itself so), and a
+ * setuid program keeps its user's real uid. Both are read through /proc/PID opened once, which
+ * stays the process's own: a pid reused between the reads is not taken for it.
+ */
+function commandLineOfOurs(pid, me) {
+    let fd;
+    try {
+        fd = node_fs__WEBPACK_IMPORTED_MODULE_1__.openSync(`/proc/${pid}`, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_DIRECTORY);
+    }
+    catch {
+        return undefined; // gone
+    }
+    try {
+        const uids = /^Uid:(.*)$/m.exec(node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync((0,_platform_open_dirs_js__WEBPACK_IMPORTED_MODULE_5__/* .inOpenDir */ .XL)(fd, 'status'), 'utf8'))?.[1];
+        const ours = uids
+            ?.trim()
+            .split(/\s+/)
+            .every((uid) => Number(uid) === me) ?? false;
+        if (!ours)
+            return undefined;
+        return node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync((0,_platform_open_dirs_js__WEBPACK_IMPORTED_MODULE_5__/* .inOpenDir */ .XL)(fd, 'cmdline'), 'utf8').split('\0').slice(0, -1);
+    }
+    catch {
+        return undefined; // gone meanwhile, or not ours to read
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.closeSync(fd);
+    }
+}
+/** The mount table, or none where /proc is hidden (then no sshfs mount is recognised). */
+function readMounts() {
+    let table;
+    try {
+        table = node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync('/proc/self/mountinfo', 'utf8');
+    }
+    catch {
+        return [];
+    }
+    return table.split('\n').flatMap((line) => {
+        const fields = line.split(' ');
+        const dash = fields.indexOf('-');
+        if (dash < 0)
+            return [];
+        const point = unescapeMountField(fields[4]);
+        return [
+            {
+                point,
+                type: fields[dash + 1],
+                source: unescapeMountField(fields[dash + 2]),
+                options: fields[dash + 3] ?? '',
+            },
+        ];
+    });
+}
+/** The innermost mount holding `file`, when it is sshfs. */
+function sshfsMountOf(mounts, file) {
+    let best;
+    for (const mount of mounts) {
+        const prefix = mount.point.endsWith('/') ? mount.point : `${mount.point}/`;
+        if (file !== mount.point && !file.startsWith(prefix))
+            continue;
+        if (best === undefined || mount.point.length >= best.point.length)
+            best = mount;
+    }
+    if (best?.type !== 'fuse.sshfs')
+        return undefined;
+    const uid = /(?:^|,)user_id=(\d+)/.exec(best.options)?.[1];
+    return {
+        mountPoint: best.point,
+        uid: uid === undefined ? undefined : Number(uid),
+        source: best.source,
+        serverPath: serverPathOf(best.source),
+    };
+}
+function serverPathOf(source) {
+    const rest = source.startsWith('[') ? source.slice(source.indexOf(']') + 1) : source;
+    const dir = rest.slice(rest.indexOf(':') + 1);
+    return dir.startsWith('/') ? node_path__WEBPACK_IMPORTED_MODULE_3__.posix.normalize(dir) : undefined;
+}
+/** mountinfo writes space, tab, newline and backslash as octal escapes. */
+function unescapeMountField(field) {
+    return field.replace(/\\([0-7]{3})/g, (_, octal) => String.fromCharCode(parseInt(octal, 8)));
+}
+/**
+ * Whether the sshfs serving `mount` emulates rename (`-o workaround=rename`, or `all`): it then
+ * moves the destination aside first, and the link is missing for a moment at every switch.
+ * Undefined when its options cannot be seen.
+ */
+function emulatesRename(mount) {
+    const args = servingArguments(mount);
+    if (args === undefined)
+        return undefined;
+    const options = args.flatMap((arg, index) => arg.startsWith('-o') ? [arg.length > 2 ? arg.slice(2) : (args[index + 1] ?? '')] : []);
+    let emulates = false;
+    for (const option of options.flatMap((list) => list.split(','))) {
+        const match = /^workaround=(.*)$/.exec(option);
+        if (!match)
+            continue;
+        for (const word of match[1].split(':')) {
+            if (word === 'rename' || word === 'all')
+                emulates = true;
+            if (word === 'norename' || word === 'none')
+                emulates = false;
+        }
+    }
+    return emulates;
 }
 
 
