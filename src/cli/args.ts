@@ -24,7 +24,7 @@ import { parseOptions } from './options.js';
 import type { OptionValues as Values } from './options.js';
 
 export interface CliSettings {
-  command: 'help' | 'version' | 'switch';
+  command: 'help' | 'version' | 'switch' | 'install-ln';
   specs: LinkSpec[];
   /** With --ssh, `cwd` is relative to the remote directory, and is resolved once it is mounted. */
   options: SwitchOptions;
@@ -33,6 +33,8 @@ export interface CliSettings {
   json: boolean;
   verbose: boolean;
   place: Place;
+  /** --install-ln's directory. */
+  installDir?: string;
 }
 
 /**
@@ -45,6 +47,7 @@ export function parseCommandLine(
   env: Record<string, string | undefined>,
 ): CliSettings {
   const { values, positionals, order } = parseOptions(argv);
+  if (values.ln) throw new UsageError("--ln must be the first argument: all after it are ln's");
   const place = placeOf(values, cwd, env);
   const remote = place.kind !== 'local';
   const base = remote ? (values.chdir ?? '.') : path.resolve(cwd, values.chdir ?? '.');
@@ -57,6 +60,16 @@ export function parseCommandLine(
     place,
   };
   if (settings.command !== 'switch') return settings;
+  if (values['install-ln'] !== undefined) {
+    if (argv.length !== (argv.includes(`--install-ln=${values['install-ln']}`) ? 1 : 2)) {
+      throw new UsageError('--install-ln DIR takes nothing else');
+    }
+    return {
+      ...settings,
+      command: 'install-ln',
+      installDir: path.resolve(cwd, values['install-ln']),
+    };
+  }
   settings.backup = backupPlan(values, env);
   if (remote && positionals.some((arg) => !isSpecText(arg))) {
     throw new UsageError(

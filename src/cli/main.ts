@@ -14,15 +14,25 @@ import { exitCodeOf, withStopSignals } from '../platform/stop-signals.js';
 import { fleetMembers, withStore } from '../transport/open-store.js';
 import { parseCommandLine } from './args.js';
 import { nameBackups } from './backups.js';
+import { installLn, invokedAsLn, runLn } from './ln-personality.js';
 import { usage } from './usage.js';
 import pkg from '../../package.json' with { type: 'json' };
 
-/** Runs the CLI and returns its exit code; never throws. */
-export async function run(argv: string[]): Promise<number> {
+/**
+ * Runs the CLI and returns its exit code; never throws. `script` is the path it was started by:
+ * named ln, it is GNU ln.
+ */
+export async function run(argv: string[], script?: string): Promise<number> {
+  if (invokedAsLn(script)) return runLn(argv, process.env);
+  if (argv[0] === '--ln') return runLn(argv.slice(1), process.env);
   let json = false;
   let verbose = false;
   try {
     const settings = parseCommandLine(argv, process.cwd(), process.env);
+    if (settings.command === 'install-ln') {
+      process.stdout.write(installLn(settings.installDir as string, script) + '\n');
+      return 0;
+    }
     if (settings.command === 'help') {
       process.stdout.write(usage());
       return 0;
