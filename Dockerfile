@@ -32,6 +32,10 @@ RUN apt-get update \
 # Only the bundle: it needs nothing from npm at run time. No keys or secrets are baked in;
 # they are mounted at run time.
 COPY dist/ /opt/atomic-link/
+# GNU ln with every replacement one rename, beside the system's ln and never in its place:
+#   docker run --rm --entrypoint /opt/atomic-link/bin/ln IMAGE -sfn releases/v2 current
+# or with /opt/atomic-link/bin first in PATH in a derived image.
+RUN mkdir /opt/atomic-link/bin && node /opt/atomic-link/cli.js --install-ln /opt/atomic-link/bin
 USER atomic-link
 WORKDIR /home/atomic-link
 ENTRYPOINT ["node", "/opt/atomic-link/cli.js"]

@@ -177,3 +177,172 @@ describe('atomic-link named ln', () => {
     expect(runWith(GNU_BIN, '', 'ln --version').stdout).toMatch(/^ln \(GNU coreutils\)/);
   });
 });
+
+const TRACED = 'trace=unlink,unlinkat,rename,renameat,renameat2,symlink,symlinkat,link,linkat';
+
+/** The link and rename calls of `ln ARGS` in `dir`, by the ln in `bin`. */
+function traced(bin: string, dir: string, args: string[]): string {
+  const trace = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-trace-')), 'calls');
+  const run = spawnSync(
+    'strace',
+    ['-f', '-qq', '-o', trace, '-e', TRACED, path.join(bin, 'ln'), ...args],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+    },
+  );
+  expect(run.error).toBeUndefined();
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  return fs.readFileSync(trace, 'utf8');
+}
+
+describe('every replacement by atomic-link named ln is one rename', () => {
+  const replacements: [string, string[], string[]][] = [
+    // [what, ln's arguments, the names replaced]
+    ['-sf over a symlink', ['-sf', 'b', 'link'], ['link']],
+    ['-sfn over a symlink to a directory', ['-sfn', 'b', 'dirlink'], ['dirlink']],
+    ['-f over a regular file', ['-f', 'n', 'file'], ['file']],
+    ['-sf over a regular file', ['-sf', 'n', 'file'], ['file']],
+    ['-sb: a simple backup, then the link', ['-sb', 'b', 'link'], ['link~', 'link']],
+    [
+      '-f --backup=numbered over a file',
+      ['-f', '--backup=numbered', 'n', 'file'],
+      ['file.~1~', 'file'],
+    ],
+    ['-sf -t DIR over two links', ['-sf', '-t', 'd', 'x', 'y'], ['d/x', 'd/y']],
+  ];
+  test.each(replacements)('%s', (_what, args, names) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-lntrace-'));
+    fs.mkdirSync(path.join(dir, 'd'));
+    fs.symlinkSync('a', path.join(dir, 'link'));
+    fs.symlinkSync('d', path.join(dir, 'dirlink'));
+    fs.writeFileSync(path.join(dir, 'file'), 'old\n');
+    fs.writeFileSync(path.join(dir, 'n'), 'new\n');
+    fs.symlinkSync('old-x', path.join(dir, 'd', 'x'));
+    fs.symlinkSync('old-y', path.join(dir, 'd', 'y'));
+    const calls = traced(OUR_BIN, dir, args);
+    const quoted = (name: string) => name.replace(/[.~]/g, '\\$&');
+    for (const name of names) {
+      // Onto the name by a rename from a temporary name; never removed, never renamed away.
+      expect(calls).toMatch(
+        new RegExp(
+          `rename(at2?)?\\([^\\n]*"[^"\\n]*\\.atomic-link-tmp-[^"]*", [^\\n]*"${quoted(name)}"`,
+        ),
+      );
+      expect(calls).not.toMatch(new RegExp(`unlink(at)?\\([^\\n]*"${quoted(name)}"`));
+      expect(calls).not.toMatch(new RegExp(`rename(at2?)?\\([^\\n]*"${quoted(name)}", `));
+    }
+    // The backup is in place before the link is replaced.
+    if (names.length === 2 && !args.includes('-t')) {
+      expect(calls.indexOf(`"${names[0]}"`)).toBeLessThan(calls.lastIndexOf(`"${names[1]}")`));
+    }
+  });
+
+  test('GNU ln makes a backup by renaming LINK away: the gap atomic-link closes', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-lntrace-'));
+    fs.symlinkSync('a', path.join(dir, 'link'));
+    expect(traced(GNU_BIN, dir, ['-sb', 'b', 'link'])).toMatch(
+      /rename(at2?)?\([^\n]*"link", [^\n]*"link~"\)/,
+    );
+  });
+});
+
+describe('ln on PATH', () => {
+  test('--install-ln DIR makes DIR/ln, which is GNU ln with atomic renames', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-install-'));
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    const install = spawnSync(process.execPath, [CLI, '--install-ln', bin], { encoding: 'utf8' });
+    expect(install.stderr).toBe('');
+    expect(install.status).toBe(0);
+    expect(fs.readlinkSync(path.join(bin, 'ln'))).toBe(fs.realpathSync(CLI));
+    expect(install.stdout).toBe(`${path.join(bin, 'ln')} -> ${fs.realpathSync(CLI)}\n`);
+    const run = runWith(
+      bin,
+      'ln -s a link',
+      'ln -s b link; echo $?; ln -sf b link && readlink link',
+    );
+    expect(run.stderr).toBe("ln: failed to create symbolic link 'link': File exists\n");
+    expect(run.stdout).toBe('1\nb\n');
+    // Again: nothing to do; over any other ln: refused, and that ln left alone.
+    const again = spawnSync(process.execPath, [CLI, '--install-ln', bin], { encoding: 'utf8' });
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('(already there)');
+    const other = path.join(dir, 'other');
+    fs.mkdirSync(other);
+    fs.symlinkSync('/bin/ln', path.join(other, 'ln'));
+    const refused = spawnSync(process.execPath, [CLI, '--install-ln', other], { encoding: 'utf8' });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`${path.join(other, 'ln')} exists and is not this program`);
+    expect(fs.readlinkSync(path.join(other, 'ln'))).toBe('/bin/ln');
+    const missing = spawnSync(process.execPath, [CLI, '--install-ln', path.join(dir, 'nowhere')], {
+      encoding: 'utf8',
+    });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(
+      /^atomic-link: --install-ln .*nowhere: cannot make .*: No such file or directory\n$/,
+    );
+    const extra = spawnSync(process.execPath, [CLI, '--install-ln', bin, '-s'], {
+      encoding: 'utf8',
+    });
+    expect(extra.status).toBe(2);
+    expect(extra.stderr).toContain('--install-ln DIR takes nothing else');
+  });
+
+  test('atomic-link --ln ARGS is ln ARGS; --ln elsewhere is refused', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-lnflag-'));
+    fs.symlinkSync('a', path.join(dir, 'link'));
+    const exists = spawnSync(process.execPath, [CLI, '--ln', '-s', 'b', 'link'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(exists.status).toBe(1);
+    expect(exists.stderr).toBe("ln: failed to create symbolic link 'link': File exists\n");
+    const dangling = spawnSync(process.execPath, [CLI, '--ln', '-sf', 'missing', 'link'], {
+      cwd: dir,
+    });
+    expect(dangling.status).toBe(0);
+    expect(fs.readlinkSync(path.join(dir, 'link'))).toBe('missing');
+    const late = spawnSync(process.execPath, [CLI, '-s', 'b', 'link', '--ln'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(late.status).toBe(2);
+    expect(late.stderr).toContain('--ln must be the first argument');
+    expect(fs.readlinkSync(path.join(dir, 'link'))).toBe('missing');
+  });
+
+  test('--json reports each link as it ended, failures too', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-lnjson-'));
+    fs.symlinkSync('a', path.join(dir, 'link'));
+    fs.mkdirSync(path.join(dir, 'd'));
+    fs.mkdirSync(path.join(dir, 'd', 'x'));
+    const ln = (args: string[]) =>
+      spawnSync(path.join(OUR_BIN, 'ln'), args, { cwd: dir, encoding: 'utf8' });
+    const replaced = ln(['-sb', '--json', 'b', 'link']);
+    expect(replaced.status).toBe(0);
+    expect(JSON.parse(replaced.stdout).results).toEqual([
+      { link: 'link', target: 'b', type: 'symbolic', backup: 'link~', replaced: true, error: null },
+    ]);
+    expect([
+      fs.readlinkSync(path.join(dir, 'link')),
+      fs.readlinkSync(path.join(dir, 'link~')),
+    ]).toEqual(['b', 'a']);
+    const partly = ln(['-sf', '--json', 'x', 'y', 'd']);
+    expect(partly.status).toBe(1);
+    expect(partly.stderr).toBe('ln: d/x: cannot overwrite directory\n');
+    expect(JSON.parse(partly.stdout).results).toEqual([
+      {
+        link: 'd/x',
+        target: 'x',
+        type: 'symbolic',
+        backup: null,
+        replaced: false,
+        error: 'd/x: cannot overwrite directory',
+      },
+      { link: 'd/y', target: 'y', type: 'symbolic', backup: null, replaced: false, error: null },
+    ]);
+    expect(fs.readlinkSync(path.join(dir, 'd', 'y'))).toBe('y');
+  });
+});
