@@ -158,6 +158,26 @@ const CASES: [string, string, string, string?][] = [
   ['an empty LINK', '', "ln foo ''"],
   ['an empty TARGET with -sr', '', "ln -sr '' F"],
   ['a long name', '', `ln -sf ${'0'.repeat(300)} long`],
+  ['-t onto a directory symlink loop', 'ln -s l2 l1; ln -s l1 l2', 'ln -s -t l1 a'],
+  ['a backup name taken by a directory', 'ln -s a link; mkdir link~', 'ln -sfb b link'],
+  ['a backup name taken by a file', 'ln -s a link; echo x > link~', 'ln -sfb b link'],
+  ['TARGET linked into . onto itself', 'touch a', 'ln -sf a . ; ln -f a .'],
+  ['a backup with -i answered yes', 'ln -s a link', 'ln -sib b link', 'yes\n'],
+  [
+    'a numbered backup past ~9~',
+    'ln -s a link; touch link.~9~ link.~10~ link.~x~',
+    'ln -sf --backup=t b link',
+  ],
+  [
+    'a suffix with a line break',
+    'ln -s a link',
+    "ln -sf -S '\n' b link && ln -sfv -S '~\n' c link",
+  ],
+  [
+    'hard links into a directory with -f, numbered',
+    'mkdir d b; echo x > x; echo bx > b/x',
+    'ln -f --backup=t x b/x d',
+  ],
 ];
 
 describe('atomic-link named ln does what GNU ln does', () => {
@@ -344,5 +364,23 @@ describe('ln on PATH', () => {
       { link: 'd/y', target: 'y', type: 'symbolic', backup: null, replaced: false, error: null },
     ]);
     expect(fs.readlinkSync(path.join(dir, 'd', 'y'))).toBe('y');
+  });
+});
+
+describe('arguments that are not UTF-8', () => {
+  test('are refused before anything is made: they would name another file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-lnbytes-'));
+    // The shell passes the byte 0xff as it is; Node would read it as U+FFFD.
+    const run = runWith(OUR_BIN, '', `ln -s x "$(printf 'a\\377b')"; echo $?`);
+    expect(run.stdout).toBe('1\n');
+    expect(run.stderr).toMatch(/^ln: 'a\uFFFDb': an argument that is not UTF-8 text/);
+    expect(run.files).toEqual([]);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  test('a real U+FFFD is a name like any other', () => {
+    const run = runWith(OUR_BIN, '', `ln -s x "$(printf 'a\\357\\277\\275b')"`);
+    expect(run.stderr).toBe('');
+    expect(run.files).toEqual(['"a\uFFFDb" -> "x"']);
   });
 });
