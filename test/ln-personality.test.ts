@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ME } from '../lib/platform/identity.js';
 import { CLI } from './helpers/tree.js';
 
 /**
@@ -382,5 +383,40 @@ describe('arguments that are not UTF-8', () => {
     const run = runWith(OUR_BIN, '', `ln -s x "$(printf 'a\\357\\277\\275b')"`);
     expect(run.stderr).toBe('');
     expect(run.files).toEqual(['"a\uFFFDb" -> "x"']);
+  });
+});
+
+describe('ln --lock', () => {
+  test("waits for atomic-link's lock on LINK's directory, and leaves none behind", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-lnlock-'));
+    fs.symlinkSync('a', path.join(dir, 'link'));
+    const lock = path.join(dir, '.atomic-link.lock');
+    // A lock of a live holder (this test's process), fresh: the run waits for it.
+    fs.symlinkSync(JSON.stringify({ ...ME, pid: process.pid, token: 't', since: 'x' }), lock);
+    const child = spawn(path.join(OUR_BIN, 'ln'), ['--lock', '-sf', 'b', 'link'], { cwd: dir });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(fs.readlinkSync(path.join(dir, 'link'))).toBe('a');
+    fs.unlinkSync(lock);
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+    expect(fs.readlinkSync(path.join(dir, 'link'))).toBe('b');
+    expect(fs.readdirSync(dir).sort()).toEqual(['link']);
+    // Without --lock, ln does not look at it.
+    fs.symlinkSync(JSON.stringify({ ...ME, pid: process.pid, token: 't', since: 'x' }), lock);
+    const unlocked = spawnSync(path.join(OUR_BIN, 'ln'), ['-sf', 'c', 'link'], { cwd: dir });
+    expect(unlocked.status).toBe(0);
+    expect(fs.readlinkSync(path.join(dir, 'link'))).toBe('c');
+  });
+
+  test('a bad --lock-timeout, or one without --lock, is an error and nothing is made', () => {
+    const short = runWith(OUR_BIN, '', 'ln --lock --lock-timeout=1 -s a b');
+    expect(short.status).toBe(1);
+    expect(short.stderr).toMatch(/^ln: --lock-timeout "1" must be a number of seconds, at least 5/);
+    const alone = runWith(OUR_BIN, '', 'ln --lock-timeout=10 -s a b');
+    expect(alone.stderr).toBe('ln: --lock-timeout goes with --lock\n');
+    expect([short.files, alone.files]).toEqual([[], []]);
   });
 });

@@ -287,7 +287,7 @@ function switchOptions(values: Values, cwd: string): SwitchOptions {
   };
 }
 
-function lockTimeout(text: string | undefined): number {
+export function lockTimeout(text: string | undefined): number {
   if (text === undefined) return 60;
   const seconds = Number(text);
   if (text.trim() === '' || !Number.isFinite(seconds) || seconds < MIN_LOCK_TIMEOUT_SECONDS) {

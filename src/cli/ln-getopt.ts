@@ -49,7 +49,7 @@ const SHORT_VALUED = new Set('tS');
  * atomic-link's own options that ln mode takes too, by their full long names only: GNU's
  * abbreviations must mean what they mean to ln (`--s` stays ambiguous, never `--spec-file`).
  */
-export const OWN_IN_LN = ['json'] as const;
+export const OWN_IN_LN = ['json', 'lock', 'lock-timeout'] as const;
 
 export function parseLnCommandLine(
   argv: string[],
@@ -87,6 +87,7 @@ function longOption(argv: string[], index: number, options: LnOption[]): number 
   if (name === undefined) {
     const own = OWN_IN_LN.find((candidate) => candidate === given);
     if (own === undefined) throw new LnUsageError(`unrecognized option '${arg}'`);
+    if (own === 'lock-timeout') return required(argv, index, glued, own, `--${own}`, options);
     if (glued !== undefined) throw new LnUsageError(`option '--${own}' doesn't allow an argument`);
     options.push({ key: own });
     return index;
@@ -187,6 +188,9 @@ ${lines.join('\n')}
 
 atomic-link's options, by their full names only:
       --json                  print a JSON report of the links made on stdout
+      --lock                  take atomic-link's lock in each LINK's directory first, as the
+                                atomic-link command does (waits for other runs)
+      --lock-timeout=SECONDS  with --lock: wait this long (default 60, at least 5)
 
 The backup suffix is '~', unless set with --suffix or SIMPLE_BACKUP_SUFFIX.
 The version control method may be selected via the --backup option or through

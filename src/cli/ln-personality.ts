@@ -1,7 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError, inertJson } from '../engine/index.js';
+import { AtomicLinkError, UsageError, inertJson } from '../engine/index.js';
+import { DirLocks } from '../engine/dir-lock.js';
+import { LocalStore } from '../transport/local/local-store.js';
+import { lockTimeout } from './args.js';
 import { tempName } from '../engine/temp-names.js';
 import { backupControl, backupSuffix, highestBackups } from './backups.js';
 import type { BackupMethod } from './backups.js';
@@ -53,7 +56,10 @@ class Fatal extends Error {}
 const PROGRAM = 'ln';
 
 /** Runs ln; returns its exit status. */
-export function runLn(argv: string[], env: Record<string, string | undefined>): number {
+export async function runLn(
+  argv: string[],
+  env: Record<string, string | undefined>,
+): Promise<number> {
   const results: LnResult[] = [];
   let json = false;
   try {
@@ -61,13 +67,14 @@ export function runLn(argv: string[], env: Record<string, string | undefined>): 
     const settings = readCommandLine(argv, env);
     if (typeof settings === 'number') return settings;
     json = settings.json;
-    const ok = linkAll(
-      settings.run,
-      settings.operands,
-      settings.targetDir,
-      settings.noTarget,
-      results,
-    );
+    const locks = settings.lockTimeout === undefined ? undefined : await lockDirs(settings);
+    let ok: boolean;
+    try {
+      await locks?.ready(1000);
+      ok = linkAll(settings.run, settings.operands, settings.targetDir, settings.noTarget, results);
+    } finally {
+      for (const problem of (await locks?.release()) ?? []) say(problem);
+    }
     if (json) process.stdout.write(inertJson({ results }) + '\n');
     return ok ? 0 : 1;
   } catch (error) {
@@ -76,7 +83,7 @@ export function runLn(argv: string[], env: Record<string, string | undefined>): 
       process.stderr.write(`Try '${PROGRAM} --help' for more information.\n`);
       return 1;
     }
-    if (error instanceof Fatal || error instanceof UsageError) {
+    if (error instanceof Fatal || error instanceof AtomicLinkError) {
       say(error.message);
       if (json) process.stdout.write(inertJson({ results, error: error.message }) + '\n');
       return 1;
@@ -127,6 +134,8 @@ function say(message: string): void {
 interface Parsed {
   run: Settings & { hardDirLink: boolean };
   json: boolean;
+  /** With --lock: how long to wait for the locks, in seconds. */
+  lockTimeout?: number;
   operands: string[];
   targetDir: string | undefined;
   noTarget: boolean;
@@ -151,6 +160,8 @@ function readCommandLine(argv: string[], env: Record<string, string | undefined>
   let suffix: string | undefined;
   let targetDir: string | undefined;
   let noTarget = false;
+  let lock = false;
+  let lockSeconds: string | undefined;
   for (const { key, value } of options) {
     switch (key) {
       case 'b':
@@ -200,6 +211,12 @@ function readCommandLine(argv: string[], env: Record<string, string | undefined>
       case 'json':
         run.json = true;
         break;
+      case 'lock':
+        lock = true;
+        break;
+      case 'lock-timeout':
+        lockSeconds = value;
+        break;
       case 'help':
         process.stdout.write(lnUsage());
         return 0;
@@ -223,7 +240,15 @@ function readCommandLine(argv: string[], env: Record<string, string | undefined>
     const method = backupMethod(control, env);
     if (method !== undefined) run.backup = { method, suffix: simpleSuffix(suffix, env) };
   }
-  return { run, json: run.json, operands, targetDir, noTarget };
+  if (lockSeconds !== undefined && !lock) throw new Fatal('--lock-timeout goes with --lock');
+  return {
+    run,
+    json: run.json,
+    operands,
+    targetDir,
+    noTarget,
+    ...(lock && { lockTimeout: lockTimeout(lockSeconds) }),
+  };
 }
 
 function checkTargetDirectory(dir: string): string {
@@ -269,6 +294,34 @@ function backupMethod(
 function simpleSuffix(option: string | undefined, env: Record<string, string | undefined>): string {
   const suffix = option ?? env.SIMPLE_BACKUP_SUFFIX;
   return suffix && !suffix.includes('/') ? suffix : '~';
+}
+
+/**
+ * --lock: atomic-link's locks on the directories the links will be made in, taken before
+ * anything is, so that this ln and atomic-link runs over the same directories take turns. The
+ * directory of the last operand's form is judged as ln will judge it; one that does not
+ * resolve is not locked (ln then fails there, naming it).
+ */
+async function lockDirs(parsed: Parsed): Promise<DirLocks> {
+  const { operands, targetDir, noTarget, run } = parsed;
+  const last = operands.at(-1) as string;
+  const dir =
+    targetDir ??
+    (noTarget
+      ? path.dirname(last)
+      : operands.length < 2
+        ? '.'
+        : directoryError(last, run.dereferenceDestDir) === undefined
+          ? last
+          : path.dirname(last));
+  const dirs: string[] = [];
+  try {
+    dirs.push(fs.realpathSync(dir));
+  } catch {
+    // Nothing can be made there: ln says so.
+  }
+  const store = new LocalStore({ guard: false });
+  return DirLocks.acquire(store, dirs, (parsed.lockTimeout as number) * 1000);
 }
 
 /** ln's operand forms: TARGET LINK, TARGET, TARGET... DIR, -t DIR TARGET... */
