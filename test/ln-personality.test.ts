@@ -420,3 +420,62 @@ describe('ln --lock', () => {
     expect([short.files, alone.files]).toEqual([[], []]);
   });
 });
+
+describe('ln --guard', () => {
+  test('sees a LINK someone else removes while it is being replaced: exit 3, saying so', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-lnguard-'));
+    fs.symlinkSync('a', path.join(dir, 'link'));
+    // strace holds ln's rename 1 s; meanwhile the link is removed, the naive way's gap.
+    const child = spawn(
+      'strace',
+      [
+        '-f',
+        '-o',
+        '/dev/null',
+        '-e',
+        'trace=rename,renameat,renameat2',
+        '-e',
+        'inject=rename,renameat,renameat2:delay_enter=1000000',
+        path.join(OUR_BIN, 'ln'),
+        '--guard',
+        '--json',
+        '-sf',
+        'b',
+        'link',
+      ],
+      { cwd: dir },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    for (
+      let waited = 0;
+      !fs.readdirSync(dir).some((name) => name.startsWith('.atomic-link-tmp-'));
+      waited++
+    ) {
+      if (waited > 200) throw new Error('ln made no temporary link in 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    fs.unlinkSync(path.join(dir, 'link'));
+    expect(await exited).toBe(3);
+    expect(stderr).toMatch(/^ln: the guard saw 'link' missing \d+ times \(not by this ln\)\n$/);
+    const report = JSON.parse(stdout);
+    expect(report.guard.missing).toBeGreaterThan(0);
+    expect(report.results[0]).toMatchObject({ link: 'link', replaced: true, error: null });
+    expect(fs.readlinkSync(path.join(dir, 'link'))).toBe('b');
+  });
+
+  test('a replacement watched and not disturbed: exit 0, nothing seen missing', () => {
+    const run = runWith(
+      OUR_BIN,
+      'ln -s a link; mkdir d; ln -s x d/x',
+      'ln --guard --json -sf b link && ln --guard -sf y d',
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).guard).toMatchObject({ missing: 0, sightings: [] });
+    expect(run.files).toEqual(['"d"/', '"d/x" -> "x"', '"d/y" -> "y"', '"link" -> "b"']);
+  });
+});

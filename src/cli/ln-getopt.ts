@@ -49,7 +49,7 @@ const SHORT_VALUED = new Set('tS');
  * atomic-link's own options that ln mode takes too, by their full long names only: GNU's
  * abbreviations must mean what they mean to ln (`--s` stays ambiguous, never `--spec-file`).
  */
-export const OWN_IN_LN = ['json', 'lock', 'lock-timeout'] as const;
+export const OWN_IN_LN = ['json', 'lock', 'lock-timeout', 'guard'] as const;
 
 export function parseLnCommandLine(
   argv: string[],
@@ -188,6 +188,8 @@ ${lines.join('\n')}
 
 atomic-link's options, by their full names only:
       --json                  print a JSON report of the links made on stdout
+      --guard                 watch the existing LINKs while they are replaced, from a thread
+                                of its own; exit 3 if one was seen missing
       --lock                  take atomic-link's lock in each LINK's directory first, as the
                                 atomic-link command does (waits for other runs)
       --lock-timeout=SECONDS  with --lock: wait this long (default 60, at least 5)

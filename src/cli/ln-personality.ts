@@ -2,7 +2,9 @@ import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AtomicLinkError, UsageError, inertJson } from '../engine/index.js';
+import type { GuardReport } from '../engine/index.js';
 import { DirLocks } from '../engine/dir-lock.js';
+import { Guard } from '../transport/local/guard.js';
 import { LocalStore } from '../transport/local/local-store.js';
 import { lockTimeout } from './args.js';
 import { tempName } from '../engine/temp-names.js';
@@ -67,15 +69,33 @@ export async function runLn(
     const settings = readCommandLine(argv, env);
     if (typeof settings === 'number') return settings;
     json = settings.json;
-    const locks = settings.lockTimeout === undefined ? undefined : await lockDirs(settings);
+    const dests = plannedLinks(settings);
+    const locks = settings.lockTimeout === undefined ? undefined : await lockDirs(dests, settings);
     let ok: boolean;
+    let guard: GuardReport | undefined;
     try {
       await locks?.ready(1000);
-      ok = linkAll(settings.run, settings.operands, settings.targetDir, settings.noTarget, results);
+      const watching = settings.guard ? await watch(dests) : undefined;
+      try {
+        ok = linkAll(
+          settings.run,
+          settings.operands,
+          settings.targetDir,
+          settings.noTarget,
+          results,
+        );
+      } finally {
+        guard = await watching?.stop();
+      }
     } finally {
       for (const problem of (await locks?.release()) ?? []) say(problem);
     }
-    if (json) process.stdout.write(inertJson({ results }) + '\n');
+    if (json) process.stdout.write(inertJson({ results, ...(guard && { guard }) }) + '\n');
+    if (guard?.blind) say(`the guard could not watch: ${guard.blind}`);
+    for (const seen of guard?.sightings ?? []) {
+      say(`the guard saw ${quoteaf(seen.link)} missing ${seen.count} times (not by this ln)`);
+    }
+    if (guard && guard.missing > 0) return 3;
     return ok ? 0 : 1;
   } catch (error) {
     if (error instanceof LnUsageError) {
@@ -136,6 +156,7 @@ interface Parsed {
   json: boolean;
   /** With --lock: how long to wait for the locks, in seconds. */
   lockTimeout?: number;
+  guard: boolean;
   operands: string[];
   targetDir: string | undefined;
   noTarget: boolean;
@@ -161,6 +182,7 @@ function readCommandLine(argv: string[], env: Record<string, string | undefined>
   let targetDir: string | undefined;
   let noTarget = false;
   let lock = false;
+  let guard = false;
   let lockSeconds: string | undefined;
   for (const { key, value } of options) {
     switch (key) {
@@ -214,6 +236,9 @@ function readCommandLine(argv: string[], env: Record<string, string | undefined>
       case 'lock':
         lock = true;
         break;
+      case 'guard':
+        guard = true;
+        break;
       case 'lock-timeout':
         lockSeconds = value;
         break;
@@ -247,6 +272,7 @@ function readCommandLine(argv: string[], env: Record<string, string | undefined>
     operands,
     targetDir,
     noTarget,
+    guard,
     ...(lock && { lockTimeout: lockTimeout(lockSeconds) }),
   };
 }
@@ -297,31 +323,57 @@ function simpleSuffix(option: string | undefined, env: Record<string, string | u
 }
 
 /**
- * --lock: atomic-link's locks on the directories the links will be made in, taken before
- * anything is, so that this ln and atomic-link runs over the same directories take turns. The
- * directory of the last operand's form is judged as ln will judge it; one that does not
- * resolve is not locked (ln then fails there, naming it).
+ * The LINKs this command line will make, judged before anything is made as ln will judge
+ * them (the last operand a directory or not): what --lock locks and --guard watches.
  */
-async function lockDirs(parsed: Parsed): Promise<DirLocks> {
+function plannedLinks(parsed: Parsed): string[] {
   const { operands, targetDir, noTarget, run } = parsed;
+  const into = (dir: string, files: string[]) =>
+    files.map((file) => path.join(dir, lastComponent(file).replace(/(.)\/+$/s, '$1')));
+  if (targetDir !== undefined) return into(targetDir, operands);
+  if (noTarget) return [operands[1]];
+  if (operands.length < 2) return into('.', operands);
   const last = operands.at(-1) as string;
-  const dir =
-    targetDir ??
-    (noTarget
-      ? path.dirname(last)
-      : operands.length < 2
-        ? '.'
-        : directoryError(last, run.dereferenceDestDir) === undefined
-          ? last
-          : path.dirname(last));
-  const dirs: string[] = [];
-  try {
-    dirs.push(fs.realpathSync(dir));
-  } catch {
-    // Nothing can be made there: ln says so.
+  if (directoryError(last, run.dereferenceDestDir) === undefined) {
+    return into(last, operands.slice(0, -1));
+  }
+  return operands.length === 2 ? [last] : [];
+}
+
+/**
+ * --lock: atomic-link's locks on the links' directories, taken before anything is made, so
+ * that this ln and atomic-link runs over the same directories take turns. A directory that
+ * does not resolve is not locked (ln then fails there, naming it).
+ */
+async function lockDirs(links: string[], parsed: Parsed): Promise<DirLocks> {
+  const dirs = new Set<string>();
+  for (const link of links) {
+    try {
+      dirs.add(fs.realpathSync(path.dirname(link)));
+    } catch {
+      // Nothing can be made there: ln says so.
+    }
   }
   const store = new LocalStore({ guard: false });
-  return DirLocks.acquire(store, dirs, (parsed.lockTimeout as number) * 1000);
+  return DirLocks.acquire(store, [...dirs], (parsed.lockTimeout as number) * 1000);
+}
+
+/** --guard: the links that exist now, watched from the guard's thread until stop(). */
+async function watch(links: string[]): Promise<Guard | undefined> {
+  const existing = links.filter((link) => {
+    try {
+      return !fs.lstatSync(link).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+  if (existing.length === 0) return undefined;
+  const guard = new Guard();
+  await guard.watch(
+    existing.map((link) => path.resolve(link)),
+    { names: existing, followSwitch: false },
+  );
+  return guard;
 }
 
 /** ln's operand forms: TARGET LINK, TARGET, TARGET... DIR, -t DIR TARGET... */
