@@ -705,8 +705,8 @@ function canonicalizeMissing(file: string): string | undefined {
     let text: string | undefined;
     try {
       text = fs.lstatSync(next).isSymbolicLink() ? fs.readlinkSync(next) : undefined;
-    } catch (error) {
-      if (codeOf(error) !== 'ENOENT' && codeOf(error) !== 'ENOTDIR') return undefined;
+    } catch {
+      // A component that cannot be read is taken as it is, as CAN_MISSING takes a missing one.
     }
     if (text === undefined) {
       resolved = next;
