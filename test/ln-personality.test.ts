@@ -159,6 +159,21 @@ const CASES: [string, string, string, string?][] = [
   ['an empty LINK', '', "ln foo ''"],
   ['an empty TARGET with -sr', '', "ln -sr '' F"],
   ['a long name', '', `ln -sf ${'0'.repeat(300)} long`],
+  [
+    'a backup name past NAME_MAX',
+    '',
+    `ln -s x ${'a'.repeat(255)} && ln -sfb y ${'a'.repeat(255)} && ln -sf --backup=t z ${'a'.repeat(255)}`,
+  ],
+  [
+    'a numbered backup name past NAME_MAX',
+    '',
+    `ln -s x ${'b'.repeat(252)} && ln -sf --backup=t y ${'b'.repeat(252)} && ln -s x ${'c'.repeat(250)} && ln -sf --backup=t y ${'c'.repeat(250)}`,
+  ],
+  [
+    'a simple backup name past NAME_MAX',
+    '',
+    `ln -s x ${'a'.repeat(255)}; ln -sf --backup=simple y ${'a'.repeat(255)}`,
+  ],
   ['-t onto a directory symlink loop', 'ln -s l2 l1; ln -s l1 l2', 'ln -s -t l1 a'],
   ['a backup name taken by a directory', 'ln -s a link; mkdir link~', 'ln -sfb b link'],
   ['a backup name taken by a file', 'ln -s a link; echo x > link~', 'ln -sfb b link'],

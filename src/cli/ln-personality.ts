@@ -606,7 +606,8 @@ class Linker {
       }
       suffix = backupSuffix(plan, highestBackups(entries).get(base));
     }
-    const backup = dest.slice(0, dest.length - base.length) + base + suffix;
+    const backupBase = plan.method === 'simple' ? base + suffix : fitted(base, suffix);
+    const backup = dest.slice(0, dest.length - base.length) + backupBase;
     let text: string | undefined;
     try {
       text = fs.lstatSync(dest).isSymbolicLink() ? fs.readlinkSync(dest) : undefined;
@@ -622,6 +623,22 @@ class Linker {
     return new Error(`cannot backup ${quoteaf(dest)}: ${strerror({ code: made })}`);
   }
 }
+
+/**
+ * gnulib's check_extension, for numbered and existing backups: a backup name longer than the
+ * directory's NAME_MAX less one (255 - 1 on Linux's filesystems) becomes LINK's name cut short,
+ * ending in '~'. Counted in bytes, as there; cut only between characters.
+ */
+function fitted(base: string, suffix: string): string {
+  const limit = NAME_MAX - 1;
+  if (Buffer.byteLength(base + suffix) <= limit) return base + suffix;
+  const keep = Math.min(Buffer.byteLength(base), limit - 1);
+  let cut = base;
+  while (Buffer.byteLength(cut) > keep) cut = cut.slice(0, -1);
+  return `${cut}~`;
+}
+
+const NAME_MAX = 255;
 
 /**
  * Puts a new link at `dest` by one rename: `create` makes it under a fresh temporary name in
