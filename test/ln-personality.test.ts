@@ -159,6 +159,9 @@ const CASES: [string, string, string, string?][] = [
   ['an empty LINK', '', "ln foo ''"],
   ['an empty TARGET with -sr', '', "ln -sr '' F"],
   ['a long name', '', `ln -sf ${'0'.repeat(300)} long`],
+  ['-h is not an option of ln', '', 'ln -h'],
+  ['--help stops at once, after what came before it', '', 'ln -k --help; ln --help -k >/dev/null'],
+  ['options act in order: -t before a bad option', '', 'ln -t nowhere -k; ln -k -t nowhere'],
   [
     'a backup name past NAME_MAX',
     '',
@@ -207,6 +210,15 @@ describe('atomic-link named ln does what GNU ln does', () => {
 });
 
 describe('atomic-link named ln', () => {
+  test("--help lists every option GNU ln's --help lists, with ln's own usage lines", () => {
+    const ours = runWith(OUR_BIN, '', 'ln --help').stdout;
+    const gnu = runWith(GNU_BIN, '', 'ln --help').stdout;
+    const optionsOf = (help: string) =>
+      [...help.matchAll(/^ {2}(?:-\w, )*(-\w|--[\w-]+)/gm)].map((match) => match[1]).sort();
+    expect(optionsOf(ours)).toEqual(optionsOf(gnu));
+    expect(ours.split('\n').slice(0, 4)).toEqual(gnu.split('\n').slice(0, 4));
+  });
+
   test('is atomic-link, and says so only when asked for its version', () => {
     const ours = runWith(OUR_BIN, '', 'ln --version');
     expect(ours.stdout).toMatch(/^ln \(atomic-link\) \d/);

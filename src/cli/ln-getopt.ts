@@ -58,6 +58,23 @@ export function parseLnCommandLine(
   const options: LnOption[] = [];
   const operands: string[] = [];
   const posixly = env.POSIXLY_CORRECT !== undefined;
+  try {
+    readArguments(argv, posixly, options, operands);
+  } catch (error) {
+    if (!(error instanceof LnUsageError)) throw error;
+    // ln acts on each option as getopt hands it over: what comes before a bad one (--help,
+    // -t checking its directory) happens first. The error takes its place, and ends the list.
+    options.push({ key: 'error', value: error.message });
+  }
+  return { options, operands };
+}
+
+function readArguments(
+  argv: string[],
+  posixly: boolean,
+  options: LnOption[],
+  operands: string[],
+): void {
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
     if (arg === '--') {
@@ -75,7 +92,6 @@ export function parseLnCommandLine(
       operands.push(arg);
     }
   }
-  return { options, operands };
 }
 
 function longOption(argv: string[], index: number, options: LnOption[]): number {
@@ -163,8 +179,12 @@ export function lnUsage(): string {
   const lines = (Object.entries(OPTIONS) as [string, OptionDefinition][])
     .filter(([, definition]) => definition.group === 'ln')
     .map(([name, definition]) => {
-      const label = `${definition.short ? '  ' : '      '}${optionLabel(name, definition)}`;
-      return `${label.padEnd(29)} ${definition.gnu}`;
+      // Only ln's own letters: atomic-link's -h is not ln's.
+      const short = [...(definition.short ?? '')]
+        .filter((letter) => SHORT_FLAGS.has(letter) || SHORT_VALUED.has(letter))
+        .join('');
+      const label = `${short ? '  ' : '      '}${optionLabel(name, { ...definition, short })}`;
+      return `${label.padEnd(28)}  ${definition.gnu}`;
     });
   return `Usage: ln [OPTION]... [-T] TARGET LINK_NAME
   or:  ln [OPTION]... TARGET

@@ -242,6 +242,8 @@ function readCommandLine(argv: string[], env: Record<string, string | undefined>
       case 'lock-timeout':
         lockSeconds = value;
         break;
+      case 'error':
+        throw new LnUsageError(value as string);
       case 'help':
         process.stdout.write(lnUsage());
         return 0;
