@@ -160,6 +160,21 @@ const CASES: [string, string, string, string?][] = [
   ['an empty TARGET with -sr', '', "ln -sr '' F"],
   ['a long name', '', `ln -sf ${'0'.repeat(300)} long`],
   ['-h is not an option of ln', '', 'ln -h'],
+  [
+    'a link that fails after its backup: no backup left',
+    'mkdir d; ln -s d dl; touch d/x',
+    'ln --backup=existing -F dl/ d/x; ln -F -b --backup=t d d/x',
+  ],
+  [
+    'an empty TARGET into a directory',
+    'mkdir d',
+    "ln -sb --backup=t '' . ; ln -sf '' d; ln -t d ''",
+  ],
+  [
+    'a backup of a hard-linked symlink is that same file',
+    'ln -s a self; mkdir d',
+    'ln -b -t d self self',
+  ],
   ['--help stops at once, after what came before it', '', 'ln -k --help; ln --help -k >/dev/null'],
   ['options act in order: -t before a bad option', '', 'ln -t nowhere -k; ln -k -t nowhere'],
   [

@@ -421,7 +421,9 @@ function linkAll(
   for (const file of files) {
     const base = lastComponent(file).replace(/(.)\/+$/s, '$1');
     const dest = targetDir.endsWith('/') ? targetDir + base : `${targetDir}/${base}`;
-    ok = linker.doLink(file, dest, 'untried') && ok;
+    // ln works on the name in the directory: an empty one names nothing (ENOENT), even
+    // where the joined path, DIRECTORY/, is the directory itself.
+    ok = linker.doLink(file, dest, 'untried', base === '' ? '' : dest) && ok;
   }
   return ok;
 }
@@ -471,7 +473,7 @@ class Linker {
   }
 
   /** ln.c's do_link, with each replacement and backup made by one rename. */
-  doLink(source: string, dest: string, tried: LinkErrno): boolean {
+  doLink(source: string, dest: string, tried: LinkErrno, at = dest): boolean {
     const run = this.run;
     const result: LnResult = {
       link: dest,
@@ -487,7 +489,7 @@ class Linker {
       say(message);
       return false;
     };
-    let linkErrno = tried === 'untried' ? this.atomicLink(source, dest) : tried;
+    let linkErrno = tried === 'untried' ? this.atomicLink(source, at) : tried;
     let sourceStats: fs.Stats | undefined;
     if ((linkErrno !== 'done' || this.recordHardLinks) && !run.symbolic) {
       try {
@@ -506,7 +508,7 @@ class Linker {
       if (force) {
         let destStats: fs.Stats;
         try {
-          destStats = fs.lstatSync(dest);
+          destStats = fs.lstatSync(at);
         } catch (error) {
           if (codeOf(error) !== 'ENOENT') {
             return fail(`failed to access ${quoteaf(dest)}: ${strerror(error)}`);
@@ -547,7 +549,7 @@ class Linker {
           }
         }
       }
-      linkErrno = this.forceLink(target, dest, force, linkErrno);
+      linkErrno = this.forceLink(target, at, force, linkErrno);
       if (linkErrno === 'replaced') result.replaced = true;
     }
     if (linkErrno === 'done' || linkErrno === 'replaced') {
@@ -572,6 +574,7 @@ class Linker {
         : ['EDQUOT', 'EEXIST', 'ENOSPC', 'EROFS'].includes(linkErrno)
           ? `failed to create hard link ${quoteaf(dest)}`
           : `failed to create hard link ${quoteaf(dest)} => ${quoteaf(target)}`;
+    if (result.backup !== null && dropBackup(result.backup, at)) result.backup = null;
     return fail(`${message}: ${reason}`);
   }
 
@@ -610,9 +613,12 @@ class Linker {
     }
     const backupBase = plan.method === 'simple' ? base + suffix : fitted(base, suffix);
     const backup = dest.slice(0, dest.length - base.length) + backupBase;
+    // ln's backup is DEST's own file under the new name. Linux's link(2) links a symlink
+    // itself; elsewhere it may follow it, so a symlink is copied (its text) instead.
     let text: string | undefined;
     try {
-      text = fs.lstatSync(dest).isSymbolicLink() ? fs.readlinkSync(dest) : undefined;
+      const symlink = fs.lstatSync(dest).isSymbolicLink();
+      text = symlink && process.platform !== 'linux' ? fs.readlinkSync(dest) : undefined;
     } catch (error) {
       if (codeOf(error) === 'ENOENT') return undefined;
       return new Error(`cannot backup ${quoteaf(dest)}: ${strerror(error)}`);
@@ -623,6 +629,26 @@ class Linker {
     if (made === 'replaced') return backup;
     if (made === 'ENOENT') return undefined;
     return new Error(`cannot backup ${quoteaf(dest)}: ${strerror({ code: made })}`);
+  }
+}
+
+/**
+ * After a failed link, ln renames its backup back to LINK: LINK is as it was and the backup
+ * name is gone. Here LINK never left, so the backup is removed, if it is still the copy of
+ * LINK this run made (the same file, or on other systems the same symlink text).
+ */
+function dropBackup(backup: string, link: string): boolean {
+  try {
+    const [kept, now] = [fs.lstatSync(backup), fs.lstatSync(link)];
+    const same =
+      (kept.dev === now.dev && kept.ino === now.ino) ||
+      (kept.isSymbolicLink() &&
+        now.isSymbolicLink() &&
+        fs.readlinkSync(backup) === fs.readlinkSync(link));
+    if (same) fs.unlinkSync(backup);
+    return same;
+  } catch {
+    return false;
   }
 }
 
