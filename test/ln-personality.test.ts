@@ -521,3 +521,83 @@ describe('ln --guard', () => {
     expect(run.files).toEqual(['"d"/', '"d/x" -> "x"', '"d/y" -> "y"', '"link" -> "b"']);
   });
 });
+
+describe('random command lines', () => {
+  // Options, operands and hostile names drawn at random (a fixed seed: the same lines each
+  // run), in a tree with a file, directories, a symlink to one, a dangling one and a loop.
+  const OPTIONS = [
+    '-s',
+    '-f',
+    '-n',
+    '-b',
+    '-i',
+    '-T',
+    '-v',
+    '-r',
+    '-L',
+    '-P',
+    '-d',
+    '-F',
+    '--backup',
+    '--backup=numbered',
+    '--backup=simple',
+    '--backup=existing',
+    '-S.old',
+    '--suffix=.x',
+    '--force',
+    '--symbolic',
+    '--no-target-directory',
+    '--target-directory=d',
+    '-t',
+    'd',
+    '-t',
+    'dl',
+    '--relative',
+    '--verbose',
+    '--no-dereference',
+    '--b=t',
+    '--sym',
+    '--for',
+    '--',
+    '-',
+  ];
+  const NAMES = [
+    'a',
+    'f',
+    'd',
+    'dl',
+    'dang',
+    'loop',
+    'self',
+    'e',
+    'n l',
+    'd/x',
+    'd/',
+    'dl/',
+    '.',
+    '',
+    'new',
+    'x/y',
+    'f~',
+    'a.~1~',
+    'q\nr',
+  ];
+  const SETUP =
+    'echo a > a; echo f > f; mkdir d e; ln -s d dl; ln -s nowhere dang; ln -s loop loop; touch d/x; ln -s a self; ln -s a f~';
+  let seed = 20261206;
+  const next = (limit: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % limit;
+  };
+  const quote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
+  const lines = Array.from({ length: 60 }, () => {
+    const words = [
+      ...Array.from({ length: next(4) + 1 }, () => OPTIONS[next(OPTIONS.length)]),
+      ...Array.from({ length: next(3) + 1 }, () => NAMES[next(NAMES.length)]),
+    ];
+    return `ln ${words.map(quote).join(' ')}`;
+  });
+  test.each(lines.map((line) => [line]))('%s', (line) => {
+    expect(runWith(OUR_BIN, SETUP, line)).toEqual(runWith(GNU_BIN, SETUP, line));
+  });
+});
