@@ -34,6 +34,10 @@ RUN apt-get update \
 # they are mounted at run time. The bundle holds ssh2 and its dependencies: their licences
 # (cli.licenses.txt) go with it, and atomic-link's own beside them.
 COPY dist/ LICENSE /opt/atomic-link/
+# GNU ln with every replacement one rename, beside the system's ln and never in its place:
+#   docker run --rm --entrypoint /opt/atomic-link/bin/ln IMAGE -sfn releases/v2 current
+# or with /opt/atomic-link/bin first in PATH in a derived image.
+RUN mkdir /opt/atomic-link/bin && node /opt/atomic-link/cli.js --install-ln /opt/atomic-link/bin
 USER atomic-link
 WORKDIR /home/atomic-link
 ENTRYPOINT ["node", "/opt/atomic-link/cli.js"]

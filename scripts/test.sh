@@ -12,7 +12,7 @@ need_node() {
 }
 need_node
 
-packages=(strace e2fsprogs openssh-server openssh-client sshfs fuse3 docker.io debootstrap python3)
+packages=(strace e2fsprogs openssh-server openssh-client sshfs fuse3 docker.io debootstrap python3 dpkg-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

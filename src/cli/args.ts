@@ -24,7 +24,7 @@ import type { OptionValues as Values } from './options.js';
 
 export interface CliSettings {
   /** `switch` takes in a rollback too: its specs then name LINKs only (LinkSpec.rollback). */
-  command: 'help' | 'version' | 'switch' | 'status';
+  command: 'help' | 'version' | 'switch' | 'status' | 'install-ln';
   specs: LinkSpec[];
   /** With --ssh, `cwd` is relative to the remote directory, and is resolved once it is mounted. */
   options: SwitchOptions;
@@ -33,6 +33,8 @@ export interface CliSettings {
   json: boolean;
   verbose: boolean;
   place: Place;
+  /** --install-ln's directory. */
+  installDir?: string;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function parseCommandLine(
   env: Record<string, string | undefined>,
 ): Promise<CliSettings> {
   const { values, positionals, order } = parseOptions(argv);
+  if (values.ln) throw new UsageError("--ln must be the first argument: all after it are ln's");
   const place = await placeOf(values, cwd, env);
   const remote = place.kind !== 'local';
   const base = remote ? (values.chdir ?? '.') : path.resolve(cwd, values.chdir ?? '.');
@@ -63,6 +66,16 @@ export async function parseCommandLine(
     place,
   };
   if (settings.command === 'help' || settings.command === 'version') return settings;
+  if (values['install-ln'] !== undefined) {
+    if (argv.length !== (argv.includes(`--install-ln=${values['install-ln']}`) ? 1 : 2)) {
+      throw new UsageError('--install-ln DIR takes nothing else');
+    }
+    return {
+      ...settings,
+      command: 'install-ln',
+      installDir: path.resolve(cwd, values['install-ln']),
+    };
+  }
   if (values.rollback || values.status) {
     settings.specs = lookBackSpecs(values, positionals, cwd, env, place);
     return settings;
@@ -229,7 +242,7 @@ function switchOptions(values: Values, cwd: string): SwitchOptions {
   };
 }
 
-function lockTimeout(text: string | undefined): number {
+export function lockTimeout(text: string | undefined): number {
   if (text === undefined) return 60;
   const seconds = Number(text);
   if (text.trim() === '' || !Number.isFinite(seconds) || seconds < MIN_LOCK_TIMEOUT_SECONDS) {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   AtomicLinkError,
   FleetError,
@@ -19,12 +20,27 @@ import type { CliSettings } from './args.js';
 import { nameBackups } from './backups.js';
 import pkg from '../../package.json' with { type: 'json' };
 
-/** Runs the CLI and returns its exit code; never throws. */
-export async function run(argv: string[]): Promise<number> {
+/**
+ * Runs the CLI and returns its exit code; never throws. `script` is the path it was started by:
+ * named ln, it is GNU ln.
+ */
+export async function run(argv: string[], script?: string): Promise<number> {
+  // The personality is loaded only when asked for: an ordinary run does not pay for it.
+  if (argv[0] === '--ln' || (script !== undefined && path.basename(script) === 'ln')) {
+    const { runLn } = await import('./ln-personality.js');
+    return runLn(argv[0] === '--ln' ? argv.slice(1) : argv, process.env);
+  }
   let json = false;
   let verbose = false;
   try {
     const settings = await parseCommandLine(argv, process.cwd(), process.env);
+    if (settings.command === 'install-ln') {
+      process.stdout.write(
+        (await import('./ln-personality.js')).installLn(settings.installDir as string, script) +
+          '\n',
+      );
+      return 0;
+    }
     if (settings.command === 'help') {
       const { usage } = await import('./usage.js');
       process.stdout.write(usage());

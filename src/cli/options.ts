@@ -137,6 +137,15 @@ export const OPTIONS = {
     gnu: 'output version information and exit',
     help: 'output version information and exit',
   },
+  ln: {
+    group: 'own',
+    help: 'act as GNU ln (coreutils 9) with every replacement one rename, as when installed as ln (first argument only; see --install-ln)',
+  },
+  'install-ln': {
+    value: 'DIR',
+    group: 'own',
+    help: "make DIR/ln a symlink to this program, which then acts as GNU ln; DIR/ln must not exist (the system's ln is never replaced)",
+  },
   chdir: {
     short: 'C',
     value: 'DIR',

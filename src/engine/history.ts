@@ -30,6 +30,19 @@ export function numberedBackups(entries: Iterable<string>): Map<string, Numbered
   return byName;
 }
 
+/**
+ * The suffix of LINK's next backup, given its own numbered backups (newest first): numbered
+ * when it has any or `numbered` asks for it, as GNU's `existing` and `numbered` controls say,
+ * else the simple suffix.
+ */
+export function nextBackupSuffix<Simple extends string | undefined>(
+  own: readonly NumberedBackup[],
+  numbered: boolean,
+  simple: Simple,
+): string | Simple {
+  return own.length > 0 || numbered ? `.~${(own[0]?.number ?? 0n) + 1n}~` : simple;
+}
+
 const join = (dir: string, name: string) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
 const nameOf = (link: string) => link.slice(link.lastIndexOf('/') + 1);
 /** A backup's name as the user would write it: beside LINK as LINK is spelled. */
@@ -65,8 +78,7 @@ export async function readHistory(
       return item;
     }
     const history = spec.history as NonNullable<typeof spec.history>;
-    const backup =
-      own.length > 0 || history.numbered ? `.~${(own[0]?.number ?? 0n) + 1n}~` : spec.backup;
+    const backup = nextBackupSuffix(own, history.numbered, spec.backup);
     const paths = own.map((numberedBackup) => join(item.realDir, numberedBackup.name));
     return {
       ...item,

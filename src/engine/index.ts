@@ -1,6 +1,7 @@
 /** The engine's public API: everything the front ends and the stores need, and nothing more. */
 export { switchLinks } from './switch-links.js';
 export { readStatus } from './status.js';
+export { nextBackupSuffix, numberedBackups } from './history.js';
 export type { LinkStatus, BackupStatus } from './status.js';
 export { switchFleet, statusFleet, FleetError } from './fleet.js';
 export type { FleetMember, FleetReport, FleetStatus, HostReport } from './fleet.js';
