@@ -4981,7 +4981,7 @@ module.exports = Client;
 
 /***/ }),
 
-/***/ 137:
+/***/ 2518:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -5088,7 +5088,7 @@ const {
 const {
   SSHTTPAgent: HTTPAgent,
   SSHTTPSAgent: HTTPSAgent,
-} = __webpack_require__(137);
+} = __webpack_require__(2518);
 const { parseKey } = __webpack_require__(1789);
 const {
   flagsToString,
@@ -11923,7 +11923,7 @@ const crypto = __webpack_require__(6982);
 
 let cpuInfo;
 try {
-  cpuInfo = __webpack_require__(4573)();
+  cpuInfo = __webpack_require__(6954)();
 } catch {}
 
 const { bindingAvailable, CIPHER_INFO, MAC_INFO } = __webpack_require__(2888);

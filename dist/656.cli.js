@@ -10,7 +10,7 @@ export const modules = {
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
-/* harmony import */ var _engine_index_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6797);
+/* harmony import */ var _engine_index_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2955);
 /* harmony import */ var _transport_ssh_config_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7266);
 /* harmony import */ var _transport_ssh_route_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8447);
 /* harmony import */ var _transport_ssh_target_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2121);

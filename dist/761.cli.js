@@ -6,9 +6,10 @@ export const modules = {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   e: () => (/* binding */ optionLabel),
 /* harmony export */   usage: () => (/* binding */ usage)
 /* harmony export */ });
-/* unused harmony exports optionLabel, optionTable */
+/* unused harmony export optionTable */
 /* harmony import */ var _options_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3786);
 
 const WIDTH = 100;

@@ -32513,6 +32513,14 @@ function numberedBackups(entries) {
     }
     return byName;
 }
+/**
+ * The suffix of LINK's next backup, given its own numbered backups (newest first): numbered
+ * when it has any or `numbered` asks for it, as GNU's `existing` and `numbered` controls say,
+ * else the simple suffix.
+ */
+function nextBackupSuffix(own, numbered, simple) {
+    return own.length > 0 || numbered ? `.~${(own[0]?.number ?? 0n) + 1n}~` : simple;
+}
 const join = (dir, name) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
 const nameOf = (link) => link.slice(link.lastIndexOf('/') + 1);
 /** A backup's name as the user would write it: beside LINK as LINK is spelled. */
@@ -32546,7 +32554,7 @@ async function readHistory(store, placed, listed) {
             return item;
         }
         const history = spec.history;
-        const backup = own.length > 0 || history.numbered ? `.~${(own[0]?.number ?? 0n) + 1n}~` : spec.backup;
+        const backup = nextBackupSuffix(own, history.numbered, spec.backup);
         const paths = own.map((numberedBackup) => join(item.realDir, numberedBackup.name));
         return {
             ...item,
@@ -34255,6 +34263,7 @@ function inertJson(value) {
 
 ;// CONCATENATED MODULE: ./lib/engine/index.js
 /** The engine's public API: everything the front ends and the stores need, and nothing more. */
+
 
 
 

@@ -30,7 +30,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_proces
 
 /***/ }),
 
-/***/ 4573:
+/***/ 6954:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("cpu-features");
@@ -83,6 +83,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
 
 /***/ }),
 
@@ -188,7 +195,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5182);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8218);
 
 // The exit status tells how the switch went; a report that cannot be written does not change
 // it. A reader gone early (`atomic-link -v ... | head`) is the reader's choice; anything else
@@ -199,10 +206,345 @@ process.stdout.on('error', (error) => {
     }
 });
 process.stderr.on('error', () => undefined);
-process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
+process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2), process.argv[1]);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 2453:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D: () => (/* binding */ parseCommandLine),
+/* harmony export */   Z: () => (/* binding */ lockTimeout)
+/* harmony export */ });
+/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4573);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var _engine_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2955);
+/* harmony import */ var _platform_read_file_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3994);
+/* harmony import */ var _backups_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9925);
+/* harmony import */ var _options_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3786);
+
+
+
+
+
+
+
+/**
+ * Turns the command line into settings, or throws a UsageError that says what is wrong. `env`
+ * holds ln's VERSION_CONTROL and SIMPLE_BACKUP_SUFFIX.
+ */
+async function parseCommandLine(argv, cwd, env) {
+    const { values, positionals, order } = (0,_options_js__WEBPACK_IMPORTED_MODULE_6__/* .parseOptions */ .Ac)(argv);
+    if (values.ln)
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb("--ln must be the first argument: all after it are ln's");
+    const place = await placeOf(values, cwd, env);
+    const remote = place.kind !== 'local';
+    const base = remote ? (values.chdir ?? '.') : node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(cwd, values.chdir ?? '.');
+    const settings = {
+        command: values.help
+            ? 'help'
+            : values.version
+                ? 'version'
+                : values.status
+                    ? 'status'
+                    : 'switch',
+        specs: [],
+        options: switchOptions(values, base),
+        json: values.json ?? false,
+        verbose: values.verbose ?? false,
+        place,
+    };
+    if (settings.command === 'help' || settings.command === 'version')
+        return settings;
+    if (values['install-ln'] !== undefined) {
+        if (argv.length !== (argv.includes(`--install-ln=${values['install-ln']}`) ? 1 : 2)) {
+            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('--install-ln DIR takes nothing else');
+        }
+        return {
+            ...settings,
+            command: 'install-ln',
+            installDir: node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(cwd, values['install-ln']),
+        };
+    }
+    if (values.rollback || values.status) {
+        settings.specs = lookBackSpecs(values, positionals, cwd, env, place);
+        return settings;
+    }
+    settings.backup = (0,_backups_js__WEBPACK_IMPORTED_MODULE_5__/* .backupPlan */ .SY)(values, env);
+    if (remote && positionals.some((arg) => !(0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .isSpecText */ .p0)(arg))) {
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments${specFileHint(values)}`);
+    }
+    // As in ln: -s ignores -L and -P; otherwise the last of them given counts.
+    const logical = !values.symbolic &&
+        order.findLast((name) => name === 'logical' || name === 'physical') === 'logical';
+    const specs = readSpecs(values, positionals, remote ? cwd : base, logical);
+    settings.specs = placedLinks(specs, place);
+    if (settings.specs.length === 0)
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('no links given; see --help');
+    if (values.expect !== undefined && settings.specs.length !== 1) {
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('--expect takes exactly one link');
+    }
+    // The specs are this parse's own objects: the options that apply to all are set in place,
+    // and a spec that takes --expect's value is checked again.
+    for (const spec of settings.specs) {
+        if (values.relative)
+            spec.relative = true;
+        if (values.expect !== undefined) {
+            spec.expect = values.expect;
+            (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .checkSpec */ .g3)(spec);
+        }
+    }
+    const swap = settings.specs.find((spec) => spec.expect !== undefined);
+    if (swap && !settings.options.lock) {
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${swap.origin}: an expected target (--expect) needs the lock, so --no-lock is refused: ` +
+            'only under the lock are the check and the switch one compare-and-swap');
+    }
+    return settings;
+}
+/** Remote LINKs are read from the remote directory and must stay in it. */
+function placedLinks(specs, place) {
+    if (place.kind === 'local')
+        return specs;
+    if (place.kind === 'fleet')
+        return specs.map((spec) => relativeLink(spec));
+    return specs.map((spec) => remoteLink(spec, place.target.path));
+}
+/** Options that make or place links, which a rollback and a status do not. */
+const SWITCH_ONLY = [
+    'target-directory',
+    'no-target-directory',
+    'relative',
+    'logical',
+    'symbolic',
+];
+/**
+ * --rollback and --status take LINKs alone, as arguments or --spec-file lines: what each goes
+ * back to, or shows, is read from its backups.
+ */
+function lookBackSpecs(values, positionals, cwd, env, place) {
+    const mode = values.rollback ? '--rollback' : '--status';
+    if (values.rollback && values.status)
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('--rollback and --status conflict');
+    const stray = SWITCH_ONLY.find((name) => values[name]);
+    if (stray !== undefined)
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${mode} takes LINKs alone: --${stray} is refused`);
+    if (values.status && values.expect !== undefined) {
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('--status changes nothing: --expect goes with a switch or --rollback');
+    }
+    const suffix = (0,_backups_js__WEBPACK_IMPORTED_MODULE_5__/* .rollbackSuffix */ .QB)(values, env);
+    const file = values['spec-file'];
+    const fromFile = file === undefined
+        ? []
+        : (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLinkLines */ .hT)(readText(file, cwd), file === '-' ? 'stdin' : file, mode);
+    const specs = placedLinks([...fromFile, ...positionals.map((arg, index) => (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .linkOnly */ .PG)(arg, `argument ${index + 1}`, mode))], place);
+    if (specs.length === 0)
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${mode} takes the LINKs to read; see --help`);
+    if (values.expect !== undefined && specs.length !== 1) {
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('--expect takes exactly one link');
+    }
+    if (values.expect !== undefined && values['no-lock']) {
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('an expected target (--expect) needs the lock, so --no-lock is refused');
+    }
+    return specs.map((spec) => (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .checkExpect */ .GR)({
+        ...spec,
+        rollback: { suffix },
+        ...(values.expect !== undefined && { expect: values.expect }),
+    }));
+}
+async function placeOf(values, cwd, env) {
+    if (values.ssh === undefined) {
+        const stray = SSH_ONLY.find((name) => values[name] !== undefined);
+        if (stray)
+            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`--${stray} goes with --ssh`);
+        if (values['sshfs-option'] !== undefined) {
+            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('--sshfs-option goes with --ssh and --sshfs');
+        }
+        return { kind: 'local' };
+    }
+    const { remotePlace } = await Promise.all(/* import() */[__nccwpck_require__.e(447), __nccwpck_require__.e(656)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1656));
+    return remotePlace({ ...values, ssh: values.ssh }, cwd, env);
+}
+const SSH_ONLY = [
+    'ssh-port',
+    'identity',
+    'known-hosts',
+    'sshfs',
+    'max-hosts',
+    'ssh-config',
+    'jump',
+    'jump-identity',
+    'passphrase-file',
+    'allow-proxy-command',
+    'host-key-fingerprint',
+];
+/** Each host reads LINKs from its own PATH: a LINK that names one host's path is refused. */
+function relativeLink(spec) {
+    if (!node_path__WEBPACK_IMPORTED_MODULE_2__.posix.isAbsolute(spec.link))
+        return spec;
+    throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${spec.origin}: LINK ${JSON.stringify(spec.link)} must be relative with several --ssh: each host reads it from its own PATH`);
+}
+/** An absolute LINK names a path on the server: it must lie in the remote directory. */
+function remoteLink(spec, root) {
+    if (!node_path__WEBPACK_IMPORTED_MODULE_2__.posix.isAbsolute(spec.link))
+        return spec;
+    const inside = node_path__WEBPACK_IMPORTED_MODULE_2__.posix.relative(root, spec.link);
+    if (inside === '' || inside.startsWith('..')) {
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${spec.origin}: LINK ${JSON.stringify(spec.link)} is outside the remote directory ${root}`);
+    }
+    return { ...spec, link: inside };
+}
+function switchOptions(values, cwd) {
+    if (values.probe && values['no-probe'])
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('--probe and --no-probe conflict');
+    const probe = values.probe ? 'always' : values['no-probe'] ? 'never' : 'auto';
+    return {
+        cwd,
+        allowDangling: values['allow-dangling'] ?? false,
+        replaceFiles: values['replace-files'] ?? false,
+        dryRun: values['dry-run'] ?? false,
+        guard: !values['no-guard'],
+        probe,
+        lock: !values['no-lock'],
+        lockTimeoutSeconds: lockTimeout(values['lock-timeout']),
+        fsync: !values['no-fsync'],
+    };
+}
+function lockTimeout(text) {
+    if (text === undefined)
+        return 60;
+    const seconds = Number(text);
+    if (text.trim() === '' || !Number.isFinite(seconds) || seconds < _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .MIN_LOCK_TIMEOUT_SECONDS */ .xg) {
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`--lock-timeout ${JSON.stringify(text)} must be a number of seconds, at least ` +
+            `${_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .MIN_LOCK_TIMEOUT_SECONDS */ .xg}: a shorter one would let a busy holder's lock look stale`);
+    }
+    return seconds;
+}
+function readSpecs(values, positionals, cwd, logical) {
+    const fromFile = values['spec-file'] === undefined ? [] : readSpecFile(values['spec-file'], cwd);
+    const specArgs = positionals.filter((arg) => (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .isSpecText */ .p0)(arg));
+    if (specArgs.length > 0 || fromFile.length > 0 || values['spec-file'] !== undefined) {
+        if (specArgs.length !== positionals.length) {
+            const odd = positionals.find((arg) => !(0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .isSpecText */ .p0)(arg));
+            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`argument ${JSON.stringify(odd)} is not a SPEC ('LINK -> TARGET'); ` +
+                'SPECs and ln-style arguments cannot be mixed');
+        }
+        if (values['target-directory'] !== undefined || values['no-target-directory'] || logical) {
+            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('-t, -T and -L go with ln-style arguments, not with SPECs');
+        }
+        return [...fromFile, ...specArgs.map((arg, index) => (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .parseSpec */ .F9)(arg, `argument ${index + 1}`))];
+    }
+    return lnStyleSpecs(values, positionals, cwd, logical);
+}
+/**
+ * The largest spec file read: a million links take about 60 MiB, and a file past this size
+ * would take seconds to read and most of the memory Node has, to fail anyway.
+ */
+const SPEC_FILE_LIMIT = 256 * 1024 * 1024;
+function readSpecFile(file, cwd) {
+    return (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .parseSpecText */ .gJ)(readText(file, cwd), file === '-' ? 'stdin' : file);
+}
+/** A spec file's text, checked: within the size limit, and UTF-8. */
+function readText(file, cwd) {
+    const source = file === '-' ? 'stdin' : file;
+    let bytes;
+    try {
+        bytes = (0,_platform_read_file_js__WEBPACK_IMPORTED_MODULE_4__/* .readAtMost */ .r)(file === '-' ? 0 : node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(cwd, file), SPEC_FILE_LIMIT);
+    }
+    catch (error) {
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`spec file ${file}: ${error.message}`);
+    }
+    if (bytes === undefined) {
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`spec file ${source} is over ${SPEC_FILE_LIMIT / 2 ** 20} MiB, the most one may hold`);
+    }
+    // Decoded leniently, bytes that are not UTF-8 would become U+FFFD and name another file.
+    if (!(0,node_buffer__WEBPACK_IMPORTED_MODULE_0__.isUtf8)(bytes)) {
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${source} line ${firstNonUtf8Line(bytes)}: not UTF-8 text; write the names in UTF-8`);
+    }
+    return bytes.toString('utf8');
+}
+/** The number of the first line that is not UTF-8, in bytes known to hold one. */
+function firstNonUtf8Line(bytes) {
+    let line = 1;
+    let start = 0;
+    for (let end = bytes.indexOf(0x0a); end >= 0; end = bytes.indexOf(0x0a, start)) {
+        if (!(0,node_buffer__WEBPACK_IMPORTED_MODULE_0__.isUtf8)(bytes.subarray(start, end)))
+            return line;
+        start = end + 1;
+        line++;
+    }
+    return line;
+}
+/**
+ * ln's argument forms. ln reads TARGET from the current directory for hard links and for -r,
+ * so those become absolute here; a plain symlink TARGET is stored as given, as ln does.
+ */
+function lnStyleSpecs(values, positionals, cwd, logical) {
+    const type = values.symbolic ? 'symbolic' : 'hard';
+    const spec = (target, link) => {
+        const origin = `argument ${JSON.stringify(target)}`;
+        let linked = type === 'hard' || values.relative ? node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(cwd, target) : target;
+        if (logical)
+            linked = resolvedTarget(linked, origin);
+        const linkPath = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(cwd, link);
+        if (node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(linkPath), linked) === linkPath) {
+            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${origin}: TARGET and LINK ${JSON.stringify(link)} are the same file` +
+                specFileHint(values));
+        }
+        return (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .checkSpec */ .g3)({ link, target: linked, type, origin });
+    };
+    const into = (dir, targets) => targets.map((target) => spec(target, (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .linkInto */ .$e)(dir, target)));
+    if (positionals.length === 0)
+        return [];
+    const dir = values['target-directory'];
+    if (dir !== undefined) {
+        if (values['no-target-directory'])
+            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('-t and -T conflict');
+        if (!isRealDirectory(cwd, dir))
+            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`-t ${JSON.stringify(dir)} is not a directory`);
+        return into(dir, positionals);
+    }
+    if (values['no-target-directory']) {
+        if (positionals.length !== 2)
+            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('-T takes exactly TARGET and LINK');
+        return [spec(positionals[0], positionals[1])];
+    }
+    if (positionals.length === 1)
+        return into('.', positionals);
+    const last = positionals.at(-1);
+    // A symlink to a directory is a link to replace, never a directory to link into (ln -n).
+    if (isRealDirectory(cwd, last))
+        return into(last, positionals.slice(0, -1));
+    if (positionals.length > 2) {
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`the last argument ${JSON.stringify(last)} is not a directory`);
+    }
+    return [spec(positionals[0], last)];
+}
+/** `-f FILE` once read a spec file: such a command line now ends in a refusal that says so. */
+function specFileHint(values) {
+    return values.force ? '; spec files are read with --spec-file=FILE (-f is --force)' : '';
+}
+function isRealDirectory(cwd, dir) {
+    return node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync(node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(cwd, dir), { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+/**
+ * -L. The engine makes a hard link with link(2), which on Linux links a symlink itself: ln's
+ * -P. ln -L calls linkat(AT_SYMLINK_FOLLOW), which links the file the symlink leads to; its
+ * real path names that same file, so linking the real path is -L.
+ */
+function resolvedTarget(target, origin) {
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(target);
+    }
+    catch (error) {
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${origin}: -L cannot follow TARGET ${JSON.stringify(target)}: ${(0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .describeError */ .Uc)(error)}`);
+    }
+}
+
 
 /***/ }),
 
@@ -211,12 +553,12 @@ __webpack_async_result__();
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   E7: () => (/* binding */ isBackupControl),
+/* harmony export */   EJ: () => (/* binding */ backupControl),
 /* harmony export */   QB: () => (/* binding */ rollbackSuffix),
 /* harmony export */   SY: () => (/* binding */ backupPlan),
 /* harmony export */   T9: () => (/* binding */ nameBackups)
 /* harmony export */ });
-/* unused harmony export backupControl */
-/* harmony import */ var _engine_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6797);
+/* harmony import */ var _engine_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2955);
 
 /** GNU ln's backup CONTROL words, by the method each names. */
 const CONTROLS = {
@@ -326,7 +668,7 @@ function rollbackSuffix(request, env) {
 
 /***/ }),
 
-/***/ 5182:
+/***/ 8218:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -335,877 +677,16 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ./lib/engine/index.js + 11 modules
-var engine = __nccwpck_require__(6797);
-// EXTERNAL MODULE: ./lib/platform/stop-signals.js + 1 modules
-var stop_signals = __nccwpck_require__(9962);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./lib/platform/filesystems.js
-
-
-/**
- * statfs magic numbers (Linux) of filesystems whose rename may not be one atomic replace: FUSE
- * (sshfs may emulate it, workaround=rename), and network filesystems that may retry or emulate.
- */
-const SUSPECT_ON_LINUX = new Map([
-    [0x65735546, 'FUSE'],
-    [0x6969, 'NFS'],
-    [0xff534d42, 'CIFS'],
-    [0xfe534d42, 'SMB2'],
-    [0x517b, 'SMB'],
-    [0x01021997, '9P'],
-    [0x00c36400, 'Ceph'],
-    [0x786f4256, 'VirtualBox shared folder'],
-    [0x47504653, 'GPFS'],
-    [0x0bd00bd0, 'Lustre'],
-]);
-/**
- * Type names, as `mount` prints them on macOS and the BSDs, of the same kinds: FUSE in all its
- * builds (macfuse, osxfuse, fusefs.sshfs; FUSE-T serves through nfs), and network filesystems.
- */
-const SUSPECT_NAME = /fuse|^(nfs|smbfs|cifs|afpfs|webdav|9p|sshfs)$/;
-/**
- * Why links on this machine's own disk cannot be switched here, or undefined where they can.
- * On Windows the engine's paths (POSIX) do not fit, and one rename cannot replace a directory
- * symlink (a directory to MoveFileEx); deleting and re-creating instead is what atomic-link
- * exists not to do.
- */
-const LOCAL_UNSUPPORTED = process.platform === 'win32'
-    ? 'switching links on a Windows disk is not supported yet: a directory symlink cannot be ' +
-        'replaced in one rename there, and atomic-link never deletes and re-creates a link; ' +
-        '--ssh (over SFTP) works from Windows'
-    : undefined;
-/** Linux's FUSE, where the serving sshfs process and its mount can be found through /proc. */
-const FUSE = 'FUSE';
-/**
- * The kind of filesystem holding `dir` when it is one whose rename is suspect, else undefined.
- * Linux answers from statfs. macOS and the BSDs number their filesystems differently and Node
- * shows no type name (statfs's f_fstypename), so the mount table that `mount` prints is read,
- * once per run, and only there. Where neither works (Windows; `mount` not found), the answer is
- * undefined: the directory is not suspect, and trial swaps run only with --probe.
- */
-function suspectFilesystem(dir) {
-    if (process.platform === 'linux')
-        return SUSPECT_ON_LINUX.get(external_node_fs_.statfsSync(dir).type);
-    if (!PRINTS_MOUNTS.has(process.platform))
-        return undefined;
-    mounts ??= readMounts();
-    const type = filesystemOf(dir, mounts);
-    return type !== undefined && SUSPECT_NAME.test(type) ? type : undefined;
-}
-const PRINTS_MOUNTS = new Set(['darwin', 'freebsd', 'openbsd', 'netbsd']);
-let mounts;
-function readMounts() {
-    try {
-        return parseMountTable((0,external_node_child_process_.execFileSync)('/sbin/mount', { encoding: 'utf8', timeout: 5000 }));
-    }
-    catch {
-        return [];
-    }
-}
-/**
- * `mount`'s lines: `SOURCE on MOUNTPOINT (TYPE, option, ...)` (macOS, FreeBSD) or
- * `SOURCE on MOUNTPOINT type TYPE (options)` (OpenBSD, NetBSD). A mount point may hold spaces;
- * the type is told by the last parenthesis.
- */
-function parseMountTable(text) {
-    const table = [];
-    for (const line of text.split('\n')) {
-        const bsd = / on (\/.*) type (\S+) \([^()]*\)$/.exec(line);
-        const mac = bsd ? null : / on (\/.*) \(([^,()]+)(?:, [^()]*)?\)$/.exec(line);
-        const found = bsd ?? mac;
-        if (found)
-            table.push({ mountPoint: found[1], type: found[2] });
-    }
-    return table;
-}
-/**
- * The type of the mount holding `dir` (a resolved path): the mount point that contains it with
- * the least of the path left over. On macOS a path of the data volume may be listed under
- * /System/Volumes/Data, its firmlink, so both spellings are tried.
- */
-function filesystemOf(dir, table) {
-    let best;
-    for (const candidate of [dir, `/System/Volumes/Data${dir}`]) {
-        for (const { mountPoint, type } of table) {
-            const root = mountPoint === '/';
-            if (!root && candidate !== mountPoint && !candidate.startsWith(`${mountPoint}/`))
-                continue;
-            const left = candidate.length - (root ? 0 : mountPoint.length);
-            if (best === undefined || left < best.left)
-                best = { type, left };
-        }
-    }
-    return best?.type;
-}
-
-// EXTERNAL MODULE: ./lib/engine/errors.js
-var errors = __nccwpck_require__(4899);
-// EXTERNAL MODULE: ./lib/engine/port.js
-var port = __nccwpck_require__(4799);
-// EXTERNAL MODULE: ./lib/platform/open-dirs.js
-var open_dirs = __nccwpck_require__(5080);
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
-;// CONCATENATED MODULE: ./lib/transport/local/guard-protocol.js
-/**
- * Slots of the Int32Array over the shared control buffer. The worker is handed this table
- * with the buffer (it may not import values).
- */
-const SLOTS = {
-    /** Set to 1 by the main thread: report and exit. */
-    stop: 0,
-    /** Set to 1 by the worker once it has the paths, standing by or looking. */
-    ready: 1,
-    /** Set to 1 by the main thread: a worker standing by looks from now. */
-    begin: 2,
-    /** Set to 1 by the worker once it is looking. */
-    looking: 3,
-    /** Index of the path being switched right now. */
-    hot: 4,
-    /** Lookups made so far, kept by the worker. */
-    lookups: 5,
-    /** Lookups that found a link missing so far. */
-    misses: 6,
-};
-const CONTROL_SLOTS = Object.keys(SLOTS).length;
-
-;// CONCATENATED MODULE: ./lib/transport/local/guard.js
-
-
-/** The file of the local store's threads: the guard's, and the locks' keeper's. */
-const WORKER_FILE = __nccwpck_require__.ab + "guard-worker.cjs";
-/**
- * How long begin() waits for the worker to be looking. It wakes in a millisecond or two; one
- * that has not in this time leaves the switch unwatched, and the guard says it was blind.
- */
-const BEGIN_WAIT_MS = 5000;
-/**
- * Watches links from a worker thread while the main thread switches them. It has to run in
- * parallel: lookups made between two synchronous renames on the same thread could never see
- * a gap. Every lookup that finds a name missing is counted.
- *
- * The thread is started first and given its links later, so that its start-up overlaps the
- * checks the main thread makes before any switch; standing by, it takes its links while the
- * new links are made, and looks only from begin(), so as not to take the processor from them.
- */
-class Guard {
-    flags = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
-    worker;
-    result;
-    /** How the report names each watched path. */
-    names = [];
-    late = false;
-    /** Why the thread ended, once it has: seen between the chunks of the creates. */
-    ended;
-    constructor() {
-        const workerData = {
-            buffer: this.flags.buffer,
-            slots: SLOTS,
-        };
-        this.worker = new external_node_worker_threads_.Worker(WORKER_FILE, { workerData });
-        this.result = new Promise((resolve, reject) => {
-            this.worker.once('message', resolve);
-            this.worker.once('error', reject);
-            this.worker.once('exit', (code) => reject(new Error(`the guard stopped early (${code})`)));
-        });
-        // An error is followed by the exit: the first word is kept. Not with `??=`: ncc's asset
-        // relocator cannot parse it, and then ships the worker's file under a hashed name.
-        this.worker.once('error', (error) => (this.ended = `its thread failed: ${error.message}`));
-        this.worker.once('exit', (code) => {
-            if (this.ended === undefined)
-                this.ended = `its thread ended (${code})`;
-        });
-        // A failed guard fails the run where it is awaited, in watch() or stop().
-        this.result.catch(() => undefined);
-    }
-    /**
-     * Starts looking at `paths`, or with `standBy` only from begin(); resolves once the worker
-     * has them (and is looking, unless it stands by). The report names each path as `names`
-     * does (the path as given, where the guard looks at it through another view). With
-     * `followSwitch` (the default), each round also looks at the path switching() names.
-     */
-    async watch(paths, { standBy = false, names = paths, followSwitch = true, } = {}) {
-        this.names = names;
-        const message = { paths, standBy, followSwitch };
-        this.worker.postMessage(message);
-        const ready = Atomics.waitAsync(this.flags, standBy ? SLOTS.ready : SLOTS.looking, 0);
-        // Racing the result rethrows a worker that died before it was ready.
-        if (ready.async)
-            await Promise.race([ready.value, this.result]);
-    }
-    /**
-     * A guard standing by looks from now. Returns once it is looking, so that the first rename
-     * made after it is watched: a blocking wait, as short as a thread's wake-up. Throws when its
-     * thread has ended while it stood by: nothing has been switched, and nothing would be watched.
-     */
-    begin() {
-        if (this.ended !== undefined)
-            throw new Error(this.ended);
-        Atomics.store(this.flags, SLOTS.begin, 1);
-        Atomics.notify(this.flags, SLOTS.begin);
-        this.late = Atomics.wait(this.flags, SLOTS.looking, 0, BEGIN_WAIT_MS) === 'timed-out';
-    }
-    /** Tells the guard which path (an index into the watched paths) is being switched now. */
-    switching(index) {
-        Atomics.store(this.flags, SLOTS.hot, index);
-    }
-    /** What the guard has seen so far, while it is still looking. */
-    soFar() {
-        return {
-            lookups: Atomics.load(this.flags, SLOTS.lookups),
-            missing: Atomics.load(this.flags, SLOTS.misses),
-        };
-    }
-    /** Stops looking and reports what was seen, in the paths' own terms. */
-    async stop() {
-        Atomics.store(this.flags, SLOTS.stop, 1);
-        // One standing by is woken to stop.
-        Atomics.store(this.flags, SLOTS.begin, 1);
-        Atomics.notify(this.flags, SLOTS.begin);
-        const result = await this.result;
-        await this.worker.terminate();
-        return {
-            lookups: result.lookups,
-            blind: result.blind ??
-                (this.late
-                    ? `its thread was not looking ${BEGIN_WAIT_MS} ms after the switch began`
-                    : undefined),
-            missing: result.misses.reduce((sum, miss) => sum + miss.count, 0),
-            sightings: result.misses.map(({ index, count, firstMs, lastMs }) => ({
-                link: this.names[index],
-                count,
-                firstMs: Math.round(firstMs),
-                lastMs: Math.round(lastMs),
-            })),
-        };
-    }
-    /** Ends the thread without a report, when the run ends before any switch. */
-    async dispose() {
-        await this.worker.terminate();
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/transport/local/lock-keeper.js
-
-
-/**
- * Keeps a run's locks fresh from a thread of its own, with its own event loop: the main
- * thread makes a local batch's calls synchronously, and a phase of a large batch (60,000
- * links read, or renamed under a slowed disk) can keep it busy for longer than the shortest
- * lock timeout. Started only once a lock is held. Why it stopped is read synchronously from
- * its port: a busy main thread asks between two chunks, without a turn of its event loop.
- */
-class LockKeeperThread {
-    worker;
-    port;
-    why;
-    constructor(locks, text, everyMs) {
-        const { port1, port2 } = new external_node_worker_threads_.MessageChannel();
-        this.port = port1;
-        const workerData = { keep: { locks, text, everyMs }, port: port2 };
-        this.worker = new external_node_worker_threads_.Worker(WORKER_FILE, { workerData, transferList: [port2] });
-        // A thread that could not start, or failed, keeps nothing: said as it would say it.
-        this.worker.once('error', (error) => (this.why ??= `its thread failed: ${error.message}`));
-        this.worker.unref();
-        this.port.unref();
-    }
-    stopped() {
-        this.why ??= (0,external_node_worker_threads_.receiveMessageOnPort)(this.port)?.message;
-        return this.why;
-    }
-    async stop() {
-        await this.worker.terminate();
-        this.port.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/transport/local/reach.js
-
-/** From this many targets in one directory, it is listed rather than walked to for each. */
-const LIST_FROM = 64;
-/** A listing stops after this many entries per target sought in it. */
-const ENTRIES_PER_TARGET = 4;
-/**
- * Whether each symlink text leads somewhere from its directory, as access(2) tells on this
- * machine's filesystems: the kernel resolves the text, `..` after a symlink included.
- *
- * A batch's targets mostly share a directory (one release), and one listing of it costs less
- * than a path walk per target: for 10,000 targets, 4-9 ms against 14-20 on tmpfs. A listing
- * only ever confirms a target: a name listed as anything but a symlink is there. Every other
- * target is looked up alone: a symlink (it must lead somewhere too), a name not listed (it
- * may still be found on a case-insensitive filesystem, and its error is the lookup's own), a
- * text that is not plainly a name in a directory (`dir/`, `.`), and the rest of a directory
- * whose listing stopped: a listing reads at most a few entries per target sought, so a huge
- * directory holding a few targets costs little more than their lookups.
- */
-function reachOnDisk(targets) {
-    const found = new Uint8Array(targets.length);
-    for (const [parent, names] of byDirectory(targets)) {
-        if (names.size >= LIST_FROM)
-            findListed(parent, names, found);
-    }
-    const outcomes = new Array(targets.length);
-    for (let index = 0; index < targets.length; index++) {
-        if (found[index] === 1)
-            continue;
-        const { dir, text } = targets[index];
-        try {
-            external_node_fs_.accessSync(text.startsWith('/') ? text : `${dir}/${text}`);
-        }
-        catch (error) {
-            outcomes[index] = error;
-        }
-    }
-    return outcomes;
-}
-/**
- * Per directory a text names (as a path from its link's directory), the index of the target
- * by its name; left out are texts that do not end in a plain name, and a name met again in
- * one directory (two links to one file): it is looked up alone.
- */
-function byDirectory(targets) {
-    const directories = new Map();
-    // Set by the first text: no text has its last slash at -2.
-    let names = new Map();
-    let lastDir = '';
-    let lastSlash = -2;
-    let lastPrefix = '';
-    targets.forEach(({ dir, text }, index) => {
-        const slash = text.lastIndexOf('/');
-        const name = text.slice(slash + 1);
-        if (name === '' || name === '.' || name === '..')
-            return;
-        // A batch's texts mostly name one directory one after another: the last one's map serves.
-        if (slash !== lastSlash || dir !== lastDir || !text.startsWith(lastPrefix)) {
-            lastDir = dir;
-            lastSlash = slash;
-            lastPrefix = text.slice(0, Math.max(slash, 0));
-            const parent = slash < 0
-                ? dir
-                : slash === 0
-                    ? '/'
-                    : text.startsWith('/')
-                        ? lastPrefix
-                        : `${dir}/${lastPrefix}`;
-            names = directories.get(parent) ?? new Map();
-            directories.set(parent, names);
-        }
-        if (!names.has(name))
-            names.set(name, index);
-    });
-    return directories;
-}
-/**
- * Marks in `found` the targets listed in `parent` as anything but a symlink. Nothing when the
- * directory cannot be searched or listed: each target is then looked up for its own error.
- */
-function findListed(parent, names, found) {
-    let dir;
-    try {
-        // access(2) needs to search the directory, a listing only to read it.
-        external_node_fs_.accessSync(parent, external_node_fs_.constants.X_OK);
-        dir = external_node_fs_.opendirSync(parent, { bufferSize: 1024 });
-    }
-    catch {
-        return;
-    }
-    try {
-        let left = names.size;
-        let budget = ENTRIES_PER_TARGET * names.size;
-        for (let entry = dir.readSync(); entry !== null && left > 0 && budget-- > 0;) {
-            const index = entry.isSymbolicLink() ? undefined : names.get(entry.name);
-            if (index !== undefined) {
-                found[index] = 1;
-                left--;
-            }
-            entry = dir.readSync();
-        }
-    }
-    catch {
-        // A listing cut short leaves the rest to be looked up alone.
-    }
-    finally {
-        dir.closeSync();
-    }
-}
-
-// EXTERNAL MODULE: ./lib/transport/local/sshfs-view.js
-var sshfs_view = __nccwpck_require__(4452);
-;// CONCATENATED MODULE: ./lib/transport/local/local-store.js
-
-
-
-
-
-
-
-
-
-
-// Lookups on mounted network filesystems run on libuv's thread pool, 4 threads unless this is
-// set before its first use: 4 requests in flight would leave most of a round trip unused.
-process.env.UV_THREADPOOL_SIZE ??= '32';
-const IN_FLIGHT = 32;
-/** Errors from a mount whose server can no longer be asked. */
-const DISCONNECTED = new Set(['ENOTCONN', 'ECONNABORTED']);
-/**
- * The local filesystem through node:fs, which also serves any mounted volume (sshfs, NFS,
- * CIFS). On a local disk each call is cheap and made at once, synchronously; on a network
- * mount, the lookups of a phase are made many at a time, as each is a round trip.
- *
- * On sshfs, the guard looks through a second, uncached view of the same server directory:
- * through the mount that makes a switch nothing can see a gap (the kernel holds the directory's
- * lock for the whole FUSE rename), and symlink texts that Debian's sshfs will not read back
- * through the mount (absolute, or with `..`) are read through it.
- *
- * Each directory resolved is opened once where the platform allows, and every write in it is
- * made inside the open directory (platform/open-dirs): a parent swapped for a symlink after
- * the checks cannot send a write elsewhere. Where it does not, writes go by path.
- */
-class LocalStore {
-    where = '';
-    canSyncDirs = true;
-    knowsInodes = true;
-    views = new sshfs_view/* SshfsViews */.Wm();
-    suspect = new Map();
-    /**
-     * Each directory resolved: its device and inode, to notice one replaced under its name, and
-     * the directory opened, when it is.
-     */
-    dirs = new Map();
-    inOpenDirs = (0,open_dirs/* openDirsUsable */.j9)();
-    guard;
-    /** A guard thread started early, so that it boots while the links are checked. */
-    spare;
-    constructor(options) {
-        if (options.guard)
-            this.spare = new Guard();
-    }
-    async realDirs(dirs) {
-        return each(dirs, (dir) => {
-            const real = external_node_fs_.realpathSync(dir);
-            const opened = this.inOpenDirs ? (0,open_dirs/* openDir */.Y5)(real) : undefined;
-            const stats = opened?.stats ?? external_node_fs_.statSync(real);
-            if (!stats.isDirectory())
-                throw failure('ENOTDIR', 'stat', real);
-            this.forget(real);
-            this.dirs.set(real, { id: `${stats.dev}:${stats.ino}`, fd: opened?.fd });
-            return real;
-        });
-    }
-    async inspect(paths, options) {
-        // Read inside the open directories too: what is read there must be what is at the path
-        // (a run's check that its lock is still its own, right before a chunk of writes).
-        this.checkStillThere(paths, itself);
-        const times = options?.times ?? false;
-        if (!this.anyRemote(paths)) {
-            return this.inDirs(paths, itself, times ? this.calls.readTimed : this.calls.read);
-        }
-        return concurrently(paths, async (file) => {
-            try {
-                return await remoteEntryOf(file, times);
-            }
-            catch (error) {
-                // Debian's sshfs will not read back absolute or `..` texts (contain_symlinks).
-                const mount = error.code === 'EPERM' ? this.sshfsMount(file) : undefined;
-                if (mount === undefined)
-                    throw error;
-                return { kind: 'symlink', text: external_node_fs_.readlinkSync(this.views.viewOf(file)) };
-            }
-        });
-    }
-    async reach(targets) {
-        if (!this.anyRemoteDir(targets.map(({ dir }) => dir)))
-            return reachOnDisk(targets);
-        const places = targets.map(({ dir, text }) => this.targetHere(dir, text));
-        return concurrently(places, async (place) => (0,port/* isFailure */.N)(place) ? throwIt(place) : external_node_fs_.promises.access(place));
-    }
-    async create(links) {
-        return this.write(links, linkPath, this.calls.create);
-    }
-    async rename(renames) {
-        return this.write(renames, renameTo, this.calls.rename);
-    }
-    async remove(paths) {
-        return this.write(paths, itself, this.calls.remove);
-    }
-    async list(dirs) {
-        return each(dirs, (dir) => {
-            const fd = this.dirs.get(dir)?.fd;
-            return external_node_fs_.readdirSync(fd === undefined ? dir : (0,open_dirs/* inOpenDir */.XL)(fd, '.'));
-        });
-    }
-    async syncDirs(dirs) {
-        return each(dirs, (dir) => {
-            const held = this.dirs.get(dir)?.fd;
-            if (held !== undefined)
-                return external_node_fs_.fsyncSync(held);
-            const fd = external_node_fs_.openSync(dir, 'r');
-            try {
-                external_node_fs_.fsyncSync(fd);
-            }
-            finally {
-                external_node_fs_.closeSync(fd);
-            }
-        });
-    }
-    async watch(paths, options) {
-        // The view first: when it cannot be opened, no guard thread is taken that would keep the
-        // process alive (the spare one is ended by close()).
-        const remote = this.anyRemote(paths);
-        const seenAs = remote ? paths.map((file) => this.viewOf(file)) : paths;
-        const guard = this.spare ?? new Guard();
-        this.spare = undefined;
-        try {
-            // Only a FUSE or network filesystem may open a gap of its own in a rename (sshfs's
-            // workaround=rename): there the guard also looks at the link being renamed. On a local
-            // filesystem the kernel replaces the name in one step, so those lookups could only see
-            // another writer's gap, which going round the links sees as well; and they meet the
-            // rename in the kernel (10,000 renames on two cores: 64 ms without them, 71-74 ms with).
-            await guard.watch(seenAs, { standBy: options?.standBy, names: paths, followSwitch: remote });
-        }
-        catch (error) {
-            await guard.dispose();
-            throw error;
-        }
-        this.guard = guard;
-        return {
-            begin: () => guard.begin(),
-            soFar: () => guard.soFar(),
-            stop: () => {
-                this.guard = undefined;
-                return guard.stop();
-            },
-        };
-    }
-    async renameBehaviour(dir) {
-        const filesystem = this.suspectOf(dir);
-        if (filesystem === undefined)
-            return { kind: 'atomic' };
-        const mount = filesystem === FUSE ? this.views.mountOf(`${dir}/.`) : undefined;
-        const emulates = mount === undefined ? undefined : (0,sshfs_view/* emulatesRename */.dq)(mount);
-        if (emulates)
-            return {
-                kind: 'gap',
-                reason: `the sshfs serving ${mount?.mountPoint} runs with -o workaround=rename`,
-            };
-        // Known not to emulate: whether the server renames over a link is the only question left.
-        return { kind: 'unknown', filesystem: mount ? 'sshfs' : filesystem, exact: emulates === false };
-    }
-    /** Through the open directories, as every other write: a directory swapped meanwhile is not. */
-    keepLocks(locks, text, everyMs) {
-        const kept = locks.map(({ path: lock, freshPrefix }) => ({
-            path: this.throughOpenDir(lock),
-            freshPrefix: this.throughOpenDir(freshPrefix),
-        }));
-        return new LockKeeperThread(kept, text, everyMs);
-    }
-    async close() {
-        await this.spare?.dispose();
-        for (const dir of [...this.dirs.keys()])
-            this.forget(dir);
-        this.views.close();
-    }
-    forget(dir) {
-        const fd = this.dirs.get(dir)?.fd;
-        if (fd !== undefined)
-            external_node_fs_.closeSync(fd);
-        this.dirs.delete(dir);
-    }
-    /**
-     * The call made for each item, with `here` the path by which to reach its main file. Made
-     * once per store, not per batch: V8 compiles the loop of inDirs() for the functions it
-     * calls, and a fresh closure in each chunk of a batch undid that each time.
-     */
-    calls = {
-        read: (_, here) => entryOf(here, false),
-        readTimed: (_, here) => entryOf(here, true),
-        create: (link, here) => link.type === 'symbolic'
-            ? external_node_fs_.symlinkSync(link.content, here)
-            : external_node_fs_.linkSync(link.content, here),
-        rename: (rename, here) => {
-            if (rename.watchIndex !== undefined)
-                this.guard?.switching(rename.watchIndex);
-            external_node_fs_.renameSync(this.at(rename.from), here);
-        },
-        remove: (_, here) => external_node_fs_.unlinkSync(here),
-    };
-    /** Where inDirs() makes its calls: the directory (with its slash), and whether inside it. */
-    current = { prefix: '\0', inside: false };
-    /** inDirs() for writes, after the directories are checked. */
-    write(items, main, call) {
-        this.checkStillThere(items, main);
-        return answered(this.inDirs(items, main, call));
-    }
-    /**
-     * Makes `call` for each item, with `here` the path by which to reach its `main` file (at()
-     * gives it for any other file): where the directories are open, the calls are made inside
-     * the directory of each item's main file, and a file there is reached by its bare name (the
-     * kernel walks one component, not the whole path: 20% less time for readlink).
-     */
-    inDirs(items, main, call) {
-        const outcomes = new Array(items.length);
-        const current = { prefix: '\0', inside: false };
-        this.current = current;
-        let moved = false;
-        // Why the calls cannot be made in the current directory (one we may read but not search).
-        let refused;
-        try {
-            for (let index = 0; index < items.length; index++) {
-                const item = items[index];
-                const file = main(item);
-                if (this.inOpenDirs && !isIn(current.prefix, file)) {
-                    const dir = file.slice(0, file.lastIndexOf('/')) || '/';
-                    const fd = this.dirs.get(dir)?.fd;
-                    current.inside = false;
-                    refused = undefined;
-                    if (fd !== undefined) {
-                        try {
-                            (0,open_dirs/* enterOpenDir */.u6)(fd);
-                            moved = true;
-                        }
-                        catch (error) {
-                            refused = asFailure(error);
-                        }
-                    }
-                    else if (moved)
-                        (0,open_dirs/* leaveOpenDir */.rI)();
-                    current.prefix = dir === '/' ? dir : `${dir}/`;
-                    current.inside = fd !== undefined && refused === undefined;
-                }
-                if (refused !== undefined) {
-                    outcomes[index] = refused;
-                    continue;
-                }
-                try {
-                    outcomes[index] = call(item, current.inside ? file.slice(current.prefix.length) : file);
-                }
-                catch (error) {
-                    outcomes[index] = asFailure(error);
-                }
-            }
-        }
-        finally {
-            if (moved)
-                (0,open_dirs/* leaveOpenDir */.rI)();
-            this.current = { prefix: '\0', inside: false };
-        }
-        return outcomes;
-    }
-    /** `file` as the calls of inDirs() reach it from where they are made. */
-    at(file) {
-        const { prefix, inside } = this.current;
-        return inside && isIn(prefix, file) ? file.slice(prefix.length) : this.throughOpenDir(file);
-    }
-    /** `file` through its open directory, for a file outside the one the calls are made in. */
-    throughOpenDir(file) {
-        const slash = file.lastIndexOf('/');
-        const fd = this.dirs.get(file.slice(0, slash) || '/')?.fd;
-        return fd === undefined ? file : (0,open_dirs/* inOpenDir */.XL)(fd, file.slice(slash + 1));
-    }
-    /**
-     * Every directory read or written must still be the one resolved at the start: a mount that
-     * died (sshfs unmounts itself when its connection does) leaves an empty directory under the
-     * same name, and links made there would be made nowhere the user looks. Where calls are
-     * made inside the open directories, one moved away and replaced would take them unseen.
-     */
-    checkStillThere(items, pathOf) {
-        // Few directories, as in nearly every batch: each of them, without reading every path.
-        const dirs = this.dirs.size <= 16 ? this.dirs.keys() : dirsOf(items.map(pathOf));
-        for (const dir of dirs) {
-            const known = this.dirs.get(dir)?.id;
-            if (known === undefined)
-                continue;
-            let now;
-            try {
-                const stats = external_node_fs_.statSync(dir);
-                now = `${stats.dev}:${stats.ino}`;
-            }
-            catch (error) {
-                now = error.code ?? 'gone';
-            }
-            if (now !== known) {
-                throw new errors/* StoreLostError */.U8(`${dir} is no longer the directory it was (a mount gone, or the directory moved away?)`);
-            }
-        }
-    }
-    suspectOf(dir) {
-        if (!this.suspect.has(dir))
-            this.suspect.set(dir, suspectFilesystem(dir));
-        return this.suspect.get(dir);
-    }
-    anyRemote(paths) {
-        return this.anyRemoteDir(dirsOf(paths));
-    }
-    anyRemoteDir(dirs) {
-        let last;
-        for (const dir of dirs) {
-            // Thousands of items in a few directories, one after another: each run asked once.
-            if (dir !== last && this.suspectOf(dir) !== undefined)
-                return true;
-            last = dir;
-        }
-        return false;
-    }
-    sshfsMount(file) {
-        return this.suspectOf(external_node_path_.dirname(file)) === FUSE ? this.views.mountOf(file) : undefined;
-    }
-    viewOf(file) {
-        return this.sshfsMount(file) === undefined ? file : this.views.viewOf(file);
-    }
-    /**
-     * Where a symlink text read from `dir` leads, here. On a local disk the kernel resolves it
-     * from `dir`. On sshfs it is resolved as the server will, on the server's paths, and mapped
-     * onto the mount: following links through the mount would not give the server's view.
-     */
-    targetHere(dir, text) {
-        const mount = this.sshfsMount(`${dir}/.`);
-        if (mount === undefined)
-            return external_node_path_.resolve(dir, text);
-        const inMount = external_node_path_.relative(mount.mountPoint, dir);
-        const outside = failure('EUNCHECKABLE', 'reach', dir, 'is outside the remote path, so it cannot be checked');
-        if (mount.serverPath === undefined) {
-            return external_node_path_.isAbsolute(text)
-                ? outside
-                : insideOr(mount.mountPoint, external_node_path_.join(inMount, text), outside);
-        }
-        const serverTarget = external_node_path_.posix.resolve(external_node_path_.posix.join(mount.serverPath, inMount), text);
-        return insideOr(mount.mountPoint, external_node_path_.posix.relative(mount.serverPath, serverTarget), outside);
-    }
-}
-const itself = (file) => file;
-const linkPath = (link) => link.path;
-const renameTo = (rename) => rename.to;
-/**
- * Whether `file` is a name in the directory `prefix` (with its slash), told without slicing:
- * a batch's thousands of paths are mostly in one directory.
- */
-const isIn = (prefix, file) => file.startsWith(prefix) && file.indexOf('/', prefix.length) < 0;
-/** The directories of `paths`, each once: a batch has many links in few directories. */
-function dirsOf(paths) {
-    const dirs = new Set();
-    let prefix = '\0';
-    for (const file of paths) {
-        // Told without lastIndexOf, which V8 does not make fast.
-        if (isIn(prefix, file))
-            continue;
-        const dir = file.slice(0, file.lastIndexOf('/')) || '/';
-        dirs.add(dir);
-        prefix = dir === '/' ? dir : `${dir}/`;
-    }
-    return dirs;
-}
-function insideOr(root, relative, outside) {
-    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative))
-        return outside;
-    return external_node_path_.join(root, relative);
-}
-/** readlink first: for the common case, an existing symlink, it is the only call needed. */
-function entryOf(file, times) {
-    try {
-        const text = external_node_fs_.readlinkSync(file);
-        return times
-            ? { kind: 'symlink', text, mtimeMs: external_node_fs_.lstatSync(file).mtimeMs }
-            : { kind: 'symlink', text };
-    }
-    catch (error) {
-        const code = error.code;
-        if (code === 'ENOENT')
-            return { kind: 'none' };
-        if (code !== 'EINVAL')
-            throw error;
-    }
-    return fromStats(external_node_fs_.lstatSync(file));
-}
-async function remoteEntryOf(file, times) {
-    try {
-        const text = await external_node_fs_.promises.readlink(file);
-        if (!times)
-            return { kind: 'symlink', text };
-        return { kind: 'symlink', text, mtimeMs: (await external_node_fs_.promises.lstat(file)).mtimeMs };
-    }
-    catch (error) {
-        const code = error.code;
-        if (code === 'ENOENT')
-            return { kind: 'none' };
-        if (code !== 'EINVAL')
-            throw error;
-    }
-    return fromStats(await external_node_fs_.promises.lstat(file));
-}
-function fromStats(stats) {
-    if (stats.isDirectory())
-        return { kind: 'directory' };
-    if (stats.isFile()) {
-        return {
-            kind: 'file',
-            id: `${stats.dev}:${stats.ino}`,
-            nlink: stats.nlink,
-            mtimeMs: stats.mtimeMs,
-        };
-    }
-    if (stats.isSymbolicLink())
-        return { kind: 'symlink', text: '', mtimeMs: stats.mtimeMs };
-    return { kind: 'other' };
-}
-/**
- * A write to a mount whose connection is gone may or may not have reached the server: the
- * store is lost, as an SFTP store is, and nothing after can be trusted to say what happened.
- */
-function answered(outcomes) {
-    const lost = outcomes.find((outcome) => (0,port/* isFailure */.N)(outcome) && DISCONNECTED.has(outcome.code));
-    if (lost)
-        throw new errors/* StoreLostError */.U8(`the mount's connection is gone: ${(0,errors/* describeError */.Uc)(lost)}`);
-    return outcomes;
-}
-/** Each item's outcome, in order; a loop, not a closure per item, on batches of thousands. */
-function each(items, call) {
-    const outcomes = new Array(items.length);
-    for (let index = 0; index < items.length; index++) {
-        try {
-            outcomes[index] = call(items[index]);
-        }
-        catch (error) {
-            outcomes[index] = asFailure(error);
-        }
-    }
-    return outcomes;
-}
-async function concurrently(items, call) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            try {
-                results[index] = await call(items[index]);
-            }
-            catch (error) {
-                results[index] = asFailure(error);
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, items.length) }, worker));
-    return results;
-}
-function asFailure(error) {
-    if ((0,port/* isFailure */.N)(error))
-        return error;
-    return failure('EIO', '', '', error?.message ?? String(error));
-}
-function failure(code, syscall, file, message) {
-    return Object.assign(new Error(message ?? `${code}: ${syscall} ${file}`), { code, syscall });
-}
-function throwIt(error) {
-    throw error;
-}
-
+// EXTERNAL MODULE: ./lib/engine/index.js + 8 modules
+var engine = __nccwpck_require__(2955);
+// EXTERNAL MODULE: ./lib/platform/stop-signals.js + 1 modules
+var stop_signals = __nccwpck_require__(9962);
+// EXTERNAL MODULE: ./lib/platform/filesystems.js
+var filesystems = __nccwpck_require__(4135);
+// EXTERNAL MODULE: ./lib/transport/local/local-store.js + 2 modules
+var local_store = __nccwpck_require__(7174);
 ;// CONCATENATED MODULE: ./lib/transport/open-store.js
 
 
@@ -1218,13 +699,13 @@ function throwIt(error) {
  */
 async function withStore(place, specs, options, work) {
     const guard = options.guard !== false;
-    if (place.kind !== 'sftp' && LOCAL_UNSUPPORTED)
-        throw new engine/* UpdateError */.mp(LOCAL_UNSUPPORTED);
+    if (place.kind !== 'sftp' && filesystems/* LOCAL_UNSUPPORTED */.ye)
+        throw new engine/* UpdateError */.mp(filesystems/* LOCAL_UNSUPPORTED */.ye);
     if (place.kind === 'local')
-        return using(new LocalStore({ guard }), options, work);
+        return using(new local_store/* LocalStore */.V({ guard }), options, work);
     if (place.kind === 'sshfs') {
         const { withRemoteMount } = await __nccwpck_require__.e(/* import() */ 52).then(__nccwpck_require__.bind(__nccwpck_require__, 7052));
-        return withRemoteMount(place.target, (mountPoint) => using(new LocalStore({ guard }), inside(mountPoint, options), work));
+        return withRemoteMount(place.target, (mountPoint) => using(new local_store/* LocalStore */.V({ guard }), inside(mountPoint, options), work));
     }
     const { SftpStore } = await Promise.all(/* import() */[__nccwpck_require__.e(447), __nccwpck_require__.e(505)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8505));
     const hardLinks = specs.some((spec) => spec.type === 'hard');
@@ -1255,323 +736,12 @@ function fleetMembers(targets, specs, options) {
     }));
 }
 
-;// CONCATENATED MODULE: external "node:buffer"
-const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-// EXTERNAL MODULE: ./lib/platform/read-file.js
-var read_file = __nccwpck_require__(3994);
+// EXTERNAL MODULE: ./lib/cli/args.js
+var args = __nccwpck_require__(2453);
 // EXTERNAL MODULE: ./lib/cli/backups.js
 var backups = __nccwpck_require__(9925);
-// EXTERNAL MODULE: ./lib/cli/options.js + 1 modules
-var options = __nccwpck_require__(3786);
-;// CONCATENATED MODULE: ./lib/cli/args.js
-
-
-
-
-
-
-
-/**
- * Turns the command line into settings, or throws a UsageError that says what is wrong. `env`
- * holds ln's VERSION_CONTROL and SIMPLE_BACKUP_SUFFIX.
- */
-async function parseCommandLine(argv, cwd, env) {
-    const { values, positionals, order } = (0,options/* parseOptions */.Ac)(argv);
-    const place = await placeOf(values, cwd, env);
-    const remote = place.kind !== 'local';
-    const base = remote ? (values.chdir ?? '.') : external_node_path_.resolve(cwd, values.chdir ?? '.');
-    const settings = {
-        command: values.help
-            ? 'help'
-            : values.version
-                ? 'version'
-                : values.status
-                    ? 'status'
-                    : 'switch',
-        specs: [],
-        options: switchOptions(values, base),
-        json: values.json ?? false,
-        verbose: values.verbose ?? false,
-        place,
-    };
-    if (settings.command === 'help' || settings.command === 'version')
-        return settings;
-    if (values.rollback || values.status) {
-        settings.specs = lookBackSpecs(values, positionals, cwd, env, place);
-        return settings;
-    }
-    settings.backup = (0,backups/* backupPlan */.SY)(values, env);
-    if (remote && positionals.some((arg) => !(0,engine/* isSpecText */.p0)(arg))) {
-        throw new engine/* UsageError */.eb(`--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments${specFileHint(values)}`);
-    }
-    // As in ln: -s ignores -L and -P; otherwise the last of them given counts.
-    const logical = !values.symbolic &&
-        order.findLast((name) => name === 'logical' || name === 'physical') === 'logical';
-    const specs = readSpecs(values, positionals, remote ? cwd : base, logical);
-    settings.specs = placedLinks(specs, place);
-    if (settings.specs.length === 0)
-        throw new engine/* UsageError */.eb('no links given; see --help');
-    if (values.expect !== undefined && settings.specs.length !== 1) {
-        throw new engine/* UsageError */.eb('--expect takes exactly one link');
-    }
-    // The specs are this parse's own objects: the options that apply to all are set in place,
-    // and a spec that takes --expect's value is checked again.
-    for (const spec of settings.specs) {
-        if (values.relative)
-            spec.relative = true;
-        if (values.expect !== undefined) {
-            spec.expect = values.expect;
-            (0,engine/* checkSpec */.g3)(spec);
-        }
-    }
-    const swap = settings.specs.find((spec) => spec.expect !== undefined);
-    if (swap && !settings.options.lock) {
-        throw new engine/* UsageError */.eb(`${swap.origin}: an expected target (--expect) needs the lock, so --no-lock is refused: ` +
-            'only under the lock are the check and the switch one compare-and-swap');
-    }
-    return settings;
-}
-/** Remote LINKs are read from the remote directory and must stay in it. */
-function placedLinks(specs, place) {
-    if (place.kind === 'local')
-        return specs;
-    if (place.kind === 'fleet')
-        return specs.map((spec) => relativeLink(spec));
-    return specs.map((spec) => remoteLink(spec, place.target.path));
-}
-/** Options that make or place links, which a rollback and a status do not. */
-const SWITCH_ONLY = [
-    'target-directory',
-    'no-target-directory',
-    'relative',
-    'logical',
-    'symbolic',
-];
-/**
- * --rollback and --status take LINKs alone, as arguments or --spec-file lines: what each goes
- * back to, or shows, is read from its backups.
- */
-function lookBackSpecs(values, positionals, cwd, env, place) {
-    const mode = values.rollback ? '--rollback' : '--status';
-    if (values.rollback && values.status)
-        throw new engine/* UsageError */.eb('--rollback and --status conflict');
-    const stray = SWITCH_ONLY.find((name) => values[name]);
-    if (stray !== undefined)
-        throw new engine/* UsageError */.eb(`${mode} takes LINKs alone: --${stray} is refused`);
-    if (values.status && values.expect !== undefined) {
-        throw new engine/* UsageError */.eb('--status changes nothing: --expect goes with a switch or --rollback');
-    }
-    const suffix = (0,backups/* rollbackSuffix */.QB)(values, env);
-    const file = values['spec-file'];
-    const fromFile = file === undefined
-        ? []
-        : (0,engine/* parseLinkLines */.hT)(readText(file, cwd), file === '-' ? 'stdin' : file, mode);
-    const specs = placedLinks([...fromFile, ...positionals.map((arg, index) => (0,engine/* linkOnly */.PG)(arg, `argument ${index + 1}`, mode))], place);
-    if (specs.length === 0)
-        throw new engine/* UsageError */.eb(`${mode} takes the LINKs to read; see --help`);
-    if (values.expect !== undefined && specs.length !== 1) {
-        throw new engine/* UsageError */.eb('--expect takes exactly one link');
-    }
-    if (values.expect !== undefined && values['no-lock']) {
-        throw new engine/* UsageError */.eb('an expected target (--expect) needs the lock, so --no-lock is refused');
-    }
-    return specs.map((spec) => (0,engine/* checkExpect */.GR)({
-        ...spec,
-        rollback: { suffix },
-        ...(values.expect !== undefined && { expect: values.expect }),
-    }));
-}
-async function placeOf(values, cwd, env) {
-    if (values.ssh === undefined) {
-        const stray = SSH_ONLY.find((name) => values[name] !== undefined);
-        if (stray)
-            throw new engine/* UsageError */.eb(`--${stray} goes with --ssh`);
-        if (values['sshfs-option'] !== undefined) {
-            throw new engine/* UsageError */.eb('--sshfs-option goes with --ssh and --sshfs');
-        }
-        return { kind: 'local' };
-    }
-    const { remotePlace } = await Promise.all(/* import() */[__nccwpck_require__.e(447), __nccwpck_require__.e(656)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1656));
-    return remotePlace({ ...values, ssh: values.ssh }, cwd, env);
-}
-const SSH_ONLY = [
-    'ssh-port',
-    'identity',
-    'known-hosts',
-    'sshfs',
-    'max-hosts',
-    'ssh-config',
-    'jump',
-    'jump-identity',
-    'passphrase-file',
-    'allow-proxy-command',
-    'host-key-fingerprint',
-];
-/** Each host reads LINKs from its own PATH: a LINK that names one host's path is refused. */
-function relativeLink(spec) {
-    if (!external_node_path_.posix.isAbsolute(spec.link))
-        return spec;
-    throw new engine/* UsageError */.eb(`${spec.origin}: LINK ${JSON.stringify(spec.link)} must be relative with several --ssh: each host reads it from its own PATH`);
-}
-/** An absolute LINK names a path on the server: it must lie in the remote directory. */
-function remoteLink(spec, root) {
-    if (!external_node_path_.posix.isAbsolute(spec.link))
-        return spec;
-    const inside = external_node_path_.posix.relative(root, spec.link);
-    if (inside === '' || inside.startsWith('..')) {
-        throw new engine/* UsageError */.eb(`${spec.origin}: LINK ${JSON.stringify(spec.link)} is outside the remote directory ${root}`);
-    }
-    return { ...spec, link: inside };
-}
-function switchOptions(values, cwd) {
-    if (values.probe && values['no-probe'])
-        throw new engine/* UsageError */.eb('--probe and --no-probe conflict');
-    const probe = values.probe ? 'always' : values['no-probe'] ? 'never' : 'auto';
-    return {
-        cwd,
-        allowDangling: values['allow-dangling'] ?? false,
-        replaceFiles: values['replace-files'] ?? false,
-        dryRun: values['dry-run'] ?? false,
-        guard: !values['no-guard'],
-        probe,
-        lock: !values['no-lock'],
-        lockTimeoutSeconds: lockTimeout(values['lock-timeout']),
-        fsync: !values['no-fsync'],
-    };
-}
-function lockTimeout(text) {
-    if (text === undefined)
-        return 60;
-    const seconds = Number(text);
-    if (text.trim() === '' || !Number.isFinite(seconds) || seconds < engine/* MIN_LOCK_TIMEOUT_SECONDS */.xg) {
-        throw new engine/* UsageError */.eb(`--lock-timeout ${JSON.stringify(text)} must be a number of seconds, at least ` +
-            `${engine/* MIN_LOCK_TIMEOUT_SECONDS */.xg}: a shorter one would let a busy holder's lock look stale`);
-    }
-    return seconds;
-}
-function readSpecs(values, positionals, cwd, logical) {
-    const fromFile = values['spec-file'] === undefined ? [] : readSpecFile(values['spec-file'], cwd);
-    const specArgs = positionals.filter((arg) => (0,engine/* isSpecText */.p0)(arg));
-    if (specArgs.length > 0 || fromFile.length > 0 || values['spec-file'] !== undefined) {
-        if (specArgs.length !== positionals.length) {
-            const odd = positionals.find((arg) => !(0,engine/* isSpecText */.p0)(arg));
-            throw new engine/* UsageError */.eb(`argument ${JSON.stringify(odd)} is not a SPEC ('LINK -> TARGET'); ` +
-                'SPECs and ln-style arguments cannot be mixed');
-        }
-        if (values['target-directory'] !== undefined || values['no-target-directory'] || logical) {
-            throw new engine/* UsageError */.eb('-t, -T and -L go with ln-style arguments, not with SPECs');
-        }
-        return [...fromFile, ...specArgs.map((arg, index) => (0,engine/* parseSpec */.F9)(arg, `argument ${index + 1}`))];
-    }
-    return lnStyleSpecs(values, positionals, cwd, logical);
-}
-/**
- * The largest spec file read: a million links take about 60 MiB, and a file past this size
- * would take seconds to read and most of the memory Node has, to fail anyway.
- */
-const SPEC_FILE_LIMIT = 256 * 1024 * 1024;
-function readSpecFile(file, cwd) {
-    return (0,engine/* parseSpecText */.gJ)(readText(file, cwd), file === '-' ? 'stdin' : file);
-}
-/** A spec file's text, checked: within the size limit, and UTF-8. */
-function readText(file, cwd) {
-    const source = file === '-' ? 'stdin' : file;
-    let bytes;
-    try {
-        bytes = (0,read_file/* readAtMost */.r)(file === '-' ? 0 : external_node_path_.resolve(cwd, file), SPEC_FILE_LIMIT);
-    }
-    catch (error) {
-        throw new engine/* UsageError */.eb(`spec file ${file}: ${error.message}`);
-    }
-    if (bytes === undefined) {
-        throw new engine/* UsageError */.eb(`spec file ${source} is over ${SPEC_FILE_LIMIT / 2 ** 20} MiB, the most one may hold`);
-    }
-    // Decoded leniently, bytes that are not UTF-8 would become U+FFFD and name another file.
-    if (!(0,external_node_buffer_namespaceObject.isUtf8)(bytes)) {
-        throw new engine/* UsageError */.eb(`${source} line ${firstNonUtf8Line(bytes)}: not UTF-8 text; write the names in UTF-8`);
-    }
-    return bytes.toString('utf8');
-}
-/** The number of the first line that is not UTF-8, in bytes known to hold one. */
-function firstNonUtf8Line(bytes) {
-    let line = 1;
-    let start = 0;
-    for (let end = bytes.indexOf(0x0a); end >= 0; end = bytes.indexOf(0x0a, start)) {
-        if (!(0,external_node_buffer_namespaceObject.isUtf8)(bytes.subarray(start, end)))
-            return line;
-        start = end + 1;
-        line++;
-    }
-    return line;
-}
-/**
- * ln's argument forms. ln reads TARGET from the current directory for hard links and for -r,
- * so those become absolute here; a plain symlink TARGET is stored as given, as ln does.
- */
-function lnStyleSpecs(values, positionals, cwd, logical) {
-    const type = values.symbolic ? 'symbolic' : 'hard';
-    const spec = (target, link) => {
-        const origin = `argument ${JSON.stringify(target)}`;
-        let linked = type === 'hard' || values.relative ? external_node_path_.resolve(cwd, target) : target;
-        if (logical)
-            linked = resolvedTarget(linked, origin);
-        const linkPath = external_node_path_.resolve(cwd, link);
-        if (external_node_path_.resolve(external_node_path_.dirname(linkPath), linked) === linkPath) {
-            throw new engine/* UsageError */.eb(`${origin}: TARGET and LINK ${JSON.stringify(link)} are the same file` +
-                specFileHint(values));
-        }
-        return (0,engine/* checkSpec */.g3)({ link, target: linked, type, origin });
-    };
-    const into = (dir, targets) => targets.map((target) => spec(target, (0,engine/* linkInto */.$e)(dir, target)));
-    if (positionals.length === 0)
-        return [];
-    const dir = values['target-directory'];
-    if (dir !== undefined) {
-        if (values['no-target-directory'])
-            throw new engine/* UsageError */.eb('-t and -T conflict');
-        if (!isRealDirectory(cwd, dir))
-            throw new engine/* UsageError */.eb(`-t ${JSON.stringify(dir)} is not a directory`);
-        return into(dir, positionals);
-    }
-    if (values['no-target-directory']) {
-        if (positionals.length !== 2)
-            throw new engine/* UsageError */.eb('-T takes exactly TARGET and LINK');
-        return [spec(positionals[0], positionals[1])];
-    }
-    if (positionals.length === 1)
-        return into('.', positionals);
-    const last = positionals.at(-1);
-    // A symlink to a directory is a link to replace, never a directory to link into (ln -n).
-    if (isRealDirectory(cwd, last))
-        return into(last, positionals.slice(0, -1));
-    if (positionals.length > 2) {
-        throw new engine/* UsageError */.eb(`the last argument ${JSON.stringify(last)} is not a directory`);
-    }
-    return [spec(positionals[0], last)];
-}
-/** `-f FILE` once read a spec file: such a command line now ends in a refusal that says so. */
-function specFileHint(values) {
-    return values.force ? '; spec files are read with --spec-file=FILE (-f is --force)' : '';
-}
-function isRealDirectory(cwd, dir) {
-    return external_node_fs_.lstatSync(external_node_path_.resolve(cwd, dir), { throwIfNoEntry: false })?.isDirectory() ?? false;
-}
-/**
- * -L. The engine makes a hard link with link(2), which on Linux links a symlink itself: ln's
- * -P. ln -L calls linkat(AT_SYMLINK_FOLLOW), which links the file the symlink leads to; its
- * real path names that same file, so linking the real path is -L.
- */
-function resolvedTarget(target, origin) {
-    try {
-        return external_node_fs_.realpathSync(target);
-    }
-    catch (error) {
-        throw new engine/* UsageError */.eb(`${origin}: -L cannot follow TARGET ${JSON.stringify(target)}: ${(0,engine/* describeError */.Uc)(error)}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"1.0.0"};
+// EXTERNAL MODULE: ./package.json
+var package_0 = __nccwpck_require__(8330);
 ;// CONCATENATED MODULE: ./lib/cli/main.js
 
 
@@ -1579,19 +749,33 @@ const package_namespaceObject = {"rE":"1.0.0"};
 
 
 
-/** Runs the CLI and returns its exit code; never throws. */
-async function run(argv) {
+
+/**
+ * Runs the CLI and returns its exit code; never throws. `script` is the path it was started by:
+ * named ln, it is GNU ln.
+ */
+async function run(argv, script) {
+    // The personality is loaded only when asked for: an ordinary run does not pay for it.
+    if (argv[0] === '--ln' || (script !== undefined && external_node_path_.basename(script) === 'ln')) {
+        const { runLn } = await __nccwpck_require__.e(/* import() */ 760).then(__nccwpck_require__.bind(__nccwpck_require__, 9760));
+        return runLn(argv[0] === '--ln' ? argv.slice(1) : argv, process.env);
+    }
     let json = false;
     let verbose = false;
     try {
-        const settings = await parseCommandLine(argv, process.cwd(), process.env);
+        const settings = await (0,args/* parseCommandLine */.D)(argv, process.cwd(), process.env);
+        if (settings.command === 'install-ln') {
+            process.stdout.write((await __nccwpck_require__.e(/* import() */ 760).then(__nccwpck_require__.bind(__nccwpck_require__, 9760))).installLn(settings.installDir, script) +
+                '\n');
+            return 0;
+        }
         if (settings.command === 'help') {
             const { usage } = await __nccwpck_require__.e(/* import() */ 761).then(__nccwpck_require__.bind(__nccwpck_require__, 4761));
             process.stdout.write(usage());
             return 0;
         }
         if (settings.command === 'version') {
-            process.stdout.write(`atomic-link ${package_namespaceObject.rE}\n`);
+            process.stdout.write(`atomic-link ${package_0/* version */.rE}\n`);
             return 0;
         }
         ({ json, verbose } = settings);
@@ -1746,8 +930,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-// EXTERNAL MODULE: ./lib/engine/index.js + 11 modules
-var engine = __nccwpck_require__(6797);
+// EXTERNAL MODULE: ./lib/engine/index.js + 8 modules
+var engine = __nccwpck_require__(2955);
 // EXTERNAL MODULE: ./lib/cli/backups.js
 var backups = __nccwpck_require__(9925);
 ;// CONCATENATED MODULE: ./lib/cli/options.js
@@ -1860,6 +1044,15 @@ const OPTIONS = {
         group: 'ln',
         gnu: 'output version information and exit',
         help: 'output version information and exit',
+    },
+    ln: {
+        group: 'own',
+        help: 'act as GNU ln (coreutils 9) with every replacement one rename, as when installed as ln (first argument only; see --install-ln)',
+    },
+    'install-ln': {
+        value: 'DIR',
+        group: 'own',
+        help: "make DIR/ln a symlink to this program, which then acts as GNU ln; DIR/ln must not exist (the system's ln is never replaced)",
     },
     chdir: {
         short: 'C',
@@ -2100,269 +1293,19 @@ function refuseSeparateValue(rawName, next, index) {
 
 /***/ }),
 
-/***/ 4899:
+/***/ 137:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G7: () => (/* binding */ AtomicLinkError),
-/* harmony export */   U8: () => (/* binding */ StoreLostError),
-/* harmony export */   UK: () => (/* binding */ errnoCode),
-/* harmony export */   Uc: () => (/* binding */ describeError),
-/* harmony export */   dP: () => (/* binding */ MissingLinkError),
-/* harmony export */   eb: () => (/* binding */ UsageError),
-/* harmony export */   mp: () => (/* binding */ UpdateError),
-/* harmony export */   p4: () => (/* binding */ InterruptedError)
+/* harmony export */   qC: () => (/* binding */ DirLocks),
+/* harmony export */   xg: () => (/* binding */ MIN_LOCK_TIMEOUT_SECONDS)
 /* harmony export */ });
-/**
- * Every failure the engine reports carries the exit code the CLI and the action use, so that
- * callers never have to guess from a message what kind of failure they are looking at.
- */
-class AtomicLinkError extends Error {
-    exitCode;
-    /**
-     * Lines that go with the message: each link left neither old nor switched back, and what
-     * could not be cleaned up.
-     */
-    notes = [];
-    /** Where each link stands, when the run failed after reading them all (during the switch). */
-    results;
-    constructor(message, exitCode) {
-        super(message);
-        this.exitCode = exitCode;
-        this.name = new.target.name;
-    }
-}
-/** Bad usage or input, found before anything on disk was touched (exit 2). */
-class UsageError extends AtomicLinkError {
-    constructor(message) {
-        super(message, 2);
-    }
-}
-/**
- * The update failed (exit 1): every link is as it was, or was switched back; or, when even
- * the switch back failed, the message says so and the notes name each link that is not.
- */
-class UpdateError extends AtomicLinkError {
-    constructor(message) {
-        super(message, 1);
-    }
-}
-/** A link was seen missing by the guard or the probe (exit 3). */
-class MissingLinkError extends AtomicLinkError {
-    constructor(message) {
-        super(message, 3);
-    }
-}
-/** The errno code of a Node system error, or undefined for anything else. */
-function errnoCode(error) {
-    const code = error?.code;
-    return typeof code === 'string' ? code : undefined;
-}
-/** A one-line reason for a failed system call, without Node's stack or path noise: `EPERM (rename)`. */
-function describeError(error) {
-    const code = errnoCode(error);
-    if (code) {
-        const syscall = error.syscall;
-        return syscall ? `${code} (${syscall})` : code;
-    }
-    return error instanceof Error ? error.message : String(error);
-}
-/**
- * The store stopped answering (a connection lost) with work in flight: what it did with the
- * last requests cannot be known. Each link is still old or new, as every change is a rename.
- */
-class StoreLostError extends AtomicLinkError {
-    constructor(message) {
-        super(message, 1);
-    }
-}
-/**
- * A signal asked the run to stop; the batch was ended whole (finished nothing, or switched back
- * what it had switched). Front ends exit with 128 + the signal's number.
- */
-class InterruptedError extends AtomicLinkError {
-    signal;
-    constructor(message, signal) {
-        super(message, 1);
-        this.signal = signal;
-    }
-}
-
-
-/***/ }),
-
-/***/ 6797:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  G7: () => (/* reexport */ engine_errors/* AtomicLinkError */.G7),
-  tp: () => (/* reexport */ FleetError),
-  p4: () => (/* reexport */ engine_errors/* InterruptedError */.p4),
-  xg: () => (/* reexport */ MIN_LOCK_TIMEOUT_SECONDS),
-  mp: () => (/* reexport */ engine_errors/* UpdateError */.mp),
-  eb: () => (/* reexport */ engine_errors/* UsageError */.eb),
-  GR: () => (/* reexport */ checkExpect),
-  g3: () => (/* reexport */ checkSpec),
-  Uc: () => (/* reexport */ engine_errors/* describeError */.Uc),
-  dy: () => (/* reexport */ describeResult),
-  Wn: () => (/* reexport */ describeStatus),
-  nl: () => (/* reexport */ inertJson),
-  p0: () => (/* reexport */ isSpecText),
-  $e: () => (/* reexport */ linkInto),
-  PG: () => (/* reexport */ linkOnly),
-  TN: () => (/* reexport */ oneLine),
-  hT: () => (/* reexport */ parseLinkLines),
-  F9: () => (/* reexport */ parseSpec),
-  gJ: () => (/* reexport */ parseSpecText),
-  rk: () => (/* reexport */ readStatus),
-  dO: () => (/* reexport */ statusFleet),
-  jm: () => (/* reexport */ switchFleet),
-  Wj: () => (/* reexport */ switchLinks)
-});
-
-// UNUSED EXPORTS: MissingLinkError, StoreLostError, isFailure, quote
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./lib/platform/identity.js
-
-
-
-function readOrEmpty(read) {
-    try {
-        return read().trim();
-    }
-    catch {
-        return '';
-    }
-}
-const HOST = external_node_os_.hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'host';
-const BOOT = readOrEmpty(() => external_node_fs_.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'));
-const PID_NAMESPACE = readOrEmpty(() => external_node_fs_.readlinkSync('/proc/self/ns/pid'));
-const ME = {
-    host: HOST,
-    instance: (0,external_node_crypto_.createHash)('sha256')
-        .update(`${HOST}\0${BOOT}\0${PID_NAMESPACE}`)
-        .digest('hex')
-        .slice(0, 12),
-    pid: process.pid,
-};
-/**
- * True when `other` is provably gone: it ran where our pids are its pids, and that pid no
- * longer exists. Anything else (another machine, another container, a pid that exists,
- * perhaps reused) is not provably gone.
- */
-function isGone(other) {
-    if (other.instance !== ME.instance || other.pid === ME.pid)
-        return false;
-    try {
-        process.kill(other.pid, 0);
-        return false;
-    }
-    catch (error) {
-        // EPERM: it exists, under another user.
-        return error.code === 'ESRCH';
-    }
-}
-
-// EXTERNAL MODULE: ./lib/engine/errors.js
-var engine_errors = __nccwpck_require__(4899);
-// EXTERNAL MODULE: ./lib/engine/port.js
-var port = __nccwpck_require__(4799);
-;// CONCATENATED MODULE: ./lib/engine/temp-names.js
-
-
-
-/**
- * Temporary names: the prefix, the instance and pid of the run that made them (so a later run
- * can tell a dead run's leftovers from a live one's), and a random part drawn for each name,
- * so that nobody can plant the next name in advance.
- *
- * They live in the links' own directory, not in a private 0700 subdirectory (google/renameio's
- * scheme), and that is as safe: the race raised against "create under a temporary name, then
- * rename" is someone replacing the temporary link before the rename, and only someone allowed
- * to remove or rename entries of this directory can, who could replace the destination itself
- * just as well; in a sticky directory nobody but us, the directory's owner and root can touch
- * our entry at all. A planted name is never adopted: the create is exclusive. And it costs
- * nothing more than the rename itself: no directory to make and remove per run (two more round
- * trips remotely), and every rename stays inside one directory.
- */
-const TEMP_PREFIX = '.atomic-link-tmp-';
-const RUN_PART = `${TEMP_PREFIX}${ME.instance}-${ME.pid}-`;
-const LEFTOVER = /^\.atomic-link-tmp-([0-9a-f]{12})-(\d+)-[0-9a-f]{16}$/;
-let pool = '';
-let used = 0;
-/** A fresh temporary name in `dir`. */
-function tempName(dir) {
-    // One random draw per 512 names, turned to hex at once: per name, either costs more than
-    // the symlink it names.
-    if (used === pool.length) {
-        pool = (0,external_node_crypto_.randomBytes)(8 * 512).toString('hex');
-        used = 0;
-    }
-    const random = pool.slice(used, used + 16);
-    used += 16;
-    return tempPrefix(dir) + random;
-}
-/**
- * The temporary names of this run in `dir` without their random part (16 hex digits), for
- * names made where this module cannot run (a thread of the store's own).
- */
-function tempPrefix(dir) {
-    return `${dir === '/' ? '' : dir}/${RUN_PART}`;
-}
-/** True for a name of ours (a temporary name, or the lock), which no LINK may take. */
-function isReservedName(name) {
-    return name.startsWith(TEMP_PREFIX) || name.startsWith('.atomic-link.lock');
-}
-/**
- * Removes the temporary names that dead runs left in `dirs`: those of a run provably gone, or
- * older than `maxAgeMs`. Call it holding the directories' locks (`locks[i]` is the lock file of
- * `dirs[i]`), so that no live locked run's names can be taken; the lock, just made, tells the
- * store's own time, so ages are right even when the store's clock is not ours. Only links and
- * files with exactly our pattern are unlinked; nothing is removed recursively or followed.
- * `listed`: the listing of `dirs`, already asked for under the locks.
- */
-async function sweepLeftovers(store, dirs, locks, maxAgeMs, listed) {
-    const listings = await (listed ?? store.list(dirs));
-    const candidates = [];
-    listings.forEach((names, dir) => {
-        if ((0,port/* isFailure */.N)(names))
-            return;
-        for (const name of names) {
-            if (name.startsWith(TEMP_PREFIX) && LEFTOVER.test(name)) {
-                candidates.push({ file: `${dirs[dir] === '/' ? '' : dirs[dir]}/${name}`, dir });
-            }
-        }
-    });
-    if (candidates.length === 0)
-        return;
-    const entries = await store.inspect([...locks, ...candidates.map(({ file }) => file)], {
-        times: true,
-    });
-    const doomed = candidates
-        .filter(({ file, dir }, index) => isLeftover(file, entries[locks.length + index], entries[dir], maxAgeMs))
-        .map(({ file }) => file);
-    if (doomed.length > 0)
-        await store.remove(doomed);
-}
-function isLeftover(file, entry, lock, maxAgeMs) {
-    if ((0,port/* isFailure */.N)(entry) || (entry.kind !== 'symlink' && entry.kind !== 'file'))
-        return false;
-    const [, instance, pid] = LEFTOVER.exec(file.slice(file.lastIndexOf('/') + 1)) ?? [];
-    if (isGone({ instance, pid: Number(pid) }))
-        return true;
-    const now = !(0,port/* isFailure */.N)(lock) && lock.kind === 'symlink' ? lock.mtimeMs : undefined;
-    return now !== undefined && entry.mtimeMs !== undefined && now - entry.mtimeMs > maxAgeMs;
-}
-
-;// CONCATENATED MODULE: ./lib/engine/dir-lock.js
+/* unused harmony export LOCK_NAME */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var _platform_identity_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1801);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4899);
+/* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4799);
+/* harmony import */ var _temp_names_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3363);
 
 
 
@@ -2501,20 +1444,20 @@ class DirLocks {
             if (first)
                 behind?.();
             const made = await making;
-            const busy = files.filter((_, index) => (0,port/* isFailure */.N)(made[index]));
+            const busy = files.filter((_, index) => (0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .isFailure */ .N)(made[index]));
             if (busy.length === 0) {
                 const locks = new DirLocks(store, files, text, first, sentAt, performance.now() - sentAt, notes);
                 await locks.settle(dirs, await (resolving ?? store.realDirs(dirs)), first);
                 return locks;
             }
-            const mine = files.filter((_, index) => !(0,port/* isFailure */.N)(made[index]));
+            const mine = files.filter((_, index) => !(0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .isFailure */ .N)(made[index]));
             if (mine.length > 0)
                 await store.remove(mine);
             const looked = await lookAged(store, busy);
             for (const [index, file] of busy.entries()) {
                 const { entry, minAgeMs } = looked[index];
-                if ((0,port/* isFailure */.N)(entry)) {
-                    throw new engine_errors/* UpdateError */.mp(`cannot take the lock ${where(store, file)}: ${(0,engine_errors/* describeError */.Uc)(made[files.indexOf(file)])}`);
+                if ((0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .isFailure */ .N)(entry)) {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UpdateError */ .mp(`cannot take the lock ${where(store, file)}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeError */ .Uc)(made[files.indexOf(file)])}`);
                 }
                 if (entry.kind === 'none') {
                     // Released between our create and our look (whatever is there next is a change),
@@ -2522,19 +1465,19 @@ class DirLocks {
                     const failure = made[files.indexOf(file)];
                     const taken = TAKEN.has(failure.code);
                     if (!taken || Date.now() >= deadline) {
-                        throw new engine_errors/* UpdateError */.mp(`cannot take the lock ${where(store, file)}: ${(0,engine_errors/* describeError */.Uc)(failure)}` +
+                        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UpdateError */ .mp(`cannot take the lock ${where(store, file)}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeError */ .Uc)(failure)}` +
                             (taken ? `; waited ${Math.round(timeoutMs / 1000)} s` : ''));
                     }
                     seen.set(file, { state: 'none', since: Date.now(), changed: true });
                     continue;
                 }
                 if (entry.kind !== 'symlink') {
-                    throw new engine_errors/* UpdateError */.mp(`${where(store, file)} is a ${entry.kind}, not a lock of atomic-link's (a symlink ` +
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UpdateError */ .mp(`${where(store, file)} is a ${entry.kind}, not a lock of atomic-link's (a symlink ` +
                         `naming its holder); remove it if no other tool uses that name`);
                 }
                 if (isThisRun(entry.text)) {
                     // Two hosts of one fleet that are one directory: waiting would wait for itself.
-                    throw new engine_errors/* UpdateError */.mp(`${where(store, file)} is held by this very run: this directory is reached twice ` +
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UpdateError */ .mp(`${where(store, file)} is held by this very run: this directory is reached twice ` +
                         `(two hosts, or two names for one host, lead to it); nothing was changed`);
                 }
                 const stale = staleness(file, entry, minAgeMs, seen, timeoutMs);
@@ -2546,12 +1489,12 @@ class DirLocks {
                     continue;
                 }
                 if (Date.now() >= deadline && seen.get(file)?.changed) {
-                    throw new engine_errors/* UpdateError */.mp(`${where(store, file)} is held by ${describeHolder(entry.text)}; waited ` +
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UpdateError */ .mp(`${where(store, file)} is held by ${describeHolder(entry.text)}; waited ` +
                         `${Math.round(timeoutMs / 1000)} s`);
                 }
             }
             if (signal?.aborted) {
-                throw new engine_errors/* InterruptedError */.p4(`stopped by ${signal.reason} while waiting for a lock; nothing was changed`, String(signal.reason));
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InterruptedError */ .p4(`stopped by ${signal.reason} while waiting for a lock; nothing was changed`, String(signal.reason));
             }
             // A random share of the wait, so that runs which collided do not collide again.
             await sleep(POLL_MS / 2 + Math.random() * POLL_MS);
@@ -2582,7 +1525,7 @@ class DirLocks {
                     `${MIN_LOCK_TIMEOUT_SECONDS} s could take the lock for dead meanwhile`;
         }
         if (this.lostHow)
-            throw new engine_errors/* UpdateError */.mp(this.lostHow);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UpdateError */ .mp(this.lostHow);
     }
     /**
      * Checks that every lock is still ours where it was made (for a store that names paths,
@@ -2608,8 +1551,8 @@ class DirLocks {
         const removed = await Promise.all(this.files.map((file) => removeIf(this.store, file, (entry) => entry.text === this.text)));
         return this.files.flatMap((file, index) => {
             const outcome = removed[index];
-            return (0,port/* isFailure */.N)(outcome) && outcome.code !== 'ENOENT'
-                ? [`cannot remove the lock ${where(this.store, file)}: ${(0,engine_errors/* describeError */.Uc)(outcome)}`]
+            return (0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .isFailure */ .N)(outcome) && outcome.code !== 'ENOENT'
+                ? [`cannot remove the lock ${where(this.store, file)}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeError */ .Uc)(outcome)}`]
                 : [];
         });
     }
@@ -2625,7 +1568,7 @@ class DirLocks {
             const now = resolved[moved];
             refusal =
                 `${where(this.store, dirs[moved])} is no longer the directory resolved at the start: ` +
-                    ((0,port/* isFailure */.N)(now) ? (0,engine_errors/* describeError */.Uc)(now) : `it now leads to ${JSON.stringify(now)}`) +
+                    ((0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .isFailure */ .N)(now) ? (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeError */ .Uc)(now) : `it now leads to ${JSON.stringify(now)}`) +
                     ` (moved, or replaced by a symlink${first ? '' : ' while this run waited for its lock'})`;
         }
         else if (!this.store.keepLocks && this.roundTripMs > MAX_ROUND_TRIP_MS) {
@@ -2637,12 +1580,12 @@ class DirLocks {
         }
         if (refusal !== undefined) {
             const problems = await this.release();
-            const error = new engine_errors/* UpdateError */.mp(`${refusal}; nothing was changed`);
+            const error = new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UpdateError */ .mp(`${refusal}; nothing was changed`);
             error.notes.push(...problems);
             throw error;
         }
         if (this.store.keepLocks) {
-            this.keeper = this.store.keepLocks(this.files.map((path) => ({ path, freshPrefix: tempPrefix(dirOf(path)) })), this.text, HEARTBEAT_MS);
+            this.keeper = this.store.keepLocks(this.files.map((path) => ({ path, freshPrefix: (0,_temp_names_js__WEBPACK_IMPORTED_MODULE_3__/* .tempPrefix */ .hF)(dirOf(path)) })), this.text, HEARTBEAT_MS);
         }
         else {
             this.beatIn(HEARTBEAT_MS);
@@ -2668,7 +1611,7 @@ class DirLocks {
     beat() {
         this.beating ??= this.refresh()
             .catch((error) => {
-            this.lostHow ??= error instanceof Error ? error.message : (0,engine_errors/* describeError */.Uc)(error);
+            this.lostHow ??= error instanceof Error ? error.message : (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeError */ .Uc)(error);
         })
             .finally(() => (this.beating = undefined));
         return this.beating;
@@ -2693,7 +1636,7 @@ class DirLocks {
             if (index >= 0)
                 throw await this.lose(index, entries[index]);
         }
-        const fresh = this.files.map((file) => tempName(dirOf(file)));
+        const fresh = this.files.map((file) => (0,_temp_names_js__WEBPACK_IMPORTED_MODULE_3__/* .tempName */ .u8)(dirOf(file)));
         const making = this.store.create(fresh.map((path) => ({ path, type: 'symbolic', content: this.text })));
         const renaming = this.store.rename(fresh.map((from, index) => ({ from, to: this.files[index] })));
         const [entries, made, renamed] = await Promise.all([looking, making, renaming]);
@@ -2702,10 +1645,10 @@ class DirLocks {
             await this.putBack(entries, renamed);
             throw await this.lose(index, entries[index]);
         }
-        const failed = [...made, ...renamed].find(port/* isFailure */.N);
+        const failed = [...made, ...renamed].find(_port_js__WEBPACK_IMPORTED_MODULE_4__/* .isFailure */ .N);
         if (failed) {
             await this.store.remove(fresh);
-            throw new engine_errors/* UpdateError */.mp(`cannot refresh the lock in ${where(this.store, this.files[0])}: ${(0,engine_errors/* describeError */.Uc)(failed)}`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UpdateError */ .mp(`cannot refresh the lock in ${where(this.store, this.files[0])}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeError */ .Uc)(failed)}`);
         }
         this.confirmedAt = sentAt;
         this.roundTripMs = performance.now() - sentAt;
@@ -2713,9 +1656,9 @@ class DirLocks {
     /** Puts back each other run's lock that a refresh renamed ours over. */
     async putBack(entries, renamed) {
         for (const [index, entry] of entries.entries()) {
-            if ((0,port/* isFailure */.N)(entry) || entry.kind !== 'symlink' || entry.text === this.text)
+            if ((0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .isFailure */ .N)(entry) || entry.kind !== 'symlink' || entry.text === this.text)
                 continue;
-            if ((0,port/* isFailure */.N)(renamed[index]))
+            if ((0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .isFailure */ .N)(renamed[index]))
                 continue;
             const file = this.files[index];
             const removed = await removeIf(this.store, file, (now) => now.text === this.text);
@@ -2728,10 +1671,10 @@ class DirLocks {
     /** The locks are lost: says how, once, and returns the error to stop the batch with. */
     async lose(index, entry) {
         const file = this.files[index];
-        const gone = !(0,port/* isFailure */.N)(entry) && entry.kind === 'none';
+        const gone = !(0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .isFailure */ .N)(entry) && entry.kind === 'none';
         const how = gone ? await this.whyGone(dirOf(file)) : lostHow(entry);
         this.lostHow ??= `the lock ${where(this.store, file)} is no longer ours (${how})`;
-        return new engine_errors/* UpdateError */.mp(this.lostHow);
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UpdateError */ .mp(this.lostHow);
     }
     /**
      * Why our lock is not at its path: removed, or its directory moved or replaced. A store that
@@ -2745,20 +1688,20 @@ class DirLocks {
             return `its directory now leads to ${JSON.stringify(now)}: moved, or replaced by a symlink`;
         }
         if (typeof now !== 'string')
-            return `its directory is gone: ${(0,engine_errors/* describeError */.Uc)(now)}`;
+            return `its directory is gone: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeError */ .Uc)(now)}`;
         // Without inode numbers, a directory moved away and another made at its path looks so.
         return 'it was removed, or its directory moved';
     }
     isOurs(entry) {
-        return !(0,port/* isFailure */.N)(entry) && entry.kind === 'symlink' && entry.text === this.text;
+        return !(0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .isFailure */ .N)(entry) && entry.kind === 'symlink' && entry.text === this.text;
     }
 }
 function holderText() {
     const holder = {
-        host: ME.host,
-        instance: ME.instance,
-        pid: ME.pid,
-        token: (0,external_node_crypto_.randomBytes)(8).toString('hex'),
+        host: _platform_identity_js__WEBPACK_IMPORTED_MODULE_1__.ME.host,
+        instance: _platform_identity_js__WEBPACK_IMPORTED_MODULE_1__.ME.instance,
+        pid: _platform_identity_js__WEBPACK_IMPORTED_MODULE_1__.ME.pid,
+        token: (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(8).toString('hex'),
         since: new Date().toISOString(),
     };
     return JSON.stringify(holder);
@@ -2772,7 +1715,7 @@ function holderText() {
  * go together: one round trip on an in-order store. 0 where it cannot be told.
  */
 async function lookAged(store, files) {
-    const probes = files.map((file) => tempName(dirOf(file)));
+    const probes = files.map((file) => (0,_temp_names_js__WEBPACK_IMPORTED_MODULE_3__/* .tempName */ .u8)(dirOf(file)));
     const [, entries] = await Promise.all([
         store.create(probes.map((path) => ({ path, type: 'symbolic', content: '.' }))),
         store.inspect([...files, ...probes], { times: true }),
@@ -2781,7 +1724,7 @@ async function lookAged(store, files) {
     return files.map((_, index) => {
         const entry = entries[index];
         const probe = entries[files.length + index];
-        const age = !(0,port/* isFailure */.N)(entry) && entry.kind === 'symlink' && !(0,port/* isFailure */.N)(probe) && probe.kind === 'symlink'
+        const age = !(0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .isFailure */ .N)(entry) && entry.kind === 'symlink' && !(0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .isFailure */ .N)(probe) && probe.kind === 'symlink'
             ? (probe.mtimeMs ?? 0) - (entry.mtimeMs ?? Infinity) - CLOCK_GRAIN_MS
             : 0;
         return { entry, minAgeMs: Math.max(0, age) };
@@ -2793,7 +1736,7 @@ async function lookAged(store, files) {
  */
 function staleness(file, entry, minAgeMs, seen, timeoutMs) {
     const holder = parseHolder(entry.text);
-    if (holder && isGone(holder))
+    if (holder && (0,_platform_identity_js__WEBPACK_IMPORTED_MODULE_1__/* .isGone */ .S)(holder))
         return 'its holder is gone';
     const state = `${entry.mtimeMs} ${entry.text}`;
     let first = seen.get(file);
@@ -2814,10 +1757,10 @@ function staleness(file, entry, minAgeMs, seen, timeoutMs) {
 async function breakLock(store, file, stale, text, seen) {
     const guardFile = file + BREAK_SUFFIX;
     const [taken] = await store.create([{ path: guardFile, type: 'symbolic', content: text }]);
-    if ((0,port/* isFailure */.N)(taken)) {
+    if ((0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .isFailure */ .N)(taken)) {
         // Another run is breaking it right now, or died doing so.
         const [{ entry: breaker, minAgeMs }] = await lookAged(store, [guardFile]);
-        if (!(0,port/* isFailure */.N)(breaker) &&
+        if (!(0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .isFailure */ .N)(breaker) &&
             breaker.kind === 'symlink' &&
             staleness(guardFile, breaker, minAgeMs, seen, BREAK_STALE_MS) !== undefined) {
             await removeIf(store, guardFile, (entry) => sameEntry(entry, breaker));
@@ -2841,23 +1784,23 @@ async function breakLock(store, file, stale, text, seen) {
  * the rename or the removal.
  */
 async function removeIf(store, file, isIt) {
-    const aside = tempName(dirOf(file));
+    const aside = (0,_temp_names_js__WEBPACK_IMPORTED_MODULE_3__/* .tempName */ .u8)(dirOf(file));
     // Sent together: the server answers in order, so the look is at what the rename moved.
     const [[moved], [entry]] = await Promise.all([
         store.rename([{ from: file, to: aside }]),
         store.inspect([aside], { times: true }),
     ]);
-    if ((0,port/* isFailure */.N)(moved))
+    if ((0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .isFailure */ .N)(moved))
         return moved;
-    if (!(0,port/* isFailure */.N)(entry) && entry.kind === 'symlink') {
+    if (!(0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .isFailure */ .N)(entry) && entry.kind === 'symlink') {
         const judged = isIt(entry);
         if (!judged)
             await store.create([{ path: file, type: 'symbolic', content: entry.text }]);
         const [removed] = await store.remove([aside]);
-        return (0,port/* isFailure */.N)(removed) ? removed : judged;
+        return (0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .isFailure */ .N)(removed) ? removed : judged;
     }
     const [back] = await store.rename([{ from: aside, to: file }]);
-    return (0,port/* isFailure */.N)(back) ? back : false;
+    return (0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .isFailure */ .N)(back) ? back : false;
 }
 function sameEntry(entry, judged) {
     return entry.text === judged.text && entry.mtimeMs === judged.mtimeMs;
@@ -2880,7 +1823,7 @@ function parseHolder(text) {
  */
 function isThisRun(text) {
     const holder = parseHolder(text);
-    return holder?.instance === ME.instance && holder.pid === ME.pid;
+    return holder?.instance === _platform_identity_js__WEBPACK_IMPORTED_MODULE_1__.ME.instance && holder.pid === _platform_identity_js__WEBPACK_IMPORTED_MODULE_1__.ME.pid;
 }
 function describeHolder(text) {
     const holder = parseHolder(text);
@@ -2890,8 +1833,8 @@ function describeHolder(text) {
 }
 const quoted = (value) => JSON.stringify(String(value));
 function lostHow(entry) {
-    if ((0,port/* isFailure */.N)(entry))
-        return (0,engine_errors/* describeError */.Uc)(entry);
+    if ((0,_port_js__WEBPACK_IMPORTED_MODULE_4__/* .isFailure */ .N)(entry))
+        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeError */ .Uc)(entry);
     if (entry.kind === 'none')
         return 'it was removed';
     if (entry.kind === 'symlink')
@@ -2904,8 +1847,143 @@ function where(store, file) {
 const dirOf = (file) => file.slice(0, file.lastIndexOf('/')) || '/';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+
+/***/ }),
+
+/***/ 4899:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G7: () => (/* binding */ AtomicLinkError),
+/* harmony export */   U8: () => (/* binding */ StoreLostError),
+/* harmony export */   UK: () => (/* binding */ errnoCode),
+/* harmony export */   Uc: () => (/* binding */ describeError),
+/* harmony export */   dP: () => (/* binding */ MissingLinkError),
+/* harmony export */   eb: () => (/* binding */ UsageError),
+/* harmony export */   mp: () => (/* binding */ UpdateError),
+/* harmony export */   p4: () => (/* binding */ InterruptedError)
+/* harmony export */ });
+/**
+ * Every failure the engine reports carries the exit code the CLI and the action use, so that
+ * callers never have to guess from a message what kind of failure they are looking at.
+ */
+class AtomicLinkError extends Error {
+    exitCode;
+    /**
+     * Lines that go with the message: each link left neither old nor switched back, and what
+     * could not be cleaned up.
+     */
+    notes = [];
+    /** Where each link stands, when the run failed after reading them all (during the switch). */
+    results;
+    constructor(message, exitCode) {
+        super(message);
+        this.exitCode = exitCode;
+        this.name = new.target.name;
+    }
+}
+/** Bad usage or input, found before anything on disk was touched (exit 2). */
+class UsageError extends AtomicLinkError {
+    constructor(message) {
+        super(message, 2);
+    }
+}
+/**
+ * The update failed (exit 1): every link is as it was, or was switched back; or, when even
+ * the switch back failed, the message says so and the notes name each link that is not.
+ */
+class UpdateError extends AtomicLinkError {
+    constructor(message) {
+        super(message, 1);
+    }
+}
+/** A link was seen missing by the guard or the probe (exit 3). */
+class MissingLinkError extends AtomicLinkError {
+    constructor(message) {
+        super(message, 3);
+    }
+}
+/** The errno code of a Node system error, or undefined for anything else. */
+function errnoCode(error) {
+    const code = error?.code;
+    return typeof code === 'string' ? code : undefined;
+}
+/** A one-line reason for a failed system call, without Node's stack or path noise: `EPERM (rename)`. */
+function describeError(error) {
+    const code = errnoCode(error);
+    if (code) {
+        const syscall = error.syscall;
+        return syscall ? `${code} (${syscall})` : code;
+    }
+    return error instanceof Error ? error.message : String(error);
+}
+/**
+ * The store stopped answering (a connection lost) with work in flight: what it did with the
+ * last requests cannot be known. Each link is still old or new, as every change is a rename.
+ */
+class StoreLostError extends AtomicLinkError {
+    constructor(message) {
+        super(message, 1);
+    }
+}
+/**
+ * A signal asked the run to stop; the batch was ended whole (finished nothing, or switched back
+ * what it had switched). Front ends exit with 128 + the signal's number.
+ */
+class InterruptedError extends AtomicLinkError {
+    signal;
+    constructor(message, signal) {
+        super(message, 1);
+        this.signal = signal;
+    }
+}
+
+
+/***/ }),
+
+/***/ 2955:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  G7: () => (/* reexport */ engine_errors/* AtomicLinkError */.G7),
+  tp: () => (/* reexport */ FleetError),
+  p4: () => (/* reexport */ engine_errors/* InterruptedError */.p4),
+  xg: () => (/* reexport */ dir_lock/* MIN_LOCK_TIMEOUT_SECONDS */.xg),
+  mp: () => (/* reexport */ engine_errors/* UpdateError */.mp),
+  eb: () => (/* reexport */ engine_errors/* UsageError */.eb),
+  GR: () => (/* reexport */ checkExpect),
+  g3: () => (/* reexport */ checkSpec),
+  Uc: () => (/* reexport */ engine_errors/* describeError */.Uc),
+  dy: () => (/* reexport */ describeResult),
+  Wn: () => (/* reexport */ describeStatus),
+  nl: () => (/* reexport */ inertJson),
+  p0: () => (/* reexport */ isSpecText),
+  $e: () => (/* reexport */ linkInto),
+  PG: () => (/* reexport */ linkOnly),
+  px: () => (/* reexport */ nextBackupSuffix),
+  So: () => (/* reexport */ numberedBackups),
+  TN: () => (/* reexport */ oneLine),
+  hT: () => (/* reexport */ parseLinkLines),
+  F9: () => (/* reexport */ parseSpec),
+  gJ: () => (/* reexport */ parseSpecText),
+  rk: () => (/* reexport */ readStatus),
+  dO: () => (/* reexport */ statusFleet),
+  jm: () => (/* reexport */ switchFleet),
+  Wj: () => (/* reexport */ switchLinks)
+});
+
+// UNUSED EXPORTS: MissingLinkError, StoreLostError, isFailure, quote
+
+// EXTERNAL MODULE: ./lib/engine/dir-lock.js
+var dir_lock = __nccwpck_require__(137);
+// EXTERNAL MODULE: ./lib/engine/errors.js
+var engine_errors = __nccwpck_require__(4899);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/engine/port.js
+var port = __nccwpck_require__(4799);
 ;// CONCATENATED MODULE: ./lib/engine/specs.js
 
 
@@ -3119,6 +2197,14 @@ function numberedBackups(entries) {
     }
     return byName;
 }
+/**
+ * The suffix of LINK's next backup, given its own numbered backups (newest first): numbered
+ * when it has any or `numbered` asks for it, as GNU's `existing` and `numbered` controls say,
+ * else the simple suffix.
+ */
+function nextBackupSuffix(own, numbered, simple) {
+    return own.length > 0 || numbered ? `.~${(own[0]?.number ?? 0n) + 1n}~` : simple;
+}
 const join = (dir, name) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
 const nameOf = (link) => link.slice(link.lastIndexOf('/') + 1);
 /** A backup's name as the user would write it: beside LINK as LINK is spelled. */
@@ -3152,7 +2238,7 @@ async function readHistory(store, placed, listed) {
             return item;
         }
         const history = spec.history;
-        const backup = own.length > 0 || history.numbered ? `.~${(own[0]?.number ?? 0n) + 1n}~` : spec.backup;
+        const backup = nextBackupSuffix(own, history.numbered, spec.backup);
         const paths = own.map((numberedBackup) => join(item.realDir, numberedBackup.name));
         return {
             ...item,
@@ -3290,6 +2376,8 @@ function noBackup(item, link, passed) {
         `and no ${quote(name + (rollback?.suffix ?? '~'))}${stale}; nothing was changed`);
 }
 
+// EXTERNAL MODULE: ./lib/engine/temp-names.js
+var temp_names = __nccwpck_require__(3363);
 ;// CONCATENATED MODULE: ./lib/engine/plan.js
 
 
@@ -3310,7 +2398,7 @@ async function placeSpecs(store, specs, options) {
         if (name === '.' || name === '..') {
             throw new engine_errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} does not name a link`);
         }
-        const reserved = [name, ...(spec.backup === undefined ? [] : [name + spec.backup])].find(isReservedName);
+        const reserved = [name, ...(spec.backup === undefined ? [] : [name + spec.backup])].find(temp_names/* isReservedName */.ce);
         if (reserved !== undefined) {
             const what = reserved === name ? 'LINK' : `the backup of LINK ${quote(spec.link)},`;
             throw new engine_errors/* UsageError */.eb(`${spec.origin}: ${what} ${quote(reserved === name ? spec.link : reserved)} takes a ` +
@@ -3705,7 +2793,7 @@ async function probeDirectories(store, dirs, options) {
  * rename's ability to replace is in question (`exact`), one swap settles it.
  */
 async function trialSwaps(store, dir, exact) {
-    const scratch = tempName(dir);
+    const scratch = (0,temp_names/* tempName */.u8)(dir);
     const left = new Set();
     try {
         const [made] = await store.create([{ path: scratch, type: 'symbolic', content: '.' }]);
@@ -3718,7 +2806,7 @@ async function trialSwaps(store, dir, exact) {
         let refused;
         for (;;) {
             swaps++;
-            const next = tempName(dir);
+            const next = (0,temp_names/* tempName */.u8)(dir);
             left.add(next);
             // Sent together: a remote store makes the swap in one round trip. The texts name the
             // directory itself, so the scratch link is live as real links are: a plain SFTP rename
@@ -3833,7 +2921,7 @@ async function prepareSwitch(store, specs, options) {
     };
     const locks = options.lock === false
         ? undefined
-        : await DirLocks.acquire(store, dirs, timeoutMs, options.signal, store.inOrder ? readBehind : undefined);
+        : await dir_lock/* DirLocks */.qC.acquire(store, dirs, timeoutMs, options.signal, store.inOrder ? readBehind : undefined);
     const early = locks?.atOnce ? behind : undefined;
     const batch = new Batch(store, options, locks);
     let sweeping;
@@ -3841,7 +2929,7 @@ async function prepareSwitch(store, specs, options) {
         stopIfAsked(options, 'nothing was changed');
         // A dead run's names are its own: removing them can go on while the batch is checked and
         // its new links made, on a store where waiting for the listing costs a round trip.
-        sweeping = locks && sweepLeftovers(store, dirs, locks.files, timeoutMs, early?.listed);
+        sweeping = locks && (0,temp_names/* sweepLeftovers */.ZW)(store, dirs, locks.files, timeoutMs, early?.listed);
         sweeping?.catch(() => undefined);
         if (!store.inOrder)
             await sweeping;
@@ -3934,14 +3022,14 @@ class Batch {
         this.watchIndex = new Int32Array(pending.length).fill(-1);
         const keeping = [];
         pending.forEach((operation, index) => {
-            this.temps[index] = tempName(operation.realDir);
+            this.temps[index] = (0,temp_names/* tempName */.u8)(operation.realDir);
             // Links that exist now are the ones that must never be missing.
             if (operation.prior.kind !== 'none')
                 this.watchIndex[index] = this.watched.push(index) - 1;
             // Files at a LINK (hard links, or regular files with --replace-files) keep a second name
             // until the batch is over, so that a rollback can rename them back.
             if (operation.prior.kind === 'file') {
-                const keep = tempName(operation.realDir);
+                const keep = (0,temp_names/* tempName */.u8)(operation.realDir);
                 this.kept.set(index, keep);
                 keeping.push({ path: keep, type: 'hard', content: operation.path });
             }
@@ -4253,7 +3341,7 @@ class Batch {
             const operation = pending[index];
             const prior = operation.prior;
             if (prior.kind === 'symlink') {
-                const from = tempName(operation.realDir);
+                const from = (0,temp_names/* tempName */.u8)(operation.realDir);
                 return {
                     index,
                     link: { path: from, type: 'symbolic', content: prior.text },
@@ -4871,6 +3959,7 @@ function inertJson(value) {
 
 
 
+
 /***/ }),
 
 /***/ 4799:
@@ -4883,6 +3972,273 @@ function inertJson(value) {
 function isFailure(outcome) {
     const maybe = outcome;
     return typeof maybe?.code === 'string' && typeof maybe?.message === 'string';
+}
+
+
+/***/ }),
+
+/***/ 3363:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ZW: () => (/* binding */ sweepLeftovers),
+/* harmony export */   ce: () => (/* binding */ isReservedName),
+/* harmony export */   hF: () => (/* binding */ tempPrefix),
+/* harmony export */   u8: () => (/* binding */ tempName)
+/* harmony export */ });
+/* unused harmony export TEMP_PREFIX */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var _platform_identity_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1801);
+/* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4799);
+
+
+
+/**
+ * Temporary names: the prefix, the instance and pid of the run that made them (so a later run
+ * can tell a dead run's leftovers from a live one's), and a random part drawn for each name,
+ * so that nobody can plant the next name in advance.
+ *
+ * They live in the links' own directory, not in a private 0700 subdirectory (google/renameio's
+ * scheme), and that is as safe: the race raised against "create under a temporary name, then
+ * rename" is someone replacing the temporary link before the rename, and only someone allowed
+ * to remove or rename entries of this directory can, who could replace the destination itself
+ * just as well; in a sticky directory nobody but us, the directory's owner and root can touch
+ * our entry at all. A planted name is never adopted: the create is exclusive. And it costs
+ * nothing more than the rename itself: no directory to make and remove per run (two more round
+ * trips remotely), and every rename stays inside one directory.
+ */
+const TEMP_PREFIX = '.atomic-link-tmp-';
+const RUN_PART = `${TEMP_PREFIX}${_platform_identity_js__WEBPACK_IMPORTED_MODULE_1__.ME.instance}-${_platform_identity_js__WEBPACK_IMPORTED_MODULE_1__.ME.pid}-`;
+const LEFTOVER = /^\.atomic-link-tmp-([0-9a-f]{12})-(\d+)-[0-9a-f]{16}$/;
+let pool = '';
+let used = 0;
+/** A fresh temporary name in `dir`. */
+function tempName(dir) {
+    // One random draw per 512 names, turned to hex at once: per name, either costs more than
+    // the symlink it names.
+    if (used === pool.length) {
+        pool = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(8 * 512).toString('hex');
+        used = 0;
+    }
+    const random = pool.slice(used, used + 16);
+    used += 16;
+    return tempPrefix(dir) + random;
+}
+/**
+ * The temporary names of this run in `dir` without their random part (16 hex digits), for
+ * names made where this module cannot run (a thread of the store's own).
+ */
+function tempPrefix(dir) {
+    return `${dir === '/' ? '' : dir}/${RUN_PART}`;
+}
+/** True for a name of ours (a temporary name, or the lock), which no LINK may take. */
+function isReservedName(name) {
+    return name.startsWith(TEMP_PREFIX) || name.startsWith('.atomic-link.lock');
+}
+/**
+ * Removes the temporary names that dead runs left in `dirs`: those of a run provably gone, or
+ * older than `maxAgeMs`. Call it holding the directories' locks (`locks[i]` is the lock file of
+ * `dirs[i]`), so that no live locked run's names can be taken; the lock, just made, tells the
+ * store's own time, so ages are right even when the store's clock is not ours. Only links and
+ * files with exactly our pattern are unlinked; nothing is removed recursively or followed.
+ * `listed`: the listing of `dirs`, already asked for under the locks.
+ */
+async function sweepLeftovers(store, dirs, locks, maxAgeMs, listed) {
+    const listings = await (listed ?? store.list(dirs));
+    const candidates = [];
+    listings.forEach((names, dir) => {
+        if ((0,_port_js__WEBPACK_IMPORTED_MODULE_2__/* .isFailure */ .N)(names))
+            return;
+        for (const name of names) {
+            if (name.startsWith(TEMP_PREFIX) && LEFTOVER.test(name)) {
+                candidates.push({ file: `${dirs[dir] === '/' ? '' : dirs[dir]}/${name}`, dir });
+            }
+        }
+    });
+    if (candidates.length === 0)
+        return;
+    const entries = await store.inspect([...locks, ...candidates.map(({ file }) => file)], {
+        times: true,
+    });
+    const doomed = candidates
+        .filter(({ file, dir }, index) => isLeftover(file, entries[locks.length + index], entries[dir], maxAgeMs))
+        .map(({ file }) => file);
+    if (doomed.length > 0)
+        await store.remove(doomed);
+}
+function isLeftover(file, entry, lock, maxAgeMs) {
+    if ((0,_port_js__WEBPACK_IMPORTED_MODULE_2__/* .isFailure */ .N)(entry) || (entry.kind !== 'symlink' && entry.kind !== 'file'))
+        return false;
+    const [, instance, pid] = LEFTOVER.exec(file.slice(file.lastIndexOf('/') + 1)) ?? [];
+    if ((0,_platform_identity_js__WEBPACK_IMPORTED_MODULE_1__/* .isGone */ .S)({ instance, pid: Number(pid) }))
+        return true;
+    const now = !(0,_port_js__WEBPACK_IMPORTED_MODULE_2__/* .isFailure */ .N)(lock) && lock.kind === 'symlink' ? lock.mtimeMs : undefined;
+    return now !== undefined && entry.mtimeMs !== undefined && now - entry.mtimeMs > maxAgeMs;
+}
+
+
+/***/ }),
+
+/***/ 4135:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Az: () => (/* binding */ FUSE),
+/* harmony export */   tm: () => (/* binding */ suspectFilesystem),
+/* harmony export */   ye: () => (/* binding */ LOCAL_UNSUPPORTED)
+/* harmony export */ });
+/* unused harmony exports parseMountTable, filesystemOf */
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+
+
+/**
+ * statfs magic numbers (Linux) of filesystems whose rename may not be one atomic replace: FUSE
+ * (sshfs may emulate it, workaround=rename), and network filesystems that may retry or emulate.
+ */
+const SUSPECT_ON_LINUX = new Map([
+    [0x65735546, 'FUSE'],
+    [0x6969, 'NFS'],
+    [0xff534d42, 'CIFS'],
+    [0xfe534d42, 'SMB2'],
+    [0x517b, 'SMB'],
+    [0x01021997, '9P'],
+    [0x00c36400, 'Ceph'],
+    [0x786f4256, 'VirtualBox shared folder'],
+    [0x47504653, 'GPFS'],
+    [0x0bd00bd0, 'Lustre'],
+]);
+/**
+ * Type names, as `mount` prints them on macOS and the BSDs, of the same kinds: FUSE in all its
+ * builds (macfuse, osxfuse, fusefs.sshfs; FUSE-T serves through nfs), and network filesystems.
+ */
+const SUSPECT_NAME = /fuse|^(nfs|smbfs|cifs|afpfs|webdav|9p|sshfs)$/;
+/**
+ * Why links on this machine's own disk cannot be switched here, or undefined where they can.
+ * On Windows the engine's paths (POSIX) do not fit, and one rename cannot replace a directory
+ * symlink (a directory to MoveFileEx); deleting and re-creating instead is what atomic-link
+ * exists not to do.
+ */
+const LOCAL_UNSUPPORTED = process.platform === 'win32'
+    ? 'switching links on a Windows disk is not supported yet: a directory symlink cannot be ' +
+        'replaced in one rename there, and atomic-link never deletes and re-creates a link; ' +
+        '--ssh (over SFTP) works from Windows'
+    : undefined;
+/** Linux's FUSE, where the serving sshfs process and its mount can be found through /proc. */
+const FUSE = 'FUSE';
+/**
+ * The kind of filesystem holding `dir` when it is one whose rename is suspect, else undefined.
+ * Linux answers from statfs. macOS and the BSDs number their filesystems differently and Node
+ * shows no type name (statfs's f_fstypename), so the mount table that `mount` prints is read,
+ * once per run, and only there. Where neither works (Windows; `mount` not found), the answer is
+ * undefined: the directory is not suspect, and trial swaps run only with --probe.
+ */
+function suspectFilesystem(dir) {
+    if (process.platform === 'linux')
+        return SUSPECT_ON_LINUX.get(node_fs__WEBPACK_IMPORTED_MODULE_1__.statfsSync(dir).type);
+    if (!PRINTS_MOUNTS.has(process.platform))
+        return undefined;
+    mounts ??= readMounts();
+    const type = filesystemOf(dir, mounts);
+    return type !== undefined && SUSPECT_NAME.test(type) ? type : undefined;
+}
+const PRINTS_MOUNTS = new Set(['darwin', 'freebsd', 'openbsd', 'netbsd']);
+let mounts;
+function readMounts() {
+    try {
+        return parseMountTable((0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFileSync)('/sbin/mount', { encoding: 'utf8', timeout: 5000 }));
+    }
+    catch {
+        return [];
+    }
+}
+/**
+ * `mount`'s lines: `SOURCE on MOUNTPOINT (TYPE, option, ...)` (macOS, FreeBSD) or
+ * `SOURCE on MOUNTPOINT type TYPE (options)` (OpenBSD, NetBSD). A mount point may hold spaces;
+ * the type is told by the last parenthesis.
+ */
+function parseMountTable(text) {
+    const table = [];
+    for (const line of text.split('\n')) {
+        const bsd = / on (\/.*) type (\S+) \([^()]*\)$/.exec(line);
+        const mac = bsd ? null : / on (\/.*) \(([^,()]+)(?:, [^()]*)?\)$/.exec(line);
+        const found = bsd ?? mac;
+        if (found)
+            table.push({ mountPoint: found[1], type: found[2] });
+    }
+    return table;
+}
+/**
+ * The type of the mount holding `dir` (a resolved path): the mount point that contains it with
+ * the least of the path left over. On macOS a path of the data volume may be listed under
+ * /System/Volumes/Data, its firmlink, so both spellings are tried.
+ */
+function filesystemOf(dir, table) {
+    let best;
+    for (const candidate of [dir, `/System/Volumes/Data${dir}`]) {
+        for (const { mountPoint, type } of table) {
+            const root = mountPoint === '/';
+            if (!root && candidate !== mountPoint && !candidate.startsWith(`${mountPoint}/`))
+                continue;
+            const left = candidate.length - (root ? 0 : mountPoint.length);
+            if (best === undefined || left < best.left)
+                best = { type, left };
+        }
+    }
+    return best?.type;
+}
+
+
+/***/ }),
+
+/***/ 1801:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ME: () => (/* binding */ ME),
+/* harmony export */   S: () => (/* binding */ isGone)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+
+
+
+function readOrEmpty(read) {
+    try {
+        return read().trim();
+    }
+    catch {
+        return '';
+    }
+}
+const HOST = node_os__WEBPACK_IMPORTED_MODULE_2__.hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'host';
+const BOOT = readOrEmpty(() => node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'));
+const PID_NAMESPACE = readOrEmpty(() => node_fs__WEBPACK_IMPORTED_MODULE_1__.readlinkSync('/proc/self/ns/pid'));
+const ME = {
+    host: HOST,
+    instance: (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+        .update(`${HOST}\0${BOOT}\0${PID_NAMESPACE}`)
+        .digest('hex')
+        .slice(0, 12),
+    pid: process.pid,
+};
+/**
+ * True when `other` is provably gone: it ran where our pids are its pids, and that pid no
+ * longer exists. Anything else (another machine, another container, a pid that exists,
+ * perhaps reused) is not provably gone.
+ */
+function isGone(other) {
+    if (other.instance !== ME.instance || other.pid === ME.pid)
+        return false;
+    try {
+        process.kill(other.pid, 0);
+        return false;
+    }
+    catch (error) {
+        // EPERM: it exists, under another user.
+        return error.code === 'ESRCH';
+    }
 }
 
 
@@ -5122,6 +4478,803 @@ function exitCodeOf(signal) {
 function signalOfExitCode(code) {
     const signals = Object.entries(os.constants.signals);
     return code > 128 ? signals.find(([, number]) => number === code - 128)?.[0] : undefined;
+}
+
+
+/***/ }),
+
+/***/ 4165:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  w: () => (/* binding */ Guard),
+  Y: () => (/* binding */ WORKER_FILE)
+});
+
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./lib/transport/local/guard-protocol.js
+/**
+ * Slots of the Int32Array over the shared control buffer. The worker is handed this table
+ * with the buffer (it may not import values).
+ */
+const SLOTS = {
+    /** Set to 1 by the main thread: report and exit. */
+    stop: 0,
+    /** Set to 1 by the worker once it has the paths, standing by or looking. */
+    ready: 1,
+    /** Set to 1 by the main thread: a worker standing by looks from now. */
+    begin: 2,
+    /** Set to 1 by the worker once it is looking. */
+    looking: 3,
+    /** Index of the path being switched right now. */
+    hot: 4,
+    /** Lookups made so far, kept by the worker. */
+    lookups: 5,
+    /** Lookups that found a link missing so far. */
+    misses: 6,
+};
+const CONTROL_SLOTS = Object.keys(SLOTS).length;
+
+;// CONCATENATED MODULE: ./lib/transport/local/guard.js
+
+
+/** The file of the local store's threads: the guard's, and the locks' keeper's. */
+const WORKER_FILE = __nccwpck_require__.ab + "guard-worker.cjs";
+/**
+ * How long begin() waits for the worker to be looking. It wakes in a millisecond or two; one
+ * that has not in this time leaves the switch unwatched, and the guard says it was blind.
+ */
+const BEGIN_WAIT_MS = 5000;
+/**
+ * Watches links from a worker thread while the main thread switches them. It has to run in
+ * parallel: lookups made between two synchronous renames on the same thread could never see
+ * a gap. Every lookup that finds a name missing is counted.
+ *
+ * The thread is started first and given its links later, so that its start-up overlaps the
+ * checks the main thread makes before any switch; standing by, it takes its links while the
+ * new links are made, and looks only from begin(), so as not to take the processor from them.
+ */
+class Guard {
+    flags = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
+    worker;
+    result;
+    /** How the report names each watched path. */
+    names = [];
+    late = false;
+    /** Why the thread ended, once it has: seen between the chunks of the creates. */
+    ended;
+    constructor() {
+        const workerData = {
+            buffer: this.flags.buffer,
+            slots: SLOTS,
+        };
+        this.worker = new external_node_worker_threads_.Worker(WORKER_FILE, { workerData });
+        this.result = new Promise((resolve, reject) => {
+            this.worker.once('message', resolve);
+            this.worker.once('error', reject);
+            this.worker.once('exit', (code) => reject(new Error(`the guard stopped early (${code})`)));
+        });
+        // An error is followed by the exit: the first word is kept. Not with `??=`: ncc's asset
+        // relocator cannot parse it, and then ships the worker's file under a hashed name.
+        this.worker.once('error', (error) => (this.ended = `its thread failed: ${error.message}`));
+        this.worker.once('exit', (code) => {
+            if (this.ended === undefined)
+                this.ended = `its thread ended (${code})`;
+        });
+        // A failed guard fails the run where it is awaited, in watch() or stop().
+        this.result.catch(() => undefined);
+    }
+    /**
+     * Starts looking at `paths`, or with `standBy` only from begin(); resolves once the worker
+     * has them (and is looking, unless it stands by). The report names each path as `names`
+     * does (the path as given, where the guard looks at it through another view). With
+     * `followSwitch` (the default), each round also looks at the path switching() names.
+     */
+    async watch(paths, { standBy = false, names = paths, followSwitch = true, } = {}) {
+        this.names = names;
+        const message = { paths, standBy, followSwitch };
+        this.worker.postMessage(message);
+        const ready = Atomics.waitAsync(this.flags, standBy ? SLOTS.ready : SLOTS.looking, 0);
+        // Racing the result rethrows a worker that died before it was ready.
+        if (ready.async)
+            await Promise.race([ready.value, this.result]);
+    }
+    /**
+     * A guard standing by looks from now. Returns once it is looking, so that the first rename
+     * made after it is watched: a blocking wait, as short as a thread's wake-up. Throws when its
+     * thread has ended while it stood by: nothing has been switched, and nothing would be watched.
+     */
+    begin() {
+        if (this.ended !== undefined)
+            throw new Error(this.ended);
+        Atomics.store(this.flags, SLOTS.begin, 1);
+        Atomics.notify(this.flags, SLOTS.begin);
+        this.late = Atomics.wait(this.flags, SLOTS.looking, 0, BEGIN_WAIT_MS) === 'timed-out';
+    }
+    /** Tells the guard which path (an index into the watched paths) is being switched now. */
+    switching(index) {
+        Atomics.store(this.flags, SLOTS.hot, index);
+    }
+    /** What the guard has seen so far, while it is still looking. */
+    soFar() {
+        return {
+            lookups: Atomics.load(this.flags, SLOTS.lookups),
+            missing: Atomics.load(this.flags, SLOTS.misses),
+        };
+    }
+    /** Stops looking and reports what was seen, in the paths' own terms. */
+    async stop() {
+        Atomics.store(this.flags, SLOTS.stop, 1);
+        // One standing by is woken to stop.
+        Atomics.store(this.flags, SLOTS.begin, 1);
+        Atomics.notify(this.flags, SLOTS.begin);
+        const result = await this.result;
+        await this.worker.terminate();
+        return {
+            lookups: result.lookups,
+            blind: result.blind ??
+                (this.late
+                    ? `its thread was not looking ${BEGIN_WAIT_MS} ms after the switch began`
+                    : undefined),
+            missing: result.misses.reduce((sum, miss) => sum + miss.count, 0),
+            sightings: result.misses.map(({ index, count, firstMs, lastMs }) => ({
+                link: this.names[index],
+                count,
+                firstMs: Math.round(firstMs),
+                lastMs: Math.round(lastMs),
+            })),
+        };
+    }
+    /** Ends the thread without a report, when the run ends before any switch. */
+    async dispose() {
+        await this.worker.terminate();
+    }
+}
+
+
+/***/ }),
+
+/***/ 7174:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  V: () => (/* binding */ LocalStore)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/engine/errors.js
+var errors = __nccwpck_require__(4899);
+// EXTERNAL MODULE: ./lib/engine/port.js
+var port = __nccwpck_require__(4799);
+// EXTERNAL MODULE: ./lib/platform/filesystems.js
+var filesystems = __nccwpck_require__(4135);
+// EXTERNAL MODULE: ./lib/platform/open-dirs.js
+var open_dirs = __nccwpck_require__(5080);
+// EXTERNAL MODULE: ./lib/transport/local/guard.js + 1 modules
+var local_guard = __nccwpck_require__(4165);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./lib/transport/local/lock-keeper.js
+
+
+/**
+ * Keeps a run's locks fresh from a thread of its own, with its own event loop: the main
+ * thread makes a local batch's calls synchronously, and a phase of a large batch (60,000
+ * links read, or renamed under a slowed disk) can keep it busy for longer than the shortest
+ * lock timeout. Started only once a lock is held. Why it stopped is read synchronously from
+ * its port: a busy main thread asks between two chunks, without a turn of its event loop.
+ */
+class LockKeeperThread {
+    worker;
+    port;
+    why;
+    constructor(locks, text, everyMs) {
+        const { port1, port2 } = new external_node_worker_threads_.MessageChannel();
+        this.port = port1;
+        const workerData = { keep: { locks, text, everyMs }, port: port2 };
+        this.worker = new external_node_worker_threads_.Worker(local_guard/* WORKER_FILE */.Y, { workerData, transferList: [port2] });
+        // A thread that could not start, or failed, keeps nothing: said as it would say it.
+        this.worker.once('error', (error) => (this.why ??= `its thread failed: ${error.message}`));
+        this.worker.unref();
+        this.port.unref();
+    }
+    stopped() {
+        this.why ??= (0,external_node_worker_threads_.receiveMessageOnPort)(this.port)?.message;
+        return this.why;
+    }
+    async stop() {
+        await this.worker.terminate();
+        this.port.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/transport/local/reach.js
+
+/** From this many targets in one directory, it is listed rather than walked to for each. */
+const LIST_FROM = 64;
+/** A listing stops after this many entries per target sought in it. */
+const ENTRIES_PER_TARGET = 4;
+/**
+ * Whether each symlink text leads somewhere from its directory, as access(2) tells on this
+ * machine's filesystems: the kernel resolves the text, `..` after a symlink included.
+ *
+ * A batch's targets mostly share a directory (one release), and one listing of it costs less
+ * than a path walk per target: for 10,000 targets, 4-9 ms against 14-20 on tmpfs. A listing
+ * only ever confirms a target: a name listed as anything but a symlink is there. Every other
+ * target is looked up alone: a symlink (it must lead somewhere too), a name not listed (it
+ * may still be found on a case-insensitive filesystem, and its error is the lookup's own), a
+ * text that is not plainly a name in a directory (`dir/`, `.`), and the rest of a directory
+ * whose listing stopped: a listing reads at most a few entries per target sought, so a huge
+ * directory holding a few targets costs little more than their lookups.
+ */
+function reachOnDisk(targets) {
+    const found = new Uint8Array(targets.length);
+    for (const [parent, names] of byDirectory(targets)) {
+        if (names.size >= LIST_FROM)
+            findListed(parent, names, found);
+    }
+    const outcomes = new Array(targets.length);
+    for (let index = 0; index < targets.length; index++) {
+        if (found[index] === 1)
+            continue;
+        const { dir, text } = targets[index];
+        try {
+            external_node_fs_.accessSync(text.startsWith('/') ? text : `${dir}/${text}`);
+        }
+        catch (error) {
+            outcomes[index] = error;
+        }
+    }
+    return outcomes;
+}
+/**
+ * Per directory a text names (as a path from its link's directory), the index of the target
+ * by its name; left out are texts that do not end in a plain name, and a name met again in
+ * one directory (two links to one file): it is looked up alone.
+ */
+function byDirectory(targets) {
+    const directories = new Map();
+    // Set by the first text: no text has its last slash at -2.
+    let names = new Map();
+    let lastDir = '';
+    let lastSlash = -2;
+    let lastPrefix = '';
+    targets.forEach(({ dir, text }, index) => {
+        const slash = text.lastIndexOf('/');
+        const name = text.slice(slash + 1);
+        if (name === '' || name === '.' || name === '..')
+            return;
+        // A batch's texts mostly name one directory one after another: the last one's map serves.
+        if (slash !== lastSlash || dir !== lastDir || !text.startsWith(lastPrefix)) {
+            lastDir = dir;
+            lastSlash = slash;
+            lastPrefix = text.slice(0, Math.max(slash, 0));
+            const parent = slash < 0
+                ? dir
+                : slash === 0
+                    ? '/'
+                    : text.startsWith('/')
+                        ? lastPrefix
+                        : `${dir}/${lastPrefix}`;
+            names = directories.get(parent) ?? new Map();
+            directories.set(parent, names);
+        }
+        if (!names.has(name))
+            names.set(name, index);
+    });
+    return directories;
+}
+/**
+ * Marks in `found` the targets listed in `parent` as anything but a symlink. Nothing when the
+ * directory cannot be searched or listed: each target is then looked up for its own error.
+ */
+function findListed(parent, names, found) {
+    let dir;
+    try {
+        // access(2) needs to search the directory, a listing only to read it.
+        external_node_fs_.accessSync(parent, external_node_fs_.constants.X_OK);
+        dir = external_node_fs_.opendirSync(parent, { bufferSize: 1024 });
+    }
+    catch {
+        return;
+    }
+    try {
+        let left = names.size;
+        let budget = ENTRIES_PER_TARGET * names.size;
+        for (let entry = dir.readSync(); entry !== null && left > 0 && budget-- > 0;) {
+            const index = entry.isSymbolicLink() ? undefined : names.get(entry.name);
+            if (index !== undefined) {
+                found[index] = 1;
+                left--;
+            }
+            entry = dir.readSync();
+        }
+    }
+    catch {
+        // A listing cut short leaves the rest to be looked up alone.
+    }
+    finally {
+        dir.closeSync();
+    }
+}
+
+// EXTERNAL MODULE: ./lib/transport/local/sshfs-view.js
+var sshfs_view = __nccwpck_require__(4452);
+;// CONCATENATED MODULE: ./lib/transport/local/local-store.js
+
+
+
+
+
+
+
+
+
+
+// Lookups on mounted network filesystems run on libuv's thread pool, 4 threads unless this is
+// set before its first use: 4 requests in flight would leave most of a round trip unused.
+process.env.UV_THREADPOOL_SIZE ??= '32';
+const IN_FLIGHT = 32;
+/** Errors from a mount whose server can no longer be asked. */
+const DISCONNECTED = new Set(['ENOTCONN', 'ECONNABORTED']);
+/**
+ * The local filesystem through node:fs, which also serves any mounted volume (sshfs, NFS,
+ * CIFS). On a local disk each call is cheap and made at once, synchronously; on a network
+ * mount, the lookups of a phase are made many at a time, as each is a round trip.
+ *
+ * On sshfs, the guard looks through a second, uncached view of the same server directory:
+ * through the mount that makes a switch nothing can see a gap (the kernel holds the directory's
+ * lock for the whole FUSE rename), and symlink texts that Debian's sshfs will not read back
+ * through the mount (absolute, or with `..`) are read through it.
+ *
+ * Each directory resolved is opened once where the platform allows, and every write in it is
+ * made inside the open directory (platform/open-dirs): a parent swapped for a symlink after
+ * the checks cannot send a write elsewhere. Where it does not, writes go by path.
+ */
+class LocalStore {
+    where = '';
+    canSyncDirs = true;
+    knowsInodes = true;
+    views = new sshfs_view/* SshfsViews */.Wm();
+    suspect = new Map();
+    /**
+     * Each directory resolved: its device and inode, to notice one replaced under its name, and
+     * the directory opened, when it is.
+     */
+    dirs = new Map();
+    inOpenDirs = (0,open_dirs/* openDirsUsable */.j9)();
+    guard;
+    /** A guard thread started early, so that it boots while the links are checked. */
+    spare;
+    constructor(options) {
+        if (options.guard)
+            this.spare = new local_guard/* Guard */.w();
+    }
+    async realDirs(dirs) {
+        return each(dirs, (dir) => {
+            const real = external_node_fs_.realpathSync(dir);
+            const opened = this.inOpenDirs ? (0,open_dirs/* openDir */.Y5)(real) : undefined;
+            const stats = opened?.stats ?? external_node_fs_.statSync(real);
+            if (!stats.isDirectory())
+                throw failure('ENOTDIR', 'stat', real);
+            this.forget(real);
+            this.dirs.set(real, { id: `${stats.dev}:${stats.ino}`, fd: opened?.fd });
+            return real;
+        });
+    }
+    async inspect(paths, options) {
+        // Read inside the open directories too: what is read there must be what is at the path
+        // (a run's check that its lock is still its own, right before a chunk of writes).
+        this.checkStillThere(paths, itself);
+        const times = options?.times ?? false;
+        if (!this.anyRemote(paths)) {
+            return this.inDirs(paths, itself, times ? this.calls.readTimed : this.calls.read);
+        }
+        return concurrently(paths, async (file) => {
+            try {
+                return await remoteEntryOf(file, times);
+            }
+            catch (error) {
+                // Debian's sshfs will not read back absolute or `..` texts (contain_symlinks).
+                const mount = error.code === 'EPERM' ? this.sshfsMount(file) : undefined;
+                if (mount === undefined)
+                    throw error;
+                return { kind: 'symlink', text: external_node_fs_.readlinkSync(this.views.viewOf(file)) };
+            }
+        });
+    }
+    async reach(targets) {
+        if (!this.anyRemoteDir(targets.map(({ dir }) => dir)))
+            return reachOnDisk(targets);
+        const places = targets.map(({ dir, text }) => this.targetHere(dir, text));
+        return concurrently(places, async (place) => (0,port/* isFailure */.N)(place) ? throwIt(place) : external_node_fs_.promises.access(place));
+    }
+    async create(links) {
+        return this.write(links, linkPath, this.calls.create);
+    }
+    async rename(renames) {
+        return this.write(renames, renameTo, this.calls.rename);
+    }
+    async remove(paths) {
+        return this.write(paths, itself, this.calls.remove);
+    }
+    async list(dirs) {
+        return each(dirs, (dir) => {
+            const fd = this.dirs.get(dir)?.fd;
+            return external_node_fs_.readdirSync(fd === undefined ? dir : (0,open_dirs/* inOpenDir */.XL)(fd, '.'));
+        });
+    }
+    async syncDirs(dirs) {
+        return each(dirs, (dir) => {
+            const held = this.dirs.get(dir)?.fd;
+            if (held !== undefined)
+                return external_node_fs_.fsyncSync(held);
+            const fd = external_node_fs_.openSync(dir, 'r');
+            try {
+                external_node_fs_.fsyncSync(fd);
+            }
+            finally {
+                external_node_fs_.closeSync(fd);
+            }
+        });
+    }
+    async watch(paths, options) {
+        // The view first: when it cannot be opened, no guard thread is taken that would keep the
+        // process alive (the spare one is ended by close()).
+        const remote = this.anyRemote(paths);
+        const seenAs = remote ? paths.map((file) => this.viewOf(file)) : paths;
+        const guard = this.spare ?? new local_guard/* Guard */.w();
+        this.spare = undefined;
+        try {
+            // Only a FUSE or network filesystem may open a gap of its own in a rename (sshfs's
+            // workaround=rename): there the guard also looks at the link being renamed. On a local
+            // filesystem the kernel replaces the name in one step, so those lookups could only see
+            // another writer's gap, which going round the links sees as well; and they meet the
+            // rename in the kernel (10,000 renames on two cores: 64 ms without them, 71-74 ms with).
+            await guard.watch(seenAs, { standBy: options?.standBy, names: paths, followSwitch: remote });
+        }
+        catch (error) {
+            await guard.dispose();
+            throw error;
+        }
+        this.guard = guard;
+        return {
+            begin: () => guard.begin(),
+            soFar: () => guard.soFar(),
+            stop: () => {
+                this.guard = undefined;
+                return guard.stop();
+            },
+        };
+    }
+    async renameBehaviour(dir) {
+        const filesystem = this.suspectOf(dir);
+        if (filesystem === undefined)
+            return { kind: 'atomic' };
+        const mount = filesystem === filesystems/* FUSE */.Az ? this.views.mountOf(`${dir}/.`) : undefined;
+        const emulates = mount === undefined ? undefined : (0,sshfs_view/* emulatesRename */.dq)(mount);
+        if (emulates)
+            return {
+                kind: 'gap',
+                reason: `the sshfs serving ${mount?.mountPoint} runs with -o workaround=rename`,
+            };
+        // Known not to emulate: whether the server renames over a link is the only question left.
+        return { kind: 'unknown', filesystem: mount ? 'sshfs' : filesystem, exact: emulates === false };
+    }
+    /** Through the open directories, as every other write: a directory swapped meanwhile is not. */
+    keepLocks(locks, text, everyMs) {
+        const kept = locks.map(({ path: lock, freshPrefix }) => ({
+            path: this.throughOpenDir(lock),
+            freshPrefix: this.throughOpenDir(freshPrefix),
+        }));
+        return new LockKeeperThread(kept, text, everyMs);
+    }
+    async close() {
+        await this.spare?.dispose();
+        for (const dir of [...this.dirs.keys()])
+            this.forget(dir);
+        this.views.close();
+    }
+    forget(dir) {
+        const fd = this.dirs.get(dir)?.fd;
+        if (fd !== undefined)
+            external_node_fs_.closeSync(fd);
+        this.dirs.delete(dir);
+    }
+    /**
+     * The call made for each item, with `here` the path by which to reach its main file. Made
+     * once per store, not per batch: V8 compiles the loop of inDirs() for the functions it
+     * calls, and a fresh closure in each chunk of a batch undid that each time.
+     */
+    calls = {
+        read: (_, here) => entryOf(here, false),
+        readTimed: (_, here) => entryOf(here, true),
+        create: (link, here) => link.type === 'symbolic'
+            ? external_node_fs_.symlinkSync(link.content, here)
+            : external_node_fs_.linkSync(link.content, here),
+        rename: (rename, here) => {
+            if (rename.watchIndex !== undefined)
+                this.guard?.switching(rename.watchIndex);
+            external_node_fs_.renameSync(this.at(rename.from), here);
+        },
+        remove: (_, here) => external_node_fs_.unlinkSync(here),
+    };
+    /** Where inDirs() makes its calls: the directory (with its slash), and whether inside it. */
+    current = { prefix: '\0', inside: false };
+    /** inDirs() for writes, after the directories are checked. */
+    write(items, main, call) {
+        this.checkStillThere(items, main);
+        return answered(this.inDirs(items, main, call));
+    }
+    /**
+     * Makes `call` for each item, with `here` the path by which to reach its `main` file (at()
+     * gives it for any other file): where the directories are open, the calls are made inside
+     * the directory of each item's main file, and a file there is reached by its bare name (the
+     * kernel walks one component, not the whole path: 20% less time for readlink).
+     */
+    inDirs(items, main, call) {
+        const outcomes = new Array(items.length);
+        const current = { prefix: '\0', inside: false };
+        this.current = current;
+        let moved = false;
+        // Why the calls cannot be made in the current directory (one we may read but not search).
+        let refused;
+        try {
+            for (let index = 0; index < items.length; index++) {
+                const item = items[index];
+                const file = main(item);
+                if (this.inOpenDirs && !isIn(current.prefix, file)) {
+                    const dir = file.slice(0, file.lastIndexOf('/')) || '/';
+                    const fd = this.dirs.get(dir)?.fd;
+                    current.inside = false;
+                    refused = undefined;
+                    if (fd !== undefined) {
+                        try {
+                            (0,open_dirs/* enterOpenDir */.u6)(fd);
+                            moved = true;
+                        }
+                        catch (error) {
+                            refused = asFailure(error);
+                        }
+                    }
+                    else if (moved)
+                        (0,open_dirs/* leaveOpenDir */.rI)();
+                    current.prefix = dir === '/' ? dir : `${dir}/`;
+                    current.inside = fd !== undefined && refused === undefined;
+                }
+                if (refused !== undefined) {
+                    outcomes[index] = refused;
+                    continue;
+                }
+                try {
+                    outcomes[index] = call(item, current.inside ? file.slice(current.prefix.length) : file);
+                }
+                catch (error) {
+                    outcomes[index] = asFailure(error);
+                }
+            }
+        }
+        finally {
+            if (moved)
+                (0,open_dirs/* leaveOpenDir */.rI)();
+            this.current = { prefix: '\0', inside: false };
+        }
+        return outcomes;
+    }
+    /** `file` as the calls of inDirs() reach it from where they are made. */
+    at(file) {
+        const { prefix, inside } = this.current;
+        return inside && isIn(prefix, file) ? file.slice(prefix.length) : this.throughOpenDir(file);
+    }
+    /** `file` through its open directory, for a file outside the one the calls are made in. */
+    throughOpenDir(file) {
+        const slash = file.lastIndexOf('/');
+        const fd = this.dirs.get(file.slice(0, slash) || '/')?.fd;
+        return fd === undefined ? file : (0,open_dirs/* inOpenDir */.XL)(fd, file.slice(slash + 1));
+    }
+    /**
+     * Every directory read or written must still be the one resolved at the start: a mount that
+     * died (sshfs unmounts itself when its connection does) leaves an empty directory under the
+     * same name, and links made there would be made nowhere the user looks. Where calls are
+     * made inside the open directories, one moved away and replaced would take them unseen.
+     */
+    checkStillThere(items, pathOf) {
+        // Few directories, as in nearly every batch: each of them, without reading every path.
+        const dirs = this.dirs.size <= 16 ? this.dirs.keys() : dirsOf(items.map(pathOf));
+        for (const dir of dirs) {
+            const known = this.dirs.get(dir)?.id;
+            if (known === undefined)
+                continue;
+            let now;
+            try {
+                const stats = external_node_fs_.statSync(dir);
+                now = `${stats.dev}:${stats.ino}`;
+            }
+            catch (error) {
+                now = error.code ?? 'gone';
+            }
+            if (now !== known) {
+                throw new errors/* StoreLostError */.U8(`${dir} is no longer the directory it was (a mount gone, or the directory moved away?)`);
+            }
+        }
+    }
+    suspectOf(dir) {
+        if (!this.suspect.has(dir))
+            this.suspect.set(dir, (0,filesystems/* suspectFilesystem */.tm)(dir));
+        return this.suspect.get(dir);
+    }
+    anyRemote(paths) {
+        return this.anyRemoteDir(dirsOf(paths));
+    }
+    anyRemoteDir(dirs) {
+        let last;
+        for (const dir of dirs) {
+            // Thousands of items in a few directories, one after another: each run asked once.
+            if (dir !== last && this.suspectOf(dir) !== undefined)
+                return true;
+            last = dir;
+        }
+        return false;
+    }
+    sshfsMount(file) {
+        return this.suspectOf(external_node_path_.dirname(file)) === filesystems/* FUSE */.Az ? this.views.mountOf(file) : undefined;
+    }
+    viewOf(file) {
+        return this.sshfsMount(file) === undefined ? file : this.views.viewOf(file);
+    }
+    /**
+     * Where a symlink text read from `dir` leads, here. On a local disk the kernel resolves it
+     * from `dir`. On sshfs it is resolved as the server will, on the server's paths, and mapped
+     * onto the mount: following links through the mount would not give the server's view.
+     */
+    targetHere(dir, text) {
+        const mount = this.sshfsMount(`${dir}/.`);
+        if (mount === undefined)
+            return external_node_path_.resolve(dir, text);
+        const inMount = external_node_path_.relative(mount.mountPoint, dir);
+        const outside = failure('EUNCHECKABLE', 'reach', dir, 'is outside the remote path, so it cannot be checked');
+        if (mount.serverPath === undefined) {
+            return external_node_path_.isAbsolute(text)
+                ? outside
+                : insideOr(mount.mountPoint, external_node_path_.join(inMount, text), outside);
+        }
+        const serverTarget = external_node_path_.posix.resolve(external_node_path_.posix.join(mount.serverPath, inMount), text);
+        return insideOr(mount.mountPoint, external_node_path_.posix.relative(mount.serverPath, serverTarget), outside);
+    }
+}
+const itself = (file) => file;
+const linkPath = (link) => link.path;
+const renameTo = (rename) => rename.to;
+/**
+ * Whether `file` is a name in the directory `prefix` (with its slash), told without slicing:
+ * a batch's thousands of paths are mostly in one directory.
+ */
+const isIn = (prefix, file) => file.startsWith(prefix) && file.indexOf('/', prefix.length) < 0;
+/** The directories of `paths`, each once: a batch has many links in few directories. */
+function dirsOf(paths) {
+    const dirs = new Set();
+    let prefix = '\0';
+    for (const file of paths) {
+        // Told without lastIndexOf, which V8 does not make fast.
+        if (isIn(prefix, file))
+            continue;
+        const dir = file.slice(0, file.lastIndexOf('/')) || '/';
+        dirs.add(dir);
+        prefix = dir === '/' ? dir : `${dir}/`;
+    }
+    return dirs;
+}
+function insideOr(root, relative, outside) {
+    if (relative.startsWith('..') || external_node_path_.isAbsolute(relative))
+        return outside;
+    return external_node_path_.join(root, relative);
+}
+/** readlink first: for the common case, an existing symlink, it is the only call needed. */
+function entryOf(file, times) {
+    try {
+        const text = external_node_fs_.readlinkSync(file);
+        return times
+            ? { kind: 'symlink', text, mtimeMs: external_node_fs_.lstatSync(file).mtimeMs }
+            : { kind: 'symlink', text };
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT')
+            return { kind: 'none' };
+        if (code !== 'EINVAL')
+            throw error;
+    }
+    return fromStats(external_node_fs_.lstatSync(file));
+}
+async function remoteEntryOf(file, times) {
+    try {
+        const text = await external_node_fs_.promises.readlink(file);
+        if (!times)
+            return { kind: 'symlink', text };
+        return { kind: 'symlink', text, mtimeMs: (await external_node_fs_.promises.lstat(file)).mtimeMs };
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT')
+            return { kind: 'none' };
+        if (code !== 'EINVAL')
+            throw error;
+    }
+    return fromStats(await external_node_fs_.promises.lstat(file));
+}
+function fromStats(stats) {
+    if (stats.isDirectory())
+        return { kind: 'directory' };
+    if (stats.isFile()) {
+        return {
+            kind: 'file',
+            id: `${stats.dev}:${stats.ino}`,
+            nlink: stats.nlink,
+            mtimeMs: stats.mtimeMs,
+        };
+    }
+    if (stats.isSymbolicLink())
+        return { kind: 'symlink', text: '', mtimeMs: stats.mtimeMs };
+    return { kind: 'other' };
+}
+/**
+ * A write to a mount whose connection is gone may or may not have reached the server: the
+ * store is lost, as an SFTP store is, and nothing after can be trusted to say what happened.
+ */
+function answered(outcomes) {
+    const lost = outcomes.find((outcome) => (0,port/* isFailure */.N)(outcome) && DISCONNECTED.has(outcome.code));
+    if (lost)
+        throw new errors/* StoreLostError */.U8(`the mount's connection is gone: ${(0,errors/* describeError */.Uc)(lost)}`);
+    return outcomes;
+}
+/** Each item's outcome, in order; a loop, not a closure per item, on batches of thousands. */
+function each(items, call) {
+    const outcomes = new Array(items.length);
+    for (let index = 0; index < items.length; index++) {
+        try {
+            outcomes[index] = call(items[index]);
+        }
+        catch (error) {
+            outcomes[index] = asFailure(error);
+        }
+    }
+    return outcomes;
+}
+async function concurrently(items, call) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            try {
+                results[index] = await call(items[index]);
+            }
+            catch (error) {
+                results[index] = asFailure(error);
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, items.length) }, worker));
+    return results;
+}
+function asFailure(error) {
+    if ((0,port/* isFailure */.N)(error))
+        return error;
+    return failure('EIO', '', '', error?.message ?? String(error));
+}
+function failure(code, syscall, file, message) {
+    return Object.assign(new Error(message ?? `${code}: ${syscall} ${file}`), { code, syscall });
+}
+function throwIt(error) {
+    throw error;
 }
 
 
@@ -5390,6 +5543,13 @@ function emulatesRename(mount) {
     return emulates;
 }
 
+
+/***/ }),
+
+/***/ 8330:
+/***/ ((module) => {
+
+module.exports = {"rE":"1.0.0"};
 
 /***/ })
 
