@@ -295,6 +295,29 @@ describe('--keep-backups', () => {
   });
 });
 
+describe('a history needs the lock', () => {
+  test('--no-lock is refused with numbered backups and --rollback; simple backups keep it', () => {
+    const numbered = 'the numbered backups of LINK "current" are named under the lock';
+    expectRefused(['--no-lock', '--backup=numbered', 'current -> releases/v2'], numbered);
+    expectRefused(['--no-lock', '--keep-backups=3', 'current -> releases/v2'], numbered);
+    // `existing` numbers only once LINK has numbered backups: then the lock is needed.
+    expectRefused(['--no-lock', '-b', 'current -> releases/v2'], numbered, 2, (dir) =>
+      fs.symlinkSync('releases/v3', path.join(dir, 'current.~1~')),
+    );
+    const rollback = 'a rollback of LINK "current" reads and removes its backups under the lock';
+    const withBackup = (dir: string) => fs.symlinkSync('releases/v2', path.join(dir, 'current~'));
+    expectRefused(['--no-lock', '--rollback', 'current'], rollback, 2, withBackup);
+    expectRefused(['--no-lock', '--rollback', '--dry-run', 'current'], rollback, 2, withBackup);
+
+    const dir = makeDeployTree();
+    const simple = runCli(['--no-lock', '-b', 'current -> releases/v2'], dir);
+    expect(simple.stderr).toBe('');
+    expect(simple.status).toBe(0);
+    expect(readLink(dir, 'current')).toBe('releases/v2');
+    expect(backupsOf(dir)).toEqual(['current~']);
+  });
+});
+
 describe('a rollback killed between its rename and the removal of its backup', () => {
   test('LINK is at the backup, the backup stays; the next rollback goes on past it', async () => {
     const dir = deployedThrice();

@@ -45,10 +45,12 @@ const spelled = (link: string, name: string) => link.slice(0, link.lastIndexOf('
 export async function readHistory(
   store: LinkStore,
   placed: Placed[],
+  locked: boolean,
   listed?: Listed,
 ): Promise<Placed[]> {
   const wanted = placed.filter(({ spec }) => spec.history ?? spec.rollback);
   if (wanted.length === 0) return placed;
+  if (!locked) refuseUnlocked(wanted.find(({ spec }) => spec.rollback ?? spec.history?.numbered));
   const backupsIn = await listBackups(store, wanted, listed);
   const rollbacks: { index: number; candidates: string[] }[] = [];
   const items = placed.map((item, index): Placed => {
@@ -65,6 +67,8 @@ export async function readHistory(
       return item;
     }
     const history = spec.history as NonNullable<typeof spec.history>;
+    // `existing` numbers once LINK has numbered backups: only then is the lock needed.
+    if (own.length > 0 && !locked) refuseUnlocked(item);
     const backup =
       own.length > 0 || history.numbered ? `.~${(own[0]?.number ?? 0n) + 1n}~` : spec.backup;
     const paths = own.map((numberedBackup) => join(item.realDir, numberedBackup.name));
@@ -76,6 +80,21 @@ export async function readHistory(
   });
   if (rollbacks.length > 0) await resolveRollbacks(store, items, rollbacks);
   return items;
+}
+
+/**
+ * A history is read, then written, under the lock: without it two runs at once choose the
+ * same N (the second backup renamed over the first), or roll back with the same backup.
+ */
+function refuseUnlocked(item: Placed | undefined): void {
+  if (item === undefined) return;
+  const { origin, link, rollback } = item.spec;
+  throw new UsageError(
+    `${origin}: ${rollback ? 'a rollback of' : 'the numbered backups of'} LINK ${quote(link)} ` +
+      `${rollback ? 'reads and removes its backups' : 'are named'} under the lock ` +
+      `(two runs at once would ${rollback ? 'take the same backup' : 'choose the same N, and one backup would be lost'}), ` +
+      'so running without the lock is refused; nothing was changed',
+  );
 }
 
 /** A directory's entries, and its numbered backups by name. */
