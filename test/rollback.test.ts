@@ -108,6 +108,14 @@ describe('--rollback on this machine', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  test('a directory at LINK is bad input (exit 2) with or without a backup; a missing LINK exit 1', () => {
+    expectRefused(['--rollback', 'releases'], 'LINK "releases" is not a link');
+    expectRefused(['--rollback', 'releases'], 'LINK "releases" is not a link', 2, (dir) =>
+      fs.symlinkSync('v1', path.join(dir, 'releases~')),
+    );
+    expectRefused(['--rollback', 'gone'], 'LINK "gone" does not exist', 1);
+  });
+
   test('a batch is all or nothing: one link without a backup leaves every link as it was', () => {
     const dir = deployedThrice();
     fs.symlinkSync('releases/v1', path.join(dir, 'other'));

@@ -164,6 +164,7 @@ async function resolveRollbacks(
   for (const { index, candidates } of rollbacks) {
     const item = items[index];
     const link = entryOf(entries[at++], item, item.spec.link);
+    checkLink(item, link);
     const passed: string[] = [];
     let chosen: { name: string; entry: Entry } | undefined;
     for (const name of candidates) {
@@ -200,6 +201,16 @@ function entryOf(entry: Outcome<Entry>, item: Placed, name: string): Entry {
   );
 }
 
+/** Only a link (a symlink, or a file: a hard link) has a target to go back from. */
+function checkLink(item: Placed, link: Entry): void {
+  if (link.kind === 'symlink' || link.kind === 'file') return;
+  const what = link.kind === 'none' ? 'does not exist' : 'is not a link';
+  const Refusal = link.kind === 'none' ? UpdateError : UsageError;
+  throw new Refusal(
+    `${item.spec.origin}: LINK ${quote(item.spec.link)} ${what}: nothing to roll back`,
+  );
+}
+
 /**
  * What a rollback can go back from: a symlink's backups are symlinks, a hard link's are names
  * of files. Anything else at a backup's name (a directory, a file where a symlink was) was not
@@ -207,11 +218,6 @@ function entryOf(entry: Outcome<Entry>, item: Placed, name: string): Entry {
  */
 function checkBackupKind(item: Placed, link: Entry, name: string, backup: Entry): void {
   const { origin, link: linkName } = item.spec;
-  if (link.kind !== 'symlink' && link.kind !== 'file') {
-    const what = link.kind === 'none' ? 'does not exist' : 'is not a link';
-    const Refusal = link.kind === 'none' ? UpdateError : UsageError;
-    throw new Refusal(`${origin}: LINK ${quote(linkName)} ${what}: nothing to roll back`);
-  }
   if (backup.kind === link.kind) return;
   const kinds: Record<Entry['kind'], string> = {
     none: 'missing',
