@@ -294,6 +294,37 @@ describe('--keep-backups', () => {
     expect(readLink(dir, 'current.~4~')).toBe('releases/v2');
   });
 
+  test("a LINK of the batch that is another LINK's backup to remove is refused, not switched and lost", () => {
+    const thrice = (dir: string) => {
+      fs.symlinkSync('releases/v1', path.join(dir, 'current.~1~'));
+      fs.symlinkSync('releases/v2', path.join(dir, 'current.~2~'));
+    };
+    const conflict = 'LINK "current.~1~" is a backup of LINK "current", which this run removes';
+    const batch = ['current -> releases/v3', 'current.~1~ -> releases/v3'];
+    expectRefused(['--keep-backups=1', ...batch], conflict, 2, thrice);
+    expectRefused(['--keep-backups=1', '--dry-run', ...batch], conflict, 2, thrice);
+    expectRefused(
+      ['--rollback', 'current', 'current.~2~'],
+      'LINK "current.~2~" is a backup',
+      2,
+      (dir) => {
+        thrice(dir);
+        fs.symlinkSync('releases/v3', path.join(dir, 'current.~2~~'));
+      },
+    );
+    // Kept backups are links like any other: switched in the same run, they stay.
+    const dir = makeDeployTree();
+    thrice(dir);
+    const run = runCli(
+      ['--keep-backups=2', 'current -> releases/v3', 'current.~2~ -> releases/v3'],
+      dir,
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(readLink(dir, 'current.~2~')).toBe('releases/v3');
+    expect(backupsOf(dir)).toEqual(['current.~2~', 'current.~2~.~1~', 'current.~3~']);
+  });
+
   test('a bad N is refused with nothing changed', () => {
     expectRefused(['--keep-backups=0', 'current -> releases/v2'], '--keep-backups "0"');
     expectRefused(
