@@ -79,6 +79,14 @@ describe("the action's history and rollback, run as the runner runs it", () => {
         { links: 'current -> releases/v2', history: '2', 'backup-suffix': '.old' },
         'inputs "history" and "backup-suffix" conflict',
       ],
+      [
+        { links: 'current -> releases/v2', history: '2', lock: 'false' },
+        'the numbered backups of LINK "current" are named under the lock',
+      ],
+      [
+        { links: 'current', rollback: 'true', lock: 'false' },
+        'running without the lock is refused',
+      ],
     ] as const) {
       const step = await runStep(dir, inputs);
       expect(step.status).toBe(1);

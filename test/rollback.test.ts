@@ -108,6 +108,14 @@ describe('--rollback on this machine', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  test('a directory at LINK is bad input (exit 2) with or without a backup; a missing LINK exit 1', () => {
+    expectRefused(['--rollback', 'releases'], 'LINK "releases" is not a link');
+    expectRefused(['--rollback', 'releases'], 'LINK "releases" is not a link', 2, (dir) =>
+      fs.symlinkSync('v1', path.join(dir, 'releases~')),
+    );
+    expectRefused(['--rollback', 'gone'], 'LINK "gone" does not exist', 1);
+  });
+
   test('a batch is all or nothing: one link without a backup leaves every link as it was', () => {
     const dir = deployedThrice();
     fs.symlinkSync('releases/v1', path.join(dir, 'other'));
@@ -286,12 +294,66 @@ describe('--keep-backups', () => {
     expect(readLink(dir, 'current.~4~')).toBe('releases/v2');
   });
 
+  test("a LINK of the batch that is another LINK's backup to remove is refused, not switched and lost", () => {
+    const thrice = (dir: string) => {
+      fs.symlinkSync('releases/v1', path.join(dir, 'current.~1~'));
+      fs.symlinkSync('releases/v2', path.join(dir, 'current.~2~'));
+    };
+    const conflict = 'LINK "current.~1~" is a backup of LINK "current", which this run removes';
+    const batch = ['current -> releases/v3', 'current.~1~ -> releases/v3'];
+    expectRefused(['--keep-backups=1', ...batch], conflict, 2, thrice);
+    expectRefused(['--keep-backups=1', '--dry-run', ...batch], conflict, 2, thrice);
+    expectRefused(
+      ['--rollback', 'current', 'current.~2~'],
+      'LINK "current.~2~" is a backup',
+      2,
+      (dir) => {
+        thrice(dir);
+        fs.symlinkSync('releases/v3', path.join(dir, 'current.~2~~'));
+      },
+    );
+    // Kept backups are links like any other: switched in the same run, they stay.
+    const dir = makeDeployTree();
+    thrice(dir);
+    const run = runCli(
+      ['--keep-backups=2', 'current -> releases/v3', 'current.~2~ -> releases/v3'],
+      dir,
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(readLink(dir, 'current.~2~')).toBe('releases/v3');
+    expect(backupsOf(dir)).toEqual(['current.~2~', 'current.~2~.~1~', 'current.~3~']);
+  });
+
   test('a bad N is refused with nothing changed', () => {
     expectRefused(['--keep-backups=0', 'current -> releases/v2'], '--keep-backups "0"');
     expectRefused(
       ['--backup=simple', '--keep-backups=2', 'current -> releases/v2'],
       '--keep-backups keeps numbered backups',
     );
+  });
+});
+
+describe('a history needs the lock', () => {
+  test('--no-lock is refused with numbered backups and --rollback; simple backups keep it', () => {
+    const numbered = 'the numbered backups of LINK "current" are named under the lock';
+    expectRefused(['--no-lock', '--backup=numbered', 'current -> releases/v2'], numbered);
+    expectRefused(['--no-lock', '--keep-backups=3', 'current -> releases/v2'], numbered);
+    // `existing` numbers only once LINK has numbered backups: then the lock is needed.
+    expectRefused(['--no-lock', '-b', 'current -> releases/v2'], numbered, 2, (dir) =>
+      fs.symlinkSync('releases/v3', path.join(dir, 'current.~1~')),
+    );
+    const rollback = 'a rollback of LINK "current" reads and removes its backups under the lock';
+    const withBackup = (dir: string) => fs.symlinkSync('releases/v2', path.join(dir, 'current~'));
+    expectRefused(['--no-lock', '--rollback', 'current'], rollback, 2, withBackup);
+    expectRefused(['--no-lock', '--rollback', '--dry-run', 'current'], rollback, 2, withBackup);
+
+    const dir = makeDeployTree();
+    const simple = runCli(['--no-lock', '-b', 'current -> releases/v2'], dir);
+    expect(simple.stderr).toBe('');
+    expect(simple.status).toBe(0);
+    expect(readLink(dir, 'current')).toBe('releases/v2');
+    expect(backupsOf(dir)).toEqual(['current~']);
   });
 });
 

@@ -137,5 +137,9 @@ describe('--status', () => {
       ['--status', '--expect', 'releases/v1', 'current'],
       '--status changes nothing: --expect goes with',
     );
+    for (const option of ['-b', '--backup=numbered', '--keep-backups=2']) {
+      const run = expectRefused(['--status', option, 'current'], '--status changes nothing: -b');
+      expect(run.stderr).not.toContain('--rollback');
+    }
   });
 });

@@ -149,7 +149,7 @@ function lookBackSpecs(
   if (values.status && values.expect !== undefined) {
     throw new UsageError('--status changes nothing: --expect goes with a switch or --rollback');
   }
-  const suffix = rollbackSuffix(values, env);
+  const suffix = rollbackSuffix(values, env, mode);
   const file = values['spec-file'];
   const fromFile =
     file === undefined

@@ -138,11 +138,16 @@ export function nameBackups(specs: LinkSpec[], plan: BackupPlan | undefined): vo
 export function rollbackSuffix(
   request: BackupRequest,
   env: Record<string, string | undefined>,
+  mode: '--rollback' | '--status',
 ): string {
   if (request.backup !== undefined || request.b || request['keep-backups'] !== undefined) {
+    const why =
+      mode === '--rollback'
+        ? '--rollback makes no backup (a second rollback would go forward again)'
+        : '--status changes nothing';
     throw new UsageError(
-      '--rollback makes no backup (a second rollback would go forward again): ' +
-        '-b, --backup and --keep-backups are refused with it; -S names the backups it looks for',
+      `${why}: -b, --backup and --keep-backups are refused with it; ` +
+        '-S names the backups it looks for',
     );
   }
   return simpleSuffix(request.suffix, env.SIMPLE_BACKUP_SUFFIX);

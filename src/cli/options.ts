@@ -205,7 +205,7 @@ export const OPTIONS = {
   },
   'no-lock': {
     group: 'own',
-    help: "do not lock the links' directories (refused with --expect)",
+    help: "do not lock the links' directories (refused with --expect, --rollback and numbered backups)",
   },
   'lock-timeout': {
     value: 'SECONDS',

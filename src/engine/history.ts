@@ -58,10 +58,12 @@ const spelled = (link: string, name: string) => link.slice(0, link.lastIndexOf('
 export async function readHistory(
   store: LinkStore,
   placed: Placed[],
+  locked: boolean,
   listed?: Listed,
 ): Promise<Placed[]> {
   const wanted = placed.filter(({ spec }) => spec.history ?? spec.rollback);
   if (wanted.length === 0) return placed;
+  if (!locked) refuseUnlocked(wanted.find(({ spec }) => spec.rollback ?? spec.history?.numbered));
   const backupsIn = await listBackups(store, wanted, listed);
   const rollbacks: { index: number; candidates: string[] }[] = [];
   const items = placed.map((item, index): Placed => {
@@ -78,6 +80,8 @@ export async function readHistory(
       return item;
     }
     const history = spec.history as NonNullable<typeof spec.history>;
+    // `existing` numbers once LINK has numbered backups: only then is the lock needed.
+    if (own.length > 0 && !locked) refuseUnlocked(item);
     const backup = nextBackupSuffix(own, history.numbered, spec.backup);
     const paths = own.map((numberedBackup) => join(item.realDir, numberedBackup.name));
     return {
@@ -88,6 +92,21 @@ export async function readHistory(
   });
   if (rollbacks.length > 0) await resolveRollbacks(store, items, rollbacks);
   return items;
+}
+
+/**
+ * A history is read, then written, under the lock: without it two runs at once choose the
+ * same N (the second backup renamed over the first), or roll back with the same backup.
+ */
+function refuseUnlocked(item: Placed | undefined): void {
+  if (item === undefined) return;
+  const { origin, link, rollback } = item.spec;
+  throw new UsageError(
+    `${origin}: ${rollback ? 'a rollback of' : 'the numbered backups of'} LINK ${quote(link)} ` +
+      `${rollback ? 'reads and removes its backups' : 'are named'} under the lock ` +
+      `(two runs at once would ${rollback ? 'take the same backup' : 'choose the same N, and one backup would be lost'}), ` +
+      'so running without the lock is refused; nothing was changed',
+  );
 }
 
 /** A directory's entries, and its numbered backups by name. */
@@ -157,6 +176,7 @@ async function resolveRollbacks(
   for (const { index, candidates } of rollbacks) {
     const item = items[index];
     const link = entryOf(entries[at++], item, item.spec.link);
+    checkLink(item, link);
     const passed: string[] = [];
     let chosen: { name: string; entry: Entry } | undefined;
     for (const name of candidates) {
@@ -193,6 +213,16 @@ function entryOf(entry: Outcome<Entry>, item: Placed, name: string): Entry {
   );
 }
 
+/** Only a link (a symlink, or a file: a hard link) has a target to go back from. */
+function checkLink(item: Placed, link: Entry): void {
+  if (link.kind === 'symlink' || link.kind === 'file') return;
+  const what = link.kind === 'none' ? 'does not exist' : 'is not a link';
+  const Refusal = link.kind === 'none' ? UpdateError : UsageError;
+  throw new Refusal(
+    `${item.spec.origin}: LINK ${quote(item.spec.link)} ${what}: nothing to roll back`,
+  );
+}
+
 /**
  * What a rollback can go back from: a symlink's backups are symlinks, a hard link's are names
  * of files. Anything else at a backup's name (a directory, a file where a symlink was) was not
@@ -200,11 +230,6 @@ function entryOf(entry: Outcome<Entry>, item: Placed, name: string): Entry {
  */
 function checkBackupKind(item: Placed, link: Entry, name: string, backup: Entry): void {
   const { origin, link: linkName } = item.spec;
-  if (link.kind !== 'symlink' && link.kind !== 'file') {
-    const what = link.kind === 'none' ? 'does not exist' : 'is not a link';
-    const Refusal = link.kind === 'none' ? UpdateError : UsageError;
-    throw new Refusal(`${origin}: LINK ${quote(linkName)} ${what}: nothing to roll back`);
-  }
   if (backup.kind === link.kind) return;
   const kinds: Record<Entry['kind'], string> = {
     none: 'missing',

@@ -197,7 +197,9 @@ export async function inspect(
     }
     operations.push(operation);
   });
-  refuseLoops(operations, refuseDuplicates(operations));
+  const byPath = refuseDuplicates(operations);
+  refuseLoops(operations, byPath);
+  refuseRemovingLinks(operations, byPath);
   return operations;
 }
 
@@ -428,6 +430,22 @@ function refuseDuplicates(operations: Operation[]): Map<string, Operation> {
     byPath.set(operation.path, operation);
   }
   return byPath;
+}
+
+/**
+ * A LINK of the batch named like a backup that another LINK's switch removes (past
+ * --keep-backups, or a rollback's): it would be switched, reported so, and then be gone.
+ */
+function refuseRemovingLinks(operations: Operation[], byPath: Map<string, Operation>): void {
+  for (const operation of operations) {
+    if (!operation.changed) continue;
+    const link = operation.removeAfter?.map((removed) => byPath.get(removed)).find(Boolean);
+    if (link === undefined) continue;
+    throw new UsageError(
+      `${link.origin}: LINK ${quote(link.link)} is a backup of LINK ${quote(operation.link)}, ` +
+        'which this run removes once that is switched: switch them in separate runs',
+    );
+  }
 }
 
 /**

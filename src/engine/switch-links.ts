@@ -45,7 +45,11 @@ export async function switchLinks(
   options: SwitchOptions,
 ): Promise<SwitchReport> {
   if (options.dryRun) {
-    const placed = await readHistory(store, await placeSpecs(store, specs, options));
+    const placed = await readHistory(
+      store,
+      await placeSpecs(store, specs, options),
+      options.lock !== false,
+    );
     const operations = await inspect(store, placed, options);
     const results = operations.map((operation) =>
       toResult(operation, operation.changed ? 'would switch' : 'unchanged'),
@@ -149,7 +153,9 @@ export async function prepareSwitch(
     sweeping?.catch(() => undefined);
     if (!store.inOrder) await sweeping;
     const listed = early && { dirs, listings: early.listed };
-    const current = readsHistory ? await readHistory(store, placed, listed) : placed;
+    const current = readsHistory
+      ? await readHistory(store, placed, locks !== undefined, listed)
+      : placed;
     const operations = await inspect(store, current, options, early?.asked);
     const pending = operations.filter((operation) => operation.changed);
     const pendingDirs = [...new Set(pending.map((op) => op.realDir))];
