@@ -32532,10 +32532,12 @@ const spelled = (link, name) => link.slice(0, link.lastIndexOf('/') + 1) + name;
  * hosts, whose histories differ): a numbered backup named, a rollback turned into the switch
  * back to its backup's target.
  */
-async function readHistory(store, placed, listed) {
+async function readHistory(store, placed, locked, listed) {
     const wanted = placed.filter(({ spec }) => spec.history ?? spec.rollback);
     if (wanted.length === 0)
         return placed;
+    if (!locked)
+        refuseUnlocked(wanted.find(({ spec }) => spec.rollback ?? spec.history?.numbered));
     const backupsIn = await listBackups(store, wanted, listed);
     const rollbacks = [];
     const items = placed.map((item, index) => {
@@ -32554,6 +32556,9 @@ async function readHistory(store, placed, listed) {
             return item;
         }
         const history = spec.history;
+        // `existing` numbers once LINK has numbered backups: only then is the lock needed.
+        if (own.length > 0 && !locked)
+            refuseUnlocked(item);
         const backup = nextBackupSuffix(own, history.numbered, spec.backup);
         const paths = own.map((numberedBackup) => join(item.realDir, numberedBackup.name));
         return {
@@ -32565,6 +32570,19 @@ async function readHistory(store, placed, listed) {
     if (rollbacks.length > 0)
         await resolveRollbacks(store, items, rollbacks);
     return items;
+}
+/**
+ * A history is read, then written, under the lock: without it two runs at once choose the
+ * same N (the second backup renamed over the first), or roll back with the same backup.
+ */
+function refuseUnlocked(item) {
+    if (item === undefined)
+        return;
+    const { origin, link, rollback } = item.spec;
+    throw new engine_errors/* UsageError */.eb(`${origin}: ${rollback ? 'a rollback of' : 'the numbered backups of'} LINK ${quote(link)} ` +
+        `${rollback ? 'reads and removes its backups' : 'are named'} under the lock ` +
+        `(two runs at once would ${rollback ? 'take the same backup' : 'choose the same N, and one backup would be lost'}), ` +
+        'so running without the lock is refused; nothing was changed');
 }
 /**
  * The entries of the directories of `wanted`, from `listed` if it holds them all, else listed
@@ -32612,6 +32630,7 @@ async function resolveRollbacks(store, items, rollbacks) {
     for (const { index, candidates } of rollbacks) {
         const item = items[index];
         const link = entryOf(entries[at++], item, item.spec.link);
+        checkLink(item, link);
         const passed = [];
         let chosen;
         for (const name of candidates) {
@@ -32649,6 +32668,14 @@ function entryOf(entry, item, name) {
     throw new engine_errors/* UpdateError */.mp(`${item.spec.origin}: cannot read ${quote(name)} to roll back LINK ` +
         `${quote(item.spec.link)}: ${(0,engine_errors/* describeError */.Uc)(entry)}; nothing was changed`);
 }
+/** Only a link (a symlink, or a file: a hard link) has a target to go back from. */
+function checkLink(item, link) {
+    if (link.kind === 'symlink' || link.kind === 'file')
+        return;
+    const what = link.kind === 'none' ? 'does not exist' : 'is not a link';
+    const Refusal = link.kind === 'none' ? engine_errors/* UpdateError */.mp : engine_errors/* UsageError */.eb;
+    throw new Refusal(`${item.spec.origin}: LINK ${quote(item.spec.link)} ${what}: nothing to roll back`);
+}
 /**
  * What a rollback can go back from: a symlink's backups are symlinks, a hard link's are names
  * of files. Anything else at a backup's name (a directory, a file where a symlink was) was not
@@ -32656,11 +32683,6 @@ function entryOf(entry, item, name) {
  */
 function checkBackupKind(item, link, name, backup) {
     const { origin, link: linkName } = item.spec;
-    if (link.kind !== 'symlink' && link.kind !== 'file') {
-        const what = link.kind === 'none' ? 'does not exist' : 'is not a link';
-        const Refusal = link.kind === 'none' ? engine_errors/* UpdateError */.mp : engine_errors/* UsageError */.eb;
-        throw new Refusal(`${origin}: LINK ${quote(linkName)} ${what}: nothing to roll back`);
-    }
     if (backup.kind === link.kind)
         return;
     const kinds = {
@@ -32819,7 +32841,9 @@ async function inspect(store, placed, options, asked = askState(store, placed, o
         }
         operations.push(operation);
     });
-    refuseLoops(operations, refuseDuplicates(operations));
+    const byPath = refuseDuplicates(operations);
+    refuseLoops(operations, byPath);
+    refuseRemovingLinks(operations, byPath);
     return operations;
 }
 /** Sends what inspect() needs to know of the links, without waiting for the answers. */
@@ -33011,6 +33035,21 @@ function refuseDuplicates(operations) {
     return byPath;
 }
 /**
+ * A LINK of the batch named like a backup that another LINK's switch removes (past
+ * --keep-backups, or a rollback's): it would be switched, reported so, and then be gone.
+ */
+function refuseRemovingLinks(operations, byPath) {
+    for (const operation of operations) {
+        if (!operation.changed)
+            continue;
+        const link = operation.removeAfter?.map((removed) => byPath.get(removed)).find(Boolean);
+        if (link === undefined)
+            continue;
+        throw new engine_errors/* UsageError */.eb(`${link.origin}: LINK ${quote(link.link)} is a backup of LINK ${quote(operation.link)}, ` +
+            'which this run removes once that is switched: switch them in separate runs');
+    }
+}
+/**
  * Refuses new symlinks that would lead to each other in a circle (`a -> a`, or `a -> b` and
  * `b -> a`): the target checks pass, as each target exists before the switch, and after it
  * nothing resolves.
@@ -33189,7 +33228,7 @@ const CHUNK_MS = 250;
  */
 async function switchLinks(store, specs, options) {
     if (options.dryRun) {
-        const placed = await readHistory(store, await placeSpecs(store, specs, options));
+        const placed = await readHistory(store, await placeSpecs(store, specs, options), options.lock !== false);
         const operations = await inspect(store, placed, options);
         const results = operations.map((operation) => toResult(operation, operation.changed ? 'would switch' : 'unchanged'));
         return { results, probed: [], dryRun: true, notes: [] };
@@ -33248,7 +33287,9 @@ async function prepareSwitch(store, specs, options) {
         if (!store.inOrder)
             await sweeping;
         const listed = early && { dirs, listings: early.listed };
-        const current = readsHistory ? await readHistory(store, placed, listed) : placed;
+        const current = readsHistory
+            ? await readHistory(store, placed, locks !== undefined, listed)
+            : placed;
         const operations = await inspect(store, current, options, early?.asked);
         const pending = operations.filter((operation) => operation.changed);
         const pendingDirs = [...new Set(pending.map((op) => op.realDir))];
