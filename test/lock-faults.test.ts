@@ -24,6 +24,7 @@ import {
   startCli,
   switchingStarted,
   writeSpecs,
+  withoutProgress,
 } from './helpers/tree.js';
 
 /**
@@ -362,10 +363,6 @@ describe('a directory of a LINK swapped for a symlink to a private directory', (
     }
   }, 60000);
 });
-
-/** What a run said but its progress lines. */
-const withoutProgress = (stderr: string) =>
-  stderr.replace(/^atomic-link: switched \d+ of \d+ links\n/gm, '');
 
 /**
  * Exchanges the names `a` and `b` in one renameat2(RENAME_EXCHANGE), under `wrapper` (runuser):

@@ -13,6 +13,7 @@ import type { FleetReport, SwitchReport } from '../engine/index.js';
 import { exitCodeOf, withStopSignals } from '../platform/stop-signals.js';
 import { fleetMembers, withStore } from '../transport/open-store.js';
 import { parseCommandLine } from './args.js';
+import { ProgressLine } from './progress.js';
 import { nameBackups } from './backups.js';
 import { usage } from './usage.js';
 import pkg from '../../package.json' with { type: 'json' };
@@ -21,6 +22,16 @@ import pkg from '../../package.json' with { type: 'json' };
 export async function run(argv: string[]): Promise<number> {
   let json = false;
   let verbose = false;
+  const progress = new ProgressLine(
+    (chunk) => process.stderr.write(chunk),
+    process.stderr.isTTY === true,
+  );
+  const told = new Set<string>();
+  const onNotice = (message: string) => {
+    told.add(message);
+    progress.clear();
+    say(message);
+  };
   try {
     const settings = parseCommandLine(argv, process.cwd(), process.env);
     if (settings.command === 'help') {
@@ -32,8 +43,7 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     ({ json, verbose } = settings);
-    const onProgress = (done: number, total: number) =>
-      process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`);
+    const onProgress = progress.update;
     const { place, specs, options, backup } = settings;
     let stoppedBy: string | undefined;
     if (place.kind === 'fleet') {
@@ -43,20 +53,21 @@ export async function run(argv: string[]): Promise<number> {
       for (const spec of specs) spec.backup ??= backup?.suffix;
       const report = await withStopSignals(async (signal) => {
         const done = await switchFleet(
-          fleetMembers(place.targets, specs, { ...options, signal, onProgress }),
+          fleetMembers(place.targets, specs, { ...options, signal, onProgress, onNotice }),
           specs,
           place.maxHosts,
         );
         stoppedBy = signal.aborted ? String(signal.reason) : undefined;
         return done;
       });
+      progress.stop();
       printFleet(report, settings.json, settings.verbose);
     } else {
       const report = await withStopSignals(async (signal) => {
         const done = await withStore(
           place,
           specs,
-          { ...options, signal, onProgress },
+          { ...options, signal, onProgress, onNotice },
           async (store, placed) => {
             await nameBackups(store, specs, backup, placed.cwd);
             return switchLinks(store, specs, placed);
@@ -65,14 +76,16 @@ export async function run(argv: string[]): Promise<number> {
         stoppedBy = signal.aborted ? String(signal.reason) : undefined;
         return done;
       });
+      progress.stop();
       if (settings.json) process.stdout.write(inertJson(report) + '\n');
-      else printReport(report, settings.verbose);
+      else printReport(report, settings.verbose, told);
     }
     if (stoppedBy === undefined) return 0;
     // The signal came when the batch could only be finished: it is, and the exit says so.
     process.stderr.write(`atomic-link: stopped by ${stoppedBy} after the batch was done\n`);
     return exitCodeOf(stoppedBy);
   } catch (error) {
+    progress.stop();
     if (!(error instanceof AtomicLinkError)) {
       // Every failure the engine foresees is an AtomicLinkError: this is a bug, said as one.
       say(`internal error (please report it): ${(error as Error)?.message ?? error}`);
@@ -96,10 +109,11 @@ function say(message: string): void {
 }
 
 /** Quiet like ln unless asked; a dry run always shows its plan. */
-function printReport(report: SwitchReport, verbose: boolean): void {
+function printReport(report: SwitchReport, verbose: boolean, told: Set<string>): void {
   if (!verbose && !report.dryRun) return;
   for (const result of report.results) process.stdout.write(oneLine(describeResult(result)) + '\n');
-  if (verbose) for (const note of report.notes) say(`note: ${note}`);
+  // A stale lock broken was said as it happened.
+  if (verbose) for (const note of report.notes) if (!told.has(note)) say(`note: ${note}`);
   if (verbose && report.guard) {
     const { lookups, missing } = report.guard;
     say(`guard made ${lookups} ${lookups === 1 ? 'lookup' : 'lookups'}, saw ${missing} missing`);

@@ -334,20 +334,15 @@ export function parseOptions(argv: string[]): ParsedOptions {
     }
   }
 
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: PARSE_ARGS_OPTIONS,
-      allowPositionals: true,
-      strict: true,
-      tokens: true,
-    });
-  } catch (error) {
-    // parseArgs explains over several lines (how to pass a value that starts with '-'): kept.
-    const message = (error as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
-    throw new UsageError(`${message}; see --help`);
-  }
+  // Not strict: parseArgs' own refusals are Node's text; each is checked here and said with its fix.
+  const parsed = parseArgs({
+    args,
+    options: PARSE_ARGS_OPTIONS,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  for (const token of parsed.tokens) if (token.kind === 'option') checkToken(token, args);
 
   const order: (keyof Options)[] = [];
   const { tokens } = parsed;
@@ -367,11 +362,97 @@ export function parseOptions(argv: string[]): ParsedOptions {
   return { values: values as OptionValues, positionals: parsed.positionals, order };
 }
 
+type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
+type OptionToken = Extract<Token, { kind: 'option' }>;
+
+/** What strict parsing refuses, said with what to write instead. */
+function checkToken(token: OptionToken, args: string[]): void {
+  if (!Object.hasOwn(PARSE_ARGS_OPTIONS, token.name)) throw unknownOption(token, args);
+  const { rawName, value, inlineValue } = token;
+  if (PARSE_ARGS_OPTIONS[token.name].type === 'boolean') {
+    if (inlineValue) throw new UsageError(`${rawName} takes no value (given ${shown(value)})`);
+    return;
+  }
+  const attached = rawName.startsWith('--') ? `${rawName}=` : rawName;
+  if (value === undefined) {
+    throw new UsageError(`${rawName} needs a value: ${attached}${valueName(token.name)}`);
+  }
+  // '-' alone is a value (stdin); anything else that starts with '-' may be an option.
+  if (!inlineValue && value.length > 1 && value.startsWith('-')) {
+    throw new UsageError(
+      `${rawName} is followed by ${shown(value)}: give ${rawName} its value, or write a value ` +
+        `that starts with '-' as ${attached}${shown(value)}`,
+    );
+  }
+}
+
+function valueName(name: string): string {
+  const definition: OptionDefinition = OPTIONS[longName(name)];
+  return definition.value ?? 'VALUE';
+}
+
+/**
+ * An argument as a message shows it: as typed when it is plain, else quoted (control characters
+ * escaped), and cut short when long.
+ */
+function shown(text: string | undefined): string {
+  const cut = String(text).length > 80 ? `${String(text).slice(0, 80)}...` : String(text);
+  return /^[\x21-\x7e]+$/.test(cut) ? cut : JSON.stringify(cut);
+}
+
+/** `unknown option --dryrun; did you mean --dry-run?`, for `-dryrun` and `-- "--dryrun"` too. */
+function unknownOption(token: OptionToken, args: string[]): UsageError {
+  const arg = args[token.index];
+  // A short letter unknown inside a word (-dryrun): the word may be a long name with one dash.
+  const typed = token.rawName.startsWith('--') ? token.rawName : arg.split('=')[0];
+  const near = nearestOptions(typed);
+  const unknown =
+    token.rawName === typed || near.length > 0
+      ? shown(typed)
+      : `${token.rawName} (in ${shown(typed)})`;
+  const advice =
+    near.length > 0
+      ? `did you mean ${near.map((name) => `--${name}`).join(' or ')}?`
+      : "see --help (a file named with a leading '-' goes after '--')";
+  return new UsageError(`unknown option ${unknown}; ${advice}`);
+}
+
+/** The long options nearest to what was typed: those it begins, or a typo or two away. */
+export function nearestOptions(typed: string): string[] {
+  const word = typed.toLowerCase().replace(/^[^a-z0-9]+|[^a-z0-9-]+$/g, '');
+  // Longer than any option: no typo of one (and a megabyte would take a while to compare).
+  if (word.length < 2 || word.length > 40) return [];
+  const names = DEFINITIONS.filter(([, definition]) => !definition.shortOnly).map(([name]) => name);
+  const prefixed = names.filter((name) => name.startsWith(word));
+  if (prefixed.length > 0) return prefixed.slice(0, 3);
+  const allowed = word.length <= 4 ? 1 : 2;
+  const scored = names
+    .map((name) => ({ name, distance: editDistance(word, name) }))
+    .filter(({ distance }) => distance <= allowed);
+  const best = Math.min(...scored.map(({ distance }) => distance));
+  return scored.filter(({ distance }) => distance === best).map(({ name }) => name);
+}
+
+/** Edits (insert, delete, replace, swap two neighbours) from `a` to `b`. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return rows[a.length][b.length];
+}
+
 function refusal(rawName: string, why: string): UsageError {
   return new UsageError(`${rawName} is refused: ${why}`);
 }
-
-type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
 
 /**
  * In ln a word after a bare --backup is a file. atomic-link's --backup once took a SUFFIX that

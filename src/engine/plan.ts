@@ -303,9 +303,10 @@ function checkReached(operation: Operation, reached: Outcome<void>): void {
 
 function checkHardTarget(operation: Operation, entry: Outcome<Entry>): void {
   if (isFailure(entry) || entry.kind === 'none') {
-    const why = isFailure(entry) ? describeError(entry) : 'ENOENT (lstat)';
+    const missing = !isFailure(entry) || entry.code === 'ENOENT' || entry.code === 'ENOTDIR';
     throw new UsageError(
-      `${operation.origin}: hard link TARGET ${quote(operation.target)} cannot be used: ${why}`,
+      `${operation.origin}: hard link TARGET ${quote(operation.target)} ` +
+        (missing ? 'does not exist' : `cannot be used: ${describeError(entry)}`),
     );
   }
   if (entry.kind === 'directory') {
