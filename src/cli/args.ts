@@ -46,7 +46,10 @@ export function parseCommandLine(
 ): CliSettings {
   refuseUnquotedSpec(argv, ['->', '=>']);
   const { values, positionals, order } = parseOptions(argv);
-  // Not in argv: `--spec-file -` reads stdin.
+  // Not in argv: `--spec-file -` reads stdin. `-f -` once read it too.
+  if (values.force && positionals.includes('-')) {
+    throw new UsageError(`argument "-" is no file to link${specFileHint(values)}`);
+  }
   refuseUnquotedSpec(positionals, ['-']);
   const place = placeOf(values, cwd, env);
   const remote = place.kind !== 'local';
@@ -238,9 +241,33 @@ function readableFile(file: string | undefined, option: string, cwd: string): st
   try {
     fs.accessSync(absolute, fs.constants.R_OK);
   } catch (error) {
-    throw new UsageError(`${option} ${absolute}: ${describeError(error)}`);
+    throw new UsageError(
+      `${option} ${absolute}: ${describeError(error)}${whyDenied(error, absolute)}`,
+    );
   }
   return absolute;
+}
+
+/**
+ * Why a file cannot be read, when it is another user's, private: most often a key (0600)
+ * handed to the image, which runs as its own user, not as the key's owner.
+ */
+function whyDenied(error: unknown, file: string): string {
+  const uid = process.getuid?.();
+  if ((error as NodeJS.ErrnoException).code !== 'EACCES' || uid === undefined) return '';
+  let stats: fs.Stats;
+  try {
+    stats = fs.statSync(file);
+  } catch {
+    // Its directory is closed to us: nothing more can be told.
+    return '';
+  }
+  if (stats.uid === uid) return '';
+  return (
+    `: it belongs to uid ${stats.uid} (mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}), ` +
+    `and atomic-link runs as uid ${uid}; in a container, run it as the file's owner: ` +
+    `docker run --user "$(id -u)" ...`
+  );
 }
 
 /** Each host reads LINKs from its own PATH: a LINK that names one host's path is refused. */
@@ -416,7 +443,7 @@ function lnStyleSpecs(
       );
     }
     // `-sfn current releases/v2`: LINK and TARGET swapped, the link to replace named as TARGET.
-    const swapped = type === 'symbolic' && isSymlink(given);
+    const swapped = type === 'symbolic' && positionals.length > 1 && isSymlink(given);
     const swap =
       `: TARGET and LINK swapped? As in ln, TARGET comes first` +
       (positionals.length === 2 && values['target-directory'] === undefined
