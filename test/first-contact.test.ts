@@ -1,9 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import YAML from 'yaml';
+import { OPTIONS } from '../lib/cli/options.js';
+import type { OptionDefinition } from '../lib/cli/options.js';
 import { ME } from '../lib/platform/identity.js';
 import {
   CLI,
+  ROOT,
   PROGRESS_LINE,
   expectRefused,
   makeDeployTree,
@@ -257,4 +261,13 @@ describe('progress of a long batch', () => {
     expect(out).not.toContain('\n');
     expect(out.endsWith('\r\x1b[K')).toBe(true);
   }, 120_000);
+});
+
+test("each option's action input, which the action's advice names, is an input of action.yml", () => {
+  const action = YAML.parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
+  const named = Object.values(OPTIONS as Record<string, OptionDefinition>).flatMap((option) =>
+    option.input === undefined ? [] : [option.input.split(':')[0]],
+  );
+  expect(named.length).toBeGreaterThan(10);
+  for (const input of named) expect(Object.keys(action.inputs)).toContain(input);
 });

@@ -23,6 +23,11 @@ export interface OptionDefinition {
   refused?: string;
   /** What GNU ln (coreutils 9) says the option does, for ln's own options. */
   gnu?: string;
+  /**
+   * The action's input that does the same, as a workflow sets it (`allow-dangling: true`), so
+   * that the action's messages name it instead of the option (checked against action.yml).
+   */
+  input?: string;
 }
 
 export type OptionGroup = 'ln' | 'own' | 'remote';
@@ -89,6 +94,7 @@ export const OPTIONS = {
     help: 'hard links to a symlink TARGET go to the symlink itself (the default)',
   },
   relative: {
+    input: 'relative: true',
     short: 'r',
     group: 'ln',
     gnu: 'with -s, create links relative to link location',
@@ -101,6 +107,7 @@ export const OPTIONS = {
     help: "make symbolic links instead of hard links (a SPEC's arrow says which)",
   },
   suffix: {
+    input: 'backup-suffix',
     short: 'S',
     value: 'SUFFIX',
     group: 'ln',
@@ -138,6 +145,7 @@ export const OPTIONS = {
     help: 'output version information and exit',
   },
   chdir: {
+    input: 'working-directory',
     short: 'C',
     value: 'DIR',
     group: 'own',
@@ -149,10 +157,12 @@ export const OPTIONS = {
     help: "read SPECs from FILE ('-' = stdin, UTF-8): one per line, or a JSON array",
   },
   'allow-dangling': {
+    input: 'allow-dangling: true',
     group: 'own',
     help: 'allow symlink targets that do not exist',
   },
   'replace-files': {
+    input: 'replace-files: true',
     group: 'own',
     help: 'allow replacing a regular file at LINK',
   },
@@ -162,6 +172,7 @@ export const OPTIONS = {
     help: 'switch only if the link now points at TARGET (one link; a compare-and-swap under the lock)',
   },
   'dry-run': {
+    input: 'dry-run: true',
     group: 'own',
     help: 'check everything and print the plan; change nothing',
   },
@@ -170,6 +181,7 @@ export const OPTIONS = {
     help: 'print the report as JSON on stdout',
   },
   'no-guard': {
+    input: 'guard: false',
     group: 'own',
     help: 'do not watch the links for a missing moment',
   },
@@ -178,19 +190,23 @@ export const OPTIONS = {
     help: 'make trial swaps before the switch on any filesystem (default: on network and FUSE filesystems)',
   },
   'no-probe': {
+    input: 'probe: false',
     group: 'own',
     help: 'make no trial swaps',
   },
   'no-lock': {
+    input: 'lock: false',
     group: 'own',
     help: "do not lock the links' directories (refused with --expect)",
   },
   'lock-timeout': {
+    input: 'lock-timeout',
     value: 'SECONDS',
     group: 'own',
     help: 'wait this long for a lock; a lock not refreshed this long is stale (default 60, at least 5)',
   },
   'no-fsync': {
+    input: 'fsync: false',
     group: 'own',
     help: 'do not fsync the directories after the switch',
   },
@@ -206,43 +222,51 @@ export const OPTIONS = {
     help: 'with several --ssh: prepare at most N hosts at once (default 16)',
   },
   'ssh-port': {
+    input: 'ssh-port',
     value: 'N',
     group: 'remote',
     help: "the SSH port (default: the ssh config's Port, else 22)",
   },
   identity: {
+    input: 'ssh-private-key',
     value: 'FILE',
     group: 'remote',
     help: "the private key to log in with, tried before the ssh config's IdentityFile",
   },
   'known-hosts': {
+    input: 'ssh-known-hosts',
     value: 'FILE',
     group: 'remote',
     help: "the host keys to check HOST against, instead of the ssh config's UserKnownHostsFile (always checked; default: ~/.ssh/known_hosts)",
   },
   'host-key-fingerprint': {
+    input: 'ssh-host-fingerprint',
     value: 'SHA256:FP',
     multiple: true,
     group: 'remote',
     help: "accept HOST's key only if it has this fingerprint, as ssh-keygen -lf prints it, instead of known_hosts (repeatable)",
   },
   'ssh-config': {
+    input: 'ssh-config',
     value: 'FILE',
     group: 'remote',
     help: "the ssh config to resolve HOST with, as ssh -F (default: ~/.ssh/config, then /etc/ssh/ssh_config; 'none': no file)",
   },
   jump: {
+    input: 'ssh-jump',
     value: '[USER@]HOST[:PORT]',
     multiple: true,
     group: 'remote',
     help: "reach HOST through this jump host, as ssh -J (repeatable or comma-separated, first hop first; instead of the config's ProxyJump); each hop's host key is checked",
   },
   'jump-identity': {
+    input: 'ssh-jump-private-key',
     value: 'FILE',
     group: 'remote',
     help: 'the private key for the jump hosts, instead of --identity',
   },
   'passphrase-file': {
+    input: 'ssh-passphrase',
     value: 'FILE',
     group: 'remote',
     help: "decrypt encrypted keys (--identity, the ssh config's) with the passphrase in FILE; or set ATOMIC_LINK_SSH_PASSPHRASE. Never on the command line",
@@ -252,10 +276,12 @@ export const OPTIONS = {
     help: "run the ssh config's ProxyCommand to reach HOST (refused without this: it runs a command)",
   },
   sshfs: {
+    input: 'sshfs: true',
     group: 'remote',
     help: 'mount PATH with sshfs and switch on the mount, instead of speaking SFTP (needs FUSE)',
   },
   'sshfs-option': {
+    input: 'sshfs-options',
     value: 'OPT',
     multiple: true,
     group: 'remote',

@@ -156,7 +156,7 @@ export async function inspect(
   placed.forEach((item, index) => {
     const operation = plan(item, entries[index]);
     if (item.spec.type === 'symbolic') {
-      if (reachAt[index] >= 0) checkReached(operation, reached[reachAt[index]]);
+      if (reachAt[index] >= 0) checkReached(operation, reached[reachAt[index]], options);
     } else {
       const target = entries[at.hard[index]];
       checkHardTarget(operation, target);
@@ -282,11 +282,11 @@ function checkReplaceable(operation: Operation, options: SwitchOptions): void {
   throw new UsageError(
     `${operation.origin}: LINK ${quote(operation.link)} is a regular file` +
       (operation.type === 'hard' ? ' with no other name' : '') +
-      `; pass --replace-files to replace it`,
+      `; ${advise(options, 'replace-files')} to replace it`,
   );
 }
 
-function checkReached(operation: Operation, reached: Outcome<void>): void {
+function checkReached(operation: Operation, reached: Outcome<void>, options: SwitchOptions): void {
   if (!isFailure(reached)) return;
   const code = reached.code;
   const reason =
@@ -297,8 +297,13 @@ function checkReached(operation: Operation, reached: Outcome<void>): void {
         : describeError(reached);
   throw new UsageError(
     `${operation.origin}: TARGET ${quote(operation.content)} of LINK ${quote(operation.link)} ` +
-      `${reason} (resolved from ${operation.realDir}); pass --allow-dangling to link it anyway`,
+      `${reason} (resolved from ${operation.realDir}); ${advise(options, 'allow-dangling')} to link it anyway`,
   );
+}
+
+/** `pass --replace-files`, or as the front end says it. */
+function advise(options: SwitchOptions, option: string): string {
+  return options.advise?.(option) ?? `pass --${option}`;
 }
 
 function checkHardTarget(operation: Operation, entry: Outcome<Entry>): void {

@@ -45,6 +45,11 @@ export interface SwitchOptions {
    */
   onProgress?: (progress: Progress) => void;
   /**
+   * How the front end says to give an option (named as the CLI's long option), in advice:
+   * `pass --allow-dangling` by default; the action names its input instead.
+   */
+  advise?: (option: string) => string;
+  /**
    * What the user should hear while the run goes on, as it happens: a wait for a lock held by
    * another run, a stale lock broken. One line each, never a hot path.
    */
