@@ -4,6 +4,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { OPTIONS } from '../lib/cli/options.js';
 import type { OptionDefinition } from '../lib/cli/options.js';
+import { count } from '../lib/engine/index.js';
 import { ME } from '../lib/platform/identity.js';
 import {
   CLI,
@@ -270,4 +271,10 @@ test("each option's action input, which the action's advice names, is an input o
   );
   expect(named.length).toBeGreaterThan(10);
   for (const input of named) expect(Object.keys(action.inputs)).toContain(input);
+});
+
+test('one lookup is one lookup, in the CLI and in the summary', () => {
+  expect(count(1, 'lookup')).toBe('1 lookup');
+  expect(count(0, 'lookup')).toBe('0 lookups');
+  expect(count(14, 'lookup')).toBe('14 lookups');
 });

@@ -449,7 +449,9 @@ function lnStyleSpecs(
       (positionals.length === 2 && values['target-directory'] === undefined
         ? `: atomic-link -s ${shellWord(positionals[1])} ${shellWord(positionals[0])}`
         : '');
-    if (swapped && !values['allow-dangling'] && !exists(reached)) {
+    // Its directory missing is said as such, by the engine.
+    const dangling = !exists(reached) && exists(path.dirname(linkPath));
+    if (swapped && !values['allow-dangling'] && dangling) {
       throw new UsageError(
         `${origin}: TARGET ${JSON.stringify(target)} is a symlink here, but read from the ` +
           `directory of LINK ${JSON.stringify(link)}, as a symlink's text is, it leads nowhere${swap}`,

@@ -3,6 +3,7 @@ import {
   FleetError,
   InterruptedError,
   UsageError,
+  count,
   describeResult,
   inertJson,
   oneLine,
@@ -116,7 +117,7 @@ function printReport(report: SwitchReport, verbose: boolean, told: Set<string>):
   if (verbose) for (const note of report.notes) if (!told.has(note)) say(`note: ${note}`);
   if (verbose && report.guard) {
     const { lookups, missing } = report.guard;
-    say(`guard made ${lookups} ${lookups === 1 ? 'lookup' : 'lookups'}, saw ${missing} missing`);
+    say(`guard made ${count(lookups, 'lookup')}, saw ${missing} missing`);
   }
 }
 

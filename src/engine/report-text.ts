@@ -21,6 +21,11 @@ export function describeResult(result: LinkResult): string {
   );
 }
 
+/** `1 lookup`, `2 lookups`. */
+export function count(number: number, noun: string): string {
+  return `${number} ${noun}${number === 1 ? '' : 's'}`;
+}
+
 /**
  * Text for a log, one line: what a message carries from elsewhere (a lock's holder, a link's
  * text, a server's error) may hold line breaks, and a line of its own that starts with `::`,
