@@ -1,4 +1,4 @@
-import { oneLine } from '../engine/index.js';
+import { count, oneLine } from '../engine/index.js';
 import type { Progress } from '../engine/index.js';
 
 /** A phase shorter than this says nothing: most runs are over before anyone would look. */
@@ -11,7 +11,7 @@ const LINE_MS = 1000;
 export function describeProgress({ phase, done, total, where }: Progress): string {
   const text =
     phase === 'checking'
-      ? `checking ${total} links`
+      ? `checking ${count(total, 'link')}`
       : phase === 'making'
         ? `made ${done} of ${total} new links`
         : `switched ${done} of ${total} links`;
@@ -39,11 +39,14 @@ export class ProgressLine {
 
   readonly update = (progress: Progress): void => {
     const now = Date.now();
-    if (progress.phase !== this.phase) {
-      this.phase = progress.phase;
+    // A fleet's hosts each go through the phases: a phase is one host's.
+    const phase = `${progress.where}\0${progress.phase}`;
+    if (phase !== this.phase) {
+      this.phase = phase;
       this.since = now;
     }
-    this.text = describeProgress(progress);
+    // A phase done is no news: a fleet's host waiting for the others is in none.
+    this.text = progress.done < progress.total ? describeProgress(progress) : '';
     if (this.timer === undefined) {
       this.timer = setInterval(() => this.show(Date.now()), REDRAW_MS);
       this.timer.unref();
@@ -66,7 +69,7 @@ export class ProgressLine {
   }
 
   private show(now: number): void {
-    if (this.text === this.shown || now - this.since < QUIET_MS) return;
+    if (this.text === '' || this.text === this.shown || now - this.since < QUIET_MS) return;
     if (now - this.shownAt < (this.terminal ? REDRAW_MS : LINE_MS)) return;
     this.shown = this.text;
     this.shownAt = now;

@@ -144,6 +144,7 @@ export async function prepareSwitch(
     if (!store.inOrder) await sweeping;
     progress(store, options, 'checking', 0, placed.length);
     const operations = await inspect(store, placed, options, early?.asked);
+    progress(store, options, 'checking', placed.length, placed.length);
     const pending = operations.filter((operation) => operation.changed);
     const pendingDirs = [...new Set(pending.map((op) => op.realDir))];
     const probed = await probeDirectories(store, pendingDirs, options);

@@ -11,7 +11,7 @@ export const ACTION = path.join(ROOT, 'dist', 'index.js');
 
 /** A progress line on stderr (no terminal): a phase that lasted over a second. */
 export const PROGRESS_LINE =
-  /^atomic-link: (?:.*: )?(?:checking \d+ links|made \d+ of \d+ new links|switched \d+ of \d+ links)\n/gm;
+  /^atomic-link: (?:.*: )?(?:checking \d+ links?|made \d+ of \d+ new links|switched \d+ of \d+ links)\n/gm;
 
 /** What a run said on stderr but its progress lines. */
 export const withoutProgress = (stderr: string) => stderr.replace(PROGRESS_LINE, '');
