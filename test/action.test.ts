@@ -70,6 +70,23 @@ describe('the bundled action, run as the runner runs it', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  test("advice names the action's inputs, not the CLI's options", async () => {
+    const dir = makeDeployTree();
+    fs.writeFileSync(path.join(dir, 'data'), 'precious');
+    const before = snapshot(dir);
+    const dangling = await runStep(dir, { links: 'current -> releases/v9' });
+    expect(dangling.status).toBe(1);
+    expect(dangling.stdout).toMatch(
+      /^::error::links line 1: TARGET "releases\/v9" of LINK "current" does not exist .*; set allow-dangling: true to link it anyway$/m,
+    );
+    const file = await runStep(dir, { links: 'data -> releases/v2' });
+    expect(file.stdout).toMatch(
+      /^::error::.*"data" is a regular file; set replace-files: true to replace it$/m,
+    );
+    for (const step of [dangling, file]) expect(step.stdout).not.toMatch(/--allow|--replace/);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
   test('dry-run reports the plan and changes nothing', async () => {
     const dir = makeDeployTree();
     const before = snapshot(dir);

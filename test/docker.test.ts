@@ -106,6 +106,46 @@ describe('the Docker image', () => {
     });
   });
 
+  test('an ordinary 0600 key of the user who runs docker: the refusal says why and what to do, and --user "$(id -u)" switches', () => {
+    withKeys((keys) => {
+      const before = fs.readlinkSync(path.join(server.root, 'current'));
+      const run = spawnSync(
+        'docker',
+        [
+          'run',
+          '--rm',
+          '--network',
+          'host',
+          '-v',
+          `${keys}:/keys:ro`,
+          IMAGE,
+          ...remoteArgs(),
+          'current -> releases/v3',
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(run.status).toBe(2);
+      const uid = process.getuid?.() as number;
+      expect(JSON.parse(run.stdout).error.message).toBe(
+        `--identity /keys/id: EACCES (access): it belongs to uid ${uid} (mode 0600), and ` +
+          `atomic-link runs as uid 10001; in a container, run it as the file's owner: ` +
+          `docker run --user "$(id -u)" ...`,
+      );
+      expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe(before);
+      const asOwner = spawnSync(
+        'docker',
+        [
+          ...['run', '--rm', '--network', 'host', '--user', String(uid)],
+          ...['-v', `${keys}:/keys:ro`, IMAGE, ...remoteArgs(), 'current -> releases/v3'],
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(asOwner.stderr).toBe('');
+      expect(asOwner.status).toBe(0);
+      expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe('releases/v3');
+    }, 0o600);
+  });
+
   test('run as a uid its /etc/passwd does not name (--user "$(id -u)", as the action runs it): switches', () => {
     withKeys((keys) => {
       const run = spawnSync(

@@ -50,9 +50,10 @@ describe('options are read as GNU ln reads them', () => {
     [['--backup', '.previous'], '--backup ".previous": --backup takes no separate value'],
     [['--backup', '.previous'], 'write -S .previous -b (or --suffix=.previous)'],
     [['--backup', 'numbered', 'x'], 'write --backup=numbered'],
-    [['--frobnicate'], "Unknown option '--frobnicate'"],
-    [['--spec-file'], "Option '--spec-file <value>' argument missing"],
-    [['-f', '--chdir'], "Option '-C, --chdir <value>' argument missing"],
+    [['--frobnicate'], 'unknown option --frobnicate; see --help'],
+    [['--spec-file'], '--spec-file needs a value: --spec-file=FILE'],
+    [['-f', '--chdir'], '--chdir needs a value: --chdir=DIR'],
+    [['-f', '-C'], '-C needs a value: -CDIR'],
   ])('%j is refused', (argv, message) => {
     expect(() => parseOptions(argv)).toThrow(message);
   });

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
 import * as exec from '@actions/exec';
 import {
@@ -13,6 +14,7 @@ import {
   describeError,
 } from '../engine/index.js';
 import type { LinkResult, LinkSpec, SwitchOptions, SwitchReport } from '../engine/index.js';
+import { actionRoot } from '../platform/own-files.js';
 import { atLastSignal, exitCodeOf, signalOfExitCode } from '../platform/stop-signals.js';
 import type { JumpHost } from '../transport/ssh-config.js';
 import type { RemoteSettings } from './inputs.js';
@@ -332,8 +334,13 @@ const docker = (args: string[]) =>
 
 /** Builds the action's own image once per content hash; later runs reuse it. */
 async function builtImage(network: string): Promise<string> {
-  // The runner starts `node <action>/dist/index.js`.
-  const root = path.resolve(path.dirname(process.argv[1]), '..');
+  const root = actionRoot(import.meta.url);
+  if (root === undefined) {
+    throw new UpdateError(
+      `cannot build the image: no action.yml above ${fileURLToPath(import.meta.url)}, so the ` +
+        'action\'s Dockerfile cannot be found; name an image with input "image"',
+    );
+  }
   const hash = createHash('sha256');
   for (const file of imageFiles(root))
     hash.update(file).update(fs.readFileSync(path.join(root, file)));

@@ -13,6 +13,8 @@ import type { LinkSpec, ProbeMode, SwitchOptions } from '../engine/index.js';
 import { parseJumpHost } from '../transport/ssh-config.js';
 import type { JumpHost } from '../transport/ssh-config.js';
 import { parseFingerprint } from '../transport/ssh-target.js';
+import { OPTIONS } from '../cli/options.js';
+import type { OptionDefinition } from '../cli/options.js';
 
 export interface ActionSettings {
   /** With `rollback`, LINKs alone (LinkSpec.rollback); with `status`, LINKs to read. */
@@ -112,6 +114,7 @@ export function getSettings(): ActionSettings {
       lock,
       lockTimeoutSeconds: secondsInput('lock-timeout', 60, MIN_LOCK_TIMEOUT_SECONDS),
       fsync: booleanInput('fsync', true),
+      advise: adviseInput,
     },
   };
 }
@@ -168,6 +171,14 @@ function lookBackSpecs(
     target: '',
     rollback: { suffix: backup ?? '~' },
   }));
+}
+
+/** Advice names the input a workflow sets, from the option table's `input` of each option. */
+export function adviseInput(option: string): string {
+  const input = Object.hasOwn(OPTIONS, option)
+    ? (OPTIONS[option as keyof typeof OPTIONS] as OptionDefinition).input
+    : undefined;
+  return input === undefined ? `pass --${option}` : `set ${input}`;
 }
 
 /**

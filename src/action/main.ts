@@ -30,12 +30,15 @@ import type { RemoteSettings } from './inputs.js';
 import { checkRoutes, sshTargets, withKeyFiles } from './key-files.js';
 import { infoInert } from './log-safety.js';
 import { publishFailure, publishFleetReport, publishReport } from './outputs.js';
+import { ProgressLine } from '../cli/progress.js';
 
 /** Hosts prepared at once, as the CLI's --max-hosts default. */
 const MAX_HOSTS = 16;
 
 /** The action's entry point: inputs in, links switched, outputs and summary out. */
 export async function run(): Promise<void> {
+  // A log, not a terminal: a line a second at most.
+  const progress = new ProgressLine((line) => infoInert(line.trimEnd()), false);
   try {
     const settings = getSettings();
     if (settings.status) {
@@ -47,7 +50,8 @@ export async function run(): Promise<void> {
     const { specs, remote } = settings;
     const options: SwitchOptions = {
       ...settings.options,
-      onProgress: (done, total) => core.info(`switched ${done} of ${total} links`),
+      onProgress: progress.update,
+      onNotice: (message) => infoInert(message),
     };
     const hosts = remote?.hosts.map(({ host }) => host).join(', ');
     const where = remote ? ` on ${hosts}:${remote.remotePath}` : '';
@@ -98,6 +102,8 @@ export async function run(): Promise<void> {
     const signal =
       error instanceof InterruptedError || error instanceof FleetError ? error.signal : undefined;
     if (signal !== undefined) process.exitCode = exitCodeOf(signal);
+  } finally {
+    progress.stop();
   }
 }
 

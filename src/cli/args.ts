@@ -46,7 +46,13 @@ export async function parseCommandLine(
   cwd: string,
   env: Record<string, string | undefined>,
 ): Promise<CliSettings> {
+  refuseUnquotedSpec(argv, ['->', '=>']);
   const { values, positionals, order } = parseOptions(argv);
+  // Not in argv: `--spec-file -` reads stdin. `-f -` once read it too.
+  if (values.force && positionals.includes('-')) {
+    throw new UsageError(`argument "-" is no file to link${specFileHint(values)}`);
+  }
+  refuseUnquotedSpec(positionals, ['-']);
   if (values.ln) throw new UsageError("--ln must be the first argument: all after it are ln's");
   const place = await placeOf(values, cwd, env);
   const remote = place.kind !== 'local';
@@ -81,9 +87,11 @@ export async function parseCommandLine(
     return settings;
   }
   settings.backup = backupPlan(values, env);
-  if (remote && positionals.some((arg) => !isSpecText(arg))) {
+  const notSpec = positionals.find((arg) => !isSpecText(arg));
+  if (remote && notSpec !== undefined) {
     throw new UsageError(
-      `--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments${specFileHint(values)}`,
+      `--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments` +
+        (arrowHint(notSpec) ?? specFileHint(values)),
     );
   }
   // As in ln: -s ignores -L and -P; otherwise the last of them given counts.
@@ -264,10 +272,10 @@ function readSpecs(
   const specArgs = positionals.filter((arg) => isSpecText(arg));
   if (specArgs.length > 0 || fromFile.length > 0 || values['spec-file'] !== undefined) {
     if (specArgs.length !== positionals.length) {
-      const odd = positionals.find((arg) => !isSpecText(arg));
+      const odd = positionals.find((arg) => !isSpecText(arg)) as string;
       throw new UsageError(
-        `argument ${JSON.stringify(odd)} is not a SPEC ('LINK -> TARGET'); ` +
-          'SPECs and ln-style arguments cannot be mixed',
+        `argument ${JSON.stringify(odd)} is not a SPEC ('LINK -> TARGET')` +
+          (arrowHint(odd) ?? '; SPECs and ln-style arguments cannot be mixed'),
       );
     }
     if (values['target-directory'] !== undefined || values['no-target-directory'] || logical) {
@@ -275,7 +283,44 @@ function readSpecs(
     }
     return [...fromFile, ...specArgs.map((arg, index) => parseSpec(arg, `argument ${index + 1}`))];
   }
+  // A spec without spaces around its arrow reads as an ln TARGET: said so, unless it is one.
+  const arrowed = positionals.find(
+    (arg) => arrowHint(arg) !== undefined && !exists(path.resolve(cwd, arg)),
+  );
+  if (arrowed !== undefined) {
+    throw new UsageError(
+      `argument ${JSON.stringify(arrowed)} is neither a SPEC nor a file${arrowHint(arrowed)}`,
+    );
+  }
   return lnStyleSpecs(values, positionals, cwd, logical);
+}
+
+/** `; a SPEC needs spaces around its arrow: 'a -> b'`, for an argument with an arrow without them. */
+function arrowHint(arg: string): string | undefined {
+  if (!/->|=>/.test(arg) || isSpecText(arg)) return undefined;
+  const spaced = arg.replace(/\s*(->|=>)\s*/, ' $1 ').trim();
+  return `; a SPEC needs spaces around its arrow: ${JSON.stringify(spaced)}`;
+}
+
+/**
+ * `atomic-link current -> v42` unquoted: the shell takes `> v42` as a redirection (and makes
+ * the file v42), and leaves `current -`. A lone arrow or `-` is such a spec, cut by the shell.
+ */
+function refuseUnquotedSpec(args: string[], lone: string[]): void {
+  const index = args.findIndex((arg) => lone.includes(arg));
+  if (index < 0) return;
+  const [arg, before] = [args[index], args[index - 1]];
+  const link = before !== undefined && !before.startsWith('-') ? before : 'LINK';
+  const example = `'${link} ${arg === '=>' ? '=>' : '->'} TARGET'`;
+  const cut =
+    arg === '-'
+      ? ` (what the shell leaves of an unquoted SPEC: it takes '> TARGET' for a redirection, ` +
+        `and makes a file TARGET)`
+      : '';
+  throw new UsageError(
+    `argument ${JSON.stringify(arg)}${cut}: quote each SPEC whole, as one argument: ` +
+      `atomic-link ${example}`,
+  );
 }
 
 /**
@@ -339,10 +384,32 @@ function lnStyleSpecs(
     let linked = type === 'hard' || values.relative ? path.resolve(cwd, target) : target;
     if (logical) linked = resolvedTarget(linked, origin);
     const linkPath = path.resolve(cwd, link);
-    if (path.resolve(path.dirname(linkPath), linked) === linkPath) {
+    const reached = path.resolve(path.dirname(linkPath), linked);
+    const given = path.resolve(cwd, target);
+    if (!exists(given) && (reached === linkPath || type === 'hard')) {
+      throw new UsageError(
+        `${origin}: TARGET ${JSON.stringify(target)} does not exist${specFileHint(values)}`,
+      );
+    }
+    // `-sfn current releases/v2`: LINK and TARGET swapped, the link to replace named as TARGET.
+    const swapped = type === 'symbolic' && positionals.length > 1 && isSymlink(given);
+    const swap =
+      `: TARGET and LINK swapped? As in ln, TARGET comes first` +
+      (positionals.length === 2 && values['target-directory'] === undefined
+        ? `: atomic-link -s ${shellWord(positionals[1])} ${shellWord(positionals[0])}`
+        : '');
+    // Its directory missing is said as such, by the engine.
+    const dangling = !exists(reached) && exists(path.dirname(linkPath));
+    if (swapped && !values['allow-dangling'] && dangling) {
+      throw new UsageError(
+        `${origin}: TARGET ${JSON.stringify(target)} is a symlink here, but read from the ` +
+          `directory of LINK ${JSON.stringify(link)}, as a symlink's text is, it leads nowhere${swap}`,
+      );
+    }
+    if (reached === linkPath) {
       throw new UsageError(
         `${origin}: TARGET and LINK ${JSON.stringify(link)} are the same file` +
-          specFileHint(values),
+          (swapped ? swap : specFileHint(values)),
       );
     }
     return checkSpec({ link, target: linked, type, origin });
@@ -375,6 +442,24 @@ function lnStyleSpecs(
 /** `-f FILE` once read a spec file: such a command line now ends in a refusal that says so. */
 function specFileHint(values: Values): string {
   return values.force ? '; spec files are read with --spec-file=FILE (-f is --force)' : '';
+}
+
+/** What is at `file`, if anything: a path through a file (ENOTDIR) leads nowhere too. */
+function lstatOf(file: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file, { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw new UsageError(`${file}: ${describeError(error)}`);
+  }
+}
+
+const exists = (file: string) => lstatOf(file) !== undefined;
+const isSymlink = (file: string) => lstatOf(file)?.isSymbolicLink() ?? false;
+
+/** A word to paste into a shell: quoted unless plain. */
+function shellWord(word: string): string {
+  return /^[\w./@:+=-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 function isRealDirectory(cwd: string, dir: string): boolean {

@@ -3,6 +3,7 @@ import {
   AtomicLinkError,
   FleetError,
   InterruptedError,
+  count,
   describeResult,
   describeStatus,
   inertJson,
@@ -17,6 +18,7 @@ import { exitCodeOf, withStopSignals } from '../platform/stop-signals.js';
 import { fleetMembers, withStore } from '../transport/open-store.js';
 import { parseCommandLine } from './args.js';
 import type { CliSettings } from './args.js';
+import { ProgressLine } from './progress.js';
 import { nameBackups } from './backups.js';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -32,6 +34,16 @@ export async function run(argv: string[], script?: string): Promise<number> {
   }
   let json = false;
   let verbose = false;
+  const progress = new ProgressLine(
+    (chunk) => process.stderr.write(chunk),
+    process.stderr.isTTY === true,
+  );
+  const told = new Set<string>();
+  const onNotice = (message: string) => {
+    told.add(message);
+    progress.clear();
+    say(message);
+  };
   try {
     const settings = await parseCommandLine(argv, process.cwd(), process.env);
     if (settings.command === 'install-ln') {
@@ -51,8 +63,7 @@ export async function run(argv: string[], script?: string): Promise<number> {
       return 0;
     }
     ({ json, verbose } = settings);
-    const onProgress = (done: number, total: number) =>
-      process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`);
+    const onProgress = progress.update;
     const { place, specs, options, backup } = settings;
     if (settings.command === 'status') {
       printStatus(await readAnyStatus(settings), settings.json);
@@ -63,33 +74,36 @@ export async function run(argv: string[], script?: string): Promise<number> {
     if (place.kind === 'fleet') {
       const report = await withStopSignals(async (signal) => {
         const done = await switchFleet(
-          fleetMembers(place.targets, specs, { ...options, signal, onProgress }),
+          fleetMembers(place.targets, specs, { ...options, signal, onProgress, onNotice }),
           specs,
           place.maxHosts,
         );
         stoppedBy = signal.aborted ? String(signal.reason) : undefined;
         return done;
       });
+      progress.stop();
       printFleet(report, settings.json, settings.verbose);
     } else {
       const report = await withStopSignals(async (signal) => {
         const done = await withStore(
           place,
           specs,
-          { ...options, signal, onProgress },
+          { ...options, signal, onProgress, onNotice },
           (store, placed) => switchLinks(store, specs, placed),
         );
         stoppedBy = signal.aborted ? String(signal.reason) : undefined;
         return done;
       });
+      progress.stop();
       if (settings.json) process.stdout.write(inertJson(report) + '\n');
-      else printReport(report, settings.verbose);
+      else printReport(report, settings.verbose, told);
     }
     if (stoppedBy === undefined) return 0;
     // The signal came when the batch could only be finished: it is, and the exit says so.
     process.stderr.write(`atomic-link: stopped by ${stoppedBy} after the batch was done\n`);
     return exitCodeOf(stoppedBy);
   } catch (error) {
+    progress.stop();
     if (!(error instanceof AtomicLinkError)) {
       // Every failure the engine foresees is an AtomicLinkError: this is a bug, said as one.
       say(`internal error (please report it): ${(error as Error)?.message ?? error}`);
@@ -141,13 +155,14 @@ function say(message: string): void {
 }
 
 /** Quiet like ln unless asked; a dry run always shows its plan. */
-function printReport(report: SwitchReport, verbose: boolean): void {
+function printReport(report: SwitchReport, verbose: boolean, told: Set<string>): void {
   if (!verbose && !report.dryRun) return;
   for (const result of report.results) process.stdout.write(oneLine(describeResult(result)) + '\n');
-  if (verbose) for (const note of report.notes) say(`note: ${note}`);
+  // A stale lock broken was said as it happened.
+  if (verbose) for (const note of report.notes) if (!told.has(note)) say(`note: ${note}`);
   if (verbose && report.guard) {
     const { lookups, missing } = report.guard;
-    say(`guard made ${lookups} ${lookups === 1 ? 'lookup' : 'lookups'}, saw ${missing} missing`);
+    say(`guard made ${count(lookups, 'lookup')}, saw ${missing} missing`);
   }
 }
 

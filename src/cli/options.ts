@@ -23,6 +23,11 @@ export interface OptionDefinition {
   refused?: string;
   /** What GNU ln (coreutils 9) says the option does, for ln's own options. */
   gnu?: string;
+  /**
+   * The action's input that does the same, as a workflow sets it (`allow-dangling: true`), so
+   * that the action's messages name it instead of the option (checked against action.yml).
+   */
+  input?: string;
 }
 
 export type OptionGroup = 'ln' | 'own' | 'remote';
@@ -89,6 +94,7 @@ export const OPTIONS = {
     help: 'hard links to a symlink TARGET go to the symlink itself (the default)',
   },
   relative: {
+    input: 'relative: true',
     short: 'r',
     group: 'ln',
     gnu: 'with -s, create links relative to link location',
@@ -101,6 +107,7 @@ export const OPTIONS = {
     help: "make symbolic links instead of hard links (a SPEC's arrow says which)",
   },
   suffix: {
+    input: 'backup-suffix',
     short: 'S',
     value: 'SUFFIX',
     group: 'ln',
@@ -147,6 +154,7 @@ export const OPTIONS = {
     help: "make DIR/ln a symlink to this program, which then acts as GNU ln; DIR/ln must not exist (the system's ln is never replaced)",
   },
   chdir: {
+    input: 'working-directory',
     short: 'C',
     value: 'DIR',
     group: 'own',
@@ -158,10 +166,12 @@ export const OPTIONS = {
     help: "read SPECs from FILE ('-' = stdin, UTF-8): one per line, or a JSON array",
   },
   'allow-dangling': {
+    input: 'allow-dangling: true',
     group: 'own',
     help: 'allow symlink targets that do not exist',
   },
   'replace-files': {
+    input: 'replace-files: true',
     group: 'own',
     help: 'allow replacing a regular file at LINK',
   },
@@ -184,6 +194,7 @@ export const OPTIONS = {
     help: 'print each LINK, its target, whether the target exists, and its backups newest first; change nothing (LINKs as for --rollback)',
   },
   'dry-run': {
+    input: 'dry-run: true',
     group: 'own',
     help: 'check everything and print the plan; change nothing',
   },
@@ -192,6 +203,7 @@ export const OPTIONS = {
     help: 'print the report as JSON on stdout',
   },
   'no-guard': {
+    input: 'guard: false',
     group: 'own',
     help: 'do not watch the links for a missing moment',
   },
@@ -200,19 +212,23 @@ export const OPTIONS = {
     help: 'make trial swaps before the switch on any filesystem (default: on network and FUSE filesystems)',
   },
   'no-probe': {
+    input: 'probe: false',
     group: 'own',
     help: 'make no trial swaps',
   },
   'no-lock': {
+    input: 'lock: false',
     group: 'own',
     help: "do not lock the links' directories (refused with --expect, --rollback and numbered backups)",
   },
   'lock-timeout': {
+    input: 'lock-timeout',
     value: 'SECONDS',
     group: 'own',
     help: 'wait this long for a lock; a lock not refreshed this long is stale (default 60, at least 5)',
   },
   'no-fsync': {
+    input: 'fsync: false',
     group: 'own',
     help: 'do not fsync the directories after the switch',
   },
@@ -228,43 +244,51 @@ export const OPTIONS = {
     help: 'with several --ssh: prepare at most N hosts at once (default 16)',
   },
   'ssh-port': {
+    input: 'ssh-port',
     value: 'N',
     group: 'remote',
     help: "the SSH port (default: the ssh config's Port, else 22)",
   },
   identity: {
+    input: 'ssh-private-key',
     value: 'FILE',
     group: 'remote',
     help: "the private key to log in with, tried before the ssh config's IdentityFile",
   },
   'known-hosts': {
+    input: 'ssh-known-hosts',
     value: 'FILE',
     group: 'remote',
     help: "the host keys to check HOST against, instead of the ssh config's UserKnownHostsFile (always checked; default: ~/.ssh/known_hosts)",
   },
   'host-key-fingerprint': {
+    input: 'ssh-host-fingerprint',
     value: 'SHA256:FP',
     multiple: true,
     group: 'remote',
     help: "accept HOST's key only if it has this fingerprint, as ssh-keygen -lf prints it, instead of known_hosts (repeatable)",
   },
   'ssh-config': {
+    input: 'ssh-config',
     value: 'FILE',
     group: 'remote',
     help: "the ssh config to resolve HOST with, as ssh -F (default: ~/.ssh/config, then /etc/ssh/ssh_config; 'none': no file)",
   },
   jump: {
+    input: 'ssh-jump',
     value: '[USER@]HOST[:PORT]',
     multiple: true,
     group: 'remote',
     help: "reach HOST through this jump host, as ssh -J (repeatable or comma-separated, first hop first; instead of the config's ProxyJump); each hop's host key is checked",
   },
   'jump-identity': {
+    input: 'ssh-jump-private-key',
     value: 'FILE',
     group: 'remote',
     help: 'the private key for the jump hosts, instead of --identity',
   },
   'passphrase-file': {
+    input: 'ssh-passphrase',
     value: 'FILE',
     group: 'remote',
     help: "decrypt encrypted keys (--identity, the ssh config's) with the passphrase in FILE; or set ATOMIC_LINK_SSH_PASSPHRASE. Never on the command line",
@@ -274,10 +298,12 @@ export const OPTIONS = {
     help: "run the ssh config's ProxyCommand to reach HOST (refused without this: it runs a command)",
   },
   sshfs: {
+    input: 'sshfs: true',
     group: 'remote',
     help: 'mount PATH with sshfs and switch on the mount, instead of speaking SFTP (needs FUSE)',
   },
   'sshfs-option': {
+    input: 'sshfs-options',
     value: 'OPT',
     multiple: true,
     group: 'remote',
@@ -356,20 +382,15 @@ export function parseOptions(argv: string[]): ParsedOptions {
     }
   }
 
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: PARSE_ARGS_OPTIONS,
-      allowPositionals: true,
-      strict: true,
-      tokens: true,
-    });
-  } catch (error) {
-    // parseArgs explains over several lines (how to pass a value that starts with '-'): kept.
-    const message = (error as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
-    throw new UsageError(`${message}; see --help`);
-  }
+  // Not strict: parseArgs' own refusals are Node's text; each is checked here and said with its fix.
+  const parsed = parseArgs({
+    args,
+    options: PARSE_ARGS_OPTIONS,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  for (const token of parsed.tokens) if (token.kind === 'option') checkToken(token, args);
 
   const order: (keyof Options)[] = [];
   const { tokens } = parsed;
@@ -389,11 +410,97 @@ export function parseOptions(argv: string[]): ParsedOptions {
   return { values: values as OptionValues, positionals: parsed.positionals, order };
 }
 
+type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
+type OptionToken = Extract<Token, { kind: 'option' }>;
+
+/** What strict parsing refuses, said with what to write instead. */
+function checkToken(token: OptionToken, args: string[]): void {
+  if (!Object.hasOwn(PARSE_ARGS_OPTIONS, token.name)) throw unknownOption(token, args);
+  const { rawName, value, inlineValue } = token;
+  if (PARSE_ARGS_OPTIONS[token.name].type === 'boolean') {
+    if (inlineValue) throw new UsageError(`${rawName} takes no value (given ${shown(value)})`);
+    return;
+  }
+  const attached = rawName.startsWith('--') ? `${rawName}=` : rawName;
+  if (value === undefined) {
+    throw new UsageError(`${rawName} needs a value: ${attached}${valueName(token.name)}`);
+  }
+  // '-' alone is a value (stdin); anything else that starts with '-' may be an option.
+  if (!inlineValue && value.length > 1 && value.startsWith('-')) {
+    throw new UsageError(
+      `${rawName} is followed by ${shown(value)}: give ${rawName} its value, or write a value ` +
+        `that starts with '-' as ${attached}${shown(value)}`,
+    );
+  }
+}
+
+function valueName(name: string): string {
+  const definition: OptionDefinition = OPTIONS[longName(name)];
+  return definition.value ?? 'VALUE';
+}
+
+/**
+ * An argument as a message shows it: as typed when it is plain, else quoted (control characters
+ * escaped), and cut short when long.
+ */
+function shown(text: string | undefined): string {
+  const cut = String(text).length > 80 ? `${String(text).slice(0, 80)}...` : String(text);
+  return /^[\x21-\x7e]+$/.test(cut) ? cut : JSON.stringify(cut);
+}
+
+/** `unknown option --dryrun; did you mean --dry-run?`, for `-dryrun` and `-- "--dryrun"` too. */
+function unknownOption(token: OptionToken, args: string[]): UsageError {
+  const arg = args[token.index];
+  // A short letter unknown inside a word (-dryrun): the word may be a long name with one dash.
+  const typed = token.rawName.startsWith('--') ? token.rawName : arg.split('=')[0];
+  const near = nearestOptions(typed);
+  const unknown =
+    token.rawName === typed || near.length > 0
+      ? shown(typed)
+      : `${token.rawName} (in ${shown(typed)})`;
+  const advice =
+    near.length > 0
+      ? `did you mean ${near.map((name) => `--${name}`).join(' or ')}?`
+      : "see --help (a file named with a leading '-' goes after '--')";
+  return new UsageError(`unknown option ${unknown}; ${advice}`);
+}
+
+/** The long options nearest to what was typed: those it begins, or a typo or two away. */
+export function nearestOptions(typed: string): string[] {
+  const word = typed.toLowerCase().replace(/^[^a-z0-9]+|[^a-z0-9-]+$/g, '');
+  // Longer than any option: no typo of one (and a megabyte would take a while to compare).
+  if (word.length < 2 || word.length > 40) return [];
+  const names = DEFINITIONS.filter(([, definition]) => !definition.shortOnly).map(([name]) => name);
+  const prefixed = names.filter((name) => name.startsWith(word));
+  if (prefixed.length > 0) return prefixed.slice(0, 3);
+  const allowed = word.length <= 4 ? 1 : 2;
+  const scored = names
+    .map((name) => ({ name, distance: editDistance(word, name) }))
+    .filter(({ distance }) => distance <= allowed);
+  const best = Math.min(...scored.map(({ distance }) => distance));
+  return scored.filter(({ distance }) => distance === best).map(({ name }) => name);
+}
+
+/** Edits (insert, delete, replace, swap two neighbours) from `a` to `b`. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return rows[a.length][b.length];
+}
+
 function refusal(rawName: string, why: string): UsageError {
   return new UsageError(`${rawName} is refused: ${why}`);
 }
-
-type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
 
 /**
  * In ln a word after a bare --backup is a file. atomic-link's --backup once took a SUFFIX that

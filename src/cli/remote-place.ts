@@ -131,7 +131,31 @@ function readableFile(file: string | undefined, option: string, cwd: string): st
   try {
     fs.accessSync(absolute, fs.constants.R_OK);
   } catch (error) {
-    throw new UsageError(`${option} ${absolute}: ${describeError(error)}`);
+    throw new UsageError(
+      `${option} ${absolute}: ${describeError(error)}${whyDenied(error, absolute)}`,
+    );
   }
   return absolute;
+}
+
+/**
+ * Why a file cannot be read, when it is another user's, private: most often a key (0600)
+ * handed to the image, which runs as its own user, not as the key's owner.
+ */
+function whyDenied(error: unknown, file: string): string {
+  const uid = process.getuid?.();
+  if ((error as NodeJS.ErrnoException).code !== 'EACCES' || uid === undefined) return '';
+  let stats: fs.Stats;
+  try {
+    stats = fs.statSync(file);
+  } catch {
+    // Its directory is closed to us: nothing more can be told.
+    return '';
+  }
+  if (stats.uid === uid) return '';
+  return (
+    `: it belongs to uid ${stats.uid} (mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}), ` +
+    `and atomic-link runs as uid ${uid}; in a container, run it as the file's owner: ` +
+    `docker run --user "$(id -u)" ...`
+  );
 }

@@ -39,6 +39,8 @@ const MAX_ROUND_TRIP_MS = 1500;
  * read-only disk: with no lock there, that is waited for until the timeout.
  */
 const TAKEN = new Set(['EEXIST', 'EFAILURE']);
+/** A wait for a lock this long is said as it goes on: a wait of a minute is not silent. */
+const TELL_WAIT_MS = 1000;
 /** The break lock is held for a few requests; one this old belongs to a run that died there. */
 const BREAK_STALE_MS = 10000;
 
@@ -126,7 +128,8 @@ export class DirLocks {
    *
    * A run gives up at its timeout only on a lock seen changing meanwhile (a live holder
    * refreshing it, or another run taking it): one that did not change is stale by then, or
-   * a round trip later, and is broken.
+   * a round trip later, and is broken. `tell` hears, as it happens, of a wait past
+   * TELL_WAIT_MS (once) and of each stale lock broken.
    */
   static async acquire(
     store: LinkStore,
@@ -134,12 +137,15 @@ export class DirLocks {
     timeoutMs: number,
     signal?: AbortSignal,
     behind?: () => void,
+    tell?: (message: string) => void,
   ): Promise<DirLocks> {
     const text = holderText();
     const files = dirs.map((dir) => `${dir === '/' ? '' : dir}/${LOCK_NAME}`);
     const deadline = Date.now() + timeoutMs;
     const seen = new Map<string, Seen>();
     const notes: string[] = [];
+    const started = Date.now();
+    let told = false;
     for (let first = true; ; first = false) {
       const sentAt = performance.now();
       const making = store.create(
@@ -207,9 +213,9 @@ export class DirLocks {
         const stale = staleness(file, entry, minAgeMs, seen, timeoutMs);
         if (stale !== undefined) {
           if (await breakLock(store, file, entry, text, seen)) {
-            notes.push(
-              `broke the lock ${where(store, file)} of ${describeHolder(entry.text)}: ${stale}`,
-            );
+            const note = `broke the lock ${where(store, file)} of ${describeHolder(entry.text)}: ${stale}`;
+            notes.push(note);
+            tell?.(note);
           }
           seen.delete(file);
           continue;
@@ -218,6 +224,13 @@ export class DirLocks {
           throw new UpdateError(
             `${where(store, file)} is held by ${describeHolder(entry.text)}; waited ` +
               `${Math.round(timeoutMs / 1000)} s`,
+          );
+        }
+        if (!told && tell && Date.now() - started >= TELL_WAIT_MS) {
+          told = true;
+          tell(
+            `waiting for the lock ${where(store, file)}, held by ${describeHolder(entry.text)}; ` +
+              `waiting up to ${Math.max(1, Math.round((deadline - Date.now()) / 1000))} s more`,
           );
         }
       }

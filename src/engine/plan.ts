@@ -166,7 +166,9 @@ export async function inspect(
   placed.forEach((item, index) => {
     const operation = plan(item, entries[index]);
     if (item.spec.type === 'symbolic') {
-      if (reachAt[index] >= 0) checkReached(operation, reached[reachAt[index]], item.from);
+      if (reachAt[index] >= 0) {
+        checkReached(operation, reached[reachAt[index]], options, item.from);
+      }
     } else {
       const target = entries[at.hard[index]];
       checkHardTarget(operation, target);
@@ -314,12 +316,17 @@ function checkReplaceable(operation: Operation, options: SwitchOptions): void {
   throw new UsageError(
     `${operation.origin}: LINK ${quote(operation.link)} is a regular file` +
       (operation.type === 'hard' ? ' with no other name' : '') +
-      `; pass --replace-files to replace it`,
+      `; ${advise(options, 'replace-files')} to replace it`,
   );
 }
 
 /** `from`: a rollback's backup, whose target is gone: the history is wrong, not the input. */
-function checkReached(operation: Operation, reached: Outcome<void>, from?: string): void {
+function checkReached(
+  operation: Operation,
+  reached: Outcome<void>,
+  options: SwitchOptions,
+  from?: string,
+): void {
   if (!isFailure(reached)) return;
   const code = reached.code;
   const reason =
@@ -337,15 +344,21 @@ function checkReached(operation: Operation, reached: Outcome<void>, from?: strin
   }
   throw new UsageError(
     `${operation.origin}: TARGET ${quote(operation.content)} of LINK ${quote(operation.link)} ` +
-      `${reason} (resolved from ${operation.realDir}); pass --allow-dangling to link it anyway`,
+      `${reason} (resolved from ${operation.realDir}); ${advise(options, 'allow-dangling')} to link it anyway`,
   );
+}
+
+/** `pass --replace-files`, or as the front end says it. */
+function advise(options: SwitchOptions, option: string): string {
+  return options.advise?.(option) ?? `pass --${option}`;
 }
 
 function checkHardTarget(operation: Operation, entry: Outcome<Entry>): void {
   if (isFailure(entry) || entry.kind === 'none') {
-    const why = isFailure(entry) ? describeError(entry) : 'ENOENT (lstat)';
+    const missing = !isFailure(entry) || entry.code === 'ENOENT' || entry.code === 'ENOTDIR';
     throw new UsageError(
-      `${operation.origin}: hard link TARGET ${quote(operation.target)} cannot be used: ${why}`,
+      `${operation.origin}: hard link TARGET ${quote(operation.target)} ` +
+        (missing ? 'does not exist' : `cannot be used: ${describeError(entry)}`),
     );
   }
   if (entry.kind === 'directory') {

@@ -23,6 +23,11 @@ export function describeResult(result: LinkResult): string {
   );
 }
 
+/** `1 lookup`, `2 lookups`. */
+export function count(number: number, noun: string): string {
+  return `${number} ${noun}${number === 1 ? '' : 's'}`;
+}
+
 /**
  * `"current" -> "releases/3"`, then a line per backup, newest first, indented: `backup
  * "current.~2~" -> "releases/2"`. A target that cannot be reached is marked `(missing)`.

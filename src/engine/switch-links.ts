@@ -19,11 +19,11 @@ import type {
   LinkResult,
   LinkSpec,
   LinkState,
+  Progress,
   SwitchOptions,
   SwitchReport,
 } from './types.js';
 
-const PROGRESS_EVERY_MS = 1000;
 /**
  * Per-link phases go to the store in chunks: between two chunks the lock is refreshed, progress
  * reported and a stop request seen. A chunk is one round trip remotely, and takes from
@@ -141,6 +141,7 @@ export async function prepareSwitch(
           timeoutMs,
           options.signal,
           store.inOrder ? readBehind : undefined,
+          options.onNotice,
         );
   const early = locks?.atOnce ? behind : undefined;
   const batch = new Batch(store, options, locks);
@@ -156,7 +157,9 @@ export async function prepareSwitch(
     const current = readsHistory
       ? await readHistory(store, placed, locks !== undefined, listed)
       : placed;
+    progress(store, options, 'checking', 0, current.length);
     const operations = await inspect(store, current, options, early?.asked);
+    progress(store, options, 'checking', current.length, current.length);
     const pending = operations.filter((operation) => operation.changed);
     const pendingDirs = [...new Set(pending.map((op) => op.realDir))];
     const probed = await probeDirectories(store, pendingDirs, options);
@@ -216,7 +219,6 @@ class Batch {
   private made = new Uint8Array(0);
   /** The other temporary names made: files' second names and the rollback's links. */
   private readonly others = new Set<string>();
-  private lastProgress = Date.now();
 
   constructor(
     private readonly store: LinkStore,
@@ -391,6 +393,7 @@ class Batch {
 
   /** Creates every temporary link; if any cannot be made, nothing has been switched yet. */
   private async createAll(count: number, linkAt: (index: number) => NewLink): Promise<void> {
+    progress(this.store, this.options, 'making', 0, count);
     for (let start = 0, size = FIRST_CHUNK; start < count;) {
       // Made chunk by chunk, each left to die young: thousands of objects that lived through
       // the whole batch would be copied by every collection.
@@ -405,6 +408,7 @@ class Batch {
       this.chunkMs = Date.now() - began;
       const failed = this.recordMade(start, chunk, made);
       start += chunk.length;
+      progress(this.store, this.options, 'making', start, count);
       // Recorded first: links made where a directory was swapped in are removed from there.
       await checked;
       if (failed >= 0) {
@@ -427,6 +431,7 @@ class Batch {
       if (this.watchIndex[index] >= 0) rename.watchIndex = this.watchIndex[index];
       return rename;
     };
+    progress(this.store, this.options, 'switching', 0, pending.length);
     for (let start = 0, size = FIRST_CHUNK; start < pending.length;) {
       // Before the first chunk too: the lock must be known to be ours when the first link moves.
       // After the last, a stop request finds the batch whole: it stays done.
@@ -451,11 +456,7 @@ class Batch {
         );
       }
       start += outcomes.length;
-      const more = start < pending.length;
-      if (more && this.options.onProgress && Date.now() - this.lastProgress >= PROGRESS_EVERY_MS) {
-        this.lastProgress = Date.now();
-        this.options.onProgress(done.length, pending.length);
-      }
+      progress(this.store, this.options, 'switching', done.length, pending.length);
     }
   }
 
@@ -752,6 +753,16 @@ async function stopWatching(watch: Watch): Promise<GuardReport> {
   } catch (error) {
     return { ...watch.soFar(), blind: describeError(error), sightings: [] };
   }
+}
+
+function progress(
+  store: LinkStore,
+  options: SwitchOptions,
+  phase: Progress['phase'],
+  done: number,
+  total: number,
+): void {
+  options.onProgress?.({ phase, done, total, where: store.where });
 }
 
 /** `make(index)` for each index from `start` up to `end`. */

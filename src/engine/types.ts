@@ -56,8 +56,30 @@ export interface SwitchOptions {
    * nothing switched or everything switched back, and an InterruptedError.
    */
   signal?: AbortSignal;
-  /** Called now and then during long batches, for progress reports. */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * Called as each phase of the batch begins and after each chunk of it, for a front end to
+   * show the progress of phases that last (it decides how often, and whether at all).
+   */
+  onProgress?: (progress: Progress) => void;
+  /**
+   * How the front end says to give an option (named as the CLI's long option), in advice:
+   * `pass --allow-dangling` by default; the action names its input instead.
+   */
+  advise?: (option: string) => string;
+  /**
+   * What the user should hear while the run goes on, as it happens: a wait for a lock held by
+   * another run, a stale lock broken. One line each, never a hot path.
+   */
+  onNotice?: (message: string) => void;
+}
+
+/** Where a batch is: `checking` its links, `making` the new links, `switching` them. */
+export interface Progress {
+  phase: 'checking' | 'making' | 'switching';
+  done: number;
+  total: number;
+  /** The store's place (a host), when it is not this machine. */
+  where: string;
 }
 
 /**

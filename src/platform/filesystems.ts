@@ -48,7 +48,14 @@ export const FUSE = 'FUSE';
  * undefined: the directory is not suspect, and trial swaps run only with --probe.
  */
 export function suspectFilesystem(dir: string): string | undefined {
-  if (process.platform === 'linux') return SUSPECT_ON_LINUX.get(fs.statfsSync(dir).type);
+  if (process.platform === 'linux') {
+    try {
+      return SUSPECT_ON_LINUX.get(fs.statfsSync(dir).type);
+    } catch {
+      // A directory that cannot be asked (gone, not one) is refused by the call that needs it.
+      return undefined;
+    }
+  }
   if (!PRINTS_MOUNTS.has(process.platform)) return undefined;
   mounts ??= readMounts();
   const type = filesystemOf(dir, mounts);

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CLI } from './tree.js';
+import { CLI, withoutProgress } from './tree.js';
 import type { Run } from './tree.js';
 
 /**
@@ -154,7 +154,7 @@ export function expectNoInternalError(run: Run): void {
 export function expectTruthfulFailure(run: Run, links: string, count: number, cause: string) {
   expectNoInternalError(run);
   expect(run.status).toBe(1);
-  const lines = run.stderr.split('\n').filter((line) => !/ switched \d+ of \d+ links$/.test(line));
+  const lines = withoutProgress(run.stderr).split('\n');
   expect(lines[0]).toContain(cause);
   expect(lines[0]).not.toContain('could not clean up');
   const versions = versionsOf(links, count);

@@ -9,6 +9,13 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = path.join(ROOT, 'dist', 'cli.js');
 export const ACTION = path.join(ROOT, 'dist', 'index.js');
 
+/** A progress line on stderr (no terminal): a phase that lasted over a second. */
+export const PROGRESS_LINE =
+  /^atomic-link: (?:.*: )?(?:checking \d+ links?|made \d+ of \d+ new links|switched \d+ of \d+ links)\n/gm;
+
+/** What a run said on stderr but its progress lines. */
+export const withoutProgress = (stderr: string) => stderr.replace(PROGRESS_LINE, '');
+
 /** A fresh directory with releases/v1, releases/v2 (each holding index.html) and current -> releases/v1. */
 export function makeDeployTree(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-test-'));

@@ -1,10 +1,30 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { actionRoot } from '../../platform/own-files.js';
 import { CONTROL_SLOTS, SLOTS } from './guard-protocol.js';
 import type { GuardWatch, GuardWorkerData, GuardWorkerResult } from './guard-protocol.js';
 import type { GuardReport } from '../../engine/types.js';
 
 /** The file of the local store's threads: the guard's, and the locks' keeper's. */
-export const WORKER_FILE = new URL('./guard-worker.cjs', import.meta.url);
+const BUILT_WORKER = new URL('./guard-worker.cjs', import.meta.url);
+
+/**
+ * Beside the module that loads it: in dist/ beside the bundle, in lib/ beside the compiled
+ * module. Run from its sources (tsx, as GitHub's @github/local-action runs an action), the
+ * action's own dist/ holds it: tsx compiles the sources of the main thread only.
+ */
+export const WORKER_FILE = fs.existsSync(BUILT_WORKER)
+  ? BUILT_WORKER
+  : (builtInAction() ?? BUILT_WORKER);
+
+function builtInAction(): URL | undefined {
+  const root = actionRoot(import.meta.url);
+  return root === undefined
+    ? undefined
+    : pathToFileURL(path.join(root, 'dist', 'guard-worker.cjs'));
+}
 
 /**
  * How long begin() waits for the worker to be looking. It wakes in a millisecond or two; one
