@@ -130,9 +130,31 @@ function readableFile(file, option, cwd) {
         node_fs__WEBPACK_IMPORTED_MODULE_0__.accessSync(absolute, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.R_OK);
     }
     catch (error) {
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .eb(`${option} ${absolute}: ${(0,_engine_index_js__WEBPACK_IMPORTED_MODULE_2__/* .describeError */ .Uc)(error)}`);
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .eb(`${option} ${absolute}: ${(0,_engine_index_js__WEBPACK_IMPORTED_MODULE_2__/* .describeError */ .Uc)(error)}${whyDenied(error, absolute)}`);
     }
     return absolute;
+}
+/**
+ * Why a file cannot be read, when it is another user's, private: most often a key (0600)
+ * handed to the image, which runs as its own user, not as the key's owner.
+ */
+function whyDenied(error, file) {
+    const uid = process.getuid?.();
+    if (error.code !== 'EACCES' || uid === undefined)
+        return '';
+    let stats;
+    try {
+        stats = node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(file);
+    }
+    catch {
+        // Its directory is closed to us: nothing more can be told.
+        return '';
+    }
+    if (stats.uid === uid)
+        return '';
+    return (`: it belongs to uid ${stats.uid} (mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}), ` +
+        `and atomic-link runs as uid ${uid}; in a container, run it as the file's owner: ` +
+        `docker run --user "$(id -u)" ...`);
 }
 
 

@@ -25,8 +25,8 @@ var external_node_path_ = __webpack_require__(6760);
 var engine = __webpack_require__(2955);
 // EXTERNAL MODULE: ./lib/engine/dir-lock.js
 var dir_lock = __webpack_require__(137);
-// EXTERNAL MODULE: ./lib/transport/local/guard.js + 1 modules
-var local_guard = __webpack_require__(4165);
+// EXTERNAL MODULE: ./lib/transport/local/guard.js + 2 modules
+var local_guard = __webpack_require__(3300);
 // EXTERNAL MODULE: ./lib/transport/local/local-store.js + 2 modules
 var local_store = __webpack_require__(7174);
 // EXTERNAL MODULE: ./lib/cli/args.js

@@ -28664,7 +28664,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 5550:
+/***/ 1607:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31796,6 +31796,8 @@ const MAX_ROUND_TRIP_MS = 1500;
  * read-only disk: with no lock there, that is waited for until the timeout.
  */
 const TAKEN = new Set(['EEXIST', 'EFAILURE']);
+/** A wait for a lock this long is said as it goes on: a wait of a minute is not silent. */
+const TELL_WAIT_MS = 1000;
 /** The break lock is held for a few requests; one this old belongs to a run that died there. */
 const BREAK_STALE_MS = 10000;
 /**
@@ -31876,14 +31878,17 @@ class DirLocks {
      *
      * A run gives up at its timeout only on a lock seen changing meanwhile (a live holder
      * refreshing it, or another run taking it): one that did not change is stale by then, or
-     * a round trip later, and is broken.
+     * a round trip later, and is broken. `tell` hears, as it happens, of a wait past
+     * TELL_WAIT_MS (once) and of each stale lock broken.
      */
-    static async acquire(store, dirs, timeoutMs, signal, behind) {
+    static async acquire(store, dirs, timeoutMs, signal, behind, tell) {
         const text = holderText();
         const files = dirs.map((dir) => `${dir === '/' ? '' : dir}/${LOCK_NAME}`);
         const deadline = Date.now() + timeoutMs;
         const seen = new Map();
         const notes = [];
+        const started = Date.now();
+        let told = false;
         for (let first = true;; first = false) {
             const sentAt = performance.now();
             const making = store.create(files.map((file) => ({ path: file, type: 'symbolic', content: text })));
@@ -31934,7 +31939,9 @@ class DirLocks {
                 const stale = staleness(file, entry, minAgeMs, seen, timeoutMs);
                 if (stale !== undefined) {
                     if (await breakLock(store, file, entry, text, seen)) {
-                        notes.push(`broke the lock ${where(store, file)} of ${describeHolder(entry.text)}: ${stale}`);
+                        const note = `broke the lock ${where(store, file)} of ${describeHolder(entry.text)}: ${stale}`;
+                        notes.push(note);
+                        tell?.(note);
                     }
                     seen.delete(file);
                     continue;
@@ -31942,6 +31949,11 @@ class DirLocks {
                 if (Date.now() >= deadline && seen.get(file)?.changed) {
                     throw new engine_errors/* UpdateError */.mp(`${where(store, file)} is held by ${describeHolder(entry.text)}; waited ` +
                         `${Math.round(timeoutMs / 1000)} s`);
+                }
+                if (!told && tell && Date.now() - started >= TELL_WAIT_MS) {
+                    told = true;
+                    tell(`waiting for the lock ${where(store, file)}, held by ${describeHolder(entry.text)}; ` +
+                        `waiting up to ${Math.max(1, Math.round((deadline - Date.now()) / 1000))} s more`);
                 }
             }
             if (signal?.aborted) {
@@ -32339,7 +32351,7 @@ function parseLinkLines(text, source, what) {
 }
 /** A spec naming a LINK only; `target` stays empty until its backup is read. */
 function linkOnly(link, origin, what) {
-    if (isSpecText(link)) {
+    if (specs_isSpecText(link)) {
         throw new engine_errors/* UsageError */.eb(`${origin}: ${what} takes LINKs, not SPECs: ${quote(link)}`);
     }
     checkName(link, 'LINK', origin);
@@ -32349,7 +32361,7 @@ function linkOnly(link, origin, what) {
     return { link, target: '', type: 'symbolic', origin };
 }
 /** True when the text looks like a spec rather than an ln-style path. */
-function isSpecText(text) {
+function specs_isSpecText(text) {
     return new RegExp(ARROW_PATTERN.source).test(text);
 }
 /**
@@ -32809,8 +32821,9 @@ async function inspect(store, placed, options, asked = askState(store, placed, o
     placed.forEach((item, index) => {
         const operation = plan(item, entries[index]);
         if (item.spec.type === 'symbolic') {
-            if (reachAt[index] >= 0)
-                checkReached(operation, reached[reachAt[index]], item.from);
+            if (reachAt[index] >= 0) {
+                checkReached(operation, reached[reachAt[index]], options, item.from);
+            }
         }
         else {
             const target = entries[at.hard[index]];
@@ -32944,10 +32957,10 @@ function checkReplaceable(operation, options) {
         return;
     throw new engine_errors/* UsageError */.eb(`${operation.origin}: LINK ${quote(operation.link)} is a regular file` +
         (operation.type === 'hard' ? ' with no other name' : '') +
-        `; pass --replace-files to replace it`);
+        `; ${advise(options, 'replace-files')} to replace it`);
 }
 /** `from`: a rollback's backup, whose target is gone: the history is wrong, not the input. */
-function checkReached(operation, reached, from) {
+function checkReached(operation, reached, options, from) {
     if (!(0,port/* isFailure */.N)(reached))
         return;
     const code = reached.code;
@@ -32962,12 +32975,17 @@ function checkReached(operation, reached, from) {
             `${operation.realDir}); nothing was changed`);
     }
     throw new engine_errors/* UsageError */.eb(`${operation.origin}: TARGET ${quote(operation.content)} of LINK ${quote(operation.link)} ` +
-        `${reason} (resolved from ${operation.realDir}); pass --allow-dangling to link it anyway`);
+        `${reason} (resolved from ${operation.realDir}); ${advise(options, 'allow-dangling')} to link it anyway`);
+}
+/** `pass --replace-files`, or as the front end says it. */
+function advise(options, option) {
+    return options.advise?.(option) ?? `pass --${option}`;
 }
 function checkHardTarget(operation, entry) {
     if ((0,port/* isFailure */.N)(entry) || entry.kind === 'none') {
-        const why = (0,port/* isFailure */.N)(entry) ? (0,engine_errors/* describeError */.Uc)(entry) : 'ENOENT (lstat)';
-        throw new engine_errors/* UsageError */.eb(`${operation.origin}: hard link TARGET ${quote(operation.target)} cannot be used: ${why}`);
+        const missing = !(0,port/* isFailure */.N)(entry) || entry.code === 'ENOENT' || entry.code === 'ENOTDIR';
+        throw new engine_errors/* UsageError */.eb(`${operation.origin}: hard link TARGET ${quote(operation.target)} ` +
+            (missing ? 'does not exist' : `cannot be used: ${(0,engine_errors/* describeError */.Uc)(entry)}`));
     }
     if (entry.kind === 'directory') {
         throw new engine_errors/* UsageError */.eb(`${operation.origin}: hard link TARGET ${quote(operation.target)} is a directory`);
@@ -33211,7 +33229,6 @@ function trialFailed(dir, error) {
 
 
 
-const PROGRESS_EVERY_MS = 1000;
 /**
  * Per-link phases go to the store in chunks: between two chunks the lock is refreshed, progress
  * reported and a stop request seen. A chunk is one round trip remotely, and takes from
@@ -33274,7 +33291,7 @@ async function prepareSwitch(store, specs, options) {
     };
     const locks = options.lock === false
         ? undefined
-        : await DirLocks.acquire(store, dirs, timeoutMs, options.signal, store.inOrder ? readBehind : undefined);
+        : await DirLocks.acquire(store, dirs, timeoutMs, options.signal, store.inOrder ? readBehind : undefined, options.onNotice);
     const early = locks?.atOnce ? behind : undefined;
     const batch = new Batch(store, options, locks);
     let sweeping;
@@ -33290,7 +33307,9 @@ async function prepareSwitch(store, specs, options) {
         const current = readsHistory
             ? await readHistory(store, placed, locks !== undefined, listed)
             : placed;
+        progress(store, options, 'checking', 0, current.length);
         const operations = await inspect(store, current, options, early?.asked);
+        progress(store, options, 'checking', current.length, current.length);
         const pending = operations.filter((operation) => operation.changed);
         const pendingDirs = [...new Set(pending.map((op) => op.realDir))];
         const probed = await probeDirectories(store, pendingDirs, options);
@@ -33340,7 +33359,6 @@ class Batch {
     made = new Uint8Array(0);
     /** The other temporary names made: files' second names and the rollback's links. */
     others = new Set();
-    lastProgress = Date.now();
     constructor(store, options, locks) {
         this.store = store;
         this.options = options;
@@ -33509,6 +33527,7 @@ class Batch {
     }
     /** Creates every temporary link; if any cannot be made, nothing has been switched yet. */
     async createAll(count, linkAt) {
+        progress(this.store, this.options, 'making', 0, count);
         for (let start = 0, size = FIRST_CHUNK; start < count;) {
             // Made chunk by chunk, each left to die young: thousands of objects that lived through
             // the whole batch would be copied by every collection.
@@ -33520,6 +33539,7 @@ class Batch {
             this.chunkMs = Date.now() - began;
             const failed = this.recordMade(start, chunk, made);
             start += chunk.length;
+            progress(this.store, this.options, 'making', start, count);
             // Recorded first: links made where a directory was swapped in are removed from there.
             await checked;
             if (failed >= 0) {
@@ -33540,6 +33560,7 @@ class Batch {
                 rename.watchIndex = this.watchIndex[index];
             return rename;
         };
+        progress(this.store, this.options, 'switching', 0, pending.length);
         for (let start = 0, size = FIRST_CHUNK; start < pending.length;) {
             // Before the first chunk too: the lock must be known to be ours when the first link moves.
             // After the last, a stop request finds the batch whole: it stays done.
@@ -33562,11 +33583,7 @@ class Batch {
                     (0,engine_errors/* describeError */.Uc)(outcomes[failed - start]));
             }
             start += outcomes.length;
-            const more = start < pending.length;
-            if (more && this.options.onProgress && Date.now() - this.lastProgress >= PROGRESS_EVERY_MS) {
-                this.lastProgress = Date.now();
-                this.options.onProgress(done.length, pending.length);
-            }
+            progress(this.store, this.options, 'switching', done.length, pending.length);
         }
     }
     /*
@@ -33845,6 +33862,9 @@ async function stopWatching(watch) {
     catch (error) {
         return { ...watch.soFar(), blind: (0,engine_errors/* describeError */.Uc)(error), sightings: [] };
     }
+}
+function progress(store, options, phase, done, total) {
+    options.onProgress?.({ phase, done, total, where: store.where });
 }
 /** `make(index)` for each index from `start` up to `end`. */
 function range(start, end, make) {
@@ -34256,6 +34276,10 @@ function describeResult(result) {
     return (`${result.state}: ${JSON.stringify(result.link)} ${arrow} ` +
         `${JSON.stringify(result.target)}${said ? ` (${said})` : ''}`);
 }
+/** `1 lookup`, `2 lookups`. */
+function count(number, noun) {
+    return `${number} ${noun}${number === 1 ? '' : 's'}`;
+}
 /**
  * `"current" -> "releases/3"`, then a line per backup, newest first, indented: `backup
  * "current.~2~" -> "releases/2"`. A target that cannot be reached is marked `(missing)`.
@@ -34363,8 +34387,15 @@ const FUSE = 'FUSE';
  * undefined: the directory is not suspect, and trial swaps run only with --probe.
  */
 function suspectFilesystem(dir) {
-    if (process.platform === 'linux')
-        return SUSPECT_ON_LINUX.get(external_node_fs_.statfsSync(dir).type);
+    if (process.platform === 'linux') {
+        try {
+            return SUSPECT_ON_LINUX.get(external_node_fs_.statfsSync(dir).type);
+        }
+        catch {
+            // A directory that cannot be asked (gone, not one) is refused by the call that needs it.
+            return undefined;
+        }
+    }
     if (!PRINTS_MOUNTS.has(process.platform))
         return undefined;
     mounts ??= readMounts();
@@ -34419,8 +34450,32 @@ function filesystemOf(dir, table) {
 
 // EXTERNAL MODULE: ./lib/platform/open-dirs.js
 var open_dirs = __nccwpck_require__(5080);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./lib/platform/own-files.js
+
+
+
+/**
+ * The directory of the action a module belongs to: the nearest one above the module that holds
+ * action.yml. The bundle lies in its dist/, the sources in its src/, wherever the runner or
+ * GitHub's @github/local-action put them; process.argv[1] names whatever script started Node
+ * (local-action's own, under it). Undefined outside an action (the CLI's package, the image).
+ */
+function actionRoot(moduleUrl) {
+    let dir = external_node_path_.dirname((0,external_node_url_.fileURLToPath)(moduleUrl));
+    for (;;) {
+        if (external_node_fs_.existsSync(external_node_path_.join(dir, 'action.yml')))
+            return dir;
+        const up = external_node_path_.dirname(dir);
+        if (up === dir)
+            return undefined;
+        dir = up;
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/transport/local/guard-protocol.js
 /**
  * Slots of the Int32Array over the shared control buffer. The worker is handed this table
@@ -34447,8 +34502,26 @@ const CONTROL_SLOTS = Object.keys(SLOTS).length;
 ;// CONCATENATED MODULE: ./lib/transport/local/guard.js
 
 
+
+
+
+
 /** The file of the local store's threads: the guard's, and the locks' keeper's. */
-const WORKER_FILE = __nccwpck_require__.ab + "guard-worker.cjs";
+const BUILT_WORKER = __nccwpck_require__.ab + "guard-worker.cjs";
+/**
+ * Beside the module that loads it: in dist/ beside the bundle, in lib/ beside the compiled
+ * module. Run from its sources (tsx, as GitHub's @github/local-action runs an action), the
+ * action's own dist/ holds it: tsx compiles the sources of the main thread only.
+ */
+const WORKER_FILE = external_node_fs_.existsSync(BUILT_WORKER)
+    ? BUILT_WORKER
+    : (builtInAction() ?? BUILT_WORKER);
+function builtInAction() {
+    const root = actionRoot(import.meta.url);
+    return root === undefined
+        ? undefined
+        : (0,external_node_url_.pathToFileURL)(external_node_path_.join(root, 'dist', 'guard-worker.cjs'));
+}
 /**
  * How long begin() waits for the worker to be looking. It wakes in a millisecond or two; one
  * that has not in this time leaves the switch unwatched, and the guard says it was blind.
@@ -35351,6 +35424,8 @@ const package_namespaceObject = {"rE":"1.0.0"};
 
 
 
+
+
 const PUBLISHED_REPOSITORY = 'ghcr.io/atomic-link/atomic-link';
 /** Where the CLI takes a key's passphrase from. */
 const PASSPHRASE_VARIABLE = 'ATOMIC_LINK_SSH_PASSPHRASE';
@@ -35610,8 +35685,11 @@ async function ownImage(network, build) {
 const docker = (args) => exec_exec('docker', args, { ignoreReturnCode: true, silent: true });
 /** Builds the action's own image once per content hash; later runs reuse it. */
 async function builtImage(network) {
-    // The runner starts `node <action>/dist/index.js`.
-    const root = external_node_path_.resolve(external_node_path_.dirname(process.argv[1]), '..');
+    const root = actionRoot(import.meta.url);
+    if (root === undefined) {
+        throw new engine_errors/* UpdateError */.mp(`cannot build the image: no action.yml above ${(0,external_node_url_.fileURLToPath)(import.meta.url)}, so the ` +
+            'action\'s Dockerfile cannot be found; name an image with input "image"');
+    }
     const hash = (0,external_node_crypto_.createHash)('sha256');
     for (const file of imageFiles(root))
         hash.update(file).update(external_node_fs_.readFileSync(external_node_path_.join(root, file)));
@@ -35639,7 +35717,570 @@ async function builtImage(network) {
 var ssh_config = __nccwpck_require__(7266);
 // EXTERNAL MODULE: ./lib/transport/ssh-target.js
 var ssh_target = __nccwpck_require__(2121);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./lib/cli/backups.js
+
+/** GNU ln's backup CONTROL words, by the method each names. */
+const CONTROLS = {
+    none: ['none', 'off'],
+    numbered: ['numbered', 't'],
+    existing: ['existing', 'nil'],
+    simple: ['simple', 'never'],
+};
+const WORDS = Object.entries(CONTROLS).flatMap(([control, words]) => words.map((word) => ({ word, control: control })));
+function backups_isBackupControl(word) {
+    return WORDS.some((entry) => entry.word === word);
+}
+/** A CONTROL read as GNU's argmatch reads it: a word, or an abbreviation naming one method. */
+function backupControl(word, source) {
+    const exact = WORDS.find((entry) => entry.word === word);
+    if (exact)
+        return exact.control;
+    const controls = new Set(WORDS.filter((entry) => entry.word.startsWith(word)).map((entry) => entry.control));
+    if (controls.size === 1)
+        return [...controls][0];
+    throw new UsageError(`${source}=${JSON.stringify(word)}: ${controls.size === 0 ? 'not' : 'ambiguous as'} a backup ` +
+        'CONTROL, which is none or off, numbered or t, existing or nil, simple or never');
+}
+/**
+ * ln's -b, --backup[=CONTROL] and -S, with VERSION_CONTROL and SIMPLE_BACKUP_SUFFIX as ln reads
+ * them: the backups to make, or undefined for none.
+ */
+function backupPlan(request, env) {
+    const keep = keepBackups(request['keep-backups']);
+    const asked = request.backup !== undefined || request.b || request.suffix !== undefined;
+    if (!asked && keep === undefined)
+        return undefined;
+    const control = typeof request.backup === 'string'
+        ? backupControl(request.backup, '--backup')
+        : !asked
+            ? 'numbered'
+            : env.VERSION_CONTROL
+                ? backupControl(env.VERSION_CONTROL, 'VERSION_CONTROL')
+                : 'existing';
+    if (keep !== undefined && (control === 'none' || control === 'simple')) {
+        throw new UsageError(`--keep-backups keeps numbered backups, and the backup CONTROL here is ${control}: ` +
+            'use --backup=numbered (or existing), or leave --backup out');
+    }
+    if (control === 'none')
+        return undefined;
+    return {
+        method: control,
+        suffix: simpleSuffix(request.suffix, env.SIMPLE_BACKUP_SUFFIX),
+        ...(keep !== undefined && { keep }),
+    };
+}
+/** --keep-backups=N: a whole number, 1 or more (0 would remove the backup just made). */
+function keepBackups(text) {
+    if (text === undefined)
+        return undefined;
+    const keep = Number(text);
+    if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(keep) || keep < 1) {
+        throw new UsageError(`--keep-backups ${JSON.stringify(text)} must be a whole number, 1 or more`);
+    }
+    return keep;
+}
+/** GNU ln would put '~' in place of a bad suffix without a word; a deploy should hear of it. */
+function simpleSuffix(option, fromEnv) {
+    const [suffix, source] = option !== undefined
+        ? [option, '-S, --suffix']
+        : fromEnv
+            ? [fromEnv, 'SIMPLE_BACKUP_SUFFIX']
+            : ['~', ''];
+    if (suffix === '' || /[/\r\n]/.test(suffix)) {
+        throw new UsageError(`${source} ${JSON.stringify(suffix)}: a backup suffix must be a name, with no '/' or line break`);
+    }
+    return suffix;
+}
+/**
+ * Gives each spec without a backup suffix of its own (a JSON spec's) the backups `plan` names.
+ * Numbered ones are named by the engine under the directories' locks, from each LINK's own
+ * directory on each host: two runs cannot choose the same N, and a fleet's hosts each number
+ * their own history.
+ */
+function nameBackups(specs, plan) {
+    if (plan === undefined)
+        return;
+    const history = plan.method === 'simple'
+        ? undefined
+        : {
+            numbered: plan.method === 'numbered',
+            ...(plan.keep !== undefined && { keep: plan.keep }),
+        };
+    for (const spec of specs) {
+        if (spec.backup !== undefined)
+            continue;
+        if (plan.method !== 'numbered')
+            spec.backup = plan.suffix;
+        if (history)
+            spec.history = history;
+    }
+}
+/** The suffix a rollback looks for simple backups under: -S, else SIMPLE_BACKUP_SUFFIX, else '~'. */
+function rollbackSuffix(request, env, mode) {
+    if (request.backup !== undefined || request.b || request['keep-backups'] !== undefined) {
+        const why = mode === '--rollback'
+            ? '--rollback makes no backup (a second rollback would go forward again)'
+            : '--status changes nothing';
+        throw new UsageError(`${why}: -b, --backup and --keep-backups are refused with it; ` +
+            '-S names the backups it looks for');
+    }
+    return simpleSuffix(request.suffix, env.SIMPLE_BACKUP_SUFFIX);
+}
+
+;// CONCATENATED MODULE: ./lib/cli/options.js
+
+
+
+const GROUP_TITLES = {
+    ln: "GNU ln's options (coreutils 9), and what atomic-link does with them:",
+    own: "atomic-link's own options:",
+    remote: 'Remote directories, over SSH (LINKs and -C are read from PATH):',
+};
+/** ln's options first, in ln's order, then atomic-link's. Keys are the long names. */
+const OPTIONS = {
+    backup: {
+        value: 'CONTROL',
+        optionalValue: true,
+        group: 'ln',
+        gnu: 'make a backup of each existing destination file',
+        help: 'keep a backup of each LINK that is replaced: a link to its old target, in place before LINK is switched (CONTROL: see below)',
+    },
+    // parseArgs needs a long name for every option; `--b` works as -b, and is not shown.
+    b: {
+        short: 'b',
+        shortOnly: true,
+        group: 'ln',
+        gnu: 'like --backup but does not accept an argument',
+        help: 'like --backup but does not accept an argument',
+    },
+    directory: {
+        short: 'dF',
+        group: 'ln',
+        gnu: 'allow the superuser to attempt to hard link directories',
+        refused: 'hard links to directories cannot be made, the kernel refuses them even to root (to resolve LINKs from DIR, use -C, --chdir=DIR)',
+    },
+    force: {
+        short: 'f',
+        group: 'ln',
+        gnu: 'remove existing destination files',
+        help: 'accepted: LINK is always replaced, in one rename (a regular file only with --replace-files)',
+    },
+    interactive: {
+        short: 'i',
+        group: 'ln',
+        gnu: 'prompt whether to remove destinations',
+        refused: 'atomic-link never prompts, a deploy runs unattended (--expect=TARGET switches only from a known target; --dry-run shows the plan)',
+    },
+    logical: {
+        short: 'L',
+        group: 'ln',
+        gnu: 'dereference TARGETs that are symbolic links',
+        help: 'hard links to a symlink TARGET go to what it points to',
+    },
+    'no-dereference': {
+        short: 'n',
+        group: 'ln',
+        gnu: 'treat LINK_NAME as a normal file if it is a symbolic link to a directory',
+        help: 'accepted: a symlink at LINK is always the link to replace, never a directory to enter',
+    },
+    physical: {
+        short: 'P',
+        group: 'ln',
+        gnu: 'make hard links directly to symbolic links',
+        help: 'hard links to a symlink TARGET go to the symlink itself (the default)',
+    },
+    relative: {
+        input: 'relative: true',
+        short: 'r',
+        group: 'ln',
+        gnu: 'with -s, create links relative to link location',
+        help: "store targets relative to each link's directory (the link's path is not resolved)",
+    },
+    symbolic: {
+        short: 's',
+        group: 'ln',
+        gnu: 'make symbolic links instead of hard links',
+        help: "make symbolic links instead of hard links (a SPEC's arrow says which)",
+    },
+    suffix: {
+        input: 'backup-suffix',
+        short: 'S',
+        value: 'SUFFIX',
+        group: 'ln',
+        gnu: 'override the usual backup suffix',
+        help: 'override the usual backup suffix; implies -b (empty or with / refused)',
+    },
+    'target-directory': {
+        short: 't',
+        value: 'DIRECTORY',
+        group: 'ln',
+        gnu: 'specify the DIRECTORY in which to create the links',
+        help: 'make the links inside DIRECTORY',
+    },
+    'no-target-directory': {
+        short: 'T',
+        group: 'ln',
+        gnu: 'treat LINK_NAME as a normal file always',
+        help: 'treat LINK as the link always (a real directory there is refused)',
+    },
+    verbose: {
+        short: 'v',
+        group: 'ln',
+        gnu: 'print name of each linked file',
+        help: 'print each link switched, and what the guard saw',
+    },
+    help: {
+        short: 'h',
+        group: 'ln',
+        gnu: 'display this help and exit',
+        help: 'display this help and exit',
+    },
+    version: {
+        group: 'ln',
+        gnu: 'output version information and exit',
+        help: 'output version information and exit',
+    },
+    ln: {
+        group: 'own',
+        help: 'act as GNU ln (coreutils 9) with every replacement one rename, as when installed as ln (first argument only; see --install-ln)',
+    },
+    'install-ln': {
+        value: 'DIR',
+        group: 'own',
+        help: "make DIR/ln a symlink to this program, which then acts as GNU ln; DIR/ln must not exist (the system's ln is never replaced)",
+    },
+    chdir: {
+        input: 'working-directory',
+        short: 'C',
+        value: 'DIR',
+        group: 'own',
+        help: 'resolve LINK paths (and ln-style TARGETs) from DIR',
+    },
+    'spec-file': {
+        value: 'FILE',
+        group: 'own',
+        help: "read SPECs from FILE ('-' = stdin, UTF-8): one per line, or a JSON array",
+    },
+    'allow-dangling': {
+        input: 'allow-dangling: true',
+        group: 'own',
+        help: 'allow symlink targets that do not exist',
+    },
+    'replace-files': {
+        input: 'replace-files: true',
+        group: 'own',
+        help: 'allow replacing a regular file at LINK',
+    },
+    expect: {
+        value: 'TARGET',
+        group: 'own',
+        help: 'switch only if the link now points at TARGET (one link; a compare-and-swap under the lock)',
+    },
+    rollback: {
+        group: 'own',
+        help: "put each LINK back to its newest backup's target (LINK.~N~, else LINK+SUFFIX) in one rename, then remove that backup; LINKs as arguments or --spec-file lines, no TARGETs; no backup left: exit 1, nothing changed",
+    },
+    'keep-backups': {
+        value: 'N',
+        group: 'own',
+        help: "after the switch, remove each LINK's own numbered backups but the newest N (only those links, never what they point at); implies --backup=numbered",
+    },
+    status: {
+        group: 'own',
+        help: 'print each LINK, its target, whether the target exists, and its backups newest first; change nothing (LINKs as for --rollback)',
+    },
+    'dry-run': {
+        input: 'dry-run: true',
+        group: 'own',
+        help: 'check everything and print the plan; change nothing',
+    },
+    json: {
+        group: 'own',
+        help: 'print the report as JSON on stdout',
+    },
+    'no-guard': {
+        input: 'guard: false',
+        group: 'own',
+        help: 'do not watch the links for a missing moment',
+    },
+    probe: {
+        group: 'own',
+        help: 'make trial swaps before the switch on any filesystem (default: on network and FUSE filesystems)',
+    },
+    'no-probe': {
+        input: 'probe: false',
+        group: 'own',
+        help: 'make no trial swaps',
+    },
+    'no-lock': {
+        input: 'lock: false',
+        group: 'own',
+        help: "do not lock the links' directories (refused with --expect, --rollback and numbered backups)",
+    },
+    'lock-timeout': {
+        input: 'lock-timeout',
+        value: 'SECONDS',
+        group: 'own',
+        help: 'wait this long for a lock; a lock not refreshed this long is stale (default 60, at least 5)',
+    },
+    'no-fsync': {
+        input: 'fsync: false',
+        group: 'own',
+        help: 'do not fsync the directories after the switch',
+    },
+    ssh: {
+        value: 'USER@HOST:PATH',
+        multiple: true,
+        group: 'remote',
+        help: 'switch links in PATH (absolute) on HOST, speaking SFTP; LINKs must stay inside PATH. Also ssh://USER@HOST[:PORT]/PATH. HOST is resolved through the ssh config as ssh resolves it (an alias, its HostName, User, Port, keys, ProxyJump). Given again: many hosts switched as one (prepared everywhere, then switched everywhere)',
+    },
+    'max-hosts': {
+        value: 'N',
+        group: 'remote',
+        help: 'with several --ssh: prepare at most N hosts at once (default 16)',
+    },
+    'ssh-port': {
+        input: 'ssh-port',
+        value: 'N',
+        group: 'remote',
+        help: "the SSH port (default: the ssh config's Port, else 22)",
+    },
+    identity: {
+        input: 'ssh-private-key',
+        value: 'FILE',
+        group: 'remote',
+        help: "the private key to log in with, tried before the ssh config's IdentityFile",
+    },
+    'known-hosts': {
+        input: 'ssh-known-hosts',
+        value: 'FILE',
+        group: 'remote',
+        help: "the host keys to check HOST against, instead of the ssh config's UserKnownHostsFile (always checked; default: ~/.ssh/known_hosts)",
+    },
+    'host-key-fingerprint': {
+        input: 'ssh-host-fingerprint',
+        value: 'SHA256:FP',
+        multiple: true,
+        group: 'remote',
+        help: "accept HOST's key only if it has this fingerprint, as ssh-keygen -lf prints it, instead of known_hosts (repeatable)",
+    },
+    'ssh-config': {
+        input: 'ssh-config',
+        value: 'FILE',
+        group: 'remote',
+        help: "the ssh config to resolve HOST with, as ssh -F (default: ~/.ssh/config, then /etc/ssh/ssh_config; 'none': no file)",
+    },
+    jump: {
+        input: 'ssh-jump',
+        value: '[USER@]HOST[:PORT]',
+        multiple: true,
+        group: 'remote',
+        help: "reach HOST through this jump host, as ssh -J (repeatable or comma-separated, first hop first; instead of the config's ProxyJump); each hop's host key is checked",
+    },
+    'jump-identity': {
+        input: 'ssh-jump-private-key',
+        value: 'FILE',
+        group: 'remote',
+        help: 'the private key for the jump hosts, instead of --identity',
+    },
+    'passphrase-file': {
+        input: 'ssh-passphrase',
+        value: 'FILE',
+        group: 'remote',
+        help: "decrypt encrypted keys (--identity, the ssh config's) with the passphrase in FILE; or set ATOMIC_LINK_SSH_PASSPHRASE. Never on the command line",
+    },
+    'allow-proxy-command': {
+        group: 'remote',
+        help: "run the ssh config's ProxyCommand to reach HOST (refused without this: it runs a command)",
+    },
+    sshfs: {
+        input: 'sshfs: true',
+        group: 'remote',
+        help: 'mount PATH with sshfs and switch on the mount, instead of speaking SFTP (needs FUSE)',
+    },
+    'sshfs-option': {
+        input: 'sshfs-options',
+        value: 'OPT',
+        multiple: true,
+        group: 'remote',
+        help: 'with --sshfs: one more sshfs -o option (repeatable)',
+    },
+};
+const DEFINITIONS = Object.entries(OPTIONS);
+/** Long names by each option's own letter and its synonyms' letters. */
+const BY_LETTER = new Map(DEFINITIONS.flatMap(([name, definition]) => [...(definition.short ?? '')].map((letter) => [letter, name])));
+/** parseArgs' table; a synonym letter gets an entry of its own, named by the letter. */
+const PARSE_ARGS_OPTIONS = Object.fromEntries(DEFINITIONS.flatMap(([name, definition]) => {
+    const type = definition.value && !definition.optionalValue ? 'string' : 'boolean';
+    // parseArgs refuses a `short` or `multiple` key that is present but undefined.
+    const [own, ...synonyms] = definition.short ?? '';
+    const config = {
+        type,
+        ...(own && { short: own }),
+        ...(definition.multiple && { multiple: true }),
+    };
+    return [[name, config], ...synonyms.map((letter) => [letter, { type, short: letter }])];
+}));
+/** The long name behind a parsed option's name (a synonym's letter, or the name itself). */
+function longName(name) {
+    return Object.hasOwn(OPTIONS, name)
+        ? name
+        : BY_LETTER.get(name);
+}
+/**
+ * Parses the options as GNU ln's getopt does, where parseArgs cannot. parseArgs has no optional
+ * values, so `--backup=CONTROL` is taken apart before it runs. Each `--NAME=VALUE` before `--`
+ * is an option, never the value of the one before it: parseArgs refuses a separate value that
+ * starts with '-'. Throws a UsageError naming the option.
+ */
+function parseOptions(argv) {
+    const args = [...argv];
+    const optionalValues = new Map();
+    const end = args.includes('--') ? args.indexOf('--') : args.length;
+    for (let index = 0; index < end; index++) {
+        const [, name, value] = /^--([^=]+)=(.*)$/s.exec(args[index]) ?? [];
+        if (name === undefined || !Object.hasOwn(OPTIONS, name))
+            continue;
+        const definition = OPTIONS[name];
+        if (definition.refused)
+            throw refusal(`--${name}`, definition.refused);
+        if (definition.optionalValue) {
+            args[index] = `--${name}`;
+            optionalValues.set(index, { name, value });
+        }
+    }
+    // Not strict: parseArgs' own refusals are Node's text; each is checked here and said with its fix.
+    const parsed = parseArgs({
+        args,
+        options: PARSE_ARGS_OPTIONS,
+        allowPositionals: true,
+        strict: false,
+        tokens: true,
+    });
+    for (const token of parsed.tokens)
+        if (token.kind === 'option')
+            checkToken(token, args);
+    const order = [];
+    const { tokens } = parsed;
+    tokens.forEach((token, position) => {
+        if (token.kind !== 'option')
+            return;
+        const name = longName(token.name);
+        const definition = OPTIONS[name];
+        if (definition.refused)
+            throw refusal(token.rawName, definition.refused);
+        order.push(name);
+        if (definition.optionalValue && !optionalValues.has(token.index)) {
+            refuseSeparateValue(token.rawName, tokens[position + 1], token.index);
+        }
+    });
+    const values = parsed.values;
+    // As in GNU ln: `--backup=` is a bare --backup, and a later bare one keeps the last CONTROL.
+    for (const { name, value } of optionalValues.values())
+        if (value)
+            values[name] = value;
+    return { values: values, positionals: parsed.positionals, order };
+}
+/** What strict parsing refuses, said with what to write instead. */
+function checkToken(token, args) {
+    if (!Object.hasOwn(PARSE_ARGS_OPTIONS, token.name))
+        throw unknownOption(token, args);
+    const { rawName, value, inlineValue } = token;
+    if (PARSE_ARGS_OPTIONS[token.name].type === 'boolean') {
+        if (inlineValue)
+            throw new UsageError(`${rawName} takes no value (given ${shown(value)})`);
+        return;
+    }
+    const attached = rawName.startsWith('--') ? `${rawName}=` : rawName;
+    if (value === undefined) {
+        throw new UsageError(`${rawName} needs a value: ${attached}${valueName(token.name)}`);
+    }
+    // '-' alone is a value (stdin); anything else that starts with '-' may be an option.
+    if (!inlineValue && value.length > 1 && value.startsWith('-')) {
+        throw new UsageError(`${rawName} is followed by ${shown(value)}: give ${rawName} its value, or write a value ` +
+            `that starts with '-' as ${attached}${shown(value)}`);
+    }
+}
+function valueName(name) {
+    const definition = OPTIONS[longName(name)];
+    return definition.value ?? 'VALUE';
+}
+/**
+ * An argument as a message shows it: as typed when it is plain, else quoted (control characters
+ * escaped), and cut short when long.
+ */
+function shown(text) {
+    const cut = String(text).length > 80 ? `${String(text).slice(0, 80)}...` : String(text);
+    return /^[\x21-\x7e]+$/.test(cut) ? cut : JSON.stringify(cut);
+}
+/** `unknown option --dryrun; did you mean --dry-run?`, for `-dryrun` and `-- "--dryrun"` too. */
+function unknownOption(token, args) {
+    const arg = args[token.index];
+    // A short letter unknown inside a word (-dryrun): the word may be a long name with one dash.
+    const typed = token.rawName.startsWith('--') ? token.rawName : arg.split('=')[0];
+    const near = nearestOptions(typed);
+    const unknown = token.rawName === typed || near.length > 0
+        ? shown(typed)
+        : `${token.rawName} (in ${shown(typed)})`;
+    const advice = near.length > 0
+        ? `did you mean ${near.map((name) => `--${name}`).join(' or ')}?`
+        : "see --help (a file named with a leading '-' goes after '--')";
+    return new UsageError(`unknown option ${unknown}; ${advice}`);
+}
+/** The long options nearest to what was typed: those it begins, or a typo or two away. */
+function nearestOptions(typed) {
+    const word = typed.toLowerCase().replace(/^[^a-z0-9]+|[^a-z0-9-]+$/g, '');
+    // Longer than any option: no typo of one (and a megabyte would take a while to compare).
+    if (word.length < 2 || word.length > 40)
+        return [];
+    const names = DEFINITIONS.filter(([, definition]) => !definition.shortOnly).map(([name]) => name);
+    const prefixed = names.filter((name) => name.startsWith(word));
+    if (prefixed.length > 0)
+        return prefixed.slice(0, 3);
+    const allowed = word.length <= 4 ? 1 : 2;
+    const scored = names
+        .map((name) => ({ name, distance: editDistance(word, name) }))
+        .filter(({ distance }) => distance <= allowed);
+    const best = Math.min(...scored.map(({ distance }) => distance));
+    return scored.filter(({ distance }) => distance === best).map(({ name }) => name);
+}
+/** Edits (insert, delete, replace, swap two neighbours) from `a` to `b`. */
+function editDistance(a, b) {
+    const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+                rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    return rows[a.length][b.length];
+}
+function refusal(rawName, why) {
+    return new UsageError(`${rawName} is refused: ${why}`);
+}
+/**
+ * In ln a word after a bare --backup is a file. atomic-link's --backup once took a SUFFIX that
+ * way, so such a word is refused, as a likely old command line, rather than read as a file.
+ * A SPEC after it is unambiguous, and allowed.
+ */
+function refuseSeparateValue(rawName, next, index) {
+    if (next?.kind !== 'positional' || next.index !== index + 1 || isSpecText(next.value))
+        return;
+    const word = next.value;
+    const fix = isBackupControl(word)
+        ? `write ${rawName}=${word}`
+        : `for a backup suffix write -S ${word} -b (or --suffix=${word}); for a CONTROL, ${rawName}=CONTROL`;
+    throw new UsageError(`${rawName} ${JSON.stringify(word)}: ${rawName} takes no separate value; ${fix}; ` +
+        'before ln-style arguments use -b');
+}
+
 ;// CONCATENATED MODULE: ./lib/action/inputs.js
+
 
 
 
@@ -35703,6 +36344,7 @@ function getSettings() {
             lock,
             lockTimeoutSeconds: secondsInput('lock-timeout', 60, MIN_LOCK_TIMEOUT_SECONDS),
             fsync: booleanInput('fsync', true),
+            advise: adviseInput,
         },
     };
 }
@@ -35742,6 +36384,13 @@ function lookBackSpecs(links, given) {
         target: '',
         rollback: { suffix: backup ?? '~' },
     }));
+}
+/** Advice names the input a workflow sets, from the option table's `input` of each option. */
+function adviseInput(option) {
+    const input = Object.hasOwn(OPTIONS, option)
+        ? OPTIONS[option].input
+        : undefined;
+    return input === undefined ? `pass --${option}` : `set ${input}`;
 }
 /**
  * The working directory as the kernel resolves it, once: links are placed and checked against
@@ -35937,6 +36586,7 @@ function secondsInput(name, fallback, minimum) {
 
 ;// CONCATENATED MODULE: ./lib/action/outputs.js
 
+
 /** Sets the outputs a later step needs, rollback included, and writes the job summary. */
 async function publishReport(report) {
     const results = report.results;
@@ -35944,7 +36594,7 @@ async function publishReport(report) {
     setOutput('changed', String(results.filter((result) => result.changed).length));
     setOutput('previous', JSON.stringify(Object.fromEntries(results.map((result) => [result.link, result.previous]))));
     const guard = report.guard
-        ? `Guard: ${report.guard.lookups} lookups, ${report.guard.missing} missing.`
+        ? `Guard: ${count(report.guard.lookups, 'lookup')}, ${report.guard.missing} missing.`
         : report.dryRun
             ? 'Dry run: nothing was changed.'
             : 'Guard: off, or no existing link to watch.';
@@ -36028,7 +36678,89 @@ function escapeHtml(text) {
     return text.replace(/[&<>"'\n\r]/g, (char) => HTML_ENTITIES[char]);
 }
 
+;// CONCATENATED MODULE: ./lib/cli/progress.js
+
+/** A phase shorter than this says nothing: most runs are over before anyone would look. */
+const QUIET_MS = 1000;
+/** On a terminal the line is redrawn at most this often; elsewhere a line a second at most. */
+const REDRAW_MS = 100;
+const LINE_MS = 1000;
+/** `switched 8000 of 20000 links`, and the host when the links are on one. */
+function describeProgress({ phase, done, total, where }) {
+    const text = phase === 'checking'
+        ? `checking ${count(total, 'link')}`
+        : phase === 'making'
+            ? `made ${done} of ${total} new links`
+            : `switched ${done} of ${total} links`;
+    return oneLine(where ? `${where}: ${text}` : text);
+}
+/**
+ * The progress of the phases that last over a second: on a terminal one line, redrawn in
+ * place; elsewhere (a log) a line when it changed, at most once a second. A timer shows a
+ * phase that sends no news of its own (the checks are one request), when the event loop is free.
+ */
+class ProgressLine {
+    write;
+    terminal;
+    phase = '';
+    since = 0;
+    text = '';
+    shown = '';
+    shownAt = 0;
+    drawn = false;
+    timer;
+    constructor(write, terminal) {
+        this.write = write;
+        this.terminal = terminal;
+    }
+    update = (progress) => {
+        const now = Date.now();
+        // A fleet's hosts each go through the phases: a phase is one host's.
+        const phase = `${progress.where}\0${progress.phase}`;
+        if (phase !== this.phase) {
+            this.phase = phase;
+            this.since = now;
+        }
+        // A phase done is no news: a fleet's host waiting for the others is in none.
+        this.text = progress.done < progress.total ? describeProgress(progress) : '';
+        if (this.timer === undefined) {
+            this.timer = setInterval(() => this.show(Date.now()), REDRAW_MS);
+            this.timer.unref();
+        }
+        this.show(now);
+    };
+    /** Takes the line away, for a line of something else; it comes back with the next news. */
+    clear() {
+        if (this.drawn)
+            this.write('\r\x1b[K');
+        this.drawn = false;
+        this.shown = '';
+    }
+    /** Clears the line and stops: the run is over. */
+    stop() {
+        this.clear();
+        clearInterval(this.timer);
+        this.timer = undefined;
+    }
+    show(now) {
+        if (this.text === '' || this.text === this.shown || now - this.since < QUIET_MS)
+            return;
+        if (now - this.shownAt < (this.terminal ? REDRAW_MS : LINE_MS))
+            return;
+        this.shown = this.text;
+        this.shownAt = now;
+        if (this.terminal) {
+            this.write(`\r\x1b[Katomic-link: ${this.text}`);
+            this.drawn = true;
+        }
+        else {
+            this.write(`atomic-link: ${this.text}\n`);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/action/main.js
+
 
 
 
@@ -36042,6 +36774,8 @@ function escapeHtml(text) {
 const MAX_HOSTS = 16;
 /** The action's entry point: inputs in, links switched, outputs and summary out. */
 async function run() {
+    // A log, not a terminal: a line a second at most.
+    const progress = new ProgressLine((line) => infoInert(line.trimEnd()), false);
     try {
         const settings = getSettings();
         if (settings.status) {
@@ -36053,7 +36787,8 @@ async function run() {
         const { specs, remote } = settings;
         const options = {
             ...settings.options,
-            onProgress: (done, total) => info(`switched ${done} of ${total} links`),
+            onProgress: progress.update,
+            onNotice: (message) => infoInert(message),
         };
         const hosts = remote?.hosts.map(({ host }) => host).join(', ');
         const where = remote ? ` on ${hosts}:${remote.remotePath}` : '';
@@ -36101,6 +36836,9 @@ async function run() {
         const signal = error instanceof engine_errors/* InterruptedError */.p4 || error instanceof FleetError ? error.signal : undefined;
         if (signal !== undefined)
             process.exitCode = (0,stop_signals/* exitCodeOf */.FO)(signal);
+    }
+    finally {
+        progress.stop();
     }
 }
 /** The SFTP targets of every host, with the key files, for as long as `work` runs. */
@@ -36257,7 +36995,7 @@ function isFailure(outcome) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5550);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1607);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

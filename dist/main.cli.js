@@ -195,7 +195,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8218);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8470);
 
 // The exit status tells how the switch went; a report that cannot be written does not change
 // it. A reader gone early (`atomic-link -v ... | head`) is the reader's choice; anything else
@@ -239,7 +239,13 @@ __webpack_async_result__();
  * holds ln's VERSION_CONTROL and SIMPLE_BACKUP_SUFFIX.
  */
 async function parseCommandLine(argv, cwd, env) {
+    refuseUnquotedSpec(argv, ['->', '=>']);
     const { values, positionals, order } = (0,_options_js__WEBPACK_IMPORTED_MODULE_6__/* .parseOptions */ .Ac)(argv);
+    // Not in argv: `--spec-file -` reads stdin. `-f -` once read it too.
+    if (values.force && positionals.includes('-')) {
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`argument "-" is no file to link${specFileHint(values)}`);
+    }
+    refuseUnquotedSpec(positionals, ['-']);
     if (values.ln)
         throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb("--ln must be the first argument: all after it are ln's");
     const place = await placeOf(values, cwd, env);
@@ -276,8 +282,10 @@ async function parseCommandLine(argv, cwd, env) {
         return settings;
     }
     settings.backup = (0,_backups_js__WEBPACK_IMPORTED_MODULE_5__/* .backupPlan */ .SY)(values, env);
-    if (remote && positionals.some((arg) => !(0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .isSpecText */ .p0)(arg))) {
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments${specFileHint(values)}`);
+    const notSpec = positionals.find((arg) => !(0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .isSpecText */ .p0)(arg));
+    if (remote && notSpec !== undefined) {
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments` +
+            (arrowHint(notSpec) ?? specFileHint(values)));
     }
     // As in ln: -s ignores -L and -P; otherwise the last of them given counts.
     const logical = !values.symbolic &&
@@ -430,15 +438,45 @@ function readSpecs(values, positionals, cwd, logical) {
     if (specArgs.length > 0 || fromFile.length > 0 || values['spec-file'] !== undefined) {
         if (specArgs.length !== positionals.length) {
             const odd = positionals.find((arg) => !(0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .isSpecText */ .p0)(arg));
-            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`argument ${JSON.stringify(odd)} is not a SPEC ('LINK -> TARGET'); ` +
-                'SPECs and ln-style arguments cannot be mixed');
+            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`argument ${JSON.stringify(odd)} is not a SPEC ('LINK -> TARGET')` +
+                (arrowHint(odd) ?? '; SPECs and ln-style arguments cannot be mixed'));
         }
         if (values['target-directory'] !== undefined || values['no-target-directory'] || logical) {
             throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('-t, -T and -L go with ln-style arguments, not with SPECs');
         }
         return [...fromFile, ...specArgs.map((arg, index) => (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .parseSpec */ .F9)(arg, `argument ${index + 1}`))];
     }
+    // A spec without spaces around its arrow reads as an ln TARGET: said so, unless it is one.
+    const arrowed = positionals.find((arg) => arrowHint(arg) !== undefined && !exists(node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(cwd, arg)));
+    if (arrowed !== undefined) {
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`argument ${JSON.stringify(arrowed)} is neither a SPEC nor a file${arrowHint(arrowed)}`);
+    }
     return lnStyleSpecs(values, positionals, cwd, logical);
+}
+/** `; a SPEC needs spaces around its arrow: 'a -> b'`, for an argument with an arrow without them. */
+function arrowHint(arg) {
+    if (!/->|=>/.test(arg) || (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .isSpecText */ .p0)(arg))
+        return undefined;
+    const spaced = arg.replace(/\s*(->|=>)\s*/, ' $1 ').trim();
+    return `; a SPEC needs spaces around its arrow: ${JSON.stringify(spaced)}`;
+}
+/**
+ * `atomic-link current -> v42` unquoted: the shell takes `> v42` as a redirection (and makes
+ * the file v42), and leaves `current -`. A lone arrow or `-` is such a spec, cut by the shell.
+ */
+function refuseUnquotedSpec(args, lone) {
+    const index = args.findIndex((arg) => lone.includes(arg));
+    if (index < 0)
+        return;
+    const [arg, before] = [args[index], args[index - 1]];
+    const link = before !== undefined && !before.startsWith('-') ? before : 'LINK';
+    const example = `'${link} ${arg === '=>' ? '=>' : '->'} TARGET'`;
+    const cut = arg === '-'
+        ? ` (what the shell leaves of an unquoted SPEC: it takes '> TARGET' for a redirection, ` +
+            `and makes a file TARGET)`
+        : '';
+    throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`argument ${JSON.stringify(arg)}${cut}: quote each SPEC whole, as one argument: ` +
+        `atomic-link ${example}`);
 }
 /**
  * The largest spec file read: a million links take about 60 MiB, and a file past this size
@@ -491,9 +529,26 @@ function lnStyleSpecs(values, positionals, cwd, logical) {
         if (logical)
             linked = resolvedTarget(linked, origin);
         const linkPath = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(cwd, link);
-        if (node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(linkPath), linked) === linkPath) {
+        const reached = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(linkPath), linked);
+        const given = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(cwd, target);
+        if (!exists(given) && (reached === linkPath || type === 'hard')) {
+            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${origin}: TARGET ${JSON.stringify(target)} does not exist${specFileHint(values)}`);
+        }
+        // `-sfn current releases/v2`: LINK and TARGET swapped, the link to replace named as TARGET.
+        const swapped = type === 'symbolic' && positionals.length > 1 && isSymlink(given);
+        const swap = `: TARGET and LINK swapped? As in ln, TARGET comes first` +
+            (positionals.length === 2 && values['target-directory'] === undefined
+                ? `: atomic-link -s ${shellWord(positionals[1])} ${shellWord(positionals[0])}`
+                : '');
+        // Its directory missing is said as such, by the engine.
+        const dangling = !exists(reached) && exists(node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(linkPath));
+        if (swapped && !values['allow-dangling'] && dangling) {
+            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${origin}: TARGET ${JSON.stringify(target)} is a symlink here, but read from the ` +
+                `directory of LINK ${JSON.stringify(link)}, as a symlink's text is, it leads nowhere${swap}`);
+        }
+        if (reached === linkPath) {
             throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${origin}: TARGET and LINK ${JSON.stringify(link)} are the same file` +
-                specFileHint(values));
+                (swapped ? swap : specFileHint(values)));
         }
         return (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .checkSpec */ .g3)({ link, target: linked, type, origin });
     };
@@ -527,6 +582,23 @@ function lnStyleSpecs(values, positionals, cwd, logical) {
 /** `-f FILE` once read a spec file: such a command line now ends in a refusal that says so. */
 function specFileHint(values) {
     return values.force ? '; spec files are read with --spec-file=FILE (-f is --force)' : '';
+}
+/** What is at `file`, if anything: a path through a file (ENOTDIR) leads nowhere too. */
+function lstatOf(file) {
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync(file, { throwIfNoEntry: false });
+    }
+    catch (error) {
+        if (error.code === 'ENOTDIR')
+            return undefined;
+        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${file}: ${(0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .describeError */ .Uc)(error)}`);
+    }
+}
+const exists = (file) => lstatOf(file) !== undefined;
+const isSymlink = (file) => lstatOf(file)?.isSymbolicLink() ?? false;
+/** A word to paste into a shell: quoted unless plain. */
+function shellWord(word) {
+    return /^[\w./@:+=-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 function isRealDirectory(cwd, dir) {
     return node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync(node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(cwd, dir), { throwIfNoEntry: false })?.isDirectory() ?? false;
@@ -671,7 +743,7 @@ function rollbackSuffix(request, env, mode) {
 
 /***/ }),
 
-/***/ 8218:
+/***/ 8470:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -741,11 +813,93 @@ function fleetMembers(targets, specs, options) {
 
 // EXTERNAL MODULE: ./lib/cli/args.js
 var args = __nccwpck_require__(2453);
+;// CONCATENATED MODULE: ./lib/cli/progress.js
+
+/** A phase shorter than this says nothing: most runs are over before anyone would look. */
+const QUIET_MS = 1000;
+/** On a terminal the line is redrawn at most this often; elsewhere a line a second at most. */
+const REDRAW_MS = 100;
+const LINE_MS = 1000;
+/** `switched 8000 of 20000 links`, and the host when the links are on one. */
+function describeProgress({ phase, done, total, where }) {
+    const text = phase === 'checking'
+        ? `checking ${(0,engine/* count */.U9)(total, 'link')}`
+        : phase === 'making'
+            ? `made ${done} of ${total} new links`
+            : `switched ${done} of ${total} links`;
+    return (0,engine/* oneLine */.TN)(where ? `${where}: ${text}` : text);
+}
+/**
+ * The progress of the phases that last over a second: on a terminal one line, redrawn in
+ * place; elsewhere (a log) a line when it changed, at most once a second. A timer shows a
+ * phase that sends no news of its own (the checks are one request), when the event loop is free.
+ */
+class ProgressLine {
+    write;
+    terminal;
+    phase = '';
+    since = 0;
+    text = '';
+    shown = '';
+    shownAt = 0;
+    drawn = false;
+    timer;
+    constructor(write, terminal) {
+        this.write = write;
+        this.terminal = terminal;
+    }
+    update = (progress) => {
+        const now = Date.now();
+        // A fleet's hosts each go through the phases: a phase is one host's.
+        const phase = `${progress.where}\0${progress.phase}`;
+        if (phase !== this.phase) {
+            this.phase = phase;
+            this.since = now;
+        }
+        // A phase done is no news: a fleet's host waiting for the others is in none.
+        this.text = progress.done < progress.total ? describeProgress(progress) : '';
+        if (this.timer === undefined) {
+            this.timer = setInterval(() => this.show(Date.now()), REDRAW_MS);
+            this.timer.unref();
+        }
+        this.show(now);
+    };
+    /** Takes the line away, for a line of something else; it comes back with the next news. */
+    clear() {
+        if (this.drawn)
+            this.write('\r\x1b[K');
+        this.drawn = false;
+        this.shown = '';
+    }
+    /** Clears the line and stops: the run is over. */
+    stop() {
+        this.clear();
+        clearInterval(this.timer);
+        this.timer = undefined;
+    }
+    show(now) {
+        if (this.text === '' || this.text === this.shown || now - this.since < QUIET_MS)
+            return;
+        if (now - this.shownAt < (this.terminal ? REDRAW_MS : LINE_MS))
+            return;
+        this.shown = this.text;
+        this.shownAt = now;
+        if (this.terminal) {
+            this.write(`\r\x1b[Katomic-link: ${this.text}`);
+            this.drawn = true;
+        }
+        else {
+            this.write(`atomic-link: ${this.text}\n`);
+        }
+    }
+}
+
 // EXTERNAL MODULE: ./lib/cli/backups.js
 var backups = __nccwpck_require__(9925);
 // EXTERNAL MODULE: ./package.json
 var package_0 = __nccwpck_require__(8330);
 ;// CONCATENATED MODULE: ./lib/cli/main.js
+
 
 
 
@@ -765,6 +919,13 @@ async function run(argv, script) {
     }
     let json = false;
     let verbose = false;
+    const progress = new ProgressLine((chunk) => process.stderr.write(chunk), process.stderr.isTTY === true);
+    const told = new Set();
+    const onNotice = (message) => {
+        told.add(message);
+        progress.clear();
+        say(message);
+    };
     try {
         const settings = await (0,args/* parseCommandLine */.D)(argv, process.cwd(), process.env);
         if (settings.command === 'install-ln') {
@@ -782,7 +943,7 @@ async function run(argv, script) {
             return 0;
         }
         ({ json, verbose } = settings);
-        const onProgress = (done, total) => process.stderr.write(`atomic-link: switched ${done} of ${total} links\n`);
+        const onProgress = progress.update;
         const { place, specs, options, backup } = settings;
         if (settings.command === 'status') {
             printStatus(await readAnyStatus(settings), settings.json);
@@ -792,22 +953,24 @@ async function run(argv, script) {
         let stoppedBy;
         if (place.kind === 'fleet') {
             const report = await (0,stop_signals/* withStopSignals */.c_)(async (signal) => {
-                const done = await (0,engine/* switchFleet */.jm)(fleetMembers(place.targets, specs, { ...options, signal, onProgress }), specs, place.maxHosts);
+                const done = await (0,engine/* switchFleet */.jm)(fleetMembers(place.targets, specs, { ...options, signal, onProgress, onNotice }), specs, place.maxHosts);
                 stoppedBy = signal.aborted ? String(signal.reason) : undefined;
                 return done;
             });
+            progress.stop();
             printFleet(report, settings.json, settings.verbose);
         }
         else {
             const report = await (0,stop_signals/* withStopSignals */.c_)(async (signal) => {
-                const done = await withStore(place, specs, { ...options, signal, onProgress }, (store, placed) => (0,engine/* switchLinks */.Wj)(store, specs, placed));
+                const done = await withStore(place, specs, { ...options, signal, onProgress, onNotice }, (store, placed) => (0,engine/* switchLinks */.Wj)(store, specs, placed));
                 stoppedBy = signal.aborted ? String(signal.reason) : undefined;
                 return done;
             });
+            progress.stop();
             if (settings.json)
                 process.stdout.write((0,engine/* inertJson */.nl)(report) + '\n');
             else
-                printReport(report, settings.verbose);
+                printReport(report, settings.verbose, told);
         }
         if (stoppedBy === undefined)
             return 0;
@@ -816,6 +979,7 @@ async function run(argv, script) {
         return (0,stop_signals/* exitCodeOf */.FO)(stoppedBy);
     }
     catch (error) {
+        progress.stop();
         if (!(error instanceof engine/* AtomicLinkError */.G7)) {
             // Every failure the engine foresees is an AtomicLinkError: this is a bug, said as one.
             say(`internal error (please report it): ${error?.message ?? error}`);
@@ -863,17 +1027,19 @@ function say(message) {
     process.stderr.write(`atomic-link: ${(0,engine/* oneLine */.TN)(message)}\n`);
 }
 /** Quiet like ln unless asked; a dry run always shows its plan. */
-function printReport(report, verbose) {
+function printReport(report, verbose, told) {
     if (!verbose && !report.dryRun)
         return;
     for (const result of report.results)
         process.stdout.write((0,engine/* oneLine */.TN)((0,engine/* describeResult */.dy)(result)) + '\n');
+    // A stale lock broken was said as it happened.
     if (verbose)
         for (const note of report.notes)
-            say(`note: ${note}`);
+            if (!told.has(note))
+                say(`note: ${note}`);
     if (verbose && report.guard) {
         const { lookups, missing } = report.guard;
-        say(`guard made ${lookups} ${lookups === 1 ? 'lookup' : 'lookups'}, saw ${missing} missing`);
+        say(`guard made ${(0,engine/* count */.U9)(lookups, 'lookup')}, saw ${missing} missing`);
     }
 }
 /** With --json the whole report on stdout; with -v (or a dry run) a line per host and link. */
@@ -930,6 +1096,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   lw: () => (/* binding */ OPTIONS),
   Ac: () => (/* binding */ parseOptions)
 });
+
+// UNUSED EXPORTS: nearestOptions
 
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
@@ -1000,6 +1168,7 @@ const OPTIONS = {
         help: 'hard links to a symlink TARGET go to the symlink itself (the default)',
     },
     relative: {
+        input: 'relative: true',
         short: 'r',
         group: 'ln',
         gnu: 'with -s, create links relative to link location',
@@ -1012,6 +1181,7 @@ const OPTIONS = {
         help: "make symbolic links instead of hard links (a SPEC's arrow says which)",
     },
     suffix: {
+        input: 'backup-suffix',
         short: 'S',
         value: 'SUFFIX',
         group: 'ln',
@@ -1058,6 +1228,7 @@ const OPTIONS = {
         help: "make DIR/ln a symlink to this program, which then acts as GNU ln; DIR/ln must not exist (the system's ln is never replaced)",
     },
     chdir: {
+        input: 'working-directory',
         short: 'C',
         value: 'DIR',
         group: 'own',
@@ -1069,10 +1240,12 @@ const OPTIONS = {
         help: "read SPECs from FILE ('-' = stdin, UTF-8): one per line, or a JSON array",
     },
     'allow-dangling': {
+        input: 'allow-dangling: true',
         group: 'own',
         help: 'allow symlink targets that do not exist',
     },
     'replace-files': {
+        input: 'replace-files: true',
         group: 'own',
         help: 'allow replacing a regular file at LINK',
     },
@@ -1095,6 +1268,7 @@ const OPTIONS = {
         help: 'print each LINK, its target, whether the target exists, and its backups newest first; change nothing (LINKs as for --rollback)',
     },
     'dry-run': {
+        input: 'dry-run: true',
         group: 'own',
         help: 'check everything and print the plan; change nothing',
     },
@@ -1103,6 +1277,7 @@ const OPTIONS = {
         help: 'print the report as JSON on stdout',
     },
     'no-guard': {
+        input: 'guard: false',
         group: 'own',
         help: 'do not watch the links for a missing moment',
     },
@@ -1111,19 +1286,23 @@ const OPTIONS = {
         help: 'make trial swaps before the switch on any filesystem (default: on network and FUSE filesystems)',
     },
     'no-probe': {
+        input: 'probe: false',
         group: 'own',
         help: 'make no trial swaps',
     },
     'no-lock': {
+        input: 'lock: false',
         group: 'own',
         help: "do not lock the links' directories (refused with --expect, --rollback and numbered backups)",
     },
     'lock-timeout': {
+        input: 'lock-timeout',
         value: 'SECONDS',
         group: 'own',
         help: 'wait this long for a lock; a lock not refreshed this long is stale (default 60, at least 5)',
     },
     'no-fsync': {
+        input: 'fsync: false',
         group: 'own',
         help: 'do not fsync the directories after the switch',
     },
@@ -1139,43 +1318,51 @@ const OPTIONS = {
         help: 'with several --ssh: prepare at most N hosts at once (default 16)',
     },
     'ssh-port': {
+        input: 'ssh-port',
         value: 'N',
         group: 'remote',
         help: "the SSH port (default: the ssh config's Port, else 22)",
     },
     identity: {
+        input: 'ssh-private-key',
         value: 'FILE',
         group: 'remote',
         help: "the private key to log in with, tried before the ssh config's IdentityFile",
     },
     'known-hosts': {
+        input: 'ssh-known-hosts',
         value: 'FILE',
         group: 'remote',
         help: "the host keys to check HOST against, instead of the ssh config's UserKnownHostsFile (always checked; default: ~/.ssh/known_hosts)",
     },
     'host-key-fingerprint': {
+        input: 'ssh-host-fingerprint',
         value: 'SHA256:FP',
         multiple: true,
         group: 'remote',
         help: "accept HOST's key only if it has this fingerprint, as ssh-keygen -lf prints it, instead of known_hosts (repeatable)",
     },
     'ssh-config': {
+        input: 'ssh-config',
         value: 'FILE',
         group: 'remote',
         help: "the ssh config to resolve HOST with, as ssh -F (default: ~/.ssh/config, then /etc/ssh/ssh_config; 'none': no file)",
     },
     jump: {
+        input: 'ssh-jump',
         value: '[USER@]HOST[:PORT]',
         multiple: true,
         group: 'remote',
         help: "reach HOST through this jump host, as ssh -J (repeatable or comma-separated, first hop first; instead of the config's ProxyJump); each hop's host key is checked",
     },
     'jump-identity': {
+        input: 'ssh-jump-private-key',
         value: 'FILE',
         group: 'remote',
         help: 'the private key for the jump hosts, instead of --identity',
     },
     'passphrase-file': {
+        input: 'ssh-passphrase',
         value: 'FILE',
         group: 'remote',
         help: "decrypt encrypted keys (--identity, the ssh config's) with the passphrase in FILE; or set ATOMIC_LINK_SSH_PASSPHRASE. Never on the command line",
@@ -1185,10 +1372,12 @@ const OPTIONS = {
         help: "run the ssh config's ProxyCommand to reach HOST (refused without this: it runs a command)",
     },
     sshfs: {
+        input: 'sshfs: true',
         group: 'remote',
         help: 'mount PATH with sshfs and switch on the mount, instead of speaking SFTP (needs FUSE)',
     },
     'sshfs-option': {
+        input: 'sshfs-options',
         value: 'OPT',
         multiple: true,
         group: 'remote',
@@ -1238,21 +1427,17 @@ function parseOptions(argv) {
             optionalValues.set(index, { name, value });
         }
     }
-    let parsed;
-    try {
-        parsed = (0,external_node_util_namespaceObject.parseArgs)({
-            args,
-            options: PARSE_ARGS_OPTIONS,
-            allowPositionals: true,
-            strict: true,
-            tokens: true,
-        });
-    }
-    catch (error) {
-        // parseArgs explains over several lines (how to pass a value that starts with '-'): kept.
-        const message = error.message.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
-        throw new engine/* UsageError */.eb(`${message}; see --help`);
-    }
+    // Not strict: parseArgs' own refusals are Node's text; each is checked here and said with its fix.
+    const parsed = (0,external_node_util_namespaceObject.parseArgs)({
+        args,
+        options: PARSE_ARGS_OPTIONS,
+        allowPositionals: true,
+        strict: false,
+        tokens: true,
+    });
+    for (const token of parsed.tokens)
+        if (token.kind === 'option')
+            checkToken(token, args);
     const order = [];
     const { tokens } = parsed;
     tokens.forEach((token, position) => {
@@ -1273,6 +1458,83 @@ function parseOptions(argv) {
         if (value)
             values[name] = value;
     return { values: values, positionals: parsed.positionals, order };
+}
+/** What strict parsing refuses, said with what to write instead. */
+function checkToken(token, args) {
+    if (!Object.hasOwn(PARSE_ARGS_OPTIONS, token.name))
+        throw unknownOption(token, args);
+    const { rawName, value, inlineValue } = token;
+    if (PARSE_ARGS_OPTIONS[token.name].type === 'boolean') {
+        if (inlineValue)
+            throw new engine/* UsageError */.eb(`${rawName} takes no value (given ${shown(value)})`);
+        return;
+    }
+    const attached = rawName.startsWith('--') ? `${rawName}=` : rawName;
+    if (value === undefined) {
+        throw new engine/* UsageError */.eb(`${rawName} needs a value: ${attached}${valueName(token.name)}`);
+    }
+    // '-' alone is a value (stdin); anything else that starts with '-' may be an option.
+    if (!inlineValue && value.length > 1 && value.startsWith('-')) {
+        throw new engine/* UsageError */.eb(`${rawName} is followed by ${shown(value)}: give ${rawName} its value, or write a value ` +
+            `that starts with '-' as ${attached}${shown(value)}`);
+    }
+}
+function valueName(name) {
+    const definition = OPTIONS[longName(name)];
+    return definition.value ?? 'VALUE';
+}
+/**
+ * An argument as a message shows it: as typed when it is plain, else quoted (control characters
+ * escaped), and cut short when long.
+ */
+function shown(text) {
+    const cut = String(text).length > 80 ? `${String(text).slice(0, 80)}...` : String(text);
+    return /^[\x21-\x7e]+$/.test(cut) ? cut : JSON.stringify(cut);
+}
+/** `unknown option --dryrun; did you mean --dry-run?`, for `-dryrun` and `-- "--dryrun"` too. */
+function unknownOption(token, args) {
+    const arg = args[token.index];
+    // A short letter unknown inside a word (-dryrun): the word may be a long name with one dash.
+    const typed = token.rawName.startsWith('--') ? token.rawName : arg.split('=')[0];
+    const near = nearestOptions(typed);
+    const unknown = token.rawName === typed || near.length > 0
+        ? shown(typed)
+        : `${token.rawName} (in ${shown(typed)})`;
+    const advice = near.length > 0
+        ? `did you mean ${near.map((name) => `--${name}`).join(' or ')}?`
+        : "see --help (a file named with a leading '-' goes after '--')";
+    return new engine/* UsageError */.eb(`unknown option ${unknown}; ${advice}`);
+}
+/** The long options nearest to what was typed: those it begins, or a typo or two away. */
+function nearestOptions(typed) {
+    const word = typed.toLowerCase().replace(/^[^a-z0-9]+|[^a-z0-9-]+$/g, '');
+    // Longer than any option: no typo of one (and a megabyte would take a while to compare).
+    if (word.length < 2 || word.length > 40)
+        return [];
+    const names = DEFINITIONS.filter(([, definition]) => !definition.shortOnly).map(([name]) => name);
+    const prefixed = names.filter((name) => name.startsWith(word));
+    if (prefixed.length > 0)
+        return prefixed.slice(0, 3);
+    const allowed = word.length <= 4 ? 1 : 2;
+    const scored = names
+        .map((name) => ({ name, distance: editDistance(word, name) }))
+        .filter(({ distance }) => distance <= allowed);
+    const best = Math.min(...scored.map(({ distance }) => distance));
+    return scored.filter(({ distance }) => distance === best).map(({ name }) => name);
+}
+/** Edits (insert, delete, replace, swap two neighbours) from `a` to `b`. */
+function editDistance(a, b) {
+    const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+                rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    return rows[a.length][b.length];
 }
 function refusal(rawName, why) {
     return new engine/* UsageError */.eb(`${rawName} is refused: ${why}`);
@@ -1348,6 +1610,8 @@ const MAX_ROUND_TRIP_MS = 1500;
  * read-only disk: with no lock there, that is waited for until the timeout.
  */
 const TAKEN = new Set(['EEXIST', 'EFAILURE']);
+/** A wait for a lock this long is said as it goes on: a wait of a minute is not silent. */
+const TELL_WAIT_MS = 1000;
 /** The break lock is held for a few requests; one this old belongs to a run that died there. */
 const BREAK_STALE_MS = 10000;
 /**
@@ -1428,14 +1692,17 @@ class DirLocks {
      *
      * A run gives up at its timeout only on a lock seen changing meanwhile (a live holder
      * refreshing it, or another run taking it): one that did not change is stale by then, or
-     * a round trip later, and is broken.
+     * a round trip later, and is broken. `tell` hears, as it happens, of a wait past
+     * TELL_WAIT_MS (once) and of each stale lock broken.
      */
-    static async acquire(store, dirs, timeoutMs, signal, behind) {
+    static async acquire(store, dirs, timeoutMs, signal, behind, tell) {
         const text = holderText();
         const files = dirs.map((dir) => `${dir === '/' ? '' : dir}/${LOCK_NAME}`);
         const deadline = Date.now() + timeoutMs;
         const seen = new Map();
         const notes = [];
+        const started = Date.now();
+        let told = false;
         for (let first = true;; first = false) {
             const sentAt = performance.now();
             const making = store.create(files.map((file) => ({ path: file, type: 'symbolic', content: text })));
@@ -1486,7 +1753,9 @@ class DirLocks {
                 const stale = staleness(file, entry, minAgeMs, seen, timeoutMs);
                 if (stale !== undefined) {
                     if (await breakLock(store, file, entry, text, seen)) {
-                        notes.push(`broke the lock ${where(store, file)} of ${describeHolder(entry.text)}: ${stale}`);
+                        const note = `broke the lock ${where(store, file)} of ${describeHolder(entry.text)}: ${stale}`;
+                        notes.push(note);
+                        tell?.(note);
                     }
                     seen.delete(file);
                     continue;
@@ -1494,6 +1763,11 @@ class DirLocks {
                 if (Date.now() >= deadline && seen.get(file)?.changed) {
                     throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UpdateError */ .mp(`${where(store, file)} is held by ${describeHolder(entry.text)}; waited ` +
                         `${Math.round(timeoutMs / 1000)} s`);
+                }
+                if (!told && tell && Date.now() - started >= TELL_WAIT_MS) {
+                    told = true;
+                    tell(`waiting for the lock ${where(store, file)}, held by ${describeHolder(entry.text)}; ` +
+                        `waiting up to ${Math.max(1, Math.round((deadline - Date.now()) / 1000))} s more`);
                 }
             }
             if (signal?.aborted) {
@@ -1958,6 +2232,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eb: () => (/* reexport */ engine_errors/* UsageError */.eb),
   GR: () => (/* reexport */ checkExpect),
   g3: () => (/* reexport */ checkSpec),
+  U9: () => (/* reexport */ count),
   Uc: () => (/* reexport */ engine_errors/* describeError */.Uc),
   dy: () => (/* reexport */ describeResult),
   Wn: () => (/* reexport */ describeStatus),
@@ -2498,8 +2773,9 @@ async function inspect(store, placed, options, asked = askState(store, placed, o
     placed.forEach((item, index) => {
         const operation = plan(item, entries[index]);
         if (item.spec.type === 'symbolic') {
-            if (reachAt[index] >= 0)
-                checkReached(operation, reached[reachAt[index]], item.from);
+            if (reachAt[index] >= 0) {
+                checkReached(operation, reached[reachAt[index]], options, item.from);
+            }
         }
         else {
             const target = entries[at.hard[index]];
@@ -2633,10 +2909,10 @@ function checkReplaceable(operation, options) {
         return;
     throw new engine_errors/* UsageError */.eb(`${operation.origin}: LINK ${quote(operation.link)} is a regular file` +
         (operation.type === 'hard' ? ' with no other name' : '') +
-        `; pass --replace-files to replace it`);
+        `; ${advise(options, 'replace-files')} to replace it`);
 }
 /** `from`: a rollback's backup, whose target is gone: the history is wrong, not the input. */
-function checkReached(operation, reached, from) {
+function checkReached(operation, reached, options, from) {
     if (!(0,port/* isFailure */.N)(reached))
         return;
     const code = reached.code;
@@ -2651,12 +2927,17 @@ function checkReached(operation, reached, from) {
             `${operation.realDir}); nothing was changed`);
     }
     throw new engine_errors/* UsageError */.eb(`${operation.origin}: TARGET ${quote(operation.content)} of LINK ${quote(operation.link)} ` +
-        `${reason} (resolved from ${operation.realDir}); pass --allow-dangling to link it anyway`);
+        `${reason} (resolved from ${operation.realDir}); ${advise(options, 'allow-dangling')} to link it anyway`);
+}
+/** `pass --replace-files`, or as the front end says it. */
+function advise(options, option) {
+    return options.advise?.(option) ?? `pass --${option}`;
 }
 function checkHardTarget(operation, entry) {
     if ((0,port/* isFailure */.N)(entry) || entry.kind === 'none') {
-        const why = (0,port/* isFailure */.N)(entry) ? (0,engine_errors/* describeError */.Uc)(entry) : 'ENOENT (lstat)';
-        throw new engine_errors/* UsageError */.eb(`${operation.origin}: hard link TARGET ${quote(operation.target)} cannot be used: ${why}`);
+        const missing = !(0,port/* isFailure */.N)(entry) || entry.code === 'ENOENT' || entry.code === 'ENOTDIR';
+        throw new engine_errors/* UsageError */.eb(`${operation.origin}: hard link TARGET ${quote(operation.target)} ` +
+            (missing ? 'does not exist' : `cannot be used: ${(0,engine_errors/* describeError */.Uc)(entry)}`));
     }
     if (entry.kind === 'directory') {
         throw new engine_errors/* UsageError */.eb(`${operation.origin}: hard link TARGET ${quote(operation.target)} is a directory`);
@@ -2900,7 +3181,6 @@ function trialFailed(dir, error) {
 
 
 
-const PROGRESS_EVERY_MS = 1000;
 /**
  * Per-link phases go to the store in chunks: between two chunks the lock is refreshed, progress
  * reported and a stop request seen. A chunk is one round trip remotely, and takes from
@@ -2963,7 +3243,7 @@ async function prepareSwitch(store, specs, options) {
     };
     const locks = options.lock === false
         ? undefined
-        : await dir_lock/* DirLocks */.qC.acquire(store, dirs, timeoutMs, options.signal, store.inOrder ? readBehind : undefined);
+        : await dir_lock/* DirLocks */.qC.acquire(store, dirs, timeoutMs, options.signal, store.inOrder ? readBehind : undefined, options.onNotice);
     const early = locks?.atOnce ? behind : undefined;
     const batch = new Batch(store, options, locks);
     let sweeping;
@@ -2979,7 +3259,9 @@ async function prepareSwitch(store, specs, options) {
         const current = readsHistory
             ? await readHistory(store, placed, locks !== undefined, listed)
             : placed;
+        progress(store, options, 'checking', 0, current.length);
         const operations = await inspect(store, current, options, early?.asked);
+        progress(store, options, 'checking', current.length, current.length);
         const pending = operations.filter((operation) => operation.changed);
         const pendingDirs = [...new Set(pending.map((op) => op.realDir))];
         const probed = await probeDirectories(store, pendingDirs, options);
@@ -3029,7 +3311,6 @@ class Batch {
     made = new Uint8Array(0);
     /** The other temporary names made: files' second names and the rollback's links. */
     others = new Set();
-    lastProgress = Date.now();
     constructor(store, options, locks) {
         this.store = store;
         this.options = options;
@@ -3198,6 +3479,7 @@ class Batch {
     }
     /** Creates every temporary link; if any cannot be made, nothing has been switched yet. */
     async createAll(count, linkAt) {
+        progress(this.store, this.options, 'making', 0, count);
         for (let start = 0, size = FIRST_CHUNK; start < count;) {
             // Made chunk by chunk, each left to die young: thousands of objects that lived through
             // the whole batch would be copied by every collection.
@@ -3209,6 +3491,7 @@ class Batch {
             this.chunkMs = Date.now() - began;
             const failed = this.recordMade(start, chunk, made);
             start += chunk.length;
+            progress(this.store, this.options, 'making', start, count);
             // Recorded first: links made where a directory was swapped in are removed from there.
             await checked;
             if (failed >= 0) {
@@ -3229,6 +3512,7 @@ class Batch {
                 rename.watchIndex = this.watchIndex[index];
             return rename;
         };
+        progress(this.store, this.options, 'switching', 0, pending.length);
         for (let start = 0, size = FIRST_CHUNK; start < pending.length;) {
             // Before the first chunk too: the lock must be known to be ours when the first link moves.
             // After the last, a stop request finds the batch whole: it stays done.
@@ -3251,11 +3535,7 @@ class Batch {
                     (0,engine_errors/* describeError */.Uc)(outcomes[failed - start]));
             }
             start += outcomes.length;
-            const more = start < pending.length;
-            if (more && this.options.onProgress && Date.now() - this.lastProgress >= PROGRESS_EVERY_MS) {
-                this.lastProgress = Date.now();
-                this.options.onProgress(done.length, pending.length);
-            }
+            progress(this.store, this.options, 'switching', done.length, pending.length);
         }
     }
     /*
@@ -3534,6 +3814,9 @@ async function stopWatching(watch) {
     catch (error) {
         return { ...watch.soFar(), blind: (0,engine_errors/* describeError */.Uc)(error), sightings: [] };
     }
+}
+function progress(store, options, phase, done, total) {
+    options.onProgress?.({ phase, done, total, where: store.where });
 }
 /** `make(index)` for each index from `start` up to `end`. */
 function range(start, end, make) {
@@ -3945,6 +4228,10 @@ function describeResult(result) {
     return (`${result.state}: ${JSON.stringify(result.link)} ${arrow} ` +
         `${JSON.stringify(result.target)}${said ? ` (${said})` : ''}`);
 }
+/** `1 lookup`, `2 lookups`. */
+function count(number, noun) {
+    return `${number} ${noun}${number === 1 ? '' : 's'}`;
+}
 /**
  * `"current" -> "releases/3"`, then a line per backup, newest first, indented: `backup
  * "current.~2~" -> "releases/2"`. A target that cannot be reached is marked `(missing)`.
@@ -4178,8 +4465,15 @@ const FUSE = 'FUSE';
  * undefined: the directory is not suspect, and trial swaps run only with --probe.
  */
 function suspectFilesystem(dir) {
-    if (process.platform === 'linux')
-        return SUSPECT_ON_LINUX.get(node_fs__WEBPACK_IMPORTED_MODULE_1__.statfsSync(dir).type);
+    if (process.platform === 'linux') {
+        try {
+            return SUSPECT_ON_LINUX.get(node_fs__WEBPACK_IMPORTED_MODULE_1__.statfsSync(dir).type);
+        }
+        catch {
+            // A directory that cannot be asked (gone, not one) is refused by the call that needs it.
+            return undefined;
+        }
+    }
     if (!PRINTS_MOUNTS.has(process.platform))
         return undefined;
     mounts ??= readMounts();
@@ -4527,7 +4821,7 @@ function signalOfExitCode(code) {
 
 /***/ }),
 
-/***/ 4165:
+/***/ 3300:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -4537,8 +4831,36 @@ __nccwpck_require__.d(__webpack_exports__, {
   Y: () => (/* binding */ WORKER_FILE)
 });
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./lib/platform/own-files.js
+
+
+
+/**
+ * The directory of the action a module belongs to: the nearest one above the module that holds
+ * action.yml. The bundle lies in its dist/, the sources in its src/, wherever the runner or
+ * GitHub's @github/local-action put them; process.argv[1] names whatever script started Node
+ * (local-action's own, under it). Undefined outside an action (the CLI's package, the image).
+ */
+function actionRoot(moduleUrl) {
+    let dir = external_node_path_.dirname((0,external_node_url_.fileURLToPath)(moduleUrl));
+    for (;;) {
+        if (external_node_fs_.existsSync(external_node_path_.join(dir, 'action.yml')))
+            return dir;
+        const up = external_node_path_.dirname(dir);
+        if (up === dir)
+            return undefined;
+        dir = up;
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/transport/local/guard-protocol.js
 /**
  * Slots of the Int32Array over the shared control buffer. The worker is handed this table
@@ -4565,8 +4887,26 @@ const CONTROL_SLOTS = Object.keys(SLOTS).length;
 ;// CONCATENATED MODULE: ./lib/transport/local/guard.js
 
 
+
+
+
+
 /** The file of the local store's threads: the guard's, and the locks' keeper's. */
-const WORKER_FILE = __nccwpck_require__.ab + "guard-worker.cjs";
+const BUILT_WORKER = __nccwpck_require__.ab + "guard-worker.cjs";
+/**
+ * Beside the module that loads it: in dist/ beside the bundle, in lib/ beside the compiled
+ * module. Run from its sources (tsx, as GitHub's @github/local-action runs an action), the
+ * action's own dist/ holds it: tsx compiles the sources of the main thread only.
+ */
+const WORKER_FILE = external_node_fs_.existsSync(BUILT_WORKER)
+    ? BUILT_WORKER
+    : (builtInAction() ?? BUILT_WORKER);
+function builtInAction() {
+    const root = actionRoot(import.meta.url);
+    return root === undefined
+        ? undefined
+        : (0,external_node_url_.pathToFileURL)(external_node_path_.join(root, 'dist', 'guard-worker.cjs'));
+}
 /**
  * How long begin() waits for the worker to be looking. It wakes in a millisecond or two; one
  * that has not in this time leaves the switch unwatched, and the guard says it was blind.
@@ -4702,8 +5042,8 @@ var port = __nccwpck_require__(4799);
 var filesystems = __nccwpck_require__(4135);
 // EXTERNAL MODULE: ./lib/platform/open-dirs.js
 var open_dirs = __nccwpck_require__(5080);
-// EXTERNAL MODULE: ./lib/transport/local/guard.js + 1 modules
-var local_guard = __nccwpck_require__(4165);
+// EXTERNAL MODULE: ./lib/transport/local/guard.js + 2 modules
+var local_guard = __nccwpck_require__(3300);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
 ;// CONCATENATED MODULE: ./lib/transport/local/lock-keeper.js
