@@ -31515,7 +31515,7 @@ function error(message, properties = {}) {
  * @param message warning issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function warning(message, properties = {}) {
+function core_warning(message, properties = {}) {
     command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -33266,8 +33266,8 @@ async function switchLinks(store, specs, options) {
         throw error;
     }
     report.notes.unshift(...(store.notes ?? []));
-    report.notes.push(...(await prepared.release()));
-    return report;
+    const warnings = await prepared.release();
+    return warnings.length > 0 ? { ...report, warnings } : report;
 }
 /** Everything before the first rename: place, lock, sweep, inspect, probe, make the new links. */
 async function prepareSwitch(store, specs, options) {
@@ -34065,7 +34065,9 @@ async function switchFleet(members, specs, maxHosts) {
             const problems = await prepared
                 .release()
                 .catch((error) => [`could not clean up: ${(0,engine_errors/* describeError */.Uc)(error)}`]);
-            report?.hosts.find(({ host }) => host === member.host)?.notes.push(...problems);
+            const hostReport = report?.hosts.find(({ host }) => host === member.host);
+            if (hostReport && problems.length > 0)
+                hostReport.warnings = problems;
             failed?.notes.push(...problems.map((problem) => `${member.host}: ${problem}`));
             await store.close().catch(() => undefined);
         }));
@@ -36802,12 +36804,18 @@ async function run() {
         }));
         if (remote && remote.hosts.length > 1) {
             const report = await watchingStops((signal) => switchHosts(specs, { ...options, signal }, remote));
+            for (const host of report.hosts) {
+                for (const warning of host.warnings ?? [])
+                    core_warning(oneLine(`${host.host}: ${warning}`));
+            }
             await publishFleetReport(report);
         }
         else {
             const report = await watchingStops((signal) => switchAnywhere(specs, { ...options, signal }, remote, settings.keepBackups));
             for (const note of report.notes)
                 infoInert(`note: ${note}`);
+            for (const warning of report.warnings ?? [])
+                core_warning(oneLine(warning));
             for (const result of report.results)
                 infoInert(describeResult(result));
             if (report.guard)
@@ -36828,7 +36836,7 @@ async function run() {
             // written must not hide the failure.
             await (error instanceof FleetError
                 ? publishFleetReport(error.report, error)
-                : publishFailure(error)).catch((problem) => warning(`cannot write the job summary: ${problem}`));
+                : publishFailure(error)).catch((problem) => core_warning(`cannot write the job summary: ${problem}`));
         }
         // One line, and no legacy `##[` command either: core escapes line breaks only.
         setFailed(oneLine(error instanceof Error ? error.message : String(error)));

@@ -959,6 +959,10 @@ async function run(argv, script) {
             });
             progress.stop();
             printFleet(report, settings.json, settings.verbose);
+            for (const host of report.hosts) {
+                for (const warning of host.warnings ?? [])
+                    say(`${host.host}: warning: ${warning}`);
+            }
         }
         else {
             const report = await (0,stop_signals/* withStopSignals */.c_)(async (signal) => {
@@ -971,6 +975,9 @@ async function run(argv, script) {
                 process.stdout.write((0,engine/* inertJson */.nl)(report) + '\n');
             else
                 printReport(report, settings.verbose, told);
+            // Left undone after a switch that stands: the run succeeds, and says so even in --json.
+            for (const warning of report.warnings ?? [])
+                say(`warning: ${warning}`);
         }
         if (stoppedBy === undefined)
             return 0;
@@ -3218,8 +3225,8 @@ async function switchLinks(store, specs, options) {
         throw error;
     }
     report.notes.unshift(...(store.notes ?? []));
-    report.notes.push(...(await prepared.release()));
-    return report;
+    const warnings = await prepared.release();
+    return warnings.length > 0 ? { ...report, warnings } : report;
 }
 /** Everything before the first rename: place, lock, sweep, inspect, probe, make the new links. */
 async function prepareSwitch(store, specs, options) {
@@ -4017,7 +4024,9 @@ async function switchFleet(members, specs, maxHosts) {
             const problems = await prepared
                 .release()
                 .catch((error) => [`could not clean up: ${(0,engine_errors/* describeError */.Uc)(error)}`]);
-            report?.hosts.find(({ host }) => host === member.host)?.notes.push(...problems);
+            const hostReport = report?.hosts.find(({ host }) => host === member.host);
+            if (hostReport && problems.length > 0)
+                hostReport.warnings = problems;
             failed?.notes.push(...problems.map((problem) => `${member.host}: ${problem}`));
             await store.close().catch(() => undefined);
         }));

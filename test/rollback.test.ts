@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { TEST_USER, cliCopyIn, ensureTestUser } from './helpers/faults.js';
 import {
   expectRefused,
   leftovers,
   makeDeployTree,
   runCli,
+  runCliUnder,
   snapshot,
   startCli,
   startReader,
@@ -278,6 +280,46 @@ describe('--keep-backups', () => {
     expect(runCli(['--keep-backups=1', 'current -> releases/v3'], dir).status).toBe(0);
     expect(backupsOf(dir)).toEqual(['current.~5~']);
     expect(readLink(dir, 'current.~5~')).toBe('releases/v2');
+  });
+
+  test('surplus backups it may not remove: the switch stands (exit 0), and a warning says so without -v', () => {
+    ensureTestUser();
+    const dir = makeDeployTree();
+    const cli = cliCopyIn(dir);
+    // A sticky, shared directory: the deploy user owns current, root owns the old backups.
+    fs.symlinkSync('releases/v1', path.join(dir, 'current.~1~'));
+    fs.symlinkSync('releases/v1', path.join(dir, 'current.~2~'));
+    execFileSync('chown', ['-h', TEST_USER, path.join(dir, 'current')]);
+    fs.chmodSync(dir, 0o1777);
+    const as = ['runuser', '-u', TEST_USER, '--'];
+    const text = runCliUnder(as, ['--keep-backups=1', 'current -> releases/v2'], dir, cli);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toMatch(
+      /^atomic-link: warning: could not clean up: cannot remove 2 used or surplus backups: .*EPERM/,
+    );
+    expect(readLink(dir, 'current')).toBe('releases/v2');
+    expect(backupsOf(dir)).toEqual(['current.~1~', 'current.~2~', 'current.~3~']);
+
+    const json = runCliUnder(
+      as,
+      ['--keep-backups=1', '--json', 'current -> releases/v3'],
+      dir,
+      cli,
+    );
+    expect(json.status).toBe(0);
+    const report = JSON.parse(json.stdout) as {
+      warnings?: string[];
+      results: { state: string }[];
+    };
+    // The backup made before the switch is reported as a link of the batch, as always.
+    expect(report.results.map((result) => result.state)).toEqual(['switched', 'switched']);
+    expect(report.warnings).toEqual([
+      expect.stringContaining('cannot remove 2 used or surplus backups'),
+    ]);
+    expect(readLink(dir, 'current')).toBe('releases/v3');
+    // Its own surplus backup (~3~) it could remove; root's two stay.
+    expect(backupsOf(dir)).toEqual(['current.~1~', 'current.~2~', 'current.~4~']);
   });
 
   test('a file or a directory named like a backup is never removed', () => {

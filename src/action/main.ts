@@ -70,12 +70,17 @@ export async function run(): Promise<void> {
       const report = await watchingStops((signal) =>
         switchHosts(specs, { ...options, signal }, remote),
       );
+      for (const host of report.hosts) {
+        for (const warning of host.warnings ?? [])
+          core.warning(oneLine(`${host.host}: ${warning}`));
+      }
       await publishFleetReport(report);
     } else {
       const report = await watchingStops((signal) =>
         switchAnywhere(specs, { ...options, signal }, remote, settings.keepBackups),
       );
       for (const note of report.notes) infoInert(`note: ${note}`);
+      for (const warning of report.warnings ?? []) core.warning(oneLine(warning));
       for (const result of report.results) infoInert(describeResult(result));
       if (report.guard) core.debug(`guard: ${JSON.stringify(report.guard)}`);
       await publishReport(report);

@@ -83,6 +83,9 @@ export async function run(argv: string[], script?: string): Promise<number> {
       });
       progress.stop();
       printFleet(report, settings.json, settings.verbose);
+      for (const host of report.hosts) {
+        for (const warning of host.warnings ?? []) say(`${host.host}: warning: ${warning}`);
+      }
     } else {
       const report = await withStopSignals(async (signal) => {
         const done = await withStore(
@@ -97,6 +100,8 @@ export async function run(argv: string[], script?: string): Promise<number> {
       progress.stop();
       if (settings.json) process.stdout.write(inertJson(report) + '\n');
       else printReport(report, settings.verbose, told);
+      // Left undone after a switch that stands: the run succeeds, and says so even in --json.
+      for (const warning of report.warnings ?? []) say(`warning: ${warning}`);
     }
     if (stoppedBy === undefined) return 0;
     // The signal came when the batch could only be finished: it is, and the exit says so.

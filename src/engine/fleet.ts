@@ -26,6 +26,8 @@ export interface HostReport {
   results: LinkResult[];
   guard?: GuardReport;
   notes: string[];
+  /** What the host left undone after its switch, as SwitchReport.warnings. */
+  warnings?: string[];
   /** One SFTP round trip to the host, measured while preparing. */
   roundTripMs?: number;
   /** Why the host did not end switched, or what its guard saw, when either happened. */
@@ -113,7 +115,8 @@ export async function switchFleet(
         const problems = await prepared
           .release()
           .catch((error: unknown) => [`could not clean up: ${describeError(error)}`]);
-        report?.hosts.find(({ host }) => host === member.host)?.notes.push(...problems);
+        const hostReport = report?.hosts.find(({ host }) => host === member.host);
+        if (hostReport && problems.length > 0) hostReport.warnings = problems;
         failed?.notes.push(...problems.map((problem) => `${member.host}: ${problem}`));
         await store.close().catch(() => undefined);
       }),

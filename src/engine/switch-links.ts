@@ -71,8 +71,8 @@ export async function switchLinks(
     throw error;
   }
   report.notes.unshift(...(store.notes ?? []));
-  report.notes.push(...(await prepared.release()));
-  return report;
+  const warnings = await prepared.release();
+  return warnings.length > 0 ? { ...report, warnings } : report;
 }
 
 /** When a batch's first rename was sent and its last acknowledged (performance.now()). */

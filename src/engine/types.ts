@@ -140,4 +140,10 @@ export interface SwitchReport {
   dryRun: boolean;
   /** What the run could not do but did not fail for: a directory that could not be flushed. */
   notes: string[];
+  /**
+   * What was left undone once the links stood switched (a temporary link, a used or surplus
+   * backup, a lock that could not be removed): said even without -v, the run still succeeds.
+   * Absent when there is none.
+   */
+  warnings?: string[];
 }
