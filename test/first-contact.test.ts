@@ -209,11 +209,19 @@ describe('progress of a long batch', () => {
   }
 
   /*
-   * Each symlinkat is held 100 us by strace: making the 20,000 new links takes two seconds at
+   * Each symlink (or symlinkat) is held 100 us by strace: making the 20,000 new links takes two seconds at
    * least, on any machine, so that the phase is long enough to be reported.
    */
-  const SLOW = ['strace', '-f', '--seccomp-bpf', '-o', '/dev/null', '-e', 'trace=symlinkat'];
-  const SLOWER = [...SLOW, '-e', 'inject=symlinkat:delay_enter=100'];
+  const SLOW = [
+    'strace',
+    '-f',
+    '--seccomp-bpf',
+    '-o',
+    '/dev/null',
+    '-e',
+    'trace=symlink,symlinkat',
+  ];
+  const SLOWER = [...SLOW, '-e', 'inject=symlink,symlinkat:delay_enter=100'];
 
   test('without a terminal: lines on stderr, at most one a second, and nothing else', async () => {
     const dir = bigTree();
