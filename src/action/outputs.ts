@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import type { AtomicLinkError, FleetReport, LinkResult, SwitchReport } from '../engine/index.js';
+import { describeGuard } from '../engine/index.js';
 
 /** Sets the outputs a later step needs, rollback included, and writes the job summary. */
 export async function publishReport(report: SwitchReport): Promise<void> {
@@ -11,7 +12,7 @@ export async function publishReport(report: SwitchReport): Promise<void> {
     JSON.stringify(Object.fromEntries(results.map((result) => [result.link, result.previous]))),
   );
   const guard = report.guard
-    ? `Guard: ${report.guard.lookups} lookups, ${report.guard.missing} missing.`
+    ? `${describeGuard(report.guard).replace(/^guard/, 'Guard')}.`
     : report.dryRun
       ? 'Dry run: nothing was changed.'
       : 'Guard: off, or no existing link to watch.';

@@ -3,6 +3,7 @@ import {
   FleetError,
   InterruptedError,
   UsageError,
+  describeGuard,
   describeResult,
   inertJson,
   oneLine,
@@ -100,10 +101,7 @@ function printReport(report: SwitchReport, verbose: boolean): void {
   if (!verbose && !report.dryRun) return;
   for (const result of report.results) process.stdout.write(oneLine(describeResult(result)) + '\n');
   if (verbose) for (const note of report.notes) say(`note: ${note}`);
-  if (verbose && report.guard) {
-    const { lookups, missing } = report.guard;
-    say(`guard made ${lookups} ${lookups === 1 ? 'lookup' : 'lookups'}, saw ${missing} missing`);
-  }
+  if (verbose && report.guard) say(describeGuard(report.guard));
 }
 
 /** With --json the whole report on stdout; with -v (or a dry run) a line per host and link. */

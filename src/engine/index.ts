@@ -16,4 +16,4 @@ export {
 export type * from './types.js';
 export type * from './port.js';
 export { isFailure } from './port.js';
-export { describeResult, inertJson, oneLine } from './report-text.js';
+export { describeGuard, describeResult, inertJson, oneLine } from './report-text.js';

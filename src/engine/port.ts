@@ -134,6 +134,13 @@ export interface LockKeeper {
 }
 
 export interface Watch {
+  /**
+   * The most renames it can follow in one chunk, between two of the engine's yields to the
+   * event loop (a kernel's queue of notifications read there); any number when absent.
+   */
+  readonly maxChunk?: number;
+  /** How it watches, for the report made when stop() itself fails. */
+  readonly method: GuardReport['method'];
   /** The switch starts now: look at the full rate from here until stop(). */
   begin(): void;
   /** Lookups made and misses seen so far, while it looks. */

@@ -155,6 +155,7 @@ export async function prepareSwitch(
       commit: async () => {
         const guard = await batch.commit();
         const notes = [
+          ...(guard?.partlyBlind ? [`the guard was partly blind: ${guard.partlyBlind}`] : []),
           ...(locks?.notes ?? []),
           ...(await makeDurable(store, pendingDirs, options)),
         ];
@@ -306,7 +307,7 @@ class Batch {
     }
     this.ackedAt = performance.now();
     const report = await this.stopWatching();
-    if (report && report.missing > 0) {
+    if (report && (report.missing > 0 || (report.touched?.length ?? 0) > 0)) {
       const missing = missingError(report, pending, failure);
       missing.notes.push(...(failure?.notes ?? []));
       throw missing;
@@ -412,7 +413,8 @@ class Batch {
       if (this.watchIndex[index] >= 0) rename.watchIndex = this.watchIndex[index];
       return rename;
     };
-    for (let start = 0, size = FIRST_CHUNK; start < pending.length;) {
+    const most = this.watch?.maxChunk ?? MAX_CHUNK;
+    for (let start = 0, size = Math.min(FIRST_CHUNK, most); start < pending.length;) {
       // Before the first chunk too: the lock must be known to be ours when the first link moves.
       // After the last, a stop request finds the batch whole: it stays done.
       await this.between();
@@ -423,7 +425,7 @@ class Batch {
         unsure.push(...chunk.map((_, offset) => start + offset));
         throw error;
       });
-      size = nextChunk(size, began);
+      size = Math.min(most, nextChunk(size, began));
       this.chunkMs = Date.now() - began;
       const failed = this.recordSwitched(start, outcomes, done);
       // Recorded first: a lock lost meanwhile switches this chunk back too.
@@ -713,7 +715,14 @@ async function stopWatching(watch: Watch): Promise<GuardReport> {
   try {
     return await watch.stop();
   } catch (error) {
-    return { ...watch.soFar(), blind: describeError(error), sightings: [] };
+    return {
+      ...watch.soFar(),
+      method: watch.method,
+      certain: false,
+      windowMs: 0,
+      blind: describeError(error),
+      sightings: [],
+    };
   }
 }
 
@@ -763,21 +772,41 @@ function missingError(
   failure: unknown,
 ): MissingLinkError {
   const linkAt = new Map(pending.map((operation) => [operation.path, operation.link]));
-  const shown = report.sightings.slice(0, 10).map((sighting) => {
-    const when =
-      sighting.firstMs === sighting.lastMs
-        ? `at ${sighting.firstMs} ms`
-        : `between ${sighting.firstMs} and ${sighting.lastMs} ms`;
-    const link = linkAt.get(sighting.link) ?? sighting.link;
-    return `${JSON.stringify(link)} missing ${sighting.count} times ${when}`;
-  });
-  const more =
-    report.sightings.length > 10 ? `, and ${report.sightings.length - 10} more links` : '';
+  const named = (file: string) => JSON.stringify(linkAt.get(file) ?? file);
+  const listed = <T>(items: T[], say: (item: T) => string) =>
+    items.slice(0, 10).map(say).join('; ') +
+    (items.length > 10 ? `, and ${items.length - 10} more links` : '');
+  const parts: string[] = [];
+  const touched = report.touched ?? [];
+  if (touched.length > 0) {
+    parts.push(
+      `the kernel told of changes to links during the update that were not ours (an ` +
+        `unlink, a create or another rename: each may have left the link missing; times ` +
+        `from when the guard started): ` +
+        listed(touched, (link) => {
+          const ours = link.ours === 1 ? 'our rename made 1' : `our renames made ${link.ours}`;
+          return (
+            `${named(link.link)} changed ${link.events} times where ${ours}, first at ` +
+            `${link.firstMs} ms, and is now ${link.now}`
+          );
+        }),
+    );
+  }
+  if (report.missing > 0) {
+    parts.push(
+      `the guard saw links missing during the update (${report.missing} of ${report.lookups} ` +
+        `lookups; times from when the guard started): ` +
+        listed(report.sightings, (sighting) => {
+          const when =
+            sighting.firstMs === sighting.lastMs
+              ? `at ${sighting.firstMs} ms`
+              : `between ${sighting.firstMs} and ${sighting.lastMs} ms`;
+          return `${named(sighting.link)} missing ${sighting.count} times ${when}`;
+        }),
+    );
+  }
   const also = failure === undefined ? '' : `; the update also failed: ${describeError(failure)}`;
-  return new MissingLinkError(
-    `the guard saw links missing during the update (${report.missing} of ${report.lookups} ` +
-      `lookups; times from when the guard started): ${shown.join('; ')}${more}${also}`,
-  );
+  return new MissingLinkError(`${parts.join('; ')}${also}`);
 }
 
 function toResult(operation: Operation, state: LinkState): LinkResult {
