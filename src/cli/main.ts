@@ -98,6 +98,8 @@ function say(message: string): void {
 
 /** Quiet like ln unless asked; a dry run always shows its plan. */
 function printReport(report: SwitchReport, verbose: boolean): void {
+  // A guard that could not see the whole window says so, asked or not.
+  if (!verbose && report.guard?.partlyBlind) say(describeGuard(report.guard));
   if (!verbose && !report.dryRun) return;
   for (const result of report.results) process.stdout.write(oneLine(describeResult(result)) + '\n');
   if (verbose) for (const note of report.notes) say(`note: ${note}`);

@@ -121,8 +121,9 @@ export class LocalStore implements LinkStore {
   async rename(renames: Rename[]): Promise<Outcome<void>[]> {
     const notify = this.notify;
     // What the last chunk's renames stirred is read first: a queue overflowed since makes
-    // the guard sample from here on.
-    await notify?.settle();
+    // the guard sample from here on. Only then: the calls of a store are made as they are
+    // asked for, in order (a rename asked for beside a read is made before it).
+    if (notify?.unsettled()) await notify.settle();
     const outcomes = this.write(renames, renameTo, this.calls.rename);
     notify?.mark();
     return outcomes;

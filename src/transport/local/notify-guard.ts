@@ -153,6 +153,11 @@ export class NotifyGuard implements Watch {
     this.blind ??= `cannot make its marker in ${dir}: every name drawn was taken`;
   }
 
+  /** Whether a marker made is not read back yet. */
+  unsettled(): boolean {
+    return this.markers.length > 0;
+  }
+
   /**
    * Reads every event up to the last marker; a marker dropped (the queue overflowed) or
    * events fewer than our renames made leave the guard partly blind: it samples from here.
