@@ -178,14 +178,13 @@ export class LocalStore implements LinkStore {
   private notifying(notify: NotifyGuard, standBy: boolean): Watch {
     this.notify = notify;
     if (!standBy) notify.begin();
-    const store = this;
     return {
       method: 'notifications',
       maxChunk: notify.maxChunk,
       begin: () => notify.begin(),
       soFar: () => notify.soFar(),
       stop: () => {
-        store.notify = undefined;
+        this.notify = undefined;
         return notify.stop();
       },
     };
