@@ -64,6 +64,7 @@ export class NotifyGuard implements Watch {
   private blind: string | undefined;
   private sampler: Watch | undefined;
   private samplerFrom = 0;
+  private begun = false;
 
   get method(): GuardReport['method'] {
     return this.sampler ? 'notifications, then sampling' : 'notifications';
@@ -105,6 +106,8 @@ export class NotifyGuard implements Watch {
 
   /** Arms a watch on every directory: from here every change to a name in them is queued. */
   begin(): void {
+    if (this.begun) return;
+    this.begun = true;
     this.start = performance.now();
     try {
       for (const [dir, names] of this.dirs) {
@@ -130,6 +133,8 @@ export class NotifyGuard implements Watch {
 
   /** After a chunk of renames: a marker, to know later that all its events were read. */
   mark(): void {
+    // Before begin() nothing is watched: a marker would never come back.
+    if (!this.begun) return;
     const [dir] = this.dirs.keys();
     // A name someone made in advance is never ours: the create is exclusive; another is drawn.
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -195,6 +200,17 @@ export class NotifyGuard implements Watch {
 
   /** Ends the window: reads every event up to a last marker, and reports. */
   async stop(): Promise<GuardReport> {
+    // Stopped before it began (the run ended before any switch): it saw nothing.
+    if (!this.begun) {
+      return {
+        method: this.method,
+        certain: false,
+        lookups: 0,
+        missing: 0,
+        windowMs: 0,
+        sightings: [],
+      };
+    }
     if (this.blind === undefined) {
       this.mark();
       await this.settle();
