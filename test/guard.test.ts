@@ -51,7 +51,7 @@ os.unlink("links/l0"); os.symlink("../releases/v3/f0", "links/l0")
 print("done")`,
     );
     try {
-      const run = await startCli(['--spec-file', specs], dir);
+      const run = await startCli(['--json', '--spec-file', specs], dir);
       if (writer.exitCode === null) await new Promise((resolve) => writer.once('exit', resolve));
       expect(writer.exitCode).toBe(0);
       const now = fs.readlinkSync(path.join(dir, 'links', 'l0'));
@@ -67,6 +67,18 @@ print("done")`,
       );
       expect(run.stderr).not.toContain('"links/l1"');
       expect(run.status).toBe(3);
+      const { guard, error } = JSON.parse(run.stdout);
+      expect(error.exitCode).toBe(3);
+      expect(guard).toMatchObject({ method: 'notifications', certain: true });
+      expect(guard.touched).toEqual([
+        {
+          link: path.join(fs.realpathSync(dir), 'links', 'l0'),
+          events: 3,
+          ours: 1,
+          now: `-> ${JSON.stringify(now)}`,
+          firstMs: expect.any(Number),
+        },
+      ]);
       // The batch itself went through: every other link is ours.
       expect(fs.readlinkSync(path.join(dir, 'links', `l${count - 1}`))).toBe(
         `../releases/v2/f${count - 1}`,

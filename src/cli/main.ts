@@ -142,6 +142,6 @@ function printFailure(error: AtomicLinkError, exitCode: number): void {
   const document =
     error instanceof FleetError
       ? { ...error.report, error: said }
-      : { results: error.results ?? null, error: said };
+      : { results: error.results ?? null, guard: error.guard, error: said };
   process.stdout.write(inertJson(document) + '\n');
 }

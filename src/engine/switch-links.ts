@@ -310,14 +310,20 @@ class Batch {
     if (report && (report.missing > 0 || (report.touched?.length ?? 0) > 0)) {
       const missing = missingError(report, pending, failure);
       missing.notes.push(...(failure?.notes ?? []));
+      missing.guard = report;
       throw missing;
     }
-    if (failure) throw failure;
+    if (failure) {
+      failure.guard = report;
+      throw failure;
+    }
     if (report?.blind) {
-      throw new MissingLinkError(
+      const blind = new MissingLinkError(
         `every link is switched, but the guard lost sight of them (${report.blind}), ` +
           `so it cannot vouch that none was missing`,
       );
+      blind.guard = report;
+      throw blind;
     }
     return report;
   }
