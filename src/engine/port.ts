@@ -65,7 +65,7 @@ export interface LinkStore {
    * keeps one lookup in flight, the local one waits. begin() returns once it looks fully, and
    * throws when it can no longer look (then nothing may be switched).
    */
-  watch(paths: string[], options?: { standBy?: boolean }): Promise<Watch>;
+  watch(paths: string[], options?: WatchOptions): Promise<Watch>;
   /** What is known of how rename behaves in `dir`, before any trial. */
   renameBehaviour(dir: string): Promise<RenameBehaviour>;
   /**
@@ -77,6 +77,16 @@ export interface LinkStore {
   keepLocks?(locks: KeptLock[], text: string, everyMs: number): LockKeeper;
 
   close(): Promise<void>;
+}
+
+export interface WatchOptions {
+  standBy?: boolean;
+  /**
+   * The batch's links that do not exist yet. A guard told of changes (the kernel's
+   * notifications) watches them too: another writer making or removing one of them meanwhile
+   * is writing the same links. One that samples cannot: they are missing until renamed.
+   */
+  newPaths?: string[];
 }
 
 /** A result, or the error that one item met (a Node system error or one shaped like it). */

@@ -279,7 +279,12 @@ class Batch {
     this.watch = await this.store
       .watch(
         this.watched.map((index) => this.pending[index].path),
-        { standBy: true },
+        {
+          standBy: true,
+          newPaths: this.pending.flatMap((operation) =>
+            operation.prior.kind === 'none' ? [operation.path] : [],
+          ),
+        },
       )
       .catch((error) => {
         throw wrap(error, `cannot start the guard: ${describeError(error)}; no link was changed`);

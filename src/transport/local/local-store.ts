@@ -13,6 +13,7 @@ import type {
   RenameBehaviour,
   StoreFailure,
   Watch,
+  WatchOptions,
 } from '../../engine/port.js';
 import { FUSE, suspectFilesystem } from '../../platform/filesystems.js';
 import {
@@ -153,7 +154,7 @@ export class LocalStore implements LinkStore {
     });
   }
 
-  async watch(paths: string[], options?: { standBy?: boolean }): Promise<Watch> {
+  async watch(paths: string[], options?: WatchOptions): Promise<Watch> {
     const remote = this.remoteDir(paths);
     let why: string | undefined;
     if (remote !== undefined) {
@@ -161,7 +162,7 @@ export class LocalStore implements LinkStore {
     } else if (!NOTIFICATIONS) {
       why = `the kernel's notifications on ${process.platform} are not used: they cannot tell every change to a name`;
     } else {
-      const notify = new NotifyGuard(paths, {
+      const notify = new NotifyGuard([...paths, ...(options?.newPaths ?? [])], {
         reach: (file) => this.throughOpenDir(file),
         moved: (dir) => this.movedFrom(dir),
         sample: (all) => this.sample(all, all, false, 'the notifications overflowed'),
@@ -275,7 +276,10 @@ export class LocalStore implements LinkStore {
       fs.renameSync(this.at(rename.from), here);
       this.notify?.renamed(rename);
     },
-    remove: (_: string, here: string) => fs.unlinkSync(here),
+    remove: (file: string, here: string) => {
+      fs.unlinkSync(here);
+      this.notify?.removed(file);
+    },
   };
   /** Where inDirs() makes its calls: the directory (with its slash), and whether inside it. */
   private current = { prefix: '\0', inside: false };

@@ -131,6 +131,14 @@ export class NotifyGuard implements Watch {
     this.oursTotal++;
   }
 
+  /** Counts a removal of ours (a new link taken back by a rollback). */
+  removed(file: string): void {
+    const index = this.byPath.get(file);
+    if (index === undefined) return;
+    this.ours[index]++;
+    this.oursTotal++;
+  }
+
   /** After a chunk of renames: a marker, to know later that all its events were read. */
   mark(): void {
     // Before begin() nothing is watched: a marker would never come back.
