@@ -796,9 +796,11 @@ function missingError(
         `from when the guard started): ` +
         listed(touched, (link) => {
           const ours = link.ours === 1 ? 'our rename made 1' : `our renames made ${link.ours}`;
+          const start = link.missingAtStart ? 'was missing when the guard began, ' : '';
+          const first = link.events > link.ours ? `, first at ${link.firstMs} ms` : '';
           return (
-            `${named(link.link)} changed ${link.events} times where ${ours}, first at ` +
-            `${link.firstMs} ms, and is now ${link.now}`
+            `${named(link.link)} ${start}changed ${link.events} times where ${ours}${first}, ` +
+            `and is now ${link.now}`
           );
         }),
     );

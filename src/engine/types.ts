@@ -108,6 +108,8 @@ export interface TouchedLink {
   events: number;
   /** How many of them our own renames account for. */
   ours: number;
+  /** It was not there when the guard began: another writer had removed it just before. */
+  missingAtStart?: true;
   /** Where it stands after the window: `-> TEXT`, `missing`, `a file`... */
   now: string;
   /** Milliseconds after the guard began, of the first change not ours, as read. */

@@ -162,11 +162,15 @@ export class LocalStore implements LinkStore {
     } else if (!NOTIFICATIONS) {
       why = `the kernel's notifications on ${process.platform} are not used: they cannot tell every change to a name`;
     } else {
-      const notify = new NotifyGuard([...paths, ...(options?.newPaths ?? [])], {
-        reach: (file) => this.throughOpenDir(file),
-        moved: (dir) => this.movedFrom(dir),
-        sample: (all) => this.sample(all, all, false, 'the notifications overflowed'),
-      });
+      const notify = new NotifyGuard(
+        [...paths, ...(options?.newPaths ?? [])],
+        {
+          reach: (file) => this.throughOpenDir(file),
+          moved: (dir) => this.movedFrom(dir),
+          sample: (all) => this.sample(all, all, false, 'the notifications overflowed'),
+        },
+        paths.length,
+      );
       why = notify.tryOut();
       if (why === undefined) return this.notifying(notify, options?.standBy ?? false);
     }

@@ -70,9 +70,14 @@ export class NotifyGuard implements Watch {
     return this.sampler ? 'notifications, then sampling' : 'notifications';
   }
 
+  /** Links that were not there when the watches were armed (another writer's gap then). */
+  private readonly absent: number[] = [];
+
+  /** `paths`: the links that exist, then (from `existing` on) the batch's new ones. */
   constructor(
     private readonly paths: string[],
     private readonly io: NotifyIo,
+    private readonly existing = paths.length,
   ) {
     this.seen = new Uint32Array(paths.length);
     this.ours = new Uint32Array(paths.length);
@@ -120,6 +125,25 @@ export class NotifyGuard implements Watch {
     } catch (error) {
       this.close();
       throw error;
+    }
+    this.checkPresent();
+  }
+
+  /**
+   * From the arming on, every change is told; a link another writer had removed just before
+   * (and makes again after our rename, or never) would not be. So each directory is listed once
+   * now: an existing link not in it was missing as the switch began.
+   */
+  private checkPresent(): void {
+    const listed = new Uint8Array(this.existing);
+    for (const [dir, names] of this.dirs) {
+      for (const name of fs.readdirSync(this.io.reach(`${dir}/.`))) {
+        const index = names.get(name);
+        if (index !== undefined && index < this.existing) listed[index] = 1;
+      }
+    }
+    for (let index = 0; index < this.existing; index++) {
+      if (listed[index] === 0) this.absent.push(index);
     }
   }
 
@@ -228,15 +252,17 @@ export class NotifyGuard implements Watch {
     const sampled = await this.sampler?.stop();
     const touched: TouchedLink[] = [];
     let short = false;
+    const absent = new Set(this.absent);
     for (let index = 0; index < this.paths.length; index++) {
       if (this.seen[index] < this.ours[index]) short = true;
-      if (this.seen[index] <= this.ours[index]) continue;
+      if (this.seen[index] <= this.ours[index] && !absent.has(index)) continue;
       touched.push({
+        ...(absent.has(index) ? { missingAtStart: true } : {}),
         link: this.paths[index],
         events: this.seen[index],
         ours: this.ours[index],
         now: stateOf(this.io.reach(this.paths[index])),
-        firstMs: Math.round(this.firstMs[index]),
+        firstMs: Number.isNaN(this.firstMs[index]) ? 0 : Math.round(this.firstMs[index]),
       });
     }
     if (short && this.partlyBlind === undefined) {
@@ -282,7 +308,8 @@ export class NotifyGuard implements Watch {
     if (this.sampler !== undefined) return;
     this.samplerFrom = Math.round(performance.now() - this.start);
     try {
-      this.sampler = await this.io.sample(this.paths);
+      // Only the links that exist: a new one is missing until our rename makes it.
+      this.sampler = await this.io.sample(this.paths.slice(0, this.existing));
     } catch (error) {
       this.blind ??= `cannot sample after the notifications overflowed: ${(error as Error).message}`;
     }
