@@ -751,34 +751,22 @@ async function connect(target, signal) {
 
 ;// CONCATENATED MODULE: ./lib/transport/sftp/sftp-guard.js
 /**
- * The rate at which one OpenSSH sftp-server answers lstat, about (measured here: 15,000 to
- * 25,000 a second on loopback). Lookups in flight are this times the round trip (the
- * bandwidth-delay product), so that the server is kept busy and the guard's rate does not
- * fall with the round trip; between these bounds.
+ * Lookups kept in flight on the guard's channel. The server answers them one after another as
+ * fast as it can lstat, so the sampling rate does not depend on the round trip: a round trip
+ * only decides how many lookups are on the way at once.
  */
-const SERVER_RATE_PER_MS = 25;
-const MIN_IN_FLIGHT = 128;
-/**
- * The cap: with 8,192 in flight at 200 ms the answers took the server and the connection from
- * the renames (a 200-link batch 8.9 s instead of 1), with 1,024 the guard made 3.6 lookups a
- * ms there against 6 on loopback (and 0.64 with a fixed 128).
- */
-const MAX_IN_FLIGHT = 1024;
+const IN_FLIGHT = 128;
 /**
  * Lookups kept in flight while standing by (prepared, waiting for the switch): enough to show
- * that the server is looking and to notice a connection lost, no load on it; and one at a
- * time, each answer tells the round trip.
+ * that the server is looking and to notice a connection lost, no load on it.
  */
 const STAND_BY_IN_FLIGHT = 1;
 /**
- * The window: from the first rename sent, the guard keeps looking until the last rename is
- * acknowledged and then at least WINDOW_MS more, and until every link was looked up at least
- * PER_LINK times since the first rename (a batch renamed in a millisecond, less than a busy
- * server's time slice, is not left to a handful of lookups). Bounded by MAX_WINDOW_MS.
+ * Over a fast link a whole batch is renamed in a millisecond or two, less than one time slice
+ * of a busy server: the guard keeps looking at least this long, so that another writer's gap
+ * at the same moment is not missed for want of lookups.
  */
-const WINDOW_MS = 100;
-const PER_LINK = 10;
-const MAX_WINDOW_MS = 10_000;
+const MIN_WATCH_MS = 50;
 const NO_SUCH_FILE = 2;
 /**
  * Watches links on the server through a channel of its own (a second sftp-server process,
@@ -797,12 +785,6 @@ class SftpGuard {
     /** When it began looking at the full rate: the minimum watch counts from there. */
     begun = this.start;
     inFlight;
-    /** The shortest round trip seen of a lookup sent alone, in ms. */
-    roundTrip = Infinity;
-    /** Lookups of each link answered since begin(). */
-    counts;
-    looking = false;
-    method = 'sampling';
     sightings = new Map();
     settled;
     sftp;
@@ -811,9 +793,7 @@ class SftpGuard {
         this.paths = paths;
         this.sftp = channel.sftp;
         this.requests = channel.requests;
-        this.counts = new Uint32Array(paths.length);
-        this.inFlight = standBy ? STAND_BY_IN_FLIGHT : MIN_IN_FLIGHT;
-        this.looking = !standBy;
+        this.inFlight = standBy ? STAND_BY_IN_FLIGHT : IN_FLIGHT;
     }
     /**
      * Resolves once the server has answered a first lookup: from then on it is looking. When
@@ -836,10 +816,9 @@ class SftpGuard {
     }
     /** From standing by to the full rate: the renames follow these lookups on the connection. */
     begin() {
-        if (this.looking || this.stopping || this.blind !== undefined)
+        if (this.inFlight === IN_FLIGHT || this.stopping || this.blind !== undefined)
             return;
-        this.looking = true;
-        this.inFlight = inFlightFor(this.roundTrip);
+        this.inFlight = IN_FLIGHT;
         this.begun = performance.now();
         while (this.outstanding < this.inFlight)
             this.send();
@@ -847,40 +826,20 @@ class SftpGuard {
     soFar() {
         return { lookups: this.lookups, missing: this.missing };
     }
-    /**
-     * Called once the last rename is acknowledged: keeps looking for the window, stops sending,
-     * waits for the lookups on the way (they cover the last renames), reports.
-     */
+    /** Stops sending, waits for the lookups on the way (they cover the last renames), reports. */
     async stop() {
-        const until = performance.now() + WINDOW_MS;
-        const limit = this.begun + MAX_WINDOW_MS;
-        while (this.blind === undefined && !this.stopping) {
-            const now = performance.now();
-            if (now >= limit || (now >= until && this.perLinkMin() >= PER_LINK))
-                break;
-            await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(10, until - now))));
-        }
+        const left = MIN_WATCH_MS - (performance.now() - this.begun);
+        if (left > 0 && this.blind === undefined)
+            await new Promise((resolve) => setTimeout(resolve, left));
         this.stopping = true;
         if (this.outstanding > 0)
             await new Promise((resolve) => (this.settled = resolve));
         return {
-            method: 'sampling',
-            certain: false,
             lookups: this.lookups,
             missing: this.missing,
             blind: this.blind,
-            windowMs: Math.round(performance.now() - this.begun),
-            perLinkMin: this.perLinkMin(),
-            sampledBecause: 'the links are on a server, whose kernel tells this machine nothing',
             sightings: [...this.sightings.values()],
         };
-    }
-    perLinkMin() {
-        let least = Infinity;
-        for (const count of this.counts)
-            if (count < least)
-                least = count;
-        return least === Infinity ? 0 : least;
     }
     send() {
         const index = this.next;
@@ -890,14 +849,8 @@ class SftpGuard {
         // Each lookup leaves at once, not held to go with others (batchWrites): lookups sent in
         // bunches are answered in bunches, with gaps between them in which nothing is looked at
         // (a naive writer on the server was then missed in some runs out of 20).
-        const sent = performance.now();
-        const alone = this.outstanding === 1;
         try {
-            this.sftp.lstat(this.paths[index], (error) => {
-                if (alone)
-                    this.roundTrip = Math.min(this.roundTrip, performance.now() - sent);
-                this.answered(index, error);
-            });
+            this.sftp.lstat(this.paths[index], (error) => this.answered(index, error));
         }
         catch (error) {
             this.answered(index, error);
@@ -907,8 +860,6 @@ class SftpGuard {
         this.outstanding--;
         this.requests.done();
         this.lookups++;
-        if (this.looking)
-            this.counts[index]++;
         if (error) {
             if (error.code === NO_SUCH_FILE)
                 this.seenMissing(index);
@@ -942,13 +893,6 @@ class SftpGuard {
         this.settled = undefined;
         settled?.();
     }
-}
-/** Lookups in flight for a round trip of `roundTripMs`: the server's rate times it. */
-function inFlightFor(roundTripMs) {
-    if (!Number.isFinite(roundTripMs))
-        return MIN_IN_FLIGHT;
-    const needed = Math.ceil(SERVER_RATE_PER_MS * roundTripMs * 1.25);
-    return Math.min(MAX_IN_FLIGHT, Math.max(MIN_IN_FLIGHT, needed));
 }
 
 ;// CONCATENATED MODULE: ./lib/transport/sftp/sftp-store.js
