@@ -7,6 +7,7 @@ import { median } from './measure.js';
 import { cliSsh, onMount, run, withRoutes } from './routes.js';
 import type { Route } from './routes.js';
 import { linkTree, otherVersion } from './trees.js';
+import { startDelayProxy } from '../test/helpers/delay-proxy.js';
 
 export interface EyesResult {
   case: string;
@@ -24,10 +25,13 @@ export async function benchGuardEyes(
   runs: number,
   log: (line: string) => void,
 ): Promise<EyesResult[]> {
+  // ATOMIC_LINK_EYES_ONLY=local (or sftp, sshfs): one part, for a run in less time.
+  const only = process.env.ATOMIC_LINK_EYES_ONLY;
+  const wanted = (part: string) => only === undefined || only === part;
   const results = [
-    ...(await sshfsWorkaround(runs)),
-    ...(await sftpNaiveWriter(runs)),
-    await localNaiveWriter(runs),
+    ...(wanted('local') ? await localDetection(runs, CLEAN_RUNS) : []),
+    ...(wanted('sftp') ? await sftpDetection(runs, CLEAN_RUNS) : []),
+    ...(wanted('sshfs') ? await sshfsWorkaround(runs) : []),
   ];
   for (const result of results) {
     log(
@@ -87,71 +91,169 @@ function sshfsWorkaround(runs: number): Promise<EyesResult[]> {
   });
 }
 
+/** Clean runs for false alarms: the issue's 200, or fewer with ATOMIC_LINK_EYES_CLEAN. */
+const CLEAN_RUNS = Number(process.env.ATOMIC_LINK_EYES_CLEAN ?? 200);
+const BATCH = 200;
+
 /**
- * atomic-link --ssh switching 20 links while a naive writer on the server replaces the same
- * links by unlink + symlink; and as many runs without the writer, where exit 3 is a false alarm.
+ * The two kinds of writer another tool is: one process replacing links by unlink + symlink
+ * in a loop (BusyBox or BSD `ln -sf`, a deploy script in Python: each link missing for
+ * microseconds), and `rm` then `ln` as processes (milliseconds). Each turns its links to a
+ * third release, so that atomic-link always has them to switch.
  */
-function sftpNaiveWriter(runs: number): Promise<EyesResult[]> {
-  return withRoutes({}, async (routes, server) => {
-    const results: EyesResult[] = [];
-    for (const route of routes) {
-      const dir = linkTree(20, server.root);
-      const command = (version: string) => [
-        process.execPath,
-        CLI,
-        ...cliSsh(route, dir),
-        '--spec-file',
-        path.join(dir, `specs-${version}`),
-      ];
-      // The server is this machine: the writer runs beside sshd, as a process on the server would.
-      const loop =
-        'for i in $(seq 0 19); do rm -f links/l$i; ln -s ../releases/v3/f$i links/l$i; done';
-      await withWriter(dir, loop, async () => {
-        let turn = 0;
-        results.push(
-          // The writer turns every link to a third release, so either one is a switch; l0 may be
-          // missing at any moment, so the release is not read from it.
-          await count('SFTP --ssh, 20 links, naive writer on the server', route, runs, () =>
-            command(turn++ % 2 ? 'v1' : 'v2'),
-          ),
-        );
-      });
+const WRITERS = {
+  'unlink+symlink loop (microseconds)': (links: number) =>
+    [
+      'python3',
+      '-c',
+      `import os
+while True:
+    for i in range(${links}):
+        l = "links/l%d" % i
+        try: os.unlink(l)
+        except FileNotFoundError: pass
+        try: os.symlink("../releases/v3/f%d" % i, l)
+        except FileExistsError: pass`,
+    ] as const,
+  'rm + ln processes (milliseconds)': (links: number) =>
+    [
+      'bash',
+      '-c',
+      `while :; do for i in $(seq 0 ${links - 1}); do rm -f links/l$i; ln -s ../releases/v3/f$i links/l$i; done; done`,
+    ] as const,
+};
+
+/** What an unrelated program does beside the links: a log written, a scratch name made and removed. */
+const UNRELATED = [
+  'python3',
+  '-c',
+  `import os
+while True:
+    with open("links/app.log", "a") as log: log.write("line\\n")
+    os.symlink("x", "links/scratch"); os.unlink("links/scratch")`,
+];
+
+/** A 200-link tree with a third release for the writers. */
+function detectionTree(parent?: string): string {
+  const dir = linkTree(BATCH, parent);
+  fs.mkdirSync(path.join(dir, 'releases', 'v3'));
+  for (let i = 0; i < BATCH; i++) fs.writeFileSync(path.join(dir, 'releases', 'v3', `f${i}`), '');
+  return dir;
+}
+
+/** Each writer on 1 and on 50 links of the batch, then clean runs beside an unrelated writer. */
+async function detectionCases(
+  dir: string,
+  runs: number,
+  cleanRuns: number,
+  route: Route | undefined,
+  where: string,
+  command: (specs: string) => string[],
+  kinds = Object.keys(WRITERS) as (keyof typeof WRITERS)[],
+  sizes = [1, 50],
+): Promise<EyesResult[]> {
+  const results: EyesResult[] = [];
+  let turn = 0;
+  const next = () => command(path.join(dir, `specs-${turn++ % 2 ? 'v1' : 'v2'}`));
+  for (const kind of kinds) {
+    for (const links of sizes) {
       results.push(
-        await count('SFTP --ssh, 20 links, no writer (false alarms)', route, runs, () =>
-          command(otherVersion(path.join(dir, 'links', 'l0'))),
+        await withProcess(dir, [...WRITERS[kind](links)], () =>
+          count(`${where}, ${kind} on ${links} of ${BATCH} links`, route, runs, next),
         ),
       );
     }
-    return results;
-  });
+  }
+  if (cleanRuns > 0) {
+    // Back to a release atomic-link switches from, with nobody else writing the links.
+    for (let i = 0; i < BATCH; i++) {
+      fs.rmSync(path.join(dir, 'links', `l${i}`), { force: true });
+      fs.symlinkSync(`../releases/v1/f${i}`, path.join(dir, 'links', `l${i}`));
+    }
+    turn = 0;
+    results.push(
+      await withProcess(dir, UNRELATED, () =>
+        count(
+          `${where}, no writer of links, a log and a scratch name written beside them (false alarms)`,
+          route,
+          cleanRuns,
+          next,
+        ),
+      ),
+    );
+  }
+  return results;
 }
 
-/**
- * Another process switching 50 of the same links by unlink + symlink (to a third release, so
- * that atomic-link always has them to switch) while atomic-link runs.
- */
-async function localNaiveWriter(runs: number): Promise<EyesResult> {
-  const dir = linkTree(1000);
-  const loop = 'for i in $(seq 0 49); do rm -f links/l$i; ln -s ../releases/v3/f$i links/l$i; done';
+/** On this machine's disk (the temp directory): the guard reads the kernel's notifications. */
+async function localDetection(runs: number, cleanRuns: number): Promise<EyesResult[]> {
+  const dir = detectionTree();
   try {
-    return await withWriter(dir, loop, () =>
-      count('local disk, unlink-then-symlink writer on 50 of 1,000 links', undefined, runs, () => [
-        process.execPath,
-        CLI,
-        '-C',
-        dir,
-        '--spec-file',
-        path.join(dir, `specs-${otherVersion(path.join(dir, 'links', 'l999'))}`),
-      ]),
-    );
+    return await detectionCases(dir, runs, cleanRuns, undefined, 'local disk', (specs) => [
+      process.execPath,
+      CLI,
+      '-C',
+      dir,
+      '--spec-file',
+      specs,
+    ]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** `loop` run over and over in `dir` by bash for the time of `use`. */
-async function withWriter<T>(dir: string, loop: string, use: () => Promise<T>): Promise<T> {
-  const writer: ChildProcess = spawn('bash', ['-c', `while :; do ${loop}; done`], {
+/**
+ * atomic-link --ssh, the writers on the server (this machine, beside sshd), at loopback, 20 ms
+ * and 200 ms RTT. At 200 ms, where a run takes seconds, only the microsecond writer.
+ */
+function sftpDetection(runs: number, cleanRuns: number): Promise<EyesResult[]> {
+  return withRoutes({}, async (routes, server) => {
+    const results: EyesResult[] = [];
+    const far = await startDelayProxy({ targetPort: server.port, delayMs: 100 });
+    const farKnownHosts = path.join(path.dirname(server.knownHosts), 'known_hosts-far');
+    fs.writeFileSync(
+      farKnownHosts,
+      fs
+        .readFileSync(server.knownHosts, 'utf8')
+        .replace(`[127.0.0.1]:${server.port} `, `[127.0.0.1]:${far.port} `),
+    );
+    try {
+      const all: Route[] = [
+        ...routes,
+        { network: '200 ms RTT', server, port: far.port, knownHosts: farKnownHosts },
+      ];
+      for (const route of all) {
+        const dir = detectionTree(server.root);
+        const command = (specs: string) => [
+          process.execPath,
+          CLI,
+          ...cliSsh(route, dir),
+          '--spec-file',
+          specs,
+        ];
+        const far = route.network === '200 ms RTT';
+        results.push(
+          ...(await detectionCases(
+            dir,
+            runs,
+            route.network === 'loopback' ? cleanRuns : 0,
+            route,
+            'SFTP --ssh',
+            command,
+            far ? ['unlink+symlink loop (microseconds)'] : undefined,
+          )),
+        );
+      }
+    } finally {
+      await far.close();
+    }
+    return results;
+  });
+}
+
+/** `command` run in `dir` for the time of `use`. */
+async function withProcess<T>(dir: string, command: string[], use: () => Promise<T>): Promise<T> {
+  const writer: ChildProcess = spawn(command[0], command.slice(1), {
     cwd: dir,
     stdio: 'ignore',
     detached: true, // its own process group, so that its rm and ln go with it

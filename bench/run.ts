@@ -102,7 +102,7 @@ if (run('remote')) {
 }
 if (run('eyes')) {
   log("\n4. The guard's eyes (runs failed with exit 3, over non-atomic switches and without)");
-  results.eyes = await benchGuardEyes(20, log);
+  results.eyes = await benchGuardEyes(Number(process.env.ATOMIC_LINK_EYES_RUNS ?? 20), log);
 }
 if (run('image')) {
   log('\n5. Docker image size');

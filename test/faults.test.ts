@@ -288,17 +288,22 @@ describe('after the switch', () => {
     expect(leftovers(dir)).toEqual([]);
   });
 
-  test('a guard that loses sight of the links fails the run with exit 3', () => {
+  test('a guard the kernel will not give notifications to samples instead, and one that loses sight of the links fails the run with exit 3', () => {
     const count = 2000;
     const dir = makeManyLinks(count, tmpfs.dir);
-    // The guard's lookups start failing after its 300th: strace counts per thread, and the
-    // main thread makes fewer lookups than that in the whole run. Slowed renames keep the
-    // batch going until then.
+    // No inotify watch to be had (every one of the user's taken: ENOSPC): the guard samples
+    // with lookups from its thread. Those start failing after its 300th: strace counts per
+    // thread, and the main thread makes fewer lookups than that in the whole run. Slowed
+    // renames keep the batch going until then.
     const lookups = ['statx', 'newfstatat', 'lstat'];
     const run = runCliUnder(
       underStrace(
-        [...lookups, ...RENAME_CALLS],
-        [`${lookups.join(',')}:error=EIO:when=300+`, `${RENAME_CALLS.join(',')}:delay_enter=500`],
+        [...lookups, ...RENAME_CALLS, 'inotify_add_watch'],
+        [
+          'inotify_add_watch:error=ENOSPC',
+          `${lookups.join(',')}:error=EIO:when=300+`,
+          `${RENAME_CALLS.join(',')}:delay_enter=500`,
+        ],
       ),
       ['--spec-file', writeSpecs(dir, count, 'v2')],
       dir,

@@ -108,6 +108,38 @@ describe('SFTP spoken by atomic-link itself', () => {
     }
   });
 
+  test('the guard states its window: each link looked up at least 10 times, for 100 ms after the last rename, its lookups in flight by the round trip (loopback and 200 ms)', async () => {
+    const count = 200;
+    const specFile = manyRemoteLinks(server.root, count);
+    const rates: number[] = [];
+    for (const delayMs of [0, 100]) {
+      const proxy = await startDelayProxy({ targetPort: server.port, delayMs });
+      try {
+        const run = await startCli(
+          [...server.argsVia(proxy.port), '--json', '-v', '--spec-file', specFile],
+          '/',
+        );
+        expect(run.stderr).not.toMatch(/error|missing/);
+        expect(run.status).toBe(0);
+        const { guard } = JSON.parse(run.stdout);
+        expect(guard).toMatchObject({ method: 'sampling', certain: false, missing: 0 });
+        expect(guard.sampledBecause).toContain('on a server');
+        expect(guard.perLinkMin).toBeGreaterThanOrEqual(10);
+        expect(guard.windowMs).toBeGreaterThanOrEqual(100);
+        rates.push(guard.lookups / guard.windowMs);
+      } finally {
+        await proxy.close();
+      }
+      for (const text of linkTexts(server.root, count)) expect(text).toBe('../releases/v2');
+      fs.writeFileSync(specFile, fs.readFileSync(specFile, 'utf8').replaceAll('v2', 'v1'));
+      expect(runCli([...server.args, '--spec-file', specFile], '/').status).toBe(0);
+      fs.writeFileSync(specFile, fs.readFileSync(specFile, 'utf8').replaceAll('v1', 'v2'));
+    }
+    // At 200 ms the lookups in flight (1,024 at most) cover most of the round trip: with a
+    // fixed 128 the rate fell to 640 a second (0.64 a ms).
+    expect(rates[1]).toBeGreaterThan(1.5);
+  });
+
   test('a server without hardlink@openssh.com: hard links refused before anything is touched', async () => {
     const noHardlink = await startSshd({ deny: ['hardlink'] });
     try {

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
-import { count } from '../engine/index.js';
 import type { AtomicLinkError, FleetReport, LinkResult, SwitchReport } from '../engine/index.js';
+import { describeGuard } from '../engine/index.js';
 
 /** Sets the outputs a later step needs, rollback included, and writes the job summary. */
 export async function publishReport(report: SwitchReport): Promise<void> {
@@ -12,7 +12,7 @@ export async function publishReport(report: SwitchReport): Promise<void> {
     JSON.stringify(Object.fromEntries(results.map((result) => [result.link, result.previous]))),
   );
   const guard = report.guard
-    ? `Guard: ${count(report.guard.lookups, 'lookup')}, ${report.guard.missing} missing.`
+    ? `${describeGuard(report.guard).replace(/^guard/, 'Guard')}.`
     : report.dryRun
       ? 'Dry run: nothing was changed.'
       : 'Guard: off, or no existing link to watch.';

@@ -4,6 +4,7 @@ import {
   FleetError,
   InterruptedError,
   count,
+  describeGuard,
   describeResult,
   describeStatus,
   inertJson,
@@ -161,14 +162,13 @@ function say(message: string): void {
 
 /** Quiet like ln unless asked; a dry run always shows its plan. */
 function printReport(report: SwitchReport, verbose: boolean, told: Set<string>): void {
+  // A guard that could not see the whole window says so, asked or not.
+  if (!verbose && report.guard?.partlyBlind) say(describeGuard(report.guard));
   if (!verbose && !report.dryRun) return;
   for (const result of report.results) process.stdout.write(oneLine(describeResult(result)) + '\n');
   // A stale lock broken was said as it happened.
   if (verbose) for (const note of report.notes) if (!told.has(note)) say(`note: ${note}`);
-  if (verbose && report.guard) {
-    const { lookups, missing } = report.guard;
-    say(`guard made ${count(lookups, 'lookup')}, saw ${missing} missing`);
-  }
+  if (verbose && report.guard) say(describeGuard(report.guard));
 }
 
 /** With --json the whole report on stdout; with -v (or a dry run) a line per host and link. */
@@ -207,6 +207,6 @@ function printFailure(error: AtomicLinkError, exitCode: number): void {
   const document =
     error instanceof FleetError
       ? { ...error.report, error: said }
-      : { results: error.results ?? null, error: said };
+      : { results: error.results ?? null, guard: error.guard, error: said };
   process.stdout.write(inertJson(document) + '\n');
 }

@@ -1,4 +1,4 @@
-import type { LinkResult } from './types.js';
+import type { GuardReport, LinkResult } from './types.js';
 
 /**
  * Every failure the engine reports carries the exit code the CLI and the action use, so that
@@ -12,6 +12,8 @@ export class AtomicLinkError extends Error {
   readonly notes: string[] = [];
   /** Where each link stands, when the run failed after reading them all (during the switch). */
   results?: LinkResult[];
+  /** What the guard did and saw, when the run failed after it watched. */
+  guard?: GuardReport;
 
   constructor(
     message: string,

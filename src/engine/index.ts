@@ -29,4 +29,11 @@ export {
 export type * from './types.js';
 export type * from './port.js';
 export { isFailure } from './port.js';
-export { count, describeResult, describeStatus, inertJson, oneLine } from './report-text.js';
+export {
+  count,
+  describeGuard,
+  describeResult,
+  describeStatus,
+  inertJson,
+  oneLine,
+} from './report-text.js';

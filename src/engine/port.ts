@@ -65,7 +65,7 @@ export interface LinkStore {
    * keeps one lookup in flight, the local one waits. begin() returns once it looks fully, and
    * throws when it can no longer look (then nothing may be switched).
    */
-  watch(paths: string[], options?: { standBy?: boolean }): Promise<Watch>;
+  watch(paths: string[], options?: WatchOptions): Promise<Watch>;
   /** What is known of how rename behaves in `dir`, before any trial. */
   renameBehaviour(dir: string): Promise<RenameBehaviour>;
   /**
@@ -77,6 +77,16 @@ export interface LinkStore {
   keepLocks?(locks: KeptLock[], text: string, everyMs: number): LockKeeper;
 
   close(): Promise<void>;
+}
+
+export interface WatchOptions {
+  standBy?: boolean;
+  /**
+   * The batch's links that do not exist yet. A guard told of changes (the kernel's
+   * notifications) watches them too: another writer making or removing one of them meanwhile
+   * is writing the same links. One that samples cannot: they are missing until renamed.
+   */
+  newPaths?: string[];
 }
 
 /** A result, or the error that one item met (a Node system error or one shaped like it). */
@@ -134,6 +144,13 @@ export interface LockKeeper {
 }
 
 export interface Watch {
+  /**
+   * The most renames it can follow in one chunk, between two of the engine's yields to the
+   * event loop (a kernel's queue of notifications read there); any number when absent.
+   */
+  readonly maxChunk?: number;
+  /** How it watches, for the report made when stop() itself fails. */
+  readonly method: GuardReport['method'];
   /** The switch starts now: look at the full rate from here until stop(). */
   begin(): void;
   /** Lookups made and misses seen so far, while it looks. */

@@ -1,5 +1,5 @@
 import type { BackupStatus, LinkStatus } from './status.js';
-import type { LinkResult } from './types.js';
+import type { GuardReport, LinkResult } from './types.js';
 
 /**
  * `switched: "current" -> "releases/v2" (was "releases/v1")`, one line per link, saying where
@@ -48,6 +48,38 @@ function describeName(name: string, status: Omit<BackupStatus, 'name'> | LinkSta
     none: 'does not exist',
   };
   return `${JSON.stringify(name)} ${what[status.type]}`;
+}
+
+/**
+ * What the guard did, in one line: how it watched, whether it was certain, for how long, and
+ * what it saw.
+ */
+export function describeGuard(guard: GuardReport): string {
+  const plural = (number: number, one: string, many: string) =>
+    `${number} ${number === 1 ? one : many}`;
+  const parts: string[] = [];
+  if (guard.method !== 'sampling') {
+    const others = guard.touched?.length ?? 0;
+    parts.push(
+      `kernel notifications${guard.certain ? ', certain' : ''}: ` +
+        `${plural(guard.events ?? 0, "change to the links' names", "changes to the links' names")} told, ` +
+        (others === 0
+          ? 'none but ours'
+          : `${plural(others, 'link', 'links')} changed by another writer`),
+    );
+  }
+  if (guard.method !== 'notifications') {
+    const least =
+      guard.perLinkMin === undefined ? '' : `, each link at least ${guard.perLinkMin} times`;
+    parts.push(
+      `sampled${guard.sampledBecause ? ` (${guard.sampledBecause})` : ''}: ` +
+        `${count(guard.lookups, 'lookup')}${least}, ${guard.missing} found a link missing`,
+    );
+  }
+  if (guard.partlyBlind) parts.push(`partly blind: ${guard.partlyBlind}`);
+  if (guard.blind) parts.push(`blind: ${guard.blind}`);
+  parts.push(`window ${guard.windowMs} ms`);
+  return `guard: ${parts.join('; ')}`;
 }
 
 /**

@@ -173,6 +173,7 @@ export async function prepareSwitch(
       commit: async () => {
         const guard = await batch.commit();
         const notes = [
+          ...(guard?.partlyBlind ? [`the guard was partly blind: ${guard.partlyBlind}`] : []),
           ...(locks?.notes ?? []),
           ...(await makeDurable(store, pendingDirs, options)),
         ];
@@ -295,7 +296,12 @@ class Batch {
     this.watch = await this.store
       .watch(
         this.watched.map((index) => this.pending[index].path),
-        { standBy: true },
+        {
+          standBy: true,
+          newPaths: this.pending.flatMap((operation) =>
+            operation.prior.kind === 'none' ? [operation.path] : [],
+          ),
+        },
       )
       .catch((error) => {
         throw wrap(error, `cannot start the guard: ${describeError(error)}; no link was changed`);
@@ -323,17 +329,23 @@ class Batch {
     }
     this.ackedAt = performance.now();
     const report = await this.stopWatching();
-    if (report && report.missing > 0) {
+    if (report && (report.missing > 0 || (report.touched?.length ?? 0) > 0)) {
       const missing = missingError(report, pending, failure);
       missing.notes.push(...(failure?.notes ?? []));
+      missing.guard = report;
       throw missing;
     }
-    if (failure) throw failure;
+    if (failure) {
+      failure.guard = report;
+      throw failure;
+    }
     if (report?.blind) {
-      throw new MissingLinkError(
+      const blind = new MissingLinkError(
         `every link is switched, but the guard lost sight of them (${report.blind}), ` +
           `so it cannot vouch that none was missing`,
       );
+      blind.guard = report;
+      throw blind;
     }
     return report;
   }
@@ -432,7 +444,8 @@ class Batch {
       return rename;
     };
     progress(this.store, this.options, 'switching', 0, pending.length);
-    for (let start = 0, size = FIRST_CHUNK; start < pending.length;) {
+    const most = this.watch?.maxChunk ?? MAX_CHUNK;
+    for (let start = 0, size = Math.min(FIRST_CHUNK, most); start < pending.length;) {
       // Before the first chunk too: the lock must be known to be ours when the first link moves.
       // After the last, a stop request finds the batch whole: it stays done.
       await this.between();
@@ -443,7 +456,7 @@ class Batch {
         unsure.push(...chunk.map((_, offset) => start + offset));
         throw error;
       });
-      size = nextChunk(size, began);
+      size = Math.min(most, nextChunk(size, began));
       this.chunkMs = Date.now() - began;
       const failed = this.recordSwitched(start, outcomes, done);
       // Recorded first: a lock lost meanwhile switches this chunk back too.
@@ -751,7 +764,14 @@ async function stopWatching(watch: Watch): Promise<GuardReport> {
   try {
     return await watch.stop();
   } catch (error) {
-    return { ...watch.soFar(), blind: describeError(error), sightings: [] };
+    return {
+      ...watch.soFar(),
+      method: watch.method,
+      certain: false,
+      windowMs: 0,
+      blind: describeError(error),
+      sightings: [],
+    };
   }
 }
 
@@ -811,21 +831,43 @@ function missingError(
   failure: unknown,
 ): MissingLinkError {
   const linkAt = new Map(pending.map((operation) => [operation.path, operation.link]));
-  const shown = report.sightings.slice(0, 10).map((sighting) => {
-    const when =
-      sighting.firstMs === sighting.lastMs
-        ? `at ${sighting.firstMs} ms`
-        : `between ${sighting.firstMs} and ${sighting.lastMs} ms`;
-    const link = linkAt.get(sighting.link) ?? sighting.link;
-    return `${JSON.stringify(link)} missing ${sighting.count} times ${when}`;
-  });
-  const more =
-    report.sightings.length > 10 ? `, and ${report.sightings.length - 10} more links` : '';
+  const named = (file: string) => JSON.stringify(linkAt.get(file) ?? file);
+  const listed = <T>(items: T[], say: (item: T) => string) =>
+    items.slice(0, 10).map(say).join('; ') +
+    (items.length > 10 ? `, and ${items.length - 10} more links` : '');
+  const parts: string[] = [];
+  const touched = report.touched ?? [];
+  if (touched.length > 0) {
+    parts.push(
+      `the kernel told of changes to links during the update that were not ours (an ` +
+        `unlink, a create or another rename: each may have left the link missing; times ` +
+        `from when the guard started): ` +
+        listed(touched, (link) => {
+          const ours = link.ours === 1 ? 'our rename made 1' : `our renames made ${link.ours}`;
+          const start = link.missingAtStart ? 'was missing when the guard began, ' : '';
+          const first = link.events > link.ours ? `, first at ${link.firstMs} ms` : '';
+          return (
+            `${named(link.link)} ${start}changed ${link.events} times where ${ours}${first}, ` +
+            `and is now ${link.now}`
+          );
+        }),
+    );
+  }
+  if (report.missing > 0) {
+    parts.push(
+      `the guard saw links missing during the update (${report.missing} of ${report.lookups} ` +
+        `lookups; times from when the guard started): ` +
+        listed(report.sightings, (sighting) => {
+          const when =
+            sighting.firstMs === sighting.lastMs
+              ? `at ${sighting.firstMs} ms`
+              : `between ${sighting.firstMs} and ${sighting.lastMs} ms`;
+          return `${named(sighting.link)} missing ${sighting.count} times ${when}`;
+        }),
+    );
+  }
   const also = failure === undefined ? '' : `; the update also failed: ${describeError(failure)}`;
-  return new MissingLinkError(
-    `the guard saw links missing during the update (${report.missing} of ${report.lookups} ` +
-      `lookups; times from when the guard started): ${shown.join('; ')}${more}${also}`,
-  );
+  return new MissingLinkError(`${parts.join('; ')}${also}`);
 }
 
 function toResult(operation: Operation, state: LinkState): LinkResult {

@@ -114,13 +114,47 @@ export interface LinkResult {
 export type BatchState = 'unchanged' | 'switched' | 'switched back' | 'mixed' | 'unknown';
 
 export interface GuardReport {
+  /**
+   * How it watched: `notifications` from the kernel (every change to a link's name is told:
+   * certain), or `sampling` with lookups (a gap between two lookups can slip through).
+   * `notifications, then sampling`: the kernel's queue overflowed and lookups took over.
+   */
+  method: 'notifications' | 'sampling' | 'notifications, then sampling';
+  /** Whether nothing could have slipped past it: notifications read whole, start to end. */
+  certain: boolean;
   /** How many times the guard looked a link up. */
   lookups: number;
   /** How many lookups found a link missing. */
   missing: number;
   /** Set when a lookup failed otherwise (a dead connection): the guard stopped looking. */
   blind?: string;
+  /** Why it sampled where notifications would have been certain (a network filesystem). */
+  sampledBecause?: string;
+  /** Why notifications did not cover the whole window (events lost): sampled from there. */
+  partlyBlind?: string;
+  /** How long it watched, from the first rename (or before) to its last look, in ms. */
+  windowMs: number;
+  /** Sampling: the fewest lookups any one link had. */
+  perLinkMin?: number;
+  /** Notifications: the changes to links' names the kernel told of (ours included). */
+  events?: number;
   sightings: MissingSighting[];
+  /** Notifications: each link whose name another writer changed during the window. */
+  touched?: TouchedLink[];
+}
+
+export interface TouchedLink {
+  link: string;
+  /** Changes to its name the kernel told of (an unlink, a create, a rename onto it). */
+  events: number;
+  /** How many of them our own renames account for. */
+  ours: number;
+  /** It was not there when the guard began: another writer had removed it just before. */
+  missingAtStart?: true;
+  /** Where it stands after the window: `-> TEXT`, `missing`, `a file`... */
+  now: string;
+  /** Milliseconds after the guard began, of the first change not ours, as read. */
+  firstMs: number;
 }
 
 export interface MissingSighting {

@@ -48,6 +48,10 @@ export interface GuardWorkerData {
 
 export interface GuardWorkerResult {
   lookups: number;
+  /** Rounds over every path: each was looked at at least this many times. */
+  rounds: number;
+  /** From when it began looking to its last lookup. */
+  windowMs: number;
   /** Why the worker stopped looking before it was told to, if it did. */
   blind?: string;
   /** Per watched path index that was ever missing: misses and when (ms since it began). */

@@ -48,6 +48,7 @@ export class Guard {
   /** How the report names each watched path. */
   private names: string[] = [];
   private late = false;
+  private why: string | undefined;
   /** Why the thread ended, once it has: seen between the chunks of the creates. */
   private ended: string | undefined;
 
@@ -76,7 +77,8 @@ export class Guard {
    * Starts looking at `paths`, or with `standBy` only from begin(); resolves once the worker
    * has them (and is looking, unless it stands by). The report names each path as `names`
    * does (the path as given, where the guard looks at it through another view). With
-   * `followSwitch` (the default), each round also looks at the path switching() names.
+   * `followSwitch` (the default), each round also looks at the path switching() names. `why`:
+   * why it samples, for the report.
    */
   async watch(
     paths: string[],
@@ -84,9 +86,11 @@ export class Guard {
       standBy = false,
       names = paths,
       followSwitch = true,
-    }: { standBy?: boolean; names?: string[]; followSwitch?: boolean } = {},
+      why,
+    }: { standBy?: boolean; names?: string[]; followSwitch?: boolean; why?: string } = {},
   ): Promise<void> {
     this.names = names;
+    this.why = why;
     const message: GuardWatch = { paths, standBy, followSwitch };
     this.worker.postMessage(message);
     const ready = Atomics.waitAsync(this.flags, standBy ? SLOTS.ready : SLOTS.looking, 0);
@@ -128,7 +132,12 @@ export class Guard {
     const result = await this.result;
     await this.worker.terminate();
     return {
+      method: 'sampling',
+      certain: false,
       lookups: result.lookups,
+      windowMs: Math.round(result.windowMs),
+      perLinkMin: result.rounds,
+      sampledBecause: this.why,
       blind:
         result.blind ??
         (this.late

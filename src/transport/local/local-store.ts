@@ -13,6 +13,7 @@ import type {
   RenameBehaviour,
   StoreFailure,
   Watch,
+  WatchOptions,
 } from '../../engine/port.js';
 import { FUSE, suspectFilesystem } from '../../platform/filesystems.js';
 import {
@@ -23,6 +24,7 @@ import {
   openDirsUsable,
 } from '../../platform/open-dirs.js';
 import { Guard } from './guard.js';
+import { NOTIFICATIONS, NotifyGuard } from './notify-guard.js';
 import { LockKeeperThread } from './lock-keeper.js';
 import { reachOnDisk } from './reach.js';
 import { SshfsViews, emulatesRename } from './sshfs-view.js';
@@ -61,11 +63,16 @@ export class LocalStore implements LinkStore {
   private readonly dirs = new Map<string, { id: string; fd: number | undefined }>();
   private readonly inOpenDirs = openDirsUsable();
   private guard: Guard | undefined;
-  /** A guard thread started early, so that it boots while the links are checked. */
+  private notify: NotifyGuard | undefined;
+  /**
+   * A guard thread started early, so that it boots while the links are checked: only where
+   * the kernel's notifications cannot watch local links, as a run that needs none would pay
+   * for starting it (29 ms of a one-link run).
+   */
   private spare: Guard | undefined;
 
   constructor(options: { guard: boolean }) {
-    if (options.guard) this.spare = new Guard();
+    if (options.guard && !NOTIFICATIONS) this.spare = new Guard();
   }
 
   async realDirs(dirs: string[]): Promise<Outcome<string>[]> {
@@ -113,7 +120,14 @@ export class LocalStore implements LinkStore {
   }
 
   async rename(renames: Rename[]): Promise<Outcome<void>[]> {
-    return this.write(renames, renameTo, this.calls.rename);
+    const notify = this.notify;
+    // What the last chunk's renames stirred is read first: a queue overflowed since makes
+    // the guard sample from here on. Only then: the calls of a store are made as they are
+    // asked for, in order (a rename asked for beside a read is made before it).
+    if (notify?.unsettled()) await notify.settle();
+    const outcomes = this.write(renames, renameTo, this.calls.rename);
+    notify?.mark();
+    return outcomes;
   }
 
   async remove(paths: string[]): Promise<Outcome<void>[]> {
@@ -140,11 +154,55 @@ export class LocalStore implements LinkStore {
     });
   }
 
-  async watch(paths: string[], options?: { standBy?: boolean }): Promise<Watch> {
+  async watch(paths: string[], options?: WatchOptions): Promise<Watch> {
+    const remote = this.remoteDir(paths);
+    let why: string | undefined;
+    if (remote !== undefined) {
+      why = `${remote.dir} is on ${remote.filesystem}, where the kernel here is not told of changes made elsewhere`;
+    } else if (!NOTIFICATIONS) {
+      why = `the kernel's notifications on ${process.platform} are not used: they cannot tell every change to a name`;
+    } else {
+      const notify = new NotifyGuard(
+        [...paths, ...(options?.newPaths ?? [])],
+        {
+          reach: (file) => this.throughOpenDir(file),
+          moved: (dir) => this.movedFrom(dir),
+          sample: (all) => this.sample(all, all, false, 'the notifications overflowed'),
+        },
+        paths.length,
+      );
+      why = notify.tryOut();
+      if (why === undefined) return this.notifying(notify, options?.standBy ?? false);
+    }
     // The view first: when it cannot be opened, no guard thread is taken that would keep the
     // process alive (the spare one is ended by close()).
-    const remote = this.anyRemote(paths);
     const seenAs = remote ? paths.map((file) => this.viewOf(file)) : paths;
+    return this.sample(seenAs, paths, options?.standBy ?? false, why, remote !== undefined);
+  }
+
+  private notifying(notify: NotifyGuard, standBy: boolean): Watch {
+    this.notify = notify;
+    if (!standBy) notify.begin();
+    return {
+      method: 'notifications',
+      maxChunk: notify.maxChunk,
+      begin: () => notify.begin(),
+      soFar: () => notify.soFar(),
+      stop: () => {
+        this.notify = undefined;
+        return notify.stop();
+      },
+    };
+  }
+
+  /** A sampling guard: a thread looking `seenAs` up, named in its report by `paths`. */
+  private async sample(
+    seenAs: string[],
+    paths: string[],
+    standBy: boolean,
+    why: string,
+    remote = false,
+  ): Promise<Watch> {
     const guard = this.spare ?? new Guard();
     this.spare = undefined;
     try {
@@ -153,13 +211,14 @@ export class LocalStore implements LinkStore {
       // filesystem the kernel replaces the name in one step, so those lookups could only see
       // another writer's gap, which going round the links sees as well; and they meet the
       // rename in the kernel (10,000 renames on two cores: 64 ms without them, 71-74 ms with).
-      await guard.watch(seenAs, { standBy: options?.standBy, names: paths, followSwitch: remote });
+      await guard.watch(seenAs, { standBy, names: paths, followSwitch: remote, why });
     } catch (error) {
       await guard.dispose();
       throw error;
     }
     this.guard = guard;
     return {
+      method: 'sampling',
       begin: () => guard.begin(),
       soFar: () => guard.soFar(),
       stop: () => {
@@ -219,8 +278,12 @@ export class LocalStore implements LinkStore {
     rename: (rename: Rename, here: string) => {
       if (rename.watchIndex !== undefined) this.guard?.switching(rename.watchIndex);
       fs.renameSync(this.at(rename.from), here);
+      this.notify?.renamed(rename);
     },
-    remove: (_: string, here: string) => fs.unlinkSync(here),
+    remove: (file: string, here: string) => {
+      fs.unlinkSync(here);
+      this.notify?.removed(file);
+    },
   };
   /** Where inDirs() makes its calls: the directory (with its slash), and whether inside it. */
   private current = { prefix: '\0', inside: false };
@@ -327,6 +390,24 @@ export class LocalStore implements LinkStore {
         );
       }
     }
+  }
+
+  /** Why `dir` is no longer the directory resolved at the start, or undefined. */
+  private movedFrom(dir: string): string | undefined {
+    const known = this.dirs.get(dir)?.id;
+    if (known === undefined) return undefined;
+    const stats = fs.statSync(dir, { throwIfNoEntry: false });
+    if (stats !== undefined && `${stats.dev}:${stats.ino}` === known) return undefined;
+    return `${dir} was moved away or replaced during the switch: its links were not at their paths`;
+  }
+
+  /** The first directory of `paths` on a filesystem whose rename is suspect, and its kind. */
+  private remoteDir(paths: string[]): { dir: string; filesystem: string } | undefined {
+    for (const dir of dirsOf(paths)) {
+      const filesystem = this.suspectOf(dir);
+      if (filesystem !== undefined) return { dir, filesystem };
+    }
+    return undefined;
   }
 
   private suspectOf(dir: string): string | undefined {

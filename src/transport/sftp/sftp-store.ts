@@ -11,6 +11,7 @@ import type {
   RenameBehaviour,
   StoreFailure,
   Watch,
+  WatchOptions,
 } from '../../engine/port.js';
 import type { SshTarget } from '../ssh-target.js';
 import { connect } from './connect.js';
@@ -185,7 +186,7 @@ export class SftpStore implements LinkStore {
     return dirs.map(() => failure('ENOTSUP', 'fsync', 'SFTP cannot fsync a directory'));
   }
 
-  async watch(paths: string[], options?: { standBy?: boolean }): Promise<Watch> {
+  async watch(paths: string[], options?: WatchOptions): Promise<Watch> {
     const channel = await this.session.second().catch((error: Error) => {
       throw new UpdateError(`cannot open a second SFTP channel for the guard: ${error.message}`);
     });
