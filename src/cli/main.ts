@@ -3,7 +3,6 @@ import {
   AtomicLinkError,
   FleetError,
   InterruptedError,
-  count,
   describeGuard,
   describeResult,
   describeStatus,
