@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   AtomicLinkError,
   UsageError,
+  count,
   inertJson,
   nextBackupSuffix,
   numberedBackups,
@@ -94,7 +95,9 @@ export async function runLn(
     if (json) process.stdout.write(inertJson({ results, ...(guard && { guard }) }) + '\n');
     if (guard?.blind) say(`the guard could not watch: ${guard.blind}`);
     for (const seen of guard?.sightings ?? []) {
-      say(`the guard saw ${quoteaf(seen.link)} missing ${seen.count} times (not by this ln)`);
+      say(
+        `the guard saw ${quoteaf(seen.link)} missing ${count(seen.count, 'time')} (not by this ln)`,
+      );
     }
     if (guard && guard.missing > 0) return 3;
     return ok ? 0 : 1;

@@ -12,6 +12,7 @@ import type { Asked, Operation } from './plan.js';
 import { isFailure } from './port.js';
 import type { LinkStore, NewLink, Outcome, Rename, StoreFailure, Watch } from './port.js';
 import { probeDirectories } from './probe.js';
+import { count } from './report-text.js';
 import { sweepLeftovers, tempName } from './temp-names.js';
 import type {
   BatchState,
@@ -862,7 +863,7 @@ function missingError(
             sighting.firstMs === sighting.lastMs
               ? `at ${sighting.firstMs} ms`
               : `between ${sighting.firstMs} and ${sighting.lastMs} ms`;
-          return `${named(sighting.link)} missing ${sighting.count} times ${when}`;
+          return `${named(sighting.link)} missing ${count(sighting.count, 'time')} ${when}`;
         }),
     );
   }
