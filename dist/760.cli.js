@@ -27,8 +27,8 @@ var engine = __webpack_require__(2955);
 var dir_lock = __webpack_require__(137);
 // EXTERNAL MODULE: ./lib/transport/local/guard.js + 2 modules
 var local_guard = __webpack_require__(3300);
-// EXTERNAL MODULE: ./lib/transport/local/local-store.js + 2 modules
-var local_store = __webpack_require__(7174);
+// EXTERNAL MODULE: ./lib/transport/local/local-store.js + 3 modules
+var local_store = __webpack_require__(186);
 // EXTERNAL MODULE: ./lib/cli/args.js
 var args = __webpack_require__(2453);
 // EXTERNAL MODULE: ./lib/engine/temp-names.js
@@ -290,7 +290,7 @@ async function runLn(argv, env) {
         if (guard?.blind)
             say(`the guard could not watch: ${guard.blind}`);
         for (const seen of guard?.sightings ?? []) {
-            say(`the guard saw ${quoteaf(seen.link)} missing ${seen.count} times (not by this ln)`);
+            say(`the guard saw ${quoteaf(seen.link)} missing ${(0,engine/* count */.U9)(seen.count, 'time')} (not by this ln)`);
         }
         if (guard && guard.missing > 0)
             return 3;

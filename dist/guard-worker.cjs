@@ -59,14 +59,19 @@ function watch({ paths, standBy, followSwitch }, { buffer, slots }) {
     Atomics.store(flags, slots.looking, 1);
     Atomics.notify(flags, slots.looking);
     let next = 0;
+    let rounds = 0;
     do {
         if (followSwitch)
             look(Atomics.load(flags, slots.hot));
         look(next);
         next = (next + 1) % paths.length;
+        if (next === 0)
+            rounds++;
     } while (Atomics.load(flags, slots.stop) === 0 && blind === undefined);
     const result = {
         lookups,
+        rounds,
+        windowMs: performance.now() - start,
         blind,
         misses: [...misses].map(([index, miss]) => ({ index, ...miss })),
     };
