@@ -351,6 +351,14 @@ describe('ln on PATH', () => {
     });
     expect(extra.status).toBe(2);
     expect(extra.stderr).toContain('--install-ln DIR takes nothing else');
+    // An empty DIR is no directory, not the working directory.
+    const empty = spawnSync(process.execPath, [CLI, '--install-ln', ''], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(empty.stderr).toBe('atomic-link: --install-ln: DIR is empty\n');
+    expect(empty.status).toBe(2);
+    expect(fs.existsSync(path.join(dir, 'ln'))).toBe(false);
   });
 
   test('atomic-link --ln ARGS is ln ARGS; --ln elsewhere is refused', () => {
