@@ -98,6 +98,11 @@ const CASES: [string, string, string, string?][] = [
   ['SIMPLE_BACKUP_SUFFIX', 'ln -s 1 link', 'SIMPLE_BACKUP_SUFFIX=.bak ln -sb 2 link'],
   ['a backup of a regular file', 'echo old > f; echo new > g', 'ln -fb g f'],
   ['--b=simple', 'echo a > a; echo b > b; ln b b~', 'ln -f --b=simple a b'],
+  [
+    '-f onto the same file through a symlinked directory, with another name: nothing to do',
+    'mkdir d; ln -s d e; echo a > d/a; ln d/a d/b',
+    'ln -f d/a e/a; echo $?; ln -f d/a d/a; echo $?; rm d/b; ln -f d/a e/a; echo $?',
+  ],
   // The link failing after a backup whose name was already LINK's file: ln renames it back
   // (nothing, as the rename away was nothing) and both names stay.
   [

@@ -733,12 +733,16 @@ function fileKey(name: string, stats: fs.Stats): string {
   return `${stats.dev}:${stats.ino}:${name}`;
 }
 
-/** same_nameat: one name in one directory (the last components alike, the directories one). */
+/**
+ * same_nameat: one name in one directory (the last components alike, the directories one).
+ * The directories are not followed, as there: through a symlinked directory the names are two
+ * (and replacing one with the file it already is changes nothing).
+ */
 function sameName(source: string, dest: string): boolean {
   if (path.basename(source) !== path.basename(dest)) return false;
   try {
-    const a = fs.statSync(path.dirname(source));
-    const b = fs.statSync(path.dirname(dest));
+    const a = fs.lstatSync(path.dirname(source));
+    const b = fs.lstatSync(path.dirname(dest));
     return a.dev === b.dev && a.ino === b.ino;
   } catch {
     return false;
