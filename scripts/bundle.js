@@ -21,28 +21,60 @@ const CHUNK = /^(\d+)\.index\.js$/;
 
 // Node 22.1+ keeps V8's compiled code of the bundle between runs (a run that finds none
 // compiles as before). Code read from a cache is run as it is: the cache must be the user's
-// own, a directory only they can write (not a shared /tmp, and not a home of another user's
-// that sudo kept in HOME). NODE_COMPILE_CACHE, when set, is Node's own doing. Anything failing
-// here leaves the run uncached; Node 20 has no cache and does nothing here.
+// own, in a directory nobody else can write, rename or swap, through every directory above it
+// (not another user's home that sudo -E kept in HOME, where that user could move root's cache
+// aside and put theirs in its place after the check). A directory writable by others above
+// it must be sticky and the user's or root's (/tmp). The cache is used by its real path, so a
+// symlink on the way is not followed again later. A relative XDG_CACHE_HOME is ignored, as the
+// XDG spec says. NODE_COMPILE_CACHE, when set, is Node's own doing. Anything failing here
+// leaves the run uncached; Node 20 has no cache and does nothing here.
 const CLI_STUB = `#!/usr/bin/env node
 import fs from 'node:fs';
 import module from 'node:module';
 import path from 'node:path';
 
+function cacheDir() {
+  const { XDG_CACHE_HOME: xdg, HOME: home } = process.env;
+  const base = xdg && path.isAbsolute(xdg) ? xdg : home && path.isAbsolute(home) ? path.join(home, '.cache') : undefined;
+  if (base === undefined) return undefined;
+  const dir = path.join(base, 'atomic-link');
+  // Checked before anything is made, too: root does not make its cache in another's home.
+  let made = dir;
+  while (!fs.existsSync(made)) made = path.dirname(made);
+  if (!safe(fs.realpathSync(made), made === dir)) return undefined;
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const real = fs.realpathSync(dir);
+  return safe(real, true) ? real : undefined;
+}
+
+/** Whether only this user (or root) can change what real holds; own: real itself is the user's. */
+function safe(real, own) {
+  const uid = process.geteuid();
+  for (let at = real; ; at = path.dirname(at)) {
+    const stats = fs.lstatSync(at);
+    const mine = own && at === real;
+    const owned = stats.uid === uid || (!mine && stats.uid === 0);
+    const shut = (stats.mode & 0o022) === 0 || (!mine && (stats.mode & 0o1000) !== 0);
+    if (!stats.isDirectory() || !owned || !shut) return false;
+    if (at === path.dirname(at)) return true;
+  }
+}
+
 if (module.enableCompileCache && !process.env.NODE_COMPILE_CACHE) {
   try {
-    const home = process.env.XDG_CACHE_HOME || path.join(process.env.HOME || '/nonexistent', '.cache');
-    const dir = path.join(home, 'atomic-link');
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const stats = fs.lstatSync(dir);
-    if (stats.isDirectory() && stats.uid === process.geteuid() && (stats.mode & 0o022) === 0) {
-      module.enableCompileCache(dir);
-    }
+    const dir = cacheDir();
+    if (dir !== undefined) module.enableCompileCache(dir);
   } catch {
     // No cache: the same run, compiled from the source.
   }
 }
-await import('./main.cli.js');
+try {
+  await import('./main.cli.js');
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  process.stderr.write(\`atomic-link: this installation is incomplete, reinstall it: \${error.message}\\n\`);
+  process.exitCode = 1;
+}
 `;
 
 try {

@@ -98,6 +98,25 @@ const CASES: [string, string, string, string?][] = [
   ['SIMPLE_BACKUP_SUFFIX', 'ln -s 1 link', 'SIMPLE_BACKUP_SUFFIX=.bak ln -sb 2 link'],
   ['a backup of a regular file', 'echo old > f; echo new > g', 'ln -fb g f'],
   ['--b=simple', 'echo a > a; echo b > b; ln b b~', 'ln -f --b=simple a b'],
+  [
+    '-f onto the same file through a symlinked directory, with another name: nothing to do',
+    'mkdir d; ln -s d e; echo a > d/a; ln d/a d/b',
+    'ln -f d/a e/a; echo $?; ln -f d/a d/a; echo $?; rm d/b; ln -f d/a e/a; echo $?',
+  ],
+  // The link failing after a backup whose name was already LINK's file: ln renames it back
+  // (nothing, as the rename away was nothing) and both names stay.
+  [
+    'a backup name that was a hard link of LINK, the symlink then failing (ENOSPC)',
+    'ln -s a b; ln b b~',
+    'strace -f -qq -o /dev/null -e trace=symlink,symlinkat ' +
+      '-e inject=symlink,symlinkat:error=ENOSPC:when=2 ln -sfb x b',
+  ],
+  [
+    'a backup name that was a hard link of LINK, the link then failing (EIO on its rename)',
+    'echo a > a; echo b > b; ln b b~',
+    'strace -f -qq -o /dev/null -e trace=rename,renameat,renameat2 ' +
+      '-e inject=rename,renameat,renameat2:error=EIO:when=2 ln -fb a b',
+  ],
   ['names with line breaks', '', "ln -s 'a\nb' 'c\nd' && ln -s x 'c\nd'"],
   ['a quote in a name', 'touch "it\'s"', 'ln "it\'s" "it\'s"'],
   ['-- and names that start with -', '', 'ln -s -- -x y && ln -s -- x -y && ln -s -- - z'],
@@ -351,6 +370,14 @@ describe('ln on PATH', () => {
     });
     expect(extra.status).toBe(2);
     expect(extra.stderr).toContain('--install-ln DIR takes nothing else');
+    // An empty DIR is no directory, not the working directory.
+    const empty = spawnSync(process.execPath, [CLI, '--install-ln', ''], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(empty.stderr).toBe('atomic-link: --install-ln: DIR is empty\n');
+    expect(empty.status).toBe(2);
+    expect(fs.existsSync(path.join(dir, 'ln'))).toBe(false);
   });
 
   test('atomic-link --ln ARGS is ln ARGS; --ln elsewhere is refused', () => {

@@ -76,6 +76,8 @@ export async function parseCommandLine(
     if (argv.length !== (argv.includes(`--install-ln=${values['install-ln']}`) ? 1 : 2)) {
       throw new UsageError('--install-ln DIR takes nothing else');
     }
+    // An empty DIR names no directory (it is not the working directory, as resolving it makes it).
+    if (values['install-ln'] === '') throw new UsageError('--install-ln: DIR is empty');
     return {
       ...settings,
       command: 'install-ln',

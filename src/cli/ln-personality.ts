@@ -495,6 +495,7 @@ class Linker {
     };
     let linkErrno = tried === 'untried' ? this.atomicLink(source, at) : tried;
     let sourceStats: fs.Stats | undefined;
+    let backupHeldBefore = false;
     if ((linkErrno !== 'done' || this.recordHardLinks) && !run.symbolic) {
       try {
         sourceStats = run.logical ? fs.statSync(source) : fs.lstatSync(source);
@@ -548,7 +549,8 @@ class Linker {
               const made = this.backUp(dest);
               if (made instanceof Error) return fail(made.message);
               if (made === undefined) force = false;
-              result.backup = made ?? null;
+              result.backup = made?.backup ?? null;
+              backupHeldBefore = made?.heldBefore ?? false;
             }
           }
         }
@@ -578,7 +580,10 @@ class Linker {
         : ['EDQUOT', 'EEXIST', 'ENOSPC', 'EROFS'].includes(linkErrno)
           ? `failed to create hard link ${quoteaf(dest)}`
           : `failed to create hard link ${quoteaf(dest)} => ${quoteaf(target)}`;
-    if (result.backup !== null && dropBackup(result.backup, at)) result.backup = null;
+    // A backup name that was LINK's file before the run stays, as after ln's rename back.
+    if (result.backup !== null && (backupHeldBefore || dropBackup(result.backup, at))) {
+      result.backup = null;
+    }
     return fail(`${message}: ${reason}`);
   }
 
@@ -598,10 +603,11 @@ class Linker {
   /**
    * A backup of DEST under its backup name, made as a second link to what DEST is (a copy of a
    * symlink, a hard link of anything else) and renamed onto that name: DEST stays in place until
-   * the new link replaces it. Returns the backup's path, undefined when DEST is gone (ln then
-   * makes the link as new), or the error to report.
+   * the new link replaces it. Returns the backup's path and whether that name was already
+   * DEST's file (a hard link of it: ln's rename then does nothing), undefined when DEST is gone
+   * (ln then makes the link as new), or the error to report.
    */
-  private backUp(dest: string): string | undefined | Error {
+  private backUp(dest: string): { backup: string; heldBefore: boolean } | undefined | Error {
     const plan = this.run.backup as NonNullable<Settings['backup']>;
     const dir = path.dirname(dest);
     const base = path.basename(dest);
@@ -624,9 +630,12 @@ class Linker {
     // ln's backup is DEST's own file under the new name. Linux's link(2) links a symlink
     // itself; elsewhere it may follow it, so a symlink is copied (its text) instead.
     let text: string | undefined;
+    let heldBefore = false;
     try {
-      const symlink = fs.lstatSync(dest).isSymbolicLink();
-      text = symlink && process.platform !== 'linux' ? fs.readlinkSync(dest) : undefined;
+      const stats = fs.lstatSync(dest);
+      text =
+        stats.isSymbolicLink() && process.platform !== 'linux' ? fs.readlinkSync(dest) : undefined;
+      heldBefore = sameFile(stats, backup);
     } catch (error) {
       if (codeOf(error) === 'ENOENT') return undefined;
       return new Error(`cannot backup ${quoteaf(dest)}: ${strerror(error)}`);
@@ -634,7 +643,7 @@ class Linker {
     const copy = (name: string) =>
       attempt(() => (text === undefined ? fs.linkSync(dest, name) : fs.symlinkSync(text, name)));
     const made = replaceByRename(backup, copy, text === undefined);
-    if (made === 'replaced') return backup;
+    if (made === 'replaced') return { backup, heldBefore };
     if (made === 'ENOENT') return undefined;
     return new Error(`cannot backup ${quoteaf(dest)}: ${strerror({ code: made })}`);
   }
@@ -713,16 +722,30 @@ function codeOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
 
+/** Whether `name` is, now, the file `stats` describe. */
+function sameFile(stats: fs.Stats, name: string): boolean {
+  try {
+    const other = fs.lstatSync(name);
+    return other.dev === stats.dev && other.ino === stats.ino;
+  } catch {
+    return false;
+  }
+}
+
 function fileKey(name: string, stats: fs.Stats): string {
   return `${stats.dev}:${stats.ino}:${name}`;
 }
 
-/** same_nameat: one name in one directory (the last components alike, the directories one). */
+/**
+ * same_nameat: one name in one directory (the last components alike, the directories one).
+ * The directories are not followed, as there: through a symlinked directory the names are two
+ * (and replacing one with the file it already is changes nothing).
+ */
 function sameName(source: string, dest: string): boolean {
   if (path.basename(source) !== path.basename(dest)) return false;
   try {
-    const a = fs.statSync(path.dirname(source));
-    const b = fs.statSync(path.dirname(dest));
+    const a = fs.lstatSync(path.dirname(source));
+    const b = fs.lstatSync(path.dirname(dest));
     return a.dev === b.dev && a.ino === b.ino;
   } catch {
     return false;

@@ -27,11 +27,6 @@ import pkg from '../../package.json' with { type: 'json' };
  * named ln, it is GNU ln.
  */
 export async function run(argv: string[], script?: string): Promise<number> {
-  // The personality is loaded only when asked for: an ordinary run does not pay for it.
-  if (argv[0] === '--ln' || (script !== undefined && path.basename(script) === 'ln')) {
-    const { runLn } = await import('./ln-personality.js');
-    return runLn(argv[0] === '--ln' ? argv.slice(1) : argv, process.env);
-  }
   let json = false;
   let verbose = false;
   const progress = new ProgressLine(
@@ -45,6 +40,11 @@ export async function run(argv: string[], script?: string): Promise<number> {
     say(message);
   };
   try {
+    // The personality is loaded only when asked for: an ordinary run does not pay for it.
+    if (argv[0] === '--ln' || (script !== undefined && path.basename(script) === 'ln')) {
+      const { runLn } = await import('./ln-personality.js');
+      return await runLn(argv[0] === '--ln' ? argv.slice(1) : argv, process.env);
+    }
     const settings = await parseCommandLine(argv, process.cwd(), process.env);
     if (settings.command === 'install-ln') {
       process.stdout.write(
@@ -109,6 +109,11 @@ export async function run(argv: string[], script?: string): Promise<number> {
     return exitCodeOf(stoppedBy);
   } catch (error) {
     progress.stop();
+    if ((error as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND') {
+      // A part loaded on demand (the bundle's NNN.cli.js) is missing: a broken install.
+      say(`this installation is incomplete, reinstall it: ${(error as Error).message}`);
+      return 1;
+    }
     if (!(error instanceof AtomicLinkError)) {
       // Every failure the engine foresees is an AtomicLinkError: this is a bug, said as one.
       say(`internal error (please report it): ${(error as Error)?.message ?? error}`);
