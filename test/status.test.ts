@@ -101,7 +101,7 @@ describe('--status', () => {
     );
   });
 
-  test("the guide's pruning script keeps the newest N releases and every one --status lists", () => {
+  test("the README's pruning script keeps the newest N releases and every one --status lists", () => {
     const dir = makeDeployTree();
     const releases = path.join(dir, 'releases');
     // v1..v6, oldest first by modification time.
@@ -114,7 +114,7 @@ describe('--status', () => {
     fs.symlinkSync('releases/v6', path.join(dir, 'current'));
     fs.symlinkSync('releases/v1', path.join(dir, 'current.~1~'));
     fs.symlinkSync('releases/v3', path.join(dir, 'current.~2~'));
-    const readme = fs.readFileSync(path.join(ROOT, 'docs', 'GUIDE.md'), 'utf8');
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     const script = /<!-- prune -->\n+```sh\n([^`]*)```/.exec(readme)?.[1];
     expect(script).toBeDefined();
     // The CLI as an installed atomic-link would be found: on PATH.
