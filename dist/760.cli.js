@@ -664,6 +664,7 @@ class Linker {
         };
         let linkErrno = tried === 'untried' ? this.atomicLink(source, at) : tried;
         let sourceStats;
+        let backupHeldBefore = false;
         if ((linkErrno !== 'done' || this.recordHardLinks) && !run.symbolic) {
             try {
                 sourceStats = run.logical ? external_node_fs_.statSync(source) : external_node_fs_.lstatSync(source);
@@ -723,7 +724,8 @@ class Linker {
                                 return fail(made.message);
                             if (made === undefined)
                                 force = false;
-                            result.backup = made ?? null;
+                            result.backup = made?.backup ?? null;
+                            backupHeldBefore = made?.heldBefore ?? false;
                         }
                     }
                 }
@@ -752,8 +754,10 @@ class Linker {
                 : ['EDQUOT', 'EEXIST', 'ENOSPC', 'EROFS'].includes(linkErrno)
                     ? `failed to create hard link ${quoteaf(dest)}`
                     : `failed to create hard link ${quoteaf(dest)} => ${quoteaf(target)}`;
-        if (result.backup !== null && dropBackup(result.backup, at))
+        // A backup name that was LINK's file before the run stays, as after ln's rename back.
+        if (result.backup !== null && (backupHeldBefore || dropBackup(result.backup, at))) {
             result.backup = null;
+        }
         return fail(`${message}: ${reason}`);
     }
     /**
@@ -771,8 +775,9 @@ class Linker {
     /**
      * A backup of DEST under its backup name, made as a second link to what DEST is (a copy of a
      * symlink, a hard link of anything else) and renamed onto that name: DEST stays in place until
-     * the new link replaces it. Returns the backup's path, undefined when DEST is gone (ln then
-     * makes the link as new), or the error to report.
+     * the new link replaces it. Returns the backup's path and whether that name was already
+     * DEST's file (a hard link of it: ln's rename then does nothing), undefined when DEST is gone
+     * (ln then makes the link as new), or the error to report.
      */
     backUp(dest) {
         const plan = this.run.backup;
@@ -794,9 +799,12 @@ class Linker {
         // ln's backup is DEST's own file under the new name. Linux's link(2) links a symlink
         // itself; elsewhere it may follow it, so a symlink is copied (its text) instead.
         let text;
+        let heldBefore = false;
         try {
-            const symlink = external_node_fs_.lstatSync(dest).isSymbolicLink();
-            text = symlink && process.platform !== 'linux' ? external_node_fs_.readlinkSync(dest) : undefined;
+            const stats = external_node_fs_.lstatSync(dest);
+            text =
+                stats.isSymbolicLink() && process.platform !== 'linux' ? external_node_fs_.readlinkSync(dest) : undefined;
+            heldBefore = sameFile(stats, backup);
         }
         catch (error) {
             if (codeOf(error) === 'ENOENT')
@@ -806,7 +814,7 @@ class Linker {
         const copy = (name) => attempt(() => (text === undefined ? external_node_fs_.linkSync(dest, name) : external_node_fs_.symlinkSync(text, name)));
         const made = replaceByRename(backup, copy, text === undefined);
         if (made === 'replaced')
-            return backup;
+            return { backup, heldBefore };
         if (made === 'ENOENT')
             return undefined;
         return new Error(`cannot backup ${quoteaf(dest)}: ${strerror({ code: made })}`);
@@ -882,16 +890,30 @@ function attempt(action) {
 function codeOf(error) {
     return error?.code;
 }
+/** Whether `name` is, now, the file `stats` describe. */
+function sameFile(stats, name) {
+    try {
+        const other = external_node_fs_.lstatSync(name);
+        return other.dev === stats.dev && other.ino === stats.ino;
+    }
+    catch {
+        return false;
+    }
+}
 function fileKey(name, stats) {
     return `${stats.dev}:${stats.ino}:${name}`;
 }
-/** same_nameat: one name in one directory (the last components alike, the directories one). */
+/**
+ * same_nameat: one name in one directory (the last components alike, the directories one).
+ * The directories are not followed, as there: through a symlinked directory the names are two
+ * (and replacing one with the file it already is changes nothing).
+ */
 function sameName(source, dest) {
     if (external_node_path_.basename(source) !== external_node_path_.basename(dest))
         return false;
     try {
-        const a = external_node_fs_.statSync(external_node_path_.dirname(source));
-        const b = external_node_fs_.statSync(external_node_path_.dirname(dest));
+        const a = external_node_fs_.lstatSync(external_node_path_.dirname(source));
+        const b = external_node_fs_.lstatSync(external_node_path_.dirname(dest));
         return a.dev === b.dev && a.ino === b.ino;
     }
     catch {

@@ -3,17 +3,45 @@ import fs from 'node:fs';
 import module from 'node:module';
 import path from 'node:path';
 
+function cacheDir() {
+  const { XDG_CACHE_HOME: xdg, HOME: home } = process.env;
+  const base = xdg && path.isAbsolute(xdg) ? xdg : home && path.isAbsolute(home) ? path.join(home, '.cache') : undefined;
+  if (base === undefined) return undefined;
+  const dir = path.join(base, 'atomic-link');
+  // Checked before anything is made, too: root does not make its cache in another's home.
+  let made = dir;
+  while (!fs.existsSync(made)) made = path.dirname(made);
+  if (!safe(fs.realpathSync(made), made === dir)) return undefined;
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const real = fs.realpathSync(dir);
+  return safe(real, true) ? real : undefined;
+}
+
+/** Whether only this user (or root) can change what real holds; own: real itself is the user's. */
+function safe(real, own) {
+  const uid = process.geteuid();
+  for (let at = real; ; at = path.dirname(at)) {
+    const stats = fs.lstatSync(at);
+    const mine = own && at === real;
+    const owned = stats.uid === uid || (!mine && stats.uid === 0);
+    const shut = (stats.mode & 0o022) === 0 || (!mine && (stats.mode & 0o1000) !== 0);
+    if (!stats.isDirectory() || !owned || !shut) return false;
+    if (at === path.dirname(at)) return true;
+  }
+}
+
 if (module.enableCompileCache && !process.env.NODE_COMPILE_CACHE) {
   try {
-    const home = process.env.XDG_CACHE_HOME || path.join(process.env.HOME || '/nonexistent', '.cache');
-    const dir = path.join(home, 'atomic-link');
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const stats = fs.lstatSync(dir);
-    if (stats.isDirectory() && stats.uid === process.geteuid() && (stats.mode & 0o022) === 0) {
-      module.enableCompileCache(dir);
-    }
+    const dir = cacheDir();
+    if (dir !== undefined) module.enableCompileCache(dir);
   } catch {
     // No cache: the same run, compiled from the source.
   }
 }
-await import('./main.cli.js');
+try {
+  await import('./main.cli.js');
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  process.stderr.write(`atomic-link: this installation is incomplete, reinstall it: ${error.message}\n`);
+  process.exitCode = 1;
+}

@@ -271,6 +271,9 @@ async function parseCommandLine(argv, cwd, env) {
         if (argv.length !== (argv.includes(`--install-ln=${values['install-ln']}`) ? 1 : 2)) {
             throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('--install-ln DIR takes nothing else');
         }
+        // An empty DIR names no directory (it is not the working directory, as resolving it makes it).
+        if (values['install-ln'] === '')
+            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('--install-ln: DIR is empty');
         return {
             ...settings,
             command: 'install-ln',
@@ -912,11 +915,6 @@ var package_0 = __nccwpck_require__(8330);
  * named ln, it is GNU ln.
  */
 async function run(argv, script) {
-    // The personality is loaded only when asked for: an ordinary run does not pay for it.
-    if (argv[0] === '--ln' || (script !== undefined && external_node_path_.basename(script) === 'ln')) {
-        const { runLn } = await __nccwpck_require__.e(/* import() */ 760).then(__nccwpck_require__.bind(__nccwpck_require__, 9760));
-        return runLn(argv[0] === '--ln' ? argv.slice(1) : argv, process.env);
-    }
     let json = false;
     let verbose = false;
     const progress = new ProgressLine((chunk) => process.stderr.write(chunk), process.stderr.isTTY === true);
@@ -927,6 +925,11 @@ async function run(argv, script) {
         say(message);
     };
     try {
+        // The personality is loaded only when asked for: an ordinary run does not pay for it.
+        if (argv[0] === '--ln' || (script !== undefined && external_node_path_.basename(script) === 'ln')) {
+            const { runLn } = await __nccwpck_require__.e(/* import() */ 760).then(__nccwpck_require__.bind(__nccwpck_require__, 9760));
+            return await runLn(argv[0] === '--ln' ? argv.slice(1) : argv, process.env);
+        }
         const settings = await (0,args/* parseCommandLine */.D)(argv, process.cwd(), process.env);
         if (settings.command === 'install-ln') {
             process.stdout.write((await __nccwpck_require__.e(/* import() */ 760).then(__nccwpck_require__.bind(__nccwpck_require__, 9760))).installLn(settings.installDir, script) +
@@ -987,6 +990,11 @@ async function run(argv, script) {
     }
     catch (error) {
         progress.stop();
+        if (error?.code === 'ERR_MODULE_NOT_FOUND') {
+            // A part loaded on demand (the bundle's NNN.cli.js) is missing: a broken install.
+            say(`this installation is incomplete, reinstall it: ${error.message}`);
+            return 1;
+        }
         if (!(error instanceof engine/* AtomicLinkError */.G7)) {
             // Every failure the engine foresees is an AtomicLinkError: this is a bug, said as one.
             say(`internal error (please report it): ${error?.message ?? error}`);
