@@ -878,7 +878,8 @@ function makeHop(target, config, identity, jump, direct) {
     const command = direct ? config.proxyCommand : undefined;
     if (command !== undefined && !target.allowProxyCommand) {
         throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .eb(`${command.source}: ProxyCommand ${command.value} runs a command to reach ` +
-            `${config.host}, which atomic-link does only when --allow-proxy-command is given`);
+            `${config.host}, which atomic-link does only when asked ` +
+            `(${target.advise?.('allow-proxy-command') ?? 'pass --allow-proxy-command'})`);
     }
     const fingerprints = jump ? undefined : target.hostKeyFingerprints;
     return {

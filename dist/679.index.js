@@ -77,8 +77,8 @@ var stop_signals = __webpack_require__(1127);
 const AGENT_ANSWER_MS = 5000;
 /** The largest key file read (an RSA key of 16,384 bits is 12 KiB): /dev/zero is refused. */
 const KEY_FILE_LIMIT = 1024 * 1024;
-/** Where the passphrase comes from, for the messages that need one. */
-const PASSPHRASE_SOURCES = 'ATOMIC_LINK_SSH_PASSPHRASE or --passphrase-file';
+/** Where the passphrase comes from, for the messages that need one: the CLI's, or as advised. */
+const passphraseSources = (advise) => advise?.('passphrase-file') ?? 'ATOMIC_LINK_SSH_PASSPHRASE or --passphrase-file';
 /**
  * The ways to log in to `hop`, in the order OpenSSH tries them: the agent's keys (IdentityAgent,
  * by default SSH_AUTH_SOCK), then the key files (--identity, then the config's IdentityFile,
@@ -91,7 +91,7 @@ const PASSPHRASE_SOURCES = 'ATOMIC_LINK_SSH_PASSPHRASE or --passphrase-file';
  * Each method is tried straight away: ssh2 would first ask the server which it takes, a round
  * trip the answer of which changes nothing here.
  */
-function identities(hop, passphrase, tools) {
+function identities(hop, passphrase, tools, advise) {
     const { user: username, identityFiles, identitiesOnly, identityAgent } = hop.config;
     const tried = [];
     const skipped = [];
@@ -100,7 +100,7 @@ function identities(hop, passphrase, tools) {
     for (const file of identityFiles) {
         if (file !== hop.identity && !external_node_fs_.existsSync(file))
             continue;
-        const key = readKey(file, passphrase, tools.parseKey);
+        const key = readKey(file, passphrase, tools.parseKey, advise);
         const publicKey = typeof key === 'string' ? publicKeyOf(file, tools.parseKey) : key;
         if (publicKey !== undefined)
             publicKeys.push(publicKey.getPublicSSH());
@@ -144,7 +144,7 @@ function identities(hop, passphrase, tools) {
     };
 }
 /** The private key in `file`, or why it cannot be used (said after "the identity FILE"). */
-function readKey(file, passphrase, parse) {
+function readKey(file, passphrase, parse, advise) {
     let data;
     try {
         data = readAtMost(file, KEY_FILE_LIMIT);
@@ -157,7 +157,7 @@ function readKey(file, passphrase, parse) {
     let parsed = parse(data);
     if (parsed instanceof Error && /no passphrase given/.test(parsed.message)) {
         if (passphrase === undefined) {
-            return `is encrypted, and no passphrase was given (${PASSPHRASE_SOURCES}; or add the key to an agent with ssh-add)`;
+            return `is encrypted, and no passphrase was given (${passphraseSources(advise)}; or add the key to an agent with ssh-add)`;
         }
         parsed = parse(data, passphrase);
         if (parsed instanceof Error)
@@ -350,7 +350,7 @@ async function reach(route, run) {
     const prepared = route.map((hop) => ({
         hop,
         check: hostKeyCheck(hop),
-        login: identities(hop, run.passphrase, run.keys),
+        login: identities(hop, run.passphrase, run.keys, run.advise),
     }));
     return reachFrom(prepared, run);
 }
@@ -723,6 +723,7 @@ async function connect(target, signal) {
         Client,
         keys: { parseKey: utils.parseKey, createAgent },
         passphrase: target.passphrase,
+        advise: target.advise,
         signal,
     }).catch((error) => {
         throw failed(error);

@@ -35786,420 +35786,6 @@ function fleetMembers(targets, specs, options) {
 
 // EXTERNAL MODULE: ./lib/transport/ssh-route.js
 var ssh_route = __nccwpck_require__(8447);
-;// CONCATENATED MODULE: ./lib/action/key-files.js
-
-
-
-
-
-
-/**
- * The key, ssh config and known_hosts inputs as files in a fresh directory under RUNNER_TEMP
- * (keys and config 0600), for as long as `work` runs; removed on every way out: return, throw,
- * a second stop signal (a cancelled job's SIGTERM exits at once) or a crash. Only a SIGKILL
- * leaves it, to the runner, which empties RUNNER_TEMP after the job.
- */
-async function withKeyFiles(settings, work) {
-    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'atomic-link-'));
-    const remove = () => external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    const forget = (0,stop_signals/* atLastSignal */.ao)(remove);
-    const keys = {
-        dir,
-        identity: external_node_path_.join(dir, 'id'),
-        knownHosts: external_node_path_.join(dir, 'known_hosts'),
-        ...(settings.sshConfig !== '' && { config: external_node_path_.join(dir, 'config') }),
-        ...(settings.jumpPrivateKey !== '' && { jumpIdentity: external_node_path_.join(dir, 'jump_id') }),
-    };
-    try {
-        // ssh rejects a key file whose last line has no newline.
-        const secret = (file, text) => {
-            if (file !== undefined)
-                external_node_fs_.writeFileSync(file, text.trimEnd() + '\n', { mode: 0o600 });
-        };
-        secret(keys.identity, settings.privateKey);
-        secret(keys.jumpIdentity, settings.jumpPrivateKey);
-        secret(keys.config, settings.sshConfig);
-        external_node_fs_.writeFileSync(keys.knownHosts, settings.knownHosts.trimEnd() + '\n');
-        return await work(keys);
-    }
-    finally {
-        forget();
-        remove();
-    }
-}
-/** The SFTP target of each host, reached with the key files. */
-function sshTargets(settings, keys) {
-    return settings.hosts.map(({ host, port }) => ({
-        destination: `${settings.user}@${host.includes(':') ? `[${host}]` : host}`,
-        path: settings.remotePath,
-        ...(port !== undefined && { port }),
-        identity: keys.identity,
-        // Always this file, never the runner's own: it holds the jump hosts' keys too.
-        knownHosts: keys.knownHosts,
-        sshfsOptions: [],
-        ...(keys.config !== undefined && { sshConfig: keys.config }),
-        ...(settings.jump.length > 0 && { jump: settings.jump }),
-        ...(keys.jumpIdentity !== undefined && { jumpIdentity: keys.jumpIdentity }),
-        ...(settings.passphrase !== undefined && { passphrase: settings.passphrase }),
-        ...(settings.hostKeyFingerprints.length > 0 && {
-            hostKeyFingerprints: settings.hostKeyFingerprints,
-        }),
-    }));
-}
-/**
- * Checks that every target can be reached as its config says, before any host is contacted;
- * a fault of the `ssh-config` input is named as the input's, not as its temporary file.
- */
-function checkRoutes(targets, keys) {
-    try {
-        for (const target of targets)
-            (0,ssh_route/* planRoute */.Z)(target);
-    }
-    catch (error) {
-        if (!(error instanceof engine_errors/* UsageError */.eb) || keys.config === undefined)
-            throw error;
-        throw new engine_errors/* UsageError */.eb(error.message.split(keys.config).join('input "ssh-config"'));
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/action/log-safety.js
-
-
-/**
- * Text that may come from a server or a container (a lock's holder, a link's text, an error's
- * note), made one log line the runner cannot take for a workflow command. The runner acts on a
- * line that starts with `::` after blanks, and on a legacy `##[command]` anywhere in a line;
- * a line break would start a line of the text's own. Text with any of these is shown as a JSON
- * string (one line, starting with a quote), its `##[` written `##\u005b`; other text as it is.
- */
-function inertLine(text) {
-    if (!/[\r\n]|^\s*::|##\[/.test(text))
-        return text;
-    return JSON.stringify(text).replace(/##\[/g, '##\\u005b');
-}
-/** Logs `text` as one inert line (see inertLine). */
-function infoInert(text) {
-    info(inertLine(text));
-}
-/**
- * Runs `work` with the runner's command processing stopped, so that whatever it copies into the
- * log as it comes (a container's output) cannot act as a command: between `::stop-commands::T`
- * and `::T::` no line is one. T is fresh and random, so that no text can end the block.
- */
-async function withCommandsStopped(work) {
-    const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
-    info(`::stop-commands::${token}`);
-    try {
-        return await work();
-    }
-    finally {
-        info(`::${token}::`);
-    }
-}
-
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"1.0.0"};
-;// CONCATENATED MODULE: ./lib/action/container.js
-
-
-
-
-
-
-
-
-
-
-
-
-
-const PUBLISHED_REPOSITORY = 'ghcr.io/atomic-link/atomic-link';
-/** Where the CLI takes a key's passphrase from. */
-const PASSPHRASE_VARIABLE = 'ATOMIC_LINK_SSH_PASSPHRASE';
-/** The files the Dockerfile copies (see .dockerignore): the image tag is a hash of them. */
-function imageFiles(root) {
-    const copied = (file) => /^(cli\.js|\d+\.cli\.js|guard-worker\.cjs|package\.json)$/.test(file);
-    const dist = external_node_fs_.readdirSync(external_node_path_.join(root, 'dist')).filter(copied).sort();
-    return ['Dockerfile', ...dist.map((file) => `dist/${file}`)];
-}
-/**
- * Switches the links on the remote host by running the CLI in the action's image: over SFTP,
- * unprivileged, or with `sshfs`, mounting `remote-path` (which needs FUSE in the container).
- * The key is mounted read-only from its 0600 file.
- */
-async function switchInContainer(specs, options, settings, keepBackups) {
-    const own = settings.image === '' || settings.image === 'build';
-    const image = own ? await ownImage(settings.network, settings.image === 'build') : settings.image;
-    const stop = options.signal;
-    if (stop?.aborted) {
-        throw new engine_errors/* InterruptedError */.p4(`stopped by ${stop.reason} before the container started; nothing was changed`, String(stop.reason));
-    }
-    return withKeyFiles(settings, async (keys) => {
-        // Over SFTP the container needs no privilege, and runs as the runner's user, who can read
-        // the 0600 key; mounting with sshfs needs FUSE, and root in the container.
-        const fuse = [
-            '--device',
-            '/dev/fuse',
-            '--cap-add',
-            'SYS_ADMIN',
-            '--security-opt',
-            'apparmor=unconfined',
-        ];
-        const user = settings.sshfs ? '0:0' : `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
-        // The container reads this same file: a fault of it is named before any image runs.
-        if (keys.config !== undefined)
-            checkRoutes(sshTargets(settings, keys), keys);
-        const name = `atomic-link-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
-        const args = [
-            'run',
-            '--rm',
-            '-i',
-            '--user',
-            user,
-            ...(settings.sshfs ? fuse : []),
-            ...(settings.network ? ['--network', settings.network] : []),
-            // Named, so that a stop is passed on to it, once: by us, not also by the docker client
-            // (a Ctrl-C reaches the client too, and a second signal would stop the CLI at once).
-            '--name',
-            name,
-            '--sig-proxy=false',
-            // An init as pid 1 passes a signal on to the CLI whenever it comes: the kernel drops a
-            // signal to a pid 1 without a handler, as the CLI is until its work starts.
-            '--init',
-            '-v',
-            `${keys.dir}:/keys:ro`,
-            // The value comes from the docker client's environment, never from its argv, which any
-            // user of the machine can read.
-            ...(settings.passphrase === undefined ? [] : ['-e', PASSPHRASE_VARIABLE]),
-            image,
-            ...cliArguments(options, settings, keys),
-            ...historyArguments(specs, keepBackups),
-            '--spec-file',
-            '-',
-        ];
-        core_debug(`docker ${args.join(' ')}`);
-        // A rollback's LINKs one a line, as --rollback reads them; a switch's specs as JSON.
-        const input = specs[0]?.rollback
-            ? specs.map((spec) => `${spec.link}\n`).join('')
-            : JSON.stringify(specs.map(specObject));
-        const env = settings.passphrase === undefined
-            ? process.env
-            : { ...process.env, [PASSPHRASE_VARIABLE]: settings.passphrase };
-        const run = await withCommandsStopped(() => runContainer(name, args, env, input, stop));
-        const document = parseDocument(run.stdout);
-        // A report without an error: done, or stopped when the batch could only be finished (it
-        // was, and the caller says so).
-        if (document && !('error' in document))
-            return document;
-        throw containerFailure(run.code, run.stderr, specs, document);
-    });
-}
-/**
- * Runs the container and copies its stderr (the CLI's progress and messages) into the log as
- * it comes. A stop request is passed on to the CLI inside (`docker kill --signal`), which ends
- * its batch whole and exits 128+N; an exit that skips this (a second signal, a crash) removes
- * the container first, at once.
- */
-async function runContainer(name, args, env, input, stop) {
-    const child = (0,external_node_child_process_.spawn)('docker', args, { stdio: 'pipe', env });
-    const ended = new Promise((resolve, reject) => {
-        child.on('error', (error) => reject(new engine_errors/* UpdateError */.mp(`cannot run docker: ${(0,engine_errors/* describeError */.Uc)(error)}`)));
-        child.on('close', (code, signal) => resolve(code ?? (0,stop_signals/* exitCodeOf */.FO)(signal ?? 'SIGKILL')));
-    });
-    const forget = (0,stop_signals/* atLastSignal */.ao)(() => {
-        (0,external_node_child_process_.spawnSync)('docker', ['rm', '--force', name], { stdio: 'ignore' });
-    });
-    const passOn = () => void stopContainer(name, String(stop?.reason), ended);
-    stop?.addEventListener('abort', passOn, { once: true });
-    let stdout = '';
-    let stderr = '';
-    let line = '';
-    child.stdout.setEncoding('utf8').on('data', (text) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text) => {
-        stderr += text;
-        const lines = (line + text).split('\n');
-        line = lines.pop() ?? '';
-        for (const each of lines)
-            info(each);
-    });
-    // The container may end before it reads its input.
-    child.stdin.on('error', () => undefined).end(input);
-    try {
-        const code = await ended;
-        if (line !== '')
-            info(line);
-        return { code, stdout, stderr };
-    }
-    finally {
-        stop?.removeEventListener('abort', passOn);
-        forget();
-    }
-}
-/**
- * Passes `signal` on to the container: until it is delivered (the container may not exist yet,
- * or not run yet), or the run has ended.
- */
-async function stopContainer(name, signal, ended) {
-    let running = true;
-    void ended.finally(() => (running = false)).catch(() => undefined);
-    info(`Passing ${signal} on to the container ${name}`);
-    while (running && (await docker(['kill', `--signal=${signal}`, name])) !== 0) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-}
-function parseDocument(stdout) {
-    try {
-        return JSON.parse(stdout);
-    }
-    catch {
-        return undefined;
-    }
-}
-function cliArguments(options, settings, keys) {
-    const [{ host, port }] = settings.hosts;
-    const mounted = (file) => `/keys/${external_node_path_.basename(file)}`;
-    const args = [
-        '--ssh',
-        `${settings.user}@${host.includes(':') ? `[${host}]` : host}:${settings.remotePath}`,
-        ...(port === undefined ? [] : ['--ssh-port', String(port)]),
-        '--identity',
-        mounted(keys.identity),
-        '--known-hosts',
-        mounted(keys.knownHosts),
-        // Without a config of its own, the CLI reads none: the runner's files are not in the image.
-        ...(keys.config === undefined ? [] : ['--ssh-config', mounted(keys.config)]),
-        // `--jump=…`: a value is never taken for an option.
-        ...settings.jump.map((hop) => `--jump=${jumpText(hop)}`),
-        ...(keys.jumpIdentity === undefined ? [] : ['--jump-identity', mounted(keys.jumpIdentity)]),
-        ...settings.hostKeyFingerprints.flatMap((print) => ['--host-key-fingerprint', print]),
-        ...(settings.sshfs ? ['--sshfs'] : []),
-        ...settings.sshfsOptions.flatMap((option) => ['--sshfs-option', option]),
-        '-C',
-        options.cwd,
-        '--json',
-        '--lock-timeout',
-        String(options.lockTimeoutSeconds ?? 60),
-    ];
-    const flags = [
-        [options.allowDangling, '--allow-dangling'],
-        [options.replaceFiles, '--replace-files'],
-        [options.dryRun, '--dry-run'],
-        [options.guard === false, '--no-guard'],
-        [options.probe === 'always', '--probe'],
-        [options.probe === 'never', '--no-probe'],
-        [options.lock === false, '--no-lock'],
-        [options.fsync === false, '--no-fsync'],
-    ];
-    for (const [on, flag] of flags)
-        if (on)
-            args.push(flag);
-    return args;
-}
-/** --rollback with the suffix it looks for, or --keep-backups for `history`. */
-function historyArguments(specs, keepBackups) {
-    const rollback = specs[0]?.rollback;
-    if (rollback)
-        return ['--rollback', `--suffix=${rollback.suffix}`];
-    return keepBackups === undefined ? [] : [`--keep-backups=${keepBackups}`];
-}
-/** A jump host as `--jump` takes it: `[USER@]HOST[:PORT]`, an IPv6 HOST in brackets. */
-function jumpText({ user, host, port }) {
-    const name = host.includes(':') ? `[${host}]` : host;
-    return `${user === undefined ? '' : `${user}@`}${name}${port === undefined ? '' : `:${port}`}`;
-}
-/** The spec as a JSON spec-file object, which is what the CLI reads from stdin. */
-function specObject(spec) {
-    const { link, target, type, relative, expect, backup } = spec;
-    return { link, target, type, relative: relative ?? false, expect, backup };
-}
-/**
- * The CLI's own message and exit code, with "stdin item N" (a switch's JSON) or "stdin line N"
- * (a rollback's LINKs, one a line) named as the input line it came from;
- * an exit code of 128+N says it was stopped by signal N.
- * The message is the first line that is not progress: the lines after it are its notes (each
- * link left new, what could not be cleaned up), already in the log.
- */
-function containerFailure(code, stderr, specs, document) {
-    const failure = document && 'error' in document ? document : undefined;
-    const error = makeFailure(code, stderr, specs, failure?.error.message);
-    // Its notes are in the log already, with the rest of its stderr.
-    if (failure?.results)
-        error.results = failure.results;
-    return error;
-}
-function makeFailure(code, stderr, specs, message) {
-    const said = (message ??
-        stderr
-            .split('\n')
-            .find((line) => line.startsWith('atomic-link: ') && !/switched \d+ of \d+ links$/.test(line))
-            ?.slice('atomic-link: '.length))?.replace(/stdin (?:item|line) (\d+)/g, (text, index) => specs[Number(index) - 1]?.origin ?? text);
-    const signal = (0,stop_signals/* signalOfExitCode */.X$)(code);
-    if (signal) {
-        // Killed before its work began, or with SIGKILL: the CLI had no word to say.
-        const stopped = `the container was stopped by ${signal} (exit ${code}): every link is old or new, but the ` +
-            'batch may be part done; the next run breaks the lock and removes the temporary links';
-        return new engine_errors/* InterruptedError */.p4(said ?? stopped, signal);
-    }
-    if (said === undefined) {
-        return new engine_errors/* UpdateError */.mp(`docker run failed (exit ${code}): ${stderr.trim() || 'no message'}`);
-    }
-    if (code === 2)
-        return new engine_errors/* UsageError */.eb(said);
-    if (code === 3)
-        return new engine_errors/* MissingLinkError */.dP(said);
-    return new engine_errors/* UpdateError */.mp(said);
-}
-/**
- * The published image of this very version of the action, pulled unless present; where it
- * cannot be pulled (an air-gapped runner), or `image: build` asks for it, the image is built
- * from the action's own Dockerfile instead. Says which it did.
- */
-async function ownImage(network, build) {
-    const published = `${process.env.ATOMIC_LINK_IMAGE_REPOSITORY || PUBLISHED_REPOSITORY}:${package_namespaceObject.rE}`;
-    if (!build) {
-        if ((await docker(['image', 'inspect', published])) === 0) {
-            info(`Using the image ${published}`);
-            return published;
-        }
-        if ((await docker(['pull', '--quiet', published])) === 0) {
-            info(`Pulled the image ${published}`);
-            return published;
-        }
-        info(`Could not pull ${published}: building the image from the action's Dockerfile`);
-    }
-    return builtImage(network);
-}
-const docker = (args) => exec_exec('docker', args, { ignoreReturnCode: true, silent: true });
-/** Builds the action's own image once per content hash; later runs reuse it. */
-async function builtImage(network) {
-    const root = actionRoot(import.meta.url);
-    if (root === undefined) {
-        throw new engine_errors/* UpdateError */.mp(`cannot build the image: no action.yml above ${(0,external_node_url_.fileURLToPath)(import.meta.url)}, so the ` +
-            'action\'s Dockerfile cannot be found; name an image with input "image"');
-    }
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for (const file of imageFiles(root))
-        hash.update(file).update(external_node_fs_.readFileSync(external_node_path_.join(root, file)));
-    const tag = `atomic-link:${hash.digest('hex').slice(0, 16)}`;
-    if ((await docker(['image', 'inspect', tag])) === 0) {
-        info(`Using the image ${tag}, built from the action's Dockerfile`);
-        return tag;
-    }
-    const base = process.env.ATOMIC_LINK_BASE_IMAGE;
-    info(`Building the image ${tag} (once; later runs reuse it)`);
-    await exec_exec('docker', [
-        'build',
-        ...(network ? ['--network', network] : []),
-        ...(base ? ['--build-arg', `BASE_IMAGE=${base}`] : []),
-        '--build-arg',
-        `VERSION=${package_namespaceObject.rE}`,
-        '-t',
-        tag,
-        root,
-    ]);
-    return tag;
-}
-
 // EXTERNAL MODULE: ./lib/transport/ssh-config.js
 var ssh_config = __nccwpck_require__(7266);
 // EXTERNAL MODULE: ./lib/transport/ssh-target.js
@@ -36872,12 +36458,17 @@ function lookBackSpecs(links, given) {
         rollback: { suffix: backup ?? '~' },
     }));
 }
-/** Advice names the input a workflow sets, from the option table's `input` of each option. */
+/**
+ * Advice names the input a workflow sets, from the option table's `input` of each option; an
+ * option no input sets is said to be the CLI's.
+ */
 function adviseInput(option) {
     const input = Object.hasOwn(OPTIONS, option)
         ? OPTIONS[option].input
         : undefined;
-    return input === undefined ? `pass --${option}` : `set ${input}`;
+    return input === undefined
+        ? `the CLI's --${option}; no input of the action sets it`
+        : `set ${input}`;
 }
 /**
  * The working directory as the kernel resolves it, once: links are placed and checked against
@@ -37069,6 +36660,422 @@ function secondsInput(name, fallback, minimum) {
         throw new engine_errors/* UsageError */.eb(`input "${name}" must be a number of seconds, at least ${minimum}, not ${JSON.stringify(value)}`);
     }
     return seconds;
+}
+
+;// CONCATENATED MODULE: ./lib/action/key-files.js
+
+
+
+
+
+
+
+/**
+ * The key, ssh config and known_hosts inputs as files in a fresh directory under RUNNER_TEMP
+ * (keys and config 0600), for as long as `work` runs; removed on every way out: return, throw,
+ * a second stop signal (a cancelled job's SIGTERM exits at once) or a crash. Only a SIGKILL
+ * leaves it, to the runner, which empties RUNNER_TEMP after the job.
+ */
+async function withKeyFiles(settings, work) {
+    const dir = external_node_fs_.mkdtempSync(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'atomic-link-'));
+    const remove = () => external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    const forget = (0,stop_signals/* atLastSignal */.ao)(remove);
+    const keys = {
+        dir,
+        identity: external_node_path_.join(dir, 'id'),
+        knownHosts: external_node_path_.join(dir, 'known_hosts'),
+        ...(settings.sshConfig !== '' && { config: external_node_path_.join(dir, 'config') }),
+        ...(settings.jumpPrivateKey !== '' && { jumpIdentity: external_node_path_.join(dir, 'jump_id') }),
+    };
+    try {
+        // ssh rejects a key file whose last line has no newline.
+        const secret = (file, text) => {
+            if (file !== undefined)
+                external_node_fs_.writeFileSync(file, text.trimEnd() + '\n', { mode: 0o600 });
+        };
+        secret(keys.identity, settings.privateKey);
+        secret(keys.jumpIdentity, settings.jumpPrivateKey);
+        secret(keys.config, settings.sshConfig);
+        external_node_fs_.writeFileSync(keys.knownHosts, settings.knownHosts.trimEnd() + '\n');
+        return await work(keys);
+    }
+    finally {
+        forget();
+        remove();
+    }
+}
+/** The SFTP target of each host, reached with the key files. */
+function sshTargets(settings, keys) {
+    return settings.hosts.map(({ host, port }) => ({
+        destination: `${settings.user}@${host.includes(':') ? `[${host}]` : host}`,
+        path: settings.remotePath,
+        ...(port !== undefined && { port }),
+        identity: keys.identity,
+        // Always this file, never the runner's own: it holds the jump hosts' keys too.
+        knownHosts: keys.knownHosts,
+        sshfsOptions: [],
+        advise: adviseInput,
+        ...(keys.config !== undefined && { sshConfig: keys.config }),
+        ...(settings.jump.length > 0 && { jump: settings.jump }),
+        ...(keys.jumpIdentity !== undefined && { jumpIdentity: keys.jumpIdentity }),
+        ...(settings.passphrase !== undefined && { passphrase: settings.passphrase }),
+        ...(settings.hostKeyFingerprints.length > 0 && {
+            hostKeyFingerprints: settings.hostKeyFingerprints,
+        }),
+    }));
+}
+/**
+ * Checks that every target can be reached as its config says, before any host is contacted;
+ * a fault of the `ssh-config` input is named as the input's, not as its temporary file.
+ */
+function checkRoutes(targets, keys) {
+    try {
+        for (const target of targets)
+            (0,ssh_route/* planRoute */.Z)(target);
+    }
+    catch (error) {
+        if (!(error instanceof engine_errors/* UsageError */.eb) || keys.config === undefined)
+            throw error;
+        throw new engine_errors/* UsageError */.eb(error.message.split(keys.config).join('input "ssh-config"'));
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/action/log-safety.js
+
+
+/**
+ * Text that may come from a server or a container (a lock's holder, a link's text, an error's
+ * note), made one log line the runner cannot take for a workflow command. The runner acts on a
+ * line that starts with `::` after blanks, and on a legacy `##[command]` anywhere in a line;
+ * a line break would start a line of the text's own. Text with any of these is shown as a JSON
+ * string (one line, starting with a quote), its `##[` written `##\u005b`; other text as it is.
+ */
+function inertLine(text) {
+    if (!/[\r\n]|^\s*::|##\[/.test(text))
+        return text;
+    return JSON.stringify(text).replace(/##\[/g, '##\\u005b');
+}
+/** Logs `text` as one inert line (see inertLine). */
+function infoInert(text) {
+    info(inertLine(text));
+}
+/**
+ * Runs `work` with the runner's command processing stopped, so that whatever it copies into the
+ * log as it comes (a container's output) cannot act as a command: between `::stop-commands::T`
+ * and `::T::` no line is one. T is fresh and random, so that no text can end the block.
+ */
+async function withCommandsStopped(work) {
+    const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+    info(`::stop-commands::${token}`);
+    try {
+        return await work();
+    }
+    finally {
+        info(`::${token}::`);
+    }
+}
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"1.0.0"};
+;// CONCATENATED MODULE: ./lib/action/container.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+const PUBLISHED_REPOSITORY = 'ghcr.io/atomic-link/atomic-link';
+/** Where the CLI takes a key's passphrase from. */
+const PASSPHRASE_VARIABLE = 'ATOMIC_LINK_SSH_PASSPHRASE';
+/** The files the Dockerfile copies (see .dockerignore): the image tag is a hash of them. */
+function imageFiles(root) {
+    const copied = (file) => /^(cli\.js|\d+\.cli\.js|guard-worker\.cjs|package\.json)$/.test(file);
+    const dist = external_node_fs_.readdirSync(external_node_path_.join(root, 'dist')).filter(copied).sort();
+    return ['Dockerfile', ...dist.map((file) => `dist/${file}`)];
+}
+/**
+ * Switches the links on the remote host by running the CLI in the action's image: over SFTP,
+ * unprivileged, or with `sshfs`, mounting `remote-path` (which needs FUSE in the container).
+ * The key is mounted read-only from its 0600 file.
+ */
+async function switchInContainer(specs, options, settings, keepBackups) {
+    const own = settings.image === '' || settings.image === 'build';
+    const image = own ? await ownImage(settings.network, settings.image === 'build') : settings.image;
+    const stop = options.signal;
+    if (stop?.aborted) {
+        throw new engine_errors/* InterruptedError */.p4(`stopped by ${stop.reason} before the container started; nothing was changed`, String(stop.reason));
+    }
+    return withKeyFiles(settings, async (keys) => {
+        // Over SFTP the container needs no privilege, and runs as the runner's user, who can read
+        // the 0600 key; mounting with sshfs needs FUSE, and root in the container.
+        const fuse = [
+            '--device',
+            '/dev/fuse',
+            '--cap-add',
+            'SYS_ADMIN',
+            '--security-opt',
+            'apparmor=unconfined',
+        ];
+        const user = settings.sshfs ? '0:0' : `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
+        // The container reads this same file: a fault of it is named before any image runs.
+        if (keys.config !== undefined)
+            checkRoutes(sshTargets(settings, keys), keys);
+        const name = `atomic-link-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
+        const args = [
+            'run',
+            '--rm',
+            '-i',
+            '--user',
+            user,
+            ...(settings.sshfs ? fuse : []),
+            ...(settings.network ? ['--network', settings.network] : []),
+            // Named, so that a stop is passed on to it, once: by us, not also by the docker client
+            // (a Ctrl-C reaches the client too, and a second signal would stop the CLI at once).
+            '--name',
+            name,
+            '--sig-proxy=false',
+            // An init as pid 1 passes a signal on to the CLI whenever it comes: the kernel drops a
+            // signal to a pid 1 without a handler, as the CLI is until its work starts.
+            '--init',
+            '-v',
+            `${keys.dir}:/keys:ro`,
+            // The value comes from the docker client's environment, never from its argv, which any
+            // user of the machine can read.
+            ...(settings.passphrase === undefined ? [] : ['-e', PASSPHRASE_VARIABLE]),
+            image,
+            ...cliArguments(options, settings, keys),
+            ...historyArguments(specs, keepBackups),
+            '--spec-file',
+            '-',
+        ];
+        core_debug(`docker ${args.join(' ')}`);
+        // A rollback's LINKs one a line, as --rollback reads them; a switch's specs as JSON.
+        const input = specs[0]?.rollback
+            ? specs.map((spec) => `${spec.link}\n`).join('')
+            : JSON.stringify(specs.map(specObject));
+        const env = settings.passphrase === undefined
+            ? process.env
+            : { ...process.env, [PASSPHRASE_VARIABLE]: settings.passphrase };
+        const run = await withCommandsStopped(() => runContainer(name, args, env, input, stop));
+        const document = parseDocument(run.stdout);
+        // A report without an error: done, or stopped when the batch could only be finished (it
+        // was, and the caller says so).
+        if (document && !('error' in document))
+            return document;
+        throw containerFailure(run.code, run.stderr, specs, document);
+    });
+}
+/**
+ * Runs the container and copies its stderr (the CLI's progress and messages) into the log as
+ * it comes. A stop request is passed on to the CLI inside (`docker kill --signal`), which ends
+ * its batch whole and exits 128+N; an exit that skips this (a second signal, a crash) removes
+ * the container first, at once.
+ */
+async function runContainer(name, args, env, input, stop) {
+    const child = (0,external_node_child_process_.spawn)('docker', args, { stdio: 'pipe', env });
+    const ended = new Promise((resolve, reject) => {
+        child.on('error', (error) => reject(new engine_errors/* UpdateError */.mp(`cannot run docker: ${(0,engine_errors/* describeError */.Uc)(error)}`)));
+        child.on('close', (code, signal) => resolve(code ?? (0,stop_signals/* exitCodeOf */.FO)(signal ?? 'SIGKILL')));
+    });
+    const forget = (0,stop_signals/* atLastSignal */.ao)(() => {
+        (0,external_node_child_process_.spawnSync)('docker', ['rm', '--force', name], { stdio: 'ignore' });
+    });
+    const passOn = () => void stopContainer(name, String(stop?.reason), ended);
+    stop?.addEventListener('abort', passOn, { once: true });
+    let stdout = '';
+    let stderr = '';
+    let line = '';
+    child.stdout.setEncoding('utf8').on('data', (text) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text) => {
+        stderr += text;
+        const lines = (line + text).split('\n');
+        line = lines.pop() ?? '';
+        for (const each of lines)
+            info(each);
+    });
+    // The container may end before it reads its input.
+    child.stdin.on('error', () => undefined).end(input);
+    try {
+        const code = await ended;
+        if (line !== '')
+            info(line);
+        return { code, stdout, stderr };
+    }
+    finally {
+        stop?.removeEventListener('abort', passOn);
+        forget();
+    }
+}
+/**
+ * Passes `signal` on to the container: until it is delivered (the container may not exist yet,
+ * or not run yet), or the run has ended.
+ */
+async function stopContainer(name, signal, ended) {
+    let running = true;
+    void ended.finally(() => (running = false)).catch(() => undefined);
+    info(`Passing ${signal} on to the container ${name}`);
+    while (running && (await docker(['kill', `--signal=${signal}`, name])) !== 0) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+}
+function parseDocument(stdout) {
+    try {
+        return JSON.parse(stdout);
+    }
+    catch {
+        return undefined;
+    }
+}
+function cliArguments(options, settings, keys) {
+    const [{ host, port }] = settings.hosts;
+    const mounted = (file) => `/keys/${external_node_path_.basename(file)}`;
+    const args = [
+        '--ssh',
+        `${settings.user}@${host.includes(':') ? `[${host}]` : host}:${settings.remotePath}`,
+        ...(port === undefined ? [] : ['--ssh-port', String(port)]),
+        '--identity',
+        mounted(keys.identity),
+        '--known-hosts',
+        mounted(keys.knownHosts),
+        // Without a config of its own, the CLI reads none: the runner's files are not in the image.
+        ...(keys.config === undefined ? [] : ['--ssh-config', mounted(keys.config)]),
+        // `--jump=…`: a value is never taken for an option.
+        ...settings.jump.map((hop) => `--jump=${jumpText(hop)}`),
+        ...(keys.jumpIdentity === undefined ? [] : ['--jump-identity', mounted(keys.jumpIdentity)]),
+        ...settings.hostKeyFingerprints.flatMap((print) => ['--host-key-fingerprint', print]),
+        ...(settings.sshfs ? ['--sshfs'] : []),
+        ...settings.sshfsOptions.flatMap((option) => ['--sshfs-option', option]),
+        '-C',
+        options.cwd,
+        '--json',
+        '--lock-timeout',
+        String(options.lockTimeoutSeconds ?? 60),
+    ];
+    const flags = [
+        [options.allowDangling, '--allow-dangling'],
+        [options.replaceFiles, '--replace-files'],
+        [options.dryRun, '--dry-run'],
+        [options.guard === false, '--no-guard'],
+        [options.probe === 'always', '--probe'],
+        [options.probe === 'never', '--no-probe'],
+        [options.lock === false, '--no-lock'],
+        [options.fsync === false, '--no-fsync'],
+    ];
+    for (const [on, flag] of flags)
+        if (on)
+            args.push(flag);
+    return args;
+}
+/** --rollback with the suffix it looks for, or --keep-backups for `history`. */
+function historyArguments(specs, keepBackups) {
+    const rollback = specs[0]?.rollback;
+    if (rollback)
+        return ['--rollback', `--suffix=${rollback.suffix}`];
+    return keepBackups === undefined ? [] : [`--keep-backups=${keepBackups}`];
+}
+/** A jump host as `--jump` takes it: `[USER@]HOST[:PORT]`, an IPv6 HOST in brackets. */
+function jumpText({ user, host, port }) {
+    const name = host.includes(':') ? `[${host}]` : host;
+    return `${user === undefined ? '' : `${user}@`}${name}${port === undefined ? '' : `:${port}`}`;
+}
+/** The spec as a JSON spec-file object, which is what the CLI reads from stdin. */
+function specObject(spec) {
+    const { link, target, type, relative, expect, backup } = spec;
+    return { link, target, type, relative: relative ?? false, expect, backup };
+}
+/**
+ * The CLI's own message and exit code, with "stdin item N" (a switch's JSON) or "stdin line N"
+ * (a rollback's LINKs, one a line) named as the input line it came from;
+ * an exit code of 128+N says it was stopped by signal N.
+ * The message is the first line that is not progress: the lines after it are its notes (each
+ * link left new, what could not be cleaned up), already in the log.
+ */
+function containerFailure(code, stderr, specs, document) {
+    const failure = document && 'error' in document ? document : undefined;
+    const error = makeFailure(code, stderr, specs, failure?.error.message);
+    // Its notes are in the log already, with the rest of its stderr.
+    if (failure?.results)
+        error.results = failure.results;
+    return error;
+}
+function makeFailure(code, stderr, specs, message) {
+    const said = (message ??
+        stderr
+            .split('\n')
+            .find((line) => line.startsWith('atomic-link: ') && !/switched \d+ of \d+ links$/.test(line))
+            ?.slice('atomic-link: '.length))?.replace(/stdin (?:item|line) (\d+)/g, (text, index) => specs[Number(index) - 1]?.origin ?? text);
+    const signal = (0,stop_signals/* signalOfExitCode */.X$)(code);
+    if (signal) {
+        // Killed before its work began, or with SIGKILL: the CLI had no word to say.
+        const stopped = `the container was stopped by ${signal} (exit ${code}): every link is old or new, but the ` +
+            'batch may be part done; the next run breaks the lock and removes the temporary links';
+        return new engine_errors/* InterruptedError */.p4(said ?? stopped, signal);
+    }
+    if (said === undefined) {
+        return new engine_errors/* UpdateError */.mp(`docker run failed (exit ${code}): ${stderr.trim() || 'no message'}`);
+    }
+    if (code === 2)
+        return new engine_errors/* UsageError */.eb(said);
+    if (code === 3)
+        return new engine_errors/* MissingLinkError */.dP(said);
+    return new engine_errors/* UpdateError */.mp(said);
+}
+/**
+ * The published image of this very version of the action, pulled unless present; where it
+ * cannot be pulled (an air-gapped runner), or `image: build` asks for it, the image is built
+ * from the action's own Dockerfile instead. Says which it did.
+ */
+async function ownImage(network, build) {
+    const published = `${process.env.ATOMIC_LINK_IMAGE_REPOSITORY || PUBLISHED_REPOSITORY}:${package_namespaceObject.rE}`;
+    if (!build) {
+        if ((await docker(['image', 'inspect', published])) === 0) {
+            info(`Using the image ${published}`);
+            return published;
+        }
+        if ((await docker(['pull', '--quiet', published])) === 0) {
+            info(`Pulled the image ${published}`);
+            return published;
+        }
+        info(`Could not pull ${published}: building the image from the action's Dockerfile`);
+    }
+    return builtImage(network);
+}
+const docker = (args) => exec_exec('docker', args, { ignoreReturnCode: true, silent: true });
+/** Builds the action's own image once per content hash; later runs reuse it. */
+async function builtImage(network) {
+    const root = actionRoot(import.meta.url);
+    if (root === undefined) {
+        throw new engine_errors/* UpdateError */.mp(`cannot build the image: no action.yml above ${(0,external_node_url_.fileURLToPath)(import.meta.url)}, so the ` +
+            'action\'s Dockerfile cannot be found; name an image with input "image"');
+    }
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const file of imageFiles(root))
+        hash.update(file).update(external_node_fs_.readFileSync(external_node_path_.join(root, file)));
+    const tag = `atomic-link:${hash.digest('hex').slice(0, 16)}`;
+    if ((await docker(['image', 'inspect', tag])) === 0) {
+        info(`Using the image ${tag}, built from the action's Dockerfile`);
+        return tag;
+    }
+    const base = process.env.ATOMIC_LINK_BASE_IMAGE;
+    info(`Building the image ${tag} (once; later runs reuse it)`);
+    await exec_exec('docker', [
+        'build',
+        ...(network ? ['--network', network] : []),
+        ...(base ? ['--build-arg', `BASE_IMAGE=${base}`] : []),
+        '--build-arg',
+        `VERSION=${package_namespaceObject.rE}`,
+        '-t',
+        tag,
+        root,
+    ]);
+    return tag;
 }
 
 ;// CONCATENATED MODULE: ./lib/action/outputs.js
@@ -38831,7 +38838,8 @@ function makeHop(target, config, identity, jump, direct) {
     const command = direct ? config.proxyCommand : undefined;
     if (command !== undefined && !target.allowProxyCommand) {
         throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .eb(`${command.source}: ProxyCommand ${command.value} runs a command to reach ` +
-            `${config.host}, which atomic-link does only when --allow-proxy-command is given`);
+            `${config.host}, which atomic-link does only when asked ` +
+            `(${target.advise?.('allow-proxy-command') ?? 'pass --allow-proxy-command'})`);
     }
     const fingerprints = jump ? undefined : target.hostKeyFingerprints;
     return {

@@ -164,6 +164,10 @@ describe('the action reaches a server behind a bastion', () => {
     expect(run.stdout).toMatch(
       /::error::input "ssh-config" line 2: ProxyCommand \/bin\/false runs a command/,
     );
+    // Advice the action can follow: no input runs a ProxyCommand, and the message says so.
+    expect(run.stdout).toContain(
+      "(the CLI's --allow-proxy-command; no input of the action sets it)",
+    );
     expect(fs.readFileSync(bastion.log, 'utf8').length).toBe(sessions);
     expect(current(target)).toBe('releases/v1');
     expect(leftIn(run)).toEqual([]);
@@ -250,6 +254,20 @@ describe('an encrypted key and a fingerprint', () => {
     expect(run.status).toBe(0);
     expect(current(plain)).toBe('releases/v2');
     expectNotPrinted(run, passphrase);
+  });
+
+  test('without ssh-passphrase: the step fails naming the input to set, and nothing changes', async () => {
+    const before = current(plain);
+    const run = await step({
+      ...without(plainInputs(), 'ssh-passphrase'),
+      links: 'current -> releases/v1',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(
+      /::error::.*is encrypted, and no passphrase was given \(set ssh-passphrase;/,
+    );
+    expect(run.stdout).not.toContain('--passphrase-file');
+    expect(current(plain)).toBe(before);
   });
 
   test('in container mode: the same, the passphrase in the container environment, not argv', async () => {

@@ -520,7 +520,7 @@ describe('the ssh config, resolved as ssh resolves it', () => {
     const sessions = countIn(bastion.log, 'Connection from');
     expectUnchanged(runCli([...args, 'current -> releases/v2'], '/'), target, 2, [
       `${config} line 7: ProxyCommand ssh -F none`,
-      'only when --allow-proxy-command is given',
+      'only when asked (pass --allow-proxy-command)',
     ]);
     expect(countIn(bastion.log, 'Connection from')).toBe(sessions);
     expectSwitched(

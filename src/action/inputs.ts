@@ -173,12 +173,17 @@ function lookBackSpecs(
   }));
 }
 
-/** Advice names the input a workflow sets, from the option table's `input` of each option. */
+/**
+ * Advice names the input a workflow sets, from the option table's `input` of each option; an
+ * option no input sets is said to be the CLI's.
+ */
 export function adviseInput(option: string): string {
   const input = Object.hasOwn(OPTIONS, option)
     ? (OPTIONS[option as keyof typeof OPTIONS] as OptionDefinition).input
     : undefined;
-  return input === undefined ? `pass --${option}` : `set ${input}`;
+  return input === undefined
+    ? `the CLI's --${option}; no input of the action sets it`
+    : `set ${input}`;
 }
 
 /**

@@ -6,6 +6,7 @@ import { atLastSignal } from '../platform/stop-signals.js';
 import { planRoute } from '../transport/ssh-route.js';
 import type { SshTarget } from '../transport/ssh-target.js';
 import type { RemoteSettings } from './inputs.js';
+import { adviseInput } from './inputs.js';
 
 export interface KeyFiles {
   dir: string;
@@ -63,6 +64,7 @@ export function sshTargets(settings: RemoteSettings, keys: KeyFiles): SshTarget[
     // Always this file, never the runner's own: it holds the jump hosts' keys too.
     knownHosts: keys.knownHosts,
     sshfsOptions: [],
+    advise: adviseInput,
     ...(keys.config !== undefined && { sshConfig: keys.config }),
     ...(settings.jump.length > 0 && { jump: settings.jump }),
     ...(keys.jumpIdentity !== undefined && { jumpIdentity: keys.jumpIdentity }),

@@ -92,7 +92,8 @@ function makeHop(
   if (command !== undefined && !target.allowProxyCommand) {
     throw new UsageError(
       `${command.source}: ProxyCommand ${command.value} runs a command to reach ` +
-        `${config.host}, which atomic-link does only when --allow-proxy-command is given`,
+        `${config.host}, which atomic-link does only when asked ` +
+        `(${target.advise?.('allow-proxy-command') ?? 'pass --allow-proxy-command'})`,
     );
   }
   const fingerprints = jump ? undefined : target.hostKeyFingerprints;

@@ -8,6 +8,11 @@ import type { JumpHost } from './ssh-config.js';
  * the config, as ssh's own options do.
  */
 export interface SshTarget {
+  /**
+   * How the front end says to give an option (the CLI's long name) in advice, as
+   * SwitchOptions.advise: `pass --allow-proxy-command` when absent.
+   */
+  advise?: (option: string) => string;
   /** `[user@]host`, as ssh takes it (an IPv6 host in brackets); host may be a config alias. */
   destination: string;
   /** The remote directory, absolute. */

@@ -83,6 +83,7 @@ export async function connect(target: SshTarget, signal?: AbortSignal): Promise<
     Client,
     keys: { parseKey: utils.parseKey, createAgent },
     passphrase: target.passphrase,
+    advise: target.advise,
     signal,
   }).catch((error: Error) => {
     throw failed(error);

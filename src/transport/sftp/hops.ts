@@ -29,6 +29,8 @@ export interface Reach {
   Client: new () => Client;
   keys: KeyTools;
   passphrase?: string;
+  /** How the front end names an option in advice (SshTarget.advise). */
+  advise?: (option: string) => string;
   /** The run's stop: ends a connect at once, and has the watchdog give up on a silent server. */
   signal?: AbortSignal;
 }
@@ -79,7 +81,7 @@ export async function reach(route: Hop[], run: Reach): Promise<Link> {
   const prepared = route.map((hop) => ({
     hop,
     check: hostKeyCheck(hop),
-    login: identities(hop, run.passphrase, run.keys),
+    login: identities(hop, run.passphrase, run.keys, run.advise),
   }));
   return reachFrom(prepared, run);
 }

@@ -31,8 +31,9 @@ const AGENT_ANSWER_MS = 5000;
 /** The largest key file read (an RSA key of 16,384 bits is 12 KiB): /dev/zero is refused. */
 const KEY_FILE_LIMIT = 1024 * 1024;
 
-/** Where the passphrase comes from, for the messages that need one. */
-const PASSPHRASE_SOURCES = 'ATOMIC_LINK_SSH_PASSPHRASE or --passphrase-file';
+/** Where the passphrase comes from, for the messages that need one: the CLI's, or as advised. */
+const passphraseSources = (advise?: (option: string) => string) =>
+  advise?.('passphrase-file') ?? 'ATOMIC_LINK_SSH_PASSPHRASE or --passphrase-file';
 
 /**
  * The ways to log in to `hop`, in the order OpenSSH tries them: the agent's keys (IdentityAgent,
@@ -46,7 +47,12 @@ const PASSPHRASE_SOURCES = 'ATOMIC_LINK_SSH_PASSPHRASE or --passphrase-file';
  * Each method is tried straight away: ssh2 would first ask the server which it takes, a round
  * trip the answer of which changes nothing here.
  */
-export function identities(hop: Hop, passphrase: string | undefined, tools: KeyTools): Identities {
+export function identities(
+  hop: Hop,
+  passphrase: string | undefined,
+  tools: KeyTools,
+  advise?: (option: string) => string,
+): Identities {
   const { user: username, identityFiles, identitiesOnly, identityAgent } = hop.config;
   const tried: string[] = [];
   const skipped: string[] = [];
@@ -54,7 +60,7 @@ export function identities(hop: Hop, passphrase: string | undefined, tools: KeyT
   const publicKeys: Buffer[] = [];
   for (const file of identityFiles) {
     if (file !== hop.identity && !fs.existsSync(file)) continue;
-    const key = readKey(file, passphrase, tools.parseKey);
+    const key = readKey(file, passphrase, tools.parseKey, advise);
     const publicKey = typeof key === 'string' ? publicKeyOf(file, tools.parseKey) : key;
     if (publicKey !== undefined) publicKeys.push(publicKey.getPublicSSH());
     if (typeof key !== 'string') {
@@ -104,6 +110,7 @@ function readKey(
   file: string,
   passphrase: string | undefined,
   parse: KeyTools['parseKey'],
+  advise?: (option: string) => string,
 ): ParsedKey | string {
   let data: Buffer | undefined;
   try {
@@ -115,7 +122,7 @@ function readKey(
   let parsed = parse(data);
   if (parsed instanceof Error && /no passphrase given/.test(parsed.message)) {
     if (passphrase === undefined) {
-      return `is encrypted, and no passphrase was given (${PASSPHRASE_SOURCES}; or add the key to an agent with ssh-add)`;
+      return `is encrypted, and no passphrase was given (${passphraseSources(advise)}; or add the key to an agent with ssh-add)`;
     }
     parsed = parse(data, passphrase);
     if (parsed instanceof Error)
