@@ -788,6 +788,12 @@ async function connect(target, signal) {
  * fall with the round trip; between these bounds.
  */
 const SERVER_RATE_PER_MS = 25;
+/**
+ * A few links need no more than this many looks a millisecond each: a 3 ms gap is looked into
+ * several times. More only costs processor time on both ends (one link through a jump host,
+ * 1,024 in flight: 0.75 s of the client's processor against 0.39 s).
+ */
+const LINK_RATE_PER_MS = 2;
 const MIN_IN_FLIGHT = 128;
 /**
  * The cap: with 8,192 in flight at 200 ms the answers took the server and the connection from
@@ -889,7 +895,7 @@ class SftpGuard {
         if (this.looking || this.stopping || this.blind !== undefined)
             return;
         this.looking = true;
-        this.wanted = inFlightFor(this.roundTrip);
+        this.wanted = inFlightFor(this.roundTrip, this.paths.length);
         atFullRate.add(this);
         this.begun = performance.now();
         this.topUp();
@@ -1003,11 +1009,12 @@ class SftpGuard {
         settled?.();
     }
 }
-/** Lookups in flight for a round trip of `roundTripMs`: the server's rate times it. */
-function inFlightFor(roundTripMs) {
+/** Lookups in flight for a round trip of `roundTripMs`: the rate the server or `links` need, times it. */
+function inFlightFor(roundTripMs, links) {
     if (!Number.isFinite(roundTripMs))
         return MIN_IN_FLIGHT;
-    const needed = Math.ceil(SERVER_RATE_PER_MS * roundTripMs * 1.25);
+    const rate = Math.min(SERVER_RATE_PER_MS, links * LINK_RATE_PER_MS);
+    const needed = Math.ceil(rate * roundTripMs * 1.25);
     return Math.min(MAX_IN_FLIGHT, Math.max(MIN_IN_FLIGHT, needed));
 }
 
