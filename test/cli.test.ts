@@ -398,6 +398,12 @@ describe("GNU ln's letters mean what they mean in ln", () => {
       lock,
     ]);
     try {
+      // The lock is there before the runs start: a run quicker than the holder's first beat
+      // would find the directory free. (The lock is a symlink to its holder's text.)
+      const held = () => fs.readdirSync(dir).includes('.atomic-link.lock');
+      for (let waited = 0; !held() && waited < 10_000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       const [text, json] = await Promise.all([
         startCli(['--lock-timeout', '5', 'current -> releases/v2'], dir),
         startCli(['--lock-timeout', '5', '--json', 'current -> releases/v2'], dir),

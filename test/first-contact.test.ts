@@ -164,6 +164,11 @@ describe('waiting for a lock is said as it happens', () => {
       lock,
     ]);
     try {
+      // The lock is there before the run starts (a symlink to its holder's text).
+      const held = () => fs.readdirSync(dir).includes('.atomic-link.lock');
+      for (let waited = 0; !held() && waited < 10_000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       const run = await startCli(['--lock-timeout', '30', 'current -> releases/v2'], dir);
       expect(run.status).toBe(0);
       expect(readLink(dir, 'current')).toBe('releases/v2');
