@@ -34893,12 +34893,20 @@ class NotifyGuard {
     async settle() {
         if (this.markers.length === 0)
             return;
+        // Sampling already: a marker tells nothing more, and waiting for one under a flood would
+        // hold up every chunk.
+        if (this.partlyBlind !== undefined) {
+            this.markers = [];
+            this.marked.clear();
+            return;
+        }
         const deadline = performance.now() + SETTLE_MS;
+        // No marker back in time: another writer's flood keeps the queue overflowing (each marker
+        // dropped in turn), or the notifications stopped. Either way events were lost: partly
+        // blind, sampled from here, as for one overflow.
         for (let round = 0; !this.marked.has(this.markers[this.markers.length - 1]); round++) {
-            if (performance.now() > deadline) {
-                this.blind ??= `the kernel's notifications stopped coming (no marker back in ${SETTLE_MS} ms)`;
+            if (performance.now() > deadline)
                 break;
-            }
             // Not back after the queue was read: dropped, or not read yet. A second marker, made
             // after the read, tells which: it comes back either way, and the first did not.
             if (round === 3)

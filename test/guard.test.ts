@@ -156,6 +156,7 @@ while True:
       fs.writeFileSync(QUEUE, before);
       await stop(flood);
     }
+    if (run.status !== 0) console.log(run.stderr, run.stdout.slice(0, 3000));
     expect(run.status).toBe(0);
     const guard = guardOf(run.stdout);
     expect(guard.method).toBe('notifications, then sampling');
