@@ -70,6 +70,8 @@ export class LocalStore implements LinkStore {
    * for starting it (29 ms of a one-link run).
    */
   private spare: Guard | undefined;
+  /** Poked before each call of a synchronous phase, which its timer cannot interrupt. */
+  private keeper: LockKeeperThread | undefined;
 
   constructor(options: { guard: boolean }) {
     if (options.guard && !NOTIFICATIONS) this.spare = new Guard();
@@ -108,7 +110,9 @@ export class LocalStore implements LinkStore {
   }
 
   async reach(targets: { dir: string; text: string }[]): Promise<Outcome<void>[]> {
-    if (!this.anyRemoteDir(targets.map(({ dir }) => dir))) return reachOnDisk(targets);
+    if (!this.anyRemoteDir(targets.map(({ dir }) => dir))) {
+      return reachOnDisk(targets, this.keeper);
+    }
     const places = targets.map(({ dir, text }) => this.targetHere(dir, text));
     return concurrently(places, async (place) =>
       isFailure(place) ? throwIt(place) : fs.promises.access(place),
@@ -248,7 +252,8 @@ export class LocalStore implements LinkStore {
       path: this.throughOpenDir(lock),
       freshPrefix: this.throughOpenDir(freshPrefix),
     }));
-    return new LockKeeperThread(kept, text, everyMs);
+    this.keeper = new LockKeeperThread(kept, text, everyMs);
+    return this.keeper;
   }
 
   async close(): Promise<void> {
@@ -319,6 +324,7 @@ export class LocalStore implements LinkStore {
       for (let index = 0; index < items.length; index++) {
         const item = items[index];
         const file = main(item);
+        this.keeper?.poke();
         if (this.inOpenDirs && !isIn(current.prefix, file)) {
           const dir = file.slice(0, file.lastIndexOf('/')) || '/';
           const fd = this.dirs.get(dir)?.fd;

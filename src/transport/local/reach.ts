@@ -17,9 +17,13 @@ const ENTRIES_PER_TARGET = 4;
  * may still be found on a case-insensitive filesystem, and its error is the lookup's own), a
  * text that is not plainly a name in a directory (`dir/`, `.`), and the rest of a directory
  * whose listing stopped: a listing reads at most a few entries per target sought, so a huge
- * directory holding a few targets costs little more than their lookups.
+ * directory holding a few targets costs little more than their lookups. `keeper` is poked
+ * before each lookup: a slow disk can make this phase outlast the locks' timing.
  */
-export function reachOnDisk(targets: { dir: string; text: string }[]): Outcome<void>[] {
+export function reachOnDisk(
+  targets: { dir: string; text: string }[],
+  keeper?: { poke(): void },
+): Outcome<void>[] {
   const found = new Uint8Array(targets.length);
   for (const [parent, names] of byDirectory(targets)) {
     if (names.size >= LIST_FROM) findListed(parent, names, found);
@@ -28,6 +32,7 @@ export function reachOnDisk(targets: { dir: string; text: string }[]): Outcome<v
   for (let index = 0; index < targets.length; index++) {
     if (found[index] === 1) continue;
     const { dir, text } = targets[index];
+    keeper?.poke();
     try {
       fs.accessSync(text.startsWith('/') ? text : `${dir}/${text}`);
     } catch (error) {
