@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { ME, isGone } from '../platform/identity.js';
+import { randomHex } from '../platform/no-crypto.js';
 import { InterruptedError, UpdateError, describeError } from './errors.js';
 import { isFailure } from './port.js';
 import type { Entry, LinkStore, LockKeeper, Outcome, StoreFailure } from './port.js';
@@ -460,7 +460,7 @@ function holderText(): string {
     host: ME.host,
     instance: ME.instance,
     pid: ME.pid,
-    token: randomBytes(8).toString('hex'),
+    token: randomHex(8),
     since: new Date().toISOString(),
   };
   return JSON.stringify(holder);

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { ME, isGone } from '../platform/identity.js';
+import { randomHex } from '../platform/no-crypto.js';
 import { isFailure } from './port.js';
 import type { Entry, LinkStore, Outcome } from './port.js';
 
@@ -29,7 +29,7 @@ export function tempName(dir: string): string {
   // One random draw per 512 names, turned to hex at once: per name, either costs more than
   // the symlink it names.
   if (used === pool.length) {
-    pool = randomBytes(8 * 512).toString('hex');
+    pool = randomHex(8 * 512);
     used = 0;
   }
   const random = pool.slice(used, used + 16);

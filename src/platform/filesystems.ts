@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { childProcess } from './builtins.js';
 
 /**
  * statfs magic numbers (Linux) of filesystems whose rename may not be one atomic replace: FUSE
@@ -67,7 +67,9 @@ let mounts: Mount[] | undefined;
 
 function readMounts(): Mount[] {
   try {
-    return parseMountTable(execFileSync('/sbin/mount', { encoding: 'utf8', timeout: 5000 }));
+    return parseMountTable(
+      childProcess().execFileSync('/sbin/mount', { encoding: 'utf8', timeout: 5000 }),
+    );
   } catch {
     return [];
   }

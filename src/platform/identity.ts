@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import { sha256Hex } from './no-crypto.js';
 
 /**
  * Who this run is, in terms another run can check. A pid means something only inside one pid
@@ -30,10 +30,7 @@ const PID_NAMESPACE = readOrEmpty(() => fs.readlinkSync('/proc/self/ns/pid'));
 
 export const ME: RunIdentity = {
   host: HOST,
-  instance: createHash('sha256')
-    .update(`${HOST}\0${BOOT}\0${PID_NAMESPACE}`)
-    .digest('hex')
-    .slice(0, 12),
+  instance: sha256Hex(`${HOST}\0${BOOT}\0${PID_NAMESPACE}`).slice(0, 12),
   pid: process.pid,
 };
 

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UpdateError } from '../../engine/errors.js';
+import { childProcess } from '../../platform/builtins.js';
 import { inOpenDir } from '../../platform/open-dirs.js';
 
 /** An sshfs mount, as /proc/self/mountinfo and the process serving it describe it. */
@@ -76,7 +76,7 @@ export const UNCACHED_OPTIONS = [
 export function mountSshfs(args: (mountPoint: string) => string[]): string {
   const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-mnt-'));
   try {
-    execFileSync('sshfs', args(mountPoint), {
+    childProcess().execFileSync('sshfs', args(mountPoint), {
       stdio: ['ignore', 'ignore', 'pipe'],
       timeout: 60000,
     });
@@ -118,7 +118,7 @@ function openView(mount: SshfsMount): string {
 
 export function unmountFuse(mountPoint: string): void {
   try {
-    execFileSync('fusermount3', ['-u', '-z', mountPoint], { stdio: 'ignore' });
+    childProcess().execFileSync('fusermount3', ['-u', '-z', mountPoint], { stdio: 'ignore' });
   } catch {
     // Already gone (its connection died) or never mounted: the directory is all that is left.
   }
