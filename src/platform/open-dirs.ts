@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { isMainThread } from 'node:worker_threads';
 
 /**
  * Calls made inside a directory opened once, rather than through its path: a parent swapped
@@ -23,9 +22,16 @@ let home: number | null | undefined;
 function homeFd(): number | null {
   if (home === undefined) {
     home = null;
-    if (process.platform === 'linux' && isMainThread && fs.existsSync(PROC_FD)) {
+    if (process.platform === 'linux' && fs.existsSync(PROC_FD)) {
       try {
-        home = fs.openSync('.', DIRECTORY);
+        const fd = fs.openSync('.', DIRECTORY);
+        try {
+          // Moved onto itself: a worker thread, which may not move it, says so here.
+          enterOpenDir(fd);
+          home = fd;
+        } catch {
+          fs.closeSync(fd);
+        }
       } catch {
         // A working directory we may not read: calls go by path, checked before each chunk.
       }

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { workerThreads } from '../../platform/builtins.js';
 import { actionRoot } from '../../platform/own-files.js';
 import { CONTROL_SLOTS, SLOTS } from './guard-protocol.js';
 import type { GuardWatch, GuardWorkerData, GuardWorkerResult } from './guard-protocol.js';
@@ -57,7 +58,7 @@ export class Guard {
       buffer: this.flags.buffer as SharedArrayBuffer,
       slots: SLOTS,
     };
-    this.worker = new Worker(WORKER_FILE, { workerData });
+    this.worker = new (workerThreads().Worker)(WORKER_FILE, { workerData });
     this.result = new Promise((resolve, reject) => {
       this.worker.once('message', resolve);
       this.worker.once('error', reject);

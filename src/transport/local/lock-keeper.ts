@@ -1,5 +1,5 @@
-import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
+import { workerThreads } from '../../platform/builtins.js';
 import type { KeptLock, LockKeeper } from '../../engine/port.js';
 import { WORKER_FILE } from './guard.js';
 import type { KeeperWorkerData } from './guard-protocol.js';
@@ -46,7 +46,7 @@ export class LockKeeperThread implements LockKeeper {
 
   stopped(): string | undefined {
     if (this.port !== undefined) {
-      this.why ??= receiveMessageOnPort(this.port)?.message as string | undefined;
+      this.why ??= workerThreads().receiveMessageOnPort(this.port)?.message as string | undefined;
     }
     return this.why;
   }
@@ -63,6 +63,7 @@ export class LockKeeperThread implements LockKeeper {
   private start(): void {
     if (this.worker !== undefined || this.ended) return;
     clearTimeout(this.timer);
+    const { MessageChannel, Worker } = workerThreads();
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     const { locks, text, everyMs } = this;
