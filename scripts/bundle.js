@@ -29,9 +29,13 @@ const CHUNK = /^(\d+)\.index\.js$/;
 // XDG spec says. NODE_COMPILE_CACHE, when set, is Node's own doing. Anything failing here
 // leaves the run uncached; Node 20 has no cache and does nothing here.
 const CLI_STUB = `#!/usr/bin/env node
-import fs from 'node:fs';
 import module from 'node:module';
-import path from 'node:path';
+
+// Required, not imported: an import of node:fs makes Node load every part it exports (its
+// streams, its promises, readline), which a run that writes nothing never needs.
+const require = module.createRequire(import.meta.url);
+const fs = require('node:fs');
+const path = require('node:path');
 
 function cacheDir() {
   const { XDG_CACHE_HOME: xdg, HOME: home } = process.env;

@@ -38,7 +38,10 @@ const MAX_HOSTS = 16;
 /** The action's entry point: inputs in, links switched, outputs and summary out. */
 export async function run(): Promise<void> {
   // A log, not a terminal: a line a second at most.
-  const progress = new ProgressLine((line) => infoInert(line.trimEnd()), false);
+  const progress = new ProgressLine(
+    (line) => infoInert(line.trimEnd()),
+    () => false,
+  );
   try {
     const settings = getSettings();
     if (settings.status) {

@@ -31,7 +31,7 @@ export async function run(argv: string[], script?: string): Promise<number> {
   let verbose = false;
   const progress = new ProgressLine(
     (chunk) => process.stderr.write(chunk),
-    process.stderr.isTTY === true,
+    () => process.stderr.isTTY === true,
   );
   const told = new Set<string>();
   const onNotice = (message: string) => {

@@ -34,8 +34,11 @@ export class ProgressLine {
 
   constructor(
     private readonly write: (chunk: string) => void,
-    private readonly terminal: boolean,
+    /** Asked when there is a line to show: asking makes the stream. */
+    private readonly onTerminal: () => boolean,
   ) {}
+
+  private terminal: boolean | undefined;
 
   readonly update = (progress: Progress): void => {
     const now = Date.now();
@@ -70,6 +73,7 @@ export class ProgressLine {
 
   private show(now: number): void {
     if (this.text === '' || this.text === this.shown || now - this.since < QUIET_MS) return;
+    this.terminal ??= this.onTerminal();
     if (now - this.shownAt < (this.terminal ? REDRAW_MS : LINE_MS)) return;
     this.shown = this.text;
     this.shownAt = now;
