@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DirLocks } from '../lib/engine/dir-lock.js';
 import { isFailure } from '../lib/engine/port.js';
 import type { LinkStore, Outcome } from '../lib/engine/port.js';
 import { ME } from '../lib/platform/identity.js';
+import { sha256Hex } from '../lib/platform/no-crypto.js';
 import { LocalStore } from '../lib/transport/local/local-store.js';
 import { runStep } from './helpers/runner.js';
 import {
@@ -44,6 +47,23 @@ test('a lock timeout below 5 seconds is refused (exit 2), by the CLI and the act
   expect(step.stdout).toContain(
     '::error::input "lock-timeout" must be a number of seconds, at least 5',
   );
+});
+
+test("the run's instance is the one earlier versions named with node:crypto: their locks here are still this machine's", () => {
+  const boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  const pids = fs.readlinkSync('/proc/self/ns/pid');
+  const host = os.hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'host';
+  const digest = (text: string) => createHash('sha256').update(text).digest('hex');
+  expect(ME.instance).toBe(digest(`${host}\0${boot}\0${pids}`).slice(0, 12));
+  // Every length around the 64-byte block and its 8-byte length field, and UTF-8.
+  for (const text of [
+    '',
+    'abc',
+    'é€😀',
+    ...[55, 56, 63, 64, 65, 119, 120, 1000].map((n) => 'x'.repeat(n)),
+  ]) {
+    expect(sha256Hex(text)).toBe(digest(text));
+  }
 });
 
 test('the lock removed during a long batch: the heartbeat notices, the batch is switched back, exit 1', async () => {
