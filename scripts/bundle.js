@@ -45,9 +45,9 @@ function cacheDir() {
   // Checked before anything is made, too: root does not make its cache in another's home.
   let made = dir;
   while (!fs.existsSync(made)) made = path.dirname(made);
-  if (!safe(fs.realpathSync(made), made === dir)) return undefined;
+  if (!safe(fs.realpathSync.native(made), made === dir)) return undefined;
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const real = fs.realpathSync(dir);
+  const real = fs.realpathSync.native(dir);
   return safe(real, true) ? real : undefined;
 }
 

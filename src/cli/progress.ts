@@ -26,7 +26,7 @@ export function describeProgress({ phase, done, total, where }: Progress): strin
 export class ProgressLine {
   private phase = '';
   private since = 0;
-  private text = '';
+  private news: Progress | undefined;
   private shown = '';
   private shownAt = 0;
   private drawn = false;
@@ -48,8 +48,9 @@ export class ProgressLine {
       this.phase = phase;
       this.since = now;
     }
-    // A phase done is no news: a fleet's host waiting for the others is in none.
-    this.text = progress.done < progress.total ? describeProgress(progress) : '';
+    // A phase done is no news: a fleet's host waiting for the others is in none. Described
+    // only when shown: most runs are over before that.
+    this.news = progress.done < progress.total ? progress : undefined;
     if (this.timer === undefined) {
       this.timer = setInterval(() => this.show(Date.now()), REDRAW_MS);
       this.timer.unref();
@@ -72,16 +73,18 @@ export class ProgressLine {
   }
 
   private show(now: number): void {
-    if (this.text === '' || this.text === this.shown || now - this.since < QUIET_MS) return;
+    if (this.news === undefined || now - this.since < QUIET_MS) return;
+    const text = describeProgress(this.news);
+    if (text === this.shown) return;
     this.terminal ??= this.onTerminal();
     if (now - this.shownAt < (this.terminal ? REDRAW_MS : LINE_MS)) return;
-    this.shown = this.text;
+    this.shown = text;
     this.shownAt = now;
     if (this.terminal) {
-      this.write(`\r\x1b[Katomic-link: ${this.text}`);
+      this.write(`\r\x1b[Katomic-link: ${text}`);
       this.drawn = true;
     } else {
-      this.write(`atomic-link: ${this.text}\n`);
+      this.write(`atomic-link: ${text}\n`);
     }
   }
 }

@@ -83,13 +83,23 @@ export class NotifyGuard implements Watch {
     this.ours = new Uint32Array(paths.length);
     this.firstMs = new Float64Array(paths.length).fill(NaN);
     this.dirs = new Map();
-    paths.forEach((file, index) => {
+    // Sliced, not path.dirname() and basename(), which check and normalise each path again (a
+    // link's path is absolute, with no trailing slash): they showed in a profile of 10,000.
+    let dir = '\0';
+    let names = new Map<string, number>();
+    for (let index = 0; index < paths.length; index++) {
+      const file = paths[index];
       this.byPath.set(file, index);
-      const dir = path.dirname(file);
-      let names = this.dirs.get(dir);
-      if (names === undefined) this.dirs.set(dir, (names = new Map()));
-      names.set(path.basename(file), index);
-    });
+      const slash = file.lastIndexOf('/');
+      // A batch's links mostly share a directory, one after another: the last one's map serves.
+      if (slash !== dir.length || !file.startsWith(dir)) {
+        dir = file.slice(0, slash) || '/';
+        let known = this.dirs.get(dir);
+        if (known === undefined) this.dirs.set(dir, (known = new Map()));
+        names = known;
+      }
+      names.set(file.slice(slash + 1), index);
+    }
     this.maxChunk = Math.max(16, Math.floor(queueLimit() / 4));
   }
 
