@@ -11,7 +11,7 @@ import type { KeeperWorkerData } from './guard-protocol.js';
  * for the thread: a one-link run took 35 ms less without it on Node 20 (9 ms less processor
  * time; most of it was spent waiting at release for the thread to boot and stop).
  */
-export const KEEPER_AFTER_MS = 200;
+const KEEPER_AFTER_MS = 200;
 
 /**
  * Keeps a run's locks fresh from a thread of its own, with its own event loop: the main
