@@ -12,13 +12,14 @@ import { linkTree, otherVersion } from './trees.js';
 
 const HOSTS = 10;
 const ROUNDS = 5;
-/** Each hop's proxy holds every chunk 10 ms each way: 20 ms round trips on each hop. */
-const DELAY_MS = 10;
 
 export interface JumpResult {
   name: string;
+  /** The round trip on each hop (client to jump host, jump host to host), in ms. */
+  hopRttMs: number;
   runs: number;
   medianSeconds: number;
+  /** Against one `ssh -J` call to one host at the same round trip, taken in the same rounds. */
   ratioToOneSshJump: number;
   /** Medians of the processor time of one run: the command's, and each sshd's for it. */
   cpuSeconds: { client: number; targetSshd: number; jumpSshd: number };
@@ -38,69 +39,96 @@ interface Contender {
   command: (config: string, dirs: string[], version: string) => string[];
 }
 
-const CONTENDERS: Contender[] = [
+const SSH_JUMP: Contender = {
+  name: 'one ssh -J call to one host: ln -s + mv -T',
+  command: (config, [dir], version) => [
+    ...['ssh', '-F', config, 'host0'],
+    `cd ${dir} && ln -s ../releases/${version}/f0 links/.l0.tmp && mv -T links/.l0.tmp links/l0`,
+  ],
+};
+
+/** The command switching `links/l0` on the first `hosts` hosts of the fleet, in one run. */
+const atomicLink = (name: string, hosts: number): Contender => ({
+  name,
+  command: (config, dirs, version) => [
+    ...[process.execPath, CLI, '--ssh-config', config],
+    ...dirs.slice(0, hosts).flatMap((dir, host) => ['--ssh', `host${host}:${dir}`]),
+    `links/l0 -> ../releases/${version}/f0`,
+  ],
+});
+
+/** Issue 21's two figures: each a fleet at its round trip, atomic-link against one ssh -J call. */
+const CASES: { hopRttMs: number; hosts: number; contender: Contender }[] = [
   {
-    name: 'one ssh -J call: ln -s + mv -T',
-    command: (config, [dir], version) => [
-      ...['ssh', '-F', config, 'host0'],
-      `cd ${dir} && ln -s ../releases/${version}/f0 links/.l0.tmp && mv -T links/.l0.tmp links/l0`,
-    ],
+    hopRttMs: 20,
+    hosts: 1,
+    contender: atomicLink('atomic-link --ssh through the jump host (ProxyJump)', 1),
   },
   {
-    name: 'atomic-link --ssh through the jump host (ProxyJump)',
-    command: (config, [dir], version) => [
-      ...[process.execPath, CLI, '--ssh-config', config, '--ssh', `host0:${dir}`],
-      `links/l0 -> ../releases/${version}/f0`,
-    ],
-  },
-  {
-    name: `atomic-link, ${HOSTS} hosts behind the same jump host (one connection to it)`,
-    command: (config, dirs, version) => [
-      ...[process.execPath, CLI, '--ssh-config', config],
-      ...dirs.flatMap((dir, host) => ['--ssh', `host${host}:${dir}`]),
-      `links/l0 -> ../releases/${version}/f0`,
-    ],
+    hopRttMs: 10,
+    hosts: HOSTS,
+    contender: atomicLink(
+      `atomic-link, ${HOSTS} hosts behind the same jump host (one connection to it)`,
+      HOSTS,
+    ),
   },
 ];
 
 /**
- * One link through a jump host, 20 ms round trips on each hop: atomic-link against one `ssh -J`
- * call doing `ln -s` + `mv -T`, and a fleet of 10 hosts behind the same jump host. Contenders
- * run in turns.
+ * Issue 21's figures: one link through a jump host at 20 ms round trips on each hop, and a
+ * fleet of 10 hosts behind one jump host at 10 ms on each hop, each against one `ssh -J` call
+ * to one host doing `ln -s` + `mv -T` at the same round trips. All four contenders run in
+ * turns, in each round.
  */
 export async function benchJump(log: (line: string) => void): Promise<JumpResult[]> {
-  return withJumpFleet(async ({ config, dirs, target, bastion }) => {
-    const runs = CONTENDERS.map((): Measured[] => []);
+  const fleets: JumpFleet[] = [];
+  const closes: (() => Promise<void>)[] = [];
+  try {
+    for (const { hopRttMs, hosts } of CASES) {
+      const fleet = await startJumpFleet(hosts, hopRttMs / 2);
+      closes.push(fleet.close);
+      fleets.push(fleet);
+    }
+    const pairs = CASES.flatMap((one, i) => [
+      { ...one, contender: SSH_JUMP, fleet: fleets[i] },
+      { ...one, fleet: fleets[i] },
+    ]);
+    const runs = pairs.map((): Measured[] => []);
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [i, contender] of CONTENDERS.entries()) {
+      for (const [i, { contender, fleet }] of pairs.entries()) {
+        const { config, dirs, target, bastion } = fleet;
         const version = otherVersion(path.join(dirs[0], 'links', 'l0'));
         runs[i].push(await measured(contender.command(config, dirs, version), target, bastion));
       }
     }
-    const baseline = median(runs[0].map(({ seconds }) => seconds));
-    return CONTENDERS.map((contender, i) => {
-      const of = (key: keyof Measured) => median(runs[i].map((one) => one[key]));
+    return pairs.map(({ contender, hopRttMs }, i) => {
+      const of = (key: keyof Measured, at = i) => median(runs[at].map((one) => one[key]));
       const seconds = of('seconds');
+      // Each case's baseline is the ssh -J call just before it in the list.
+      const baseline = of('seconds', i - (i % 2));
       const cpuSeconds = {
         client: of('client'),
         targetSshd: of('targetSshd'),
         jumpSshd: of('jumpSshd'),
       };
       log(
-        `  ${contender.name}: ${seconds.toFixed(2)} s, ${(seconds / baseline).toFixed(2)}x ` +
-          `one ssh -J call (${runs[i].length} runs); processor time: the command ` +
-          `${cpuSeconds.client.toFixed(2)} s, the hosts' sshd ${cpuSeconds.targetSshd.toFixed(2)} s, ` +
-          `the jump host's ${cpuSeconds.jumpSshd.toFixed(2)} s`,
+        `  ${hopRttMs} ms RTT a hop, ${contender.name}: ${seconds.toFixed(2)} s, ` +
+          `${(seconds / baseline).toFixed(2)}x one ssh -J call (${runs[i].length} runs); ` +
+          `processor time: the command ${cpuSeconds.client.toFixed(2)} s, the hosts' sshd ` +
+          `${cpuSeconds.targetSshd.toFixed(2)} s, the jump host's ${cpuSeconds.jumpSshd.toFixed(2)} s`,
       );
       return {
         name: contender.name,
+        hopRttMs,
         runs: runs[i].length,
         medianSeconds: seconds,
         ratioToOneSshJump: seconds / baseline,
         cpuSeconds,
       };
     });
-  });
+  } finally {
+    for (const close of closes) await close();
+  }
 }
 
 /**
@@ -147,22 +175,27 @@ export interface JumpFleet {
   dirs: string[];
   target: SshServer;
   bastion: SshServer;
+  close: () => Promise<void>;
 }
 
 /**
- * A fleet behind a jump host, for the time of `use`. The jump host is an sshd that only
- * forwards; the hosts are one real sshd, each behind a delaying proxy of its own (its own port,
- * its own directory), which the jump host forwards to; the jump host is behind a delaying proxy
- * too. ssh and atomic-link read one ssh config.
+ * A fleet of `hosts` behind a jump host, each hop's chunks held `delayMs` each way. The jump
+ * host is an sshd that only forwards; the hosts are one real sshd, each behind a delaying
+ * proxy of its own (its own port, its own directory), which the jump host forwards to; the
+ * jump host is behind a delaying proxy too. ssh and atomic-link read one ssh config.
  */
-export async function withJumpFleet<T>(use: (fleet: JumpFleet) => Promise<T>): Promise<T> {
+async function startJumpFleet(hosts: number, delayMs: number): Promise<JumpFleet> {
   const servers: SshServer[] = [];
   const proxies: DelayProxy[] = [];
+  const close = async () => {
+    for (const proxy of proxies) await proxy.close();
+    for (const server of servers) server.stop();
+  };
   try {
     const target = await startSshd();
     servers.push(target);
-    for (let i = 0; i < HOSTS; i++) {
-      proxies.push(await startDelayProxy({ targetPort: target.port, delayMs: DELAY_MS }));
+    for (let i = 0; i < hosts; i++) {
+      proxies.push(await startDelayProxy({ targetPort: target.port, delayMs }));
     }
     const bastion = await startSshd({ config: forwardOnly(proxies.map(({ port }) => port)) });
     servers.push(bastion);
@@ -170,14 +203,14 @@ export async function withJumpFleet<T>(use: (fleet: JumpFleet) => Promise<T>): P
       path.join(path.dirname(bastion.identity), 'authorized_keys'),
       fs.readFileSync(`${target.identity}.pub`),
     );
-    const front = await startDelayProxy({ targetPort: bastion.port, delayMs: DELAY_MS });
+    const front = await startDelayProxy({ targetPort: bastion.port, delayMs });
     proxies.push(front);
-    const config = writeConfig(target, bastion, front.port, proxies.slice(0, HOSTS));
-    const dirs = Array.from({ length: HOSTS }, () => linkTree(1, target.root));
-    return await use({ config, dirs, target, bastion });
-  } finally {
-    for (const proxy of proxies) await proxy.close();
-    for (const server of servers) server.stop();
+    const config = writeConfig(target, bastion, front.port, proxies.slice(0, hosts));
+    const dirs = Array.from({ length: hosts }, () => linkTree(1, target.root));
+    return { config, dirs, target, bastion, close };
+  } catch (error) {
+    await close();
+    throw error;
   }
 }
 

@@ -130,7 +130,7 @@ if (run('baseline')) {
 
 if (run('jump')) {
   log(
-    '\n8. Through a jump host, 20 ms RTT on each hop: one link, and 10 hosts behind one jump host',
+    '\n8. Through a jump host: one link at 20 ms RTT on each hop, 10 hosts behind one jump host at 10 ms',
   );
   results.jump = await benchJump(log);
 }

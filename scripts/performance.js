@@ -157,8 +157,21 @@ function baseline(results) {
 
 function jump(results) {
   return table(
-    ['contender', 'time', 'ratio to one `ssh -J` call'],
-    results.map((r) => [r.name, seconds(r.medianSeconds), ratio(r.ratioToOneSshJump)]),
+    [
+      'RTT on each hop',
+      'contender',
+      'time',
+      'ratio to one `ssh -J` call at that RTT',
+      "the command's processor time",
+    ],
+    results.map((r) => [
+      `${r.hopRttMs} ms`,
+      r.name,
+      seconds(r.medianSeconds),
+      ratio(r.ratioToOneSshJump),
+      seconds(r.cpuSeconds.client),
+    ]),
+    'rlrrr',
   );
 }
 

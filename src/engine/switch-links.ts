@@ -727,11 +727,16 @@ class Batch {
       if (state === 1) temps.push(this.temps[index]);
     });
     this.made.fill(0);
+    const removals = Promise.all([
+      this.store.remove(temps),
+      removing.length === 0 ? [] : this.store.remove(removing),
+    ]);
+    // On a store that carries out requests in order, the locks' release (a read of each, then
+    // its removal) follows the removals on the way: the reads are answered after them, so the
+    // locks go only once the names are gone, and one round trip sooner.
+    const releasing = this.store.inOrder ? this.releaseLocks() : undefined;
     try {
-      const [removed, backupsRemoved] = await Promise.all([
-        this.store.remove(temps),
-        removing.length === 0 ? [] : this.store.remove(removing),
-      ]);
+      const [removed, backupsRemoved] = await removals;
       for (const [outcomes, what] of [
         [removed, 'temporary link'],
         [backupsRemoved, 'used or surplus backup'],
@@ -749,14 +754,19 @@ class Batch {
     } catch (error) {
       problems.push(`cannot remove the temporary links: ${describeError(error)}`);
     }
-    try {
-      problems.push(...((await this.locks?.release()) ?? []));
-    } catch (error) {
-      problems.push(`cannot remove the lock: ${describeError(error)}`);
-    }
+    problems.push(...(await (releasing ?? this.releaseLocks())));
     return problems.length === 0
       ? []
       : [`could not clean up: ${problems.join('; ')}; a later run removes what is left`];
+  }
+
+  /** Removes the locks; returns what it could not. */
+  private async releaseLocks(): Promise<string[]> {
+    try {
+      return (await this.locks?.release()) ?? [];
+    } catch (error) {
+      return [`cannot remove the lock: ${describeError(error)}`];
+    }
   }
 }
 

@@ -5,7 +5,8 @@ import { AtomicLinkError, InterruptedError, UpdateError } from '../../engine/err
 import { planRoute } from '../ssh-route.js';
 import { splitDestination } from '../ssh-target.js';
 import type { SshTarget } from '../ssh-target.js';
-import { reach, untilStopped } from './hops.js';
+import { approach, reach, untilStopped } from './hops.js';
+import type { Approach, Link } from './hops.js';
 import type { Requests } from './watchdog.js';
 
 /** An SFTP channel, with its requests as the watchdog counts them. */
@@ -66,12 +67,6 @@ export async function connect(target: SshTarget, signal?: AbortSignal): Promise<
       String(signal?.reason),
     );
   if (signal?.aborted) throw stopped();
-  // ssh2's poly1305 (emscripten output) reads CommonJS's __dirname, which this ES module
-  // bundle lacks; it only builds a path to a file it never reads (its wasm is inline).
-  const scope = globalThis as { __dirname?: string };
-  scope.__dirname ??= path.dirname(fileURLToPath(import.meta.url));
-  const { Client, utils, createAgent } = (await import('ssh2')).default;
-  if (signal?.aborted) throw stopped();
   const failed = (error: Error, reason = error.message) => {
     if (error instanceof InterruptedError) return stopped();
     if (error instanceof AtomicLinkError) return error;
@@ -79,15 +74,32 @@ export async function connect(target: SshTarget, signal?: AbortSignal): Promise<
       `cannot connect to ${where} (${address}): ${reason}; nothing was changed`,
     );
   };
-  const link = await reach(route, {
-    Client,
-    keys: { parseKey: utils.parseKey, createAgent },
-    passphrase: target.passphrase,
-    advise: target.advise,
-    signal,
-  }).catch((error: Error) => {
-    throw failed(error);
-  });
+  let approached: Approach;
+  try {
+    approached = approach(route);
+  } catch (error) {
+    throw failed(error as Error);
+  }
+  let link: Link;
+  try {
+    // ssh2's poly1305 (emscripten output) reads CommonJS's __dirname, which this ES module
+    // bundle lacks; it only builds a path to a file it never reads (its wasm is inline).
+    const scope = globalThis as { __dirname?: string };
+    scope.__dirname ??= path.dirname(fileURLToPath(import.meta.url));
+    const { Client, utils, createAgent } = (await import('ssh2')).default;
+    if (signal?.aborted) throw stopped();
+    link = await reach(approached, {
+      Client,
+      keys: { parseKey: utils.parseKey, createAgent },
+      passphrase: target.passphrase,
+      advise: target.advise,
+      signal,
+    }).catch((error: Error) => {
+      throw failed(error);
+    });
+  } finally {
+    approached.drop();
+  }
   const { client, watchdog, lost, notes } = link;
   const opening = watchdog.track('the connection (opening a channel)');
   const openChannel = async (name: string): Promise<Channel> => {

@@ -31,6 +31,13 @@ const AGENT_ANSWER_MS = 5000;
 /** The largest key file read (an RSA key of 16,384 bits is 12 KiB): /dev/zero is refused. */
 const KEY_FILE_LIMIT = 1024 * 1024;
 
+/**
+ * Each key file's reading, by file and passphrase, once a process: a fleet's hosts behind one
+ * jump host read the same files for every hop (twenty parses of one ed25519 key for ten hosts,
+ * 3 ms each on the one thread that also makes their handshakes).
+ */
+const readKeys = new Map<string, ParsedKey | string>();
+
 /** Where the passphrase comes from, for the messages that need one: the CLI's, or as advised. */
 const passphraseSources = (advise?: (option: string) => string) =>
   advise?.('passphrase-file') ?? 'ATOMIC_LINK_SSH_PASSPHRASE or --passphrase-file';
@@ -60,7 +67,9 @@ export function identities(
   const publicKeys: Buffer[] = [];
   for (const file of identityFiles) {
     if (file !== hop.identity && !fs.existsSync(file)) continue;
-    const key = readKey(file, passphrase, tools.parseKey, advise);
+    const cacheKey = JSON.stringify([file, passphrase]);
+    const key = readKeys.get(cacheKey) ?? readKey(file, passphrase, tools.parseKey, advise);
+    readKeys.set(cacheKey, key);
     const publicKey = typeof key === 'string' ? publicKeyOf(file, tools.parseKey) : key;
     if (publicKey !== undefined) publicKeys.push(publicKey.getPublicSSH());
     if (typeof key !== 'string') {

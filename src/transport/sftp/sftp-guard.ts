@@ -25,16 +25,19 @@ const MIN_IN_FLIGHT = 128;
  */
 const MAX_IN_FLIGHT = 1024;
 /**
- * Guards at the full rate in this process at once (a fleet's hosts) share SHARED_IN_FLIGHT,
- * at least MIN_SHARE each: every answer comes through this one process, which bounds the rate
+ * The guards of this process (a fleet's hosts) share SHARED_IN_FLIGHT at the full rate, at
+ * least MIN_SHARE each: every answer comes through this one process, which bounds the rate
  * once several look at once; 128 lookups for each of ten hosts only queued, ahead of the
  * renames' answers on the same connections (through one jump host, one TCP stream): the commit
  * of ten hosts took 712 ms against 253 ms shared. A guard's window waits for its per-link
- * minimum all the same.
+ * minimum all the same. Those standing by count too: a fleet's guards begin one after another
+ * in one turn, and counted as they began, the first took 128, the next 64 and so on (382 on
+ * the way in all, every one encrypted twice through a jump host, before the first host's
+ * renames were sent, 63 ms after its guard began).
  */
 const SHARED_IN_FLIGHT = 128;
 const MIN_SHARE = 16;
-const atFullRate = new Set<SftpGuard>();
+const sharing = new Set<SftpGuard>();
 /**
  * Lookups kept in flight while standing by (prepared, waiting for the switch): enough to show
  * that the server is looking and to notice a connection lost, no load on it; and one at a
@@ -90,16 +93,13 @@ export class SftpGuard implements Watch {
     this.counts = new Uint32Array(paths.length);
     this.wanted = standBy ? STAND_BY_IN_FLIGHT : MIN_IN_FLIGHT;
     this.looking = !standBy;
-    if (!standBy) atFullRate.add(this);
+    sharing.add(this);
   }
 
   /** Lookups to keep on the way now: its need, or its share when others look at once. */
   private inFlight(): number {
-    if (!this.looking || atFullRate.size < 2) return this.wanted;
-    return Math.min(
-      this.wanted,
-      Math.max(MIN_SHARE, Math.ceil(SHARED_IN_FLIGHT / atFullRate.size)),
-    );
+    if (!this.looking || sharing.size < 2) return this.wanted;
+    return Math.min(this.wanted, Math.max(MIN_SHARE, Math.ceil(SHARED_IN_FLIGHT / sharing.size)));
   }
 
   /**
@@ -131,7 +131,6 @@ export class SftpGuard implements Watch {
     if (this.looking || this.stopping || this.blind !== undefined) return;
     this.looking = true;
     this.wanted = inFlightFor(this.roundTrip, this.paths.length);
-    atFullRate.add(this);
     this.begun = performance.now();
     this.topUp();
   }
@@ -153,7 +152,7 @@ export class SftpGuard implements Watch {
       await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(10, until - now))));
     }
     this.stopping = true;
-    atFullRate.delete(this);
+    sharing.delete(this);
     if (this.outstanding > 0) await new Promise<void>((resolve) => (this.settled = resolve));
     return {
       method: 'sampling',
@@ -178,7 +177,7 @@ export class SftpGuard implements Watch {
   /** It can no longer look: its share goes to the guards that still can. */
   private goBlind(reason: string): void {
     this.blind ??= reason;
-    atFullRate.delete(this);
+    sharing.delete(this);
   }
 
   private perLinkMin(): number {
