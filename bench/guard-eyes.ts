@@ -183,14 +183,17 @@ print(link, (gone - seen) * 1000, (back - gone) * 1000, flush=True)`,
 
 /**
  * The one-gap case: GAP_MS on one link of a GAP_BATCH-link batch, made while the renames go
- * out (ONE_GAP), a writer started afresh for each run.
+ * out (ONE_GAP), a writer started afresh for each run. Over SFTP only: on a local disk the
+ * 20 renames take a fraction of a millisecond, and a gap made once the writer has heard of the
+ * first one can fall after the switch, no longer a moment of it (a first run: 12 of 20 caught,
+ * the gap beginning a median 2.8 ms after the first rename).
  */
 async function oneGap(
-  route: Route | undefined,
+  route: Route,
   where: string,
   runs: number,
   command: (dir: string, specs: string) => string[],
-  parent?: string,
+  parent: string,
 ): Promise<EyesResult> {
   const dir = linkTree(GAP_BATCH, parent);
   const gaps: { afterMs: number; gapMs: number }[] = [];
@@ -294,19 +297,15 @@ async function detectionCases(
 /** On this machine's disk (the temp directory): the guard reads the kernel's notifications. */
 async function localDetection(runs: number, cleanRuns: number): Promise<EyesResult[]> {
   const dir = detectionTree();
-  const command = (specs: string, at = dir) => [
-    process.execPath,
-    CLI,
-    '-C',
-    at,
-    '--spec-file',
-    specs,
-  ];
   try {
-    return [
-      ...(await detectionCases(dir, runs, cleanRuns, undefined, 'local disk', command)),
-      await oneGap(undefined, 'local disk', runs, (at, specs) => command(specs, at)),
-    ];
+    return await detectionCases(dir, runs, cleanRuns, undefined, 'local disk', (specs) => [
+      process.execPath,
+      CLI,
+      '-C',
+      dir,
+      '--spec-file',
+      specs,
+    ]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
