@@ -5,7 +5,7 @@ import path from 'node:path';
 import { CLI } from './local.js';
 import { median } from './measure.js';
 import { cliSsh, onMount, run, withRoutes } from './routes.js';
-import type { Route } from './routes.js';
+import type { Finished, Route } from './routes.js';
 import { linkTree, otherVersion } from './trees.js';
 import { startDelayProxy } from '../test/helpers/delay-proxy.js';
 
@@ -18,6 +18,8 @@ export interface EyesResult {
   /** How many runs ended with each exit status. */
   exits: Record<string, number>;
   medianSeconds: number;
+  /** The one-gap case: gaps the writer made (one a run at most), and their lengths. */
+  gaps?: { made: number; minMs: number; maxMs: number; afterRenameMs: number };
 }
 
 /** How often a run fails with exit 3, out of `runs`, over non-atomic switches and without. */
@@ -36,7 +38,12 @@ export async function benchGuardEyes(
   for (const result of results) {
     log(
       `  ${result.case}, ${result.network}: exit 3 in ${result.caught} of ${result.runs} ` +
-        `(exits ${JSON.stringify(result.exits)}), ${result.medianSeconds.toFixed(2)} s a run`,
+        `(exits ${JSON.stringify(result.exits)}), ${result.medianSeconds.toFixed(2)} s a run` +
+        (result.gaps
+          ? `; gaps made ${result.gaps.made}, ${result.gaps.minMs.toFixed(2)} to ` +
+            `${result.gaps.maxMs.toFixed(2)} ms, median ${result.gaps.afterRenameMs.toFixed(1)} ms ` +
+            `after the first rename`
+          : ''),
     );
   }
   return results;
@@ -133,6 +140,108 @@ while True:
     os.symlink("x", "links/scratch"); os.unlink("links/scratch")`,
 ];
 
+const GAP_BATCH = 20;
+const GAP_MS = 3;
+const GAP_AFTER_MS = 2;
+
+/**
+ * The writer of the one-gap case: it watches the links' directory with inotify (through
+ * ctypes: no module to install) and says "ready"; at the first of our renames onto a link it
+ * waits GAP_AFTER_MS, unlinks that link, waits GAP_MS (busy: a sleep would overshoot under
+ * load) and makes it again with the target it had, ours. One gap, timed by the server's own
+ * kernel to fall while the renames go out, whatever the round trip; the link ends as
+ * atomic-link left it, so that only the guard can tell. It prints the link, how long after
+ * the rename the gap began and how long it lasted.
+ */
+const ONE_GAP = [
+  'python3',
+  '-c',
+  `import ctypes, os, re, struct, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+fd = libc.inotify_init()
+if fd < 0 or libc.inotify_add_watch(fd, b"links", 0x80) < 0: sys.exit("no inotify")
+print("ready", flush=True)
+link = None
+while link is None:
+    data = os.read(fd, 65536)
+    at = 0
+    while at < len(data) and link is None:
+        _, _, _, n = struct.unpack_from("iIII", data, at)
+        name = data[at + 16:at + 16 + n].rstrip(b"\\0").decode()
+        at += 16 + n
+        if re.fullmatch(r"l[0-9]+", name): link = "links/" + name
+seen = time.monotonic()
+while time.monotonic() - seen < ${GAP_AFTER_MS / 1000}: pass
+target = os.readlink(link)
+os.unlink(link)
+gone = time.monotonic()
+while time.monotonic() - gone < ${GAP_MS / 1000}: pass
+os.symlink(target, link)
+back = time.monotonic()
+print(link, (gone - seen) * 1000, (back - gone) * 1000, flush=True)`,
+];
+
+/**
+ * The one-gap case: GAP_MS on one link of a GAP_BATCH-link batch, made while the renames go
+ * out (ONE_GAP), a writer started afresh for each run. Over SFTP only: on a local disk the
+ * 20 renames take a fraction of a millisecond, and a gap made once the writer has heard of the
+ * first one can fall after the switch, no longer a moment of it (a first run: 12 of 20 caught,
+ * the gap beginning a median 2.8 ms after the first rename).
+ */
+async function oneGap(
+  route: Route,
+  where: string,
+  runs: number,
+  command: (dir: string, specs: string) => string[],
+  parent: string,
+): Promise<EyesResult> {
+  const dir = linkTree(GAP_BATCH, parent);
+  const gaps: { afterMs: number; gapMs: number }[] = [];
+  let turn = 0;
+  try {
+    const result = await count(
+      `${where}, one ${GAP_MS} ms gap on 1 of ${GAP_BATCH} links while the renames go out`,
+      route,
+      runs,
+      () => command(dir, path.join(dir, `specs-${turn++ % 2 ? 'v1' : 'v2'}`)),
+      async (go) => {
+        const writer = spawn(ONE_GAP[0], ONE_GAP.slice(1), {
+          cwd: dir,
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let said = '';
+        writer.stdout.on('data', (chunk: Buffer) => (said += chunk));
+        const exited = new Promise((resolve) => writer.once('exit', resolve));
+        while (!said.startsWith('ready')) {
+          if (writer.exitCode !== null) throw new Error('the one-gap writer did not start');
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        try {
+          return await go();
+        } finally {
+          // A run that renamed nothing leaves the writer waiting: no gap in that run.
+          setTimeout(() => writer.kill('SIGKILL'), 1000).unref();
+          await exited;
+          const [, afterMs, gapMs] = said.split('\n')[1]?.split(' ') ?? [];
+          if (gapMs !== undefined) gaps.push({ afterMs: Number(afterMs), gapMs: Number(gapMs) });
+        }
+      },
+    );
+    const lengths = gaps.map(({ gapMs }) => gapMs);
+    return {
+      ...result,
+      gaps: {
+        made: gaps.length,
+        minMs: Math.min(...lengths),
+        maxMs: Math.max(...lengths),
+        afterRenameMs: median(gaps.map(({ afterMs }) => afterMs)),
+      },
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** A 200-link tree with a third release for the writers. */
 function detectionTree(parent?: string): string {
   const dir = linkTree(BATCH, parent);
@@ -224,10 +333,10 @@ function sftpDetection(runs: number, cleanRuns: number): Promise<EyesResult[]> {
       ];
       for (const route of all) {
         const dir = detectionTree(server.root);
-        const command = (specs: string) => [
+        const command = (specs: string, at = dir) => [
           process.execPath,
           CLI,
-          ...cliSsh(route, dir),
+          ...cliSsh(route, at),
           '--spec-file',
           specs,
         ];
@@ -242,6 +351,7 @@ function sftpDetection(runs: number, cleanRuns: number): Promise<EyesResult[]> {
             command,
             far ? ['unlink+symlink loop (microseconds)'] : undefined,
           )),
+          await oneGap(route, 'SFTP --ssh', runs, (at, specs) => command(specs, at), server.root),
         );
       }
     } finally {
@@ -273,11 +383,13 @@ async function count(
   route: Route | undefined,
   runs: number,
   command: () => string[],
+  beside = (go: () => Promise<Finished>) => go(),
 ): Promise<EyesResult> {
   const exits: Record<string, number> = {};
   const seconds: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const finished = await run(command());
+    const line = command();
+    const finished = await beside(() => run(line));
     exits[String(finished.status)] = (exits[String(finished.status)] ?? 0) + 1;
     seconds.push(finished.seconds);
   }

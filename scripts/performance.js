@@ -91,7 +91,9 @@ function eyes(results) {
   return table(
     ['case', 'network', 'exit 3', 'time a run'],
     results.map((r) => [
-      r.case,
+      r.gaps
+        ? `${r.case} (gaps made: ${r.gaps.made}, ${r.gaps.minMs.toFixed(1)} to ${r.gaps.maxMs.toFixed(1)} ms)`
+        : r.case,
       r.network === 'none' ? '' : r.network,
       `${r.exits['3'] ?? 0} of ${r.runs}`,
       seconds(r.medianSeconds),

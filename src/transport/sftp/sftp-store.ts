@@ -53,6 +53,8 @@ export class SftpStore implements LinkStore {
   readonly notes: readonly string[];
   private readonly sftp: SFTPWrapper;
   private readonly channel: Channel;
+  /** The guard watching this store's links: the rest of its wave goes out behind the renames. */
+  private guard: SftpGuard | undefined;
 
   private constructor(private readonly session: SshSession) {
     this.where = session.where.slice(0, session.where.lastIndexOf(':'));
@@ -140,9 +142,11 @@ export class SftpStore implements LinkStore {
   }
 
   rename(renames: Rename[]): Promise<Outcome<void>[]> {
-    return this.batch(renames, ({ from, to }) =>
+    const outcomes = this.batch(renames, ({ from, to }) =>
       this.call<void>('rename', (cb) => this.sftp.ext_openssh_rename(from, to, cb)),
     );
+    this.guard?.renamesSent();
+    return outcomes;
   }
 
   remove(paths: string[]): Promise<Outcome<void>[]> {
@@ -190,7 +194,8 @@ export class SftpStore implements LinkStore {
     const channel = await this.session.second().catch((error: Error) => {
       throw new UpdateError(`cannot open a second SFTP channel for the guard: ${error.message}`);
     });
-    return SftpGuard.start(channel, paths, this.session.lost, options?.standBy);
+    this.guard = await SftpGuard.start(channel, paths, this.session.lost, options?.standBy);
+    return this.guard;
   }
 
   async renameBehaviour(): Promise<RenameBehaviour> {
