@@ -26,7 +26,7 @@ import {
 import { Guard } from './guard.js';
 import { NOTIFICATIONS, NotifyGuard } from './notify-guard.js';
 import { LockKeeperThread } from './lock-keeper.js';
-import { reachOnDisk } from './reach.js';
+import { LIST_FROM, reachOffThread, reachOnDisk } from './reach.js';
 import { SshfsViews, emulatesRename } from './sshfs-view.js';
 
 // Lookups on mounted network filesystems run on libuv's thread pool, 4 threads unless this is
@@ -111,6 +111,14 @@ export class LocalStore implements LinkStore {
 
   async reach(targets: { dir: string; text: string }[]): Promise<Outcome<void>[]> {
     if (!this.anyRemoteDir(targets.map(({ dir }) => dir))) {
+      // A lookup can hang (a target on a dead NFS or sshfs mount): made synchronously before
+      // the keeper's thread runs, it would keep the thread from starting, and a waiting run
+      // would break the lock of this live one. A few targets are then looked up off the main
+      // thread, whose timer starts the keeper; many start it at once.
+      if (this.keeper?.pending && targets.length < LIST_FROM) {
+        return reachOffThread(targets);
+      }
+      this.keeper?.start();
       return reachOnDisk(targets, this.keeper);
     }
     const places = targets.map(({ dir, text }) => this.targetHere(dir, text));

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Outcome, StoreFailure } from '../../engine/port.js';
 
 /** From this many targets in one directory, it is listed rather than walked to for each. */
-const LIST_FROM = 64;
+export const LIST_FROM = 64;
 /** A listing stops after this many entries per target sought in it. */
 const ENTRIES_PER_TARGET = 4;
 
@@ -40,6 +40,23 @@ export function reachOnDisk(
     }
   }
   return outcomes;
+}
+
+/**
+ * What reachOnDisk tells, each lookup made by libuv's threads: one that hangs holds none the
+ * run needs (the main thread's timers run on).
+ */
+export function reachOffThread(targets: { dir: string; text: string }[]): Promise<Outcome<void>[]> {
+  return Promise.all(
+    targets.map(
+      ({ dir, text }) =>
+        new Promise<Outcome<void>>((resolve) =>
+          fs.access(text.startsWith('/') ? text : `${dir}/${text}`, (error) =>
+            resolve((error as StoreFailure | null) ?? undefined),
+          ),
+        ),
+    ),
+  );
 }
 
 /**
