@@ -73,8 +73,15 @@ export class LocalStore implements LinkStore {
   /** Poked before each call of a synchronous phase, which its timer cannot interrupt. */
   private keeper: LockKeeperThread | undefined;
 
-  constructor(options: { guard: boolean }) {
+  /**
+   * Whether the keeper's thread starts as the locks are taken: for a holder whose work is not
+   * made through this store (ln --lock makes its links itself, synchronously), no call pokes it.
+   */
+  private readonly keepAtOnce: boolean;
+
+  constructor(options: { guard: boolean; keepAtOnce?: boolean }) {
     if (options.guard && !NOTIFICATIONS) this.spare = new Guard();
+    this.keepAtOnce = options.keepAtOnce ?? false;
   }
 
   async realDirs(dirs: string[]): Promise<Outcome<string>[]> {
@@ -261,6 +268,7 @@ export class LocalStore implements LinkStore {
       freshPrefix: this.throughOpenDir(freshPrefix),
     }));
     this.keeper = new LockKeeperThread(kept, text, everyMs);
+    if (this.keepAtOnce) this.keeper.start();
     return this.keeper;
   }
 
