@@ -26,7 +26,7 @@ import {
 import { Guard } from './guard.js';
 import { NOTIFICATIONS, NotifyGuard } from './notify-guard.js';
 import { LockKeeperThread } from './lock-keeper.js';
-import { LIST_FROM, reachOffThread, reachOnDisk } from './reach.js';
+import { OFF_THREAD_MAX, reachOffThread, reachOnDisk } from './reach.js';
 import { SshfsViews, emulatesRename } from './sshfs-view.js';
 
 // Lookups on mounted network filesystems run on libuv's thread pool, 4 threads unless this is
@@ -120,9 +120,10 @@ export class LocalStore implements LinkStore {
     if (!this.anyRemoteDir(targets.map(({ dir }) => dir))) {
       // A lookup can hang (a target on a dead NFS or sshfs mount): made synchronously before
       // the keeper's thread runs, it would keep the thread from starting, and a waiting run
-      // would break the lock of this live one. A few targets are then looked up off the main
-      // thread, whose timer starts the keeper; many start it at once.
-      if (this.keeper?.pending && targets.length < LIST_FROM) {
+      // would break the lock of this live one. Targets are then looked up off the main thread,
+      // whose timer starts the keeper; a batch too large for that (one lookup each, where a
+      // listing serves) runs long enough to need the keeper anyway, and starts it at once.
+      if (this.keeper?.pending && targets.length <= OFF_THREAD_MAX) {
         return reachOffThread(targets);
       }
       this.keeper?.start();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Outcome, StoreFailure } from '../../engine/port.js';
 
 /** From this many targets in one directory, it is listed rather than walked to for each. */
-export const LIST_FROM = 64;
+const LIST_FROM = 64;
 /** A listing stops after this many entries per target sought in it. */
 const ENTRIES_PER_TARGET = 4;
 
@@ -41,6 +41,9 @@ export function reachOnDisk(
   }
   return outcomes;
 }
+
+/** The most targets looked up by reachOffThread: it makes a lookup of each, never a listing. */
+export const OFF_THREAD_MAX = 1024;
 
 /**
  * What reachOnDisk tells, each lookup made by libuv's threads: one that hangs holds none the
