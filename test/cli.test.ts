@@ -7,6 +7,7 @@ import {
   makeDeployTree,
   onLinux,
   runCli,
+  runCliUnder,
   snapshot,
   startCli,
   startReader,
@@ -443,4 +444,21 @@ describe("GNU ln's letters mean what they mean in ln", () => {
     }
     expect(readLink(dir, 'current')).toBe('releases/v2');
   });
+});
+
+test('run from a working directory since removed: exit 1, said plainly (not an internal error), nothing changed', () => {
+  const dir = makeDeployTree();
+  const gone = path.join(dir, 'gone');
+  fs.mkdirSync(gone);
+  const run = runCliUnder(
+    ['sh', '-c', 'cd "$0" && rmdir "$0" && exec "$@"', gone],
+    ['-s', path.join(dir, 'releases/v2'), path.join(dir, 'current')],
+    dir,
+  );
+  expect(run.stderr).toBe(
+    'atomic-link: the working directory cannot be read (ENOENT): removed, or not to be ' +
+      'searched; run atomic-link from another; nothing was changed\n',
+  );
+  expect(run.status).toBe(1);
+  expect(readLink(dir, 'current')).toBe('releases/v1');
 });

@@ -427,6 +427,32 @@ describe('names of our own', () => {
     });
     expect(close).toEqual([]);
   });
+
+  test('a /dev/urandom that is another device (/dev/zero bound over it): names still drawn at random, the batch switched', () => {
+    const count = 100;
+    const dir = makeManyLinks(count, tmpfs.dir);
+    const trace = path.join(dir, 'trace.txt');
+    const run = runCliUnder(
+      [
+        'unshare',
+        '--mount',
+        'sh',
+        '-c',
+        'mount --bind /dev/zero /dev/urandom && exec "$@"',
+        'sh',
+        ...underStrace(['symlink', 'symlinkat'], [], trace),
+      ],
+      ['--spec-file', writeSpecs(dir, count, 'v2')],
+      dir,
+    );
+    expectNoInternalError(run);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(census(path.join(dir, 'links'), count)).toEqual({ v2: count });
+    const text = fs.readFileSync(trace, 'utf8');
+    expect(text).not.toMatch(/-0{16}"/);
+    expect(text).not.toContain('"token\\":\\"0000000000000000');
+  });
 });
 
 describe('a parent directory of a LINK swapped for a symlink after its check', () => {

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ME } from '../lib/platform/identity.js';
-import { CLI } from './helpers/tree.js';
+import { tracedPid, underStrace } from './helpers/faults.js';
+import { CLI, startCli } from './helpers/tree.js';
 
 /**
  * atomic-link named ln against GNU ln (/bin/ln, coreutils 9) on the same command lines, in
@@ -479,6 +480,37 @@ describe('ln --lock', () => {
     expect(unlocked.status).toBe(0);
     expect(fs.readlinkSync(path.join(dir, 'link'))).toBe('c');
   });
+
+  test('makes its links in one synchronous run past the lock timeout (each symlink(2) held 200 ms, 8 s in all): its lock stays its own, and an atomic-link run waiting --lock-timeout 5 gives up', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-lnlock-'));
+    fs.symlinkSync('a', path.join(dir, 'link'));
+    const targets = Array.from({ length: 40 }, (_, i) => `/x/f${i}`);
+    const calls = ['symlink', 'symlinkat'];
+    const command = [
+      ...underStrace(calls, [`${calls.join(',')}:delay_enter=200000`]),
+      path.join(OUR_BIN, 'ln'),
+      '--lock',
+      '-s',
+      ...targets,
+      '.',
+    ];
+    const ln = spawn(command[0], command.slice(1), { cwd: dir });
+    let stderr = '';
+    ln.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => ln.on('close', resolve));
+    const pid = await tracedPid(ln.pid as number);
+    const lock = path.join(dir, '.atomic-link.lock');
+    while (fs.lstatSync(lock, { throwIfNoEntry: false }) === undefined) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const waiter = await startCli(['--lock-timeout', '5', '-s', 'b', 'link'], dir);
+    expect(waiter.stderr).toContain(`.atomic-link.lock is held by pid ${pid} on`);
+    expect(waiter.status).toBe(1);
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+    expect(fs.readlinkSync(path.join(dir, 'link'))).toBe('a');
+    expect(fs.readdirSync(dir).filter((name) => name.startsWith('.atomic-link'))).toEqual([]);
+  }, 60000);
 
   test('a bad --lock-timeout, or one without --lock, is an error and nothing is made', () => {
     const short = runWith(OUR_BIN, '', 'ln --lock --lock-timeout=1 -s a b');

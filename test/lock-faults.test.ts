@@ -205,6 +205,32 @@ describe('a local holder whose main thread is kept busy', () => {
     expect(leftovers(links)).toEqual([]);
   }, 120000);
 
+  test('one lookup of its target held 8 s right after it took its lock (a hung mount): the lock stays its own, and a run waiting --lock-timeout 5 gives up', async () => {
+    const dir = makeDeployTree();
+    const target = path.join(dir, 'releases', 'v2');
+    // Only the lookup of the target is held, as a dead mount under it would hold it, before
+    // the keeper's thread is due: the main thread is in one call for all of it.
+    const lookups = ['access', 'faccessat', 'faccessat2'];
+    const holder = startCli(['-s', 'releases/v2', 'current'], dir, [
+      ...underStrace(lookups, [`${lookups.join(',')}:delay_enter=8000000`]),
+      '-P',
+      target,
+    ]);
+    const pid = await tracedPid(holder.pid);
+    const held = await lockOf(dir, pid);
+    const waiter = await startCli(['--lock-timeout', '5', '-s', 'releases/v3', 'current'], dir);
+    expectNoInternalError(waiter);
+    expect(waiter.stderr).toContain(
+      `.atomic-link.lock is held by pid ${pid} on ${JSON.stringify(held.host)}`,
+    );
+    expect(waiter.status).toBe(1);
+    const done = await holder;
+    expect(withoutProgress(done.stderr)).toBe('');
+    expect(done.status).toBe(0);
+    expect(fs.readlinkSync(path.join(dir, 'current'))).toBe('releases/v2');
+    expect(leftovers(dir)).toEqual([]);
+  }, 60000);
+
   test('its lock replaced by hand mid-renames: it stops, switches every link back, exit 1, and leaves the new lock alone', async () => {
     const dir = makeManyLinks(count, tmpfs.dir);
     const links = path.join(dir, 'links');

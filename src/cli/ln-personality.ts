@@ -360,7 +360,7 @@ async function lockDirs(links: string[], parsed: Parsed): Promise<DirLocks> {
       // Nothing can be made there: ln says so.
     }
   }
-  const store = new LocalStore({ guard: false });
+  const store = new LocalStore({ guard: false, keepAtOnce: true });
   return DirLocks.acquire(store, [...dirs], (parsed.lockTimeout as number) * 1000);
 }
 

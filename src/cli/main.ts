@@ -3,6 +3,7 @@ import {
   AtomicLinkError,
   FleetError,
   InterruptedError,
+  UpdateError,
   describeGuard,
   describeResult,
   describeStatus,
@@ -45,7 +46,7 @@ export async function run(argv: string[], script?: string): Promise<number> {
       const { runLn } = await import('./ln-personality.js');
       return await runLn(argv[0] === '--ln' ? argv.slice(1) : argv, process.env);
     }
-    const settings = await parseCommandLine(argv, process.cwd(), process.env);
+    const settings = await parseCommandLine(argv, workingDirectory(), process.env);
     if (settings.command === 'install-ln') {
       process.stdout.write(
         (await import('./ln-personality.js')).installLn(settings.installDir as string, script) +
@@ -213,4 +214,16 @@ function printFailure(error: AtomicLinkError, exitCode: number): void {
       ? { ...error.report, error: said }
       : { results: error.results ?? null, guard: error.guard, error: said };
   process.stdout.write(inertJson(document) + '\n');
+}
+
+/** The working directory, which every path given is read from: one removed is said so. */
+function workingDirectory(): string {
+  try {
+    return process.cwd();
+  } catch (error) {
+    throw new UpdateError(
+      `the working directory cannot be read (${(error as NodeJS.ErrnoException).code}): ` +
+        `removed, or not to be searched; run atomic-link from another; nothing was changed`,
+    );
+  }
 }

@@ -13,7 +13,7 @@ export function randomHex(count: number): string {
   try {
     const fd = fs.openSync('/dev/urandom', 'r');
     try {
-      if (fs.fstatSync(fd).isCharacterDevice() && fs.readSync(fd, bytes, 0, count, null) === count)
+      if (isRandomDevice(fs.fstatSync(fd)) && fs.readSync(fd, bytes, 0, count, null) === count)
         return bytes.toString('hex');
     } finally {
       fs.closeSync(fd);
@@ -22,6 +22,18 @@ export function randomHex(count: number): string {
     // No /dev/urandom here (a bare chroot): Node's own source.
   }
   return nodeCrypto().randomBytes(count).toString('hex');
+}
+
+/**
+ * The kernel's random devices as Linux numbers them (1:8 and 1:9): another device bound over
+ * /dev/urandom in a container (/dev/zero) would give every name and token the same bytes.
+ */
+const LINUX_RANDOM = new Set([0x108, 0x109]);
+
+function isRandomDevice(stats: fs.Stats): boolean {
+  return (
+    stats.isCharacterDevice() && (process.platform !== 'linux' || LINUX_RANDOM.has(stats.rdev))
+  );
 }
 
 const K = new Uint32Array([

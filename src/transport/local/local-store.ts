@@ -26,7 +26,7 @@ import {
 import { Guard } from './guard.js';
 import { NOTIFICATIONS, NotifyGuard } from './notify-guard.js';
 import { LockKeeperThread } from './lock-keeper.js';
-import { reachOnDisk } from './reach.js';
+import { OFF_THREAD_MAX, reachOffThread, reachOnDisk } from './reach.js';
 import { SshfsViews, emulatesRename } from './sshfs-view.js';
 
 // Lookups on mounted network filesystems run on libuv's thread pool, 4 threads unless this is
@@ -73,8 +73,15 @@ export class LocalStore implements LinkStore {
   /** Poked before each call of a synchronous phase, which its timer cannot interrupt. */
   private keeper: LockKeeperThread | undefined;
 
-  constructor(options: { guard: boolean }) {
+  /**
+   * Whether the keeper's thread starts as the locks are taken: for a holder whose work is not
+   * made through this store (ln --lock makes its links itself, synchronously), no call pokes it.
+   */
+  private readonly keepAtOnce: boolean;
+
+  constructor(options: { guard: boolean; keepAtOnce?: boolean }) {
     if (options.guard && !NOTIFICATIONS) this.spare = new Guard();
+    this.keepAtOnce = options.keepAtOnce ?? false;
   }
 
   async realDirs(dirs: string[]): Promise<Outcome<string>[]> {
@@ -111,6 +118,15 @@ export class LocalStore implements LinkStore {
 
   async reach(targets: { dir: string; text: string }[]): Promise<Outcome<void>[]> {
     if (!this.anyRemoteDir(targets.map(({ dir }) => dir))) {
+      // A lookup can hang (a target on a dead NFS or sshfs mount): made synchronously before
+      // the keeper's thread runs, it would keep the thread from starting, and a waiting run
+      // would break the lock of this live one. Targets are then looked up off the main thread,
+      // whose timer starts the keeper; a batch too large for that (one lookup each, where a
+      // listing serves) runs long enough to need the keeper anyway, and starts it at once.
+      if (this.keeper?.pending && targets.length <= OFF_THREAD_MAX) {
+        return reachOffThread(targets);
+      }
+      this.keeper?.start();
       return reachOnDisk(targets, this.keeper);
     }
     const places = targets.map(({ dir, text }) => this.targetHere(dir, text));
@@ -253,6 +269,7 @@ export class LocalStore implements LinkStore {
       freshPrefix: this.throughOpenDir(freshPrefix),
     }));
     this.keeper = new LockKeeperThread(kept, text, everyMs);
+    if (this.keepAtOnce) this.keeper.start();
     return this.keeper;
   }
 

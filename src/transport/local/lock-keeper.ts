@@ -45,6 +45,11 @@ export class LockKeeperThread implements LockKeeper {
     if (this.worker === undefined && performance.now() >= this.due) this.start();
   }
 
+  /** Whether its thread is still to be started. */
+  get pending(): boolean {
+    return this.worker === undefined && !this.ended;
+  }
+
   stopped(): string | undefined {
     if (this.port !== undefined) {
       this.why ??= workerThreads().receiveMessageOnPort(this.port)?.message as string | undefined;
@@ -61,7 +66,8 @@ export class LockKeeperThread implements LockKeeper {
     this.port?.close();
   }
 
-  private start(): void {
+  /** Starts the thread now, due or not. */
+  start(): void {
     if (this.worker !== undefined || this.ended) return;
     clearTimeout(this.timer);
     const { MessageChannel, Worker } = workerThreads();

@@ -42,6 +42,26 @@ export function reachOnDisk(
   return outcomes;
 }
 
+/** The most targets looked up by reachOffThread: it makes a lookup of each, never a listing. */
+export const OFF_THREAD_MAX = 1024;
+
+/**
+ * What reachOnDisk tells, each lookup made by libuv's threads: one that hangs holds none the
+ * run needs (the main thread's timers run on).
+ */
+export function reachOffThread(targets: { dir: string; text: string }[]): Promise<Outcome<void>[]> {
+  return Promise.all(
+    targets.map(
+      ({ dir, text }) =>
+        new Promise<Outcome<void>>((resolve) =>
+          fs.access(text.startsWith('/') ? text : `${dir}/${text}`, (error) =>
+            resolve((error as StoreFailure | null) ?? undefined),
+          ),
+        ),
+    ),
+  );
+}
+
 /**
  * Per directory a text names (as a path from its link's directory), the index of the target
  * by its name; left out are texts that do not end in a plain name, and a name met again in
