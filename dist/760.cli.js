@@ -542,7 +542,7 @@ async function lockDirs(links, parsed) {
             // Nothing can be made there: ln says so.
         }
     }
-    const store = new local_store/* LocalStore */.V({ guard: false });
+    const store = new local_store/* LocalStore */.V({ guard: false, keepAtOnce: true });
     return dir_lock/* DirLocks */.qC.acquire(store, [...dirs], parsed.lockTimeout * 1000);
 }
 /** --guard: the links that exist now, watched from the guard's thread until stop(). */

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-import fs from 'node:fs';
 import module from 'node:module';
-import path from 'node:path';
+
+// Required, not imported: an import of node:fs makes Node load every part it exports (its
+// streams, its promises, readline), which a run that writes nothing never needs.
+const require = module.createRequire(import.meta.url);
+const fs = require('node:fs');
+const path = require('node:path');
 
 function cacheDir() {
   const { XDG_CACHE_HOME: xdg, HOME: home } = process.env;
@@ -11,9 +15,9 @@ function cacheDir() {
   // Checked before anything is made, too: root does not make its cache in another's home.
   let made = dir;
   while (!fs.existsSync(made)) made = path.dirname(made);
-  if (!safe(fs.realpathSync(made), made === dir)) return undefined;
+  if (!safe(fs.realpathSync.native(made), made === dir)) return undefined;
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const real = fs.realpathSync(dir);
+  const real = fs.realpathSync.native(dir);
   return safe(real, true) ? real : undefined;
 }
 

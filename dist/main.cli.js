@@ -149,13 +149,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 
 /***/ }),
 
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
 /***/ 6928:
 /***/ ((module) => {
 
@@ -199,13 +192,35 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 
 // The exit status tells how the switch went; a report that cannot be written does not change
 // it. A reader gone early (`atomic-link -v ... | head`) is the reader's choice; anything else
-// (a full disk behind `>`) is said on stderr, where it can be.
-process.stdout.on('error', (error) => {
+// (a full disk behind `>`) is said on stderr, where it can be. The streams get their handlers
+// as Node makes them, at their first use, not here: making them loads Node's streams (and
+// net, for a pipe): 4 to 5 ms on pipes, 2 to 3 on files, that a run writing nothing never needs.
+whenMade('stdout', (stdout) => stdout.on('error', (error) => {
     if (error.code !== 'EPIPE') {
         process.stderr.write(`atomic-link: cannot write to standard output: ${error.code}\n`);
     }
-});
-process.stderr.on('error', () => undefined);
+}));
+whenMade('stderr', (stderr) => stderr.on('error', () => undefined));
+function whenMade(name, ready) {
+    const made = Object.getOwnPropertyDescriptor(process, name);
+    const make = made?.get;
+    if (make === undefined || made?.configurable !== true) {
+        ready(process[name]);
+        return;
+    }
+    let stream;
+    Object.defineProperty(process, name, {
+        configurable: true,
+        enumerable: made.enumerable,
+        get() {
+            if (stream === undefined) {
+                stream = make.call(process);
+                ready(stream);
+            }
+            return stream;
+        },
+    });
+}
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2), process.argv[1]);
 
 __webpack_async_result__();
@@ -839,18 +854,21 @@ function describeProgress({ phase, done, total, where }) {
  */
 class ProgressLine {
     write;
-    terminal;
+    onTerminal;
     phase = '';
     since = 0;
-    text = '';
+    news;
     shown = '';
     shownAt = 0;
     drawn = false;
     timer;
-    constructor(write, terminal) {
+    constructor(write, 
+    /** Asked when there is a line to show: asking makes the stream. */
+    onTerminal) {
         this.write = write;
-        this.terminal = terminal;
+        this.onTerminal = onTerminal;
     }
+    terminal;
     update = (progress) => {
         const now = Date.now();
         // A fleet's hosts each go through the phases: a phase is one host's.
@@ -859,8 +877,9 @@ class ProgressLine {
             this.phase = phase;
             this.since = now;
         }
-        // A phase done is no news: a fleet's host waiting for the others is in none.
-        this.text = progress.done < progress.total ? describeProgress(progress) : '';
+        // A phase done is no news: a fleet's host waiting for the others is in none. Described
+        // only when shown: most runs are over before that.
+        this.news = progress.done < progress.total ? progress : undefined;
         if (this.timer === undefined) {
             this.timer = setInterval(() => this.show(Date.now()), REDRAW_MS);
             this.timer.unref();
@@ -881,18 +900,22 @@ class ProgressLine {
         this.timer = undefined;
     }
     show(now) {
-        if (this.text === '' || this.text === this.shown || now - this.since < QUIET_MS)
+        if (this.news === undefined || now - this.since < QUIET_MS)
             return;
+        const text = describeProgress(this.news);
+        if (text === this.shown)
+            return;
+        this.terminal ??= this.onTerminal();
         if (now - this.shownAt < (this.terminal ? REDRAW_MS : LINE_MS))
             return;
-        this.shown = this.text;
+        this.shown = text;
         this.shownAt = now;
         if (this.terminal) {
-            this.write(`\r\x1b[Katomic-link: ${this.text}`);
+            this.write(`\r\x1b[Katomic-link: ${text}`);
             this.drawn = true;
         }
         else {
-            this.write(`atomic-link: ${this.text}\n`);
+            this.write(`atomic-link: ${text}\n`);
         }
     }
 }
@@ -917,7 +940,7 @@ var package_0 = __nccwpck_require__(8330);
 async function run(argv, script) {
     let json = false;
     let verbose = false;
-    const progress = new ProgressLine((chunk) => process.stderr.write(chunk), process.stderr.isTTY === true);
+    const progress = new ProgressLine((chunk) => process.stderr.write(chunk), () => process.stderr.isTTY === true);
     const told = new Set();
     const onNotice = (message) => {
         told.add(message);
@@ -930,7 +953,7 @@ async function run(argv, script) {
             const { runLn } = await __nccwpck_require__.e(/* import() */ 760).then(__nccwpck_require__.bind(__nccwpck_require__, 9760));
             return await runLn(argv[0] === '--ln' ? argv.slice(1) : argv, process.env);
         }
-        const settings = await (0,args/* parseCommandLine */.D)(argv, process.cwd(), process.env);
+        const settings = await (0,args/* parseCommandLine */.D)(argv, workingDirectory(), process.env);
         if (settings.command === 'install-ln') {
             process.stdout.write((await __nccwpck_require__.e(/* import() */ 760).then(__nccwpck_require__.bind(__nccwpck_require__, 9760))).installLn(settings.installDir, script) +
                 '\n');
@@ -1097,6 +1120,16 @@ function printFailure(error, exitCode) {
         ? { ...error.report, error: said }
         : { results: error.results ?? null, guard: error.guard, error: said };
     process.stdout.write((0,engine/* inertJson */.nl)(document) + '\n');
+}
+/** The working directory, which every path given is read from: one removed is said so. */
+function workingDirectory() {
+    try {
+        return process.cwd();
+    }
+    catch (error) {
+        throw new engine/* UpdateError */.mp(`the working directory cannot be read (${error.code}): ` +
+            `removed, or not to be searched; run atomic-link from another; nothing was changed`);
+    }
 }
 
 
@@ -1582,8 +1615,8 @@ function refuseSeparateValue(rawName, next, index) {
 /* harmony export */   xg: () => (/* binding */ MIN_LOCK_TIMEOUT_SECONDS)
 /* harmony export */ });
 /* unused harmony export LOCK_NAME */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var _platform_identity_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1801);
+/* harmony import */ var _platform_identity_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1801);
+/* harmony import */ var _platform_no_crypto_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(732);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4899);
 /* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4799);
 /* harmony import */ var _temp_names_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3363);
@@ -1991,10 +2024,10 @@ class DirLocks {
 }
 function holderText() {
     const holder = {
-        host: _platform_identity_js__WEBPACK_IMPORTED_MODULE_1__.ME.host,
-        instance: _platform_identity_js__WEBPACK_IMPORTED_MODULE_1__.ME.instance,
-        pid: _platform_identity_js__WEBPACK_IMPORTED_MODULE_1__.ME.pid,
-        token: (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(8).toString('hex'),
+        host: _platform_identity_js__WEBPACK_IMPORTED_MODULE_0__.ME.host,
+        instance: _platform_identity_js__WEBPACK_IMPORTED_MODULE_0__.ME.instance,
+        pid: _platform_identity_js__WEBPACK_IMPORTED_MODULE_0__.ME.pid,
+        token: (0,_platform_no_crypto_js__WEBPACK_IMPORTED_MODULE_1__/* .randomHex */ .n)(8),
         since: new Date().toISOString(),
     };
     return JSON.stringify(holder);
@@ -2029,7 +2062,7 @@ async function lookAged(store, files) {
  */
 function staleness(file, entry, minAgeMs, seen, timeoutMs) {
     const holder = parseHolder(entry.text);
-    if (holder && (0,_platform_identity_js__WEBPACK_IMPORTED_MODULE_1__/* .isGone */ .S)(holder))
+    if (holder && (0,_platform_identity_js__WEBPACK_IMPORTED_MODULE_0__/* .isGone */ .S)(holder))
         return 'its holder is gone';
     const state = `${entry.mtimeMs} ${entry.text}`;
     let first = seen.get(file);
@@ -2116,7 +2149,7 @@ function parseHolder(text) {
  */
 function isThisRun(text) {
     const holder = parseHolder(text);
-    return holder?.instance === _platform_identity_js__WEBPACK_IMPORTED_MODULE_1__.ME.instance && holder.pid === _platform_identity_js__WEBPACK_IMPORTED_MODULE_1__.ME.pid;
+    return holder?.instance === _platform_identity_js__WEBPACK_IMPORTED_MODULE_0__.ME.instance && holder.pid === _platform_identity_js__WEBPACK_IMPORTED_MODULE_0__.ME.pid;
 }
 function describeHolder(text) {
     const holder = parseHolder(text);
@@ -3903,11 +3936,16 @@ class Batch {
                 temps.push(this.temps[index]);
         });
         this.made.fill(0);
+        const removals = Promise.all([
+            this.store.remove(temps),
+            removing.length === 0 ? [] : this.store.remove(removing),
+        ]);
+        // On a store that carries out requests in order, the locks' release (a read of each, then
+        // its removal) follows the removals on the way: the reads are answered after them, so the
+        // locks go only once the names are gone, and one round trip sooner.
+        const releasing = this.store.inOrder ? this.releaseLocks() : undefined;
         try {
-            const [removed, backupsRemoved] = await Promise.all([
-                this.store.remove(temps),
-                removing.length === 0 ? [] : this.store.remove(removing),
-            ]);
+            const [removed, backupsRemoved] = await removals;
             for (const [outcomes, what] of [
                 [removed, 'temporary link'],
                 [backupsRemoved, 'used or surplus backup'],
@@ -3922,15 +3960,19 @@ class Batch {
         catch (error) {
             problems.push(`cannot remove the temporary links: ${(0,engine_errors/* describeError */.Uc)(error)}`);
         }
-        try {
-            problems.push(...((await this.locks?.release()) ?? []));
-        }
-        catch (error) {
-            problems.push(`cannot remove the lock: ${(0,engine_errors/* describeError */.Uc)(error)}`);
-        }
+        problems.push(...(await (releasing ?? this.releaseLocks())));
         return problems.length === 0
             ? []
             : [`could not clean up: ${problems.join('; ')}; a later run removes what is left`];
+    }
+    /** Removes the locks; returns what it could not. */
+    async releaseLocks() {
+        try {
+            return (await this.locks?.release()) ?? [];
+        }
+        catch (error) {
+            return [`cannot remove the lock: ${(0,engine_errors/* describeError */.Uc)(error)}`];
+        }
     }
 }
 /** A guard that cannot report has lost sight of the links, as a blind one has. */
@@ -4402,8 +4444,8 @@ function isFailure(outcome) {
 /* harmony export */   hF: () => (/* binding */ tempPrefix),
 /* harmony export */   u8: () => (/* binding */ tempName)
 /* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var _platform_identity_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1801);
+/* harmony import */ var _platform_identity_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1801);
+/* harmony import */ var _platform_no_crypto_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(732);
 /* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4799);
 
 
@@ -4423,7 +4465,7 @@ function isFailure(outcome) {
  * trips remotely), and every rename stays inside one directory.
  */
 const TEMP_PREFIX = '.atomic-link-tmp-';
-const RUN_PART = `${TEMP_PREFIX}${_platform_identity_js__WEBPACK_IMPORTED_MODULE_1__.ME.instance}-${_platform_identity_js__WEBPACK_IMPORTED_MODULE_1__.ME.pid}-`;
+const RUN_PART = `${TEMP_PREFIX}${_platform_identity_js__WEBPACK_IMPORTED_MODULE_0__.ME.instance}-${_platform_identity_js__WEBPACK_IMPORTED_MODULE_0__.ME.pid}-`;
 const LEFTOVER = /^\.atomic-link-tmp-([0-9a-f]{12})-(\d+)-[0-9a-f]{16}$/;
 let pool = '';
 let used = 0;
@@ -4432,7 +4474,7 @@ function tempName(dir) {
     // One random draw per 512 names, turned to hex at once: per name, either costs more than
     // the symlink it names.
     if (used === pool.length) {
-        pool = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(8 * 512).toString('hex');
+        pool = (0,_platform_no_crypto_js__WEBPACK_IMPORTED_MODULE_1__/* .randomHex */ .n)(8 * 512);
         used = 0;
     }
     const random = pool.slice(used, used + 16);
@@ -4485,11 +4527,40 @@ function isLeftover(file, entry, lock, maxAgeMs) {
     if ((0,_port_js__WEBPACK_IMPORTED_MODULE_2__/* .isFailure */ .N)(entry) || (entry.kind !== 'symlink' && entry.kind !== 'file'))
         return false;
     const [, instance, pid] = LEFTOVER.exec(file.slice(file.lastIndexOf('/') + 1)) ?? [];
-    if ((0,_platform_identity_js__WEBPACK_IMPORTED_MODULE_1__/* .isGone */ .S)({ instance, pid: Number(pid) }))
+    if ((0,_platform_identity_js__WEBPACK_IMPORTED_MODULE_0__/* .isGone */ .S)({ instance, pid: Number(pid) }))
         return true;
     const now = !(0,_port_js__WEBPACK_IMPORTED_MODULE_2__/* .isFailure */ .N)(lock) && lock.kind === 'symlink' ? lock.mtimeMs : undefined;
     return now !== undefined && entry.mtimeMs !== undefined && now - entry.mtimeMs > maxAgeMs;
 }
+
+
+/***/ }),
+
+/***/ 7431:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qk: () => (/* binding */ childProcess),
+  SI: () => (/* binding */ nodeCrypto),
+  kp: () => (/* binding */ workerThreads)
+});
+
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: ./lib/platform/builtins.js
+
+/*
+ * Node's modules that only some runs need, loaded when first asked for: at start-up, every
+ * module imported is loaded whether the run uses it or not (node:crypto cost a one-link run
+ * 3.5 ms on Node 20 and 7 to 12 ms on Node 24, node:worker_threads and the streams it loads
+ * 2.5 to 6 ms, node:child_process 1.5 ms).
+ */
+const load = (0,external_node_module_namespaceObject.createRequire)(import.meta.url);
+const childProcess = () => load('node:child_process');
+const nodeCrypto = () => load('node:crypto');
+const workerThreads = () => load('node:worker_threads');
 
 
 /***/ }),
@@ -4503,8 +4574,8 @@ function isLeftover(file, entry, lock, maxAgeMs) {
 /* harmony export */   ye: () => (/* binding */ LOCAL_UNSUPPORTED)
 /* harmony export */ });
 /* unused harmony exports parseMountTable, filesystemOf */
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var _builtins_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7431);
 
 
 /**
@@ -4551,7 +4622,7 @@ const FUSE = 'FUSE';
 function suspectFilesystem(dir) {
     if (process.platform === 'linux') {
         try {
-            return SUSPECT_ON_LINUX.get(node_fs__WEBPACK_IMPORTED_MODULE_1__.statfsSync(dir).type);
+            return SUSPECT_ON_LINUX.get(node_fs__WEBPACK_IMPORTED_MODULE_0__.statfsSync(dir).type);
         }
         catch {
             // A directory that cannot be asked (gone, not one) is refused by the call that needs it.
@@ -4568,7 +4639,7 @@ const PRINTS_MOUNTS = new Set(['darwin', 'freebsd', 'openbsd', 'netbsd']);
 let mounts;
 function readMounts() {
     try {
-        return parseMountTable((0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFileSync)('/sbin/mount', { encoding: 'utf8', timeout: 5000 }));
+        return parseMountTable((0,_builtins_js__WEBPACK_IMPORTED_MODULE_1__/* .childProcess */ .Qk)().execFileSync('/sbin/mount', { encoding: 'utf8', timeout: 5000 }));
     }
     catch {
         return [];
@@ -4620,9 +4691,9 @@ function filesystemOf(dir, table) {
 /* harmony export */   ME: () => (/* binding */ ME),
 /* harmony export */   S: () => (/* binding */ isGone)
 /* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var _no_crypto_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(732);
 
 
 
@@ -4634,15 +4705,12 @@ function readOrEmpty(read) {
         return '';
     }
 }
-const HOST = node_os__WEBPACK_IMPORTED_MODULE_2__.hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'host';
-const BOOT = readOrEmpty(() => node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'));
-const PID_NAMESPACE = readOrEmpty(() => node_fs__WEBPACK_IMPORTED_MODULE_1__.readlinkSync('/proc/self/ns/pid'));
+const HOST = node_os__WEBPACK_IMPORTED_MODULE_1__.hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'host';
+const BOOT = readOrEmpty(() => node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'));
+const PID_NAMESPACE = readOrEmpty(() => node_fs__WEBPACK_IMPORTED_MODULE_0__.readlinkSync('/proc/self/ns/pid'));
 const ME = {
     host: HOST,
-    instance: (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
-        .update(`${HOST}\0${BOOT}\0${PID_NAMESPACE}`)
-        .digest('hex')
-        .slice(0, 12),
+    instance: (0,_no_crypto_js__WEBPACK_IMPORTED_MODULE_2__/* .sha256Hex */ .f)(`${HOST}\0${BOOT}\0${PID_NAMESPACE}`).slice(0, 12),
     pid: process.pid,
 };
 /**
@@ -4666,6 +4734,109 @@ function isGone(other) {
 
 /***/ }),
 
+/***/ 732:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   f: () => (/* binding */ sha256Hex),
+/* harmony export */   n: () => (/* binding */ randomHex)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var _builtins_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7431);
+
+
+/*
+ * What a run needs of cryptography, without node:crypto: loading it cost a one-link run
+ * 3.5 ms on Node 20 and 7 to 12 ms on Node 24, more than the switch itself. It is loaded only
+ * where the kernel's random source cannot be read.
+ */
+/** `count` random bytes in hex, from the kernel's /dev/urandom. */
+function randomHex(count) {
+    const bytes = Buffer.allocUnsafe(count);
+    try {
+        const fd = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync('/dev/urandom', 'r');
+        try {
+            if (isRandomDevice(node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync(fd)) && node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync(fd, bytes, 0, count, null) === count)
+                return bytes.toString('hex');
+        }
+        finally {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(fd);
+        }
+    }
+    catch {
+        // No /dev/urandom here (a bare chroot): Node's own source.
+    }
+    return (0,_builtins_js__WEBPACK_IMPORTED_MODULE_1__/* .nodeCrypto */ .SI)().randomBytes(count).toString('hex');
+}
+/**
+ * The kernel's random devices as Linux numbers them (1:8 and 1:9): another device bound over
+ * /dev/urandom in a container (/dev/zero) would give every name and token the same bytes.
+ */
+const LINUX_RANDOM = new Set([0x108, 0x109]);
+function isRandomDevice(stats) {
+    return (stats.isCharacterDevice() && (process.platform !== 'linux' || LINUX_RANDOM.has(stats.rdev)));
+}
+const K = new Uint32Array([
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+]);
+/**
+ * SHA-256 (FIPS 180-4) of `text` in UTF-8, in hex: the same digest node:crypto gives, for the
+ * few short strings a run hashes (its identity, which runs of every version must agree on).
+ */
+function sha256Hex(text) {
+    const data = Buffer.from(text, 'utf8');
+    const blocks = Math.ceil((data.length + 9) / 64);
+    const padded = Buffer.alloc(blocks * 64);
+    data.copy(padded);
+    padded[data.length] = 0x80;
+    padded.writeUInt32BE(Math.floor((data.length * 8) / 2 ** 32), padded.length - 8);
+    padded.writeUInt32BE((data.length * 8) >>> 0, padded.length - 4);
+    const h = new Uint32Array([
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+    ]);
+    const w = new Uint32Array(64);
+    const rotr = (x, n) => (x >>> n) | (x << (32 - n));
+    for (let block = 0; block < blocks; block++) {
+        for (let i = 0; i < 16; i++)
+            w[i] = padded.readUInt32BE(block * 64 + i * 4);
+        for (let i = 16; i < 64; i++) {
+            const s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >>> 3);
+            const s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >>> 10);
+            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+        }
+        let [a, b, c, d, e, f, g, hh] = h;
+        for (let i = 0; i < 64; i++) {
+            const t1 = hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
+            const t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+            hh = g;
+            g = f;
+            f = e;
+            e = (d + t1) | 0;
+            d = c;
+            c = b;
+            b = a;
+            a = (t1 + t2) | 0;
+        }
+        const add = [a, b, c, d, e, f, g, hh];
+        for (let i = 0; i < 8; i++)
+            h[i] += add[i];
+    }
+    const digest = Buffer.alloc(32);
+    for (let i = 0; i < 8; i++)
+        digest.writeUInt32BE(h[i], i * 4);
+    return digest.toString('hex');
+}
+
+
+/***/ }),
+
 /***/ 5080:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -4677,8 +4848,6 @@ function isGone(other) {
 /* harmony export */   u6: () => (/* binding */ enterOpenDir)
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5919);
-
 
 /**
  * Calls made inside a directory opened once, rather than through its path: a parent swapped
@@ -4700,9 +4869,17 @@ let home;
 function homeFd() {
     if (home === undefined) {
         home = null;
-        if (process.platform === 'linux' && node_worker_threads__WEBPACK_IMPORTED_MODULE_1__.isMainThread && node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(PROC_FD)) {
+        if (process.platform === 'linux' && node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(PROC_FD)) {
             try {
-                home = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync('.', DIRECTORY);
+                const fd = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync('.', DIRECTORY);
+                try {
+                    // Moved onto itself: a worker thread, which may not move it, says so here.
+                    enterOpenDir(fd);
+                    home = fd;
+                }
+                catch {
+                    node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(fd);
+                }
             }
             catch {
                 // A working directory we may not read: calls go by path, checked before each chunk.
@@ -4921,8 +5098,8 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
+// EXTERNAL MODULE: ./lib/platform/builtins.js + 1 modules
+var builtins = __nccwpck_require__(7431);
 ;// CONCATENATED MODULE: ./lib/platform/own-files.js
 
 
@@ -5020,7 +5197,7 @@ class Guard {
             buffer: this.flags.buffer,
             slots: SLOTS,
         };
-        this.worker = new external_node_worker_threads_.Worker(WORKER_FILE, { workerData });
+        this.worker = new ((0,builtins/* workerThreads */.kp)().Worker)(WORKER_FILE, { workerData });
         this.result = new Promise((resolve, reject) => {
             this.worker.once('message', resolve);
             this.worker.once('error', reject);
@@ -5204,14 +5381,24 @@ class NotifyGuard {
         this.ours = new Uint32Array(paths.length);
         this.firstMs = new Float64Array(paths.length).fill(NaN);
         this.dirs = new Map();
-        paths.forEach((file, index) => {
+        // Sliced, not path.dirname() and basename(), which check and normalise each path again (a
+        // link's path is absolute, with no trailing slash): they showed in a profile of 10,000.
+        let dir = '\0';
+        let names = new Map();
+        for (let index = 0; index < paths.length; index++) {
+            const file = paths[index];
             this.byPath.set(file, index);
-            const dir = external_node_path_.dirname(file);
-            let names = this.dirs.get(dir);
-            if (names === undefined)
-                this.dirs.set(dir, (names = new Map()));
-            names.set(external_node_path_.basename(file), index);
-        });
+            const slash = file.lastIndexOf('/');
+            // A batch's links mostly share a directory, one after another: the last one's map serves.
+            if (slash !== dir.length || !file.startsWith(dir)) {
+                dir = file.slice(0, slash) || '/';
+                let known = this.dirs.get(dir);
+                if (known === undefined)
+                    this.dirs.set(dir, (known = new Map()));
+                names = known;
+            }
+            names.set(file.slice(slash + 1), index);
+        }
         this.maxChunk = Math.max(16, Math.floor(queueLimit() / 4));
     }
     /**
@@ -5486,39 +5673,85 @@ function stateOf(file) {
     return stats.isDirectory() ? 'a directory' : stats.isFile() ? 'a file' : 'something else';
 }
 
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
+// EXTERNAL MODULE: ./lib/platform/builtins.js + 1 modules
+var builtins = __nccwpck_require__(7431);
 ;// CONCATENATED MODULE: ./lib/transport/local/lock-keeper.js
 
 
 /**
+ * How long a run holds its locks before their keeper's thread is started. Its first refresh is
+ * due a heartbeat after it starts: started this late it still lands seconds before any waiter
+ * could break the lock, and a run over sooner (one link takes a few milliseconds) never pays
+ * for the thread: a one-link run took 35 ms less without it on Node 20 (9 ms less processor
+ * time; most of it was spent waiting at release for the thread to boot and stop).
+ */
+const KEEPER_AFTER_MS = 200;
+/**
  * Keeps a run's locks fresh from a thread of its own, with its own event loop: the main
  * thread makes a local batch's calls synchronously, and a phase of a large batch (60,000
  * links read, or renamed under a slowed disk) can keep it busy for longer than the shortest
- * lock timeout. Started only once a lock is held. Why it stopped is read synchronously from
- * its port: a busy main thread asks between two chunks, without a turn of its event loop.
+ * lock timeout. The thread is started KEEPER_AFTER_MS after the locks are taken: by a timer
+ * when the main thread is idle then, or by the next call the store makes (poke()) when it is
+ * busy, so a synchronous phase starts it as surely as the event loop does. Why it stopped is
+ * read synchronously from its port: a busy main thread asks between two chunks, without a turn
+ * of its event loop.
  */
 class LockKeeperThread {
+    locks;
+    text;
+    everyMs;
     worker;
     port;
     why;
+    due = performance.now() + KEEPER_AFTER_MS;
+    timer;
+    ended = false;
     constructor(locks, text, everyMs) {
-        const { port1, port2 } = new external_node_worker_threads_.MessageChannel();
+        this.locks = locks;
+        this.text = text;
+        this.everyMs = everyMs;
+        this.timer = setTimeout(() => this.start(), KEEPER_AFTER_MS);
+        this.timer.unref();
+    }
+    /** Starts the thread once it is due; called before each of the store's calls. */
+    poke() {
+        if (this.worker === undefined && performance.now() >= this.due)
+            this.start();
+    }
+    /** Whether its thread is still to be started. */
+    get pending() {
+        return this.worker === undefined && !this.ended;
+    }
+    stopped() {
+        if (this.port !== undefined) {
+            this.why ??= (0,builtins/* workerThreads */.kp)().receiveMessageOnPort(this.port)?.message;
+        }
+        return this.why;
+    }
+    async stop() {
+        this.ended = true;
+        clearTimeout(this.timer);
+        // Never started, it never refreshed: nothing to wait for.
+        if (this.worker === undefined)
+            return;
+        await this.worker.terminate();
+        this.port?.close();
+    }
+    /** Starts the thread now, due or not. */
+    start() {
+        if (this.worker !== undefined || this.ended)
+            return;
+        clearTimeout(this.timer);
+        const { MessageChannel, Worker } = (0,builtins/* workerThreads */.kp)();
+        const { port1, port2 } = new MessageChannel();
         this.port = port1;
+        const { locks, text, everyMs } = this;
         const workerData = { keep: { locks, text, everyMs }, port: port2 };
-        this.worker = new external_node_worker_threads_.Worker(local_guard/* WORKER_FILE */.Y, { workerData, transferList: [port2] });
+        this.worker = new Worker(local_guard/* WORKER_FILE */.Y, { workerData, transferList: [port2] });
         // A thread that could not start, or failed, keeps nothing: said as it would say it.
         this.worker.once('error', (error) => (this.why ??= `its thread failed: ${error.message}`));
         this.worker.unref();
         this.port.unref();
-    }
-    stopped() {
-        this.why ??= (0,external_node_worker_threads_.receiveMessageOnPort)(this.port)?.message;
-        return this.why;
-    }
-    async stop() {
-        await this.worker.terminate();
-        this.port.close();
     }
 }
 
@@ -5539,9 +5772,10 @@ const ENTRIES_PER_TARGET = 4;
  * may still be found on a case-insensitive filesystem, and its error is the lookup's own), a
  * text that is not plainly a name in a directory (`dir/`, `.`), and the rest of a directory
  * whose listing stopped: a listing reads at most a few entries per target sought, so a huge
- * directory holding a few targets costs little more than their lookups.
+ * directory holding a few targets costs little more than their lookups. `keeper` is poked
+ * before each lookup: a slow disk can make this phase outlast the locks' timing.
  */
-function reachOnDisk(targets) {
+function reachOnDisk(targets, keeper) {
     const found = new Uint8Array(targets.length);
     for (const [parent, names] of byDirectory(targets)) {
         if (names.size >= LIST_FROM)
@@ -5552,6 +5786,7 @@ function reachOnDisk(targets) {
         if (found[index] === 1)
             continue;
         const { dir, text } = targets[index];
+        keeper?.poke();
         try {
             external_node_fs_.accessSync(text.startsWith('/') ? text : `${dir}/${text}`);
         }
@@ -5560,6 +5795,15 @@ function reachOnDisk(targets) {
         }
     }
     return outcomes;
+}
+/** The most targets looked up by reachOffThread: it makes a lookup of each, never a listing. */
+const OFF_THREAD_MAX = 1024;
+/**
+ * What reachOnDisk tells, each lookup made by libuv's threads: one that hangs holds none the
+ * run needs (the main thread's timers run on).
+ */
+function reachOffThread(targets) {
+    return Promise.all(targets.map(({ dir, text }) => new Promise((resolve) => external_node_fs_.access(text.startsWith('/') ? text : `${dir}/${text}`, (error) => resolve(error ?? undefined)))));
 }
 /**
  * Per directory a text names (as a path from its link's directory), the index of the target
@@ -5686,9 +5930,17 @@ class LocalStore {
      * for starting it (29 ms of a one-link run).
      */
     spare;
+    /** Poked before each call of a synchronous phase, which its timer cannot interrupt. */
+    keeper;
+    /**
+     * Whether the keeper's thread starts as the locks are taken: for a holder whose work is not
+     * made through this store (ln --lock makes its links itself, synchronously), no call pokes it.
+     */
+    keepAtOnce;
     constructor(options) {
         if (options.guard && !NOTIFICATIONS)
             this.spare = new local_guard/* Guard */.w();
+        this.keepAtOnce = options.keepAtOnce ?? false;
     }
     async realDirs(dirs) {
         return each(dirs, (dir) => {
@@ -5724,8 +5976,18 @@ class LocalStore {
         });
     }
     async reach(targets) {
-        if (!this.anyRemoteDir(targets.map(({ dir }) => dir)))
-            return reachOnDisk(targets);
+        if (!this.anyRemoteDir(targets.map(({ dir }) => dir))) {
+            // A lookup can hang (a target on a dead NFS or sshfs mount): made synchronously before
+            // the keeper's thread runs, it would keep the thread from starting, and a waiting run
+            // would break the lock of this live one. Targets are then looked up off the main thread,
+            // whose timer starts the keeper; a batch too large for that (one lookup each, where a
+            // listing serves) runs long enough to need the keeper anyway, and starts it at once.
+            if (this.keeper?.pending && targets.length <= OFF_THREAD_MAX) {
+                return reachOffThread(targets);
+            }
+            this.keeper?.start();
+            return reachOnDisk(targets, this.keeper);
+        }
         const places = targets.map(({ dir, text }) => this.targetHere(dir, text));
         return concurrently(places, async (place) => (0,port/* isFailure */.N)(place) ? throwIt(place) : external_node_fs_.promises.access(place));
     }
@@ -5852,7 +6114,10 @@ class LocalStore {
             path: this.throughOpenDir(lock),
             freshPrefix: this.throughOpenDir(freshPrefix),
         }));
-        return new LockKeeperThread(kept, text, everyMs);
+        this.keeper = new LockKeeperThread(kept, text, everyMs);
+        if (this.keepAtOnce)
+            this.keeper.start();
+        return this.keeper;
     }
     async close() {
         await this.spare?.dispose();
@@ -5912,6 +6177,7 @@ class LocalStore {
             for (let index = 0; index < items.length; index++) {
                 const item = items[index];
                 const file = main(item);
+                this.keeper?.poke();
                 if (this.inOpenDirs && !isIn(current.prefix, file)) {
                     const dir = file.slice(0, file.lastIndexOf('/')) || '/';
                     const fd = this.dirs.get(dir)?.fd;
@@ -6191,11 +6457,11 @@ function throwIt(error) {
 /* harmony export */   dq: () => (/* binding */ emulatesRename)
 /* harmony export */ });
 /* unused harmony export servingArguments */
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
-/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4899);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var _engine_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4899);
+/* harmony import */ var _platform_builtins_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7431);
 /* harmony import */ var _platform_open_dirs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5080);
 
 
@@ -6224,7 +6490,7 @@ class SshfsViews {
      */
     mountOf(file) {
         this.mounts ??= readMounts();
-        const dir = node_path__WEBPACK_IMPORTED_MODULE_3__.dirname(file);
+        const dir = node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(file);
         if (!this.mountOfDir.has(dir))
             this.mountOfDir.set(dir, sshfsMountOf(this.mounts, file));
         return this.mountOfDir.get(dir);
@@ -6239,7 +6505,7 @@ class SshfsViews {
             view = openView(mount);
             this.views.set(mount.mountPoint, view);
         }
-        return node_path__WEBPACK_IMPORTED_MODULE_3__.join(view, node_path__WEBPACK_IMPORTED_MODULE_3__.relative(mount.mountPoint, file));
+        return node_path__WEBPACK_IMPORTED_MODULE_2__.join(view, node_path__WEBPACK_IMPORTED_MODULE_2__.relative(mount.mountPoint, file));
     }
     close() {
         for (const view of this.views.values())
@@ -6259,15 +6525,15 @@ const UNCACHED_OPTIONS = [
  * the mount point is removed and the error carries sshfs's own message.
  */
 function mountSshfs(args) {
-    const mountPoint = node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdtempSync(node_path__WEBPACK_IMPORTED_MODULE_3__.join(node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir(), 'atomic-link-mnt-'));
+    const mountPoint = node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync(node_path__WEBPACK_IMPORTED_MODULE_2__.join(node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir(), 'atomic-link-mnt-'));
     try {
-        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFileSync)('sshfs', args(mountPoint), {
+        (0,_platform_builtins_js__WEBPACK_IMPORTED_MODULE_4__/* .childProcess */ .Qk)().execFileSync('sshfs', args(mountPoint), {
             stdio: ['ignore', 'ignore', 'pipe'],
             timeout: 60000,
         });
     }
     catch (error) {
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.rmdirSync(mountPoint);
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.rmdirSync(mountPoint);
         const stderr = String(error.stderr ?? '').trim();
         throw new Error(stderr || error.message);
     }
@@ -6280,7 +6546,7 @@ function mountSshfs(args) {
 function openView(mount) {
     const args = servingArguments(mount);
     if (args === undefined) {
-        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UpdateError */ .mp(`cannot watch links on the sshfs mount ${mount.mountPoint}: the sshfs process serving it ` +
+        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UpdateError */ .mp(`cannot watch links on the sshfs mount ${mount.mountPoint}: the sshfs process serving it ` +
             `is not visible here or is another user's, so no second connection can be opened, and through the mount ` +
             `itself no gap can be seen; pass --no-guard --no-probe to switch unwatched`);
     }
@@ -6293,19 +6559,19 @@ function openView(mount) {
         ]);
     }
     catch (error) {
-        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UpdateError */ .mp(`cannot open a second, uncached view of the sshfs mount ${mount.mountPoint} to watch ` +
+        throw new _engine_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UpdateError */ .mp(`cannot open a second, uncached view of the sshfs mount ${mount.mountPoint} to watch ` +
             `the switch: ${error.message}`);
     }
 }
 function unmountFuse(mountPoint) {
     try {
-        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFileSync)('fusermount3', ['-u', '-z', mountPoint], { stdio: 'ignore' });
+        (0,_platform_builtins_js__WEBPACK_IMPORTED_MODULE_4__/* .childProcess */ .Qk)().execFileSync('fusermount3', ['-u', '-z', mountPoint], { stdio: 'ignore' });
     }
     catch {
         // Already gone (its connection died) or never mounted: the directory is all that is left.
     }
     try {
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.rmdirSync(mountPoint);
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.rmdirSync(mountPoint);
     }
     catch {
         // Still busy after a lazy unmount: an empty directory in the temp dir is all it leaves.
@@ -6320,11 +6586,11 @@ function servingArguments(mount) {
     const me = process.getuid?.();
     if (me === undefined || mount.uid !== me)
         return undefined;
-    for (const pid of node_fs__WEBPACK_IMPORTED_MODULE_1__.readdirSync('/proc')) {
+    for (const pid of node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync('/proc')) {
         if (!/^\d+$/.test(pid))
             continue;
         const argv = commandLineOfOurs(pid, me);
-        if (argv === undefined || node_path__WEBPACK_IMPORTED_MODULE_3__.basename(argv[0] ?? '') !== 'sshfs')
+        if (argv === undefined || node_path__WEBPACK_IMPORTED_MODULE_2__.basename(argv[0] ?? '') !== 'sshfs')
             continue;
         const args = argv.slice(1);
         if (args.includes(mount.source) && args.includes(mount.mountPoint))
@@ -6342,33 +6608,33 @@ function servingArguments(mount) {
 function commandLineOfOurs(pid, me) {
     let fd;
     try {
-        fd = node_fs__WEBPACK_IMPORTED_MODULE_1__.openSync(`/proc/${pid}`, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_DIRECTORY);
+        fd = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(`/proc/${pid}`, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_DIRECTORY);
     }
     catch {
         return undefined; // gone
     }
     try {
-        const uids = /^Uid:(.*)$/m.exec(node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync((0,_platform_open_dirs_js__WEBPACK_IMPORTED_MODULE_5__/* .inOpenDir */ .XL)(fd, 'status'), 'utf8'))?.[1];
+        const uids = /^Uid:(.*)$/m.exec(node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync((0,_platform_open_dirs_js__WEBPACK_IMPORTED_MODULE_5__/* .inOpenDir */ .XL)(fd, 'status'), 'utf8'))?.[1];
         const ours = uids
             ?.trim()
             .split(/\s+/)
             .every((uid) => Number(uid) === me) ?? false;
         if (!ours)
             return undefined;
-        return node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync((0,_platform_open_dirs_js__WEBPACK_IMPORTED_MODULE_5__/* .inOpenDir */ .XL)(fd, 'cmdline'), 'utf8').split('\0').slice(0, -1);
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync((0,_platform_open_dirs_js__WEBPACK_IMPORTED_MODULE_5__/* .inOpenDir */ .XL)(fd, 'cmdline'), 'utf8').split('\0').slice(0, -1);
     }
     catch {
         return undefined; // gone meanwhile, or not ours to read
     }
     finally {
-        node_fs__WEBPACK_IMPORTED_MODULE_1__.closeSync(fd);
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(fd);
     }
 }
 /** The mount table, or none where /proc is hidden (then no sshfs mount is recognised). */
 function readMounts() {
     let table;
     try {
-        table = node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync('/proc/self/mountinfo', 'utf8');
+        table = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync('/proc/self/mountinfo', 'utf8');
     }
     catch {
         return [];
@@ -6412,7 +6678,7 @@ function sshfsMountOf(mounts, file) {
 function serverPathOf(source) {
     const rest = source.startsWith('[') ? source.slice(source.indexOf(']') + 1) : source;
     const dir = rest.slice(rest.indexOf(':') + 1);
-    return dir.startsWith('/') ? node_path__WEBPACK_IMPORTED_MODULE_3__.posix.normalize(dir) : undefined;
+    return dir.startsWith('/') ? node_path__WEBPACK_IMPORTED_MODULE_2__.posix.normalize(dir) : undefined;
 }
 /** mountinfo writes space, tab, newline and backslash as octal escapes. */
 function unescapeMountField(field) {

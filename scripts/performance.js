@@ -234,6 +234,17 @@ function headline(all) {
       `caught (exit 3) in ${sum(where(prefix, true), (r) => r.exits['3'] ?? 0)} of ${sum(where(prefix, true), (r) => r.runs)} runs`,
       `false alarms: ${sum(where(prefix, false), (r) => r.exits['3'] ?? 0)} in ${sum(where(prefix, false), (r) => r.runs)} runs`,
     ]),
+    ...[
+      ['1 link through a jump host', 20, (r) => r.name.includes('through the jump host')],
+      ['10 hosts behind one jump host, 1 link each', 10, (r) => r.name.includes('10 hosts')],
+    ].map(([what, rtt, test]) => {
+      const row = find('jump', (r) => r.hopRttMs === rtt && test(r), `jump run: ${what}`);
+      return [
+        `${what}, ${rtt} ms RTT a hop ([8](docs/performance.md#8-through-a-jump-host))`,
+        seconds(row.medianSeconds),
+        `${ratio(row.ratioToOneSshJump)} one \`ssh -J\` call to one host`,
+      ];
+    }),
     [
       '10 hosts x 100 links, 20 ms RTT ([6](docs/performance.md#6-many-hosts-as-one))',
       seconds(fleetRun.medianSeconds),
