@@ -285,8 +285,12 @@ describe('the action in container mode, cancelled while the container waits for 
     child.kill('SIGINT');
     child.kill('SIGTERM');
     const done = await step;
-    expect(done.status).toBe(143);
-    expect(done.stdout).toContain('stopped at once by a second SIGTERM');
+    // Sent back to back, the two may be taken in either order: each of the process's threads
+    // can take a signal, and each writes it to Node's queue in turn (CI once saw SIGTERM
+    // first). Whichever came second stops the action at once, with its own exit code.
+    const second = /stopped at once by a second (SIGINT|SIGTERM)/.exec(done.stdout)?.[1];
+    expect(second).toBeDefined();
+    expect(done.status).toBe(second === 'SIGINT' ? 130 : 143);
     expectNothingLeft(temp, name);
   }, 60000);
 });
