@@ -2,6 +2,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { connect } from '../lib/transport/sftp/connect.js';
 import { startDelayProxy } from './helpers/delay-proxy.js';
 import { makeServerTree, manyRemoteLinks, startSshd } from './helpers/ssh-server.js';
 import type { SshServer } from './helpers/ssh-server.js';
@@ -138,6 +139,33 @@ describe('SFTP spoken by atomic-link itself', () => {
     // At 200 ms the lookups in flight (1,024 at most) cover most of the round trip: with a
     // fixed 128 the rate fell to 640 a second (0.64 a ms).
     expect(rates[1]).toBeGreaterThan(1.5);
+  });
+
+  test("the guard's channel is opened beside the first, in the same round trips: ready as soon as the connection is (100 ms each way)", async () => {
+    const proxy = await startDelayProxy({ targetPort: server.port, delayMs: 100 });
+    try {
+      const args = server.argsVia(proxy.port);
+      const session = await connect({
+        destination: 'root@127.0.0.1',
+        path: server.root,
+        port: proxy.port,
+        identity: server.identity,
+        knownHosts: args[args.indexOf('--known-hosts') + 1],
+        sshConfig: 'none',
+        sshfsOptions: [],
+      });
+      try {
+        const asked = performance.now();
+        await session.second();
+        // Opened once the first was ready, it took four round trips more (the channel, the
+        // subsystem, the versions, ssh2's limits@openssh.com): 800 ms here.
+        expect(performance.now() - asked).toBeLessThan(200);
+      } finally {
+        session.close();
+      }
+    } finally {
+      await proxy.close();
+    }
   });
 
   test('a server without hardlink@openssh.com: hard links refused before anything is touched', async () => {

@@ -87,8 +87,6 @@ export class SftpStore implements LinkStore {
           `; nothing was changed`,
       );
     }
-    // Opened now, so that it is ready by the time the guard needs it.
-    session.second().catch(() => undefined);
     return new SftpStore(session);
   }
 
