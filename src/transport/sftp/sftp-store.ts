@@ -56,11 +56,25 @@ export class SftpStore implements LinkStore {
   /** The guard watching this store's links: the rest of its wave goes out behind the renames. */
   private guard: SftpGuard | undefined;
 
+  /**
+   * The requests waiting for an answer, each ended as lost when the connection is: one
+   * handler on the connection for them all, not one a request raced against its answer (those
+   * stayed on the connection's promise for the run's life, one more with every request).
+   */
+  private readonly waiting = new Set<(error: Error) => void>();
+  /** Why the connection is gone, once it is. */
+  private gone: Error | undefined;
+
   private constructor(private readonly session: SshSession) {
     this.where = session.where.slice(0, session.where.lastIndexOf(':'));
     this.notes = session.notes;
     this.channel = session.main;
     this.sftp = session.main.sftp;
+    session.lost.catch((error: Error) => {
+      this.gone = error;
+      for (const cutOff of this.waiting) cutOff(error);
+      this.waiting.clear();
+    });
   }
 
   /**
@@ -233,24 +247,28 @@ export class SftpStore implements LinkStore {
     send: (cb: (error: Error | null | undefined, value: R) => void) => void,
   ): Promise<R> {
     const { requests } = this.channel;
-    const answer = new Promise<R>((resolve, reject) => {
+    return new Promise<R>((resolve, reject) => {
+      if (this.gone !== undefined) {
+        reject(failure('ELOST', syscall, this.gone.message));
+        return;
+      }
+      const cutOff = (error: Error) => reject(failure('ELOST', syscall, error.message));
+      this.waiting.add(cutOff);
       requests.sent();
       try {
         send((error, value) => {
+          this.waiting.delete(cutOff);
           requests.done();
           if (error) reject(asFailure(error, syscall));
           else resolve(value);
         });
       } catch (error) {
+        this.waiting.delete(cutOff);
         requests.done();
         // ssh2 throws at once when the channel is already closed.
         reject(failure('ELOST', syscall, `the connection is gone (${(error as Error).message})`));
       }
     });
-    const lost = this.session.lost.catch((error: Error) => {
-      throw failure('ELOST', syscall, error.message);
-    });
-    return Promise.race([answer, lost]);
   }
 }
 
