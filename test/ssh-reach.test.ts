@@ -616,6 +616,37 @@ describe('the ssh config, resolved as ssh resolves it', () => {
     expect(current(plain)).toBe('releases/v2');
   });
 
+  test('the config is read once a run: a target keeps the route first planned, and a jump host shared by targets is resolved once', () => {
+    const block = (port: number) => [
+      'Host web*',
+      '  ProxyJump gate',
+      'Host gate',
+      '  HostName gate.example',
+      `  Port ${port}`,
+      '',
+    ];
+    const config = write('once.conf', block(2201).join('\n'));
+    const target = (host: string) => ({
+      destination: host,
+      path: '/srv',
+      sshfsOptions: [],
+      sshConfig: config,
+    });
+    const web1 = target('web1');
+    const first = planRoute(web1);
+    expect(first.map((hop) => `${hop.config.hostname}:${hop.config.port}`)).toEqual([
+      'gate.example:2201',
+      'web1:22',
+    ]);
+    // Changed after the run planned its targets: the connections follow the plan checked.
+    fs.writeFileSync(config, block(2202).join('\n'));
+    expect(planRoute(web1)).toBe(first);
+    // Another target through the same jump host: the same resolution of it, not a second.
+    const web2 = planRoute(target('web2'));
+    expect(web2[0].config).toBe(first[0].config);
+    expect(web2[1].config.hostname).toBe('web2');
+  });
+
   test('the route each hop takes, resolved as ssh -J would: every hop its own user, port and key', () => {
     const config = write(
       'route.conf',
