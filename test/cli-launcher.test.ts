@@ -176,11 +176,16 @@ describe('a part of the bundle missing', () => {
  */
 describe("the bundle's code cache", () => {
   const cacheName = `main.cli-${process.version}-${process.arch}.cache`;
+  const installed: string[] = [];
+  afterAll(() => {
+    for (const root of installed) fs.rmSync(root, { recursive: true, force: true });
+  });
 
   /** A copy of dist/ and a home for it, reachable by TEST_USER, who may run it. */
   function install() {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-cache-'));
     fs.chmodSync(root, 0o755);
+    installed.push(root);
     const cli = cliCopyIn(root);
     const home = path.join(root, 'home');
     fs.mkdirSync(home, { mode: 0o700 });
