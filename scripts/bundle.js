@@ -1,8 +1,8 @@
 // Bundles the compiled entry points (lib/) with ncc into dist/: index.js for the action,
 // cli.js for the command line, each with the chunks it loads on demand (ssh2 and the SFTP
 // store, only for remote work), and the guard's worker, which ncc copies as an asset. The
-// command line's bundle is main.cli.js, loaded by a small cli.js that first turns V8's code
-// cache on where Node has it: a module is cached only when loaded after that.
+// command line's bundle is main.cli.js, a script run by a small cli.js with V8's compiled code
+// of it kept between runs (below).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,15 +19,24 @@ const EXTERNALS = ['./crypto/build/Release/sshcrypto.node', 'cpu-features'];
 const LEFT_OUT = new Set(['pagent.exe']);
 const CHUNK = /^(\d+)\.index\.js$/;
 
-// Node 22.1+ keeps V8's compiled code of the bundle between runs (a run that finds none
-// compiles as before). Code read from a cache is run as it is: the cache must be the user's
-// own, in a directory nobody else can write, rename or swap, through every directory above it
-// (not another user's home that sudo -E kept in HOME, where that user could move root's cache
-// aside and put theirs in its place after the check). A directory writable by others above
-// it must be sticky and the user's or root's (/tmp). The cache is used by its real path, so a
-// symlink on the way is not followed again later. A relative XDG_CACHE_HOME is ignored, as the
-// XDG spec says. NODE_COMPILE_CACHE, when set, is Node's own doing. Anything failing here
-// leaves the run uncached; Node 20 has no cache and does nothing here.
+// The command line's bundle, main.cli.js, is run as a script (see toScript), not imported as an
+// ES module: Node 20 has no compile cache, and V8 keeps the compiled code of a script (its
+// cached data) but not of a module loaded by Node's ES module loader. The launcher, cli.js,
+// keeps that code between runs in a file of the user's cache directory, with the source it was
+// made from and its data twice: V8 checks only the data's version, flags and length (it runs a
+// cache made from another source of the same length, or with a byte changed), so the launcher
+// uses it only if the source is byte for byte the bundle's and the two copies agree; else the
+// run compiles as before and writes it anew when it ends. Node 22.1+ keeps the code of the
+// chunks loaded on demand too (module.enableCompileCache).
+//
+// Code read from a cache is run as it is: the cache must be the user's own, in a directory
+// nobody else can write, rename or swap, through every directory above it (not another user's
+// home that sudo -E kept in HOME, where that user could move root's cache aside and put theirs
+// in its place after the check). A directory writable by others above it must be sticky and the
+// user's or root's (/tmp). The cache is used by its real path, so a symlink on the way is not
+// followed again later. A relative XDG_CACHE_HOME is ignored, as the XDG spec says.
+// NODE_COMPILE_CACHE, when set, is Node's own doing for the chunks; NODE_DISABLE_COMPILE_CACHE
+// turns both off. Anything failing here leaves the run uncached, and the same.
 const CLI_STUB = `#!/usr/bin/env node
 import module from 'node:module';
 
@@ -36,6 +45,8 @@ import module from 'node:module';
 const require = module.createRequire(import.meta.url);
 const fs = require('node:fs');
 const path = require('node:path');
+const { fileURLToPath } = require('node:url');
+const vm = require('node:vm');
 
 function cacheDir() {
   const { XDG_CACHE_HOME: xdg, HOME: home } = process.env;
@@ -64,22 +75,129 @@ function safe(real, own) {
   }
 }
 
-if (module.enableCompileCache && !process.env.NODE_COMPILE_CACHE) {
+// A cache file: this header, the source's and the data's lengths, the source, the data twice.
+const MAGIC = Buffer.from('atomic-link code cache 1\\n');
+const HEAD = MAGIC.length + 8;
+
+/** The code cached for source in file, if it is the user's own, whole and made from source. */
+function readCache(file, source) {
+  let fd;
   try {
-    const dir = cacheDir();
-    if (dir !== undefined) module.enableCompileCache(dir);
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stats = fs.fstatSync(fd);
+    if (!stats.isFile() || stats.uid !== process.geteuid()) return undefined;
+    const cache = fs.readFileSync(fd);
+    if (cache.length < HEAD || !cache.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+    const sourceLength = cache.readUInt32LE(MAGIC.length);
+    const dataLength = cache.readUInt32LE(MAGIC.length + 4);
+    if (cache.length !== HEAD + sourceLength + 2 * dataLength) return undefined;
+    const dataAt = HEAD + sourceLength;
+    const data = cache.subarray(dataAt, dataAt + dataLength);
+    const same = cache.subarray(HEAD, dataAt).equals(source) && data.equals(cache.subarray(dataAt + dataLength));
+    return same ? data : undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Replaces file in one rename, so that a run reading it sees the old cache or the new. */
+function writeCache(file, source, data) {
+  const head = Buffer.alloc(HEAD);
+  MAGIC.copy(head);
+  head.writeUInt32LE(source.length, MAGIC.length);
+  head.writeUInt32LE(data.length, MAGIC.length + 4);
+  const temp = \`\${file}.\${process.pid}.tmp\`;
+  try {
+    const fd = fs.openSync(temp, 'wx', 0o600);
+    try {
+      for (const part of [head, source, data, data]) fs.writeSync(fd, part);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temp, file);
+  } catch {
+    // Not kept: the next run compiles again.
+    fs.rmSync(temp, { force: true });
+  }
+}
+
+const launcher = fileURLToPath(import.meta.url);
+const bundle = path.join(path.dirname(launcher), 'main.cli.js');
+let source;
+try {
+  source = fs.readFileSync(bundle);
+} catch (error) {
+  process.stderr.write(\`atomic-link: this installation is incomplete, reinstall it: cannot read \${bundle}: \${error.code}\\n\`);
+  process.exit(1);
+}
+let dir;
+if (!process.env.NODE_DISABLE_COMPILE_CACHE) {
+  try {
+    dir = cacheDir();
+    if (dir !== undefined && module.enableCompileCache && !process.env.NODE_COMPILE_CACHE) module.enableCompileCache(dir);
   } catch {
     // No cache: the same run, compiled from the source.
   }
 }
+const cacheFile = dir && path.join(dir, \`main.cli-\${process.version}-\${process.arch}.cache\`);
+let cachedData;
 try {
-  await import('./main.cli.js');
+  if (cacheFile) cachedData = readCache(cacheFile, source);
+} catch {
+  // Unreadable: compiled from the source.
+}
+const script = new vm.Script(source.toString(), { filename: bundle, cachedData });
+if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
+  // Made when the run ends, with the code of every function it ran (V8 compiles each one when
+  // it is first called).
+  process.once('exit', () => {
+    try {
+      writeCache(cacheFile, source, script.createCachedData());
+    } catch {
+      // Not kept: the next run compiles again.
+    }
+  });
+}
+const url = new URL('main.cli.js', import.meta.url).href;
+try {
+  await script.runInThisContext()(module.createRequire, url, (chunk) => import(new URL(chunk, url)));
 } catch (error) {
   if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
   process.stderr.write(\`atomic-link: this installation is incomplete, reinstall it: \${error.message}\\n\`);
   process.exitCode = 1;
 }
 `;
+
+/**
+ * ncc's ES module bundle as a script for vm.Script: a strict async function of what the module
+ * took from its surroundings (createRequire, its own URL, import() of its chunks), which the
+ * launcher passes. Throws where ncc's output is not of the shape this expects.
+ */
+function toScript(main) {
+  const head =
+    '#!/usr/bin/env node\nimport { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";\n';
+  const chunkImport = 'import("./" + __nccwpck_require__.u(chunkId))';
+  if (!main.startsWith(head) || main.split(chunkImport).length !== 2) {
+    throw new Error("lib/cli.js: ncc's module header or chunk loader changed");
+  }
+  const body = main
+    .slice(head.length)
+    .replace(chunkImport, '__atomicLinkImport("./" + __nccwpck_require__.u(chunkId))')
+    .replaceAll('import.meta.url', '__atomicLinkUrl');
+  // ncc's comments that name import() are not calls.
+  const code = body.replaceAll('/* import() */', '').replace('// import() chunk loading', '');
+  if (/\bimport\s*[(.]|^\s*(?:import|export)\b/m.test(code)) {
+    throw new Error('lib/cli.js: the bundle uses import or export where a script cannot');
+  }
+  return `(async function (__WEBPACK_EXTERNAL_createRequire, __atomicLinkUrl, __atomicLinkImport) {
+'use strict';
+${body}
+})`;
+}
 
 try {
   fs.mkdirSync(dist, { recursive: true });
@@ -101,9 +219,10 @@ try {
     const main = fs.readFileSync(path.join(out, 'index.js'), 'utf8');
     const loader = 'return "" + chunkId + ".index.js";';
     if (main.split(loader).length !== 2) throw new Error(`${entry}: ncc's chunk loader changed`);
+    const named = main.replace(loader, `return "" + chunkId + ".${name}.js";`);
     fs.writeFileSync(
       path.join(dist, name === 'cli' ? 'main.cli.js' : `${name}.js`),
-      main.replace(loader, `return "" + chunkId + ".${name}.js";`),
+      name === 'cli' ? toScript(named) : named,
     );
     if (name === 'cli') fs.writeFileSync(path.join(dist, 'cli.js'), CLI_STUB);
     for (const asset of fs.readdirSync(out)) {

@@ -154,6 +154,151 @@ describe('a part of the bundle missing', () => {
 
   test('the main bundle: said plainly by the launcher, exit 1', () => {
     const { cli, lost } = broken(() => 'main.cli.js');
-    expectClearError(cli, lost, ['-s', 'target', 'link']);
+    const cwd = freshDir();
+    const run = spawnSync(process.execPath, [cli, '-s', 'target', 'link'], {
+      cwd,
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe(
+      `atomic-link: this installation is incomplete, reinstall it: cannot read ${lost}: ENOENT\n`,
+    );
+    expect(run.stdout).toBe('');
+    expect(run.status).toBe(1);
+    expect(fs.readdirSync(cwd)).toEqual([]);
+  });
+});
+
+/**
+ * The bundle's compiled code, kept between runs in the cache directory (on every Node: Node 20
+ * has no compile cache of its own). V8 runs cached code it is given after checking only its
+ * version, flags and length, so the launcher checks the rest; whatever the cache holds, or if it
+ * cannot be written, a run does and says the same as a run without it.
+ */
+describe("the bundle's code cache", () => {
+  const cacheName = `main.cli-${process.version}-${process.arch}.cache`;
+  const installed: string[] = [];
+  afterAll(() => {
+    for (const root of installed) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  /** A copy of dist/ and a home for it, reachable by TEST_USER, who may run it. */
+  function install() {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-cache-'));
+    fs.chmodSync(root, 0o755);
+    installed.push(root);
+    const cli = cliCopyIn(root);
+    const home = path.join(root, 'home');
+    fs.mkdirSync(home, { mode: 0o700 });
+    const tree = path.join(root, 'tree');
+    fs.mkdirSync(path.join(tree, 'releases', 'v1'), { recursive: true });
+    fs.mkdirSync(path.join(tree, 'releases', 'v2'));
+    fs.symlinkSync('releases/v1', path.join(tree, 'current'));
+    fs.chmodSync(tree, 0o777);
+    return { root, cli, home, tree, cache: path.join(home, '.cache', 'atomic-link', cacheName) };
+  }
+
+  /** The CLI switching current to version, and what it said, with HOME and env as given. */
+  function run(
+    at: ReturnType<typeof install>,
+    version: string,
+    env: Record<string, string> = {},
+    user?: { uid: number; gid: number },
+  ) {
+    const result = spawnSync(
+      process.execPath,
+      [at.cli, '--json', `current -> releases/${version}`],
+      {
+        cwd: at.tree,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH as string, HOME: at.home, ...env },
+        ...user,
+      },
+    );
+    expect(fs.readlinkSync(path.join(at.tree, 'current'))).toBe(`releases/${version}`);
+    const { status, stderr } = result;
+    const report = JSON.parse(result.stdout);
+    return { status, stderr, links: report.links, changed: report.changed };
+  }
+
+  const uncached = (at: ReturnType<typeof install>, version: string) =>
+    run(at, version, { NODE_DISABLE_COMPILE_CACHE: '1' });
+
+  test("is made by a run (0600, in the user's 0700 directory) and kept while it is whole", () => {
+    const at = install();
+    const first = run(at, 'v2');
+    const made = fs.statSync(at.cache, { bigint: true });
+    expect(made.mode & 0o777n).toBe(0o600n);
+    expect(fs.statSync(path.dirname(at.cache)).mode & 0o777).toBe(0o700);
+    expect(run(at, 'v1')).toEqual(uncached(at, 'v1'));
+    expect(run(at, 'v2')).toEqual(first);
+    // Used, not made again.
+    const kept = fs.statSync(at.cache, { bigint: true });
+    expect([kept.ino, kept.mtimeNs]).toEqual([made.ino, made.mtimeNs]);
+    expect(fs.readdirSync(path.dirname(at.cache))).toEqual([cacheName]);
+  });
+
+  test.each([
+    ['holds something else', (cache: Buffer) => Buffer.from(cache.toString('base64'))],
+    ['is cut short', (cache: Buffer) => cache.subarray(0, cache.length - 1000)],
+    ['is empty', () => Buffer.alloc(0)],
+    // V8 would run this one: it checks the data's length, not what the data says.
+    [
+      'has a byte of the compiled code changed',
+      (cache: Buffer) => {
+        const changed = Buffer.from(cache);
+        changed[cache.length - 5000] ^= 0x55;
+        return changed;
+      },
+    ],
+  ])('that %s is not used: the run is the same, and makes it again', (_, spoil) => {
+    const at = install();
+    run(at, 'v2');
+    const spoilt = spoil(fs.readFileSync(at.cache));
+    fs.writeFileSync(at.cache, spoilt);
+    expect(run(at, 'v1')).toEqual(uncached(at, 'v1'));
+    const made = fs.readFileSync(at.cache);
+    expect(made.equals(spoilt)).toBe(false);
+    expect(run(at, 'v2')).toEqual(uncached(at, 'v2'));
+    // Whole again: kept.
+    expect(fs.readFileSync(at.cache).equals(made)).toBe(true);
+  });
+
+  test('made from an earlier bundle of the same length, it is not used: the new code runs', () => {
+    const at = install();
+    run(at, 'v2');
+    // What V8 alone would take: a source of the same length, another version.
+    const bundle = path.join(path.dirname(at.cli), 'main.cli.js');
+    const source = fs.readFileSync(bundle, 'utf8');
+    const version = source.match(/\{"rE":"([^"]+)"\}/)?.[1] as string;
+    const other = version.replace(/\d/g, '9');
+    fs.writeFileSync(bundle, source.replace(`{"rE":"${version}"}`, `{"rE":"${other}"}`));
+    expect(fs.statSync(bundle).size).toBe(Buffer.byteLength(source));
+    const answer = spawnSync(process.execPath, [at.cli, '--version'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH as string, HOME: at.home },
+    });
+    expect(answer.stdout).toBe(`atomic-link ${other}\n`);
+    expect(answer.status).toBe(0);
+    expect(run(at, 'v1')).toEqual(uncached(at, 'v1'));
+  });
+
+  test('that cannot be written, or read, the run is the same and nothing is left', () => {
+    const user = ensureTestUser();
+    const at = install();
+    // The user's own cache directory, which the user has made read-only.
+    const dir = path.dirname(at.cache);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const made of [at.home, path.dirname(dir), dir]) fs.chownSync(made, user.uid, user.gid);
+    fs.chmodSync(dir, 0o500);
+    const expected = uncached(at, 'v2');
+    expect(run(at, 'v2', {}, user)).toEqual(expected);
+    expect(run(at, 'v1', {}, user)).toEqual(uncached(at, 'v1'));
+    expect(fs.readdirSync(dir)).toEqual([]);
+    // A directory in its place: neither read nor replaced.
+    fs.chmodSync(dir, 0o700);
+    fs.mkdirSync(at.cache);
+    expect(run(at, 'v2', {}, user)).toEqual(expected);
+    expect(fs.readdirSync(dir)).toEqual([cacheName]);
+    expect(fs.readdirSync(at.cache)).toEqual([]);
   });
 });

@@ -55,10 +55,13 @@ interface Outcome {
   files: string[];
 }
 
+// A home apart from the directories compared: atomic-link keeps its code cache there.
+const HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-lnhome-'));
+
 /** `setup` then `command` (shell), in a fresh directory, with `bin`'s ln first in PATH. */
 function runWith(bin: string, setup: string, command: string, input = ''): Outcome {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-lncase-'));
-  const env = { PATH: `${bin}:${process.env.PATH}`, LC_ALL: 'C', HOME: dir };
+  const env = { PATH: `${bin}:${process.env.PATH}`, LC_ALL: 'C', HOME };
   const prepared = spawnSync('sh', ['-c', `/bin/sh -ec '${setup.replace(/'/g, "'\\''")}'`], {
     cwd: dir,
     env,
