@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { SFTPWrapper } from 'ssh2';
 import { AtomicLinkError, InterruptedError, UpdateError } from '../../engine/errors.js';
@@ -7,6 +8,8 @@ import { splitDestination } from '../ssh-target.js';
 import type { SshTarget } from '../ssh-target.js';
 import { approach, reach, untilStopped } from './hops.js';
 import type { Approach, Link } from './hops.js';
+import { startSftp } from './lookups.js';
+import type { LookupChannel } from './lookups.js';
 import type { Requests } from './watchdog.js';
 
 /** An SFTP channel, with its requests as the watchdog counts them. */
@@ -21,8 +24,11 @@ export interface SshSession {
   main: Channel;
   /** The server's SFTP extensions, from its version reply. */
   extensions: Set<string>;
-  /** A second channel, opened on demand: the guard looks through it while the first works. */
-  second: () => Promise<Channel>;
+  /**
+   * A second channel, opened on demand: the guard looks through it while the first works,
+   * speaking SFTP on it itself (lookups.ts).
+   */
+  second: () => Promise<LookupChannel>;
   /**
    * Holds what is written to the connection until the current turn of the event loop ends,
    * then sends it in one system call: a phase's requests, made one by one, leave together.
@@ -112,6 +118,19 @@ export async function connect(target: SshTarget, signal?: AbortSignal): Promise<
     ]).finally(() => opening.done());
     return { sftp, requests: watchdog.track(name) };
   };
+  const openLookups = async (name: string): Promise<LookupChannel> => {
+    opening.sent();
+    const stream = await Promise.race([
+      new Promise<Duplex>((resolve, reject) =>
+        client.subsys('sftp', (error, stream) => (error ? reject(error) : resolve(stream))),
+      ).then(async (stream) => {
+        await startSftp(stream);
+        return stream;
+      }),
+      lost,
+    ]).finally(() => opening.done());
+    return { stream, requests: watchdog.track(name) };
+  };
   const openedAt = performance.now();
   const main = await untilStopped(openChannel('the SFTP channel'), signal).catch((error: Error) => {
     link.close();
@@ -130,7 +149,7 @@ export async function connect(target: SshTarget, signal?: AbortSignal): Promise<
   const extensions = new Set(
     Object.keys((main.sftp as unknown as { _extensions: object })._extensions),
   );
-  let second: Promise<Channel> | undefined;
+  let second: Promise<LookupChannel> | undefined;
   let held = false;
   // Each SFTP request is a packet of its own, and each packet a write: 100 lookups were 100
   // system calls (and as many segments for the network and the server to take in).
@@ -146,7 +165,7 @@ export async function connect(target: SshTarget, signal?: AbortSignal): Promise<
   return {
     main,
     extensions,
-    second: () => (second ??= openChannel("the guard's SFTP channel")),
+    second: () => (second ??= openLookups("the guard's SFTP channel")),
     batchWrites,
     lost,
     ended: link.ended,
