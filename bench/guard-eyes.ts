@@ -8,6 +8,7 @@ import { cliSsh, onMount, run, withRoutes } from './routes.js';
 import type { Finished, Route } from './routes.js';
 import { linkTree, otherVersion } from './trees.js';
 import { startDelayProxy } from '../test/helpers/delay-proxy.js';
+import { oneGapWriter } from '../test/helpers/one-gap.js';
 
 export interface EyesResult {
   case: string;
@@ -98,6 +99,14 @@ function sshfsWorkaround(runs: number): Promise<EyesResult[]> {
   });
 }
 
+/**
+ * ATOMIC_LINK_EYES_MATCH=REGEX: only the cases whose "case, network" matches (say
+ * 'microseconds.* 50 of|one 3 ms.*200 ms'), for a subset in chunks under the bench lock.
+ */
+const MATCH = process.env.ATOMIC_LINK_EYES_MATCH;
+const picked = (name: string, route: Route | undefined) =>
+  MATCH === undefined || new RegExp(MATCH).test(`${name}, ${route?.network ?? 'none'}`);
+
 /** Clean runs for false alarms: the issue's 200, or fewer with ATOMIC_LINK_EYES_CLEAN. */
 const CLEAN_RUNS = Number(process.env.ATOMIC_LINK_EYES_CLEAN ?? 200);
 const BATCH = 200;
@@ -144,42 +153,8 @@ const GAP_BATCH = 20;
 const GAP_MS = 3;
 const GAP_AFTER_MS = 2;
 
-/**
- * The writer of the one-gap case: it watches the links' directory with inotify (through
- * ctypes: no module to install) and says "ready"; at the first of our renames onto a link it
- * waits GAP_AFTER_MS, unlinks that link, waits GAP_MS (busy: a sleep would overshoot under
- * load) and makes it again with the target it had, ours. One gap, timed by the server's own
- * kernel to fall while the renames go out, whatever the round trip; the link ends as
- * atomic-link left it, so that only the guard can tell. It prints the link, how long after
- * the rename the gap began and how long it lasted.
- */
-const ONE_GAP = [
-  'python3',
-  '-c',
-  `import ctypes, os, re, struct, sys, time
-libc = ctypes.CDLL(None, use_errno=True)
-fd = libc.inotify_init()
-if fd < 0 or libc.inotify_add_watch(fd, b"links", 0x80) < 0: sys.exit("no inotify")
-print("ready", flush=True)
-link = None
-while link is None:
-    data = os.read(fd, 65536)
-    at = 0
-    while at < len(data) and link is None:
-        _, _, _, n = struct.unpack_from("iIII", data, at)
-        name = data[at + 16:at + 16 + n].rstrip(b"\\0").decode()
-        at += 16 + n
-        if re.fullmatch(r"l[0-9]+", name): link = "links/" + name
-seen = time.monotonic()
-while time.monotonic() - seen < ${GAP_AFTER_MS / 1000}: pass
-target = os.readlink(link)
-os.unlink(link)
-gone = time.monotonic()
-while time.monotonic() - gone < ${GAP_MS / 1000}: pass
-os.symlink(target, link)
-back = time.monotonic()
-print(link, (gone - seen) * 1000, (back - gone) * 1000, flush=True)`,
-];
+/** The writer of the one-gap case (oneGapWriter). */
+const ONE_GAP = oneGapWriter(GAP_AFTER_MS, GAP_MS);
 
 /**
  * The one-gap case: GAP_MS on one link of a GAP_BATCH-link batch, made while the renames go
@@ -194,13 +169,15 @@ async function oneGap(
   runs: number,
   command: (dir: string, specs: string) => string[],
   parent: string,
-): Promise<EyesResult> {
+): Promise<EyesResult[]> {
+  const name = `${where}, one ${GAP_MS} ms gap on 1 of ${GAP_BATCH} links while the renames go out`;
+  if (!picked(name, route)) return [];
   const dir = linkTree(GAP_BATCH, parent);
   const gaps: { afterMs: number; gapMs: number }[] = [];
   let turn = 0;
   try {
     const result = await count(
-      `${where}, one ${GAP_MS} ms gap on 1 of ${GAP_BATCH} links while the renames go out`,
+      name,
       route,
       runs,
       () => command(dir, path.join(dir, `specs-${turn++ % 2 ? 'v1' : 'v2'}`)),
@@ -228,15 +205,17 @@ async function oneGap(
       },
     );
     const lengths = gaps.map(({ gapMs }) => gapMs);
-    return {
-      ...result,
-      gaps: {
-        made: gaps.length,
-        minMs: Math.min(...lengths),
-        maxMs: Math.max(...lengths),
-        afterRenameMs: median(gaps.map(({ afterMs }) => afterMs)),
+    return [
+      {
+        ...result,
+        gaps: {
+          made: gaps.length,
+          minMs: Math.min(...lengths),
+          maxMs: Math.max(...lengths),
+          afterRenameMs: median(gaps.map(({ afterMs }) => afterMs)),
+        },
       },
-    };
+    ];
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -266,30 +245,22 @@ async function detectionCases(
   const next = () => command(path.join(dir, `specs-${turn++ % 2 ? 'v1' : 'v2'}`));
   for (const kind of kinds) {
     for (const links of sizes) {
+      const name = `${where}, ${kind} on ${links} of ${BATCH} links`;
+      if (!picked(name, route)) continue;
       results.push(
-        await withProcess(dir, [...WRITERS[kind](links)], () =>
-          count(`${where}, ${kind} on ${links} of ${BATCH} links`, route, runs, next),
-        ),
+        await withProcess(dir, [...WRITERS[kind](links)], () => count(name, route, runs, next)),
       );
     }
   }
-  if (cleanRuns > 0) {
+  const clean = `${where}, no writer of links, a log and a scratch name written beside them (false alarms)`;
+  if (cleanRuns > 0 && picked(clean, route)) {
     // Back to a release atomic-link switches from, with nobody else writing the links.
     for (let i = 0; i < BATCH; i++) {
       fs.rmSync(path.join(dir, 'links', `l${i}`), { force: true });
       fs.symlinkSync(`../releases/v1/f${i}`, path.join(dir, 'links', `l${i}`));
     }
     turn = 0;
-    results.push(
-      await withProcess(dir, UNRELATED, () =>
-        count(
-          `${where}, no writer of links, a log and a scratch name written beside them (false alarms)`,
-          route,
-          cleanRuns,
-          next,
-        ),
-      ),
-    );
+    results.push(await withProcess(dir, UNRELATED, () => count(clean, route, cleanRuns, next)));
   }
   return results;
 }
@@ -351,7 +322,13 @@ function sftpDetection(runs: number, cleanRuns: number): Promise<EyesResult[]> {
             command,
             far ? ['unlink+symlink loop (microseconds)'] : undefined,
           )),
-          await oneGap(route, 'SFTP --ssh', runs, (at, specs) => command(specs, at), server.root),
+          ...(await oneGap(
+            route,
+            'SFTP --ssh',
+            runs,
+            (at, specs) => command(specs, at),
+            server.root,
+          )),
         );
       }
     } finally {

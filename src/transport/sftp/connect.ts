@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { SFTPWrapper } from 'ssh2';
 import { AtomicLinkError, InterruptedError, UpdateError } from '../../engine/errors.js';
@@ -7,6 +8,8 @@ import { splitDestination } from '../ssh-target.js';
 import type { SshTarget } from '../ssh-target.js';
 import { approach, reach, untilStopped } from './hops.js';
 import type { Approach, Link } from './hops.js';
+import { startSftp } from './lookups.js';
+import type { LookupChannel } from './lookups.js';
 import type { Requests } from './watchdog.js';
 
 /** An SFTP channel, with its requests as the watchdog counts them. */
@@ -23,9 +26,9 @@ export interface SshSession {
   extensions: Set<string>;
   /**
    * A second channel, opened beside the first: the guard looks through it while the first
-   * works.
+   * works, speaking SFTP on it itself (lookups.ts).
    */
-  second: () => Promise<Channel>;
+  second: () => Promise<LookupChannel>;
   /**
    * Holds what is written to the connection until the current turn of the event loop ends,
    * then sends it in one system call: a phase's requests, made one by one, leave together.
@@ -115,13 +118,26 @@ export async function connect(target: SshTarget, signal?: AbortSignal): Promise<
     ]).finally(() => opening.done());
     return { sftp, requests: watchdog.track(name) };
   };
+  const openLookups = async (name: string): Promise<LookupChannel> => {
+    opening.sent();
+    const stream = await Promise.race([
+      new Promise<Duplex>((resolve, reject) =>
+        client.subsys('sftp', (error, stream) => (error ? reject(error) : resolve(stream))),
+      ).then(async (stream) => {
+        await startSftp(stream);
+        return stream;
+      }),
+      lost,
+    ]).finally(() => opening.done());
+    return { stream, requests: watchdog.track(name) };
+  };
   const openedAt = performance.now();
   const opened = openChannel('the SFTP channel');
   // The guard's channel is asked for right behind the first, in the same round trips: opened
-  // once the first was ready, its four round trips (and the guard's first lookup) were the
+  // once the first was ready, its round trips (and the guard's first lookup) were the
   // last thing a fleet's hosts waited for before their switch (ten hosts through a jump host
   // at 10 ms a hop: up to 130 ms after their locks and new links were ready).
-  const second = openChannel("the guard's SFTP channel");
+  const second = openLookups("the guard's SFTP channel");
   second.catch(() => undefined);
   const main = await untilStopped(opened, signal).catch((error: Error) => {
     link.close();

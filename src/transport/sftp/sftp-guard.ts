@@ -1,40 +1,54 @@
-import type { SFTPWrapper } from 'ssh2';
 import type { GuardReport, MissingSighting } from '../../engine/types.js';
 import type { Watch } from '../../engine/port.js';
-import type { Channel } from './connect.js';
-import type { Requests } from './watchdog.js';
+import { Lookups } from './lookups.js';
+import type { LookupChannel } from './lookups.js';
 
 /**
- * The rate at which one OpenSSH sftp-server answers lstat, about (measured here: 15,000 to
- * 25,000 a second on loopback). Lookups in flight are this times the round trip (the
- * bandwidth-delay product), so that the server is kept busy and the guard's rate does not
- * fall with the round trip; between these bounds.
+ * The rate at which one OpenSSH sftp-server answers lstat spoken raw, about (measured here:
+ * 31 to 39 a ms on loopback, one guard over 200 links; through ssh2's SFTP client, whose cost
+ * per lookup bounded it, 11 to 12). Lookups in flight are this times the round trip (the
+ * bandwidth-delay product), so that the server's queue never runs dry and the guard's rate
+ * does not fall with the round trip; between these bounds.
  */
-const SERVER_RATE_PER_MS = 25;
+const SERVER_RATE_PER_MS = 40;
 /**
  * A few links need no more than this many looks a millisecond each: a 3 ms gap is looked into
  * several times. More only costs processor time on both ends (one link through a jump host,
- * 1,024 in flight: 0.75 s of the client's processor against 0.39 s).
+ * 1,024 in flight through ssh2's SFTP client: 0.75 s of the client's processor against 0.39 s).
  */
 const LINK_RATE_PER_MS = 2;
 const MIN_IN_FLIGHT = 128;
 /**
+ * Lookups in flight also cover this long at that rate beyond the round trip: the server's
+ * queue outlasts a pause of this process or of sshd, which on a busy machine is descheduled for
+ * milliseconds, just as the renames keep the processors busy. The one 3 ms gap of the eyes
+ * bench (made at the first of 20 renames, load 2 to 4 here), caught at loopback in 12 of 30
+ * runs with 256 in flight, 22 of 30 with 2,048 (in turns), and 17 of 20 with 4,096; with
+ * STALL_MS 40 (2,000 at loopback) in 18 of 20 against 6 of 20 without, in turns. Until twice
+ * STALL_MS before the window ends: from then on only the round trip's need, so that the queue
+ * drains within the window and stop() does not wait for it.
+ */
+const STALL_MS = 40;
+/**
  * At begin() one slice of lookups goes out ahead of the renames, the rest of the wave right
- * behind them (renamesSent()), or a slice per turn of the event loop if no rename follows.
- * All at once ahead of them, 1,024 lookups took 66 ms of this processor to send (cold, under
- * load): the renames reached the server as that wave ended, and a 3 ms gap made there just
- * after the first rename fell before the next wave, a round trip later (caught in 4 of 20
- * runs at 200 ms RTT; 10 of 20 with the wave in slices). Two looks at each link a slice,
- * within these bounds.
+ * behind them (renamesSent()), or in the next turn of the event loop if no rename follows.
+ * All at once ahead of them, 1,024 lookups through ssh2's SFTP client took 66 ms of this
+ * processor to send (cold, under load): the renames reached the server as that wave ended, and
+ * a 3 ms gap made there just after the first rename fell before the next wave, a round trip
+ * later (caught in 4 of 20 runs at 200 ms RTT; 10 of 20 with the wave in slices). Spoken raw a
+ * wave costs little, but the renames still go first. Two looks at each link a slice, within
+ * these bounds.
  */
 const SLICE_MIN = 32;
 const SLICE_MAX = 128;
 /**
- * The cap: with 8,192 in flight at 200 ms the answers took the server and the connection from
- * the renames (a 200-link batch 8.9 s instead of 1), with 1,024 the guard made 3.6 lookups a
- * ms there against 6 on loopback (and 0.64 with a fixed 128).
+ * The cap: at 200 ms RTT the server's rate needs 10,000 on the way; 8,192 (about 700 KB of
+ * requests, within OpenSSH's 2 MiB channel window) made 26.7 lookups a ms there, and a 200-link
+ * batch took as long as with 1,024 (4.16 s a run against 4.11 s), which made 4.5 a ms. Through
+ * ssh2's SFTP client 8,192 had taken the client's processor from the renames (the batch 8.9 s
+ * instead of 1).
  */
-const MAX_IN_FLIGHT = 1024;
+const MAX_IN_FLIGHT = 8192;
 /**
  * The guards of this process (a fleet's hosts) share SHARED_IN_FLIGHT at the full rate, at
  * least MIN_SHARE each: every answer comes through this one process, which bounds the rate
@@ -69,10 +83,12 @@ const NO_SUCH_FILE = 2;
 /**
  * Watches links on the server through a channel of its own (a second sftp-server process,
  * running beside the one that renames), with lstat, which sees the name itself: a dangling
- * link is present, a name in the middle of an unlink-then-create is not.
+ * link is present, a name in the middle of an unlink-then-create is not. It speaks SFTP on
+ * that channel itself (lookups.ts): a wave of lookups costs this processor little, so the
+ * server's queue of lookups need never run dry.
  */
 export class SftpGuard implements Watch {
-  private lookups = 0;
+  private looked = 0;
   private missing = 0;
   private outstanding = 0;
   private next = 0;
@@ -85,24 +101,23 @@ export class SftpGuard implements Watch {
   private wanted: number;
   /** The shortest round trip seen of a lookup sent alone, in ms. */
   private roundTrip = Infinity;
+  /** When the one lookup on the way was sent, if it went alone. */
+  private sentAlone: number | undefined;
   /** Lookups of each link answered since begin(). */
   private readonly counts: Uint32Array;
   private looking = false;
-  /** Lookups it may have on the way while the wave goes out slice by slice (see SLICE_MIN). */
+  /** Lookups it may have on the way until the renames are sent (see SLICE_MIN). */
   private ramp = Infinity;
+  private toppingUp = false;
   readonly method = 'sampling';
   private readonly sightings = new Map<number, MissingSighting>();
   private settled: (() => void) | undefined;
-  private readonly sftp: SFTPWrapper;
-  private readonly requests: Requests;
+  private lookups!: Lookups;
 
   private constructor(
-    channel: Channel,
     private readonly paths: string[],
     standBy: boolean,
   ) {
-    this.sftp = channel.sftp;
-    this.requests = channel.requests;
     this.counts = new Uint32Array(paths.length);
     this.wanted = standBy ? STAND_BY_IN_FLIGHT : MIN_IN_FLIGHT;
     this.looking = !standBy;
@@ -121,21 +136,28 @@ export class SftpGuard implements Watch {
 
   /**
    * Resolves once the server has answered a first lookup: from then on it is looking. When
-   * `lost` rejects (the watchdog closes a connection whose channel stopped answering), the
-   * guard has lost sight, and says so.
+   * `lost` rejects (the watchdog closes a connection whose channel stopped answering), or the
+   * channel itself ends, the guard has lost sight, and says so.
    */
   static async start(
-    channel: Channel,
+    channel: LookupChannel,
     paths: string[],
     lost: Promise<never>,
     standBy = false,
   ): Promise<SftpGuard> {
-    const guard = new SftpGuard(channel, paths, standBy);
-    lost.catch((error: Error) => {
-      guard.goBlind(error.message);
+    const guard = new SftpGuard(paths, standBy);
+    const lostSight = (reason: string) => {
+      guard.goBlind(reason);
       guard.outstanding = 0;
       guard.wake();
-    });
+    };
+    lost.catch((error: Error) => lostSight(error.message));
+    guard.lookups = Lookups.on(
+      channel,
+      paths,
+      (index, status, message) => guard.answered(index, status, message),
+      lostSight,
+    );
     await new Promise<void>((resolve) => {
       guard.settled = resolve;
       guard.topUp();
@@ -149,15 +171,10 @@ export class SftpGuard implements Watch {
     this.looking = true;
     this.wanted = inFlightFor(this.roundTrip, this.paths.length);
     this.begun = performance.now();
-    const slice = Math.min(SLICE_MAX, Math.max(SLICE_MIN, 2 * this.paths.length));
-    this.ramp = this.outstanding;
-    const next = () => {
-      this.ramp += slice;
-      this.topUp();
-      if (this.ramp < this.wanted && !this.stopping) setImmediate(next);
-      else this.ramp = Infinity;
-    };
-    next();
+    this.ramp = this.outstanding + Math.min(SLICE_MAX, Math.max(SLICE_MIN, 2 * this.paths.length));
+    this.topUp();
+    // No rename in this turn: the rest goes out in the next.
+    setImmediate(() => this.renamesSent());
   }
 
   /**
@@ -171,7 +188,7 @@ export class SftpGuard implements Watch {
   }
 
   soFar(): { lookups: number; missing: number } {
-    return { lookups: this.lookups, missing: this.missing };
+    return { lookups: this.looked, missing: this.missing };
   }
 
   /**
@@ -184,6 +201,9 @@ export class SftpGuard implements Watch {
     while (this.blind === undefined && !this.stopping) {
       const now = performance.now();
       if (now >= limit || (now >= until && this.perLinkMin() >= PER_LINK)) break;
+      if (this.looking && now >= until - 2 * STALL_MS) {
+        this.wanted = inFlightFor(this.roundTrip, this.paths.length, 0);
+      }
       await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(10, until - now))));
     }
     this.stopping = true;
@@ -192,7 +212,7 @@ export class SftpGuard implements Watch {
     return {
       method: 'sampling',
       certain: false,
-      lookups: this.lookups,
+      lookups: this.looked,
       missing: this.missing,
       blind: this.blind,
       windowMs: Math.round(performance.now() - this.begun),
@@ -202,11 +222,11 @@ export class SftpGuard implements Watch {
     };
   }
 
-  /** Up to its share on the way; more when a guard that stopped left its share. */
+  /** Up to its share on the way, in one write; more when a guard that stopped left its share. */
   private topUp(): void {
-    while (!this.stopping && this.blind === undefined && this.outstanding < this.inFlight()) {
-      this.send();
-    }
+    if (this.stopping || this.blind !== undefined) return;
+    const wanted = this.inFlight() - this.outstanding;
+    if (wanted > 0) this.send(wanted);
   }
 
   /** It can no longer look: its share goes to the guards that still can. */
@@ -221,39 +241,40 @@ export class SftpGuard implements Watch {
     return least === Infinity ? 0 : least;
   }
 
-  private send(): void {
-    const index = this.next;
-    this.next = (this.next + 1) % this.paths.length;
-    this.outstanding++;
-    this.requests.sent();
-    // Each lookup leaves at once, not held to go with others (batchWrites): lookups sent in
-    // bunches are answered in bunches, with gaps between them in which nothing is looked at
-    // (a naive writer on the server was then missed in some runs out of 20).
-    const sent = performance.now();
-    const alone = this.outstanding === 1;
-    try {
-      this.sftp.lstat(this.paths[index], (error) => {
-        if (alone) this.roundTrip = Math.min(this.roundTrip, performance.now() - sent);
-        this.answered(index, error);
-      });
-    } catch (error) {
-      this.answered(index, error as Error);
+  /** Sends `count` lookups, the next links in turn, in one write. */
+  private send(count: number): void {
+    const indexes = new Array<number>(count);
+    for (let i = 0; i < count; i++) {
+      indexes[i] = this.next;
+      this.next = (this.next + 1) % this.paths.length;
     }
+    // One sent alone tells the round trip (standing by, one at a time).
+    this.sentAlone = count === 1 && this.outstanding === 0 ? performance.now() : undefined;
+    this.outstanding += count;
+    this.lookups.send(indexes);
   }
 
-  private answered(index: number, error: Error | null | undefined): void {
+  /** An answer; the lookups that replace those answered go out once the chunk is read. */
+  private answered(index: number, status: number, message: string): void {
     this.outstanding--;
-    this.requests.done();
-    this.lookups++;
-    if (this.looking) this.counts[index]++;
-    if (error) {
-      if ((error as { code?: unknown }).code === NO_SUCH_FILE) this.seenMissing(index);
-      else this.goBlind(`${error.message} looking up ${this.paths[index]}`);
+    this.looked++;
+    if (this.sentAlone !== undefined && this.outstanding === 0) {
+      this.roundTrip = Math.min(this.roundTrip, performance.now() - this.sentAlone);
     }
+    if (this.looking) this.counts[index]++;
+    if (status === NO_SUCH_FILE) this.seenMissing(index);
+    else if (status !== 0) this.goBlind(`${message} looking up ${this.paths[index]}`);
     // The first answer means the server is looking; the caller may start switching.
-    if (!this.stopping && this.lookups === 1) this.wake();
-    if (!this.stopping && this.blind === undefined) this.topUp();
-    else if (this.outstanding === 0) this.wake();
+    if (!this.stopping && this.looked === 1) this.wake();
+    if (!this.stopping && this.blind === undefined) {
+      if (!this.toppingUp) {
+        this.toppingUp = true;
+        queueMicrotask(() => {
+          this.toppingUp = false;
+          this.topUp();
+        });
+      }
+    } else if (this.outstanding === 0) this.wake();
   }
 
   private seenMissing(index: number): void {
@@ -275,10 +296,13 @@ export class SftpGuard implements Watch {
   }
 }
 
-/** Lookups in flight for a round trip of `roundTripMs`: the rate the server or `links` need, times it. */
-function inFlightFor(roundTripMs: number, links: number): number {
+/**
+ * Lookups in flight for a round trip of `roundTripMs`: the rate the server or `links` need,
+ * times it and `stallMs`.
+ */
+function inFlightFor(roundTripMs: number, links: number, stallMs = STALL_MS): number {
   if (!Number.isFinite(roundTripMs)) return MIN_IN_FLIGHT;
   const rate = Math.min(SERVER_RATE_PER_MS, links * LINK_RATE_PER_MS);
-  const needed = Math.ceil(rate * roundTripMs * 1.25);
+  const needed = Math.ceil(rate * (roundTripMs + stallMs) * 1.25);
   return Math.min(MAX_IN_FLIGHT, Math.max(MIN_IN_FLIGHT, needed));
 }
