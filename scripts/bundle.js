@@ -54,23 +54,28 @@ function cacheDir() {
   if (base === undefined) return undefined;
   const dir = path.join(base, 'atomic-link');
   // Checked before anything is made, too: root does not make its cache in another's home.
+  // The path as given too, not only where it leads: a symlink of another user's on the way
+  // (~alice/.cache -> /etc, HOME kept by sudo -E) would have root make its cache where alice says.
   let made = dir;
   while (!fs.existsSync(made)) made = path.dirname(made);
-  if (!safe(fs.realpathSync.native(made), made === dir)) return undefined;
+  if (!safe(made, false, true) || !safe(fs.realpathSync.native(made), made === dir)) return undefined;
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const real = fs.realpathSync.native(dir);
   return safe(real, true) ? real : undefined;
 }
 
-/** Whether only this user (or root) can change what real holds; own: real itself is the user's. */
-function safe(real, own) {
+/**
+ * Whether only this user (or root) can change what real holds; own: real itself is the user's;
+ * links: symlinks on the way are allowed when the user's or root's (a symlink's mode means nothing).
+ */
+function safe(real, own, links = false) {
   const uid = process.geteuid();
   for (let at = real; ; at = path.dirname(at)) {
     const stats = fs.lstatSync(at);
     const mine = own && at === real;
     const owned = stats.uid === uid || (!mine && stats.uid === 0);
     const shut = (stats.mode & 0o022) === 0 || (!mine && (stats.mode & 0o1000) !== 0);
-    if (!stats.isDirectory() || !owned || !shut) return false;
+    if (links && stats.isSymbolicLink() ? !owned : !stats.isDirectory() || !owned || !shut) return false;
     if (at === path.dirname(at)) return true;
   }
 }

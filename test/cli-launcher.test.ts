@@ -113,6 +113,24 @@ describe('the compile cache', () => {
     fs.symlinkSync(freshDir(0o777), path.join(symlinked, 'atomic-link'));
     expect(launch({ XDG_CACHE_HOME: symlinked })).toBeUndefined();
   });
+  test("not made where a symlink of another user's on the way leads: they chose the place", () => {
+    const { uid, gid } = ensureTestUser();
+    // sudo -E kept HOME: ~/.cache is that user's symlink to a directory of root's.
+    const home = freshDir(0o755);
+    fs.chownSync(home, uid, gid);
+    const elsewhere = freshDir(0o755);
+    fs.symlinkSync(elsewhere, path.join(home, '.cache'));
+    fs.lchownSync(path.join(home, '.cache'), uid, gid);
+    expect(launch({ HOME: home })).toBeUndefined();
+    expect(fs.readdirSync(elsewhere)).toEqual([]);
+    // In /tmp (where fs.protected_symlinks=0 lets root follow it), atomic-link is theirs.
+    const tmp = freshDir(0o1777);
+    const target = freshDir();
+    fs.symlinkSync(target, path.join(tmp, 'atomic-link'));
+    fs.lchownSync(path.join(tmp, 'atomic-link'), uid, gid);
+    expect(launch({ XDG_CACHE_HOME: tmp })).toBeUndefined();
+    expect(fs.readdirSync(target)).toEqual([]);
+  });
 });
 
 describe('a part of the bundle missing', () => {
