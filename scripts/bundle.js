@@ -88,13 +88,19 @@ const HEAD = MAGIC.length + 8;
 function readCache(file, source) {
   let fd;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    // O_NONBLOCK: a FIFO there would hold the open until some writer came, the run hung.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch {
     return undefined;
   }
   try {
     const stats = fs.fstatSync(fd);
     if (!stats.isFile() || stats.uid !== process.geteuid()) return undefined;
+    // Read whole only if it has the size its head gives for this source: not a huge file of
+    // anything (1.5 GB of it took 5 s and 1.5 GB of memory).
+    const head = Buffer.alloc(HEAD);
+    if (fs.readSync(fd, head, 0, HEAD, 0) !== HEAD || head.readUInt32LE(MAGIC.length) !== source.length) return undefined;
+    if (stats.size !== HEAD + source.length + 2 * head.readUInt32LE(MAGIC.length + 4)) return undefined;
     const cache = fs.readFileSync(fd);
     if (cache.length < HEAD || !cache.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
     const sourceLength = cache.readUInt32LE(MAGIC.length);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -224,6 +224,8 @@ describe("the bundle's code cache", () => {
         cwd: at.tree,
         encoding: 'utf8',
         env: { PATH: process.env.PATH as string, HOME: at.home, ...env },
+        // A run that hangs fails the test instead of holding it forever.
+        timeout: 60_000,
         ...user,
       },
     );
@@ -293,6 +295,33 @@ describe("the bundle's code cache", () => {
     expect(answer.stdout).toBe(`atomic-link ${other}\n`);
     expect(answer.status).toBe(0);
     expect(run(at, 'v1')).toEqual(uncached(at, 'v1'));
+  });
+
+  test('a FIFO in its place does not hang the run; a huge file is not read whole', () => {
+    const at = install();
+    fs.mkdirSync(path.dirname(at.cache), { recursive: true, mode: 0o700 });
+    execFileSync('mkfifo', [at.cache]);
+    expect(run(at, 'v2')).toEqual(uncached(at, 'v2'));
+    expect(fs.lstatSync(at.cache).isFile()).toBe(true);
+    // 1 GiB (sparse) read whole would take that much memory: the run's peak, from wait4.
+    fs.rmSync(at.cache);
+    fs.writeFileSync(at.cache, '');
+    fs.truncateSync(at.cache, 2 ** 30);
+    const peak = spawnSync(
+      'python3',
+      [
+        '-c',
+        'import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); ' +
+          'print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)',
+        process.execPath,
+        at.cli,
+        '--version',
+      ],
+      { encoding: 'utf8', env: { PATH: process.env.PATH as string, HOME: at.home } },
+    );
+    expect(peak.stderr).toBe('');
+    expect(Number(peak.stdout)).toBeLessThan(300 * 1024);
+    expect(fs.statSync(at.cache).size).toBeLessThan(2 ** 30);
   });
 
   test('that cannot be written, or read, the run is the same and nothing is left', () => {
