@@ -161,7 +161,17 @@ try {
 } catch {
   // Unreadable: compiled from the source.
 }
-const script = new vm.Script(source.toString(), { filename: bundle, cachedData });
+let script;
+let main;
+try {
+  script = new vm.Script(source.toString(), { filename: bundle, cachedData });
+  main = script.runInThisContext();
+  if (typeof main !== 'function') throw new Error('not the bundle this launcher runs');
+} catch (error) {
+  // Cut short, emptied, or an earlier version's (an ES module): said, not a stack trace.
+  process.stderr.write(\`atomic-link: this installation is damaged, reinstall it: \${bundle}: \${error.message}\\n\`);
+  process.exit(1);
+}
 if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
   // Made when the run ends, with the code of every function it ran (V8 compiles each one when
   // it is first called).
@@ -175,7 +185,7 @@ if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
 }
 const url = new URL('main.cli.js', import.meta.url).href;
 try {
-  await script.runInThisContext()(module.createRequire, url, (chunk) => import(new URL(chunk, url)));
+  await main(module.createRequire, url, (chunk) => import(new URL(chunk, url)));
 } catch (error) {
   if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
   process.stderr.write(\`atomic-link: this installation is incomplete, reinstall it: \${error.message}\\n\`);

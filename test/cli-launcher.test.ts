@@ -170,6 +170,30 @@ describe('a part of the bundle missing', () => {
     expectClearError(path.join(bin, 'ln'), lost, ['-s', 'target', 'link']);
   });
 
+  test.each([
+    ['cut short', (source: Buffer) => source.subarray(0, source.length / 2)],
+    ['empty', () => Buffer.alloc(0)],
+    ['an ES module, as before 66f5963', (source: Buffer) => Buffer.from(`export {};\n${source}`)],
+  ])('the main bundle %s: said plainly by the launcher, exit 1', (_, spoil) => {
+    const cli = cliCopyIn(fs.mkdtempSync(path.join(work, 'dist-')));
+    const bundle = path.join(path.dirname(cli), 'main.cli.js');
+    fs.writeFileSync(bundle, spoil(fs.readFileSync(bundle)));
+    const cwd = freshDir();
+    const run = spawnSync(process.execPath, [cli, '-s', 'target', 'link'], {
+      cwd,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH as string, HOME: freshDir() },
+    });
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^atomic-link: this installation is damaged, reinstall it: ${bundle}: [^\\n]+\\n$`,
+      ),
+    );
+    expect(run.stdout).toBe('');
+    expect(run.status).toBe(1);
+    expect(fs.readdirSync(cwd)).toEqual([]);
+  });
+
   test('the main bundle: said plainly by the launcher, exit 1', () => {
     const { cli, lost } = broken(() => 'main.cli.js');
     const cwd = freshDir();
