@@ -134,6 +134,14 @@ function writeCache(file, source, data) {
     // Not kept: the next run compiles again.
     fs.rmSync(temp, { force: true });
   }
+  // What a run killed while writing left (SIGKILL, a crash), each the size of a cache; an hour
+  // old, so never a temp another run is writing now.
+  const dir = path.dirname(file);
+  for (const name of fs.readdirSync(dir)) {
+    if (!/^main\\.cli-.*\\.\\d+\\.tmp$/.test(name)) continue;
+    const left = path.join(dir, name);
+    if (Date.now() - fs.lstatSync(left).mtimeMs > 3600e3) fs.rmSync(left, { force: true });
+  }
 }
 
 const launcher = fileURLToPath(import.meta.url);

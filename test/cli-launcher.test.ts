@@ -348,6 +348,17 @@ describe("the bundle's code cache", () => {
     expect(fs.statSync(at.cache).size).toBeLessThan(2 ** 30);
   });
 
+  test("a temp of it left by a run killed while writing, an hour old, is removed; another's now is not", () => {
+    const at = install();
+    fs.mkdirSync(path.dirname(at.cache), { recursive: true, mode: 0o700 });
+    const [old, now] = [`${at.cache}.99998.tmp`, `${at.cache}.99999.tmp`];
+    for (const left of [old, now]) fs.writeFileSync(left, 'x'.repeat(1000));
+    const past = new Date(Date.now() - 2 * 3600e3);
+    fs.utimesSync(old, past, past);
+    expect(run(at, 'v2')).toEqual(uncached(at, 'v2'));
+    expect(fs.readdirSync(path.dirname(at.cache)).sort()).toEqual([cacheName, path.basename(now)]);
+  });
+
   test('that cannot be written, or read, the run is the same and nothing is left', () => {
     const user = ensureTestUser();
     const at = install();
