@@ -222,7 +222,11 @@ function toScript(main) {
   if (/\bimport\s*[(.]|^\s*(?:import|export)\b/m.test(code)) {
     throw new Error('lib/cli.js: the bundle uses import or export where a script cannot');
   }
-  return `(async function (__WEBPACK_EXTERNAL_createRequire, __atomicLinkUrl, __atomicLinkImport) {
+  // Run by node itself (as before 66f5963 it could be), the file would be an ES module whose
+  // only statement is a function never called: exit 0, nothing done. There top-level this is
+  // undefined, in the launcher's script the global object.
+  return `this === undefined && (process.stderr.write('atomic-link: run cli.js beside main.cli.js, not main.cli.js\\n'), process.exit(1));
+(async function (__WEBPACK_EXTERNAL_createRequire, __atomicLinkUrl, __atomicLinkImport) {
 'use strict';
 ${body}
 })`;

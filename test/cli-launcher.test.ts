@@ -194,6 +194,19 @@ describe('a part of the bundle missing', () => {
     expect(fs.readdirSync(cwd)).toEqual([]);
   });
 
+  test('the main bundle run by node itself, not through cli.js: said, exit 1, nothing done', () => {
+    const cwd = freshDir();
+    const run = spawnSync(
+      process.execPath,
+      [path.join(path.dirname(CLI), 'main.cli.js'), '-s', 'target', 'link'],
+      { cwd, encoding: 'utf8' },
+    );
+    expect(run.stderr).toBe('atomic-link: run cli.js beside main.cli.js, not main.cli.js\n');
+    expect(run.stdout).toBe('');
+    expect(run.status).toBe(1);
+    expect(fs.readdirSync(cwd)).toEqual([]);
+  });
+
   test('the main bundle: said plainly by the launcher, exit 1', () => {
     const { cli, lost } = broken(() => 'main.cli.js');
     const cwd = freshDir();
