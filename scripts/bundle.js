@@ -54,23 +54,28 @@ function cacheDir() {
   if (base === undefined) return undefined;
   const dir = path.join(base, 'atomic-link');
   // Checked before anything is made, too: root does not make its cache in another's home.
+  // The path as given too, not only where it leads: a symlink of another user's on the way
+  // (~alice/.cache -> /etc, HOME kept by sudo -E) would have root make its cache where alice says.
   let made = dir;
   while (!fs.existsSync(made)) made = path.dirname(made);
-  if (!safe(fs.realpathSync.native(made), made === dir)) return undefined;
+  if (!safe(made, false, true) || !safe(fs.realpathSync.native(made), made === dir)) return undefined;
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const real = fs.realpathSync.native(dir);
   return safe(real, true) ? real : undefined;
 }
 
-/** Whether only this user (or root) can change what real holds; own: real itself is the user's. */
-function safe(real, own) {
+/**
+ * Whether only this user (or root) can change what real holds; own: real itself is the user's;
+ * links: symlinks on the way are allowed when the user's or root's (a symlink's mode means nothing).
+ */
+function safe(real, own, links = false) {
   const uid = process.geteuid();
   for (let at = real; ; at = path.dirname(at)) {
     const stats = fs.lstatSync(at);
     const mine = own && at === real;
     const owned = stats.uid === uid || (!mine && stats.uid === 0);
     const shut = (stats.mode & 0o022) === 0 || (!mine && (stats.mode & 0o1000) !== 0);
-    if (!stats.isDirectory() || !owned || !shut) return false;
+    if (links && stats.isSymbolicLink() ? !owned : !stats.isDirectory() || !owned || !shut) return false;
     if (at === path.dirname(at)) return true;
   }
 }
@@ -83,13 +88,19 @@ const HEAD = MAGIC.length + 8;
 function readCache(file, source) {
   let fd;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    // O_NONBLOCK: a FIFO there would hold the open until some writer came, the run hung.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch {
     return undefined;
   }
   try {
     const stats = fs.fstatSync(fd);
     if (!stats.isFile() || stats.uid !== process.geteuid()) return undefined;
+    // Read whole only if it has the size its head gives for this source: not a huge file of
+    // anything (1.5 GB of it took 5 s and 1.5 GB of memory).
+    const head = Buffer.alloc(HEAD);
+    if (fs.readSync(fd, head, 0, HEAD, 0) !== HEAD || head.readUInt32LE(MAGIC.length) !== source.length) return undefined;
+    if (stats.size !== HEAD + source.length + 2 * head.readUInt32LE(MAGIC.length + 4)) return undefined;
     const cache = fs.readFileSync(fd);
     if (cache.length < HEAD || !cache.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
     const sourceLength = cache.readUInt32LE(MAGIC.length);
@@ -123,6 +134,14 @@ function writeCache(file, source, data) {
     // Not kept: the next run compiles again.
     fs.rmSync(temp, { force: true });
   }
+  // What a run killed while writing left (SIGKILL, a crash), each the size of a cache; an hour
+  // old, so never a temp another run is writing now.
+  const dir = path.dirname(file);
+  for (const name of fs.readdirSync(dir)) {
+    if (!/^main\\.cli-.*\\.\\d+\\.tmp$/.test(name)) continue;
+    const left = path.join(dir, name);
+    if (Date.now() - fs.lstatSync(left).mtimeMs > 3600e3) fs.rmSync(left, { force: true });
+  }
 }
 
 const launcher = fileURLToPath(import.meta.url);
@@ -150,7 +169,17 @@ try {
 } catch {
   // Unreadable: compiled from the source.
 }
-const script = new vm.Script(source.toString(), { filename: bundle, cachedData });
+let script;
+let main;
+try {
+  script = new vm.Script(source.toString(), { filename: bundle, cachedData });
+  main = script.runInThisContext();
+  if (typeof main !== 'function') throw new Error('not the bundle this launcher runs');
+} catch (error) {
+  // Cut short, emptied, or an earlier version's (an ES module): said, not a stack trace.
+  process.stderr.write(\`atomic-link: this installation is damaged, reinstall it: \${bundle}: \${error.message}\\n\`);
+  process.exit(1);
+}
 if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
   // Made when the run ends, with the code of every function it ran (V8 compiles each one when
   // it is first called).
@@ -164,7 +193,7 @@ if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
 }
 const url = new URL('main.cli.js', import.meta.url).href;
 try {
-  await script.runInThisContext()(module.createRequire, url, (chunk) => import(new URL(chunk, url)));
+  await main(module.createRequire, url, (chunk) => import(new URL(chunk, url)));
 } catch (error) {
   if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
   process.stderr.write(\`atomic-link: this installation is incomplete, reinstall it: \${error.message}\\n\`);
@@ -193,7 +222,11 @@ function toScript(main) {
   if (/\bimport\s*[(.]|^\s*(?:import|export)\b/m.test(code)) {
     throw new Error('lib/cli.js: the bundle uses import or export where a script cannot');
   }
-  return `(async function (__WEBPACK_EXTERNAL_createRequire, __atomicLinkUrl, __atomicLinkImport) {
+  // Run by node itself (as before 66f5963 it could be), the file would be an ES module whose
+  // only statement is a function never called: exit 0, nothing done. There top-level this is
+  // undefined, in the launcher's script the global object.
+  return `this === undefined && (process.stderr.write('atomic-link: run cli.js beside main.cli.js, not main.cli.js\\n'), process.exit(1));
+(async function (__WEBPACK_EXTERNAL_createRequire, __atomicLinkUrl, __atomicLinkImport) {
 'use strict';
 ${body}
 })`;

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -113,6 +113,24 @@ describe('the compile cache', () => {
     fs.symlinkSync(freshDir(0o777), path.join(symlinked, 'atomic-link'));
     expect(launch({ XDG_CACHE_HOME: symlinked })).toBeUndefined();
   });
+  test("not made where a symlink of another user's on the way leads: they chose the place", () => {
+    const { uid, gid } = ensureTestUser();
+    // sudo -E kept HOME: ~/.cache is that user's symlink to a directory of root's.
+    const home = freshDir(0o755);
+    fs.chownSync(home, uid, gid);
+    const elsewhere = freshDir(0o755);
+    fs.symlinkSync(elsewhere, path.join(home, '.cache'));
+    fs.lchownSync(path.join(home, '.cache'), uid, gid);
+    expect(launch({ HOME: home })).toBeUndefined();
+    expect(fs.readdirSync(elsewhere)).toEqual([]);
+    // In /tmp (where fs.protected_symlinks=0 lets root follow it), atomic-link is theirs.
+    const tmp = freshDir(0o1777);
+    const target = freshDir();
+    fs.symlinkSync(target, path.join(tmp, 'atomic-link'));
+    fs.lchownSync(path.join(tmp, 'atomic-link'), uid, gid);
+    expect(launch({ XDG_CACHE_HOME: tmp })).toBeUndefined();
+    expect(fs.readdirSync(target)).toEqual([]);
+  });
 });
 
 describe('a part of the bundle missing', () => {
@@ -150,6 +168,43 @@ describe('a part of the bundle missing', () => {
     const bin = fs.mkdtempSync(path.join(work, 'bin-'));
     fs.symlinkSync(cli, path.join(bin, 'ln'));
     expectClearError(path.join(bin, 'ln'), lost, ['-s', 'target', 'link']);
+  });
+
+  test.each([
+    ['cut short', (source: Buffer) => source.subarray(0, source.length / 2)],
+    ['empty', () => Buffer.alloc(0)],
+    ['an ES module, as before 66f5963', (source: Buffer) => Buffer.from(`export {};\n${source}`)],
+  ])('the main bundle %s: said plainly by the launcher, exit 1', (_, spoil) => {
+    const cli = cliCopyIn(fs.mkdtempSync(path.join(work, 'dist-')));
+    const bundle = path.join(path.dirname(cli), 'main.cli.js');
+    fs.writeFileSync(bundle, spoil(fs.readFileSync(bundle)));
+    const cwd = freshDir();
+    const run = spawnSync(process.execPath, [cli, '-s', 'target', 'link'], {
+      cwd,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH as string, HOME: freshDir() },
+    });
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^atomic-link: this installation is damaged, reinstall it: ${bundle}: [^\\n]+\\n$`,
+      ),
+    );
+    expect(run.stdout).toBe('');
+    expect(run.status).toBe(1);
+    expect(fs.readdirSync(cwd)).toEqual([]);
+  });
+
+  test('the main bundle run by node itself, not through cli.js: said, exit 1, nothing done', () => {
+    const cwd = freshDir();
+    const run = spawnSync(
+      process.execPath,
+      [path.join(path.dirname(CLI), 'main.cli.js'), '-s', 'target', 'link'],
+      { cwd, encoding: 'utf8' },
+    );
+    expect(run.stderr).toBe('atomic-link: run cli.js beside main.cli.js, not main.cli.js\n');
+    expect(run.stdout).toBe('');
+    expect(run.status).toBe(1);
+    expect(fs.readdirSync(cwd)).toEqual([]);
   });
 
   test('the main bundle: said plainly by the launcher, exit 1', () => {
@@ -211,6 +266,8 @@ describe("the bundle's code cache", () => {
         cwd: at.tree,
         encoding: 'utf8',
         env: { PATH: process.env.PATH as string, HOME: at.home, ...env },
+        // A run that hangs fails the test instead of holding it forever.
+        timeout: 60_000,
         ...user,
       },
     );
@@ -280,6 +337,44 @@ describe("the bundle's code cache", () => {
     expect(answer.stdout).toBe(`atomic-link ${other}\n`);
     expect(answer.status).toBe(0);
     expect(run(at, 'v1')).toEqual(uncached(at, 'v1'));
+  });
+
+  test('a FIFO in its place does not hang the run; a huge file is not read whole', () => {
+    const at = install();
+    fs.mkdirSync(path.dirname(at.cache), { recursive: true, mode: 0o700 });
+    execFileSync('mkfifo', [at.cache]);
+    expect(run(at, 'v2')).toEqual(uncached(at, 'v2'));
+    expect(fs.lstatSync(at.cache).isFile()).toBe(true);
+    // 1 GiB (sparse) read whole would take that much memory: the run's peak, from wait4.
+    fs.rmSync(at.cache);
+    fs.writeFileSync(at.cache, '');
+    fs.truncateSync(at.cache, 2 ** 30);
+    const peak = spawnSync(
+      'python3',
+      [
+        '-c',
+        'import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); ' +
+          'print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)',
+        process.execPath,
+        at.cli,
+        '--version',
+      ],
+      { encoding: 'utf8', env: { PATH: process.env.PATH as string, HOME: at.home } },
+    );
+    expect(peak.stderr).toBe('');
+    expect(Number(peak.stdout)).toBeLessThan(300 * 1024);
+    expect(fs.statSync(at.cache).size).toBeLessThan(2 ** 30);
+  });
+
+  test("a temp of it left by a run killed while writing, an hour old, is removed; another's now is not", () => {
+    const at = install();
+    fs.mkdirSync(path.dirname(at.cache), { recursive: true, mode: 0o700 });
+    const [old, now] = [`${at.cache}.99998.tmp`, `${at.cache}.99999.tmp`];
+    for (const left of [old, now]) fs.writeFileSync(left, 'x'.repeat(1000));
+    const past = new Date(Date.now() - 2 * 3600e3);
+    fs.utimesSync(old, past, past);
+    expect(run(at, 'v2')).toEqual(uncached(at, 'v2'));
+    expect(fs.readdirSync(path.dirname(at.cache)).sort()).toEqual([cacheName, path.basename(now)]);
   });
 
   test('that cannot be written, or read, the run is the same and nothing is left', () => {
