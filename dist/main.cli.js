@@ -1,186 +1,187 @@
-#!/usr/bin/env node
-import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+this === undefined && (process.stderr.write('atomic-link: run cli.js beside main.cli.js, not main.cli.js\n'), process.exit(1));
+(async function (__WEBPACK_EXTERNAL_createRequire, __atomicLinkUrl, __atomicLinkImport) {
+'use strict';
 /******/ var __webpack_modules__ = ({
 
 /***/ 406:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("./crypto/build/Release/sshcrypto.node");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("./crypto/build/Release/sshcrypto.node");
 
 /***/ }),
 
 /***/ 2613:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("assert");
 
 /***/ }),
 
 /***/ 181:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("buffer");
 
 /***/ }),
 
 /***/ 5317:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("child_process");
 
 /***/ }),
 
 /***/ 6954:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("cpu-features");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("cpu-features");
 
 /***/ }),
 
 /***/ 6982:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("crypto");
 
 /***/ }),
 
 /***/ 2250:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("dns");
 
 /***/ }),
 
 /***/ 4434:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("events");
 
 /***/ }),
 
 /***/ 9896:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("fs");
 
 /***/ }),
 
 /***/ 8611:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("http");
 
 /***/ }),
 
 /***/ 5692:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("https");
 
 /***/ }),
 
 /***/ 9278:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("net");
 
 /***/ }),
 
 /***/ 4573:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("node:buffer");
 
 /***/ }),
 
 /***/ 1421:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("node:child_process");
 
 /***/ }),
 
 /***/ 7598:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("node:crypto");
 
 /***/ }),
 
 /***/ 3024:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("node:fs");
 
 /***/ }),
 
 /***/ 7030:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("node:net");
 
 /***/ }),
 
 /***/ 8161:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("node:os");
 
 /***/ }),
 
 /***/ 6760:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("node:path");
 
 /***/ }),
 
 /***/ 7075:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("node:stream");
 
 /***/ }),
 
 /***/ 3136:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("node:url");
 
 /***/ }),
 
 /***/ 6928:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("path");
 
 /***/ }),
 
 /***/ 2203:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("stream");
 
 /***/ }),
 
 /***/ 4756:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("tls");
 
 /***/ }),
 
 /***/ 9023:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("util");
 
 /***/ }),
 
 /***/ 3106:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("zlib");
 
 /***/ }),
 
@@ -800,7 +801,7 @@ async function withStore(place, specs, options, work) {
         const { withRemoteMount } = await __nccwpck_require__.e(/* import() */ 52).then(__nccwpck_require__.bind(__nccwpck_require__, 7052));
         return withRemoteMount(place.target, (mountPoint) => using(new local_store/* LocalStore */.V({ guard }), inside(mountPoint, options), work));
     }
-    const { SftpStore } = await Promise.all(/* import() */[__nccwpck_require__.e(447), __nccwpck_require__.e(505)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8505));
+    const { SftpStore } = await Promise.all(/* import() */[__nccwpck_require__.e(447), __nccwpck_require__.e(899)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8899));
     const hardLinks = specs.some((spec) => spec.type === 'hard');
     const store = await SftpStore.open(place.target, { hardLinks, signal: options.signal });
     return using(store, inside(place.target.path, options), work);
@@ -823,7 +824,7 @@ function fleetMembers(targets, specs, options) {
         host: `ssh://${target.destination}${target.port === undefined ? '' : `:${target.port}`}${target.path}`,
         options: inside(target.path, options),
         open: async () => {
-            const { SftpStore } = await Promise.all(/* import() */[__nccwpck_require__.e(447), __nccwpck_require__.e(505)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8505));
+            const { SftpStore } = await Promise.all(/* import() */[__nccwpck_require__.e(447), __nccwpck_require__.e(899)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8899));
             return SftpStore.open(target, { hardLinks, signal: options.signal });
         },
     }));
@@ -1149,7 +1150,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: nearestOptions
 
 ;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("node:util");
 // EXTERNAL MODULE: ./lib/engine/index.js + 8 modules
 var engine = __nccwpck_require__(2955);
 // EXTERNAL MODULE: ./lib/cli/backups.js
@@ -4548,7 +4549,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 ;// CONCATENATED MODULE: external "node:module"
-const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("node:module");
 ;// CONCATENATED MODULE: ./lib/platform/builtins.js
 
 /*
@@ -4557,7 +4558,7 @@ const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
  * 3.5 ms on Node 20 and 7 to 12 ms on Node 24, node:worker_threads and the streams it loads
  * 2.5 to 6 ms, node:child_process 1.5 ms).
  */
-const load = (0,external_node_module_namespaceObject.createRequire)(import.meta.url);
+const load = (0,external_node_module_namespaceObject.createRequire)(__atomicLinkUrl);
 const childProcess = () => load('node:child_process');
 const nodeCrypto = () => load('node:crypto');
 const workerThreads = () => load('node:worker_threads');
@@ -4993,7 +4994,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: signalOfExitCode
 
 ;// CONCATENATED MODULE: external "node:events"
-const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+const external_node_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("node:events");
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
@@ -5163,7 +5164,7 @@ const WORKER_FILE = external_node_fs_.existsSync(BUILT_WORKER)
     ? BUILT_WORKER
     : (builtInAction() ?? BUILT_WORKER);
 function builtInAction() {
-    const root = actionRoot(import.meta.url);
+    const root = actionRoot(__atomicLinkUrl);
     return root === undefined
         ? undefined
         : (0,external_node_url_.pathToFileURL)(external_node_path_.join(root, 'dist', 'guard-worker.cjs'));
@@ -6756,7 +6757,7 @@ module.exports = {"rE":"1.0.0"};
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', __atomicLinkUrl).pathname).slice(__atomicLinkUrl.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
 /******/ 
 /******/ /* webpack/runtime/async module */
 /******/ (() => {
@@ -6950,7 +6951,7 @@ module.exports = {"rE":"1.0.0"};
 /******/ 				} else {
 /******/ 					if(true) { // all chunks have JS
 /******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 						var promise = __atomicLinkImport("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
 /******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
 /******/ 							throw e;
 /******/ 						});
@@ -6978,3 +6979,5 @@ module.exports = {"rE":"1.0.0"};
 /******/ var __webpack_exports__ = __nccwpck_require__(9069);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
+
+})
