@@ -198,7 +198,10 @@ export class SftpGuard implements Watch {
   async stop(): Promise<GuardReport> {
     const until = performance.now() + WINDOW_MS;
     const limit = this.begun + MAX_WINDOW_MS;
-    while (this.blind === undefined && !this.stopping) {
+    // One still standing by watched no rename, and counts no look (only those since begin()
+    // do): it would wait out MAX_WINDOW_MS, and a fleet whose host failed while the others
+    // stood by ended 10 s later, deaf to SIGTERM meanwhile.
+    while (this.looking && this.blind === undefined && !this.stopping) {
       const now = performance.now();
       if (now >= limit || (now >= until && this.perLinkMin() >= PER_LINK)) break;
       if (this.looking && now >= until - 2 * STALL_MS) {
