@@ -165,9 +165,14 @@ export class SftpGuard implements Watch {
     return guard;
   }
 
-  /** From standing by to the full rate: the renames follow these lookups on the connection. */
+  /**
+   * From standing by to the full rate: the renames follow these lookups on the connection.
+   * Throws when it has already lost sight (its channel closed or answered nonsense while it
+   * stood by), so that nothing is switched unwatched (the Watch contract).
+   */
   begin(): void {
-    if (this.looking || this.stopping || this.blind !== undefined) return;
+    if (this.blind !== undefined) throw new Error(`it lost sight of the links: ${this.blind}`);
+    if (this.looking || this.stopping) return;
     this.looking = true;
     this.wanted = inFlightFor(this.roundTrip, this.paths.length);
     this.begun = performance.now();
