@@ -313,6 +313,23 @@ describe('a fleet that fails says where every host ends, and ends on one release
     }
   });
 
+  test('a host that fails while the others stand by ready ends the fleet at once, not after the guard window of those standing by', async () => {
+    // The slow host's working directory is gone: it fails at its first look, well after the
+    // first host is prepared, its guard standing by. That guard's stop() waited out the 10 s
+    // window (no look counted before begin()), so the fleet ended 10.5 s after it started.
+    const { dirs, args } = await fleet([0, 100]);
+    fs.rmSync(dirs[1], { recursive: true });
+    const started = Date.now();
+    const run = await startCli([...args, 'current -> releases/v2'], '/');
+    const tookMs = Date.now() - started;
+    expect(run.stderr).toContain(`${dirs[1]}: ENOENT`);
+    expect(run.stderr).toContain('no host was changed');
+    expect(run.status).toBe(2);
+    expect(tookMs).toBeLessThan(5000);
+    expect(current(dirs[0])).toBe('releases/v1');
+    expect(leftovers(dirs[0])).toEqual([]);
+  });
+
   test('SIGTERM once every host has switched: the fleet stays switched, and the exit says it was stopped (143)', async () => {
     const { dirs, args } = await fleet([0, 0, 300]);
     const run = startCli([...args, 'current -> releases/v2'], '/');

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ME } from '../lib/platform/identity.js';
-import { expectRefused, makeDeployTree, runCli, snapshot } from './helpers/tree.js';
+import { CLI, expectRefused, makeDeployTree, runCli, snapshot } from './helpers/tree.js';
 
 describe('refusals change nothing and say what is wrong', () => {
   test('a real directory at the destination', () => {
@@ -134,6 +134,32 @@ describe('refusals change nothing and say what is wrong', () => {
     expectRefused(['--spec-file', 'specs.txt'], 'specs.txt line 2: not UTF-8 text', 2, (dir) =>
       fs.writeFileSync(path.join(dir, 'specs.txt'), bytes),
     );
+  });
+
+  test('arguments that are not UTF-8 are refused (exit 2), not read with U+FFFD: they would name another link', () => {
+    // The shell passes the byte 0xff as it is; Node reads it as U+FFFD, and the run made (or
+    // replaced) the link "c\uFFFD", exit 0. ln's personality refused it already.
+    const dir = makeDeployTree();
+    const before = snapshot(dir);
+    const shell = (args: string) =>
+      spawnSync('sh', ['-c', `exec "$0" "$1" ${args}`, process.execPath, CLI], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+    for (const args of [
+      `-s releases/v2 "$(printf 'c\\377')"`,
+      `"$(printf 'c\\377 -> releases/v2')"`,
+    ]) {
+      const run = shell(args);
+      expect(run.stderr).toMatch(/^atomic-link: argument "c\uFFFD.*" is not UTF-8 text/);
+      expect(run.status).toBe(2);
+      expect(snapshot(dir)).toEqual(before);
+    }
+    // A U+FFFD given as UTF-8 is a name like any other.
+    const real = shell(`-s releases/v2 "$(printf 'c\\357\\277\\275')"`);
+    expect(real.stderr).toBe('');
+    expect(real.status).toBe(0);
+    expect(fs.readlinkSync(path.join(dir, 'c\uFFFD'))).toBe('releases/v2');
   });
 
   test('a lock its live holder keeps fresh makes the run wait, then fail with exit 1', () => {

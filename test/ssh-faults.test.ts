@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { hostKeysFor, judgeHostKey } from '../lib/transport/sftp/known-hosts.js';
 import { connect } from '../lib/transport/sftp/connect.js';
 import { PER_LINK, SftpGuard } from '../lib/transport/sftp/sftp-guard.js';
@@ -556,6 +557,59 @@ describe("the guard's own SFTP (lstat spoken on its channel)", () => {
     } finally {
       writer.kill('SIGKILL');
     }
+  });
+});
+
+describe("a guard's channel that misbehaves from its first word (a hostile sftp-server for every session but the first)", () => {
+  let hostile: SshServer;
+  let modeFile: string;
+  beforeAll(async () => {
+    modeFile = path.join(scratch, 'hostile-mode');
+    fs.writeFileSync(modeFile, '');
+    const script = fileURLToPath(new URL('./helpers/hostile-sftp.js', import.meta.url));
+    hostile = await startSshd({ subsystem: `${process.execPath} ${script} ${modeFile}` });
+  });
+  afterAll(() => hostile?.stop());
+  beforeEach(() => {
+    fs.rmSync(hostile.root, { recursive: true, force: true });
+    fs.mkdirSync(hostile.root);
+    makeServerTree(hostile.root);
+    fs.rmSync(`${modeFile}.init`, { force: true });
+  });
+  const link = () => fs.readlinkSync(path.join(hostile.root, 'current'));
+
+  test('blind at its first answer (status 99): nothing is switched, exit 1, and it says why', async () => {
+    // begin() must throw once the guard has lost sight (the Watch contract); it returned, and
+    // the batch was switched unwatched, then exit 3.
+    fs.writeFileSync(modeFile, 'status:99');
+    const result = await startCli([...hostile.args, 'current -> releases/v2'], '/');
+    expectNoInternalError(result);
+    expect(result.stderr).toMatch(
+      /^atomic-link: the guard cannot look: .*status 99 looking up .*current; no link was changed$/m,
+    );
+    expect(result.status).toBe(1);
+    expect(link()).toBe('releases/v1');
+    expect(leftovers(hostile.root)).toEqual([]);
+  });
+
+  test('SIGTERM while it never answers INIT: exit 143 within 2.5 s, no link changed', async () => {
+    fs.writeFileSync(modeFile, 'never-init');
+    const cli = startCli([...hostile.args, 'current -> releases/v2'], '/');
+    // Its new link made: the run is preparing, waiting for the guard's channel.
+    const preparing = () =>
+      fs.readdirSync(hostile.root).some((name) => name.startsWith('.atomic-link-tmp-'));
+    while (!fs.existsSync(`${modeFile}.init`) || !preparing()) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const signalledAt = Date.now();
+    process.kill(cli.pid, 'SIGTERM');
+    const result = await cli;
+    expect(Date.now() - signalledAt).toBeLessThan(2500);
+    expectNoInternalError(result);
+    // It said "stopped by SIGTERM" with exit 1, as if the server had refused the channel.
+    expect(result.stderr).toMatch(/^atomic-link: .*stopped by SIGTERM.*no link was changed/m);
+    expect(result.status).toBe(143);
+    expect(link()).toBe('releases/v1');
   });
 });
 

@@ -46,6 +46,13 @@ export async function parseCommandLine(
   cwd: string,
   env: Record<string, string | undefined>,
 ): Promise<CliSettings> {
+  const undecodable = undecodableArgument(argv);
+  if (undecodable !== undefined) {
+    throw new UsageError(
+      `argument ${JSON.stringify(undecodable)} is not UTF-8 text (shown with U+FFFD): it ` +
+        'would name another file; give the names in UTF-8',
+    );
+  }
   refuseUnquotedSpec(argv, ['->', '=>']);
   const { values, positionals, order } = parseOptions(argv);
   // Not in argv: `--spec-file -` reads stdin. `-f -` once read it too.
@@ -481,4 +488,33 @@ function resolvedTarget(target: string, origin: string): string {
       `${origin}: -L cannot follow TARGET ${JSON.stringify(target)}: ${describeError(error)}`,
     );
   }
+}
+
+/**
+ * Node decodes arguments as UTF-8, and a byte that is not becomes U+FFFD: a LINK given so would
+ * make or replace a link of another name. Where the raw arguments can be read (Linux's /proc),
+ * a U+FFFD that was in them is kept; the first argument with any other is returned.
+ */
+export function undecodableArgument(argv: string[]): string | undefined {
+  if (!argv.some((arg) => arg.includes('\uFFFD'))) return undefined;
+  let raw: Buffer[] = [];
+  try {
+    const all = fs.readFileSync('/proc/self/cmdline');
+    const parts: Buffer[] = [];
+    for (
+      let start = 0, end = all.indexOf(0);
+      end >= 0;
+      start = end + 1, end = all.indexOf(0, start)
+    ) {
+      parts.push(all.subarray(start, end));
+    }
+    raw = parts.slice(parts.length - argv.length);
+  } catch {
+    // No /proc: no way to tell a real U+FFFD from a byte that is not UTF-8.
+  }
+  return argv.find((arg, index) => {
+    if (!arg.includes('\uFFFD')) return false;
+    const bytes = raw.length === argv.length ? raw[index] : undefined;
+    return !(bytes !== undefined && isUtf8(bytes) && bytes.toString('utf8') === arg);
+  });
 }

@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -13,7 +12,7 @@ import type { GuardReport } from '../engine/index.js';
 import { DirLocks } from '../engine/dir-lock.js';
 import { Guard } from '../transport/local/guard.js';
 import { LocalStore } from '../transport/local/local-store.js';
-import { lockTimeout } from './args.js';
+import { lockTimeout, undecodableArgument } from './args.js';
 import { tempName } from '../engine/temp-names.js';
 import { backupControl } from './backups.js';
 import type { BackupMethod } from './backups.js';
@@ -117,38 +116,14 @@ export async function runLn(
   }
 }
 
-/**
- * Node decodes arguments as UTF-8, and a byte that is not becomes U+FFFD: `ln -sf x $'\xff'`
- * would make or replace a link of another name. Where the raw arguments can be read (Linux's
- * /proc), a U+FFFD that was in them is kept; any other is refused before anything is done.
- */
+/** `ln -sf x $'\xff'` would make or replace a link of another name: see undecodableArgument. */
 function refuseUndecodable(argv: string[]): void {
-  const suspects = argv.filter((arg) => arg.includes('\uFFFD'));
-  if (suspects.length === 0) return;
-  let raw: Buffer[] = [];
-  try {
-    const all = fs.readFileSync('/proc/self/cmdline');
-    const parts: Buffer[] = [];
-    for (
-      let start = 0, end = all.indexOf(0);
-      end >= 0;
-      start = end + 1, end = all.indexOf(0, start)
-    ) {
-      parts.push(all.subarray(start, end));
-    }
-    raw = parts.slice(parts.length - argv.length);
-  } catch {
-    // No /proc: no way to tell a real U+FFFD from a byte that is not UTF-8.
-  }
-  argv.forEach((arg, index) => {
-    if (!arg.includes('\uFFFD')) return;
-    const bytes = raw.length === argv.length ? raw[index] : undefined;
-    if (bytes !== undefined && isUtf8(bytes) && bytes.toString('utf8') === arg) return;
-    throw new Fatal(
-      `${quoteaf(arg)}: an argument that is not UTF-8 text (shown with U+FFFD) is refused: ` +
-        'it would name another file',
-    );
-  });
+  const arg = undecodableArgument(argv);
+  if (arg === undefined) return;
+  throw new Fatal(
+    `${quoteaf(arg)}: an argument that is not UTF-8 text (shown with U+FFFD) is refused: ` +
+      'it would name another file',
+  );
 }
 
 function say(message: string): void {

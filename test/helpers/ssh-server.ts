@@ -34,6 +34,7 @@ export async function startSshd({
   deny = [] as string[],
   netns = undefined as string | undefined,
   config: more = [] as string[],
+  subsystem = undefined as string | undefined,
 } = {}): Promise<SshServer> {
   const denied = [...(posixRename ? [] : ['posix-rename']), ...deny];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-sshd-'));
@@ -58,7 +59,7 @@ export async function startSshd({
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
       'UsePAM no',
-      `Subsystem sftp internal-sftp${denied.length ? ` -P ${denied.join(',')}` : ''}`,
+      `Subsystem sftp ${subsystem ?? `internal-sftp${denied.length ? ` -P ${denied.join(',')}` : ''}`}`,
       ...more,
       '',
     ].join('\n'),

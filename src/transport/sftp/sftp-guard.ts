@@ -165,9 +165,14 @@ export class SftpGuard implements Watch {
     return guard;
   }
 
-  /** From standing by to the full rate: the renames follow these lookups on the connection. */
+  /**
+   * From standing by to the full rate: the renames follow these lookups on the connection.
+   * Throws when it has already lost sight (its channel closed or answered nonsense while it
+   * stood by), so that nothing is switched unwatched (the Watch contract).
+   */
   begin(): void {
-    if (this.looking || this.stopping || this.blind !== undefined) return;
+    if (this.blind !== undefined) throw new Error(`it lost sight of the links: ${this.blind}`);
+    if (this.looking || this.stopping) return;
     this.looking = true;
     this.wanted = inFlightFor(this.roundTrip, this.paths.length);
     this.begun = performance.now();
@@ -198,7 +203,10 @@ export class SftpGuard implements Watch {
   async stop(): Promise<GuardReport> {
     const until = performance.now() + WINDOW_MS;
     const limit = this.begun + MAX_WINDOW_MS;
-    while (this.blind === undefined && !this.stopping) {
+    // One still standing by watched no rename, and counts no look (only those since begin()
+    // do): it would wait out MAX_WINDOW_MS, and a fleet whose host failed while the others
+    // stood by ended 10 s later, deaf to SIGTERM meanwhile.
+    while (this.looking && this.blind === undefined && !this.stopping) {
       const now = performance.now();
       if (now >= limit || (now >= until && this.perLinkMin() >= PER_LINK)) break;
       if (this.looking && now >= until - 2 * STALL_MS) {

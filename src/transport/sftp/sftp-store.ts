@@ -204,7 +204,10 @@ export class SftpStore implements LinkStore {
 
   async watch(paths: string[], options?: WatchOptions): Promise<Watch> {
     const channel = await this.session.second().catch((error: Error) => {
-      throw new UpdateError(`cannot open a second SFTP channel for the guard: ${error.message}`);
+      const message = `cannot open a second SFTP channel for the guard: ${error.message}`;
+      // Closed by a stop that the server did not answer in time: the run was stopped (143).
+      const signal = this.session.ended()?.signal;
+      throw signal ? new InterruptedError(message, signal) : new UpdateError(message);
     });
     this.guard = await SftpGuard.start(channel, paths, this.session.lost, options?.standBy);
     return this.guard;
