@@ -11923,7 +11923,7 @@ const crypto = __webpack_require__(6982);
 
 let cpuInfo;
 try {
-  cpuInfo = __webpack_require__(6954)();
+  cpuInfo = __webpack_require__(4573)();
 } catch {}
 
 const { bindingAvailable, CIPHER_INFO, MAC_INFO } = __webpack_require__(2888);

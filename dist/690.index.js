@@ -1226,9 +1226,15 @@ class SftpGuard {
         });
         return guard;
     }
-    /** From standing by to the full rate: the renames follow these lookups on the connection. */
+    /**
+     * From standing by to the full rate: the renames follow these lookups on the connection.
+     * Throws when it has already lost sight (its channel closed or answered nonsense while it
+     * stood by), so that nothing is switched unwatched (the Watch contract).
+     */
     begin() {
-        if (this.looking || this.stopping || this.blind !== undefined)
+        if (this.blind !== undefined)
+            throw new Error(`it lost sight of the links: ${this.blind}`);
+        if (this.looking || this.stopping)
             return;
         this.looking = true;
         this.wanted = inFlightFor(this.roundTrip, this.paths.length);
@@ -1258,7 +1264,10 @@ class SftpGuard {
     async stop() {
         const until = performance.now() + WINDOW_MS;
         const limit = this.begun + MAX_WINDOW_MS;
-        while (this.blind === undefined && !this.stopping) {
+        // One still standing by watched no rename, and counts no look (only those since begin()
+        // do): it would wait out MAX_WINDOW_MS, and a fleet whose host failed while the others
+        // stood by ended 10 s later, deaf to SIGTERM meanwhile.
+        while (this.looking && this.blind === undefined && !this.stopping) {
             const now = performance.now();
             if (now >= limit || (now >= until && this.perLinkMin() >= PER_LINK))
                 break;
@@ -1541,7 +1550,10 @@ class SftpStore {
     }
     async watch(paths, options) {
         const channel = await this.session.second().catch((error) => {
-            throw new errors/* UpdateError */.mp(`cannot open a second SFTP channel for the guard: ${error.message}`);
+            const message = `cannot open a second SFTP channel for the guard: ${error.message}`;
+            // Closed by a stop that the server did not answer in time: the run was stopped (143).
+            const signal = this.session.ended()?.signal;
+            throw signal ? new errors/* InterruptedError */.p4(message, signal) : new errors/* UpdateError */.mp(message);
         });
         this.guard = await SftpGuard.start(channel, paths, this.session.lost, options?.standBy);
         return this.guard;

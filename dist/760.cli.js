@@ -15,8 +15,6 @@ __webpack_require__.d(__webpack_exports__, {
   runLn: () => (/* binding */ runLn)
 });
 
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __webpack_require__(4573);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
@@ -29,8 +27,8 @@ var dir_lock = __webpack_require__(137);
 var local_guard = __webpack_require__(3300);
 // EXTERNAL MODULE: ./lib/transport/local/local-store.js + 3 modules
 var local_store = __webpack_require__(186);
-// EXTERNAL MODULE: ./lib/cli/args.js
-var args = __webpack_require__(2453);
+// EXTERNAL MODULE: ./lib/cli/args.js + 1 modules
+var args = __webpack_require__(5737);
 // EXTERNAL MODULE: ./lib/engine/temp-names.js
 var temp_names = __webpack_require__(3363);
 // EXTERNAL MODULE: ./lib/cli/backups.js
@@ -252,7 +250,6 @@ var package_0 = __webpack_require__(8330);
 
 
 
-
 /** A fatal error, ending the run as ln's die() does: message, exit 1. */
 class Fatal extends Error {
 }
@@ -312,36 +309,13 @@ async function runLn(argv, env) {
         return 1;
     }
 }
-/**
- * Node decodes arguments as UTF-8, and a byte that is not becomes U+FFFD: `ln -sf x $'\xff'`
- * would make or replace a link of another name. Where the raw arguments can be read (Linux's
- * /proc), a U+FFFD that was in them is kept; any other is refused before anything is done.
- */
+/** `ln -sf x $'\xff'` would make or replace a link of another name: see undecodableArgument. */
 function refuseUndecodable(argv) {
-    const suspects = argv.filter((arg) => arg.includes('\uFFFD'));
-    if (suspects.length === 0)
+    const arg = (0,args/* undecodableArgument */.KJ)(argv);
+    if (arg === undefined)
         return;
-    let raw = [];
-    try {
-        const all = external_node_fs_.readFileSync('/proc/self/cmdline');
-        const parts = [];
-        for (let start = 0, end = all.indexOf(0); end >= 0; start = end + 1, end = all.indexOf(0, start)) {
-            parts.push(all.subarray(start, end));
-        }
-        raw = parts.slice(parts.length - argv.length);
-    }
-    catch {
-        // No /proc: no way to tell a real U+FFFD from a byte that is not UTF-8.
-    }
-    argv.forEach((arg, index) => {
-        if (!arg.includes('\uFFFD'))
-            return;
-        const bytes = raw.length === argv.length ? raw[index] : undefined;
-        if (bytes !== undefined && (0,external_node_buffer_.isUtf8)(bytes) && bytes.toString('utf8') === arg)
-            return;
-        throw new Fatal(`${quoteaf(arg)}: an argument that is not UTF-8 text (shown with U+FFFD) is refused: ` +
-            'it would name another file');
-    });
+    throw new Fatal(`${quoteaf(arg)}: an argument that is not UTF-8 text (shown with U+FFFD) is refused: ` +
+        'it would name another file');
 }
 function say(message) {
     process.stderr.write(`${PROGRAM}: ${message}\n`);
@@ -466,7 +440,7 @@ function readCommandLine(argv, env) {
         targetDir,
         noTarget,
         guard,
-        ...(lock && { lockTimeout: (0,args/* lockTimeout */.Z)(lockSeconds) }),
+        ...(lock && { lockTimeout: (0,args/* lockTimeout */.ZI)(lockSeconds) }),
     };
 }
 function checkTargetDirectory(dir) {

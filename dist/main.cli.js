@@ -31,7 +31,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("child_proces
 
 /***/ }),
 
-/***/ 6954:
+/***/ 4573:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("cpu-features");
@@ -84,13 +84,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("https");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("net");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("node:buffer");
 
 /***/ }),
 
@@ -229,20 +222,32 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2453:
+/***/ 5737:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   D: () => (/* binding */ parseCommandLine),
-/* harmony export */   Z: () => (/* binding */ lockTimeout)
-/* harmony export */ });
-/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4573);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var _engine_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2955);
-/* harmony import */ var _platform_read_file_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3994);
-/* harmony import */ var _backups_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9925);
-/* harmony import */ var _options_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3786);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  ZI: () => (/* binding */ lockTimeout),
+  Du: () => (/* binding */ parseCommandLine),
+  KJ: () => (/* binding */ undecodableArgument)
+});
+
+;// CONCATENATED MODULE: external "node:buffer"
+const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(__atomicLinkUrl)("node:buffer");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/engine/index.js + 8 modules
+var engine = __nccwpck_require__(2955);
+// EXTERNAL MODULE: ./lib/platform/read-file.js
+var read_file = __nccwpck_require__(3994);
+// EXTERNAL MODULE: ./lib/cli/backups.js
+var backups = __nccwpck_require__(9925);
+// EXTERNAL MODULE: ./lib/cli/options.js + 1 modules
+var options = __nccwpck_require__(3786);
+;// CONCATENATED MODULE: ./lib/cli/args.js
 
 
 
@@ -255,18 +260,23 @@ __webpack_async_result__();
  * holds ln's VERSION_CONTROL and SIMPLE_BACKUP_SUFFIX.
  */
 async function parseCommandLine(argv, cwd, env) {
+    const undecodable = undecodableArgument(argv);
+    if (undecodable !== undefined) {
+        throw new engine/* UsageError */.eb(`argument ${JSON.stringify(undecodable)} is not UTF-8 text (shown with U+FFFD): it ` +
+            'would name another file; give the names in UTF-8');
+    }
     refuseUnquotedSpec(argv, ['->', '=>']);
-    const { values, positionals, order } = (0,_options_js__WEBPACK_IMPORTED_MODULE_6__/* .parseOptions */ .Ac)(argv);
+    const { values, positionals, order } = (0,options/* parseOptions */.Ac)(argv);
     // Not in argv: `--spec-file -` reads stdin. `-f -` once read it too.
     if (values.force && positionals.includes('-')) {
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`argument "-" is no file to link${specFileHint(values)}`);
+        throw new engine/* UsageError */.eb(`argument "-" is no file to link${specFileHint(values)}`);
     }
     refuseUnquotedSpec(positionals, ['-']);
     if (values.ln)
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb("--ln must be the first argument: all after it are ln's");
+        throw new engine/* UsageError */.eb("--ln must be the first argument: all after it are ln's");
     const place = await placeOf(values, cwd, env);
     const remote = place.kind !== 'local';
-    const base = remote ? (values.chdir ?? '.') : node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(cwd, values.chdir ?? '.');
+    const base = remote ? (values.chdir ?? '.') : external_node_path_.resolve(cwd, values.chdir ?? '.');
     const settings = {
         command: values.help
             ? 'help'
@@ -285,25 +295,25 @@ async function parseCommandLine(argv, cwd, env) {
         return settings;
     if (values['install-ln'] !== undefined) {
         if (argv.length !== (argv.includes(`--install-ln=${values['install-ln']}`) ? 1 : 2)) {
-            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('--install-ln DIR takes nothing else');
+            throw new engine/* UsageError */.eb('--install-ln DIR takes nothing else');
         }
         // An empty DIR names no directory (it is not the working directory, as resolving it makes it).
         if (values['install-ln'] === '')
-            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('--install-ln: DIR is empty');
+            throw new engine/* UsageError */.eb('--install-ln: DIR is empty');
         return {
             ...settings,
             command: 'install-ln',
-            installDir: node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(cwd, values['install-ln']),
+            installDir: external_node_path_.resolve(cwd, values['install-ln']),
         };
     }
     if (values.rollback || values.status) {
         settings.specs = lookBackSpecs(values, positionals, cwd, env, place);
         return settings;
     }
-    settings.backup = (0,_backups_js__WEBPACK_IMPORTED_MODULE_5__/* .backupPlan */ .SY)(values, env);
-    const notSpec = positionals.find((arg) => !(0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .isSpecText */ .p0)(arg));
+    settings.backup = (0,backups/* backupPlan */.SY)(values, env);
+    const notSpec = positionals.find((arg) => !(0,engine/* isSpecText */.p0)(arg));
     if (remote && notSpec !== undefined) {
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments` +
+        throw new engine/* UsageError */.eb(`--ssh takes SPECs ('LINK -> TARGET'), not ln-style arguments` +
             (arrowHint(notSpec) ?? specFileHint(values)));
     }
     // As in ln: -s ignores -L and -P; otherwise the last of them given counts.
@@ -312,9 +322,9 @@ async function parseCommandLine(argv, cwd, env) {
     const specs = readSpecs(values, positionals, remote ? cwd : base, logical);
     settings.specs = placedLinks(specs, place);
     if (settings.specs.length === 0)
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('no links given; see --help');
+        throw new engine/* UsageError */.eb('no links given; see --help');
     if (values.expect !== undefined && settings.specs.length !== 1) {
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('--expect takes exactly one link');
+        throw new engine/* UsageError */.eb('--expect takes exactly one link');
     }
     // The specs are this parse's own objects: the options that apply to all are set in place,
     // and a spec that takes --expect's value is checked again.
@@ -323,12 +333,12 @@ async function parseCommandLine(argv, cwd, env) {
             spec.relative = true;
         if (values.expect !== undefined) {
             spec.expect = values.expect;
-            (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .checkSpec */ .g3)(spec);
+            (0,engine/* checkSpec */.g3)(spec);
         }
     }
     const swap = settings.specs.find((spec) => spec.expect !== undefined);
     if (swap && !settings.options.lock) {
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${swap.origin}: an expected target (--expect) needs the lock, so --no-lock is refused: ` +
+        throw new engine/* UsageError */.eb(`${swap.origin}: an expected target (--expect) needs the lock, so --no-lock is refused: ` +
             'only under the lock are the check and the switch one compare-and-swap');
     }
     return settings;
@@ -356,28 +366,28 @@ const SWITCH_ONLY = [
 function lookBackSpecs(values, positionals, cwd, env, place) {
     const mode = values.rollback ? '--rollback' : '--status';
     if (values.rollback && values.status)
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('--rollback and --status conflict');
+        throw new engine/* UsageError */.eb('--rollback and --status conflict');
     const stray = SWITCH_ONLY.find((name) => values[name]);
     if (stray !== undefined)
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${mode} takes LINKs alone: --${stray} is refused`);
+        throw new engine/* UsageError */.eb(`${mode} takes LINKs alone: --${stray} is refused`);
     if (values.status && values.expect !== undefined) {
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('--status changes nothing: --expect goes with a switch or --rollback');
+        throw new engine/* UsageError */.eb('--status changes nothing: --expect goes with a switch or --rollback');
     }
-    const suffix = (0,_backups_js__WEBPACK_IMPORTED_MODULE_5__/* .rollbackSuffix */ .QB)(values, env, mode);
+    const suffix = (0,backups/* rollbackSuffix */.QB)(values, env, mode);
     const file = values['spec-file'];
     const fromFile = file === undefined
         ? []
-        : (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .parseLinkLines */ .hT)(readText(file, cwd), file === '-' ? 'stdin' : file, mode);
-    const specs = placedLinks([...fromFile, ...positionals.map((arg, index) => (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .linkOnly */ .PG)(arg, `argument ${index + 1}`, mode))], place);
+        : (0,engine/* parseLinkLines */.hT)(readText(file, cwd), file === '-' ? 'stdin' : file, mode);
+    const specs = placedLinks([...fromFile, ...positionals.map((arg, index) => (0,engine/* linkOnly */.PG)(arg, `argument ${index + 1}`, mode))], place);
     if (specs.length === 0)
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${mode} takes the LINKs to read; see --help`);
+        throw new engine/* UsageError */.eb(`${mode} takes the LINKs to read; see --help`);
     if (values.expect !== undefined && specs.length !== 1) {
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('--expect takes exactly one link');
+        throw new engine/* UsageError */.eb('--expect takes exactly one link');
     }
     if (values.expect !== undefined && values['no-lock']) {
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('an expected target (--expect) needs the lock, so --no-lock is refused');
+        throw new engine/* UsageError */.eb('an expected target (--expect) needs the lock, so --no-lock is refused');
     }
-    return specs.map((spec) => (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .checkExpect */ .GR)({
+    return specs.map((spec) => (0,engine/* checkExpect */.GR)({
         ...spec,
         rollback: { suffix },
         ...(values.expect !== undefined && { expect: values.expect }),
@@ -387,9 +397,9 @@ async function placeOf(values, cwd, env) {
     if (values.ssh === undefined) {
         const stray = SSH_ONLY.find((name) => values[name] !== undefined);
         if (stray)
-            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`--${stray} goes with --ssh`);
+            throw new engine/* UsageError */.eb(`--${stray} goes with --ssh`);
         if (values['sshfs-option'] !== undefined) {
-            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('--sshfs-option goes with --ssh and --sshfs');
+            throw new engine/* UsageError */.eb('--sshfs-option goes with --ssh and --sshfs');
         }
         return { kind: 'local' };
     }
@@ -411,23 +421,23 @@ const SSH_ONLY = [
 ];
 /** Each host reads LINKs from its own PATH: a LINK that names one host's path is refused. */
 function relativeLink(spec) {
-    if (!node_path__WEBPACK_IMPORTED_MODULE_2__.posix.isAbsolute(spec.link))
+    if (!external_node_path_.posix.isAbsolute(spec.link))
         return spec;
-    throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${spec.origin}: LINK ${JSON.stringify(spec.link)} must be relative with several --ssh: each host reads it from its own PATH`);
+    throw new engine/* UsageError */.eb(`${spec.origin}: LINK ${JSON.stringify(spec.link)} must be relative with several --ssh: each host reads it from its own PATH`);
 }
 /** An absolute LINK names a path on the server: it must lie in the remote directory. */
 function remoteLink(spec, root) {
-    if (!node_path__WEBPACK_IMPORTED_MODULE_2__.posix.isAbsolute(spec.link))
+    if (!external_node_path_.posix.isAbsolute(spec.link))
         return spec;
-    const inside = node_path__WEBPACK_IMPORTED_MODULE_2__.posix.relative(root, spec.link);
+    const inside = external_node_path_.posix.relative(root, spec.link);
     if (inside === '' || inside.startsWith('..')) {
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${spec.origin}: LINK ${JSON.stringify(spec.link)} is outside the remote directory ${root}`);
+        throw new engine/* UsageError */.eb(`${spec.origin}: LINK ${JSON.stringify(spec.link)} is outside the remote directory ${root}`);
     }
     return { ...spec, link: inside };
 }
 function switchOptions(values, cwd) {
     if (values.probe && values['no-probe'])
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('--probe and --no-probe conflict');
+        throw new engine/* UsageError */.eb('--probe and --no-probe conflict');
     const probe = values.probe ? 'always' : values['no-probe'] ? 'never' : 'auto';
     return {
         cwd,
@@ -445,36 +455,36 @@ function lockTimeout(text) {
     if (text === undefined)
         return 60;
     const seconds = Number(text);
-    if (text.trim() === '' || !Number.isFinite(seconds) || seconds < _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .MIN_LOCK_TIMEOUT_SECONDS */ .xg) {
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`--lock-timeout ${JSON.stringify(text)} must be a number of seconds, at least ` +
-            `${_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .MIN_LOCK_TIMEOUT_SECONDS */ .xg}: a shorter one would let a busy holder's lock look stale`);
+    if (text.trim() === '' || !Number.isFinite(seconds) || seconds < engine/* MIN_LOCK_TIMEOUT_SECONDS */.xg) {
+        throw new engine/* UsageError */.eb(`--lock-timeout ${JSON.stringify(text)} must be a number of seconds, at least ` +
+            `${engine/* MIN_LOCK_TIMEOUT_SECONDS */.xg}: a shorter one would let a busy holder's lock look stale`);
     }
     return seconds;
 }
 function readSpecs(values, positionals, cwd, logical) {
     const fromFile = values['spec-file'] === undefined ? [] : readSpecFile(values['spec-file'], cwd);
-    const specArgs = positionals.filter((arg) => (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .isSpecText */ .p0)(arg));
+    const specArgs = positionals.filter((arg) => (0,engine/* isSpecText */.p0)(arg));
     if (specArgs.length > 0 || fromFile.length > 0 || values['spec-file'] !== undefined) {
         if (specArgs.length !== positionals.length) {
-            const odd = positionals.find((arg) => !(0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .isSpecText */ .p0)(arg));
-            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`argument ${JSON.stringify(odd)} is not a SPEC ('LINK -> TARGET')` +
+            const odd = positionals.find((arg) => !(0,engine/* isSpecText */.p0)(arg));
+            throw new engine/* UsageError */.eb(`argument ${JSON.stringify(odd)} is not a SPEC ('LINK -> TARGET')` +
                 (arrowHint(odd) ?? '; SPECs and ln-style arguments cannot be mixed'));
         }
         if (values['target-directory'] !== undefined || values['no-target-directory'] || logical) {
-            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('-t, -T and -L go with ln-style arguments, not with SPECs');
+            throw new engine/* UsageError */.eb('-t, -T and -L go with ln-style arguments, not with SPECs');
         }
-        return [...fromFile, ...specArgs.map((arg, index) => (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .parseSpec */ .F9)(arg, `argument ${index + 1}`))];
+        return [...fromFile, ...specArgs.map((arg, index) => (0,engine/* parseSpec */.F9)(arg, `argument ${index + 1}`))];
     }
     // A spec without spaces around its arrow reads as an ln TARGET: said so, unless it is one.
-    const arrowed = positionals.find((arg) => arrowHint(arg) !== undefined && !exists(node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(cwd, arg)));
+    const arrowed = positionals.find((arg) => arrowHint(arg) !== undefined && !exists(external_node_path_.resolve(cwd, arg)));
     if (arrowed !== undefined) {
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`argument ${JSON.stringify(arrowed)} is neither a SPEC nor a file${arrowHint(arrowed)}`);
+        throw new engine/* UsageError */.eb(`argument ${JSON.stringify(arrowed)} is neither a SPEC nor a file${arrowHint(arrowed)}`);
     }
     return lnStyleSpecs(values, positionals, cwd, logical);
 }
 /** `; a SPEC needs spaces around its arrow: 'a -> b'`, for an argument with an arrow without them. */
 function arrowHint(arg) {
-    if (!/->|=>/.test(arg) || (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .isSpecText */ .p0)(arg))
+    if (!/->|=>/.test(arg) || (0,engine/* isSpecText */.p0)(arg))
         return undefined;
     const spaced = arg.replace(/\s*(->|=>)\s*/, ' $1 ').trim();
     return `; a SPEC needs spaces around its arrow: ${JSON.stringify(spaced)}`;
@@ -494,7 +504,7 @@ function refuseUnquotedSpec(args, lone) {
         ? ` (what the shell leaves of an unquoted SPEC: it takes '> TARGET' for a redirection, ` +
             `and makes a file TARGET)`
         : '';
-    throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`argument ${JSON.stringify(arg)}${cut}: quote each SPEC whole, as one argument: ` +
+    throw new engine/* UsageError */.eb(`argument ${JSON.stringify(arg)}${cut}: quote each SPEC whole, as one argument: ` +
         `atomic-link ${example}`);
 }
 /**
@@ -503,24 +513,24 @@ function refuseUnquotedSpec(args, lone) {
  */
 const SPEC_FILE_LIMIT = 256 * 1024 * 1024;
 function readSpecFile(file, cwd) {
-    return (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .parseSpecText */ .gJ)(readText(file, cwd), file === '-' ? 'stdin' : file);
+    return (0,engine/* parseSpecText */.gJ)(readText(file, cwd), file === '-' ? 'stdin' : file);
 }
 /** A spec file's text, checked: within the size limit, and UTF-8. */
 function readText(file, cwd) {
     const source = file === '-' ? 'stdin' : file;
     let bytes;
     try {
-        bytes = (0,_platform_read_file_js__WEBPACK_IMPORTED_MODULE_4__/* .readAtMost */ .r)(file === '-' ? 0 : node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(cwd, file), SPEC_FILE_LIMIT);
+        bytes = (0,read_file/* readAtMost */.r)(file === '-' ? 0 : external_node_path_.resolve(cwd, file), SPEC_FILE_LIMIT);
     }
     catch (error) {
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`spec file ${file}: ${error.message}`);
+        throw new engine/* UsageError */.eb(`spec file ${file}: ${error.message}`);
     }
     if (bytes === undefined) {
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`spec file ${source} is over ${SPEC_FILE_LIMIT / 2 ** 20} MiB, the most one may hold`);
+        throw new engine/* UsageError */.eb(`spec file ${source} is over ${SPEC_FILE_LIMIT / 2 ** 20} MiB, the most one may hold`);
     }
     // Decoded leniently, bytes that are not UTF-8 would become U+FFFD and name another file.
-    if (!(0,node_buffer__WEBPACK_IMPORTED_MODULE_0__.isUtf8)(bytes)) {
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${source} line ${firstNonUtf8Line(bytes)}: not UTF-8 text; write the names in UTF-8`);
+    if (!(0,external_node_buffer_namespaceObject.isUtf8)(bytes)) {
+        throw new engine/* UsageError */.eb(`${source} line ${firstNonUtf8Line(bytes)}: not UTF-8 text; write the names in UTF-8`);
     }
     return bytes.toString('utf8');
 }
@@ -529,7 +539,7 @@ function firstNonUtf8Line(bytes) {
     let line = 1;
     let start = 0;
     for (let end = bytes.indexOf(0x0a); end >= 0; end = bytes.indexOf(0x0a, start)) {
-        if (!(0,node_buffer__WEBPACK_IMPORTED_MODULE_0__.isUtf8)(bytes.subarray(start, end)))
+        if (!(0,external_node_buffer_namespaceObject.isUtf8)(bytes.subarray(start, end)))
             return line;
         start = end + 1;
         line++;
@@ -544,14 +554,14 @@ function lnStyleSpecs(values, positionals, cwd, logical) {
     const type = values.symbolic ? 'symbolic' : 'hard';
     const spec = (target, link) => {
         const origin = `argument ${JSON.stringify(target)}`;
-        let linked = type === 'hard' || values.relative ? node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(cwd, target) : target;
+        let linked = type === 'hard' || values.relative ? external_node_path_.resolve(cwd, target) : target;
         if (logical)
             linked = resolvedTarget(linked, origin);
-        const linkPath = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(cwd, link);
-        const reached = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(linkPath), linked);
-        const given = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(cwd, target);
+        const linkPath = external_node_path_.resolve(cwd, link);
+        const reached = external_node_path_.resolve(external_node_path_.dirname(linkPath), linked);
+        const given = external_node_path_.resolve(cwd, target);
         if (!exists(given) && (reached === linkPath || type === 'hard')) {
-            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${origin}: TARGET ${JSON.stringify(target)} does not exist${specFileHint(values)}`);
+            throw new engine/* UsageError */.eb(`${origin}: TARGET ${JSON.stringify(target)} does not exist${specFileHint(values)}`);
         }
         // `-sfn current releases/v2`: LINK and TARGET swapped, the link to replace named as TARGET.
         const swapped = type === 'symbolic' && positionals.length > 1 && isSymlink(given);
@@ -560,31 +570,31 @@ function lnStyleSpecs(values, positionals, cwd, logical) {
                 ? `: atomic-link -s ${shellWord(positionals[1])} ${shellWord(positionals[0])}`
                 : '');
         // Its directory missing is said as such, by the engine.
-        const dangling = !exists(reached) && exists(node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(linkPath));
+        const dangling = !exists(reached) && exists(external_node_path_.dirname(linkPath));
         if (swapped && !values['allow-dangling'] && dangling) {
-            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${origin}: TARGET ${JSON.stringify(target)} is a symlink here, but read from the ` +
+            throw new engine/* UsageError */.eb(`${origin}: TARGET ${JSON.stringify(target)} is a symlink here, but read from the ` +
                 `directory of LINK ${JSON.stringify(link)}, as a symlink's text is, it leads nowhere${swap}`);
         }
         if (reached === linkPath) {
-            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${origin}: TARGET and LINK ${JSON.stringify(link)} are the same file` +
+            throw new engine/* UsageError */.eb(`${origin}: TARGET and LINK ${JSON.stringify(link)} are the same file` +
                 (swapped ? swap : specFileHint(values)));
         }
-        return (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .checkSpec */ .g3)({ link, target: linked, type, origin });
+        return (0,engine/* checkSpec */.g3)({ link, target: linked, type, origin });
     };
-    const into = (dir, targets) => targets.map((target) => spec(target, (0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .linkInto */ .$e)(dir, target)));
+    const into = (dir, targets) => targets.map((target) => spec(target, (0,engine/* linkInto */.$e)(dir, target)));
     if (positionals.length === 0)
         return [];
     const dir = values['target-directory'];
     if (dir !== undefined) {
         if (values['no-target-directory'])
-            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('-t and -T conflict');
+            throw new engine/* UsageError */.eb('-t and -T conflict');
         if (!isRealDirectory(cwd, dir))
-            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`-t ${JSON.stringify(dir)} is not a directory`);
+            throw new engine/* UsageError */.eb(`-t ${JSON.stringify(dir)} is not a directory`);
         return into(dir, positionals);
     }
     if (values['no-target-directory']) {
         if (positionals.length !== 2)
-            throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb('-T takes exactly TARGET and LINK');
+            throw new engine/* UsageError */.eb('-T takes exactly TARGET and LINK');
         return [spec(positionals[0], positionals[1])];
     }
     if (positionals.length === 1)
@@ -594,7 +604,7 @@ function lnStyleSpecs(values, positionals, cwd, logical) {
     if (isRealDirectory(cwd, last))
         return into(last, positionals.slice(0, -1));
     if (positionals.length > 2) {
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`the last argument ${JSON.stringify(last)} is not a directory`);
+        throw new engine/* UsageError */.eb(`the last argument ${JSON.stringify(last)} is not a directory`);
     }
     return [spec(positionals[0], last)];
 }
@@ -605,12 +615,12 @@ function specFileHint(values) {
 /** What is at `file`, if anything: a path through a file (ENOTDIR) leads nowhere too. */
 function lstatOf(file) {
     try {
-        return node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync(file, { throwIfNoEntry: false });
+        return external_node_fs_.lstatSync(file, { throwIfNoEntry: false });
     }
     catch (error) {
         if (error.code === 'ENOTDIR')
             return undefined;
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${file}: ${(0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .describeError */ .Uc)(error)}`);
+        throw new engine/* UsageError */.eb(`${file}: ${(0,engine/* describeError */.Uc)(error)}`);
     }
 }
 const exists = (file) => lstatOf(file) !== undefined;
@@ -620,7 +630,7 @@ function shellWord(word) {
     return /^[\w./@:+=-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 function isRealDirectory(cwd, dir) {
-    return node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync(node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(cwd, dir), { throwIfNoEntry: false })?.isDirectory() ?? false;
+    return external_node_fs_.lstatSync(external_node_path_.resolve(cwd, dir), { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 /**
  * -L. The engine makes a hard link with link(2), which on Linux links a symlink itself: ln's
@@ -629,11 +639,38 @@ function isRealDirectory(cwd, dir) {
  */
 function resolvedTarget(target, origin) {
     try {
-        return node_fs__WEBPACK_IMPORTED_MODULE_1__.realpathSync(target);
+        return external_node_fs_.realpathSync(target);
     }
     catch (error) {
-        throw new _engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`${origin}: -L cannot follow TARGET ${JSON.stringify(target)}: ${(0,_engine_index_js__WEBPACK_IMPORTED_MODULE_3__/* .describeError */ .Uc)(error)}`);
+        throw new engine/* UsageError */.eb(`${origin}: -L cannot follow TARGET ${JSON.stringify(target)}: ${(0,engine/* describeError */.Uc)(error)}`);
     }
+}
+/**
+ * Node decodes arguments as UTF-8, and a byte that is not becomes U+FFFD: a LINK given so would
+ * make or replace a link of another name. Where the raw arguments can be read (Linux's /proc),
+ * a U+FFFD that was in them is kept; the first argument with any other is returned.
+ */
+function undecodableArgument(argv) {
+    if (!argv.some((arg) => arg.includes('\uFFFD')))
+        return undefined;
+    let raw = [];
+    try {
+        const all = external_node_fs_.readFileSync('/proc/self/cmdline');
+        const parts = [];
+        for (let start = 0, end = all.indexOf(0); end >= 0; start = end + 1, end = all.indexOf(0, start)) {
+            parts.push(all.subarray(start, end));
+        }
+        raw = parts.slice(parts.length - argv.length);
+    }
+    catch {
+        // No /proc: no way to tell a real U+FFFD from a byte that is not UTF-8.
+    }
+    return argv.find((arg, index) => {
+        if (!arg.includes('\uFFFD'))
+            return false;
+        const bytes = raw.length === argv.length ? raw[index] : undefined;
+        return !(bytes !== undefined && (0,external_node_buffer_namespaceObject.isUtf8)(bytes) && bytes.toString('utf8') === arg);
+    });
 }
 
 
@@ -830,8 +867,8 @@ function fleetMembers(targets, specs, options) {
     }));
 }
 
-// EXTERNAL MODULE: ./lib/cli/args.js
-var args = __nccwpck_require__(2453);
+// EXTERNAL MODULE: ./lib/cli/args.js + 1 modules
+var args = __nccwpck_require__(5737);
 ;// CONCATENATED MODULE: ./lib/cli/progress.js
 
 /** A phase shorter than this says nothing: most runs are over before anyone would look. */
@@ -954,7 +991,7 @@ async function run(argv, script) {
             const { runLn } = await __nccwpck_require__.e(/* import() */ 760).then(__nccwpck_require__.bind(__nccwpck_require__, 9760));
             return await runLn(argv[0] === '--ln' ? argv.slice(1) : argv, process.env);
         }
-        const settings = await (0,args/* parseCommandLine */.D)(argv, workingDirectory(), process.env);
+        const settings = await (0,args/* parseCommandLine */.Du)(argv, workingDirectory(), process.env);
         if (settings.command === 'install-ln') {
             process.stdout.write((await __nccwpck_require__.e(/* import() */ 760).then(__nccwpck_require__.bind(__nccwpck_require__, 9760))).installLn(settings.installDir, script) +
                 '\n');
