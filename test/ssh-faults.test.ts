@@ -592,6 +592,67 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     expect(leftovers(hostile.root)).toEqual([]);
   });
 
+  test('a fleet with one host whose guard is blind at its first answer: every host ends as it was, and the report says so', async () => {
+    // The healthy host may be switched before the blind one's guard is asked to begin: it must
+    // be switched back, not left on the new release beside a host never switched.
+    fs.writeFileSync(modeFile, 'status:99');
+    const healthy = path.join(server.root, 'fleet-healthy');
+    fs.rmSync(healthy, { recursive: true, force: true });
+    fs.mkdirSync(healthy);
+    makeServerTree(healthy);
+    // One key and one known_hosts for both: the hostile server also takes the test server's key.
+    fs.appendFileSync(
+      path.join(path.dirname(hostile.identity), 'authorized_keys'),
+      fs.readFileSync(`${server.identity}.pub`),
+    );
+    const known = path.join(scratch, 'known_hosts-mixed-fleet');
+    fs.writeFileSync(
+      known,
+      fs.readFileSync(server.knownHosts, 'utf8') + fs.readFileSync(hostile.knownHosts, 'utf8'),
+    );
+    const result = await startCli(
+      [
+        '--ssh',
+        `ssh://root@127.0.0.1:${server.port}${healthy}`,
+        '--ssh',
+        `ssh://root@127.0.0.1:${hostile.port}${hostile.root}`,
+        '--identity',
+        server.identity,
+        '--known-hosts',
+        known,
+        '--json',
+        'current -> releases/v2',
+      ],
+      '/',
+    );
+    expectNoInternalError(result);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /^atomic-link: the switch failed on .*\/srv \(the guard cannot look: .*status 99 looking up .*; no link was changed\); every host is as it was \(1 switched back\)$/m,
+    );
+    const report = JSON.parse(result.stdout) as {
+      hosts: { host: string; state: string; results: { changed: boolean; state: string }[] }[];
+      error: { exitCode: number };
+    };
+    expect(report.error.exitCode).toBe(1);
+    expect(report.hosts.map(({ host, state }) => [host.endsWith('/fleet-healthy'), state])).toEqual(
+      [
+        [true, 'switched back'],
+        [false, 'unchanged'],
+      ],
+    );
+    for (const { results } of report.hosts) {
+      expect(results.map(({ changed, state }) => [changed, state])).toEqual([
+        [false, 'not switched'],
+      ]);
+    }
+    // What it says, against the real end state on both hosts.
+    expect(fs.readlinkSync(path.join(healthy, 'current'))).toBe('releases/v1');
+    expect(link()).toBe('releases/v1');
+    expect(leftovers(healthy)).toEqual([]);
+    expect(leftovers(hostile.root)).toEqual([]);
+  });
+
   test('SIGTERM while it never answers INIT: exit 143 within 2.5 s, no link changed', async () => {
     fs.writeFileSync(modeFile, 'never-init');
     const cli = startCli([...hostile.args, 'current -> releases/v2'], '/');
