@@ -361,12 +361,13 @@ describe('a server that stops answering (its sftp-server stopped, sshd still ans
    * Starts a batch of `count` links through a slow network, stops the SFTP processes `pick`
    * picks (of the switch's channel and the guard's, in the order opened) once the first links
    * are switched, runs `then` on the running CLI, and checks the end: every link old or new,
-   * the lock left behind. Resumes the server and runs again: the next run clears what the hung
-   * one left and switches.
+   * the lock left behind where the switch's channel hung (released where it still answered).
+   * Resumes the server and runs again: the next run clears what the hung one left and switches.
    */
   async function hangMidBatch(
     pick: (pids: number[]) => number[],
     then: (cli: Promise<Run> & { pid: number }, stoppedAt: number) => Promise<Run>,
+    lockLeft = true,
   ): Promise<{ result: Run; versions: string[] }> {
     const specFile = manyRemoteLinks(server.root, count);
     const links = path.join(server.root, 'links');
@@ -384,8 +385,9 @@ describe('a server that stops answering (its sftp-server stopped, sshd still ans
       const versions = versionsOf(links, count); // readlink throws on a missing link
       expect(new Set([...versions, 'v1', 'v2'])).toEqual(new Set(['v1', 'v2']));
       expect(result.stderr).not.toContain('switched back the');
-      // The lock and temporary names are left for the next run.
-      expect(leftovers(links)).toContain('.atomic-link.lock');
+      // The lock and temporary names are left for the next run, unless it could release them.
+      if (lockLeft) expect(leftovers(links)).toContain('.atomic-link.lock');
+      else expect(leftovers(links)).toEqual([]);
       for (const pid of stopped) process.kill(pid, 'SIGCONT');
       await gone(stopped);
       stopped = [];
@@ -441,18 +443,17 @@ describe('a server that stops answering (its sftp-server stopped, sshd still ans
     expectEachNewNamed(result, versions);
   });
 
-  test("only the guard's channel stopped: the switch ends, the guard says it lost sight (exit 3)", async () => {
+  test("only the guard's channel stopped: the switch ends, the guard says it lost sight (exit 3), and the lock is released", async () => {
+    // The switch's channel still answers: that channel alone is closed, not the connection.
     const { result, versions } = await hangMidBatch(
       ([, guard]) => [guard],
       (cli) => cli,
+      false,
     );
     expect(result.status).toBe(3);
     expect(new Set(versions)).toEqual(new Set(['v2']));
     expect(result.stderr).toMatch(
-      /^atomic-link: every link is switched, but the guard lost sight/m,
-    );
-    expect(result.stderr).toContain(
-      "the server stopped answering: nothing came back on the guard's SFTP channel",
+      /^atomic-link: every link is switched, but the guard lost sight of them \(its SFTP channel had answered nothing for \d+\.\d s with \d+ lookups waiting when the switch ended, so that channel was closed\), so it cannot vouch that none was missing$/m,
     );
   });
 });
@@ -592,6 +593,23 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     expect(leftovers(hostile.root)).toEqual([]);
   });
 
+  test('it answers no lookup at all: nothing is switched, exit 1 within seconds, the lock released', async () => {
+    // The watchdog used to close the whole connection after 10 s: the lock stayed behind.
+    fs.writeFileSync(modeFile, 'mute');
+    const startedAt = Date.now();
+    const result = await startCli([...hostile.args, 'current -> releases/v2'], '/');
+    const tookMs = Date.now() - startedAt;
+    expectNoInternalError(result);
+    expect(result.stderr).toMatch(
+      /^atomic-link: the guard cannot look: it lost sight of the links: its SFTP channel had answered nothing for \d+\.\d s with \d+ lookups? waiting before the switch, so that channel was closed; no link was changed$/m,
+    );
+    expect(result.stderr).not.toContain('could not clean up');
+    expect(result.status).toBe(1);
+    expect(link()).toBe('releases/v1');
+    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+    expect(tookMs).toBeLessThan(8000);
+  });
+
   test('a fleet with one host whose guard is blind at its first answer: every host ends as it was, and the report says so', async () => {
     // The healthy host may be switched before the blind one's guard is asked to begin: it must
     // be switched back, not left on the new release beside a host never switched.
@@ -653,13 +671,66 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     expect(leftovers(hostile.root)).toEqual([]);
   });
 
+  test('its channel hangs once the switch is made: exit 3, that channel alone closed, the lock released', async () => {
+    // The watchdog used to close the whole connection after 10 s of the guard's silence: the
+    // run ended 11 s later with its lock left on the server ("could not clean up").
+    fs.writeFileSync(modeFile, 'stall-after-switch');
+    const startedAt = Date.now();
+    const result = await startCli([...hostile.args, '--json', 'current -> releases/v2'], '/');
+    const tookMs = Date.now() - startedAt;
+    expectNoInternalError(result);
+    expect(result.status).toBe(3);
+    const said =
+      /^atomic-link: every link is switched, but the guard lost sight of them \(its SFTP channel had answered nothing for \d+\.\d s with \d+ lookups? waiting when the switch ended, so that channel was closed\), so it cannot vouch that none was missing$/;
+    expect(result.stderr.trim()).toMatch(said);
+    const report = JSON.parse(result.stdout) as {
+      results: { changed: boolean; state: string }[];
+      guard: { blind: string };
+      error: { exitCode: number; notes?: string[] };
+    };
+    expect(report.error.exitCode).toBe(3);
+    expect(report.error.notes ?? []).toEqual([]);
+    expect(report.guard.blind).toMatch(/^its SFTP channel had answered nothing for /);
+    expect(report.results.map(({ changed, state }) => [changed, state])).toEqual([
+      [true, 'switched'],
+    ]);
+    // What it says, against the server: switched, and no lock nor temporary name left.
+    expect(link()).toBe('releases/v2');
+    expect(leftovers(hostile.root)).toEqual([]);
+    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+    // Within the guard's bound (2 s of silence), not the watchdog's 10 s.
+    expect(tookMs).toBeLessThan(8000);
+  });
+
+  test("it drips an answer every 1.5 s once the switch is made: closed at the window's bound, exit 3, the lock released", async () => {
+    // Each answer came within the 2 s of silence allowed, and 128 lookups were on the way: the
+    // run would have waited about 3 min for them, deaf to SIGTERM between two answers.
+    fs.writeFileSync(modeFile, 'drip-after-switch');
+    const startedAt = Date.now();
+    const result = await startCli([...hostile.args, 'current -> releases/v2'], '/');
+    const tookMs = Date.now() - startedAt;
+    expectNoInternalError(result);
+    expect(result.status).toBe(3);
+    expect(result.stderr.trim()).toMatch(
+      /^atomic-link: every link is switched, but the guard lost sight of them \(its SFTP channel still had \d+ lookups unanswered 1\d\.\d s after the switch began, so that channel was closed\), so it cannot vouch that none was missing$/,
+    );
+    expect(link()).toBe('releases/v2');
+    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+    // The window's bound (10 s) and one silence allowed (2 s), with room for a loaded machine.
+    expect(tookMs).toBeLessThan(20000);
+  }, 60000);
+
   test('SIGTERM while it never answers INIT: exit 143 within 2.5 s, no link changed', async () => {
     fs.writeFileSync(modeFile, 'never-init');
     const cli = startCli([...hostile.args, 'current -> releases/v2'], '/');
     // Its new link made: the run is preparing, waiting for the guard's channel.
     const preparing = () =>
       fs.readdirSync(hostile.root).some((name) => name.startsWith('.atomic-link-tmp-'));
+    let ended: Run | undefined;
+    void cli.then((run) => (ended = run));
     while (!fs.existsSync(`${modeFile}.init`) || !preparing()) {
+      // A run that ends first never met the hostile channel: say so, not a timeout 2 min later.
+      expect({ endedBeforeTheSignal: ended }).toEqual({ endedBeforeTheSignal: undefined });
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const signalledAt = Date.now();
