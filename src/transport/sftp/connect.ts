@@ -120,6 +120,7 @@ export async function connect(target: SshTarget, signal?: AbortSignal): Promise<
   };
   const openLookups = async (name: string): Promise<LookupChannel> => {
     opening.sent();
+    const asked = performance.now();
     const stream = await Promise.race([
       new Promise<Duplex>((resolve, reject) =>
         client.subsys('sftp', (error, stream) => (error ? reject(error) : resolve(stream))),
@@ -129,7 +130,7 @@ export async function connect(target: SshTarget, signal?: AbortSignal): Promise<
       }),
       lost,
     ]).finally(() => opening.done());
-    return { stream, requests: watchdog.track(name) };
+    return { stream, requests: watchdog.track(name), openMs: performance.now() - asked };
   };
   const openedAt = performance.now();
   const opened = openChannel('the SFTP channel');

@@ -17,6 +17,8 @@ export interface LookupChannel {
   /** A session channel running the `sftp` subsystem, its SFTP started (startSftp). */
   stream: Duplex;
   requests: Requests;
+  /** How long it took to open and start, in ms: a few round trips of this link. */
+  openMs: number;
 }
 
 /** An answer: `status` 0 when the name is there (ATTRS), else the server's status code. */
@@ -136,6 +138,12 @@ export class Lookups {
     // A status that says OK answers no lstat: not a sighting, not a look either.
     this.answered(index, status === 0 ? -1 : status, message);
     return true;
+  }
+
+  /** Hangs up on a channel that stopped answering: `reason` is why, for `ended`. */
+  close(reason: string): void {
+    this.end(reason);
+    this.channel.stream.destroy();
   }
 
   /**

@@ -76,6 +76,17 @@ const STAND_BY_IN_FLIGHT = 1;
  * server's time slice, is not left to a handful of lookups). Bounded by MAX_WINDOW_MS.
  */
 export const WINDOW_MS = 100;
+/**
+ * Once the renames are acknowledged, a guard whose channel answers nothing for this long (or
+ * SILENT_ROUND_TRIPS times its first answer's wait, where that is longer) while lookups are on
+ * the way is taken for hung, and that channel alone is closed: it can vouch for nothing, and the
+ * switch's channel, still answering, releases the lock. Left to the watchdog, which closes the
+ * whole connection after 10 s, the run ended 11 s later with its lock left on the server. On a
+ * healthy server answers keep coming while lookups are on the way: the longest silence is the
+ * round trip of a wave sent from idle.
+ */
+export const SILENT_AFTER_SWITCH_MS = 2000;
+const SILENT_ROUND_TRIPS = 10;
 export const PER_LINK = 10;
 const MAX_WINDOW_MS = 10_000;
 const NO_SUCH_FILE = 2;
@@ -113,6 +124,10 @@ export class SftpGuard implements Watch {
   private readonly sightings = new Map<number, MissingSighting>();
   private settled: (() => void) | undefined;
   private lookups!: Lookups;
+  /** When the last answer came, or a wave went out with none on the way. */
+  private lastHeard = performance.now();
+  /** How long its first answer took: a round trip, whether or not sent alone. */
+  private firstAnswerMs = 0;
 
   private constructor(
     private readonly paths: string[],
@@ -158,10 +173,11 @@ export class SftpGuard implements Watch {
       (index, status, message) => guard.answered(index, status, message),
       lostSight,
     );
-    await new Promise<void>((resolve) => {
-      guard.settled = resolve;
-      guard.topUp();
-    });
+    // Until its first answer tells the round trip, the channel's opening does.
+    guard.firstAnswerMs = channel.openMs;
+    guard.topUp();
+    await guard.untilHeard(() => guard.looked > 0, 'before the switch');
+    guard.firstAnswerMs = performance.now() - guard.start;
     return guard;
   }
 
@@ -209,6 +225,7 @@ export class SftpGuard implements Watch {
     while (this.looking && this.blind === undefined && !this.stopping) {
       const now = performance.now();
       if (now >= limit || (now >= until && this.perLinkMin() >= PER_LINK)) break;
+      if (await this.hungUp('when the switch ended')) break;
       if (this.looking && now >= until - 2 * STALL_MS) {
         this.wanted = inFlightFor(this.roundTrip, this.paths.length, 0);
       }
@@ -216,7 +233,7 @@ export class SftpGuard implements Watch {
     }
     this.stopping = true;
     sharing.delete(this);
-    if (this.outstanding > 0) await new Promise<void>((resolve) => (this.settled = resolve));
+    await this.untilHeard(() => this.outstanding === 0, 'when the switch ended');
     return {
       method: 'sampling',
       certain: false,
@@ -235,6 +252,57 @@ export class SftpGuard implements Watch {
     if (this.stopping || this.blind !== undefined) return;
     const wanted = this.inFlight() - this.outstanding;
     if (wanted > 0) this.send(wanted);
+  }
+
+  private silenceAllowed(): number {
+    return Math.max(SILENT_AFTER_SWITCH_MS, SILENT_ROUND_TRIPS * this.firstAnswerMs);
+  }
+
+  /**
+   * Whether its channel, silent too long with lookups on the way, or still answering them a
+   * silence past the window's bound (a server that drips an answer at a time would hold the
+   * run, deaf to SIGTERM), is now closed (see SILENT_AFTER_SWITCH_MS).
+   */
+  private async hungUp(when: string): Promise<boolean> {
+    const why = () => {
+      if (this.outstanding === 0 || this.blind !== undefined) return undefined;
+      const waiting = `${this.outstanding} ${this.outstanding === 1 ? 'lookup' : 'lookups'}`;
+      const now = performance.now();
+      const silent = now - this.lastHeard;
+      if (silent >= this.silenceAllowed())
+        return `had answered nothing for ${seconds(silent)} with ${waiting} waiting ${when}`;
+      if (this.looking && now >= this.begun + MAX_WINDOW_MS + this.silenceAllowed())
+        return `still had ${waiting} unanswered ${seconds(now - this.begun)} after the switch began`;
+      return undefined;
+    };
+    if (why() === undefined) return false;
+    // Timers run before the turn reads what came in: after a pause of this process (SIGSTOP,
+    // a long collection) the answers are there, unread. Judged once they are read.
+    await new Promise((resolve) => setImmediate(resolve));
+    const reason = why();
+    if (reason === undefined) return false;
+    this.lookups.close(`its SFTP channel ${reason}, so that channel was closed`);
+    return true;
+  }
+
+  /** Waits until `heard` (checked at each answer), or until it has hung up a silent channel. */
+  private async untilHeard(heard: () => boolean, when: string): Promise<void> {
+    while (!heard() && this.blind === undefined && !(await this.hungUp(when))) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.settled = resolve;
+        timer = setTimeout(resolve, this.untilHungUp());
+      });
+      clearTimeout(timer);
+    }
+  }
+
+  /** Until hungUp() may next find it hung, in ms. */
+  private untilHungUp(): number {
+    const now = performance.now();
+    const allowed = this.silenceAllowed();
+    const silence = allowed - (now - this.lastHeard);
+    return this.looking ? Math.min(silence, this.begun + MAX_WINDOW_MS + allowed - now) : silence;
   }
 
   /** It can no longer look: its share goes to the guards that still can. */
@@ -257,7 +325,8 @@ export class SftpGuard implements Watch {
       this.next = (this.next + 1) % this.paths.length;
     }
     // One sent alone tells the round trip (standing by, one at a time).
-    this.sentAlone = count === 1 && this.outstanding === 0 ? performance.now() : undefined;
+    if (this.outstanding === 0) this.lastHeard = performance.now();
+    this.sentAlone = count === 1 && this.outstanding === 0 ? this.lastHeard : undefined;
     this.outstanding += count;
     this.lookups.send(indexes);
   }
@@ -266,6 +335,7 @@ export class SftpGuard implements Watch {
   private answered(index: number, status: number, message: string): void {
     this.outstanding--;
     this.looked++;
+    this.lastHeard = performance.now();
     if (this.sentAlone !== undefined && this.outstanding === 0) {
       this.roundTrip = Math.min(this.roundTrip, performance.now() - this.sentAlone);
     }
@@ -313,4 +383,8 @@ function inFlightFor(roundTripMs: number, links: number, stallMs = STALL_MS): nu
   const rate = Math.min(SERVER_RATE_PER_MS, links * LINK_RATE_PER_MS);
   const needed = Math.ceil(rate * (roundTripMs + stallMs) * 1.25);
   return Math.min(MAX_IN_FLIGHT, Math.max(MIN_IN_FLIGHT, needed));
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
