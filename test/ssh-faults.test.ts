@@ -458,6 +458,45 @@ describe('a server that stops answering (its sftp-server stopped, sshd still ans
   });
 });
 
+describe('a healthy server that is slow to switch a batch (no channel silent for long)', () => {
+  test('renames that take over 12 s, answered all along, while the guard answers all along: exit 0, every link new', async () => {
+    // The switch's sftp-server is starved (stopped 1.5 s, let run 30 ms, for 14 s): it is slow,
+    // not hung (no silence near the watchdog's 10 s), and the guard's channel answers all along.
+    const count = 2000;
+    const specFile = manyRemoteLinks(server.root, count);
+    const links = path.join(server.root, 'links');
+    const proxy = await startDelayProxy({ targetPort: server.port, delayMs: 40 });
+    let stopped: number | undefined;
+    try {
+      const cli = startCli([...server.argsVia(proxy.port), '--json', '--spec-file', specFile], '/');
+      let ended = false;
+      void cli.finally(() => (ended = true));
+      await switchingStarted(path.join(links, 'l0'), '../releases/v2');
+      const [switching] = sftpProcesses(server);
+      const startedAt = Date.now();
+      while (!ended && Date.now() - startedAt < 14_000) {
+        process.kill(switching, 'SIGSTOP');
+        stopped = switching;
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        process.kill(switching, 'SIGCONT');
+        stopped = undefined;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+      const result = await cli;
+      expectNoInternalError(result);
+      expect(Date.now() - startedAt).toBeGreaterThan(12_000);
+      expect(new Set(versionsOf(links, count))).toEqual(new Set(['v2']));
+      expect(result.stderr).not.toContain('lost sight');
+      expect(result.status).toBe(0);
+      expect(JSON.parse(result.stdout).guard.blind).toBeUndefined();
+      expect(leftovers(links)).toEqual([]);
+    } finally {
+      if (stopped !== undefined) process.kill(stopped, 'SIGCONT');
+      await proxy.close();
+    }
+  }, 60_000);
+});
+
 describe("the guard's own SFTP (lstat spoken on its channel)", () => {
   /** A session on the test server and a guard over `paths` through its second channel. */
   async function guardOver(paths: string[]) {
