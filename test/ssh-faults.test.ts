@@ -759,6 +759,74 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     expect(tookMs).toBeLessThan(20000);
   }, 60000);
 
+  test('SIGTERM while its channel hangs once the switch is made: within 2.5 s, that channel alone closed, the lock released, the signal said', async () => {
+    // The watchdog's grace after a stop (1 s) closed the whole connection for the guard's
+    // silence: the lock left on the server though the switch's channel still answered, the
+    // signal named only in a note ("could not clean up").
+    fs.writeFileSync(modeFile, 'stall-after-switch');
+    const cli = startCli([...hostile.args, '--json', 'current -> releases/v2'], '/');
+    let ended: Run | undefined;
+    void cli.then((run) => (ended = run));
+    while (link() !== 'releases/v2') {
+      expect({ endedBeforeTheSignal: ended }).toEqual({ endedBeforeTheSignal: undefined });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // Within the guard's own 2 s of silence: the signal, not the guard, ends the wait.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect({ endedBeforeTheSignal: ended }).toEqual({ endedBeforeTheSignal: undefined });
+    const signalledAt = Date.now();
+    process.kill(cli.pid, 'SIGTERM');
+    const result = await cli;
+    const tookMs = Date.now() - signalledAt;
+    expectNoInternalError(result);
+    expect(result.stderr.trim()).toMatch(
+      /^atomic-link: every link is switched, but the guard lost sight of them \(stopped by SIGTERM, and the server answered nothing on the guard's SFTP channel for 1 s after it \(\d+ requests? waiting\), so that channel was closed\), so it cannot vouch that none was missing$/,
+    );
+    // Every link switched, the guard blind: exit 3, as without the signal.
+    expect(result.status).toBe(3);
+    const report = JSON.parse(result.stdout) as {
+      results: { changed: boolean; state: string }[];
+      guard: { blind: string };
+      error: { exitCode: number; notes?: string[] };
+    };
+    expect(report.error.exitCode).toBe(3);
+    expect(report.error.notes ?? []).toEqual([]);
+    expect(report.guard.blind).toMatch(/^stopped by SIGTERM, /);
+    expect(report.results.map(({ changed, state }) => [changed, state])).toEqual([
+      [true, 'switched'],
+    ]);
+    expect(link()).toBe('releases/v2');
+    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+    expect(tookMs).toBeLessThan(2500);
+  });
+
+  test('SIGTERM while it answers no lookup before the switch: exit 143 within 2.5 s, no link changed, the lock released', async () => {
+    // The stop's grace closed the whole connection for the guard's silence: exit 1, the signal
+    // unsaid, the lock and the temporary link left though the switch's channel still answered.
+    fs.writeFileSync(modeFile, 'mute');
+    const cli = startCli([...hostile.args, 'current -> releases/v2'], '/');
+    const preparing = () =>
+      fs.readdirSync(hostile.root).some((name) => name.startsWith('.atomic-link-tmp-'));
+    let ended: Run | undefined;
+    void cli.then((run) => (ended = run));
+    while (!fs.existsSync(`${modeFile}.init`) || !preparing()) {
+      expect({ endedBeforeTheSignal: ended }).toEqual({ endedBeforeTheSignal: undefined });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const signalledAt = Date.now();
+    process.kill(cli.pid, 'SIGTERM');
+    const result = await cli;
+    const tookMs = Date.now() - signalledAt;
+    expectNoInternalError(result);
+    expect(result.stderr.trim()).toMatch(
+      /^atomic-link: the guard cannot look: it lost sight of the links: stopped by SIGTERM, and the server answered nothing on the guard's SFTP channel for 1 s after it \(1 request waiting\), so that channel was closed; no link was changed$/,
+    );
+    expect(result.status).toBe(143);
+    expect(link()).toBe('releases/v1');
+    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+    expect(tookMs).toBeLessThan(2500);
+  });
+
   test('SIGTERM while it never answers INIT: exit 143 within 2.5 s, no link changed', async () => {
     fs.writeFileSync(modeFile, 'never-init');
     const cli = startCli([...hostile.args, 'current -> releases/v2'], '/');

@@ -25,6 +25,11 @@ export class Requests {
   /** Set by an answer, cleared by each look: silence is the time between looks without one. */
   answered = false;
   silentMs = 0;
+  /**
+   * Closes this channel alone, where that is enough (the guard's): the connection, and the
+   * switch's channel on it, live on to release the lock.
+   */
+  hangUp: ((reason: string) => void) | undefined;
 
   constructor(readonly channel: string) {}
 
@@ -95,22 +100,22 @@ export class Watchdog {
       requests.silentMs = silent ? requests.silentMs + elapsed : 0;
       requests.answered = false;
       if (requests.silentMs < limit) continue;
-      this.stop();
       const waiting = `${requests.outstanding} ${requests.outstanding === 1 ? 'request' : 'requests'}`;
       const seconds = `${Math.round(limit / 100) / 10} s`;
-      if (this.stopAsked) {
-        const signal = String(this.signal?.reason);
-        this.hung(
-          `stopped by ${signal}, and the server answered nothing on ${requests.channel} for ` +
-            `${seconds} after it (${waiting} waiting), so the connection was closed`,
-          signal,
-        );
-      } else {
-        this.hung(
-          `the server stopped answering: nothing came back on ${requests.channel} for ` +
-            `${seconds} with ${waiting} waiting, so the connection was closed`,
-        );
+      const signal = this.stopAsked ? String(this.signal?.reason) : undefined;
+      const why = signal
+        ? `stopped by ${signal}, and the server answered nothing on ${requests.channel} for ` +
+          `${seconds} after it (${waiting} waiting)`
+        : `the server stopped answering: nothing came back on ${requests.channel} for ` +
+          `${seconds} with ${waiting} waiting`;
+      // The guard's channel silent after a stop: closing the connection for it left the lock on
+      // the server, the switch's channel still answering (exit 3, the signal only in a note).
+      if (requests.hangUp) {
+        requests.hangUp(`${why}, so that channel was closed`);
+        continue;
       }
+      this.stop();
+      this.hung(`${why}, so the connection was closed`, signal);
       return;
     }
   }
