@@ -827,6 +827,62 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     expect(tookMs).toBeLessThan(2500);
   });
 
+  test("a fleet, SIGTERM while one host's guard answers no lookup: exit 143 within 2.5 s, every host as it was, no lock left", async () => {
+    // The stop's grace closed the hostile host's connection for its guard's silence: its lock
+    // and temporary link were left there, though its switch's channel still answered.
+    fs.writeFileSync(modeFile, 'mute');
+    const healthy = path.join(server.root, 'fleet-healthy');
+    fs.rmSync(healthy, { recursive: true, force: true });
+    fs.mkdirSync(healthy);
+    makeServerTree(healthy);
+    fs.appendFileSync(
+      path.join(path.dirname(hostile.identity), 'authorized_keys'),
+      fs.readFileSync(`${server.identity}.pub`),
+    );
+    const known = path.join(scratch, 'known_hosts-mixed-fleet-stopped');
+    fs.writeFileSync(
+      known,
+      fs.readFileSync(server.knownHosts, 'utf8') + fs.readFileSync(hostile.knownHosts, 'utf8'),
+    );
+    const cli = startCli(
+      [
+        '--ssh',
+        `ssh://root@127.0.0.1:${server.port}${healthy}`,
+        '--ssh',
+        `ssh://root@127.0.0.1:${hostile.port}${hostile.root}`,
+        '--identity',
+        server.identity,
+        '--known-hosts',
+        known,
+        '--json',
+        'current -> releases/v2',
+      ],
+      '/',
+    );
+    const preparing = () =>
+      fs.readdirSync(hostile.root).some((name) => name.startsWith('.atomic-link-tmp-'));
+    let ended: Run | undefined;
+    void cli.then((run) => (ended = run));
+    while (!fs.existsSync(`${modeFile}.init`) || !preparing()) {
+      expect({ endedBeforeTheSignal: ended }).toEqual({ endedBeforeTheSignal: undefined });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const signalledAt = Date.now();
+    process.kill(cli.pid, 'SIGTERM');
+    const result = await cli;
+    const tookMs = Date.now() - signalledAt;
+    expectNoInternalError(result);
+    expect(result.status).toBe(143);
+    expect(result.stderr.trim()).toMatch(
+      /^atomic-link: the switch failed on .*\/fleet-healthy \(stopped by SIGTERM; no link was changed\); .*\/srv \(the guard cannot look: it lost sight of the links: stopped by SIGTERM, and the server answered nothing on the guard's SFTP channel for 1 s after it \(1 request waiting\), so that channel was closed; no link was changed\); no host was changed$/,
+    );
+    expect(fs.readlinkSync(path.join(healthy, 'current'))).toBe('releases/v1');
+    expect(link()).toBe('releases/v1');
+    expect(leftovers(healthy)).toEqual([]);
+    expect(leftovers(hostile.root)).toEqual([]);
+    expect(tookMs).toBeLessThan(2500);
+  });
+
   test('SIGTERM while it never answers INIT: exit 143 within 2.5 s, no link changed', async () => {
     fs.writeFileSync(modeFile, 'never-init');
     const cli = startCli([...hostile.args, 'current -> releases/v2'], '/');
