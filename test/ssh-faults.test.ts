@@ -618,6 +618,57 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
   });
   const link = () => fs.readlinkSync(path.join(hostile.root, 'current'));
 
+  /** The arguments of a fleet of the test server (a fresh tree in `fleet-healthy`) and this one. */
+  function mixedFleet(): { healthy: string; args: string[] } {
+    const healthy = path.join(server.root, 'fleet-healthy');
+    fs.rmSync(healthy, { recursive: true, force: true });
+    fs.mkdirSync(healthy);
+    makeServerTree(healthy);
+    // One key and one known_hosts for both: the hostile server also takes the test server's key.
+    fs.appendFileSync(
+      path.join(path.dirname(hostile.identity), 'authorized_keys'),
+      fs.readFileSync(`${server.identity}.pub`),
+    );
+    const known = path.join(scratch, 'known_hosts-mixed-fleet');
+    fs.writeFileSync(
+      known,
+      fs.readFileSync(server.knownHosts, 'utf8') + fs.readFileSync(hostile.knownHosts, 'utf8'),
+    );
+    const args = [
+      '--ssh',
+      `ssh://root@127.0.0.1:${server.port}${healthy}`,
+      '--ssh',
+      `ssh://root@127.0.0.1:${hostile.port}${hostile.root}`,
+      '--identity',
+      server.identity,
+      '--known-hosts',
+      known,
+    ];
+    return { healthy, args };
+  }
+
+  /**
+   * Sends `cli` SIGTERM once the hostile channel has read INIT and the run is preparing (its new
+   * link made here); resolves with the run and how long it took from the signal, in ms.
+   */
+  async function stopWhilePreparing(
+    cli: Promise<Run> & { pid: number },
+  ): Promise<{ result: Run; tookMs: number }> {
+    const preparing = () =>
+      fs.readdirSync(hostile.root).some((name) => name.startsWith('.atomic-link-tmp-'));
+    let ended: Run | undefined;
+    void cli.then((run) => (ended = run));
+    while (!fs.existsSync(`${modeFile}.init`) || !preparing()) {
+      // A run that ends first never met the hostile channel: say so, not a timeout 2 min later.
+      expect({ endedBeforeTheSignal: ended }).toEqual({ endedBeforeTheSignal: undefined });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const signalledAt = Date.now();
+    process.kill(cli.pid, 'SIGTERM');
+    const result = await cli;
+    return { result, tookMs: Date.now() - signalledAt };
+  }
+
   test('blind at its first answer (status 99): nothing is switched, exit 1, and it says why', async () => {
     // begin() must throw once the guard has lost sight (the Watch contract); it returned, and
     // the batch was switched unwatched, then exit 3.
@@ -653,35 +704,8 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     // The healthy host may be switched before the blind one's guard is asked to begin: it must
     // be switched back, not left on the new release beside a host never switched.
     fs.writeFileSync(modeFile, 'status:99');
-    const healthy = path.join(server.root, 'fleet-healthy');
-    fs.rmSync(healthy, { recursive: true, force: true });
-    fs.mkdirSync(healthy);
-    makeServerTree(healthy);
-    // One key and one known_hosts for both: the hostile server also takes the test server's key.
-    fs.appendFileSync(
-      path.join(path.dirname(hostile.identity), 'authorized_keys'),
-      fs.readFileSync(`${server.identity}.pub`),
-    );
-    const known = path.join(scratch, 'known_hosts-mixed-fleet');
-    fs.writeFileSync(
-      known,
-      fs.readFileSync(server.knownHosts, 'utf8') + fs.readFileSync(hostile.knownHosts, 'utf8'),
-    );
-    const result = await startCli(
-      [
-        '--ssh',
-        `ssh://root@127.0.0.1:${server.port}${healthy}`,
-        '--ssh',
-        `ssh://root@127.0.0.1:${hostile.port}${hostile.root}`,
-        '--identity',
-        server.identity,
-        '--known-hosts',
-        known,
-        '--json',
-        'current -> releases/v2',
-      ],
-      '/',
-    );
+    const { healthy, args } = mixedFleet();
+    const result = await startCli([...args, '--json', 'current -> releases/v2'], '/');
     expectNoInternalError(result);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(
@@ -805,18 +829,7 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     // unsaid, the lock and the temporary link left though the switch's channel still answered.
     fs.writeFileSync(modeFile, 'mute');
     const cli = startCli([...hostile.args, 'current -> releases/v2'], '/');
-    const preparing = () =>
-      fs.readdirSync(hostile.root).some((name) => name.startsWith('.atomic-link-tmp-'));
-    let ended: Run | undefined;
-    void cli.then((run) => (ended = run));
-    while (!fs.existsSync(`${modeFile}.init`) || !preparing()) {
-      expect({ endedBeforeTheSignal: ended }).toEqual({ endedBeforeTheSignal: undefined });
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    const signalledAt = Date.now();
-    process.kill(cli.pid, 'SIGTERM');
-    const result = await cli;
-    const tookMs = Date.now() - signalledAt;
+    const { result, tookMs } = await stopWhilePreparing(cli);
     expectNoInternalError(result);
     expect(result.stderr.trim()).toMatch(
       /^atomic-link: the guard cannot look: it lost sight of the links: stopped by SIGTERM, and the server answered nothing on the guard's SFTP channel for 1 s after it \(1 request waiting\), so that channel was closed; no link was changed$/,
@@ -831,46 +844,9 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     // The stop's grace closed the hostile host's connection for its guard's silence: its lock
     // and temporary link were left there, though its switch's channel still answered.
     fs.writeFileSync(modeFile, 'mute');
-    const healthy = path.join(server.root, 'fleet-healthy');
-    fs.rmSync(healthy, { recursive: true, force: true });
-    fs.mkdirSync(healthy);
-    makeServerTree(healthy);
-    fs.appendFileSync(
-      path.join(path.dirname(hostile.identity), 'authorized_keys'),
-      fs.readFileSync(`${server.identity}.pub`),
-    );
-    const known = path.join(scratch, 'known_hosts-mixed-fleet-stopped');
-    fs.writeFileSync(
-      known,
-      fs.readFileSync(server.knownHosts, 'utf8') + fs.readFileSync(hostile.knownHosts, 'utf8'),
-    );
-    const cli = startCli(
-      [
-        '--ssh',
-        `ssh://root@127.0.0.1:${server.port}${healthy}`,
-        '--ssh',
-        `ssh://root@127.0.0.1:${hostile.port}${hostile.root}`,
-        '--identity',
-        server.identity,
-        '--known-hosts',
-        known,
-        '--json',
-        'current -> releases/v2',
-      ],
-      '/',
-    );
-    const preparing = () =>
-      fs.readdirSync(hostile.root).some((name) => name.startsWith('.atomic-link-tmp-'));
-    let ended: Run | undefined;
-    void cli.then((run) => (ended = run));
-    while (!fs.existsSync(`${modeFile}.init`) || !preparing()) {
-      expect({ endedBeforeTheSignal: ended }).toEqual({ endedBeforeTheSignal: undefined });
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    const signalledAt = Date.now();
-    process.kill(cli.pid, 'SIGTERM');
-    const result = await cli;
-    const tookMs = Date.now() - signalledAt;
+    const { healthy, args } = mixedFleet();
+    const cli = startCli([...args, '--json', 'current -> releases/v2'], '/');
+    const { result, tookMs } = await stopWhilePreparing(cli);
     expectNoInternalError(result);
     expect(result.status).toBe(143);
     expect(result.stderr.trim()).toMatch(
@@ -887,19 +863,8 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     fs.writeFileSync(modeFile, 'never-init');
     const cli = startCli([...hostile.args, 'current -> releases/v2'], '/');
     // Its new link made: the run is preparing, waiting for the guard's channel.
-    const preparing = () =>
-      fs.readdirSync(hostile.root).some((name) => name.startsWith('.atomic-link-tmp-'));
-    let ended: Run | undefined;
-    void cli.then((run) => (ended = run));
-    while (!fs.existsSync(`${modeFile}.init`) || !preparing()) {
-      // A run that ends first never met the hostile channel: say so, not a timeout 2 min later.
-      expect({ endedBeforeTheSignal: ended }).toEqual({ endedBeforeTheSignal: undefined });
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    const signalledAt = Date.now();
-    process.kill(cli.pid, 'SIGTERM');
-    const result = await cli;
-    expect(Date.now() - signalledAt).toBeLessThan(2500);
+    const { result, tookMs } = await stopWhilePreparing(cli);
+    expect(tookMs).toBeLessThan(2500);
     expectNoInternalError(result);
     // It said "stopped by SIGTERM" with exit 1, as if the server had refused the channel.
     expect(result.stderr).toMatch(/^atomic-link: .*stopped by SIGTERM.*no link was changed/m);

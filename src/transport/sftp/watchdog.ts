@@ -2,7 +2,8 @@
  * The deadline of every request to the server: a channel that has requests outstanding and
  * answers none of them for HUNG_AFTER_MS, or for HUNG_AFTER_OPENS times what opening the SFTP
  * channel took (about three round trips) where that is longer, is taken for hung, and the
- * connection is closed: every request still on the way fails as lost. This is what a server
+ * connection is closed: every request still on the way fails as lost (a channel that can be
+ * closed alone, the guard's, is closed alone: see Requests.hangUp). This is what a server
  * whose filesystem hangs (a hard NFS mount) looks like: sshd itself still answers keep-alives,
  * its sftp-server nothing. sftp-server answers its requests one after another, so on a healthy
  * server replies keep coming for as long as requests are outstanding; a single request that
