@@ -458,6 +458,45 @@ describe('a server that stops answering (its sftp-server stopped, sshd still ans
   });
 });
 
+describe('a healthy server that is slow to switch a batch (no channel silent for long)', () => {
+  test('renames that take over 12 s, answered all along, while the guard answers all along: exit 0, every link new', async () => {
+    // The switch's sftp-server is starved (stopped 1.5 s, let run 30 ms, for 14 s): it is slow,
+    // not hung (no silence near the watchdog's 10 s), and the guard's channel answers all along.
+    const count = 2000;
+    const specFile = manyRemoteLinks(server.root, count);
+    const links = path.join(server.root, 'links');
+    const proxy = await startDelayProxy({ targetPort: server.port, delayMs: 40 });
+    let stopped: number | undefined;
+    try {
+      const cli = startCli([...server.argsVia(proxy.port), '--json', '--spec-file', specFile], '/');
+      let ended = false;
+      void cli.finally(() => (ended = true));
+      await switchingStarted(path.join(links, 'l0'), '../releases/v2');
+      const [switching] = sftpProcesses(server);
+      const startedAt = Date.now();
+      while (!ended && Date.now() - startedAt < 14_000) {
+        process.kill(switching, 'SIGSTOP');
+        stopped = switching;
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        process.kill(switching, 'SIGCONT');
+        stopped = undefined;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+      const result = await cli;
+      expectNoInternalError(result);
+      expect(Date.now() - startedAt).toBeGreaterThan(12_000);
+      expect(new Set(versionsOf(links, count))).toEqual(new Set(['v2']));
+      expect(result.stderr).not.toContain('lost sight');
+      expect(result.status).toBe(0);
+      expect(JSON.parse(result.stdout).guard.blind).toBeUndefined();
+      expect(leftovers(links)).toEqual([]);
+    } finally {
+      if (stopped !== undefined) process.kill(stopped, 'SIGCONT');
+      await proxy.close();
+    }
+  }, 60_000);
+});
+
 describe("the guard's own SFTP (lstat spoken on its channel)", () => {
   /** A session on the test server and a guard over `paths` through its second channel. */
   async function guardOver(paths: string[]) {
@@ -579,6 +618,57 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
   });
   const link = () => fs.readlinkSync(path.join(hostile.root, 'current'));
 
+  /** The arguments of a fleet of the test server (a fresh tree in `fleet-healthy`) and this one. */
+  function mixedFleet(): { healthy: string; args: string[] } {
+    const healthy = path.join(server.root, 'fleet-healthy');
+    fs.rmSync(healthy, { recursive: true, force: true });
+    fs.mkdirSync(healthy);
+    makeServerTree(healthy);
+    // One key and one known_hosts for both: the hostile server also takes the test server's key.
+    fs.appendFileSync(
+      path.join(path.dirname(hostile.identity), 'authorized_keys'),
+      fs.readFileSync(`${server.identity}.pub`),
+    );
+    const known = path.join(scratch, 'known_hosts-mixed-fleet');
+    fs.writeFileSync(
+      known,
+      fs.readFileSync(server.knownHosts, 'utf8') + fs.readFileSync(hostile.knownHosts, 'utf8'),
+    );
+    const args = [
+      '--ssh',
+      `ssh://root@127.0.0.1:${server.port}${healthy}`,
+      '--ssh',
+      `ssh://root@127.0.0.1:${hostile.port}${hostile.root}`,
+      '--identity',
+      server.identity,
+      '--known-hosts',
+      known,
+    ];
+    return { healthy, args };
+  }
+
+  /**
+   * Sends `cli` SIGTERM once the hostile channel has read INIT and the run is preparing (its new
+   * link made here); resolves with the run and how long it took from the signal, in ms.
+   */
+  async function stopWhilePreparing(
+    cli: Promise<Run> & { pid: number },
+  ): Promise<{ result: Run; tookMs: number }> {
+    const preparing = () =>
+      fs.readdirSync(hostile.root).some((name) => name.startsWith('.atomic-link-tmp-'));
+    let ended: Run | undefined;
+    void cli.then((run) => (ended = run));
+    while (!fs.existsSync(`${modeFile}.init`) || !preparing()) {
+      // A run that ends first never met the hostile channel: say so, not a timeout 2 min later.
+      expect({ endedBeforeTheSignal: ended }).toEqual({ endedBeforeTheSignal: undefined });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const signalledAt = Date.now();
+    process.kill(cli.pid, 'SIGTERM');
+    const result = await cli;
+    return { result, tookMs: Date.now() - signalledAt };
+  }
+
   test('blind at its first answer (status 99): nothing is switched, exit 1, and it says why', async () => {
     // begin() must throw once the guard has lost sight (the Watch contract); it returned, and
     // the batch was switched unwatched, then exit 3.
@@ -614,35 +704,8 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     // The healthy host may be switched before the blind one's guard is asked to begin: it must
     // be switched back, not left on the new release beside a host never switched.
     fs.writeFileSync(modeFile, 'status:99');
-    const healthy = path.join(server.root, 'fleet-healthy');
-    fs.rmSync(healthy, { recursive: true, force: true });
-    fs.mkdirSync(healthy);
-    makeServerTree(healthy);
-    // One key and one known_hosts for both: the hostile server also takes the test server's key.
-    fs.appendFileSync(
-      path.join(path.dirname(hostile.identity), 'authorized_keys'),
-      fs.readFileSync(`${server.identity}.pub`),
-    );
-    const known = path.join(scratch, 'known_hosts-mixed-fleet');
-    fs.writeFileSync(
-      known,
-      fs.readFileSync(server.knownHosts, 'utf8') + fs.readFileSync(hostile.knownHosts, 'utf8'),
-    );
-    const result = await startCli(
-      [
-        '--ssh',
-        `ssh://root@127.0.0.1:${server.port}${healthy}`,
-        '--ssh',
-        `ssh://root@127.0.0.1:${hostile.port}${hostile.root}`,
-        '--identity',
-        server.identity,
-        '--known-hosts',
-        known,
-        '--json',
-        'current -> releases/v2',
-      ],
-      '/',
-    );
+    const { healthy, args } = mixedFleet();
+    const result = await startCli([...args, '--json', 'current -> releases/v2'], '/');
     expectNoInternalError(result);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(
@@ -720,23 +783,88 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     expect(tookMs).toBeLessThan(20000);
   }, 60000);
 
+  test('SIGTERM while its channel hangs once the switch is made: within 2.5 s, that channel alone closed, the lock released, the signal said', async () => {
+    // The watchdog's grace after a stop (1 s) closed the whole connection for the guard's
+    // silence: the lock left on the server though the switch's channel still answered, the
+    // signal named only in a note ("could not clean up").
+    fs.writeFileSync(modeFile, 'stall-after-switch');
+    const cli = startCli([...hostile.args, '--json', 'current -> releases/v2'], '/');
+    let ended: Run | undefined;
+    void cli.then((run) => (ended = run));
+    while (link() !== 'releases/v2') {
+      expect({ endedBeforeTheSignal: ended }).toEqual({ endedBeforeTheSignal: undefined });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // Within the guard's own 2 s of silence: the signal, not the guard, ends the wait.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect({ endedBeforeTheSignal: ended }).toEqual({ endedBeforeTheSignal: undefined });
+    const signalledAt = Date.now();
+    process.kill(cli.pid, 'SIGTERM');
+    const result = await cli;
+    const tookMs = Date.now() - signalledAt;
+    expectNoInternalError(result);
+    expect(result.stderr.trim()).toMatch(
+      /^atomic-link: every link is switched, but the guard lost sight of them \(stopped by SIGTERM, and the server answered nothing on the guard's SFTP channel for 1 s after it \(\d+ requests? waiting\), so that channel was closed\), so it cannot vouch that none was missing$/,
+    );
+    // Every link switched, the guard blind: exit 3, as without the signal.
+    expect(result.status).toBe(3);
+    const report = JSON.parse(result.stdout) as {
+      results: { changed: boolean; state: string }[];
+      guard: { blind: string };
+      error: { exitCode: number; notes?: string[] };
+    };
+    expect(report.error.exitCode).toBe(3);
+    expect(report.error.notes ?? []).toEqual([]);
+    expect(report.guard.blind).toMatch(/^stopped by SIGTERM, /);
+    expect(report.results.map(({ changed, state }) => [changed, state])).toEqual([
+      [true, 'switched'],
+    ]);
+    expect(link()).toBe('releases/v2');
+    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+    expect(tookMs).toBeLessThan(2500);
+  });
+
+  test('SIGTERM while it answers no lookup before the switch: exit 143 within 2.5 s, no link changed, the lock released', async () => {
+    // The stop's grace closed the whole connection for the guard's silence: exit 1, the signal
+    // unsaid, the lock and the temporary link left though the switch's channel still answered.
+    fs.writeFileSync(modeFile, 'mute');
+    const cli = startCli([...hostile.args, 'current -> releases/v2'], '/');
+    const { result, tookMs } = await stopWhilePreparing(cli);
+    expectNoInternalError(result);
+    expect(result.stderr.trim()).toMatch(
+      /^atomic-link: the guard cannot look: it lost sight of the links: stopped by SIGTERM, and the server answered nothing on the guard's SFTP channel for 1 s after it \(1 request waiting\), so that channel was closed; no link was changed$/,
+    );
+    expect(result.status).toBe(143);
+    expect(link()).toBe('releases/v1');
+    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+    expect(tookMs).toBeLessThan(2500);
+  });
+
+  test("a fleet, SIGTERM while one host's guard answers no lookup: exit 143 within 2.5 s, every host as it was, no lock left", async () => {
+    // The stop's grace closed the hostile host's connection for its guard's silence: its lock
+    // and temporary link were left there, though its switch's channel still answered.
+    fs.writeFileSync(modeFile, 'mute');
+    const { healthy, args } = mixedFleet();
+    const cli = startCli([...args, '--json', 'current -> releases/v2'], '/');
+    const { result, tookMs } = await stopWhilePreparing(cli);
+    expectNoInternalError(result);
+    expect(result.status).toBe(143);
+    expect(result.stderr.trim()).toMatch(
+      /^atomic-link: the switch failed on .*\/fleet-healthy \(stopped by SIGTERM; no link was changed\); .*\/srv \(the guard cannot look: it lost sight of the links: stopped by SIGTERM, and the server answered nothing on the guard's SFTP channel for 1 s after it \(1 request waiting\), so that channel was closed; no link was changed\); no host was changed$/,
+    );
+    expect(fs.readlinkSync(path.join(healthy, 'current'))).toBe('releases/v1');
+    expect(link()).toBe('releases/v1');
+    expect(leftovers(healthy)).toEqual([]);
+    expect(leftovers(hostile.root)).toEqual([]);
+    expect(tookMs).toBeLessThan(2500);
+  });
+
   test('SIGTERM while it never answers INIT: exit 143 within 2.5 s, no link changed', async () => {
     fs.writeFileSync(modeFile, 'never-init');
     const cli = startCli([...hostile.args, 'current -> releases/v2'], '/');
     // Its new link made: the run is preparing, waiting for the guard's channel.
-    const preparing = () =>
-      fs.readdirSync(hostile.root).some((name) => name.startsWith('.atomic-link-tmp-'));
-    let ended: Run | undefined;
-    void cli.then((run) => (ended = run));
-    while (!fs.existsSync(`${modeFile}.init`) || !preparing()) {
-      // A run that ends first never met the hostile channel: say so, not a timeout 2 min later.
-      expect({ endedBeforeTheSignal: ended }).toEqual({ endedBeforeTheSignal: undefined });
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    const signalledAt = Date.now();
-    process.kill(cli.pid, 'SIGTERM');
-    const result = await cli;
-    expect(Date.now() - signalledAt).toBeLessThan(2500);
+    const { result, tookMs } = await stopWhilePreparing(cli);
+    expect(tookMs).toBeLessThan(2500);
     expectNoInternalError(result);
     // It said "stopped by SIGTERM" with exit 1, as if the server had refused the channel.
     expect(result.stderr).toMatch(/^atomic-link: .*stopped by SIGTERM.*no link was changed/m);

@@ -74,6 +74,7 @@ export class Lookups {
     stream.once('close', closed);
     stream.once('end', closed);
     stream.on('error', (error: Error) => lookups.end(error.message));
+    channel.requests.hangUp = (reason) => lookups.close(reason);
     return lookups;
   }
 

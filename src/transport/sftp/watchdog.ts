@@ -2,7 +2,8 @@
  * The deadline of every request to the server: a channel that has requests outstanding and
  * answers none of them for HUNG_AFTER_MS, or for HUNG_AFTER_OPENS times what opening the SFTP
  * channel took (about three round trips) where that is longer, is taken for hung, and the
- * connection is closed: every request still on the way fails as lost. This is what a server
+ * connection is closed: every request still on the way fails as lost (a channel that can be
+ * closed alone, the guard's, is closed alone: see Requests.hangUp). This is what a server
  * whose filesystem hangs (a hard NFS mount) looks like: sshd itself still answers keep-alives,
  * its sftp-server nothing. sftp-server answers its requests one after another, so on a healthy
  * server replies keep coming for as long as requests are outstanding; a single request that
@@ -25,6 +26,11 @@ export class Requests {
   /** Set by an answer, cleared by each look: silence is the time between looks without one. */
   answered = false;
   silentMs = 0;
+  /**
+   * Closes this channel alone, where that is enough (the guard's): the connection, and the
+   * switch's channel on it, live on to release the lock.
+   */
+  hangUp: ((reason: string) => void) | undefined;
 
   constructor(readonly channel: string) {}
 
@@ -95,22 +101,22 @@ export class Watchdog {
       requests.silentMs = silent ? requests.silentMs + elapsed : 0;
       requests.answered = false;
       if (requests.silentMs < limit) continue;
-      this.stop();
       const waiting = `${requests.outstanding} ${requests.outstanding === 1 ? 'request' : 'requests'}`;
       const seconds = `${Math.round(limit / 100) / 10} s`;
-      if (this.stopAsked) {
-        const signal = String(this.signal?.reason);
-        this.hung(
-          `stopped by ${signal}, and the server answered nothing on ${requests.channel} for ` +
-            `${seconds} after it (${waiting} waiting), so the connection was closed`,
-          signal,
-        );
-      } else {
-        this.hung(
-          `the server stopped answering: nothing came back on ${requests.channel} for ` +
-            `${seconds} with ${waiting} waiting, so the connection was closed`,
-        );
+      const signal = this.stopAsked ? String(this.signal?.reason) : undefined;
+      const why = signal
+        ? `stopped by ${signal}, and the server answered nothing on ${requests.channel} for ` +
+          `${seconds} after it (${waiting} waiting)`
+        : `the server stopped answering: nothing came back on ${requests.channel} for ` +
+          `${seconds} with ${waiting} waiting`;
+      // The guard's channel silent after a stop: closing the connection for it left the lock on
+      // the server, the switch's channel still answering (exit 3, the signal only in a note).
+      if (requests.hangUp) {
+        requests.hangUp(`${why}, so that channel was closed`);
+        continue;
       }
+      this.stop();
+      this.hung(`${why}, so the connection was closed`, signal);
       return;
     }
   }
