@@ -36,6 +36,38 @@ for (let i = 0; i < n; i++) {
 }
 `;
 
+/**
+ * The least a Node program can do that makes the calls atomic-link's guarantees need, in its
+ * order: each old target read (the report, the switch back), each new target looked up (no
+ * dangling link), every new link made under a temporary name, then renamed in chunks with the
+ * directory watched (the guard's notifications: two events a rename, read between chunks,
+ * and a marker after each to know they were all read). No lock, no parsing, no report. How far
+ * atomic-link is from this is what its own logic costs.
+ */
+const NODE_CALLS = `const fs = require('node:fs');
+const [n, v] = [Number(process.argv[1]), process.argv[2]];
+const old = new Array(n);
+for (let i = 0; i < n; i++) old[i] = fs.readlinkSync(\`links/l\${i}\`);
+for (let i = 0; i < n; i++) fs.accessSync(\`releases/\${v}/f\${i}\`);
+for (let i = 0; i < n; i++) fs.symlinkSync(\`../releases/\${v}/f\${i}\`, \`links/.tmp\${i}\`);
+let events = 0;
+const watcher = fs.watch('links', { persistent: false }, () => events++);
+let i = 0;
+const chunk = () => {
+  for (const end = Math.min(n, i + 4096); i < end; i++) {
+    fs.renameSync(\`links/.tmp\${i}\`, \`links/l\${i}\`);
+  }
+  fs.symlinkSync('.', 'links/.marker');
+  fs.unlinkSync('links/.marker');
+  if (i < n) return setImmediate(chunk);
+  setImmediate(() => {
+    watcher.close();
+    if (events < 2 * n) process.exit(1);
+  });
+};
+setImmediate(chunk);
+`;
+
 const PYTHON = `import os, sys
 n, v = int(sys.argv[1]), sys.argv[2]
 for i in range(n):
@@ -71,6 +103,10 @@ export function contenders(): Contender[] {
     {
       name: 'Node symlinkSync+renameSync loop',
       command: (n, v) => [process.execPath, '-e', NODE_LOOP, String(n), v],
+    },
+    {
+      name: "Node loop of atomic-link's calls",
+      command: (n, v) => [process.execPath, '-e', NODE_CALLS, String(n), v],
     },
     {
       name: PYTHON_NAME,
