@@ -33641,7 +33641,13 @@ class Batch {
             this.watch?.begin();
         }
         catch (error) {
-            throw wrap(error, `the guard cannot look: ${(0,engine_errors/* describeError */.Uc)(error)}; no link was changed`);
+            const message = `the guard cannot look: ${(0,engine_errors/* describeError */.Uc)(error)}; no link was changed`;
+            // Blinded by a stop (its channel silent past the stop's grace is closed): stopped, as
+            // any run stopped before the switch (128+N). It ended with exit 1, the signal unsaid.
+            const { signal } = this.options;
+            throw signal?.aborted
+                ? new engine_errors/* InterruptedError */.p4(message, String(signal.reason))
+                : wrap(error, message);
         }
         this.sentAt = performance.now();
         try {
