@@ -177,6 +177,14 @@ function jump(results) {
   );
 }
 
+/** `result`'s wall time against the Python loop's at the same N, in `section`. */
+function toPython(section, result) {
+  const python = section.results.find(
+    (r) => r.count === result.count && r.name === 'Python os.symlink+os.replace',
+  );
+  return result.medianSeconds / python.medianSeconds;
+}
+
 /** The README's few figures: each names the section of docs/performance.md it comes from. */
 function headline(all) {
   const find = (section, test, what) => {
@@ -214,7 +222,8 @@ function headline(all) {
     [
       '10,000 local links, one command ([1](docs/performance.md#1-local-batch-throughput))',
       `${micros(tmp.perLinkMicros)} a link on ${all.local.filesystem.short}${journaled ? `, ${micros(journaled.perLinkMicros)} on ${journal.filesystem.short}` : ''}`,
-      `${ratio(tmp.ratioToFloor)}${journaled ? ` and ${ratio(journaled.ratioToFloor)}` : ''} a C loop of symlink + rename`,
+      `${ratio(tmp.ratioToFloor)}${journaled ? ` and ${ratio(journaled.ratioToFloor)}` : ''} a C loop of symlink + rename; ` +
+        `${ratio(toPython(all.local, tmp))}${journaled ? ` and ${ratio(toPython(journal, journaled))}` : ''} a Python loop of symlink + replace`,
     ],
     [
       'one local link, cold ([2](docs/performance.md#2-one-link-cold))',
@@ -254,10 +263,51 @@ function headline(all) {
   return table(['case', 'atomic-link', 'against'], rows, 'lll');
 }
 
+/**
+ * Issue 26's figure: 10,000 links against the Python loop a user would write instead, beside
+ * the least a Node program making atomic-link's calls can do, on each filesystem measured.
+ */
+function againstPython(all) {
+  const rows = [];
+  for (const [key, section] of Object.entries(all)) {
+    if (!key.startsWith('local')) continue;
+    const at = (name) => section.results.find((r) => r.count === 10000 && r.name === name);
+    const python = at('Python os.symlink+os.replace');
+    const calls = at("Node loop of atomic-link's calls");
+    if (!python || !calls) continue;
+    const cell = (r) => `${seconds(r.medianSeconds)} (${ratio(toPython(section, r))})`;
+    rows.push([
+      section.filesystem.short,
+      seconds(python.medianSeconds),
+      cell(calls),
+      cell(at('atomic-link, guard off')),
+      cell(at('atomic-link, guard on')),
+    ]);
+  }
+  if (rows.length === 0) {
+    throw new Error(
+      `${resultsFile} has no local run with the Python loop and the Node loop of atomic-link's calls`,
+    );
+  }
+  return table(
+    [
+      '10,000 links on',
+      'Python loop',
+      "Node loop of atomic-link's calls",
+      'atomic-link, guard off',
+      'atomic-link, guard on',
+    ],
+    rows,
+    'lrrrr',
+  );
+}
+
 /** Each region's table, from the section of the results it shows. */
 const MAKERS = {
   local: ['local', local],
   'local-journal': ['local in /mnt/ext4-journal', local],
+  'local-tmpfs': ['local in /dev/shm', local],
+  'against-python': [undefined, againstPython],
   cold: ['cold', cold],
   remote: ['remote', remote],
   eyes: ['eyes', eyes],
