@@ -1009,16 +1009,42 @@ async function connect(target, signal) {
         return { sftp, requests: watchdog.track(name) };
     };
     const openLookups = async (name) => {
-        opening.sent();
         const asked = performance.now();
+        const requests = watchdog.track(name);
+        let counted = true;
+        const opened = () => {
+            if (counted)
+                opening.done();
+            counted = false;
+        };
+        opening.sent();
         const stream = await Promise.race([
             new Promise((resolve, reject) => client.subsys('sftp', (error, stream) => (error ? reject(error) : resolve(stream)))).then(async (stream) => {
-                await startSftp(stream);
+                // From here its silence is its own: an sftp-server that never answers INIT has this
+                // channel closed alone, and the switch's channel, still answering, takes the lock and
+                // the new links back (closing the connection for it left both on the server).
+                opened();
+                requests.sent();
+                let hungUp;
+                requests.hangUp = (reason) => {
+                    hungUp = reason;
+                    stream.destroy();
+                };
+                try {
+                    await startSftp(stream);
+                }
+                catch (error) {
+                    throw hungUp === undefined ? error : new Error(hungUp);
+                }
+                finally {
+                    requests.done();
+                    requests.hangUp = undefined;
+                }
                 return stream;
             }),
             lost,
-        ]).finally(() => opening.done());
-        return { stream, requests: watchdog.track(name), openMs: performance.now() - asked };
+        ]).finally(opened);
+        return { stream, requests, openMs: performance.now() - asked };
     };
     const openedAt = performance.now();
     const opened = openChannel('the SFTP channel');

@@ -3579,8 +3579,19 @@ class Batch {
             newPaths: this.pending.flatMap((operation) => operation.prior.kind === 'none' ? [operation.path] : []),
         })
             .catch((error) => {
-            throw wrap(error, `cannot start the guard: ${(0,engine_errors/* describeError */.Uc)(error)}; no link was changed`);
+            throw this.guardFailed(error, `cannot start the guard: ${(0,engine_errors/* describeError */.Uc)(error)}; no link was changed`);
         });
+    }
+    /**
+     * The guard could not start or begin: stopped, as any run stopped before the switch
+     * (128+N), when a stop blinded it (its channel silent past the stop's grace is closed); it
+     * ended with exit 1, the signal unsaid.
+     */
+    guardFailed(error, message) {
+        const { signal } = this.options;
+        return signal?.aborted
+            ? new engine_errors/* InterruptedError */.p4(message, String(signal.reason))
+            : wrap(error, message);
     }
     /**
      * Renames the new links into place while the guard watches. Returns the guard's report;
@@ -3594,13 +3605,7 @@ class Batch {
             this.watch?.begin();
         }
         catch (error) {
-            const message = `the guard cannot look: ${(0,engine_errors/* describeError */.Uc)(error)}; no link was changed`;
-            // Blinded by a stop (its channel silent past the stop's grace is closed): stopped, as
-            // any run stopped before the switch (128+N). It ended with exit 1, the signal unsaid.
-            const { signal } = this.options;
-            throw signal?.aborted
-                ? new engine_errors/* InterruptedError */.p4(message, String(signal.reason))
-                : wrap(error, message);
+            throw this.guardFailed(error, `the guard cannot look: ${(0,engine_errors/* describeError */.Uc)(error)}; no link was changed`);
         }
         this.sentAt = performance.now();
         try {

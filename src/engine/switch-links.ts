@@ -305,8 +305,23 @@ class Batch {
         },
       )
       .catch((error) => {
-        throw wrap(error, `cannot start the guard: ${describeError(error)}; no link was changed`);
+        throw this.guardFailed(
+          error,
+          `cannot start the guard: ${describeError(error)}; no link was changed`,
+        );
       });
+  }
+
+  /**
+   * The guard could not start or begin: stopped, as any run stopped before the switch
+   * (128+N), when a stop blinded it (its channel silent past the stop's grace is closed); it
+   * ended with exit 1, the signal unsaid.
+   */
+  private guardFailed(error: unknown, message: string): AtomicLinkError {
+    const { signal } = this.options;
+    return signal?.aborted
+      ? new InterruptedError(message, String(signal.reason))
+      : wrap(error, message);
   }
 
   /**
@@ -320,13 +335,10 @@ class Batch {
     try {
       this.watch?.begin();
     } catch (error) {
-      const message = `the guard cannot look: ${describeError(error)}; no link was changed`;
-      // Blinded by a stop (its channel silent past the stop's grace is closed): stopped, as
-      // any run stopped before the switch (128+N). It ended with exit 1, the signal unsaid.
-      const { signal } = this.options;
-      throw signal?.aborted
-        ? new InterruptedError(message, String(signal.reason))
-        : wrap(error, message);
+      throw this.guardFailed(
+        error,
+        `the guard cannot look: ${describeError(error)}; no link was changed`,
+      );
     }
     this.sentAt = performance.now();
     try {
