@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startDelayProxy } from '../test/helpers/delay-proxy.js';
+import type { DelayProxy } from '../test/helpers/delay-proxy.js';
 import { startSshd } from '../test/helpers/ssh-server.js';
 import type { SshServer } from '../test/helpers/ssh-server.js';
 
@@ -15,32 +16,37 @@ export interface Route {
 }
 
 /**
- * A loopback sshd reached straight and through a proxy that holds every chunk 10 ms each way
- * (20 ms RTT; this kernel has no netem), for the time of `use`.
+ * A loopback sshd reached straight and through a proxy for each of `roundTripsMs` that holds
+ * every chunk half of it each way (this kernel has no netem), for the time of `use`.
  */
 export async function withRoutes<T>(
   serverOptions: Parameters<typeof startSshd>[0],
   use: (routes: Route[], server: SshServer) => Promise<T>,
+  roundTripsMs = [20],
 ): Promise<T> {
   const server = await startSshd(serverOptions);
-  const proxy = await startDelayProxy({ targetPort: server.port, delayMs: 10 });
+  const proxies: DelayProxy[] = [];
   try {
-    // known_hosts names the port, so the proxy's needs a line of its own; beside the server's,
-    // it goes when the server stops.
-    const proxyKnownHosts = path.join(path.dirname(server.knownHosts), 'known_hosts-proxy');
-    fs.writeFileSync(
-      proxyKnownHosts,
-      fs
-        .readFileSync(server.knownHosts, 'utf8')
-        .replace(`[127.0.0.1]:${server.port} `, `[127.0.0.1]:${proxy.port} `),
-    );
     const routes: Route[] = [
       { network: 'loopback', server, port: server.port, knownHosts: server.knownHosts },
-      { network: '20 ms RTT', server, port: proxy.port, knownHosts: proxyKnownHosts },
     ];
+    for (const roundTripMs of roundTripsMs) {
+      const proxy = await startDelayProxy({ targetPort: server.port, delayMs: roundTripMs / 2 });
+      proxies.push(proxy);
+      // known_hosts names the port, so each proxy needs a line of its own; beside the
+      // server's, it goes when the server stops.
+      const knownHosts = path.join(path.dirname(server.knownHosts), `known_hosts-${proxy.port}`);
+      fs.writeFileSync(
+        knownHosts,
+        fs
+          .readFileSync(server.knownHosts, 'utf8')
+          .replace(`[127.0.0.1]:${server.port} `, `[127.0.0.1]:${proxy.port} `),
+      );
+      routes.push({ network: `${roundTripMs} ms RTT`, server, port: proxy.port, knownHosts });
+    }
     return await use(routes, server);
   } finally {
-    await proxy.close();
+    for (const proxy of proxies) await proxy.close();
     server.stop();
   }
 }

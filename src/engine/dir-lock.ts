@@ -119,6 +119,11 @@ export class DirLocks {
     readonly notes: string[],
   ) {}
 
+  /** The last round trip to the store: what every chunk of writes costs, whatever its size. */
+  get roundTrip(): number {
+    return this.roundTripMs;
+  }
+
   /**
    * Takes the locks of all `dirs` together, or none: a run that gets only some lets them go
    * and tries again, so two runs over overlapping directories cannot deadlock. A stop
