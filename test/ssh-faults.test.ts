@@ -859,6 +859,43 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     expect(tookMs).toBeLessThan(2500);
   });
 
+  test("a fleet whose slow host keeps the others standing by, one host's guard silent meanwhile: exit 1, no host changed, the lock released", async () => {
+    // The guard looked for a silence only once switching, the watchdog after 10 s: a guard
+    // silent for 6.9 s as it stood by (the other host 600 ms away) began all the same, and
+    // every host was switched, that guard blind from the first rename (exit 3).
+    fs.writeFileSync(modeFile, 'mute-after-first');
+    const { healthy, args: direct } = mixedFleet();
+    const proxy = await startDelayProxy({ targetPort: server.port, delayMs: 300 });
+    const via = server.argsVia(proxy.port);
+    fs.appendFileSync(
+      direct[direct.indexOf('--known-hosts') + 1],
+      fs.readFileSync(via[via.indexOf('--known-hosts') + 1]),
+    );
+    const args = direct.map((arg) => arg.replace(`:${server.port}/`, `:${proxy.port}/`));
+    const result = await startCli([...args, '--json', 'current -> releases/v2'], '/').finally(() =>
+      proxy.close(),
+    );
+    expectNoInternalError(result);
+    expect(result.stderr.trim()).toMatch(
+      /^atomic-link: the switch failed on .*\/srv \(the guard cannot look: it lost sight of the links: its SFTP channel had answered nothing for \d+\.\d s with 1 lookup waiting while it stood by, so that channel was closed; no link was changed\); (no host was changed|every host is as it was \(1 switched back\))$/,
+    );
+    expect(result.status).toBe(1);
+    const report = JSON.parse(result.stdout) as {
+      hosts: { state: string; results: { state: string }[] }[];
+      error: { exitCode: number };
+    };
+    expect(report.error.exitCode).toBe(1);
+    for (const { state, results } of report.hosts) {
+      expect(['unchanged', 'switched back']).toContain(state);
+      expect(results.map(({ state }) => state)).toEqual(['not switched']);
+    }
+    // What it says, against the real end state on both hosts.
+    expect(fs.readlinkSync(path.join(healthy, 'current'))).toBe('releases/v1');
+    expect(link()).toBe('releases/v1');
+    expect(leftovers(healthy)).toEqual([]);
+    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+  }, 60000);
+
   test('SIGTERM while it never answers INIT: exit 143 within 2.5 s, no link changed', async () => {
     fs.writeFileSync(modeFile, 'never-init');
     const cli = startCli([...hostile.args, 'current -> releases/v2'], '/');
