@@ -896,6 +896,52 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
   }, 60000);
 
+  test("a fleet where one host refuses its renames while another's guard hangs once switched: every host as it was, exit 3, and no link said seen missing", async () => {
+    // The blind host, switched back, was said "every link is switched" and "a link was seen
+    // missing", though its guard saw none missing: it lost sight of them.
+    fs.writeFileSync(modeFile, 'stall-after-switch');
+    const { healthy, args: direct } = mixedFleet();
+    // The hostile host 300 ms away: the other is prepared, and made immutable, long before.
+    const proxy = await startDelayProxy({ targetPort: hostile.port, delayMs: 150 });
+    const via = hostile.argsVia(proxy.port);
+    fs.appendFileSync(
+      direct[direct.indexOf('--known-hosts') + 1],
+      fs.readFileSync(via[via.indexOf('--known-hosts') + 1]),
+    );
+    const args = direct.map((arg) => arg.replace(`:${hostile.port}/`, `:${proxy.port}/`));
+    const run = startCli([...args, '--json', 'current -> releases/v2'], '/');
+    const refused = (async () => {
+      while (!fs.readdirSync(healthy).some((name) => name.startsWith('.atomic-link-tmp-'))) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      execFileSync('chattr', ['+i', healthy]);
+    })();
+    const result = await run.finally(() => proxy.close());
+    await refused.finally(() => execFileSync('chattr', ['-i', healthy]));
+    expectNoInternalError(result);
+    expect(result.stderr).toMatch(
+      /^atomic-link: the switch failed on .*\/fleet-healthy \(.*EACCES.*\); every host is as it was \(1 switched back\); and .*\/srv: its guard lost sight of the links while they were switched \(its SFTP channel had answered nothing for \d+\.\d s with \d+ lookups? waiting when the switch ended, so that channel was closed\), so it cannot vouch that none was missing$/m,
+    );
+    expect(result.stderr).not.toContain('seen missing');
+    expect(result.status).toBe(3);
+    const report = JSON.parse(result.stdout) as {
+      hosts: { state: string; error: string; results: { state: string }[] }[];
+      error: { exitCode: number };
+    };
+    expect(report.error.exitCode).toBe(3);
+    expect(report.hosts.map(({ state }) => state)).toEqual(['unchanged', 'switched back']);
+    expect(report.hosts[1].error).toMatch(
+      /^its guard lost sight of the links while they were switched \(/,
+    );
+    for (const { results } of report.hosts) {
+      expect(results.map(({ state }) => state)).toEqual(['not switched']);
+    }
+    // What it says, against the real end state on both hosts.
+    expect(fs.readlinkSync(path.join(healthy, 'current'))).toBe('releases/v1');
+    expect(link()).toBe('releases/v1');
+    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+  }, 60000);
+
   test('SIGTERM while it never answers INIT: exit 143 within 2.5 s, no link changed', async () => {
     fs.writeFileSync(modeFile, 'never-init');
     const cli = startCli([...hostile.args, 'current -> releases/v2'], '/');
