@@ -942,6 +942,19 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
   }, 60000);
 
+  test("it never answers INIT: exit 1 at the watchdog's deadline, that channel alone closed, the lock released", async () => {
+    // The whole connection was closed for it: the lock and the temporary link were left there.
+    fs.writeFileSync(modeFile, 'never-init');
+    const result = await startCli([...hostile.args, 'current -> releases/v2'], '/');
+    expectNoInternalError(result);
+    expect(result.stderr.trim()).toMatch(
+      /^atomic-link: cannot start the guard: cannot open a second SFTP channel for the guard: the server stopped answering: nothing came back on the guard's SFTP channel for 10 s with 1 request waiting, so that channel was closed; no link was changed$/,
+    );
+    expect(result.status).toBe(1);
+    expect(link()).toBe('releases/v1');
+    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+  }, 60000);
+
   test('SIGTERM while it never answers INIT: exit 143 within 2.5 s, no link changed', async () => {
     fs.writeFileSync(modeFile, 'never-init');
     const cli = startCli([...hostile.args, 'current -> releases/v2'], '/');
@@ -953,6 +966,11 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     expect(result.stderr).toMatch(/^atomic-link: .*stopped by SIGTERM.*no link was changed/m);
     expect(result.status).toBe(143);
     expect(link()).toBe('releases/v1');
+    // The stop's grace closed the whole connection for the unanswered INIT: the lock and the
+    // temporary link were left there, though the switch's channel still answered.
+    expect(result.stderr).not.toContain('could not clean up');
+    expect(result.stderr).toMatch(/on the guard's SFTP channel .*, so that channel was closed/);
+    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
   });
 });
 

@@ -124,13 +124,28 @@ export async function connect(target: SshTarget, signal?: AbortSignal): Promise<
     const stream = await Promise.race([
       new Promise<Duplex>((resolve, reject) =>
         client.subsys('sftp', (error, stream) => (error ? reject(error) : resolve(stream))),
-      ).then(async (stream) => {
-        await startSftp(stream);
-        return stream;
-      }),
+      ),
       lost,
     ]).finally(() => opening.done());
-    return { stream, requests: watchdog.track(name), openMs: performance.now() - asked };
+    // SFTP's INIT is awaited on that channel: left unanswered, that channel alone is closed.
+    // Counted as the connection's, the stop's grace (or 10 s) closed the connection for it,
+    // leaving the lock and the new links on the server though the switch's channel answered.
+    const requests = watchdog.track(name);
+    requests.sent();
+    await Promise.race([
+      new Promise<void>((resolve, reject) => {
+        requests.hangUp = (reason, stoppedBy) => {
+          stream.destroy();
+          reject(stoppedBy ? new InterruptedError(reason, stoppedBy) : new Error(reason));
+        };
+        startSftp(stream).then(resolve, reject);
+      }),
+      lost,
+    ]).finally(() => {
+      requests.done();
+      requests.hangUp = undefined;
+    });
+    return { stream, requests, openMs: performance.now() - asked };
   };
   const openedAt = performance.now();
   const opened = openChannel('the SFTP channel');
