@@ -647,6 +647,19 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     return { healthy, args };
   }
 
+  /** mixedFleet(), with `far`'s host reached through a proxy that holds each chunk `delayMs`. */
+  async function slowMixedFleet(far: SshServer, delayMs: number) {
+    const { healthy, args } = mixedFleet();
+    const proxy = await startDelayProxy({ targetPort: far.port, delayMs });
+    const via = far.argsVia(proxy.port);
+    fs.appendFileSync(
+      args[args.indexOf('--known-hosts') + 1],
+      fs.readFileSync(via[via.indexOf('--known-hosts') + 1]),
+    );
+    const slow = args.map((arg) => arg.replace(`:${far.port}/`, `:${proxy.port}/`));
+    return { healthy, args: slow, proxy };
+  }
+
   /**
    * Sends `cli` SIGTERM once the hostile channel has read INIT and the run is preparing (its new
    * link made here); resolves with the run and how long it took from the signal, in ms.
@@ -864,14 +877,7 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     // silent for 6.9 s as it stood by (the other host 600 ms away) began all the same, and
     // every host was switched, that guard blind from the first rename (exit 3).
     fs.writeFileSync(modeFile, 'mute-after-first');
-    const { healthy, args: direct } = mixedFleet();
-    const proxy = await startDelayProxy({ targetPort: server.port, delayMs: 300 });
-    const via = server.argsVia(proxy.port);
-    fs.appendFileSync(
-      direct[direct.indexOf('--known-hosts') + 1],
-      fs.readFileSync(via[via.indexOf('--known-hosts') + 1]),
-    );
-    const args = direct.map((arg) => arg.replace(`:${server.port}/`, `:${proxy.port}/`));
+    const { healthy, args, proxy } = await slowMixedFleet(server, 300);
     const result = await startCli([...args, '--json', 'current -> releases/v2'], '/').finally(() =>
       proxy.close(),
     );
@@ -900,15 +906,8 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     // The blind host, switched back, was said "every link is switched" and "a link was seen
     // missing", though its guard saw none missing: it lost sight of them.
     fs.writeFileSync(modeFile, 'stall-after-switch');
-    const { healthy, args: direct } = mixedFleet();
     // The hostile host 300 ms away: the other is prepared, and made immutable, long before.
-    const proxy = await startDelayProxy({ targetPort: hostile.port, delayMs: 150 });
-    const via = hostile.argsVia(proxy.port);
-    fs.appendFileSync(
-      direct[direct.indexOf('--known-hosts') + 1],
-      fs.readFileSync(via[via.indexOf('--known-hosts') + 1]),
-    );
-    const args = direct.map((arg) => arg.replace(`:${hostile.port}/`, `:${proxy.port}/`));
+    const { healthy, args, proxy } = await slowMixedFleet(hostile, 150);
     const run = startCli([...args, '--json', 'current -> releases/v2'], '/');
     const refused = (async () => {
       while (!fs.readdirSync(healthy).some((name) => name.startsWith('.atomic-link-tmp-'))) {
