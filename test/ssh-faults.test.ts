@@ -647,6 +647,19 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     return { healthy, args };
   }
 
+  /** mixedFleet(), with `far`'s host reached through a proxy that holds each chunk `delayMs`. */
+  async function slowMixedFleet(far: SshServer, delayMs: number) {
+    const { healthy, args } = mixedFleet();
+    const proxy = await startDelayProxy({ targetPort: far.port, delayMs });
+    const via = far.argsVia(proxy.port);
+    fs.appendFileSync(
+      args[args.indexOf('--known-hosts') + 1],
+      fs.readFileSync(via[via.indexOf('--known-hosts') + 1]),
+    );
+    const slow = args.map((arg) => arg.replace(`:${far.port}/`, `:${proxy.port}/`));
+    return { healthy, args: slow, proxy };
+  }
+
   /**
    * Sends `cli` SIGTERM once the hostile channel has read INIT and the run is preparing (its new
    * link made here); resolves with the run and how long it took from the signal, in ms.
@@ -862,6 +875,88 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     expect(tookMs).toBeLessThan(2500);
   });
 
+  test("a fleet whose slow host keeps the others standing by, one host's guard silent meanwhile: exit 1, no host changed, the lock released", async () => {
+    // The guard looked for a silence only once switching, the watchdog after 10 s: a guard
+    // silent for 6.9 s as it stood by (the other host 600 ms away) began all the same, and
+    // every host was switched, that guard blind from the first rename (exit 3).
+    fs.writeFileSync(modeFile, 'mute-after-first');
+    const { healthy, args, proxy } = await slowMixedFleet(server, 300);
+    const result = await startCli([...args, '--json', 'current -> releases/v2'], '/').finally(() =>
+      proxy.close(),
+    );
+    expectNoInternalError(result);
+    expect(result.stderr.trim()).toMatch(
+      /^atomic-link: the switch failed on .*\/srv \(the guard cannot look: it lost sight of the links: its SFTP channel had answered nothing for \d+\.\d s with 1 lookup waiting while it stood by, so that channel was closed; no link was changed\); (no host was changed|every host is as it was \(1 switched back\))$/,
+    );
+    expect(result.status).toBe(1);
+    const report = JSON.parse(result.stdout) as {
+      hosts: { state: string; results: { state: string }[] }[];
+      error: { exitCode: number };
+    };
+    expect(report.error.exitCode).toBe(1);
+    for (const { state, results } of report.hosts) {
+      expect(['unchanged', 'switched back']).toContain(state);
+      expect(results.map(({ state }) => state)).toEqual(['not switched']);
+    }
+    // What it says, against the real end state on both hosts.
+    expect(fs.readlinkSync(path.join(healthy, 'current'))).toBe('releases/v1');
+    expect(link()).toBe('releases/v1');
+    expect(leftovers(healthy)).toEqual([]);
+    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+  }, 60000);
+
+  test("a fleet where one host refuses its renames while another's guard hangs once switched: every host as it was, exit 3, and no link said seen missing", async () => {
+    // The blind host, switched back, was said "every link is switched" and "a link was seen
+    // missing", though its guard saw none missing: it lost sight of them.
+    fs.writeFileSync(modeFile, 'stall-after-switch');
+    // The hostile host 300 ms away: the other is prepared, and made immutable, long before.
+    const { healthy, args, proxy } = await slowMixedFleet(hostile, 150);
+    const run = startCli([...args, '--json', 'current -> releases/v2'], '/');
+    const refused = (async () => {
+      while (!fs.readdirSync(healthy).some((name) => name.startsWith('.atomic-link-tmp-'))) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      execFileSync('chattr', ['+i', healthy]);
+    })();
+    const result = await run.finally(() => proxy.close());
+    await refused.finally(() => execFileSync('chattr', ['-i', healthy]));
+    expectNoInternalError(result);
+    expect(result.stderr).toMatch(
+      /^atomic-link: the switch failed on .*\/fleet-healthy \(.*EACCES.*\); every host is as it was \(1 switched back\); and .*\/srv: its guard lost sight of the links while they were switched \(its SFTP channel had answered nothing for \d+\.\d s with \d+ lookups? waiting when the switch ended, so that channel was closed\), so it cannot vouch that none was missing$/m,
+    );
+    expect(result.stderr).not.toContain('seen missing');
+    expect(result.status).toBe(3);
+    const report = JSON.parse(result.stdout) as {
+      hosts: { state: string; error: string; results: { state: string }[] }[];
+      error: { exitCode: number };
+    };
+    expect(report.error.exitCode).toBe(3);
+    expect(report.hosts.map(({ state }) => state)).toEqual(['unchanged', 'switched back']);
+    expect(report.hosts[1].error).toMatch(
+      /^its guard lost sight of the links while they were switched \(/,
+    );
+    for (const { results } of report.hosts) {
+      expect(results.map(({ state }) => state)).toEqual(['not switched']);
+    }
+    // What it says, against the real end state on both hosts.
+    expect(fs.readlinkSync(path.join(healthy, 'current'))).toBe('releases/v1');
+    expect(link()).toBe('releases/v1');
+    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+  }, 60000);
+
+  test("it never answers INIT: exit 1 at the watchdog's deadline, that channel alone closed, the lock released", async () => {
+    // The whole connection was closed for it: the lock and the temporary link were left there.
+    fs.writeFileSync(modeFile, 'never-init');
+    const result = await startCli([...hostile.args, 'current -> releases/v2'], '/');
+    expectNoInternalError(result);
+    expect(result.stderr.trim()).toMatch(
+      /^atomic-link: cannot start the guard: cannot open a second SFTP channel for the guard: the server stopped answering: nothing came back on the guard's SFTP channel for 10 s with 1 request waiting, so that channel was closed; no link was changed$/,
+    );
+    expect(result.status).toBe(1);
+    expect(link()).toBe('releases/v1');
+    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+  }, 60000);
+
   test('SIGTERM while it never answers INIT: exit 143 within 2.5 s, no link changed', async () => {
     fs.writeFileSync(modeFile, 'never-init');
     const cli = startCli([...hostile.args, 'current -> releases/v2'], '/');
@@ -874,8 +969,9 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     expect(result.stderr).not.toContain('could not clean up');
     expect(result.status).toBe(143);
     expect(link()).toBe('releases/v1');
-    // The guard's channel is closed alone: the switch's took back the new link and the lock
-    // (closing the connection for the guard's silence left both on the server).
+    // The stop's grace closed the whole connection for the unanswered INIT: the lock and the
+    // temporary link were left there, though the switch's channel still answered.
+    expect(result.stderr).toMatch(/on the guard's SFTP channel .*, so that channel was closed/);
     expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
   });
 });

@@ -7,6 +7,8 @@
 //                 a link it looks up points into releases/v2, then nothing more: a server
 //                 whose guard's channel hangs once the switch is made
 //   drip-after-switch  the same, but then answers one waiting lookup every 1.5 s
+//   mute-after-first  answers INIT and its first LSTAT truly, then nothing: a guard's channel
+//                 that hangs while it stands by (a fleet waiting for its slowest host)
 import { spawn } from 'node:child_process';
 import { Buffer } from 'node:buffer';
 import fs from 'node:fs';
@@ -78,6 +80,11 @@ function answer(packet) {
   const id = packet.readUInt32BE(1);
   const status = /^status:(\d+)$/.exec(mode);
   if (status) out(101, id, Number(status[1]));
+  if (mode === 'mute-after-first') {
+    if (!stalled) out(105, id, 0);
+    stalled = true;
+    return;
+  }
   if (stalled) {
     if (mode === 'drip-after-switch') dripping.push(id);
     return;

@@ -119,40 +119,32 @@ export async function connect(target: SshTarget, signal?: AbortSignal): Promise<
     return { sftp, requests: watchdog.track(name) };
   };
   const openLookups = async (name: string): Promise<LookupChannel> => {
-    const asked = performance.now();
-    const requests = watchdog.track(name);
-    let counted = true;
-    const opened = () => {
-      if (counted) opening.done();
-      counted = false;
-    };
     opening.sent();
+    const asked = performance.now();
     const stream = await Promise.race([
       new Promise<Duplex>((resolve, reject) =>
         client.subsys('sftp', (error, stream) => (error ? reject(error) : resolve(stream))),
-      ).then(async (stream) => {
-        // From here its silence is its own: an sftp-server that never answers INIT has this
-        // channel closed alone, and the switch's channel, still answering, takes the lock and
-        // the new links back (closing the connection for it left both on the server).
-        opened();
-        requests.sent();
-        let hungUp: string | undefined;
-        requests.hangUp = (reason) => {
-          hungUp = reason;
+      ),
+      lost,
+    ]).finally(() => opening.done());
+    // SFTP's INIT is awaited on that channel: left unanswered, that channel alone is closed.
+    // Counted as the connection's, the stop's grace (or 10 s) closed the connection for it,
+    // leaving the lock and the new links on the server though the switch's channel answered.
+    const requests = watchdog.track(name);
+    requests.sent();
+    await Promise.race([
+      new Promise<void>((resolve, reject) => {
+        requests.hangUp = (reason, stoppedBy) => {
           stream.destroy();
+          reject(stoppedBy ? new InterruptedError(reason, stoppedBy) : new Error(reason));
         };
-        try {
-          await startSftp(stream);
-        } catch (error) {
-          throw hungUp === undefined ? error : new Error(hungUp);
-        } finally {
-          requests.done();
-          requests.hangUp = undefined;
-        }
-        return stream;
+        startSftp(stream).then(resolve, reject);
       }),
       lost,
-    ]).finally(opened);
+    ]).finally(() => {
+      requests.done();
+      requests.hangUp = undefined;
+    });
     return { stream, requests, openMs: performance.now() - asked };
   };
   const openedAt = performance.now();

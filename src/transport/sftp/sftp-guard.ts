@@ -130,6 +130,8 @@ export class SftpGuard implements Watch {
   private firstAnswerMs = 0;
   /** When stop() was called: the last rename acknowledged. */
   private acked = 0;
+  /** While it stands by, when it next looks for a silence (see watchStandBy). */
+  private standingBy: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly paths: string[],
@@ -180,6 +182,7 @@ export class SftpGuard implements Watch {
     guard.topUp();
     await guard.untilHeard(() => guard.looked > 0, 'before the switch');
     guard.firstAnswerMs = performance.now() - guard.start;
+    guard.watchStandBy();
     return guard;
   }
 
@@ -191,6 +194,7 @@ export class SftpGuard implements Watch {
   begin(): void {
     if (this.blind !== undefined) throw new Error(`it lost sight of the links: ${this.blind}`);
     if (this.looking || this.stopping) return;
+    clearTimeout(this.standingBy);
     this.looking = true;
     this.wanted = inFlightFor(this.roundTrip, this.paths.length);
     this.begun = performance.now();
@@ -219,6 +223,7 @@ export class SftpGuard implements Watch {
    * waits for the lookups on the way (they cover the last renames), reports.
    */
   async stop(): Promise<GuardReport> {
+    clearTimeout(this.standingBy);
     this.acked = performance.now();
     const until = this.acked + WINDOW_MS;
     const limit = this.begun + MAX_WINDOW_MS;
@@ -236,7 +241,11 @@ export class SftpGuard implements Watch {
     }
     this.stopping = true;
     sharing.delete(this);
-    await this.untilHeard(() => this.outstanding === 0, 'when the switch ended');
+    // One that never began (a fleet's host failed elsewhere) saw no switch.
+    await this.untilHeard(
+      () => this.outstanding === 0,
+      this.looking ? 'when the switch ended' : 'while it stood by',
+    );
     return {
       method: 'sampling',
       certain: false,
@@ -309,6 +318,27 @@ export class SftpGuard implements Watch {
    */
   private dripBound(): number {
     return Math.max(this.begun + MAX_WINDOW_MS, this.acked) + this.silenceAllowed();
+  }
+
+  /**
+   * While it stands by, a channel silent too long is hung up on as it would be once switching,
+   * so that begin() refuses (no link changed) rather than let the switch go unwatched. Left to
+   * the watchdog's 10 s, a fleet host's guard silent for 2 to 10 s as it waited for a slower
+   * host (3.4 s and 6.9 s, the other host 300 and 600 ms away) began all the same: every host
+   * switched, that guard blind from the first rename, exit 3.
+   */
+  private watchStandBy(): void {
+    if (this.looking || this.stopping || this.blind !== undefined) return;
+    this.standingBy = setTimeout(
+      () => {
+        this.standingBy = undefined;
+        if (this.looking || this.stopping) return;
+        void this.hungUp('while it stood by').then(() => this.watchStandBy());
+      },
+      Math.max(1, this.untilHungUp()),
+    );
+    // The connection keeps the process alive while it is wanted, not this look.
+    this.standingBy.unref();
   }
 
   /** Until hungUp() may next find it hung, in ms. */

@@ -206,7 +206,8 @@ export class SftpStore implements LinkStore {
     const channel = await this.session.second().catch((error: Error) => {
       const message = `cannot open a second SFTP channel for the guard: ${error.message}`;
       // Closed by a stop that the server did not answer in time: the run was stopped (143).
-      const signal = this.session.ended()?.signal;
+      const signal =
+        error instanceof InterruptedError ? error.signal : this.session.ended()?.signal;
       throw signal ? new InterruptedError(message, signal) : new UpdateError(message);
     });
     this.guard = await SftpGuard.start(channel, paths, this.session.lost, options?.standBy);

@@ -27,10 +27,11 @@ export class Requests {
   answered = false;
   silentMs = 0;
   /**
-   * Closes this channel alone, where that is enough (the guard's): the connection, and the
-   * switch's channel on it, live on to release the lock.
+   * Closes this channel alone, where that is enough (the guard's, from its SFTP INIT on): the
+   * connection, and the switch's channel on it, live on to release the lock. `signal` names the
+   * stop that the channel did not answer in time, if one did.
    */
-  hangUp: ((reason: string) => void) | undefined;
+  hangUp: ((reason: string, signal?: string) => void) | undefined;
 
   constructor(readonly channel: string) {}
 
@@ -112,7 +113,7 @@ export class Watchdog {
       // The guard's channel silent after a stop: closing the connection for it left the lock on
       // the server, the switch's channel still answering (exit 3, the signal only in a note).
       if (requests.hangUp) {
-        requests.hangUp(`${why}, so that channel was closed`);
+        requests.hangUp(`${why}, so that channel was closed`, signal);
         continue;
       }
       this.stop();
