@@ -250,8 +250,9 @@ class Requests {
     answered = false;
     silentMs = 0;
     /**
-     * Closes this channel alone, where that is enough (the guard's): the connection, and the
-     * switch's channel on it, live on to release the lock.
+     * Closes this channel alone, where that is enough (the guard's, from its SFTP INIT on): the
+     * connection, and the switch's channel on it, live on to release the lock. `signal` names the
+     * stop that the channel did not answer in time, if one did.
      */
     hangUp;
     constructor(channel) {
@@ -331,7 +332,7 @@ class Watchdog {
             // The guard's channel silent after a stop: closing the connection for it left the lock on
             // the server, the switch's channel still answering (exit 3, the signal only in a note).
             if (requests.hangUp) {
-                requests.hangUp(`${why}, so that channel was closed`);
+                requests.hangUp(`${why}, so that channel was closed`, signal);
                 continue;
             }
             this.stop();
@@ -1039,41 +1040,30 @@ async function connect(target, signal) {
         return { sftp, requests: watchdog.track(name) };
     };
     const openLookups = async (name) => {
-        const asked = performance.now();
-        const requests = watchdog.track(name);
-        let counted = true;
-        const opened = () => {
-            if (counted)
-                opening.done();
-            counted = false;
-        };
         opening.sent();
+        const asked = performance.now();
         const stream = await Promise.race([
-            new Promise((resolve, reject) => client.subsys('sftp', (error, stream) => (error ? reject(error) : resolve(stream)))).then(async (stream) => {
-                // From here its silence is its own: an sftp-server that never answers INIT has this
-                // channel closed alone, and the switch's channel, still answering, takes the lock and
-                // the new links back (closing the connection for it left both on the server).
-                opened();
-                requests.sent();
-                let hungUp;
-                requests.hangUp = (reason) => {
-                    hungUp = reason;
+            new Promise((resolve, reject) => client.subsys('sftp', (error, stream) => (error ? reject(error) : resolve(stream)))),
+            lost,
+        ]).finally(() => opening.done());
+        // SFTP's INIT is awaited on that channel: left unanswered, that channel alone is closed.
+        // Counted as the connection's, the stop's grace (or 10 s) closed the connection for it,
+        // leaving the lock and the new links on the server though the switch's channel answered.
+        const requests = watchdog.track(name);
+        requests.sent();
+        await Promise.race([
+            new Promise((resolve, reject) => {
+                requests.hangUp = (reason, stoppedBy) => {
                     stream.destroy();
+                    reject(stoppedBy ? new errors/* InterruptedError */.p4(reason, stoppedBy) : new Error(reason));
                 };
-                try {
-                    await startSftp(stream);
-                }
-                catch (error) {
-                    throw hungUp === undefined ? error : new Error(hungUp);
-                }
-                finally {
-                    requests.done();
-                    requests.hangUp = undefined;
-                }
-                return stream;
+                startSftp(stream).then(resolve, reject);
             }),
             lost,
-        ]).finally(opened);
+        ]).finally(() => {
+            requests.done();
+            requests.hangUp = undefined;
+        });
         return { stream, requests, openMs: performance.now() - asked };
     };
     const openedAt = performance.now();
@@ -1253,6 +1243,8 @@ class SftpGuard {
     firstAnswerMs = 0;
     /** When stop() was called: the last rename acknowledged. */
     acked = 0;
+    /** While it stands by, when it next looks for a silence (see watchStandBy). */
+    standingBy;
     constructor(paths, standBy) {
         this.paths = paths;
         this.counts = new Uint32Array(paths.length);
@@ -1285,6 +1277,7 @@ class SftpGuard {
         guard.topUp();
         await guard.untilHeard(() => guard.looked > 0, 'before the switch');
         guard.firstAnswerMs = performance.now() - guard.start;
+        guard.watchStandBy();
         return guard;
     }
     /**
@@ -1297,6 +1290,7 @@ class SftpGuard {
             throw new Error(`it lost sight of the links: ${this.blind}`);
         if (this.looking || this.stopping)
             return;
+        clearTimeout(this.standingBy);
         this.looking = true;
         this.wanted = inFlightFor(this.roundTrip, this.paths.length);
         this.begun = performance.now();
@@ -1323,6 +1317,7 @@ class SftpGuard {
      * waits for the lookups on the way (they cover the last renames), reports.
      */
     async stop() {
+        clearTimeout(this.standingBy);
         this.acked = performance.now();
         const until = this.acked + WINDOW_MS;
         const limit = this.begun + MAX_WINDOW_MS;
@@ -1342,7 +1337,8 @@ class SftpGuard {
         }
         this.stopping = true;
         sharing.delete(this);
-        await this.untilHeard(() => this.outstanding === 0, 'when the switch ended');
+        // One that never began (a fleet's host failed elsewhere) saw no switch.
+        await this.untilHeard(() => this.outstanding === 0, this.looking ? 'when the switch ended' : 'while it stood by');
         return {
             method: 'sampling',
             certain: false,
@@ -1415,6 +1411,25 @@ class SftpGuard {
      */
     dripBound() {
         return Math.max(this.begun + MAX_WINDOW_MS, this.acked) + this.silenceAllowed();
+    }
+    /**
+     * While it stands by, a channel silent too long is hung up on as it would be once switching,
+     * so that begin() refuses (no link changed) rather than let the switch go unwatched. Left to
+     * the watchdog's 10 s, a fleet host's guard silent for 2 to 10 s as it waited for a slower
+     * host (3.4 s and 6.9 s, the other host 300 and 600 ms away) began all the same: every host
+     * switched, that guard blind from the first rename, exit 3.
+     */
+    watchStandBy() {
+        if (this.looking || this.stopping || this.blind !== undefined)
+            return;
+        this.standingBy = setTimeout(() => {
+            this.standingBy = undefined;
+            if (this.looking || this.stopping)
+                return;
+            void this.hungUp('while it stood by').then(() => this.watchStandBy());
+        }, Math.max(1, this.untilHungUp()));
+        // The connection keeps the process alive while it is wanted, not this look.
+        this.standingBy.unref();
     }
     /** Until hungUp() may next find it hung, in ms. */
     untilHungUp() {
@@ -1680,7 +1695,7 @@ class SftpStore {
         const channel = await this.session.second().catch((error) => {
             const message = `cannot open a second SFTP channel for the guard: ${error.message}`;
             // Closed by a stop that the server did not answer in time: the run was stopped (143).
-            const signal = this.session.ended()?.signal;
+            const signal = error instanceof errors/* InterruptedError */.p4 ? error.signal : this.session.ended()?.signal;
             throw signal ? new errors/* InterruptedError */.p4(message, signal) : new errors/* UpdateError */.mp(message);
         });
         this.guard = await SftpGuard.start(channel, paths, this.session.lost, options?.standBy);

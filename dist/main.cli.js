@@ -4355,6 +4355,10 @@ async function switchReady(members, ready) {
                 return;
             const undone = await item.prepared.revert(cause);
             hosts[index].state = item.prepared.state();
+            // Its guard's "every link is switched, but ..." no longer holds once switched back.
+            const blind = blindOnly(outcomes[index]);
+            if (blind !== undefined)
+                hosts[index].error = lostSight(blind);
             if (!undone.whole)
                 hosts[index].error = undone.message;
         }));
@@ -4367,22 +4371,51 @@ async function switchReady(members, ready) {
     const errors = outcomes.flatMap((outcome) => outcome.status === 'rejected' ? [outcome.reason] : []);
     const seen = ready.flatMap((item, index) => {
         const reason = outcomes[index].status === 'rejected' ? outcomes[index].reason : undefined;
-        return reason instanceof engine_errors/* MissingLinkError */.dP ? [`${item.member.host}: ${reason.message}`] : [];
+        return reason instanceof engine_errors/* MissingLinkError */.dP
+            ? [{ host: item.member.host, message: reason.message, blind: blindOnly(outcomes[index]) }]
+            : [];
     });
     if (failed.length === 0 && seen.length === 0)
         return report;
+    // A guard blind while its host was switched saw nothing missing: said as such (exit 3 all the
+    // same, it cannot vouch for that time), not as "a link was seen missing".
+    const missing = seen.filter(({ blind }) => blind === undefined);
+    const blinded = seen.flatMap(({ host, blind }) => blind === undefined ? [] : [`${host}: ${lostSight(blind)}`]);
     const said = failed.length === 0
-        ? [`every host is switched, but ${seen.join('; ')}`]
+        ? [
+            `every host is switched, but ${seen.map(({ host, message }) => `${host}: ${message}`).join('; ')}`,
+        ]
         : [
             `the switch failed on ${failed
                 .map(({ host, error }) => `${host} (${error ?? 'no answer'})`)
                 .join('; ')}`,
             endStates(report.hosts),
-            ...(seen.length > 0 ? [`and a link was seen missing: ${seen.join('; ')}`] : []),
+            ...(missing.length > 0
+                ? [
+                    `and a link was seen missing: ${missing.map(({ host, message }) => `${host}: ${message}`).join('; ')}`,
+                ]
+                : []),
+            ...(blinded.length > 0 ? [`and ${blinded.join('; ')}`] : []),
         ];
     throw new FleetError(said.join('; '), seen.length > 0 ? 3 : 1, report, seen.length === 0
         ? stoppedBy(ready.map(({ member }) => member), errors)
         : undefined);
+}
+/**
+ * Why the guard of a host that switched lost sight, when that is all it reports (it saw no
+ * link missing): its error says "every link is switched, but ...".
+ */
+function blindOnly(outcome) {
+    if (outcome.status === 'fulfilled' || !(outcome.reason instanceof engine_errors/* MissingLinkError */.dP))
+        return;
+    const guard = outcome.reason.guard;
+    if (guard?.blind === undefined || guard.missing > 0 || (guard.touched?.length ?? 0) > 0)
+        return;
+    return guard.blind;
+}
+function lostSight(blind) {
+    return (`its guard lost sight of the links while they were switched (${blind}), ` +
+        'so it cannot vouch that none was missing');
 }
 /** What the hosts end as, in words that claim nothing their states do not show. */
 function endStates(hosts) {
