@@ -76,7 +76,7 @@ function remote(results) {
           );
           if (!r) {
             const sizes = new Set(results.filter((x) => x.name === name).map((x) => x.count));
-            return sizes.size > 1 ? 'not run (over 30 s a run)' : '';
+            return sizes.size > 1 ? 'not run' : '';
           }
           if (i === 0) return seconds(r.medianSeconds);
           const runs = r.runs < most ? `, ${r.runs} runs` : '';
