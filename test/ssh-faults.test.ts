@@ -618,6 +618,29 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     fs.rmSync(`${modeFile}.init`, { force: true });
   });
   const link = () => fs.readlinkSync(path.join(hostile.root, 'current'));
+  /** The hostile server's end: `current` on `release`, and no lock nor temporary link left. */
+  const endsOn = (release: string) => {
+    expect(link()).toBe(`releases/${release}`);
+    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+  };
+  /**
+   * Every link switched and the guard blind, as `result` (run with --json) says and the server
+   * shows: exit 3 with no cleanup left undone, the guard's reason matching `blind`.
+   */
+  const switchedBlind = (result: Run, blind: RegExp) => {
+    const report = JSON.parse(result.stdout) as {
+      results: { changed: boolean; state: string }[];
+      guard: { blind: string };
+      error: { exitCode: number; notes?: string[] };
+    };
+    expect(report.error.exitCode).toBe(3);
+    expect(report.error.notes ?? []).toEqual([]);
+    expect(report.guard.blind).toMatch(blind);
+    expect(report.results.map(({ changed, state }) => [changed, state])).toEqual([
+      [true, 'switched'],
+    ]);
+    endsOn('v2');
+  };
 
   /** The arguments of a fleet of the test server (a fresh tree in `fleet-healthy`) and this one. */
   function mixedFleet(): { healthy: string; args: string[] } {
@@ -709,8 +732,7 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     );
     expect(result.stderr).not.toContain('could not clean up');
     expect(result.status).toBe(1);
-    expect(link()).toBe('releases/v1');
-    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+    endsOn('v1');
     expect(tookMs).toBeLessThan(8000);
   });
 
@@ -760,21 +782,8 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     const said =
       /^atomic-link: every link is switched, but the guard lost sight of them \(its SFTP channel had answered nothing for \d+\.\d s with \d+ lookups? waiting when the switch ended, so that channel was closed\), so it cannot vouch that none was missing$/;
     expect(result.stderr.trim()).toMatch(said);
-    const report = JSON.parse(result.stdout) as {
-      results: { changed: boolean; state: string }[];
-      guard: { blind: string };
-      error: { exitCode: number; notes?: string[] };
-    };
-    expect(report.error.exitCode).toBe(3);
-    expect(report.error.notes ?? []).toEqual([]);
-    expect(report.guard.blind).toMatch(/^its SFTP channel had answered nothing for /);
-    expect(report.results.map(({ changed, state }) => [changed, state])).toEqual([
-      [true, 'switched'],
-    ]);
     // What it says, against the server: switched, and no lock nor temporary name left.
-    expect(link()).toBe('releases/v2');
-    expect(leftovers(hostile.root)).toEqual([]);
-    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+    switchedBlind(result, /^its SFTP channel had answered nothing for /);
     // Within the guard's bound (2 s of silence), not the watchdog's 10 s.
     expect(tookMs).toBeLessThan(8000);
   });
@@ -791,8 +800,7 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     expect(result.stderr.trim()).toMatch(
       /^atomic-link: every link is switched, but the guard lost sight of them \(its SFTP channel still had \d+ lookups unanswered 1\d\.\d s after the switch began, so that channel was closed\), so it cannot vouch that none was missing$/,
     );
-    expect(link()).toBe('releases/v2');
-    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+    endsOn('v2');
     // The window's bound (10 s) and one silence allowed (2 s), with room for a loaded machine.
     expect(tookMs).toBeLessThan(20000);
   }, 60000);
@@ -822,19 +830,7 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     );
     // Every link switched, the guard blind: exit 3, as without the signal.
     expect(result.status).toBe(3);
-    const report = JSON.parse(result.stdout) as {
-      results: { changed: boolean; state: string }[];
-      guard: { blind: string };
-      error: { exitCode: number; notes?: string[] };
-    };
-    expect(report.error.exitCode).toBe(3);
-    expect(report.error.notes ?? []).toEqual([]);
-    expect(report.guard.blind).toMatch(/^stopped by SIGTERM, /);
-    expect(report.results.map(({ changed, state }) => [changed, state])).toEqual([
-      [true, 'switched'],
-    ]);
-    expect(link()).toBe('releases/v2');
-    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+    switchedBlind(result, /^stopped by SIGTERM, /);
     expect(tookMs).toBeLessThan(2500);
   });
 
@@ -849,8 +845,7 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
       /^atomic-link: the guard cannot look: it lost sight of the links: stopped by SIGTERM, and the server answered nothing on the guard's SFTP channel for 1 s after it \(1 request waiting\), so that channel was closed; no link was changed$/,
     );
     expect(result.status).toBe(143);
-    expect(link()).toBe('releases/v1');
-    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+    endsOn('v1');
     expect(tookMs).toBeLessThan(2500);
   });
 
@@ -941,8 +936,7 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     }
     // What it says, against the real end state on both hosts.
     expect(fs.readlinkSync(path.join(healthy, 'current'))).toBe('releases/v1');
-    expect(link()).toBe('releases/v1');
-    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+    endsOn('v1');
   }, 60000);
 
   test("it never answers INIT: exit 1 at the watchdog's deadline, that channel alone closed, the lock released", async () => {
@@ -954,8 +948,7 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
       /^atomic-link: cannot start the guard: cannot open a second SFTP channel for the guard: the server stopped answering: nothing came back on the guard's SFTP channel for 10 s with 1 request waiting, so that channel was closed; no link was changed$/,
     );
     expect(result.status).toBe(1);
-    expect(link()).toBe('releases/v1');
-    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+    endsOn('v1');
   }, 60000);
 
   test('SIGTERM while it never answers INIT: exit 143 within 2.5 s, no link changed', async () => {
@@ -969,11 +962,10 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     expect(result.stderr).toMatch(/^atomic-link: .*stopped by SIGTERM.*no link was changed/m);
     expect(result.stderr).not.toContain('could not clean up');
     expect(result.status).toBe(143);
-    expect(link()).toBe('releases/v1');
     // The stop's grace closed the whole connection for the unanswered INIT: the lock and the
     // temporary link were left there, though the switch's channel still answered.
     expect(result.stderr).toMatch(/on the guard's SFTP channel .*, so that channel was closed/);
-    expect(fs.readdirSync(hostile.root).sort()).toEqual(['current', 'releases']);
+    endsOn('v1');
   });
 });
 
