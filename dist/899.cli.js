@@ -1160,10 +1160,11 @@ const STAND_BY_IN_FLIGHT = 1;
  */
 const WINDOW_MS = 100;
 /**
- * Once the renames are acknowledged, a guard whose channel answers nothing for this long (or
- * SILENT_ROUND_TRIPS times its first answer's wait, where that is longer) while lookups are on
- * the way is taken for hung, and that channel alone is closed: it can vouch for nothing, and the
- * switch's channel, still answering, releases the lock. Left to the watchdog, which closes the
+ * A guard whose channel answers nothing for this long (or SILENT_ROUND_TRIPS times its first
+ * answer's wait, where that is longer) while lookups are on the way, whether it waits for its
+ * first answer, stands by or looks through the window, is taken for hung, and that channel
+ * alone is closed: it can vouch for nothing, and the switch's channel, still answering, takes
+ * back what the run made (before the switch) and releases the lock. Left to the watchdog, which closes the
  * whole connection after 10 s, the run ended 11 s later with its lock left on the server. On a
  * healthy server answers keep coming while lookups are on the way: the longest silence is the
  * round trip of a wave sent from idle.
