@@ -815,6 +815,10 @@ class Lookups {
         channel.requests.hangUp = (reason) => lookups.close(reason);
         return lookups;
     }
+    /** The seq the next lookup sent will have (see Answered). */
+    get nextSeq() {
+        return this.id;
+    }
     /** Sends a lookup of each of `indexes` in one write. */
     send(indexes) {
         let length = 0;
@@ -866,7 +870,7 @@ class Lookups {
         this.pending.delete(id);
         this.channel.requests.done();
         if (type === FXP_ATTRS) {
-            this.answered(index, 0, '');
+            this.answered(index, 0, '', id, foundIn(packet));
             return true;
         }
         const status = packet.length >= 9 ? packet.readUInt32BE(5) : -1;
@@ -875,7 +879,7 @@ class Lookups {
             ? packet.toString('utf8', 13, 13 + said)
             : (STATUS_NAMES[status] ?? `status ${status}`);
         // A status that says OK answers no lstat: not a sighting, not a look either.
-        this.answered(index, status === 0 ? -1 : status, message);
+        this.answered(index, status === 0 ? -1 : status, message, id);
         return true;
     }
     /** Hangs up on a channel that stopped answering: `reason` is why, for `ended`. */
@@ -898,6 +902,36 @@ class Lookups {
         this.pending.clear();
         ended(reason);
     }
+}
+const ATTR_SIZE = 0x1;
+const ATTR_UIDGID = 0x2;
+const ATTR_PERMISSIONS = 0x4;
+const ATTR_ACMODTIME = 0x8;
+const TYPES = {
+    0o120000: 'symlink',
+    0o100000: 'file',
+    0o040000: 'directory',
+};
+/** The type and mtime an ATTRS packet (type, id, then the attributes) tells. */
+function foundIn(packet) {
+    if (packet.length < 9)
+        return { type: 'unknown' };
+    const flags = packet.readUInt32BE(5);
+    let at = 9;
+    if (flags & ATTR_SIZE)
+        at += 8;
+    if (flags & ATTR_UIDGID)
+        at += 8;
+    let type = 'unknown';
+    if (flags & ATTR_PERMISSIONS) {
+        if (packet.length < at + 4)
+            return { type };
+        type = TYPES[packet.readUInt32BE(at) & 0o170000] ?? 'other';
+        at += 4;
+    }
+    if (!(flags & ATTR_ACMODTIME) || packet.length < at + 8)
+        return { type };
+    return { type, mtime: packet.readUInt32BE(at + 4) };
 }
 /**
  * Starts SFTP on `stream`, a session channel running the `sftp` subsystem: INIT, and the
@@ -1216,9 +1250,24 @@ class SftpGuard {
     acked = 0;
     /** While it stands by, when it next looks for a silence (see watchStandBy). */
     standingBy;
+    /**
+     * Each link's stamp (an mtime, in seconds) as our last rename onto it left it, or -1: not
+     * renamed by us, or not stamped (see landed()).
+     */
+    stamps;
+    stamped = false;
+    /** The first lookup (by seq) sent once every rename was acknowledged: see stop(). */
+    finalFrom = Infinity;
+    /** Answers to lookups sent from finalFrom on. */
+    finalLooked = 0;
+    /** Which links a lookup sent from finalFrom on found there (1), stamp and all. */
+    checked;
+    replaced = new Map();
     constructor(paths, standBy) {
         this.paths = paths;
         this.counts = new Uint32Array(paths.length);
+        this.stamps = new Float64Array(paths.length).fill(-1);
+        this.checked = new Uint8Array(paths.length);
         this.wanted = standBy ? STAND_BY_IN_FLIGHT : MIN_IN_FLIGHT;
         this.looking = !standBy;
         sharing.add(this);
@@ -1242,7 +1291,7 @@ class SftpGuard {
             guard.wake();
         };
         lost.catch((error) => lostSight(error.message));
-        guard.lookups = Lookups.on(channel, paths, (index, status, message) => guard.answered(index, status, message), lostSight);
+        guard.lookups = Lookups.on(channel, paths, (index, status, message, seq, found) => guard.answered(index, status, message, seq, found), lostSight);
         // Until its first answer tells the round trip, the channel's opening does.
         guard.firstAnswerMs = channel.openMs;
         guard.topUp();
@@ -1280,6 +1329,20 @@ class SftpGuard {
         this.ramp = Infinity;
         process.nextTick(() => this.topUp());
     }
+    /**
+     * A rename of ours onto a watched link is acknowledged: the link there now bears `stamp`
+     * (the mtime its store gave it), or none. Once every rename is acknowledged, a lookup that
+     * finds a stamped link with another mtime, or another kind of file, found a link that
+     * another writer made after ours (see stop()).
+     */
+    landed(rename, stamp) {
+        const index = rename.watchIndex;
+        if (index === undefined)
+            return;
+        this.stamps[index] = stamp ?? -1;
+        if (stamp !== undefined)
+            this.stamped = true;
+    }
     soFar() {
         return { lookups: this.looked, missing: this.missing };
     }
@@ -1290,6 +1353,7 @@ class SftpGuard {
     async stop() {
         clearTimeout(this.standingBy);
         this.acked = performance.now();
+        this.finalFrom = this.lookups.nextSeq;
         const until = this.acked + WINDOW_MS;
         const limit = this.begun + MAX_WINDOW_MS;
         // One still standing by watched no rename, and counts no look (only those since begin()
@@ -1297,8 +1361,9 @@ class SftpGuard {
         // stood by ended 10 s later, deaf to SIGTERM meanwhile.
         while (this.looking && this.blind === undefined && !this.stopping) {
             const now = performance.now();
-            if (now >= limit || (now >= until && this.perLinkMin() >= PER_LINK))
+            if (now >= limit || (now >= until && this.perLinkMin() >= PER_LINK && this.lookedLast())) {
                 break;
+            }
             if (await this.hungUp('when the switch ended'))
                 break;
             if (this.looking && now >= until - 2 * STALL_MS) {
@@ -1320,7 +1385,27 @@ class SftpGuard {
             perLinkMin: this.perLinkMin(),
             sampledBecause: 'the links are on a server, whose kernel tells this machine nothing',
             sightings: [...this.sightings.values()],
+            ...(this.stamped && { stamps: this.stampsChecked() }),
+            ...(this.replaced.size > 0 && { replaced: [...this.replaced.values()] }),
         };
+    }
+    /**
+     * Whether every link was looked at once more since the last rename was acknowledged, where
+     * the links bear stamps: lookups go to the links in turn, so as many as there are links.
+     */
+    lookedLast() {
+        return !this.stamped || this.finalLooked >= this.paths.length;
+    }
+    stampsChecked() {
+        let links = 0;
+        let checked = 0;
+        for (let index = 0; index < this.paths.length; index++) {
+            if (this.stamps[index] < 0)
+                continue;
+            links++;
+            checked += this.checked[index];
+        }
+        return { links, checked };
     }
     /** Up to its share on the way, in one write; more when a guard that stopped left its share. */
     topUp() {
@@ -1435,9 +1520,11 @@ class SftpGuard {
         this.lookups.send(indexes);
     }
     /** An answer; the lookups that replace those answered go out once the chunk is read. */
-    answered(index, status, message) {
+    answered(index, status, message, seq, found) {
         this.outstanding--;
         this.looked++;
+        if (seq >= this.finalFrom)
+            this.lookedAfter(index, found);
         this.lastHeard = performance.now();
         if (this.sentAlone !== undefined && this.outstanding === 0) {
             this.roundTrip = Math.min(this.roundTrip, performance.now() - this.sentAlone);
@@ -1462,6 +1549,32 @@ class SftpGuard {
         }
         else if (this.outstanding === 0)
             this.wake();
+    }
+    /**
+     * A lookup sent once every rename was acknowledged: a stamped link must be there as our
+     * rename left it. Missing, it is a sighting already.
+     */
+    lookedAfter(index, found) {
+        this.finalLooked++;
+        const stamp = this.stamps[index];
+        if (stamp < 0 || found === undefined)
+            return;
+        this.checked[index] = 1;
+        if (found.type === 'symlink' && found.mtime === stamp)
+            return;
+        if (this.replaced.has(index))
+            return;
+        this.replaced.set(index, {
+            link: this.paths[index],
+            firstMs: Math.round(performance.now() - this.start),
+            found: found.type === 'symlink'
+                ? found.mtime === undefined
+                    ? 'a symlink with no time told'
+                    : `a symlink dated ${isoSeconds(found.mtime)}, ours ${isoSeconds(stamp)}`
+                : found.type === 'unknown'
+                    ? 'a name of unknown type'
+                    : `a ${found.type === 'other' ? 'special file' : found.type}`,
+        });
     }
     seenMissing(index) {
         this.missing++;
@@ -1492,6 +1605,9 @@ function inFlightFor(roundTripMs, links, stallMs = STALL_MS) {
     const needed = Math.ceil(rate * (roundTripMs + stallMs) * 1.25);
     return Math.min(MAX_IN_FLIGHT, Math.max(MIN_IN_FLIGHT, needed));
 }
+function isoSeconds(seconds) {
+    return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
 function seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -1504,6 +1620,7 @@ function seconds(ms) {
 
 const POSIX_RENAME = 'posix-rename@openssh.com';
 const HARDLINK = 'hardlink@openssh.com';
+const LSETSTAT = 'lsetstat@openssh.com';
 /** READDIR requests sent at once on one handle: up to ~100 names come back per request. */
 const READDIRS_IN_FLIGHT = 16;
 /** SFTP status codes as errno names, so that the engine reads them as it reads local errors. */
@@ -1539,6 +1656,16 @@ class SftpStore {
     /** The guard watching this store's links: the rest of its wave goes out behind the renames. */
     guard;
     /**
+     * The mtime (in seconds) the links to be renamed onto watched ones are stamped with: one
+     * second before the first link this store made (the lock, on the server's clock), so that
+     * no link made later can bear it. Unknown until then; never, without lsetstat@openssh.com,
+     * which sets a symlink's own times (plain setstat would follow it).
+     */
+    stamp;
+    canStamp;
+    /** Links made and stamped, not yet renamed. */
+    stamped = new Set();
+    /**
      * The requests waiting for an answer, each ended as lost when the connection is: one
      * handler on the connection for them all, not one a request raced against its answer (those
      * stayed on the connection's promise for the run's life, one more with every request).
@@ -1552,6 +1679,7 @@ class SftpStore {
         this.notes = session.notes;
         this.channel = session.main;
         this.sftp = session.main.sftp;
+        this.canStamp = session.extensions.has(LSETSTAT);
         session.lost.catch((error) => {
             this.gone = error;
             for (const cutOff of this.waiting)
@@ -1619,14 +1747,46 @@ class SftpStore {
         });
     }
     create(links) {
-        return this.batch(links, (link) => link.type === 'symbolic'
-            ? this.call('symlink', (cb) => this.sftp.symlink(link.content, link.path, cb))
-            : this.call('hardlink', (cb) => this.sftp.ext_openssh_hardlink(link.content, link.path, cb)));
+        // The server's clock, read from the first symlink made, which is then looked at right
+        // behind its creation (the lock: before any link to be stamped).
+        let clock = this.canStamp && this.stamp === undefined;
+        return this.batch(links, (link) => {
+            if (link.type !== 'symbolic') {
+                return this.call('hardlink', (cb) => this.sftp.ext_openssh_hardlink(link.content, link.path, cb));
+            }
+            const readClock = clock;
+            clock = false;
+            return this.symlink(link, readClock);
+        });
     }
-    rename(renames) {
+    /** Makes `link`, stamps it where asked and known, or first reads the clock from it. */
+    async symlink(link, readClock) {
+        const made = this.call('symlink', (cb) => this.sftp.symlink(link.content, link.path, cb));
+        const clock = readClock
+            ? this.call('lstat', (cb) => this.sftp.lstat(link.path, cb)).catch(() => undefined)
+            : undefined;
+        const stamp = link.stamp ? this.stamp : undefined;
+        const stamped = stamp === undefined
+            ? undefined
+            : this.call('lsetstat', (cb) => this.sftp.ext_openssh_lsetstat(link.path, { atime: stamp, mtime: stamp }, cb)).then(() => true, () => false);
+        await made;
+        if (await stamped)
+            this.stamped.add(link.path);
+        const stats = await clock;
+        if (stats?.isSymbolicLink() && this.stamp === undefined)
+            this.stamp = stats.mtime - 1;
+    }
+    async rename(renames) {
         const outcomes = this.batch(renames, ({ from, to }) => this.call('rename', (cb) => this.sftp.ext_openssh_rename(from, to, cb)));
         this.guard?.renamesSent();
-        return outcomes;
+        const done = await outcomes;
+        renames.forEach((rename, index) => {
+            if ((0,port/* isFailure */.N)(done[index]))
+                return;
+            const stamped = this.stamped.delete(rename.from);
+            this.guard?.landed(rename, stamped ? this.stamp : undefined);
+        });
+        return done;
     }
     remove(paths) {
         return this.batch(paths, (file) => this.call('unlink', (cb) => this.sftp.unlink(file, cb)));

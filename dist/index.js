@@ -33378,6 +33378,14 @@ function describeGuard(guard) {
         parts.push(`sampled${guard.sampledBecause ? ` (${guard.sampledBecause})` : ''}: ` +
             `${count(guard.lookups, 'lookup')}${least}, ${guard.missing} found a link missing`);
     }
+    if (guard.stamps) {
+        const replaced = guard.replaced?.length ?? 0;
+        parts.push(`stamps: ${guard.stamps.checked} of ${plural(guard.stamps.links, 'link', 'links')} ` +
+            `looked at once every rename was acknowledged, ` +
+            (replaced === 0
+                ? 'each the very link renamed there'
+                : `${plural(replaced, 'link', 'links')} made again by another writer`));
+    }
     if (guard.partlyBlind)
         parts.push(`partly blind: ${guard.partlyBlind}`);
     if (guard.blind)
@@ -33606,7 +33614,10 @@ class Batch {
                 if (index >= pending.length)
                     return keeping[index - pending.length];
                 const { type, content } = pending[index];
-                return { path: this.temps[index], type, content };
+                const link = { path: this.temps[index], type, content };
+                if (this.watchIndex[index] >= 0 && this.options.guard !== false)
+                    link.stamp = true;
+                return link;
             });
         }
         catch (error) {
@@ -33667,7 +33678,10 @@ class Batch {
         }
         this.ackedAt = performance.now();
         const report = await this.stopWatching();
-        if (report && (report.missing > 0 || (report.touched?.length ?? 0) > 0)) {
+        if (report?.replaced)
+            await this.readNow(report.replaced);
+        if (report &&
+            (report.missing > 0 || (report.touched?.length ?? 0) > 0 || report.replaced !== undefined)) {
             const missing = missingError(report, pending, failure);
             missing.notes.push(...(failure?.notes ?? []));
             missing.guard = report;
@@ -33684,6 +33698,13 @@ class Batch {
             throw blind;
         }
         return report;
+    }
+    /** Where each link another writer replaced stands now, for the report. */
+    async readNow(replaced) {
+        const entries = await this.store
+            .inspect(replaced.map((link) => link.link))
+            .catch((error) => replaced.map(() => error));
+        replaced.forEach((link, index) => (link.now = stateOf(entries[index])));
     }
     /** Switches back a batch commit() switched whole, for a cause outside it. */
     async revert(cause) {
@@ -33924,16 +33945,26 @@ class Batch {
         const back = done.map((index) => {
             const operation = pending[index];
             const prior = operation.prior;
+            // The links that were there are watched: the guard is told of each rename back.
+            const watchIndex = this.watchIndex[index];
             if (prior.kind === 'symlink') {
                 const from = tempName(operation.realDir);
                 return {
                     index,
-                    link: { path: from, type: 'symbolic', content: prior.text },
-                    rename: { from, to: operation.path },
+                    link: {
+                        path: from,
+                        type: 'symbolic',
+                        content: prior.text,
+                        stamp: this.watch !== undefined,
+                    },
+                    rename: { from, to: operation.path, watchIndex },
                 };
             }
             if (prior.kind === 'file')
-                return { index, rename: { from: kept.get(index), to: operation.path } };
+                return {
+                    index,
+                    rename: { from: kept.get(index), to: operation.path, watchIndex },
+                };
             return { index };
         });
         const fail = (item, state, error) => left.set(item.index, { state, reason: (0,engine_errors/* describeError */.Uc)(error) });
@@ -34165,8 +34196,32 @@ function missingError(report, pending, failure) {
                 return `${named(sighting.link)} missing ${count(sighting.count, 'time')} ${when}`;
             }));
     }
+    const replaced = report.replaced ?? [];
+    if (replaced.length > 0) {
+        parts.push(`links looked at once every rename was acknowledged were not the ones atomic-link ` +
+            `renamed there: another writer made them again, and may have left each missing ` +
+            `meanwhile (times from when the guard started): ` +
+            listed(replaced, (link) => {
+                const now = link.now === undefined ? '' : `, and is now ${link.now}`;
+                return `${named(link.link)} was ${link.found} at ${link.firstMs} ms${now}`;
+            }));
+    }
     const also = failure === undefined ? '' : `; the update also failed: ${(0,engine_errors/* describeError */.Uc)(failure)}`;
     return new engine_errors/* MissingLinkError */.dP(`${parts.join('; ')}${also}`);
+}
+/** Where a link stands, said for a report: `-> TEXT`, `missing`, `a file`... */
+function stateOf(entry) {
+    if ((0,port/* isFailure */.N)(entry))
+        return `unreadable (${(0,engine_errors/* describeError */.Uc)(entry)})`;
+    if (entry.kind === 'symlink')
+        return `-> ${JSON.stringify(entry.text)}`;
+    const said = {
+        none: 'missing',
+        file: 'a file',
+        directory: 'a directory',
+        other: 'something else',
+    };
+    return said[entry.kind];
 }
 function toResult(operation, state) {
     return {
@@ -35120,7 +35175,7 @@ class NotifyGuard {
                 link: this.paths[index],
                 events: this.seen[index],
                 ours: this.ours[index],
-                now: stateOf(this.io.reach(this.paths[index])),
+                now: notify_guard_stateOf(this.io.reach(this.paths[index])),
                 firstMs: Number.isNaN(this.firstMs[index]) ? 0 : Math.round(this.firstMs[index]),
             });
         }
@@ -35195,7 +35250,7 @@ function queueLimit() {
     return limit;
 }
 /** Where a link stands, said for the report: `-> TEXT`, `missing`, `a file`... */
-function stateOf(file) {
+function notify_guard_stateOf(file) {
     try {
         return `-> ${JSON.stringify(external_node_fs_.readlinkSync(file))}`;
     }

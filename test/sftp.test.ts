@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { connect } from '../lib/transport/sftp/connect.js';
 import { startDelayProxy } from './helpers/delay-proxy.js';
-import { makeServerTree, manyRemoteLinks, startSshd } from './helpers/ssh-server.js';
+import { oneGapWriter } from './helpers/one-gap.js';
+import { freshTree, makeServerTree, manyRemoteLinks, startSshd } from './helpers/ssh-server.js';
 import type { SshServer } from './helpers/ssh-server.js';
 import { runStep } from './helpers/runner.js';
 import { CLI, leftovers, runCli, snapshot, startCli } from './helpers/tree.js';
@@ -96,7 +97,10 @@ describe('SFTP spoken by atomic-link itself', () => {
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
         const run = await startCli([...server.args, '--spec-file', specFile], '/');
-        expect(run.stderr).toContain('the guard saw links missing');
+        // Seen missing, or found made again once the renames were acknowledged.
+        expect(run.stderr).toMatch(
+          /the guard saw links missing|were not the ones atomic-link renamed there/,
+        );
         expect(run.status).toBe(3);
       } finally {
         writer.kill('SIGKILL');
@@ -139,6 +143,88 @@ describe('SFTP spoken by atomic-link itself', () => {
     // At 200 ms the lookups in flight (1,024 at most) cover most of the round trip: with a
     // fixed 128 the rate fell to 640 a second (0.64 a ms).
     expect(rates[1]).toBeGreaterThan(1.5);
+  });
+
+  test('the guard knows each link it renamed by its stamp: a 3 ms gap made right after a rename fails the run at every round trip, the link named', async () => {
+    const count = 20;
+    const specFile = manyRemoteLinks(server.root, count);
+    const links = path.join(server.root, 'links');
+    for (const delayMs of [0, 100]) {
+      const proxy = await startDelayProxy({ targetPort: server.port, delayMs });
+      try {
+        for (let round = 0; round < 3; round++) {
+          const gap = await startOneGap(server.root);
+          const run = await startCli(
+            [...server.argsVia(proxy.port), '--json', '--spec-file', specFile],
+            '/',
+          );
+          const made = await gap.done;
+          expect(made).toMatch(/^links\/l[0-9]+$/);
+          expect(run.status).toBe(3);
+          expect(run.stderr).toContain('were not the ones atomic-link renamed there');
+          const { guard } = JSON.parse(run.stdout);
+          expect(guard.stamps).toEqual({ links: count, checked: count });
+          expect(guard.replaced).toEqual([
+            expect.objectContaining({
+              link: expect.stringMatching(new RegExp(`/${made}$`)),
+              found: expect.stringMatching(/^a symlink dated .*, ours /),
+              now: '-> "../releases/v2"',
+            }),
+          ]);
+          // The writer made it again with our text: readlink alone could not tell.
+          for (const text of linkTexts(server.root, count)) expect(text).toBe('../releases/v2');
+          for (let i = 0; i < count; i++) {
+            fs.rmSync(path.join(links, `l${i}`));
+            fs.symlinkSync('../releases/v1', path.join(links, `l${i}`));
+          }
+        }
+      } finally {
+        await proxy.close();
+      }
+    }
+  });
+
+  test('a clean run leaves every link stamped a second before its lock, and says each was checked; without lsetstat the links are only sampled', async () => {
+    const count = 20;
+    const specFile = manyRemoteLinks(server.root, count);
+    const before = Math.floor(Date.now() / 1000);
+    const run = runCli([...server.args, '--json', '--spec-file', specFile], '/');
+    const after = Math.floor(Date.now() / 1000);
+    expect(run.status).toBe(0);
+    const { guard } = JSON.parse(run.stdout);
+    expect(guard.stamps).toEqual({ links: count, checked: count });
+    expect(guard.replaced).toBeUndefined();
+    const stamps = new Set(
+      Array.from({ length: count }, (_, i) =>
+        Math.floor(fs.lstatSync(path.join(server.root, 'links', `l${i}`)).mtimeMs / 1000),
+      ),
+    );
+    expect(stamps.size).toBe(1);
+    const [stamp] = stamps;
+    expect(stamp).toBeGreaterThanOrEqual(before - 1);
+    expect(stamp).toBeLessThan(after);
+    fs.writeFileSync(specFile, fs.readFileSync(specFile, 'utf8').replaceAll('v2', 'v3'));
+    const told = runCli([...server.args, '-v', '--spec-file', specFile], '/');
+    expect(told.status).toBe(0);
+    expect(told.stdout + told.stderr).toContain(
+      `stamps: ${count} of ${count} links looked at once every rename was acknowledged, each the very link renamed there`,
+    );
+
+    const plain = await startSshd({ deny: ['lsetstat'] });
+    try {
+      freshTree(plain);
+      const specs = manyRemoteLinks(plain.root, count);
+      const sampled = runCli([...plain.args, '--json', '--spec-file', specs], '/');
+      expect(sampled.stderr).toBe('');
+      expect(sampled.status).toBe(0);
+      const report = JSON.parse(sampled.stdout).guard;
+      expect(report).toMatchObject({ method: 'sampling', missing: 0 });
+      expect(report.stamps).toBeUndefined();
+      expect(linkTexts(plain.root, count)).toEqual(Array(count).fill('../releases/v2'));
+      expect(leftovers(path.join(plain.root, 'links'))).toEqual([]);
+    } finally {
+      plain.stop();
+    }
   });
 
   test("the guard's channel is opened beside the first, in the same round trips: ready as soon as the connection is (100 ms each way)", async () => {
@@ -285,3 +371,26 @@ describe('SFTP spoken by atomic-link itself', () => {
     expect(out.status).toBe(2);
   });
 });
+
+/**
+ * The one-gap writer (oneGapWriter: 3 ms, 2 ms after the first of our renames onto a link),
+ * watching `root`/links; `done` gives the link it made again.
+ */
+async function startOneGap(root: string): Promise<{ done: Promise<string> }> {
+  const [command, ...args] = oneGapWriter(2, 3);
+  const writer = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  let said = '';
+  writer.stdout.on('data', (chunk: Buffer) => (said += chunk));
+  const exited = new Promise((resolve) => writer.once('exit', resolve));
+  while (!said.startsWith('ready')) {
+    if (writer.exitCode !== null) throw new Error('the one-gap writer did not start');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return {
+    done: (async () => {
+      setTimeout(() => writer.kill('SIGKILL'), 5000).unref();
+      await exited;
+      return said.split('\n')[1]?.split(' ')[0] ?? '';
+    })(),
+  };
+}

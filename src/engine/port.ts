@@ -115,6 +115,13 @@ export interface NewLink {
   type: LinkType;
   /** A symlink's text, or the path a hard link is made to. */
   content: string;
+  /**
+   * It is to be renamed onto a link a guard watches. Where the store can, it marks the link,
+   * so that its guard, looking once the renames are acknowledged, tells the very link renamed
+   * there from one another writer made meanwhile (over SFTP, where lookups only sample: an
+   * mtime that no link made during the run can have). A link it cannot mark is only sampled.
+   */
+  stamp?: boolean;
 }
 
 export interface Rename {

@@ -76,6 +76,16 @@ export function describeGuard(guard: GuardReport): string {
         `${count(guard.lookups, 'lookup')}${least}, ${guard.missing} found a link missing`,
     );
   }
+  if (guard.stamps) {
+    const replaced = guard.replaced?.length ?? 0;
+    parts.push(
+      `stamps: ${guard.stamps.checked} of ${plural(guard.stamps.links, 'link', 'links')} ` +
+        `looked at once every rename was acknowledged, ` +
+        (replaced === 0
+          ? 'each the very link renamed there'
+          : `${plural(replaced, 'link', 'links')} made again by another writer`),
+    );
+  }
   if (guard.partlyBlind) parts.push(`partly blind: ${guard.partlyBlind}`);
   if (guard.blind) parts.push(`blind: ${guard.blind}`);
   parts.push(`window ${guard.windowMs} ms`);

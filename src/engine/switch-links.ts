@@ -10,7 +10,7 @@ import { readHistory } from './history.js';
 import { askState, inspect, placeSpecs } from './plan.js';
 import type { Asked, Operation } from './plan.js';
 import { isFailure } from './port.js';
-import type { LinkStore, NewLink, Outcome, Rename, StoreFailure, Watch } from './port.js';
+import type { Entry, LinkStore, NewLink, Outcome, Rename, StoreFailure, Watch } from './port.js';
 import { probeDirectories } from './probe.js';
 import { count } from './report-text.js';
 import { sweepLeftovers, tempName } from './temp-names.js';
@@ -21,6 +21,7 @@ import type {
   LinkSpec,
   LinkState,
   Progress,
+  ReplacedLink,
   SwitchOptions,
   SwitchReport,
 } from './types.js';
@@ -277,7 +278,9 @@ class Batch {
       await this.createAll(pending.length + keeping.length, (index) => {
         if (index >= pending.length) return keeping[index - pending.length];
         const { type, content } = pending[index];
-        return { path: this.temps[index], type, content };
+        const link: NewLink = { path: this.temps[index], type, content };
+        if (this.watchIndex[index] >= 0 && this.options.guard !== false) link.stamp = true;
+        return link;
       });
     } catch (error) {
       // Settled, so that cleanUp() stops a guard that started meanwhile.
@@ -348,7 +351,11 @@ class Batch {
     }
     this.ackedAt = performance.now();
     const report = await this.stopWatching();
-    if (report && (report.missing > 0 || (report.touched?.length ?? 0) > 0)) {
+    if (report?.replaced) await this.readNow(report.replaced);
+    if (
+      report &&
+      (report.missing > 0 || (report.touched?.length ?? 0) > 0 || report.replaced !== undefined)
+    ) {
       const missing = missingError(report, pending, failure);
       missing.notes.push(...(failure?.notes ?? []));
       missing.guard = report;
@@ -367,6 +374,14 @@ class Batch {
       throw blind;
     }
     return report;
+  }
+
+  /** Where each link another writer replaced stands now, for the report. */
+  private async readNow(replaced: ReplacedLink[]): Promise<void> {
+    const entries = await this.store
+      .inspect(replaced.map((link) => link.link))
+      .catch((error: unknown) => replaced.map(() => error as StoreFailure));
+    replaced.forEach((link, index) => (link.now = stateOf(entries[index])));
   }
 
   /** Switches back a batch commit() switched whole, for a cause outside it. */
@@ -635,16 +650,26 @@ class Batch {
     const back: WayBack[] = done.map((index) => {
       const operation = pending[index];
       const prior = operation.prior;
+      // The links that were there are watched: the guard is told of each rename back.
+      const watchIndex = this.watchIndex[index];
       if (prior.kind === 'symlink') {
         const from = tempName(operation.realDir);
         return {
           index,
-          link: { path: from, type: 'symbolic', content: prior.text },
-          rename: { from, to: operation.path },
+          link: {
+            path: from,
+            type: 'symbolic',
+            content: prior.text,
+            stamp: this.watch !== undefined,
+          },
+          rename: { from, to: operation.path, watchIndex },
         };
       }
       if (prior.kind === 'file')
-        return { index, rename: { from: kept.get(index) as string, to: operation.path } };
+        return {
+          index,
+          rename: { from: kept.get(index) as string, to: operation.path, watchIndex },
+        };
       return { index };
     });
     const fail = (item: WayBack, state: NotBack['state'], error: unknown) =>
@@ -901,8 +926,33 @@ function missingError(
         }),
     );
   }
+  const replaced = report.replaced ?? [];
+  if (replaced.length > 0) {
+    parts.push(
+      `links looked at once every rename was acknowledged were not the ones atomic-link ` +
+        `renamed there: another writer made them again, and may have left each missing ` +
+        `meanwhile (times from when the guard started): ` +
+        listed(replaced, (link) => {
+          const now = link.now === undefined ? '' : `, and is now ${link.now}`;
+          return `${named(link.link)} was ${link.found} at ${link.firstMs} ms${now}`;
+        }),
+    );
+  }
   const also = failure === undefined ? '' : `; the update also failed: ${describeError(failure)}`;
   return new MissingLinkError(`${parts.join('; ')}${also}`);
+}
+
+/** Where a link stands, said for a report: `-> TEXT`, `missing`, `a file`... */
+function stateOf(entry: Outcome<Entry>): string {
+  if (isFailure(entry)) return `unreadable (${describeError(entry)})`;
+  if (entry.kind === 'symlink') return `-> ${JSON.stringify(entry.text)}`;
+  const said = {
+    none: 'missing',
+    file: 'a file',
+    directory: 'a directory',
+    other: 'something else',
+  };
+  return said[entry.kind];
 }
 
 function toResult(operation: Operation, state: LinkState): LinkResult {

@@ -141,6 +141,25 @@ export interface GuardReport {
   sightings: MissingSighting[];
   /** Notifications: each link whose name another writer changed during the window. */
   touched?: TouchedLink[];
+  /**
+   * Sampling, where the new links carried a stamp (see LinkStore.create): how many did, and how
+   * many of them were looked at once every rename was acknowledged. Each looked at then either
+   * was the very link renamed there or is in `replaced`: for those links no replacement since
+   * our rename can slip between two lookups.
+   */
+  stamps?: { links: number; checked: number };
+  /** Sampling with stamps: each link found, after the last rename, not to be ours. */
+  replaced?: ReplacedLink[];
+}
+
+export interface ReplacedLink {
+  link: string;
+  /** Milliseconds after the guard started, of the lookup that found it. */
+  firstMs: number;
+  /** What that lookup found instead: `a symlink dated 2026-12-07T12:00:01Z`, `a file`... */
+  found: string;
+  /** Where it stands after the window, as read then: `-> TEXT`, `missing`, `a file`... */
+  now?: string;
 }
 
 export interface TouchedLink {

@@ -21,8 +21,23 @@ export interface LookupChannel {
   openMs: number;
 }
 
-/** An answer: `status` 0 when the name is there (ATTRS), else the server's status code. */
-export type Answered = (index: number, status: number, message: string) => void;
+/**
+ * An answer: `status` 0 when the name is there (ATTRS, what they say in `found`), else the
+ * server's status code. `seq` counts the lookups in the order sent, from 0.
+ */
+export type Answered = (
+  index: number,
+  status: number,
+  message: string,
+  seq: number,
+  found?: Found,
+) => void;
+
+/** What an lstat found at a name: its type, and its mtime in seconds where the server said. */
+export interface Found {
+  type: 'symlink' | 'file' | 'directory' | 'other' | 'unknown';
+  mtime?: number;
+}
 
 /**
  * lstat spoken on an SFTP channel directly: each lookup is a packet made from its path's
@@ -78,6 +93,11 @@ export class Lookups {
     return lookups;
   }
 
+  /** The seq the next lookup sent will have (see Answered). */
+  get nextSeq(): number {
+    return this.id;
+  }
+
   /** Sends a lookup of each of `indexes` in one write. */
   send(indexes: number[]): void {
     let length = 0;
@@ -127,7 +147,7 @@ export class Lookups {
     this.pending.delete(id);
     this.channel.requests.done();
     if (type === FXP_ATTRS) {
-      this.answered(index, 0, '');
+      this.answered(index, 0, '', id, foundIn(packet));
       return true;
     }
     const status = packet.length >= 9 ? packet.readUInt32BE(5) : -1;
@@ -137,7 +157,7 @@ export class Lookups {
         ? packet.toString('utf8', 13, 13 + said)
         : (STATUS_NAMES[status] ?? `status ${status}`);
     // A status that says OK answers no lstat: not a sighting, not a look either.
-    this.answered(index, status === 0 ? -1 : status, message);
+    this.answered(index, status === 0 ? -1 : status, message, id);
     return true;
   }
 
@@ -160,6 +180,33 @@ export class Lookups {
     this.pending.clear();
     ended(reason);
   }
+}
+
+const ATTR_SIZE = 0x1;
+const ATTR_UIDGID = 0x2;
+const ATTR_PERMISSIONS = 0x4;
+const ATTR_ACMODTIME = 0x8;
+const TYPES: Record<number, Found['type']> = {
+  0o120000: 'symlink',
+  0o100000: 'file',
+  0o040000: 'directory',
+};
+
+/** The type and mtime an ATTRS packet (type, id, then the attributes) tells. */
+function foundIn(packet: Buffer): Found {
+  if (packet.length < 9) return { type: 'unknown' };
+  const flags = packet.readUInt32BE(5);
+  let at = 9;
+  if (flags & ATTR_SIZE) at += 8;
+  if (flags & ATTR_UIDGID) at += 8;
+  let type: Found['type'] = 'unknown';
+  if (flags & ATTR_PERMISSIONS) {
+    if (packet.length < at + 4) return { type };
+    type = TYPES[packet.readUInt32BE(at) & 0o170000] ?? 'other';
+    at += 4;
+  }
+  if (!(flags & ATTR_ACMODTIME) || packet.length < at + 8) return { type };
+  return { type, mtime: packet.readUInt32BE(at + 4) };
 }
 
 /**

@@ -1,7 +1,7 @@
-import type { GuardReport, MissingSighting } from '../../engine/types.js';
-import type { Watch } from '../../engine/port.js';
+import type { GuardReport, MissingSighting, ReplacedLink } from '../../engine/types.js';
+import type { Rename, Watch } from '../../engine/port.js';
 import { Lookups } from './lookups.js';
-import type { LookupChannel } from './lookups.js';
+import type { Found, LookupChannel } from './lookups.js';
 
 /**
  * The rate at which one OpenSSH sftp-server answers lstat spoken raw, about (measured here:
@@ -133,12 +133,27 @@ export class SftpGuard implements Watch {
   private acked = 0;
   /** While it stands by, when it next looks for a silence (see watchStandBy). */
   private standingBy: NodeJS.Timeout | undefined;
+  /**
+   * Each link's stamp (an mtime, in seconds) as our last rename onto it left it, or -1: not
+   * renamed by us, or not stamped (see landed()).
+   */
+  private readonly stamps: Float64Array;
+  private stamped = false;
+  /** The first lookup (by seq) sent once every rename was acknowledged: see stop(). */
+  private finalFrom = Infinity;
+  /** Answers to lookups sent from finalFrom on. */
+  private finalLooked = 0;
+  /** Which links a lookup sent from finalFrom on found there (1), stamp and all. */
+  private readonly checked: Uint8Array;
+  private readonly replaced = new Map<number, ReplacedLink>();
 
   private constructor(
     private readonly paths: string[],
     standBy: boolean,
   ) {
     this.counts = new Uint32Array(paths.length);
+    this.stamps = new Float64Array(paths.length).fill(-1);
+    this.checked = new Uint8Array(paths.length);
     this.wanted = standBy ? STAND_BY_IN_FLIGHT : MIN_IN_FLIGHT;
     this.looking = !standBy;
     sharing.add(this);
@@ -175,7 +190,7 @@ export class SftpGuard implements Watch {
     guard.lookups = Lookups.on(
       channel,
       paths,
-      (index, status, message) => guard.answered(index, status, message),
+      (index, status, message, seq, found) => guard.answered(index, status, message, seq, found),
       lostSight,
     );
     // Until its first answer tells the round trip, the channel's opening does.
@@ -215,6 +230,19 @@ export class SftpGuard implements Watch {
     process.nextTick(() => this.topUp());
   }
 
+  /**
+   * A rename of ours onto a watched link is acknowledged: the link there now bears `stamp`
+   * (the mtime its store gave it), or none. Once every rename is acknowledged, a lookup that
+   * finds a stamped link with another mtime, or another kind of file, found a link that
+   * another writer made after ours (see stop()).
+   */
+  landed(rename: Rename, stamp: number | undefined): void {
+    const index = rename.watchIndex;
+    if (index === undefined) return;
+    this.stamps[index] = stamp ?? -1;
+    if (stamp !== undefined) this.stamped = true;
+  }
+
   soFar(): { lookups: number; missing: number } {
     return { lookups: this.looked, missing: this.missing };
   }
@@ -226,6 +254,7 @@ export class SftpGuard implements Watch {
   async stop(): Promise<GuardReport> {
     clearTimeout(this.standingBy);
     this.acked = performance.now();
+    this.finalFrom = this.lookups.nextSeq;
     const until = this.acked + WINDOW_MS;
     const limit = this.begun + MAX_WINDOW_MS;
     // One still standing by watched no rename, and counts no look (only those since begin()
@@ -233,7 +262,9 @@ export class SftpGuard implements Watch {
     // stood by ended 10 s later, deaf to SIGTERM meanwhile.
     while (this.looking && this.blind === undefined && !this.stopping) {
       const now = performance.now();
-      if (now >= limit || (now >= until && this.perLinkMin() >= PER_LINK)) break;
+      if (now >= limit || (now >= until && this.perLinkMin() >= PER_LINK && this.lookedLast())) {
+        break;
+      }
       if (await this.hungUp('when the switch ended')) break;
       if (this.looking && now >= until - 2 * STALL_MS) {
         this.wanted = inFlightFor(this.roundTrip, this.paths.length, 0);
@@ -257,7 +288,28 @@ export class SftpGuard implements Watch {
       perLinkMin: this.perLinkMin(),
       sampledBecause: 'the links are on a server, whose kernel tells this machine nothing',
       sightings: [...this.sightings.values()],
+      ...(this.stamped && { stamps: this.stampsChecked() }),
+      ...(this.replaced.size > 0 && { replaced: [...this.replaced.values()] }),
     };
+  }
+
+  /**
+   * Whether every link was looked at once more since the last rename was acknowledged, where
+   * the links bear stamps: lookups go to the links in turn, so as many as there are links.
+   */
+  private lookedLast(): boolean {
+    return !this.stamped || this.finalLooked >= this.paths.length;
+  }
+
+  private stampsChecked(): { links: number; checked: number } {
+    let links = 0;
+    let checked = 0;
+    for (let index = 0; index < this.paths.length; index++) {
+      if (this.stamps[index] < 0) continue;
+      links++;
+      checked += this.checked[index];
+    }
+    return { links, checked };
   }
 
   /** Up to its share on the way, in one write; more when a guard that stopped left its share. */
@@ -376,9 +428,16 @@ export class SftpGuard implements Watch {
   }
 
   /** An answer; the lookups that replace those answered go out once the chunk is read. */
-  private answered(index: number, status: number, message: string): void {
+  private answered(
+    index: number,
+    status: number,
+    message: string,
+    seq: number,
+    found?: Found,
+  ): void {
     this.outstanding--;
     this.looked++;
+    if (seq >= this.finalFrom) this.lookedAfter(index, found);
     this.lastHeard = performance.now();
     if (this.sentAlone !== undefined && this.outstanding === 0) {
       this.roundTrip = Math.min(this.roundTrip, performance.now() - this.sentAlone);
@@ -397,6 +456,31 @@ export class SftpGuard implements Watch {
         });
       }
     } else if (this.outstanding === 0) this.wake();
+  }
+
+  /**
+   * A lookup sent once every rename was acknowledged: a stamped link must be there as our
+   * rename left it. Missing, it is a sighting already.
+   */
+  private lookedAfter(index: number, found: Found | undefined): void {
+    this.finalLooked++;
+    const stamp = this.stamps[index];
+    if (stamp < 0 || found === undefined) return;
+    this.checked[index] = 1;
+    if (found.type === 'symlink' && found.mtime === stamp) return;
+    if (this.replaced.has(index)) return;
+    this.replaced.set(index, {
+      link: this.paths[index],
+      firstMs: Math.round(performance.now() - this.start),
+      found:
+        found.type === 'symlink'
+          ? found.mtime === undefined
+            ? 'a symlink with no time told'
+            : `a symlink dated ${isoSeconds(found.mtime)}, ours ${isoSeconds(stamp)}`
+          : found.type === 'unknown'
+            ? 'a name of unknown type'
+            : `a ${found.type === 'other' ? 'special file' : found.type}`,
+    });
   }
 
   private seenMissing(index: number): void {
@@ -427,6 +511,10 @@ function inFlightFor(roundTripMs: number, links: number, stallMs = STALL_MS): nu
   const rate = Math.min(SERVER_RATE_PER_MS, links * LINK_RATE_PER_MS);
   const needed = Math.ceil(rate * (roundTripMs + stallMs) * 1.25);
   return Math.min(MAX_IN_FLIGHT, Math.max(MIN_IN_FLIGHT, needed));
+}
+
+function isoSeconds(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 function seconds(ms: number): string {

@@ -20,6 +20,7 @@ import { SftpGuard } from './sftp-guard.js';
 
 const POSIX_RENAME = 'posix-rename@openssh.com';
 const HARDLINK = 'hardlink@openssh.com';
+const LSETSTAT = 'lsetstat@openssh.com';
 /** READDIR requests sent at once on one handle: up to ~100 names come back per request. */
 const READDIRS_IN_FLIGHT = 16;
 
@@ -55,6 +56,16 @@ export class SftpStore implements LinkStore {
   private readonly channel: Channel;
   /** The guard watching this store's links: the rest of its wave goes out behind the renames. */
   private guard: SftpGuard | undefined;
+  /**
+   * The mtime (in seconds) the links to be renamed onto watched ones are stamped with: one
+   * second before the first link this store made (the lock, on the server's clock), so that
+   * no link made later can bear it. Unknown until then; never, without lsetstat@openssh.com,
+   * which sets a symlink's own times (plain setstat would follow it).
+   */
+  private stamp: number | undefined;
+  private readonly canStamp: boolean;
+  /** Links made and stamped, not yet renamed. */
+  private readonly stamped = new Set<string>();
 
   /**
    * The requests waiting for an answer, each ended as lost when the connection is: one
@@ -70,6 +81,7 @@ export class SftpStore implements LinkStore {
     this.notes = session.notes;
     this.channel = session.main;
     this.sftp = session.main.sftp;
+    this.canStamp = session.extensions.has(LSETSTAT);
     session.lost.catch((error: Error) => {
       this.gone = error;
       for (const cutOff of this.waiting) cutOff(error);
@@ -144,21 +156,55 @@ export class SftpStore implements LinkStore {
   }
 
   create(links: NewLink[]): Promise<Outcome<void>[]> {
-    return this.batch(links, (link) =>
-      link.type === 'symbolic'
-        ? this.call<void>('symlink', (cb) => this.sftp.symlink(link.content, link.path, cb))
-        : this.call<void>('hardlink', (cb) =>
-            this.sftp.ext_openssh_hardlink(link.content, link.path, cb),
-          ),
-    );
+    // The server's clock, read from the first symlink made, which is then looked at right
+    // behind its creation (the lock: before any link to be stamped).
+    let clock = this.canStamp && this.stamp === undefined;
+    return this.batch(links, (link) => {
+      if (link.type !== 'symbolic') {
+        return this.call<void>('hardlink', (cb) =>
+          this.sftp.ext_openssh_hardlink(link.content, link.path, cb),
+        );
+      }
+      const readClock = clock;
+      clock = false;
+      return this.symlink(link, readClock);
+    });
   }
 
-  rename(renames: Rename[]): Promise<Outcome<void>[]> {
+  /** Makes `link`, stamps it where asked and known, or first reads the clock from it. */
+  private async symlink(link: NewLink, readClock: boolean): Promise<void> {
+    const made = this.call<void>('symlink', (cb) => this.sftp.symlink(link.content, link.path, cb));
+    const clock = readClock
+      ? this.call<Stats>('lstat', (cb) => this.sftp.lstat(link.path, cb)).catch(() => undefined)
+      : undefined;
+    const stamp = link.stamp ? this.stamp : undefined;
+    const stamped =
+      stamp === undefined
+        ? undefined
+        : this.call<void>('lsetstat', (cb) =>
+            this.sftp.ext_openssh_lsetstat(link.path, { atime: stamp, mtime: stamp }, cb),
+          ).then(
+            () => true,
+            () => false,
+          );
+    await made;
+    if (await stamped) this.stamped.add(link.path);
+    const stats = await clock;
+    if (stats?.isSymbolicLink() && this.stamp === undefined) this.stamp = stats.mtime - 1;
+  }
+
+  async rename(renames: Rename[]): Promise<Outcome<void>[]> {
     const outcomes = this.batch(renames, ({ from, to }) =>
       this.call<void>('rename', (cb) => this.sftp.ext_openssh_rename(from, to, cb)),
     );
     this.guard?.renamesSent();
-    return outcomes;
+    const done = await outcomes;
+    renames.forEach((rename, index) => {
+      if (isFailure(done[index])) return;
+      const stamped = this.stamped.delete(rename.from);
+      this.guard?.landed(rename, stamped ? this.stamp : undefined);
+    });
+    return done;
   }
 
   remove(paths: string[]): Promise<Outcome<void>[]> {
