@@ -88,6 +88,7 @@ export const WINDOW_MS = 100;
  */
 export const SILENT_AFTER_SWITCH_MS = 2000;
 const SILENT_ROUND_TRIPS = 10;
+const OPEN_ROUND_TRIPS = 3;
 export const PER_LINK = 10;
 const MAX_WINDOW_MS = 10_000;
 const NO_SUCH_FILE = 2;
@@ -193,8 +194,11 @@ export class SftpGuard implements Watch {
       (index, status, message, seq, found) => guard.answered(index, status, message, seq, found),
       lostSight,
     );
-    // Until its first answer tells the round trip, the channel's opening does.
-    guard.firstAnswerMs = channel.openMs;
+    // Until its first answer tells the round trip, the channel's opening does: three round
+    // trips (the channel, its subsystem, SFTP's INIT) and the server's start of sftp-server.
+    // Taken whole, a server slow to start it (0.6 to 0.9 s here, under load) was allowed 6 to
+    // 9 s of silence before the switch, not 2.
+    guard.firstAnswerMs = channel.openMs / OPEN_ROUND_TRIPS;
     guard.topUp();
     await guard.untilHeard(() => guard.looked > 0, 'before the switch');
     guard.firstAnswerMs = performance.now() - guard.start;
