@@ -8,7 +8,7 @@ import { cliSsh, onMount, run, withRoutes } from './routes.js';
 import type { Finished, Route } from './routes.js';
 import { linkTree, otherVersion } from './trees.js';
 import { startDelayProxy } from '../test/helpers/delay-proxy.js';
-import { oneGapWriter } from '../test/helpers/one-gap.js';
+import { startOneGap } from '../test/helpers/one-gap.js';
 
 export interface EyesResult {
   case: string;
@@ -153,12 +153,9 @@ const GAP_BATCH = 20;
 const GAP_MS = 3;
 const GAP_AFTER_MS = 2;
 
-/** The writer of the one-gap case (oneGapWriter). */
-const ONE_GAP = oneGapWriter(GAP_AFTER_MS, GAP_MS);
-
 /**
  * The one-gap case: GAP_MS on one link of a GAP_BATCH-link batch, made while the renames go
- * out (ONE_GAP), a writer started afresh for each run. Over SFTP only: on a local disk the
+ * out (startOneGap), a writer started afresh for each run. Over SFTP only: on a local disk the
  * 20 renames take a fraction of a millisecond, and a gap made once the writer has heard of the
  * first one can fall after the switch, no longer a moment of it (a first run: 12 of 20 caught,
  * the gap beginning a median 2.8 ms after the first rename).
@@ -182,24 +179,11 @@ async function oneGap(
       runs,
       () => command(dir, path.join(dir, `specs-${turn++ % 2 ? 'v1' : 'v2'}`)),
       async (go) => {
-        const writer = spawn(ONE_GAP[0], ONE_GAP.slice(1), {
-          cwd: dir,
-          stdio: ['ignore', 'pipe', 'inherit'],
-        });
-        let said = '';
-        writer.stdout.on('data', (chunk: Buffer) => (said += chunk));
-        const exited = new Promise((resolve) => writer.once('exit', resolve));
-        while (!said.startsWith('ready')) {
-          if (writer.exitCode !== null) throw new Error('the one-gap writer did not start');
-          await new Promise((resolve) => setTimeout(resolve, 5));
-        }
+        const writer = await startOneGap(dir, GAP_AFTER_MS, GAP_MS);
         try {
           return await go();
         } finally {
-          // A run that renamed nothing leaves the writer waiting: no gap in that run.
-          setTimeout(() => writer.kill('SIGKILL'), 1000).unref();
-          await exited;
-          const [, afterMs, gapMs] = said.split('\n')[1]?.split(' ') ?? [];
+          const [, afterMs, gapMs] = (await writer.ended(1000))?.split(' ') ?? [];
           if (gapMs !== undefined) gaps.push({ afterMs: Number(afterMs), gapMs: Number(gapMs) });
         }
       },

@@ -1239,6 +1239,8 @@ const OPEN_ROUND_TRIPS = 3;
 const PER_LINK = 10;
 const MAX_WINDOW_MS = 10_000;
 const NO_SUCH_FILE = 2;
+const UNSTAMPED = -1;
+const NOT_OURS = -2;
 /**
  * Watches links on the server through a channel of its own (a second sftp-server process,
  * running beside the one that renames), with lstat, which sees the name itself: a dangling
@@ -1248,6 +1250,7 @@ const NO_SUCH_FILE = 2;
  */
 class SftpGuard {
     paths;
+    all;
     looked = 0;
     missing = 0;
     outstanding = 0;
@@ -1282,8 +1285,9 @@ class SftpGuard {
     /** While it stands by, when it next looks for a silence (see watchStandBy). */
     standingBy;
     /**
-     * Each link's stamp (an mtime, in seconds) as our last rename onto it left it, or -1: not
-     * renamed by us, or not stamped (see landed()).
+     * Each link's stamp (an mtime, in seconds) as our last rename onto it left it; UNSTAMPED
+     * when that link bore none, NOT_OURS when we renamed nothing there, or removed what we did
+     * (see landed()).
      */
     stamps;
     stamped = false;
@@ -1291,14 +1295,31 @@ class SftpGuard {
     finalFrom = Infinity;
     /** Answers to lookups sent from finalFrom on. */
     finalLooked = 0;
+    /**
+     * The links it looks at in turn: those that exist, then, from finalFrom on, the new ones
+     * too (see `all`).
+     */
+    cycle;
+    /** Each new link's index in `all`. */
+    newIndex;
     /** Which links a lookup sent from finalFrom on found there (1), stamp and all. */
     checked;
     replaced = new Map();
-    constructor(paths, standBy) {
+    constructor(paths, 
+    /**
+     * `paths`, then the batch's links that do not exist yet, looked at only once every rename
+     * was acknowledged, when they must be there as renamed. Made again by another writer
+     * right after, one is another's as surely as one that existed (also one that existed
+     * but was missing when the run read it, another writer's gap: it counted as new).
+     */
+    all, standBy) {
         this.paths = paths;
+        this.all = all;
         this.counts = new Uint32Array(paths.length);
-        this.stamps = new Float64Array(paths.length).fill(-1);
-        this.checked = new Uint8Array(paths.length);
+        this.cycle = paths.length;
+        this.newIndex = new Map(all.slice(paths.length).map((file, at) => [file, paths.length + at]));
+        this.stamps = new Float64Array(all.length).fill(NOT_OURS);
+        this.checked = new Uint8Array(all.length);
         this.wanted = standBy ? STAND_BY_IN_FLIGHT : MIN_IN_FLIGHT;
         this.looking = !standBy;
         sharing.add(this);
@@ -1314,15 +1335,16 @@ class SftpGuard {
      * `lost` rejects (the watchdog closes a connection whose channel stopped answering), or the
      * channel itself ends, the guard has lost sight, and says so.
      */
-    static async start(channel, paths, lost, standBy = false) {
-        const guard = new SftpGuard(paths, standBy);
+    static async start(channel, paths, lost, options = {}) {
+        const all = options.newPaths?.length ? [...paths, ...options.newPaths] : paths;
+        const guard = new SftpGuard(paths, all, options.standBy ?? false);
         const lostSight = (reason) => {
             guard.goBlind(reason);
             guard.outstanding = 0;
             guard.wake();
         };
         lost.catch((error) => lostSight(error.message));
-        guard.lookups = Lookups.on(channel, paths, (index, status, message, seq, found) => guard.answered(index, status, message, seq, found), lostSight);
+        guard.lookups = Lookups.on(channel, all, (index, status, message, seq, found) => guard.answered(index, status, message, seq, found), lostSight);
         // Until its first answer tells the round trip, the channel's opening does: three round
         // trips (the channel, its subsystem, SFTP's INIT) and the server's start of sftp-server.
         // Taken whole, a server slow to start it (0.6 to 0.9 s here, under load) was allowed 6 to
@@ -1370,12 +1392,18 @@ class SftpGuard {
      * another writer made after ours (see stop()).
      */
     landed(rename, stamp) {
-        const index = rename.watchIndex;
+        const index = rename.watchIndex ?? this.newIndex.get(rename.to);
         if (index === undefined)
             return;
-        this.stamps[index] = stamp ?? -1;
+        this.stamps[index] = stamp ?? UNSTAMPED;
         if (stamp !== undefined)
             this.stamped = true;
+    }
+    /** A new link of ours is removed (a rollback): from now on it is to be missing. */
+    removed(file) {
+        const index = this.newIndex.get(file);
+        if (index !== undefined)
+            this.stamps[index] = NOT_OURS;
     }
     soFar() {
         return { lookups: this.looked, missing: this.missing };
@@ -1388,6 +1416,7 @@ class SftpGuard {
         clearTimeout(this.standingBy);
         this.acked = performance.now();
         this.finalFrom = this.lookups.nextSeq;
+        this.cycle = this.all.length;
         const until = this.acked + WINDOW_MS;
         const limit = this.begun + MAX_WINDOW_MS;
         // One still standing by watched no rename, and counts no look (only those since begin()
@@ -1428,12 +1457,12 @@ class SftpGuard {
      * the links bear stamps: lookups go to the links in turn, so as many as there are links.
      */
     lookedLast() {
-        return !this.stamped || this.finalLooked >= this.paths.length;
+        return !this.stamped || this.finalLooked >= this.all.length;
     }
     stampsChecked() {
         let links = 0;
         let checked = 0;
-        for (let index = 0; index < this.paths.length; index++) {
+        for (let index = 0; index < this.all.length; index++) {
             if (this.stamps[index] < 0)
                 continue;
             links++;
@@ -1544,7 +1573,7 @@ class SftpGuard {
         const indexes = new Array(count);
         for (let i = 0; i < count; i++) {
             indexes[i] = this.next;
-            this.next = (this.next + 1) % this.paths.length;
+            this.next = (this.next + 1) % this.cycle;
         }
         // One sent alone tells the round trip (standing by, one at a time).
         if (this.outstanding === 0)
@@ -1563,12 +1592,15 @@ class SftpGuard {
         if (this.sentAlone !== undefined && this.outstanding === 0) {
             this.roundTrip = Math.min(this.roundTrip, performance.now() - this.sentAlone);
         }
-        if (this.looking)
+        const existed = index < this.paths.length;
+        if (this.looking && existed)
             this.counts[index]++;
-        if (status === NO_SUCH_FILE)
+        // A new link is to be there only once renamed, and until a rollback removes it.
+        if (status === NO_SUCH_FILE && (existed || this.stamps[index] !== NOT_OURS)) {
             this.seenMissing(index);
+        }
         else if (status !== 0)
-            this.goBlind(`${message} looking up ${this.paths[index]}`);
+            this.goBlind(`${message} looking up ${this.all[index]}`);
         // The first answer means the server is looking; the caller may start switching.
         if (!this.stopping && this.looked === 1)
             this.wake();
@@ -1599,7 +1631,7 @@ class SftpGuard {
         if (this.replaced.has(index))
             return;
         this.replaced.set(index, {
-            link: this.paths[index],
+            link: this.all[index],
             firstMs: Math.round(performance.now() - this.start),
             found: found.type === 'symlink'
                 ? found.mtime === undefined
@@ -1619,7 +1651,7 @@ class SftpGuard {
             sighting.lastMs = now;
         }
         else {
-            this.sightings.set(index, { link: this.paths[index], count: 1, firstMs: now, lastMs: now });
+            this.sightings.set(index, { link: this.all[index], count: 1, firstMs: now, lastMs: now });
         }
     }
     wake() {
@@ -1822,8 +1854,13 @@ class SftpStore {
         });
         return done;
     }
-    remove(paths) {
-        return this.batch(paths, (file) => this.call('unlink', (cb) => this.sftp.unlink(file, cb)));
+    async remove(paths) {
+        const done = await this.batch(paths, (file) => this.call('unlink', (cb) => this.sftp.unlink(file, cb)));
+        paths.forEach((file, index) => {
+            if (!(0,port/* isFailure */.N)(done[index]))
+                this.guard?.removed(file);
+        });
+        return done;
     }
     /** Opens each directory, then asks for many pages of names at once on its handle. */
     list(dirs) {
@@ -1863,7 +1900,7 @@ class SftpStore {
             const signal = error instanceof errors/* InterruptedError */.p4 ? error.signal : this.session.ended()?.signal;
             throw signal ? new errors/* InterruptedError */.p4(message, signal) : new errors/* UpdateError */.mp(message);
         });
-        this.guard = await SftpGuard.start(channel, paths, this.session.lost, options?.standBy);
+        this.guard = await SftpGuard.start(channel, paths, this.session.lost, options);
         return this.guard;
     }
     async renameBehaviour() {

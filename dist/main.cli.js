@@ -3568,7 +3568,8 @@ class Batch {
                     return keeping[index - pending.length];
                 const { type, content } = pending[index];
                 const link = { path: this.temps[index], type, content };
-                if (this.watchIndex[index] >= 0 && this.options.guard !== false)
+                // Stamped for a guard (one that knows the links it renamed looks at new ones too).
+                if (this.options.guard !== false && this.watched.length > 0)
                     link.stamp = true;
                 return link;
             });
@@ -4447,7 +4448,7 @@ async function switchReady(members, ready) {
             endStates(report.hosts),
             ...(missing.length > 0
                 ? [
-                    `and a link was seen missing: ${missing.map(({ host, message }) => `${host}: ${message}`).join('; ')}`,
+                    `and a link may have been missing: ${missing.map(({ host, message }) => `${host}: ${message}`).join('; ')}`,
                 ]
                 : []),
             ...(blinded.length > 0 ? [`and ${blinded.join('; ')}`] : []),
@@ -4464,8 +4465,12 @@ function blindOnly(outcome) {
     if (outcome.status === 'fulfilled' || !(outcome.reason instanceof engine_errors/* MissingLinkError */.dP))
         return;
     const guard = outcome.reason.guard;
-    if (guard?.blind === undefined || guard.missing > 0 || (guard.touched?.length ?? 0) > 0)
+    if (guard?.blind === undefined ||
+        guard.missing > 0 ||
+        (guard.touched?.length ?? 0) > 0 ||
+        guard.replaced !== undefined) {
         return;
+    }
     return guard.blind;
 }
 function lostSight(blind) {

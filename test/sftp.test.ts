@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { connect } from '../lib/transport/sftp/connect.js';
 import { startDelayProxy } from './helpers/delay-proxy.js';
-import { oneGapWriter } from './helpers/one-gap.js';
+import { startOneGap } from './helpers/one-gap.js';
 import { freshTree, makeServerTree, manyRemoteLinks, startSshd } from './helpers/ssh-server.js';
 import type { SshServer } from './helpers/ssh-server.js';
 import { runStep } from './helpers/runner.js';
@@ -153,12 +153,12 @@ describe('SFTP spoken by atomic-link itself', () => {
       const proxy = await startDelayProxy({ targetPort: server.port, delayMs });
       try {
         for (let round = 0; round < 3; round++) {
-          const gap = await startOneGap(server.root);
+          const gap = await startOneGap(server.root, 2, 3);
           const run = await startCli(
             [...server.argsVia(proxy.port), '--json', '--spec-file', specFile],
             '/',
           );
-          const made = await gap.done;
+          const made = (await gap.ended(5000))?.split(' ')[0];
           expect(made).toMatch(/^links\/l[0-9]+$/);
           expect(run.status).toBe(3);
           expect(run.stderr).toContain('were not the ones atomic-link renamed there');
@@ -182,6 +182,23 @@ describe('SFTP spoken by atomic-link itself', () => {
         await proxy.close();
       }
     }
+  });
+
+  test('a link that did not exist when the run read the links, made again right after its rename, is caught too', async () => {
+    const count = 5;
+    const specFile = manyRemoteLinks(server.root, count);
+    // Missing as the run reads it: a new link to atomic-link (or another writer's gap).
+    fs.rmSync(path.join(server.root, 'links', 'l0'));
+    const gap = await startOneGap(server.root, 2, 3);
+    const run = await startCli([...server.args, '--json', '--spec-file', specFile], '/');
+    expect((await gap.ended(5000))?.split(' ')[0]).toBe('links/l0');
+    expect(run.status).toBe(3);
+    const { guard } = JSON.parse(run.stdout);
+    expect(guard.stamps).toEqual({ links: count, checked: count });
+    expect(guard.replaced).toEqual([
+      expect.objectContaining({ link: expect.stringMatching(/\/links\/l0$/) }),
+    ]);
+    expect(linkTexts(server.root, count)).toEqual(Array(count).fill('../releases/v2'));
   });
 
   test('a clean run leaves every link stamped a second before its lock, and says each was checked; without lsetstat the links are only sampled', async () => {
@@ -371,26 +388,3 @@ describe('SFTP spoken by atomic-link itself', () => {
     expect(out.status).toBe(2);
   });
 });
-
-/**
- * The one-gap writer (oneGapWriter: 3 ms, 2 ms after the first of our renames onto a link),
- * watching `root`/links; `done` gives the link it made again.
- */
-async function startOneGap(root: string): Promise<{ done: Promise<string> }> {
-  const [command, ...args] = oneGapWriter(2, 3);
-  const writer = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  let said = '';
-  writer.stdout.on('data', (chunk: Buffer) => (said += chunk));
-  const exited = new Promise((resolve) => writer.once('exit', resolve));
-  while (!said.startsWith('ready')) {
-    if (writer.exitCode !== null) throw new Error('the one-gap writer did not start');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return {
-    done: (async () => {
-      setTimeout(() => writer.kill('SIGKILL'), 5000).unref();
-      await exited;
-      return said.split('\n')[1]?.split(' ')[0] ?? '';
-    })(),
-  };
-}

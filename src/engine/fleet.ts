@@ -264,7 +264,7 @@ async function switchReady(members: FleetMember[], ready: Ready[]): Promise<Flee
           endStates(report.hosts),
           ...(missing.length > 0
             ? [
-                `and a link was seen missing: ${missing.map(({ host, message }) => `${host}: ${message}`).join('; ')}`,
+                `and a link may have been missing: ${missing.map(({ host, message }) => `${host}: ${message}`).join('; ')}`,
               ]
             : []),
           ...(blinded.length > 0 ? [`and ${blinded.join('; ')}`] : []),
@@ -289,7 +289,14 @@ async function switchReady(members: FleetMember[], ready: Ready[]): Promise<Flee
 function blindOnly(outcome: PromiseSettledResult<unknown>): string | undefined {
   if (outcome.status === 'fulfilled' || !(outcome.reason instanceof MissingLinkError)) return;
   const guard = outcome.reason.guard;
-  if (guard?.blind === undefined || guard.missing > 0 || (guard.touched?.length ?? 0) > 0) return;
+  if (
+    guard?.blind === undefined ||
+    guard.missing > 0 ||
+    (guard.touched?.length ?? 0) > 0 ||
+    guard.replaced !== undefined
+  ) {
+    return;
+  }
   return guard.blind;
 }
 

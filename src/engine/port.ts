@@ -84,7 +84,8 @@ export interface WatchOptions {
   /**
    * The batch's links that do not exist yet. A guard told of changes (the kernel's
    * notifications) watches them too: another writer making or removing one of them meanwhile
-   * is writing the same links. One that samples cannot: they are missing until renamed.
+   * is writing the same links. One that samples cannot before they are renamed, as they are
+   * missing until then; one that knows the links it renamed (stamps) looks at them after.
    */
   newPaths?: string[];
 }
@@ -116,7 +117,7 @@ export interface NewLink {
   /** A symlink's text, or the path a hard link is made to. */
   content: string;
   /**
-   * It is to be renamed onto a link a guard watches. Where the store can, it marks the link,
+   * It is to be renamed into place while a guard watches. Where the store can, it marks it,
    * so that its guard, looking once the renames are acknowledged, tells the very link renamed
    * there from one another writer made meanwhile (over SFTP, where lookups only sample: an
    * mtime that no link made during the run can have). A link it cannot mark is only sampled.

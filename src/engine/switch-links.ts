@@ -279,7 +279,8 @@ class Batch {
         if (index >= pending.length) return keeping[index - pending.length];
         const { type, content } = pending[index];
         const link: NewLink = { path: this.temps[index], type, content };
-        if (this.watchIndex[index] >= 0 && this.options.guard !== false) link.stamp = true;
+        // Stamped for a guard (one that knows the links it renamed looks at new ones too).
+        if (this.options.guard !== false && this.watched.length > 0) link.stamp = true;
         return link;
       });
     } catch (error) {

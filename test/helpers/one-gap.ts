@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+
 /**
  * The writer of the one-gap case: it watches the links' directory with inotify (through
  * ctypes: no module to install) and says "ready"; at the first of our renames onto a link it
@@ -35,4 +37,33 @@ os.symlink(target, link)
 back = time.monotonic()
 print(link, (gone - seen) * 1000, (back - gone) * 1000, flush=True)`,
   ];
+}
+
+/**
+ * Starts that writer in `dir` (which holds `links/`) and resolves once it watches. `ended`,
+ * called once the run is over, gives the writer `killAfterMs` to make its gap (a run that
+ * renamed nothing leaves it waiting), then its line: the link, when the gap began after the
+ * rename and how long it lasted; undefined if it made none.
+ */
+export async function startOneGap(
+  dir: string,
+  afterMs: number,
+  gapMs: number,
+): Promise<{ ended: (killAfterMs: number) => Promise<string | undefined> }> {
+  const [command, ...args] = oneGapWriter(afterMs, gapMs);
+  const writer = spawn(command, args, { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+  let said = '';
+  writer.stdout.on('data', (chunk: Buffer) => (said += chunk));
+  const exited = new Promise((resolve) => writer.once('exit', resolve));
+  while (!said.startsWith('ready')) {
+    if (writer.exitCode !== null) throw new Error('the one-gap writer did not start');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return {
+    ended: async (killAfterMs) => {
+      setTimeout(() => writer.kill('SIGKILL'), killAfterMs).unref();
+      await exited;
+      return said.split('\n')[1] || undefined;
+    },
+  };
 }

@@ -92,6 +92,8 @@ const OPEN_ROUND_TRIPS = 3;
 export const PER_LINK = 10;
 const MAX_WINDOW_MS = 10_000;
 const NO_SUCH_FILE = 2;
+const UNSTAMPED = -1;
+const NOT_OURS = -2;
 
 /**
  * Watches links on the server through a channel of its own (a second sftp-server process,
@@ -135,8 +137,9 @@ export class SftpGuard implements Watch {
   /** While it stands by, when it next looks for a silence (see watchStandBy). */
   private standingBy: NodeJS.Timeout | undefined;
   /**
-   * Each link's stamp (an mtime, in seconds) as our last rename onto it left it, or -1: not
-   * renamed by us, or not stamped (see landed()).
+   * Each link's stamp (an mtime, in seconds) as our last rename onto it left it; UNSTAMPED
+   * when that link bore none, NOT_OURS when we renamed nothing there, or removed what we did
+   * (see landed()).
    */
   private readonly stamps: Float64Array;
   private stamped = false;
@@ -144,17 +147,33 @@ export class SftpGuard implements Watch {
   private finalFrom = Infinity;
   /** Answers to lookups sent from finalFrom on. */
   private finalLooked = 0;
+  /**
+   * The links it looks at in turn: those that exist, then, from finalFrom on, the new ones
+   * too (see `all`).
+   */
+  private cycle: number;
+  /** Each new link's index in `all`. */
+  private readonly newIndex: Map<string, number>;
   /** Which links a lookup sent from finalFrom on found there (1), stamp and all. */
   private readonly checked: Uint8Array;
   private readonly replaced = new Map<number, ReplacedLink>();
 
   private constructor(
     private readonly paths: string[],
+    /**
+     * `paths`, then the batch's links that do not exist yet, looked at only once every rename
+     * was acknowledged, when they must be there as renamed. Made again by another writer
+     * right after, one is another's as surely as one that existed (also one that existed
+     * but was missing when the run read it, another writer's gap: it counted as new).
+     */
+    private readonly all: string[],
     standBy: boolean,
   ) {
     this.counts = new Uint32Array(paths.length);
-    this.stamps = new Float64Array(paths.length).fill(-1);
-    this.checked = new Uint8Array(paths.length);
+    this.cycle = paths.length;
+    this.newIndex = new Map(all.slice(paths.length).map((file, at) => [file, paths.length + at]));
+    this.stamps = new Float64Array(all.length).fill(NOT_OURS);
+    this.checked = new Uint8Array(all.length);
     this.wanted = standBy ? STAND_BY_IN_FLIGHT : MIN_IN_FLIGHT;
     this.looking = !standBy;
     sharing.add(this);
@@ -179,9 +198,10 @@ export class SftpGuard implements Watch {
     channel: LookupChannel,
     paths: string[],
     lost: Promise<never>,
-    standBy = false,
+    options: { standBy?: boolean; newPaths?: string[] } = {},
   ): Promise<SftpGuard> {
-    const guard = new SftpGuard(paths, standBy);
+    const all = options.newPaths?.length ? [...paths, ...options.newPaths] : paths;
+    const guard = new SftpGuard(paths, all, options.standBy ?? false);
     const lostSight = (reason: string) => {
       guard.goBlind(reason);
       guard.outstanding = 0;
@@ -190,7 +210,7 @@ export class SftpGuard implements Watch {
     lost.catch((error: Error) => lostSight(error.message));
     guard.lookups = Lookups.on(
       channel,
-      paths,
+      all,
       (index, status, message, seq, found) => guard.answered(index, status, message, seq, found),
       lostSight,
     );
@@ -241,10 +261,16 @@ export class SftpGuard implements Watch {
    * another writer made after ours (see stop()).
    */
   landed(rename: Rename, stamp: number | undefined): void {
-    const index = rename.watchIndex;
+    const index = rename.watchIndex ?? this.newIndex.get(rename.to);
     if (index === undefined) return;
-    this.stamps[index] = stamp ?? -1;
+    this.stamps[index] = stamp ?? UNSTAMPED;
     if (stamp !== undefined) this.stamped = true;
+  }
+
+  /** A new link of ours is removed (a rollback): from now on it is to be missing. */
+  removed(file: string): void {
+    const index = this.newIndex.get(file);
+    if (index !== undefined) this.stamps[index] = NOT_OURS;
   }
 
   soFar(): { lookups: number; missing: number } {
@@ -259,6 +285,7 @@ export class SftpGuard implements Watch {
     clearTimeout(this.standingBy);
     this.acked = performance.now();
     this.finalFrom = this.lookups.nextSeq;
+    this.cycle = this.all.length;
     const until = this.acked + WINDOW_MS;
     const limit = this.begun + MAX_WINDOW_MS;
     // One still standing by watched no rename, and counts no look (only those since begin()
@@ -302,13 +329,13 @@ export class SftpGuard implements Watch {
    * the links bear stamps: lookups go to the links in turn, so as many as there are links.
    */
   private lookedLast(): boolean {
-    return !this.stamped || this.finalLooked >= this.paths.length;
+    return !this.stamped || this.finalLooked >= this.all.length;
   }
 
   private stampsChecked(): { links: number; checked: number } {
     let links = 0;
     let checked = 0;
-    for (let index = 0; index < this.paths.length; index++) {
+    for (let index = 0; index < this.all.length; index++) {
       if (this.stamps[index] < 0) continue;
       links++;
       checked += this.checked[index];
@@ -422,7 +449,7 @@ export class SftpGuard implements Watch {
     const indexes = new Array<number>(count);
     for (let i = 0; i < count; i++) {
       indexes[i] = this.next;
-      this.next = (this.next + 1) % this.paths.length;
+      this.next = (this.next + 1) % this.cycle;
     }
     // One sent alone tells the round trip (standing by, one at a time).
     if (this.outstanding === 0) this.lastHeard = performance.now();
@@ -446,9 +473,12 @@ export class SftpGuard implements Watch {
     if (this.sentAlone !== undefined && this.outstanding === 0) {
       this.roundTrip = Math.min(this.roundTrip, performance.now() - this.sentAlone);
     }
-    if (this.looking) this.counts[index]++;
-    if (status === NO_SUCH_FILE) this.seenMissing(index);
-    else if (status !== 0) this.goBlind(`${message} looking up ${this.paths[index]}`);
+    const existed = index < this.paths.length;
+    if (this.looking && existed) this.counts[index]++;
+    // A new link is to be there only once renamed, and until a rollback removes it.
+    if (status === NO_SUCH_FILE && (existed || this.stamps[index] !== NOT_OURS)) {
+      this.seenMissing(index);
+    } else if (status !== 0) this.goBlind(`${message} looking up ${this.all[index]}`);
     // The first answer means the server is looking; the caller may start switching.
     if (!this.stopping && this.looked === 1) this.wake();
     if (!this.stopping && this.blind === undefined) {
@@ -474,7 +504,7 @@ export class SftpGuard implements Watch {
     if (found.type === 'symlink' && found.mtime === stamp) return;
     if (this.replaced.has(index)) return;
     this.replaced.set(index, {
-      link: this.paths[index],
+      link: this.all[index],
       firstMs: Math.round(performance.now() - this.start),
       found:
         found.type === 'symlink'
@@ -495,7 +525,7 @@ export class SftpGuard implements Watch {
       sighting.count++;
       sighting.lastMs = now;
     } else {
-      this.sightings.set(index, { link: this.paths[index], count: 1, firstMs: now, lastMs: now });
+      this.sightings.set(index, { link: this.all[index], count: 1, firstMs: now, lastMs: now });
     }
   }
 

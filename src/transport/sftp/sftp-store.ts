@@ -207,10 +207,14 @@ export class SftpStore implements LinkStore {
     return done;
   }
 
-  remove(paths: string[]): Promise<Outcome<void>[]> {
-    return this.batch(paths, (file) =>
+  async remove(paths: string[]): Promise<Outcome<void>[]> {
+    const done = await this.batch(paths, (file) =>
       this.call<void>('unlink', (cb) => this.sftp.unlink(file, cb)),
     );
+    paths.forEach((file, index) => {
+      if (!isFailure(done[index])) this.guard?.removed(file);
+    });
+    return done;
   }
 
   /** Opens each directory, then asks for many pages of names at once on its handle. */
@@ -256,7 +260,7 @@ export class SftpStore implements LinkStore {
         error instanceof InterruptedError ? error.signal : this.session.ended()?.signal;
       throw signal ? new InterruptedError(message, signal) : new UpdateError(message);
     });
-    this.guard = await SftpGuard.start(channel, paths, this.session.lost, options?.standBy);
+    this.guard = await SftpGuard.start(channel, paths, this.session.lost, options);
     return this.guard;
   }
 
