@@ -1356,12 +1356,18 @@ class SftpGuard {
         this.finalFrom = this.lookups.nextSeq;
         const until = this.acked + WINDOW_MS;
         const limit = this.begun + MAX_WINDOW_MS;
+        // The last look at every stamped link is owed past that bound too (bounded as long again
+        // from the last acknowledgement): renames that took over 10 s (2,000 links on a starved
+        // server) ended the window at once, no link looked at after them, and a link another
+        // writer renamed over ours meanwhile went untold (exit 0, "0 of 2000" checked).
+        const lastLookLimit = this.acked + MAX_WINDOW_MS;
         // One still standing by watched no rename, and counts no look (only those since begin()
         // do): it would wait out MAX_WINDOW_MS, and a fleet whose host failed while the others
         // stood by ended 10 s later, deaf to SIGTERM meanwhile.
         while (this.looking && this.blind === undefined && !this.stopping) {
             const now = performance.now();
-            if (now >= limit || (now >= until && this.perLinkMin() >= PER_LINK && this.lookedLast())) {
+            if (now >= lastLookLimit ||
+                (this.lookedLast() && (now >= limit || (now >= until && this.perLinkMin() >= PER_LINK)))) {
                 break;
             }
             if (await this.hungUp('when the switch ended'))

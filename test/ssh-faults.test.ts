@@ -490,6 +490,9 @@ describe('a healthy server that is slow to switch a batch (no channel silent for
       expect(result.stderr).not.toContain('lost sight');
       expect(result.status).toBe(0);
       expect(JSON.parse(result.stdout).guard.blind).toBeUndefined();
+      // Every link looked at once more after the last rename, though the window's bound (10 s
+      // from the first rename) had passed: one replaced meanwhile would have been told.
+      expect(JSON.parse(result.stdout).guard.stamps).toEqual({ links: count, checked: count });
       expect(leftovers(links)).toEqual([]);
     } finally {
       if (stopped !== undefined) process.kill(stopped, 'SIGCONT');
