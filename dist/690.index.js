@@ -1590,15 +1590,18 @@ class SftpGuard {
     }
     /**
      * A lookup sent once every rename was acknowledged: a stamped link must be there as our
-     * rename left it. Missing, it is a sighting already.
+     * rename left it. Missing, it is a sighting already. An answer that tells no time cannot tell
+     * ours from another's, and checks nothing: a server whose lookups left the times out had
+     * every clean run said made again by another writer (exit 3). One that tells no type is
+     * judged by its time alone.
      */
     lookedAfter(index, found) {
         this.finalLooked++;
         const stamp = this.stamps[index];
-        if (stamp < 0 || found === undefined)
+        if (stamp < 0 || found?.mtime === undefined)
             return;
         this.checked[index] = 1;
-        if (found.type === 'symlink' && found.mtime === stamp)
+        if (found.mtime === stamp && (found.type === 'symlink' || found.type === 'unknown'))
             return;
         if (this.replaced.has(index))
             return;
@@ -1606,11 +1609,9 @@ class SftpGuard {
             link: this.paths[index],
             firstMs: Math.round(performance.now() - this.start),
             found: found.type === 'symlink'
-                ? found.mtime === undefined
-                    ? 'a symlink with no time told'
-                    : `a symlink dated ${isoSeconds(found.mtime)}, ours ${isoSeconds(stamp)}`
+                ? `a symlink dated ${isoSeconds(found.mtime)}, ours ${isoSeconds(stamp)}`
                 : found.type === 'unknown'
-                    ? 'a name of unknown type'
+                    ? `a name of unknown type dated ${isoSeconds(found.mtime)}, ours ${isoSeconds(stamp)}`
                     : `a ${found.type === 'other' ? 'special file' : found.type}`,
         });
     }
