@@ -17,6 +17,8 @@ var external_node_path_ = __webpack_require__(6760);
 var errors = __webpack_require__(4899);
 // EXTERNAL MODULE: ./lib/engine/port.js
 var port = __webpack_require__(4799);
+// EXTERNAL MODULE: ./lib/engine/temp-names.js
+var temp_names = __webpack_require__(3363);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __webpack_require__(3136);
 // EXTERNAL MODULE: ./lib/transport/ssh-route.js
@@ -1389,12 +1391,18 @@ class SftpGuard {
         this.cycle = this.all.length;
         const until = this.acked + WINDOW_MS;
         const limit = this.begun + MAX_WINDOW_MS;
+        // The last look at every stamped link is owed past that bound too (bounded as long again
+        // from the last acknowledgement): renames that took over 10 s (2,000 links on a starved
+        // server) ended the window at once, no link looked at after them, and a link another
+        // writer renamed over ours meanwhile went untold (exit 0, "0 of 2000" checked).
+        const lastLookLimit = this.acked + MAX_WINDOW_MS;
         // One still standing by watched no rename, and counts no look (only those since begin()
         // do): it would wait out MAX_WINDOW_MS, and a fleet whose host failed while the others
         // stood by ended 10 s later, deaf to SIGTERM meanwhile.
         while (this.looking && this.blind === undefined && !this.stopping) {
             const now = performance.now();
-            if (now >= limit || (now >= until && this.perLinkMin() >= PER_LINK && this.lookedLast())) {
+            if (now >= lastLookLimit ||
+                (this.lookedLast() && (now >= limit || (now >= until && this.perLinkMin() >= PER_LINK)))) {
                 break;
             }
             if (await this.hungUp('when the switch ended'))
@@ -1588,15 +1596,18 @@ class SftpGuard {
     }
     /**
      * A lookup sent once every rename was acknowledged: a stamped link must be there as our
-     * rename left it. Missing, it is a sighting already.
+     * rename left it. Missing, it is a sighting already. An answer that tells no time cannot tell
+     * ours from another's, and checks nothing: a server whose lookups left the times out had
+     * every clean run said made again by another writer (exit 3). One that tells no type is
+     * judged by its time alone.
      */
     lookedAfter(index, found) {
         this.finalLooked++;
         const stamp = this.stamps[index];
-        if (stamp < 0 || found === undefined)
+        if (stamp < 0 || found?.mtime === undefined)
             return;
         this.checked[index] = 1;
-        if (found.type === 'symlink' && found.mtime === stamp)
+        if (found.mtime === stamp && (found.type === 'symlink' || found.type === 'unknown'))
             return;
         if (this.replaced.has(index))
             return;
@@ -1604,11 +1615,9 @@ class SftpGuard {
             link: this.all[index],
             firstMs: Math.round(performance.now() - this.start),
             found: found.type === 'symlink'
-                ? found.mtime === undefined
-                    ? 'a symlink with no time told'
-                    : `a symlink dated ${isoSeconds(found.mtime)}, ours ${isoSeconds(stamp)}`
+                ? `a symlink dated ${isoSeconds(found.mtime)}, ours ${isoSeconds(stamp)}`
                 : found.type === 'unknown'
-                    ? 'a name of unknown type'
+                    ? `a name of unknown type dated ${isoSeconds(found.mtime)}, ours ${isoSeconds(stamp)}`
                     : `a ${found.type === 'other' ? 'special file' : found.type}`,
         });
     }
@@ -1654,9 +1663,12 @@ function seconds(ms) {
 
 
 
+
 const POSIX_RENAME = 'posix-rename@openssh.com';
 const HARDLINK = 'hardlink@openssh.com';
 const LSETSTAT = 'lsetstat@openssh.com';
+/** The mtime a directory's probe link is given (see probeStamps): any the clock is past. */
+const PROBE_TIME = 1;
 /** READDIR requests sent at once on one handle: up to ~100 names come back per request. */
 const READDIRS_IN_FLIGHT = 16;
 /** SFTP status codes as errno names, so that the engine reads them as it reads local errors. */
@@ -1699,6 +1711,13 @@ class SftpStore {
      */
     stamp;
     canStamp;
+    /**
+     * Each directory's links are stamped only once a probe there showed lsetstat set a
+     * symlink's own mtime (see probeStamps): on a directory the server reaches through sshfs it
+     * answered OK and dated the link's target instead, and the guard took every clean run for
+     * another writer's (exit 3). false while unknown.
+     */
+    stampable = new Map();
     /** Links made and stamped, not yet renamed. */
     stamped = new Set();
     /**
@@ -1786,7 +1805,7 @@ class SftpStore {
         // The server's clock, read from the first symlink made, which is then looked at right
         // behind its creation (the lock: before any link to be stamped).
         let clock = this.canStamp && this.stamp === undefined;
-        return this.batch(links, (link) => {
+        const made = this.batch(links, (link) => {
             if (link.type !== 'symbolic') {
                 return this.call('hardlink', (cb) => this.sftp.ext_openssh_hardlink(link.content, link.path, cb));
             }
@@ -1794,6 +1813,31 @@ class SftpStore {
             clock = false;
             return this.symlink(link, readClock);
         });
+        // In the same write, behind them: the first links made (the locks) probe every directory.
+        if (this.canStamp)
+            this.probeStamps(links);
+        return made;
+    }
+    /**
+     * Probes each directory of `links` not probed yet, behind the requests already sent (no
+     * round trip of its own): a symlink to a name that does not exist, dated with lsetstat,
+     * looked at, removed. Its mtime as set says lsetstat sets a symlink's own times there; a
+     * server that follows the link (sshfs's setstat) fails on the missing name, and so dates
+     * nothing of the user's.
+     */
+    probeStamps(links) {
+        for (const link of links) {
+            const dir = external_node_path_.posix.dirname(link.path);
+            if (link.type !== 'symbolic' || this.stampable.has(dir))
+                continue;
+            this.stampable.set(dir, false);
+            const probe = (0,temp_names/* tempName */.u8)(dir);
+            const made = this.call('symlink', (cb) => this.sftp.symlink(`${external_node_path_.posix.basename(probe)}.none`, probe, cb));
+            const dated = this.call('lsetstat', (cb) => this.sftp.ext_openssh_lsetstat(probe, { atime: PROBE_TIME, mtime: PROBE_TIME }, cb));
+            const looked = this.call('lstat', (cb) => this.sftp.lstat(probe, cb));
+            const removed = this.call('unlink', (cb) => this.sftp.unlink(probe, cb));
+            void Promise.all([made, dated, looked, removed]).then(([, , stats]) => this.stampable.set(dir, stats.isSymbolicLink() && stats.mtime === PROBE_TIME), () => undefined);
+        }
     }
     /** Makes `link`, stamps it where asked and known, or first reads the clock from it. */
     async symlink(link, readClock) {
@@ -1801,7 +1845,7 @@ class SftpStore {
         const clock = readClock
             ? this.call('lstat', (cb) => this.sftp.lstat(link.path, cb)).catch(() => undefined)
             : undefined;
-        const stamp = link.stamp ? this.stamp : undefined;
+        const stamp = link.stamp && this.stampable.get(external_node_path_.posix.dirname(link.path)) ? this.stamp : undefined;
         const stamped = stamp === undefined
             ? undefined
             : this.call('lsetstat', (cb) => this.sftp.ext_openssh_lsetstat(link.path, { atime: stamp, mtime: stamp }, cb)).then(() => true, () => false);
@@ -1809,8 +1853,10 @@ class SftpStore {
         if (await stamped)
             this.stamped.add(link.path);
         const stats = await clock;
-        if (stats?.isSymbolicLink() && this.stamp === undefined)
+        // A server whose lstat tells no time gives no clock.
+        if (stats?.isSymbolicLink() && this.stamp === undefined && Number.isInteger(stats.mtime)) {
             this.stamp = stats.mtime - 1;
+        }
     }
     async rename(renames) {
         const outcomes = this.batch(renames, ({ from, to }) => this.call('rename', (cb) => this.sftp.ext_openssh_rename(from, to, cb)));

@@ -28664,7 +28664,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 5997:
+/***/ 5985:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31618,233 +31618,16 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./lib/platform/builtins.js + 1 modules
-var builtins = __nccwpck_require__(7431);
-;// CONCATENATED MODULE: ./lib/platform/no-crypto.js
-
-
-/*
- * What a run needs of cryptography, without node:crypto: loading it cost a one-link run
- * 3.5 ms on Node 20 and 7 to 12 ms on Node 24, more than the switch itself. It is loaded only
- * where the kernel's random source cannot be read.
- */
-/** `count` random bytes in hex, from the kernel's /dev/urandom. */
-function randomHex(count) {
-    const bytes = Buffer.allocUnsafe(count);
-    try {
-        const fd = external_node_fs_.openSync('/dev/urandom', 'r');
-        try {
-            if (isRandomDevice(external_node_fs_.fstatSync(fd)) && external_node_fs_.readSync(fd, bytes, 0, count, null) === count)
-                return bytes.toString('hex');
-        }
-        finally {
-            external_node_fs_.closeSync(fd);
-        }
-    }
-    catch {
-        // No /dev/urandom here (a bare chroot): Node's own source.
-    }
-    return (0,builtins/* nodeCrypto */.SI)().randomBytes(count).toString('hex');
-}
-/**
- * The kernel's random devices as Linux numbers them (1:8 and 1:9): another device bound over
- * /dev/urandom in a container (/dev/zero) would give every name and token the same bytes.
- */
-const LINUX_RANDOM = new Set([0x108, 0x109]);
-function isRandomDevice(stats) {
-    return (stats.isCharacterDevice() && (process.platform !== 'linux' || LINUX_RANDOM.has(stats.rdev)));
-}
-const K = new Uint32Array([
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-]);
-/**
- * SHA-256 (FIPS 180-4) of `text` in UTF-8, in hex: the same digest node:crypto gives, for the
- * few short strings a run hashes (its identity, which runs of every version must agree on).
- */
-function sha256Hex(text) {
-    const data = Buffer.from(text, 'utf8');
-    const blocks = Math.ceil((data.length + 9) / 64);
-    const padded = Buffer.alloc(blocks * 64);
-    data.copy(padded);
-    padded[data.length] = 0x80;
-    padded.writeUInt32BE(Math.floor((data.length * 8) / 2 ** 32), padded.length - 8);
-    padded.writeUInt32BE((data.length * 8) >>> 0, padded.length - 4);
-    const h = new Uint32Array([
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-    ]);
-    const w = new Uint32Array(64);
-    const rotr = (x, n) => (x >>> n) | (x << (32 - n));
-    for (let block = 0; block < blocks; block++) {
-        for (let i = 0; i < 16; i++)
-            w[i] = padded.readUInt32BE(block * 64 + i * 4);
-        for (let i = 16; i < 64; i++) {
-            const s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >>> 3);
-            const s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >>> 10);
-            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-        }
-        let [a, b, c, d, e, f, g, hh] = h;
-        for (let i = 0; i < 64; i++) {
-            const t1 = hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
-            const t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-            hh = g;
-            g = f;
-            f = e;
-            e = (d + t1) | 0;
-            d = c;
-            c = b;
-            b = a;
-            a = (t1 + t2) | 0;
-        }
-        const add = [a, b, c, d, e, f, g, hh];
-        for (let i = 0; i < 8; i++)
-            h[i] += add[i];
-    }
-    const digest = Buffer.alloc(32);
-    for (let i = 0; i < 8; i++)
-        digest.writeUInt32BE(h[i], i * 4);
-    return digest.toString('hex');
-}
-
-;// CONCATENATED MODULE: ./lib/platform/identity.js
-
-
-
-function readOrEmpty(read) {
-    try {
-        return read().trim();
-    }
-    catch {
-        return '';
-    }
-}
-const HOST = external_node_os_.hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'host';
-const BOOT = readOrEmpty(() => external_node_fs_.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'));
-const PID_NAMESPACE = readOrEmpty(() => external_node_fs_.readlinkSync('/proc/self/ns/pid'));
-const ME = {
-    host: HOST,
-    instance: sha256Hex(`${HOST}\0${BOOT}\0${PID_NAMESPACE}`).slice(0, 12),
-    pid: process.pid,
-};
-/**
- * True when `other` is provably gone: it ran where our pids are its pids, and that pid no
- * longer exists. Anything else (another machine, another container, a pid that exists,
- * perhaps reused) is not provably gone.
- */
-function isGone(other) {
-    if (other.instance !== ME.instance || other.pid === ME.pid)
-        return false;
-    try {
-        process.kill(other.pid, 0);
-        return false;
-    }
-    catch (error) {
-        // EPERM: it exists, under another user.
-        return error.code === 'ESRCH';
-    }
-}
-
+// EXTERNAL MODULE: ./lib/platform/identity.js
+var identity = __nccwpck_require__(1801);
+// EXTERNAL MODULE: ./lib/platform/no-crypto.js
+var no_crypto = __nccwpck_require__(732);
 // EXTERNAL MODULE: ./lib/engine/errors.js
 var engine_errors = __nccwpck_require__(4899);
 // EXTERNAL MODULE: ./lib/engine/port.js
 var port = __nccwpck_require__(4799);
-;// CONCATENATED MODULE: ./lib/engine/temp-names.js
-
-
-
-/**
- * Temporary names: the prefix, the instance and pid of the run that made them (so a later run
- * can tell a dead run's leftovers from a live one's), and a random part drawn for each name,
- * so that nobody can plant the next name in advance.
- *
- * They live in the links' own directory, not in a private 0700 subdirectory (google/renameio's
- * scheme), and that is as safe: the race raised against "create under a temporary name, then
- * rename" is someone replacing the temporary link before the rename, and only someone allowed
- * to remove or rename entries of this directory can, who could replace the destination itself
- * just as well; in a sticky directory nobody but us, the directory's owner and root can touch
- * our entry at all. A planted name is never adopted: the create is exclusive. And it costs
- * nothing more than the rename itself: no directory to make and remove per run (two more round
- * trips remotely), and every rename stays inside one directory.
- */
-const TEMP_PREFIX = '.atomic-link-tmp-';
-const RUN_PART = `${TEMP_PREFIX}${ME.instance}-${ME.pid}-`;
-const LEFTOVER = /^\.atomic-link-tmp-([0-9a-f]{12})-(\d+)-[0-9a-f]{16}$/;
-let pool = '';
-let used = 0;
-/** A fresh temporary name in `dir`. */
-function tempName(dir) {
-    // One random draw per 512 names, turned to hex at once: per name, either costs more than
-    // the symlink it names.
-    if (used === pool.length) {
-        pool = randomHex(8 * 512);
-        used = 0;
-    }
-    const random = pool.slice(used, used + 16);
-    used += 16;
-    return tempPrefix(dir) + random;
-}
-/**
- * The temporary names of this run in `dir` without their random part (16 hex digits), for
- * names made where this module cannot run (a thread of the store's own).
- */
-function tempPrefix(dir) {
-    return `${dir === '/' ? '' : dir}/${RUN_PART}`;
-}
-/** True for a name of ours (a temporary name, or the lock), which no LINK may take. */
-function isReservedName(name) {
-    return name.startsWith(TEMP_PREFIX) || name.startsWith('.atomic-link.lock');
-}
-/**
- * Removes the temporary names that dead runs left in `dirs`: those of a run provably gone, or
- * older than `maxAgeMs`. Call it holding the directories' locks (`locks[i]` is the lock file of
- * `dirs[i]`), so that no live locked run's names can be taken; the lock, just made, tells the
- * store's own time, so ages are right even when the store's clock is not ours. Only links and
- * files with exactly our pattern are unlinked; nothing is removed recursively or followed.
- * `listed`: the listing of `dirs`, already asked for under the locks.
- */
-async function sweepLeftovers(store, dirs, locks, maxAgeMs, listed) {
-    const listings = await (listed ?? store.list(dirs));
-    const candidates = [];
-    listings.forEach((names, dir) => {
-        if ((0,port/* isFailure */.N)(names))
-            return;
-        for (const name of names) {
-            if (name.startsWith(TEMP_PREFIX) && LEFTOVER.test(name)) {
-                candidates.push({ file: `${dirs[dir] === '/' ? '' : dirs[dir]}/${name}`, dir });
-            }
-        }
-    });
-    if (candidates.length === 0)
-        return;
-    const entries = await store.inspect([...locks, ...candidates.map(({ file }) => file)], {
-        times: true,
-    });
-    const doomed = candidates
-        .filter(({ file, dir }, index) => isLeftover(file, entries[locks.length + index], entries[dir], maxAgeMs))
-        .map(({ file }) => file);
-    if (doomed.length > 0)
-        await store.remove(doomed);
-}
-function isLeftover(file, entry, lock, maxAgeMs) {
-    if ((0,port/* isFailure */.N)(entry) || (entry.kind !== 'symlink' && entry.kind !== 'file'))
-        return false;
-    const [, instance, pid] = LEFTOVER.exec(file.slice(file.lastIndexOf('/') + 1)) ?? [];
-    if (isGone({ instance, pid: Number(pid) }))
-        return true;
-    const now = !(0,port/* isFailure */.N)(lock) && lock.kind === 'symlink' ? lock.mtimeMs : undefined;
-    return now !== undefined && entry.mtimeMs !== undefined && now - entry.mtimeMs > maxAgeMs;
-}
-
+// EXTERNAL MODULE: ./lib/engine/temp-names.js
+var temp_names = __nccwpck_require__(3363);
 ;// CONCATENATED MODULE: ./lib/engine/dir-lock.js
 
 
@@ -32141,7 +31924,7 @@ class DirLocks {
             throw error;
         }
         if (this.store.keepLocks) {
-            this.keeper = this.store.keepLocks(this.files.map((path) => ({ path, freshPrefix: tempPrefix(dirOf(path)) })), this.text, HEARTBEAT_MS);
+            this.keeper = this.store.keepLocks(this.files.map((path) => ({ path, freshPrefix: (0,temp_names/* tempPrefix */.hF)(dirOf(path)) })), this.text, HEARTBEAT_MS);
         }
         else {
             this.beatIn(HEARTBEAT_MS);
@@ -32192,7 +31975,7 @@ class DirLocks {
             if (index >= 0)
                 throw await this.lose(index, entries[index]);
         }
-        const fresh = this.files.map((file) => tempName(dirOf(file)));
+        const fresh = this.files.map((file) => (0,temp_names/* tempName */.u8)(dirOf(file)));
         const making = this.store.create(fresh.map((path) => ({ path, type: 'symbolic', content: this.text })));
         const renaming = this.store.rename(fresh.map((from, index) => ({ from, to: this.files[index] })));
         const [entries, made, renamed] = await Promise.all([looking, making, renaming]);
@@ -32254,10 +32037,10 @@ class DirLocks {
 }
 function holderText() {
     const holder = {
-        host: ME.host,
-        instance: ME.instance,
-        pid: ME.pid,
-        token: randomHex(8),
+        host: identity.ME.host,
+        instance: identity.ME.instance,
+        pid: identity.ME.pid,
+        token: (0,no_crypto/* randomHex */.n)(8),
         since: new Date().toISOString(),
     };
     return JSON.stringify(holder);
@@ -32271,7 +32054,7 @@ function holderText() {
  * go together: one round trip on an in-order store. 0 where it cannot be told.
  */
 async function lookAged(store, files) {
-    const probes = files.map((file) => tempName(dirOf(file)));
+    const probes = files.map((file) => (0,temp_names/* tempName */.u8)(dirOf(file)));
     const [, entries] = await Promise.all([
         store.create(probes.map((path) => ({ path, type: 'symbolic', content: '.' }))),
         store.inspect([...files, ...probes], { times: true }),
@@ -32292,7 +32075,7 @@ async function lookAged(store, files) {
  */
 function staleness(file, entry, minAgeMs, seen, timeoutMs) {
     const holder = parseHolder(entry.text);
-    if (holder && isGone(holder))
+    if (holder && (0,identity/* isGone */.S)(holder))
         return 'its holder is gone';
     const state = `${entry.mtimeMs} ${entry.text}`;
     let first = seen.get(file);
@@ -32340,7 +32123,7 @@ async function breakLock(store, file, stale, text, seen) {
  * the rename or the removal.
  */
 async function removeIf(store, file, isIt) {
-    const aside = tempName(dirOf(file));
+    const aside = (0,temp_names/* tempName */.u8)(dirOf(file));
     // Sent together: the server answers in order, so the look is at what the rename moved.
     const [[moved], [entry]] = await Promise.all([
         store.rename([{ from: file, to: aside }]),
@@ -32379,7 +32162,7 @@ function parseHolder(text) {
  */
 function isThisRun(text) {
     const holder = parseHolder(text);
-    return holder?.instance === ME.instance && holder.pid === ME.pid;
+    return holder?.instance === identity.ME.instance && holder.pid === identity.ME.pid;
 }
 function describeHolder(text) {
     const holder = parseHolder(text);
@@ -32839,7 +32622,7 @@ async function placeSpecs(store, specs, options) {
         if (name === '.' || name === '..') {
             throw new engine_errors/* UsageError */.eb(`${spec.origin}: LINK ${quote(spec.link)} does not name a link`);
         }
-        const reserved = [name, ...(spec.backup === undefined ? [] : [name + spec.backup])].find(isReservedName);
+        const reserved = [name, ...(spec.backup === undefined ? [] : [name + spec.backup])].find(temp_names/* isReservedName */.ce);
         if (reserved !== undefined) {
             const what = reserved === name ? 'LINK' : `the backup of LINK ${quote(spec.link)},`;
             throw new engine_errors/* UsageError */.eb(`${spec.origin}: ${what} ${quote(reserved === name ? spec.link : reserved)} takes a ` +
@@ -33257,7 +33040,7 @@ async function probeDirectories(store, dirs, options) {
  * rename's ability to replace is in question (`exact`), one swap settles it.
  */
 async function trialSwaps(store, dir, exact) {
-    const scratch = tempName(dir);
+    const scratch = (0,temp_names/* tempName */.u8)(dir);
     const left = new Set();
     try {
         const [made] = await store.create([{ path: scratch, type: 'symbolic', content: '.' }]);
@@ -33270,7 +33053,7 @@ async function trialSwaps(store, dir, exact) {
         let refused;
         for (;;) {
             swaps++;
-            const next = tempName(dir);
+            const next = (0,temp_names/* tempName */.u8)(dir);
             left.add(next);
             // Sent together: a remote store makes the swap in one round trip. The texts name the
             // directory itself, so the scratch link is live as real links are: a plain SFTP rename
@@ -33498,7 +33281,7 @@ async function prepareSwitch(store, specs, options) {
         stopIfAsked(options, 'nothing was changed');
         // A dead run's names are its own: removing them can go on while the batch is checked and
         // its new links made, on a store where waiting for the listing costs a round trip.
-        sweeping = locks && sweepLeftovers(store, dirs, locks.files, timeoutMs, early?.listed);
+        sweeping = locks && (0,temp_names/* sweepLeftovers */.ZW)(store, dirs, locks.files, timeoutMs, early?.listed);
         sweeping?.catch(() => undefined);
         if (!store.inOrder)
             await sweeping;
@@ -33595,14 +33378,14 @@ class Batch {
         this.watchIndex = new Int32Array(pending.length).fill(-1);
         const keeping = [];
         pending.forEach((operation, index) => {
-            this.temps[index] = tempName(operation.realDir);
+            this.temps[index] = (0,temp_names/* tempName */.u8)(operation.realDir);
             // Links that exist now are the ones that must never be missing.
             if (operation.prior.kind !== 'none')
                 this.watchIndex[index] = this.watched.push(index) - 1;
             // Files at a LINK (hard links, or regular files with --replace-files) keep a second name
             // until the batch is over, so that a rollback can rename them back.
             if (operation.prior.kind === 'file') {
-                const keep = tempName(operation.realDir);
+                const keep = (0,temp_names/* tempName */.u8)(operation.realDir);
                 this.kept.set(index, keep);
                 keeping.push({ path: keep, type: 'hard', content: operation.path });
             }
@@ -33949,7 +33732,7 @@ class Batch {
             // The links that were there are watched: the guard is told of each rename back.
             const watchIndex = this.watchIndex[index];
             if (prior.kind === 'symlink') {
-                const from = tempName(operation.realDir);
+                const from = (0,temp_names/* tempName */.u8)(operation.realDir);
                 return {
                     index,
                     link: {
@@ -34617,6 +34400,10 @@ async function eachLimited(items, limit, work) {
 
 // EXTERNAL MODULE: ./lib/platform/stop-signals.js
 var stop_signals = __nccwpck_require__(1127);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./lib/platform/builtins.js + 1 modules
+var builtins = __nccwpck_require__(7431);
 ;// CONCATENATED MODULE: ./lib/platform/filesystems.js
 
 
@@ -35078,7 +34865,7 @@ class NotifyGuard {
         const [dir] = this.dirs.keys();
         // A name someone made in advance is never ours: the create is exclusive; another is drawn.
         for (let attempt = 0; attempt < 3; attempt++) {
-            const marker = tempName(dir);
+            const marker = (0,temp_names/* tempName */.u8)(dir);
             const at = this.io.reach(marker);
             try {
                 external_node_fs_.symlinkSync('.', at);
@@ -35209,7 +34996,7 @@ class NotifyGuard {
     heard(names, event, name) {
         if (event !== 'rename' || name === null)
             return;
-        if (name.startsWith(TEMP_PREFIX)) {
+        if (name.startsWith(temp_names/* TEMP_PREFIX */.MX)) {
             if (this.markers.includes(name))
                 this.marked.add(name);
             return;
@@ -36093,6 +35880,8 @@ function fleetMembers(targets, specs, options) {
 var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./lib/transport/ssh-route.js
 var ssh_route = __nccwpck_require__(8447);
 // EXTERNAL MODULE: ./lib/transport/ssh-config.js
@@ -37810,11 +37599,113 @@ function isFailure(outcome) {
 
 /***/ }),
 
+/***/ 3363:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MX: () => (/* binding */ TEMP_PREFIX),
+/* harmony export */   ZW: () => (/* binding */ sweepLeftovers),
+/* harmony export */   ce: () => (/* binding */ isReservedName),
+/* harmony export */   hF: () => (/* binding */ tempPrefix),
+/* harmony export */   u8: () => (/* binding */ tempName)
+/* harmony export */ });
+/* harmony import */ var _platform_identity_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1801);
+/* harmony import */ var _platform_no_crypto_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(732);
+/* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4799);
+
+
+
+/**
+ * Temporary names: the prefix, the instance and pid of the run that made them (so a later run
+ * can tell a dead run's leftovers from a live one's), and a random part drawn for each name,
+ * so that nobody can plant the next name in advance.
+ *
+ * They live in the links' own directory, not in a private 0700 subdirectory (google/renameio's
+ * scheme), and that is as safe: the race raised against "create under a temporary name, then
+ * rename" is someone replacing the temporary link before the rename, and only someone allowed
+ * to remove or rename entries of this directory can, who could replace the destination itself
+ * just as well; in a sticky directory nobody but us, the directory's owner and root can touch
+ * our entry at all. A planted name is never adopted: the create is exclusive. And it costs
+ * nothing more than the rename itself: no directory to make and remove per run (two more round
+ * trips remotely), and every rename stays inside one directory.
+ */
+const TEMP_PREFIX = '.atomic-link-tmp-';
+const RUN_PART = `${TEMP_PREFIX}${_platform_identity_js__WEBPACK_IMPORTED_MODULE_0__.ME.instance}-${_platform_identity_js__WEBPACK_IMPORTED_MODULE_0__.ME.pid}-`;
+const LEFTOVER = /^\.atomic-link-tmp-([0-9a-f]{12})-(\d+)-[0-9a-f]{16}$/;
+let pool = '';
+let used = 0;
+/** A fresh temporary name in `dir`. */
+function tempName(dir) {
+    // One random draw per 512 names, turned to hex at once: per name, either costs more than
+    // the symlink it names.
+    if (used === pool.length) {
+        pool = (0,_platform_no_crypto_js__WEBPACK_IMPORTED_MODULE_1__/* .randomHex */ .n)(8 * 512);
+        used = 0;
+    }
+    const random = pool.slice(used, used + 16);
+    used += 16;
+    return tempPrefix(dir) + random;
+}
+/**
+ * The temporary names of this run in `dir` without their random part (16 hex digits), for
+ * names made where this module cannot run (a thread of the store's own).
+ */
+function tempPrefix(dir) {
+    return `${dir === '/' ? '' : dir}/${RUN_PART}`;
+}
+/** True for a name of ours (a temporary name, or the lock), which no LINK may take. */
+function isReservedName(name) {
+    return name.startsWith(TEMP_PREFIX) || name.startsWith('.atomic-link.lock');
+}
+/**
+ * Removes the temporary names that dead runs left in `dirs`: those of a run provably gone, or
+ * older than `maxAgeMs`. Call it holding the directories' locks (`locks[i]` is the lock file of
+ * `dirs[i]`), so that no live locked run's names can be taken; the lock, just made, tells the
+ * store's own time, so ages are right even when the store's clock is not ours. Only links and
+ * files with exactly our pattern are unlinked; nothing is removed recursively or followed.
+ * `listed`: the listing of `dirs`, already asked for under the locks.
+ */
+async function sweepLeftovers(store, dirs, locks, maxAgeMs, listed) {
+    const listings = await (listed ?? store.list(dirs));
+    const candidates = [];
+    listings.forEach((names, dir) => {
+        if ((0,_port_js__WEBPACK_IMPORTED_MODULE_2__/* .isFailure */ .N)(names))
+            return;
+        for (const name of names) {
+            if (name.startsWith(TEMP_PREFIX) && LEFTOVER.test(name)) {
+                candidates.push({ file: `${dirs[dir] === '/' ? '' : dirs[dir]}/${name}`, dir });
+            }
+        }
+    });
+    if (candidates.length === 0)
+        return;
+    const entries = await store.inspect([...locks, ...candidates.map(({ file }) => file)], {
+        times: true,
+    });
+    const doomed = candidates
+        .filter(({ file, dir }, index) => isLeftover(file, entries[locks.length + index], entries[dir], maxAgeMs))
+        .map(({ file }) => file);
+    if (doomed.length > 0)
+        await store.remove(doomed);
+}
+function isLeftover(file, entry, lock, maxAgeMs) {
+    if ((0,_port_js__WEBPACK_IMPORTED_MODULE_2__/* .isFailure */ .N)(entry) || (entry.kind !== 'symlink' && entry.kind !== 'file'))
+        return false;
+    const [, instance, pid] = LEFTOVER.exec(file.slice(file.lastIndexOf('/') + 1)) ?? [];
+    if ((0,_platform_identity_js__WEBPACK_IMPORTED_MODULE_0__/* .isGone */ .S)({ instance, pid: Number(pid) }))
+        return true;
+    const now = !(0,_port_js__WEBPACK_IMPORTED_MODULE_2__/* .isFailure */ .N)(lock) && lock.kind === 'symlink' ? lock.mtimeMs : undefined;
+    return now !== undefined && entry.mtimeMs !== undefined && now - entry.mtimeMs > maxAgeMs;
+}
+
+
+/***/ }),
+
 /***/ 5691:
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5997);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5985);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -37848,6 +37739,159 @@ const load = (0,external_node_module_namespaceObject.createRequire)(import.meta.
 const childProcess = () => load('node:child_process');
 const nodeCrypto = () => load('node:crypto');
 const workerThreads = () => load('node:worker_threads');
+
+
+/***/ }),
+
+/***/ 1801:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ME: () => (/* binding */ ME),
+/* harmony export */   S: () => (/* binding */ isGone)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var _no_crypto_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(732);
+
+
+
+function readOrEmpty(read) {
+    try {
+        return read().trim();
+    }
+    catch {
+        return '';
+    }
+}
+const HOST = node_os__WEBPACK_IMPORTED_MODULE_1__.hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'host';
+const BOOT = readOrEmpty(() => node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'));
+const PID_NAMESPACE = readOrEmpty(() => node_fs__WEBPACK_IMPORTED_MODULE_0__.readlinkSync('/proc/self/ns/pid'));
+const ME = {
+    host: HOST,
+    instance: (0,_no_crypto_js__WEBPACK_IMPORTED_MODULE_2__/* .sha256Hex */ .f)(`${HOST}\0${BOOT}\0${PID_NAMESPACE}`).slice(0, 12),
+    pid: process.pid,
+};
+/**
+ * True when `other` is provably gone: it ran where our pids are its pids, and that pid no
+ * longer exists. Anything else (another machine, another container, a pid that exists,
+ * perhaps reused) is not provably gone.
+ */
+function isGone(other) {
+    if (other.instance !== ME.instance || other.pid === ME.pid)
+        return false;
+    try {
+        process.kill(other.pid, 0);
+        return false;
+    }
+    catch (error) {
+        // EPERM: it exists, under another user.
+        return error.code === 'ESRCH';
+    }
+}
+
+
+/***/ }),
+
+/***/ 732:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   f: () => (/* binding */ sha256Hex),
+/* harmony export */   n: () => (/* binding */ randomHex)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var _builtins_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7431);
+
+
+/*
+ * What a run needs of cryptography, without node:crypto: loading it cost a one-link run
+ * 3.5 ms on Node 20 and 7 to 12 ms on Node 24, more than the switch itself. It is loaded only
+ * where the kernel's random source cannot be read.
+ */
+/** `count` random bytes in hex, from the kernel's /dev/urandom. */
+function randomHex(count) {
+    const bytes = Buffer.allocUnsafe(count);
+    try {
+        const fd = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync('/dev/urandom', 'r');
+        try {
+            if (isRandomDevice(node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync(fd)) && node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync(fd, bytes, 0, count, null) === count)
+                return bytes.toString('hex');
+        }
+        finally {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(fd);
+        }
+    }
+    catch {
+        // No /dev/urandom here (a bare chroot): Node's own source.
+    }
+    return (0,_builtins_js__WEBPACK_IMPORTED_MODULE_1__/* .nodeCrypto */ .SI)().randomBytes(count).toString('hex');
+}
+/**
+ * The kernel's random devices as Linux numbers them (1:8 and 1:9): another device bound over
+ * /dev/urandom in a container (/dev/zero) would give every name and token the same bytes.
+ */
+const LINUX_RANDOM = new Set([0x108, 0x109]);
+function isRandomDevice(stats) {
+    return (stats.isCharacterDevice() && (process.platform !== 'linux' || LINUX_RANDOM.has(stats.rdev)));
+}
+const K = new Uint32Array([
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+]);
+/**
+ * SHA-256 (FIPS 180-4) of `text` in UTF-8, in hex: the same digest node:crypto gives, for the
+ * few short strings a run hashes (its identity, which runs of every version must agree on).
+ */
+function sha256Hex(text) {
+    const data = Buffer.from(text, 'utf8');
+    const blocks = Math.ceil((data.length + 9) / 64);
+    const padded = Buffer.alloc(blocks * 64);
+    data.copy(padded);
+    padded[data.length] = 0x80;
+    padded.writeUInt32BE(Math.floor((data.length * 8) / 2 ** 32), padded.length - 8);
+    padded.writeUInt32BE((data.length * 8) >>> 0, padded.length - 4);
+    const h = new Uint32Array([
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+    ]);
+    const w = new Uint32Array(64);
+    const rotr = (x, n) => (x >>> n) | (x << (32 - n));
+    for (let block = 0; block < blocks; block++) {
+        for (let i = 0; i < 16; i++)
+            w[i] = padded.readUInt32BE(block * 64 + i * 4);
+        for (let i = 16; i < 64; i++) {
+            const s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >>> 3);
+            const s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >>> 10);
+            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+        }
+        let [a, b, c, d, e, f, g, hh] = h;
+        for (let i = 0; i < 64; i++) {
+            const t1 = hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
+            const t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+            hh = g;
+            g = f;
+            f = e;
+            e = (d + t1) | 0;
+            d = c;
+            c = b;
+            b = a;
+            a = (t1 + t2) | 0;
+        }
+        const add = [a, b, c, d, e, f, g, hh];
+        for (let i = 0; i < 8; i++)
+            h[i] += add[i];
+    }
+    const digest = Buffer.alloc(32);
+    for (let i = 0; i < 8; i++)
+        digest.writeUInt32BE(h[i], i * 4);
+    return digest.toString('hex');
+}
 
 
 /***/ }),

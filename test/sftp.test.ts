@@ -244,6 +244,42 @@ describe('SFTP spoken by atomic-link itself', () => {
     }
   });
 
+  test("a directory the server reaches through sshfs, whose lsetstat sets the link's target's times (sshfs follows the link): the links are only sampled, exit 0, the target's times untouched", () => {
+    // sshfs sets times with plain SFTP setstat, which follows a symlink: lsetstat on our new
+    // link answered OK and dated releases/v2, not the link; the guard took every clean run for
+    // another writer's (exit 3).
+    const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-stamp-sshfs-'));
+    execFileSync('sshfs', [
+      `root@127.0.0.1:${server.root}`,
+      mountPoint,
+      '-p',
+      String(server.port),
+      '-o',
+      `IdentityFile=${server.identity},UserKnownHostsFile=${server.knownHosts},StrictHostKeyChecking=yes,BatchMode=yes`,
+    ]);
+    try {
+      const release = path.join(server.root, 'releases', 'v2');
+      const before = fs.statSync(release).mtimeMs;
+      const args = server.args.map((arg) =>
+        arg === `root@127.0.0.1:${server.root}` ? `root@127.0.0.1:${mountPoint}` : arg,
+      );
+      for (const version of ['v2', 'v3', 'v2']) {
+        const run = runCli([...args, '--json', `current -> releases/${version}`], '/');
+        expect(run.stderr).toBe('');
+        expect(run.status).toBe(0);
+        const { guard } = JSON.parse(run.stdout);
+        expect(guard).toMatchObject({ method: 'sampling', missing: 0 });
+        expect(guard.stamps).toBeUndefined();
+        expect(fs.readlinkSync(path.join(server.root, 'current'))).toBe(`releases/${version}`);
+      }
+      expect(fs.statSync(release).mtimeMs).toBe(before);
+      expect(leftovers(server.root)).toEqual([]);
+    } finally {
+      execFileSync('fusermount3', ['-u', mountPoint]);
+      fs.rmdirSync(mountPoint);
+    }
+  });
+
   test("the guard's channel is opened beside the first, in the same round trips: ready as soon as the connection is (100 ms each way)", async () => {
     const proxy = await startDelayProxy({ targetPort: server.port, delayMs: 100 });
     try {

@@ -490,6 +490,9 @@ describe('a healthy server that is slow to switch a batch (no channel silent for
       expect(result.stderr).not.toContain('lost sight');
       expect(result.status).toBe(0);
       expect(JSON.parse(result.stdout).guard.blind).toBeUndefined();
+      // Every link looked at once more after the last rename, though the window's bound (10 s
+      // from the first rename) had passed: one replaced meanwhile would have been told.
+      expect(JSON.parse(result.stdout).guard.stamps).toEqual({ links: count, checked: count });
       expect(leftovers(links)).toEqual([]);
     } finally {
       if (stopped !== undefined) process.kill(stopped, 'SIGCONT');
@@ -705,6 +708,20 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     const result = await cli;
     return { result, tookMs: Date.now() - signalledAt };
   }
+
+  test('lstat answers that tell no time: the stamps cannot be checked, and no link is said made again by another writer (exit 0)', async () => {
+    // The switch's channel (OpenSSH's) stamps the links; the guard's lookups come back with the
+    // permissions alone. "A symlink with no time told" was taken for another writer's link.
+    fs.writeFileSync(modeFile, 'no-times');
+    const result = await startCli([...hostile.args, '--json', 'current -> releases/v2'], '/');
+    expectNoInternalError(result);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const { guard } = JSON.parse(result.stdout);
+    expect(guard).toMatchObject({ missing: 0, stamps: { links: 1, checked: 0 } });
+    expect(guard.replaced).toBeUndefined();
+    endsOn('v2');
+  });
 
   test('blind at its first answer (status 99): nothing is switched, exit 1, and it says why', async () => {
     // begin() must throw once the guard has lost sight (the Watch contract); it returned, and

@@ -9,6 +9,7 @@
 //   drip-after-switch  the same, but then answers one waiting lookup every 1.5 s
 //   mute-after-first  answers INIT and its first LSTAT truly, then nothing: a guard's channel
 //                 that hangs while it stands by (a fleet waiting for its slowest host)
+//   no-times      answers each LSTAT truly, with the permissions alone (no size, ids or times)
 import { spawn } from 'node:child_process';
 import { Buffer } from 'node:buffer';
 import fs from 'node:fs';
@@ -87,6 +88,15 @@ function answer(packet) {
   }
   if (stalled) {
     if (mode === 'drip-after-switch') dripping.push(id);
+    return;
+  }
+  if (mode === 'no-times') {
+    const where = packet.subarray(9, 9 + packet.readUInt32BE(5)).toString();
+    try {
+      out(105, id, 0x4, fs.lstatSync(where).mode);
+    } catch {
+      out(101, id, 2);
+    }
     return;
   }
   if (mode === 'stall-after-switch' || mode === 'drip-after-switch') {

@@ -288,12 +288,20 @@ export class SftpGuard implements Watch {
     this.cycle = this.all.length;
     const until = this.acked + WINDOW_MS;
     const limit = this.begun + MAX_WINDOW_MS;
+    // The last look at every stamped link is owed past that bound too (bounded as long again
+    // from the last acknowledgement): renames that took over 10 s (2,000 links on a starved
+    // server) ended the window at once, no link looked at after them, and a link another
+    // writer renamed over ours meanwhile went untold (exit 0, "0 of 2000" checked).
+    const lastLookLimit = this.acked + MAX_WINDOW_MS;
     // One still standing by watched no rename, and counts no look (only those since begin()
     // do): it would wait out MAX_WINDOW_MS, and a fleet whose host failed while the others
     // stood by ended 10 s later, deaf to SIGTERM meanwhile.
     while (this.looking && this.blind === undefined && !this.stopping) {
       const now = performance.now();
-      if (now >= limit || (now >= until && this.perLinkMin() >= PER_LINK && this.lookedLast())) {
+      if (
+        now >= lastLookLimit ||
+        (this.lookedLast() && (now >= limit || (now >= until && this.perLinkMin() >= PER_LINK)))
+      ) {
         break;
       }
       if (await this.hungUp('when the switch ended')) break;
@@ -494,25 +502,26 @@ export class SftpGuard implements Watch {
 
   /**
    * A lookup sent once every rename was acknowledged: a stamped link must be there as our
-   * rename left it. Missing, it is a sighting already.
+   * rename left it. Missing, it is a sighting already. An answer that tells no time cannot tell
+   * ours from another's, and checks nothing: a server whose lookups left the times out had
+   * every clean run said made again by another writer (exit 3). One that tells no type is
+   * judged by its time alone.
    */
   private lookedAfter(index: number, found: Found | undefined): void {
     this.finalLooked++;
     const stamp = this.stamps[index];
-    if (stamp < 0 || found === undefined) return;
+    if (stamp < 0 || found?.mtime === undefined) return;
     this.checked[index] = 1;
-    if (found.type === 'symlink' && found.mtime === stamp) return;
+    if (found.mtime === stamp && (found.type === 'symlink' || found.type === 'unknown')) return;
     if (this.replaced.has(index)) return;
     this.replaced.set(index, {
       link: this.all[index],
       firstMs: Math.round(performance.now() - this.start),
       found:
         found.type === 'symlink'
-          ? found.mtime === undefined
-            ? 'a symlink with no time told'
-            : `a symlink dated ${isoSeconds(found.mtime)}, ours ${isoSeconds(stamp)}`
+          ? `a symlink dated ${isoSeconds(found.mtime)}, ours ${isoSeconds(stamp)}`
           : found.type === 'unknown'
-            ? 'a name of unknown type'
+            ? `a name of unknown type dated ${isoSeconds(found.mtime)}, ours ${isoSeconds(stamp)}`
             : `a ${found.type === 'other' ? 'special file' : found.type}`,
     });
   }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { SFTPWrapper, Stats } from 'ssh2';
 import { InterruptedError, StoreLostError, UpdateError } from '../../engine/errors.js';
 import { isFailure } from '../../engine/port.js';
+import { tempName } from '../../engine/temp-names.js';
 import type {
   Entry,
   LinkStore,
@@ -21,6 +22,8 @@ import { SftpGuard } from './sftp-guard.js';
 const POSIX_RENAME = 'posix-rename@openssh.com';
 const HARDLINK = 'hardlink@openssh.com';
 const LSETSTAT = 'lsetstat@openssh.com';
+/** The mtime a directory's probe link is given (see probeStamps): any the clock is past. */
+const PROBE_TIME = 1;
 /** READDIR requests sent at once on one handle: up to ~100 names come back per request. */
 const READDIRS_IN_FLIGHT = 16;
 
@@ -64,6 +67,13 @@ export class SftpStore implements LinkStore {
    */
   private stamp: number | undefined;
   private readonly canStamp: boolean;
+  /**
+   * Each directory's links are stamped only once a probe there showed lsetstat set a
+   * symlink's own mtime (see probeStamps): on a directory the server reaches through sshfs it
+   * answered OK and dated the link's target instead, and the guard took every clean run for
+   * another writer's (exit 3). false while unknown.
+   */
+  private readonly stampable = new Map<string, boolean>();
   /** Links made and stamped, not yet renamed. */
   private readonly stamped = new Set<string>();
 
@@ -159,7 +169,7 @@ export class SftpStore implements LinkStore {
     // The server's clock, read from the first symlink made, which is then looked at right
     // behind its creation (the lock: before any link to be stamped).
     let clock = this.canStamp && this.stamp === undefined;
-    return this.batch(links, (link) => {
+    const made = this.batch(links, (link) => {
       if (link.type !== 'symbolic') {
         return this.call<void>('hardlink', (cb) =>
           this.sftp.ext_openssh_hardlink(link.content, link.path, cb),
@@ -169,6 +179,38 @@ export class SftpStore implements LinkStore {
       clock = false;
       return this.symlink(link, readClock);
     });
+    // In the same write, behind them: the first links made (the locks) probe every directory.
+    if (this.canStamp) this.probeStamps(links);
+    return made;
+  }
+
+  /**
+   * Probes each directory of `links` not probed yet, behind the requests already sent (no
+   * round trip of its own): a symlink to a name that does not exist, dated with lsetstat,
+   * looked at, removed. Its mtime as set says lsetstat sets a symlink's own times there; a
+   * server that follows the link (sshfs's setstat) fails on the missing name, and so dates
+   * nothing of the user's.
+   */
+  private probeStamps(links: NewLink[]): void {
+    for (const link of links) {
+      const dir = path.posix.dirname(link.path);
+      if (link.type !== 'symbolic' || this.stampable.has(dir)) continue;
+      this.stampable.set(dir, false);
+      const probe = tempName(dir);
+      const made = this.call<void>('symlink', (cb) =>
+        this.sftp.symlink(`${path.posix.basename(probe)}.none`, probe, cb),
+      );
+      const dated = this.call<void>('lsetstat', (cb) =>
+        this.sftp.ext_openssh_lsetstat(probe, { atime: PROBE_TIME, mtime: PROBE_TIME }, cb),
+      );
+      const looked = this.call<Stats>('lstat', (cb) => this.sftp.lstat(probe, cb));
+      const removed = this.call<void>('unlink', (cb) => this.sftp.unlink(probe, cb));
+      void Promise.all([made, dated, looked, removed]).then(
+        ([, , stats]) =>
+          this.stampable.set(dir, stats.isSymbolicLink() && stats.mtime === PROBE_TIME),
+        () => undefined,
+      );
+    }
   }
 
   /** Makes `link`, stamps it where asked and known, or first reads the clock from it. */
@@ -177,7 +219,8 @@ export class SftpStore implements LinkStore {
     const clock = readClock
       ? this.call<Stats>('lstat', (cb) => this.sftp.lstat(link.path, cb)).catch(() => undefined)
       : undefined;
-    const stamp = link.stamp ? this.stamp : undefined;
+    const stamp =
+      link.stamp && this.stampable.get(path.posix.dirname(link.path)) ? this.stamp : undefined;
     const stamped =
       stamp === undefined
         ? undefined
@@ -190,7 +233,10 @@ export class SftpStore implements LinkStore {
     await made;
     if (await stamped) this.stamped.add(link.path);
     const stats = await clock;
-    if (stats?.isSymbolicLink() && this.stamp === undefined) this.stamp = stats.mtime - 1;
+    // A server whose lstat tells no time gives no clock.
+    if (stats?.isSymbolicLink() && this.stamp === undefined && Number.isInteger(stats.mtime)) {
+      this.stamp = stats.mtime - 1;
+    }
   }
 
   async rename(renames: Rename[]): Promise<Outcome<void>[]> {
