@@ -8,7 +8,7 @@ import { startOneGap } from './helpers/one-gap.js';
 import { makeServerTree, startSshd } from './helpers/ssh-server.js';
 import type { SshServer } from './helpers/ssh-server.js';
 import { runStep } from './helpers/runner.js';
-import { leftovers, startCli, withoutProgress } from './helpers/tree.js';
+import { holdsTempLink, leftovers, startCli, withoutProgress } from './helpers/tree.js';
 
 let server: SshServer;
 let plainServer: SshServer;
@@ -138,7 +138,7 @@ describe('many hosts switched as one', () => {
     const victim = proxies.at(-3) as DelayProxy;
     const run = startCli([...args, 'current -> releases/v2'], '/');
     const deadline = Date.now() + 20000;
-    while (!fs.readdirSync(dirs[0]).some((name) => name.startsWith('.atomic-link-tmp-'))) {
+    while (!holdsTempLink(dirs[0])) {
       if (Date.now() > deadline) throw new Error('the first host never got ready');
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
@@ -202,7 +202,7 @@ describe('many hosts switched as one', () => {
 /** Resolves once `dir` holds a temporary link of a run: that host is prepared. */
 async function prepared(dir: string): Promise<void> {
   const deadline = Date.now() + 30000;
-  while (!fs.readdirSync(dir).some((name) => name.startsWith('.atomic-link-tmp-'))) {
+  while (!holdsTempLink(dir)) {
     if (Date.now() > deadline) throw new Error(`${dir} never got ready`);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }

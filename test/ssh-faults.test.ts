@@ -15,7 +15,15 @@ import { expectNoInternalError, versionsOf } from './helpers/faults.js';
 import { oneGapWriter } from './helpers/one-gap.js';
 import { makeServerTree, manyRemoteLinks, startSshd, withHome } from './helpers/ssh-server.js';
 import type { SshServer } from './helpers/ssh-server.js';
-import { CLI, leftovers, runCli, runCliUnder, startCli, switchingStarted } from './helpers/tree.js';
+import {
+  CLI,
+  holdsTempLink,
+  leftovers,
+  runCli,
+  runCliUnder,
+  startCli,
+  switchingStarted,
+} from './helpers/tree.js';
 import type { Run } from './helpers/tree.js';
 
 let server: SshServer;
@@ -694,8 +702,7 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
   async function stopWhilePreparing(
     cli: Promise<Run> & { pid: number },
   ): Promise<{ result: Run; tookMs: number }> {
-    const preparing = () =>
-      fs.readdirSync(hostile.root).some((name) => name.startsWith('.atomic-link-tmp-'));
+    const preparing = () => holdsTempLink(hostile.root);
     let ended: Run | undefined;
     void cli.then((run) => (ended = run));
     while (!fs.existsSync(`${modeFile}.init`) || !preparing()) {
@@ -926,7 +933,7 @@ describe("a guard's channel that misbehaves from its first word (a hostile sftp-
     const { healthy, args, proxy } = await slowMixedFleet(hostile, 150);
     const run = startCli([...args, '--json', 'current -> releases/v2'], '/');
     const refused = (async () => {
-      while (!fs.readdirSync(healthy).some((name) => name.startsWith('.atomic-link-tmp-'))) {
+      while (!holdsTempLink(healthy)) {
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
       execFileSync('chattr', ['+i', healthy]);

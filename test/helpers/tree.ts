@@ -216,6 +216,23 @@ export function startReader(file: string): {
 }
 
 /** Waits until a run has switched `link` to `text`, that is, until its batch is under way. */
+/**
+ * Whether `dir` holds a new link of a run under a temporary name: over SFTP the run also makes,
+ * and removes in the same round trip, a probe there as it takes its lock (a link to a name
+ * ending `.none`), which says nothing of its links.
+ */
+export function holdsTempLink(dir: string): boolean {
+  return fs.readdirSync(dir).some((name) => {
+    if (!name.startsWith('.atomic-link-tmp-')) return false;
+    try {
+      return !fs.readlinkSync(path.join(dir, name)).endsWith('.none');
+    } catch {
+      // gone meanwhile (a probe), or a hard link: a file
+      return fs.existsSync(path.join(dir, name));
+    }
+  });
+}
+
 export async function switchingStarted(link: string, text: string): Promise<void> {
   const deadline = Date.now() + 30000;
   while (fs.readlinkSync(link) !== text) {
