@@ -232,7 +232,12 @@ async function detectionCases(
       const name = `${where}, ${kind} on ${links} of ${BATCH} links`;
       if (!picked(name, route)) continue;
       results.push(
-        await withProcess(dir, [...WRITERS[kind](links)], () => count(name, route, runs, next)),
+        await withProcess(
+          dir,
+          [...WRITERS[kind](links)],
+          madeAgain(path.join(dir, 'links', 'l0')),
+          () => count(name, route, runs, next),
+        ),
       );
     }
   }
@@ -244,7 +249,14 @@ async function detectionCases(
       fs.symlinkSync(`../releases/v1/f${i}`, path.join(dir, 'links', `l${i}`));
     }
     turn = 0;
-    results.push(await withProcess(dir, UNRELATED, () => count(clean, route, cleanRuns, next)));
+    results.push(
+      await withProcess(
+        dir,
+        UNRELATED,
+        () => fs.existsSync(path.join(dir, 'links', 'app.log')),
+        () => count(clean, route, cleanRuns, next),
+      ),
+    );
   }
   return results;
 }
@@ -322,8 +334,17 @@ function sftpDetection(runs: number, cleanRuns: number): Promise<EyesResult[]> {
   });
 }
 
-/** `command` run in `dir` for the time of `use`. */
-async function withProcess<T>(dir: string, command: string[], use: () => Promise<T>): Promise<T> {
+/**
+ * `command` run in `dir` for the time of `use`, which starts once the command is `underWay`:
+ * started with the first run, a Python writer was not yet writing when a local switch, quicker
+ * to start, was over (the first of 20 runs passed in each of 4 rounds of 20).
+ */
+async function withProcess<T>(
+  dir: string,
+  command: string[],
+  underWay: () => boolean,
+  use: () => Promise<T>,
+): Promise<T> {
   const writer: ChildProcess = spawn(command[0], command.slice(1), {
     cwd: dir,
     stdio: 'ignore',
@@ -331,11 +352,37 @@ async function withProcess<T>(dir: string, command: string[], use: () => Promise
   });
   const exited = new Promise((resolve) => writer.once('exit', resolve));
   try {
+    const deadline = Date.now() + 10_000;
+    while (!underWay()) {
+      if (writer.exitCode !== null || Date.now() > deadline) {
+        throw new Error(`${command.join(' ').slice(0, 60)}… did not get under way`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     return await use();
   } finally {
     process.kill(-(writer.pid as number), 'SIGKILL');
     await exited;
   }
+}
+
+/**
+ * Whether `link` has been made again since now, to the writers' release: a later change time,
+ * for the last writer may have left it with the same text (and a new link may get the inode
+ * number of the one it replaces).
+ */
+function madeAgain(link: string): () => boolean {
+  const changed = () => fs.lstatSync(link, { bigint: true, throwIfNoEntry: false })?.ctimeNs;
+  const before = changed() ?? 0n;
+  return () => {
+    const now = changed();
+    if (now === undefined || now <= before) return false;
+    try {
+      return fs.readlinkSync(link).startsWith('../releases/v3/');
+    } catch {
+      return false;
+    }
+  };
 }
 
 /** `runs` runs of the command made afresh for each, one after another. */
