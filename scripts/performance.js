@@ -237,7 +237,7 @@ function headline(all) {
     ]),
     ...[
       ['local disk', 'on a local disk (kernel notifications)'],
-      ['SFTP', 'over SFTP (sampled)'],
+      ['SFTP', 'over SFTP (stamps, and sampling)'],
     ].map(([prefix, what]) => [
       `another writer beside the switch, ${what} ([4](docs/performance.md#4-the-guards-eyes))`,
       `caught (exit 3) in ${sum(where(prefix, true), (r) => r.exits['3'] ?? 0)} of ${sum(where(prefix, true), (r) => r.runs)} runs`,
