@@ -13,7 +13,13 @@ import {
 } from './helpers/tree.js';
 import { startDelayProxy } from './helpers/delay-proxy.js';
 import { TEST_USER, ensureTestUser } from './helpers/faults.js';
-import { makeServerTree, manyRemoteLinks, mountsOf, startSshd } from './helpers/ssh-server.js';
+import {
+  makeServerTree,
+  manyRemoteLinks,
+  mountSshfs,
+  mountsOf,
+  startSshd,
+} from './helpers/ssh-server.js';
 import type { SshServer } from './helpers/ssh-server.js';
 
 let server: SshServer;
@@ -167,15 +173,7 @@ describe.each(MODES)('links on a remote directory, over SSH ($mode)', ({ mode, f
   });
 
   test('a directory mounted with workaround=rename, given as a plain path: the probe fails it (exit 3)', () => {
-    const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-usermount-'));
-    execFileSync('sshfs', [
-      `root@127.0.0.1:${plainServer.root}`,
-      mountPoint,
-      '-p',
-      String(plainServer.port),
-      '-o',
-      `IdentityFile=${plainServer.identity},UserKnownHostsFile=${plainServer.knownHosts},StrictHostKeyChecking=yes,BatchMode=yes,workaround=rename`,
-    ]);
+    const mountPoint = mountSshfs(plainServer, { options: 'workaround=rename' });
     try {
       const before = snapshot(plainServer.root);
       const run = runCli(['current -> releases/v2'], mountPoint);
@@ -193,18 +191,10 @@ describe.each(MODES)('links on a remote directory, over SSH ($mode)', ({ mode, f
   sshfsTest(
     'a mounted volume whose second view cannot be opened: exit 1 at once, no hang, nothing changed',
     () => {
-      const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-usermount-'));
       // A key the serving sshfs used, gone afterwards: re-running its arguments cannot log in.
       const key = path.join(path.dirname(server.identity), 'short-lived-key');
       fs.copyFileSync(server.identity, key);
-      execFileSync('sshfs', [
-        `root@127.0.0.1:${server.root}`,
-        mountPoint,
-        '-p',
-        String(server.port),
-        '-o',
-        `IdentityFile=${key},UserKnownHostsFile=${server.knownHosts},StrictHostKeyChecking=yes,BatchMode=yes`,
-      ]);
+      const mountPoint = mountSshfs(server, { identity: key });
       fs.rmSync(key);
       try {
         const before = snapshot(server.root);
@@ -378,14 +368,7 @@ describe("another user's process named sshfs, naming a mount of ours", () => {
           }
         }),
       );
-      execFileSync('sshfs', [
-        source,
-        mountPoint,
-        '-p',
-        String(server.port),
-        '-o',
-        `IdentityFile=${server.identity},UserKnownHostsFile=${server.knownHosts},StrictHostKeyChecking=yes,BatchMode=yes`,
-      ]);
+      mountSshfs(server, { source, mountPoint });
       try {
         const run = runCli(['current -> releases/v2'], mountPoint);
         expect(fs.existsSync(marker)).toBe(false);

@@ -5,7 +5,13 @@ import path from 'node:path';
 import { connect } from '../lib/transport/sftp/connect.js';
 import { startDelayProxy } from './helpers/delay-proxy.js';
 import { startOneGap } from './helpers/one-gap.js';
-import { freshTree, makeServerTree, manyRemoteLinks, startSshd } from './helpers/ssh-server.js';
+import {
+  freshTree,
+  makeServerTree,
+  manyRemoteLinks,
+  mountSshfs,
+  startSshd,
+} from './helpers/ssh-server.js';
 import type { SshServer } from './helpers/ssh-server.js';
 import { runStep } from './helpers/runner.js';
 import { CLI, leftovers, runCli, snapshot, startCli } from './helpers/tree.js';
@@ -248,15 +254,7 @@ describe('SFTP spoken by atomic-link itself', () => {
     // sshfs sets times with plain SFTP setstat, which follows a symlink: lsetstat on our new
     // link answered OK and dated releases/v2, not the link; the guard took every clean run for
     // another writer's (exit 3).
-    const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-stamp-sshfs-'));
-    execFileSync('sshfs', [
-      `root@127.0.0.1:${server.root}`,
-      mountPoint,
-      '-p',
-      String(server.port),
-      '-o',
-      `IdentityFile=${server.identity},UserKnownHostsFile=${server.knownHosts},StrictHostKeyChecking=yes,BatchMode=yes`,
-    ]);
+    const mountPoint = mountSshfs(server);
     try {
       const release = path.join(server.root, 'releases', 'v2');
       const before = fs.statSync(release).mtimeMs;

@@ -245,3 +245,28 @@ export function freshTree(server: SshServer): void {
   fs.mkdirSync(server.root);
   makeServerTree(server.root);
 }
+
+/**
+ * Mounts `source` (the server's root, by default) with sshfs on `mountPoint` (a fresh directory,
+ * by default), logging in with `identity` (the server's key) and checking its host key; `options`
+ * are more of sshfs's -o. Returns the mount point.
+ */
+export function mountSshfs(
+  server: SshServer,
+  {
+    source = `root@127.0.0.1:${server.root}`,
+    mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-link-usermount-')),
+    identity = server.identity,
+    options = '',
+  } = {},
+): string {
+  execFileSync('sshfs', [
+    source,
+    mountPoint,
+    '-p',
+    String(server.port),
+    '-o',
+    `IdentityFile=${identity},UserKnownHostsFile=${server.knownHosts},StrictHostKeyChecking=yes,BatchMode=yes${options ? `,${options}` : ''}`,
+  ]);
+  return mountPoint;
+}
